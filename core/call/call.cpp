@@ -1,0 +1,152 @@
+// Common pieces of the INVITE session: transitions, identity, ending.
+#include "core/call/call.hpp"
+
+#include <cassert>
+
+#include "core/msg/header_fields.hpp"
+#include "core/msg/uri.hpp"
+#include "core/rc/rc_headers.hpp"
+
+namespace wwp::call {
+
+const char* to_string(State s) {
+  switch (s) {
+    case State::Calling: return "calling";
+    case State::Early: return "early";
+    case State::Cancelling: return "cancelling";
+    case State::Incoming: return "incoming";
+    case State::Accepted: return "accepted";
+    case State::Confirmed: return "confirmed";
+    case State::Terminating: return "terminating";
+    case State::Terminated: return "terminated";
+  }
+  return "?";
+}
+
+void Call::transition(State next) {
+  const bool legal = [&] {
+    if (state_ == State::Terminated) return false;
+    switch (next) {
+      case State::Calling: return false;
+      case State::Early: return state_ == State::Calling || state_ == State::Early;
+      case State::Cancelling: return state_ == State::Calling || state_ == State::Early;
+      case State::Incoming: return false;
+      case State::Accepted: return state_ == State::Incoming;
+      case State::Confirmed:
+        return state_ == State::Calling || state_ == State::Early || state_ == State::Accepted ||
+               state_ == State::Cancelling;  // 2xx crossing our CANCEL (§9.1)
+      case State::Terminating: return state_ == State::Confirmed || state_ == State::Accepted;
+      case State::Terminated: return true;
+    }
+    return false;
+  }();
+  assert(legal && "illegal call transition");
+  (void)legal;
+  if (next == State::Terminated) timers_.clear();
+  if (next != State::Accepted) timers_.stop(TimerKind::AckWait);
+  state_ = next;
+}
+
+dialog::Dialog* Call::dialog(CallContext& ctx) {
+  return dialog_id_ ? ctx.dialogs.find(*dialog_id_) : nullptr;
+}
+
+namespace {
+/// The user part of the URI in a name-addr (`"Bob" <sip:102@x>;tag=1` → 102).
+std::string user_of(const std::string& header_value) {
+  auto na = msg::parse_name_addr(header_value);
+  if (!na) return {};
+  auto uri = msg::parse_uri(na->uri_text());
+  if (!uri) return {};
+  return uri->user;  // raw, as ringcentral-web-phone reports it (`%23…` stays)
+}
+std::string tag_or_empty(const std::string& v) { return msg::tag_of(v).value_or(std::string()); }
+}  // namespace
+
+PeerInfo Call::peer_info(const msg::Message& m) const {
+  // For messages of our own INVITE transaction, From is us; for the peer's
+  // INVITE, To is us (§12.1.1, §12.1.2).
+  const bool we_are_from = outbound_;
+  PeerInfo p;
+  const std::string from(m.get("From").value_or(""));
+  const std::string to(m.get("To").value_or(""));
+  p.local_peer = we_are_from ? from : to;
+  p.remote_peer = we_are_from ? to : from;
+  if (!we_are_from && !local_tag_.empty() && !msg::tag_of(p.local_peer))
+    p.local_peer += ";tag=" + local_tag_;
+  p.local_tag = tag_or_empty(p.local_peer);
+  p.remote_tag = tag_or_empty(p.remote_peer);
+  p.local_user = user_of(p.local_peer);
+  p.remote_user = user_of(p.remote_peer);
+  if (auto ids = m.get("p-rc-api-ids")) {
+    const auto parsed = rc::parse_rc_api_ids(*ids);
+    p.party_id = parsed.party_id.value_or("");
+    p.session_id = parsed.session_id.value_or("");
+  }
+  return p;
+}
+
+void Call::end(CallContext& ctx, int status, std::string reason) {
+  if (state_ == State::Terminated) return;
+  transition(State::Terminated);
+  if (auto* d = dialog(ctx)) d->terminate();
+  ctx.events.push_back(CallEnded{handle_, status, std::move(reason)});
+}
+
+void Call::fail(CallContext& ctx, int status, std::string status_line) {
+  if (state_ == State::Terminated) return;
+  transition(State::Terminated);
+  if (auto* d = dialog(ctx)) d->terminate();
+  ctx.events.push_back(CallFailed{handle_, status, std::move(status_line)});
+}
+
+std::string our_via(CallContext& ctx) {
+  return std::string("SIP/2.0/") + (ctx.config.secure_transport ? "WSS " : "WS ") + ctx.config.contact_host +
+         ";branch=z9hG4bK" + ctx.rng.token(16);
+}
+
+Result<msg::Message, dialog::DialogError> Call::new_request(CallContext& ctx, dialog::Dialog& d,
+                                                            std::string_view method) {
+  auto m = d.create_request(method);
+  if (!m) return m;
+  // The dialog builds §12.2.1.1's fields; the Via is ours as the transport
+  // user, with a fresh branch per transaction (§8.1.1.7).
+  m->add_first("Via", our_via(ctx));
+  m->add("User-Agent", ctx.config.user_agent);
+  return m;
+}
+
+bool Call::owns_client_txn(txn::TxnId id) const {
+  auto is = [&](const std::optional<txn::TxnId>& t) { return t && *t == id; };
+  if (is(invite_client_) || is(cancel_client_) || is(reinvite_client_) || is(bye_client_) ||
+      is(refer_client_))
+    return true;
+  for (const auto& r : requests_)
+    if (r.first == id) return true;
+  return false;
+}
+
+bool Call::owns_server_txn(txn::TxnId id) const {
+  return (invite_server_ && *invite_server_ == id) || (reinvite_server_ && *reinvite_server_ == id);
+}
+
+void Call::handle_timeout(CallContext& ctx, TimePoint now) {
+  if (timers_.take_expired(TimerKind::GlareRetry, now)) send_reinvite(ctx, now);
+  if (timers_.take_expired(TimerKind::TransferBye, now) && state_ == State::Confirmed) {
+    // RFC 5589 §6.1: the transfer succeeded and the peer did not end our
+    // leg itself (RingCentral's edge does), so the transferor does.
+    send_bye(ctx, now);
+  }
+  if (timers_.take_expired(TimerKind::AckWait, now) && state_ == State::Accepted) {
+    // §13.3.1.4: no ACK for our 2xx within 64*T1 → end the session with BYE.
+    transition(State::Confirmed);
+    send_bye(ctx, now);
+  }
+}
+
+void Call::handle_server_failed(CallContext& ctx, txn::TxnId txn, TimePoint /*now*/) {
+  if (invite_server_ && *invite_server_ == txn && state_ == State::Incoming)
+    end(ctx, 0, "transport closed");
+}
+
+}  // namespace wwp::call

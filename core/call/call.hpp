@@ -1,0 +1,233 @@
+// One INVITE session (RFC 3261 §13–15, RFC 3264 offer/answer, RFC 3515
+// REFER), inbound or outbound. The UA owns the transaction layer and the
+// dialog set; a Call asks them for transactions and dialogs through
+// `CallContext` and reports `CallEvent`s.
+//
+// Session states (`transition()` enforces the moves):
+//
+//  outbound:  Calling ──1xx──► Early ──2xx/ACK──► Confirmed ──hangup──► Terminating
+//               │  ▲             │                   │ BYE in              │ final
+//               │  └─401/407─────┘ (re-sent once     ▼                     ▼
+//               │     with credentials)          Terminated ◄──────────────┘
+//               └── hangup: CANCEL after the first 1xx (§9.1) ─► Cancelling ─► Terminated
+//  inbound:   Incoming ──answer: 2xx──► Accepted ──ACK──► Confirmed
+//               │ reject / CANCEL in ──► Terminated
+//
+// Orthogonal to the session state: one re-INVITE at a time in either
+// direction (`Dialog` enforces §14.1; crossing re-INVITEs get 491 and ours is
+// retried after the §14.1 random delay), and one pending REFER.
+//
+// Calling contract: the UA calls the `handle_*` methods with what the
+// transaction layer and dialog matching delivered for this call, calls
+// `handle_timeout()` when `next_timeout()` is due, and drains events from
+// the shared event queue in `CallContext`.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/auth/digest_session.hpp"
+#include "core/call/call_events.hpp"
+#include "core/dialog/dialog.hpp"
+#include "core/msg/message.hpp"
+#include "core/rc/rc_message.hpp"
+#include "core/rc/json_commands.hpp"
+#include "core/rc/reply_options.hpp"
+#include "core/txn/transaction_layer.hpp"
+#include "core/ua/config.hpp"
+#include "core/ua/error.hpp"
+#include "core/util/rng.hpp"
+#include "core/util/timer_table.hpp"
+
+namespace wwp::call {
+
+enum class State { Calling, Early, Cancelling, Incoming, Accepted, Confirmed, Terminating, Terminated };
+const char* to_string(State s);
+
+/// What a call may use of its UA.
+struct CallContext {
+  const ua::Config& config;
+  Rng& rng;
+  txn::TransactionLayer& txns;
+  dialog::DialogSet& dialogs;
+  std::deque<CallEvent>& events;
+  /// Our Contact URI (`sip:user@host;transport=ws[s]`).
+  std::string contact_uri;
+};
+
+/// Parameters of `Ua::invite`.
+struct InviteParams {
+  std::string callee;     ///< number/extension, or a full sip:/sips:/tel: URI
+  std::string caller_id;  ///< optional: sent as P-Asserted-Identity (RingCentral)
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers, added last
+  std::string sdp;        ///< our offer
+};
+
+/// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
+std::string our_via(CallContext& ctx);
+
+class Call {
+ public:
+  /// Outbound: builds and sends the INVITE. Errors: InvalidArgument for a
+  /// header name that is not a token or a value with CR/LF/NUL.
+  static Result<Call, ua::UaError> start_outbound(CallHandle handle, CallContext& ctx,
+                                                  const InviteParams& params, TimePoint now);
+  /// Inbound: a new INVITE arrived as server transaction `txn`. Sends 100 and
+  /// 180 and reports IncomingCall. Fails (the UA answers with the hint) when
+  /// the INVITE cannot start a dialog.
+  static Result<Call, dialog::DialogError> start_inbound(CallHandle handle, CallContext& ctx,
+                                                         txn::TxnId txn, const msg::Message& invite,
+                                                         TimePoint now);
+
+  // --- commands (UaError on misuse; the message says what to do) -----------
+  ua::Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
+  ua::Status reject(CallContext& ctx, int status, TimePoint now);
+  /// BYE, CANCEL or reject, whatever the state needs; completes with
+  /// CallEnded or CallFailed.
+  ua::Status hangup(CallContext& ctx, TimePoint now);
+  /// re-INVITE with our last SDP turned `sendonly`/back (RFC 3264 §8.4).
+  ua::Status hold(CallContext& ctx, bool hold, TimePoint now);
+  /// re-INVITE with a new offer (ICE restart); `sendonly` unless `to_receive`.
+  ua::Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
+  /// Answer the peer's re-INVITE (an empty SDP rejects it with 488).
+  ua::Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
+  /// Blind transfer: REFER with Refer-To `target` (RFC 3515).
+  ua::Status refer(CallContext& ctx, const std::string& target, TimePoint now);
+  /// As the transferee: report the new call's progress to the transferor by
+  /// NOTIFY with a sipfrag (RFC 3515 §2.4.4); a final status ends the
+  /// implicit subscription.
+  ua::Status refer_progress(CallContext& ctx, int status, TimePoint now);
+  /// Refer the peer to `refer_to` (a full Refer-To value, e.g. with Replaces).
+  ua::Status refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now);
+
+  // --- RingCentral call control (call_rc.cpp, spec §7.5, §7.12) --------------
+  enum class RcCommand { Confirm, Decline, Voicemail, Forward, StartReply, Reply };
+  /// An x-rc/agent MESSAGE built from the INVITE's `P-rc`; completes with
+  /// RequestDone. Errors: Unsupported without P-rc ("needs a RingCentral
+  /// server"), InvalidState for queue calls (only answer/decline) or after
+  /// answer, InvalidArgument for bad targets and "Invalid reply options".
+  Result<std::uint32_t, ua::UaError> rc_command(CallContext& ctx, RcCommand command,
+                                                const std::string& target,
+                                                const rc::LooseReplyArgs& reply, TimePoint now);
+  /// A JSON INFO command; returns the reqid that RcInfoResult will carry.
+  Result<std::uint64_t, ua::UaError> rc_info(CallContext& ctx, const std::string& command,
+                                             const std::string& target, TimePoint now);
+  /// `p-rc-api-call-info` of the inbound INVITE (empty when absent).
+  const std::vector<std::pair<std::string, std::string>>& rc_call_info() const { return rc_call_info_; }
+  bool has_rc_call_info() const { return has_rc_call_info_; }
+
+  /// Any other in-dialog request (INFO, MESSAGE, …); completes with RequestDone.
+  Result<std::uint32_t, ua::UaError> send_request(CallContext& ctx, const std::string& method,
+                                                  const std::string& content_type,
+                                                  const std::string& body, TimePoint now);
+
+  // --- inputs routed by the UA ------------------------------------------------
+  /// A response for one of this call's client transactions.
+  void handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message& response,
+                       TimePoint now);
+  /// A 2xx retransmission for our INVITE arriving after the ICT ended: re-ACK.
+  void handle_stray_2xx(CallContext& ctx, const msg::Message& response);
+  /// A new in-dialog request (server transaction `txn`).
+  void handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& request, TimePoint now);
+  /// An ACK for our 2xx (never matches a transaction, §17.2.1).
+  void handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now);
+  /// CANCEL for our pending inbound INVITE (the UA has answered the CANCEL).
+  void handle_cancel(CallContext& ctx, TimePoint now);
+  void handle_server_failed(CallContext& ctx, txn::TxnId txn, TimePoint now);
+  void handle_timeout(CallContext& ctx, TimePoint now);
+  TimePoint next_timeout() const { return timers_.next(); }
+
+  CallHandle handle() const { return handle_; }
+  State state() const { return state_; }
+  const std::string& call_id() const { return call_id_; }
+  bool owns_client_txn(txn::TxnId id) const;
+  bool owns_server_txn(txn::TxnId id) const;
+  const std::optional<dialog::DialogId>& dialog_id() const { return dialog_id_; }
+  /// True for an inbound call whose INVITE transaction is `txn`.
+  bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
+
+ private:
+  enum class TimerKind : std::size_t { GlareRetry, AckWait, TransferBye, Count };
+  enum class ReinviteKind { Hold, Unhold, Offer };
+
+  Call(CallHandle handle, std::string call_id) : handle_(handle), call_id_(std::move(call_id)) {}
+  void transition(State next);
+  dialog::Dialog* dialog(CallContext& ctx);
+  PeerInfo peer_info(const msg::Message& m) const;
+  void end(CallContext& ctx, int status, std::string reason);
+  void fail(CallContext& ctx, int status, std::string status_line);
+
+  // outbound INVITE (call_outbound.cpp)
+  void on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint now);
+  bool retry_with_credentials(CallContext& ctx, const msg::Message& r, TimePoint now);
+  void send_cancel(CallContext& ctx, TimePoint now);
+  void send_ack(CallContext& ctx, const msg::Message& response);
+  // in-dialog (call_in_dialog.cpp)
+  /// An in-dialog request from the dialog with our Via (new branch) on top.
+  Result<msg::Message, dialog::DialogError> new_request(CallContext& ctx, dialog::Dialog& d,
+                                                        std::string_view method);
+  void send_reinvite(CallContext& ctx, TimePoint now);
+  void on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoint now);
+  void send_bye(CallContext& ctx, TimePoint now);
+  void respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
+               const std::string& content_type = {}, const std::string& body = {},
+               std::vector<std::pair<std::string, std::string>> extra = {});
+  void on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& request, TimePoint now);
+  // RingCentral (call_rc.cpp)
+  void rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint now);
+  bool rc_on_info(CallContext& ctx, const msg::Message& info);
+  Result<std::uint32_t, ua::UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
+
+  CallHandle handle_;
+  std::string call_id_;
+  State state_ = State::Calling;
+  bool outbound_ = true;
+  TimerTable<TimerKind, static_cast<std::size_t>(TimerKind::Count)> timers_;
+
+  std::optional<dialog::DialogId> dialog_id_;
+  std::string local_tag_;
+
+  // outbound INVITE
+  msg::Message invite_;                   ///< the INVITE as last sent
+  std::optional<txn::TxnId> invite_client_;
+  std::optional<txn::TxnId> cancel_client_;
+  bool cancel_pending_ = false;           ///< hangup() before any 1xx (§9.1)
+  bool challenged_ = false;
+  std::optional<auth::DigestSession> digest_;
+  PeerInfo early_peer_;
+
+  // inbound INVITE
+  std::optional<txn::TxnId> invite_server_;
+  msg::Message remote_invite_;
+  bool bye_after_ack_ = false;            ///< hangup() while waiting for the ACK (§15)
+
+  // session description (RFC 3264)
+  std::string local_sdp_;   ///< our last offer/answer as sent
+  std::string remote_sdp_;  ///< the peer's last offer/answer
+
+  // re-INVITE / BYE / REFER / generic requests in flight
+  std::optional<txn::TxnId> reinvite_client_;
+  std::optional<std::uint32_t> reinvite_cseq_;
+  ReinviteKind reinvite_kind_ = ReinviteKind::Offer;
+  std::string reinvite_offer_;
+  std::optional<txn::TxnId> reinvite_server_;
+  msg::Message remote_reinvite_;
+  std::optional<txn::TxnId> bye_client_;
+  std::optional<txn::TxnId> refer_client_;
+  bool refer_accepted_ = false;  ///< our REFER got a 2xx; NOTIFYs report on it
+  bool refer_subscription_ = false;  ///< we accepted the peer's REFER (transferee)
+  std::vector<std::pair<txn::TxnId, std::uint32_t>> requests_;  ///< generic ones
+  std::uint32_t next_request_ = 1;
+
+  // RingCentral
+  std::optional<rc::RcMessage> prc_;  ///< the inbound INVITE's `P-rc` (Cmd 6)
+  std::vector<std::pair<std::string, std::string>> rc_call_info_;
+  bool has_rc_call_info_ = false;
+  std::uint64_t next_reqid_ = 1;
+  std::vector<std::pair<std::uint64_t, rc::InfoCommand>> pending_info_;
+  std::uint32_t message_cseq_ = 0;
+};
+
+}  // namespace wwp::call

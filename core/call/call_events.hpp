@@ -1,0 +1,120 @@
+// What the call layer reports to the UA driver (and through it to the shim).
+// Every event names its call by `CallHandle`; message-carrying events hand
+// over the message so the shim can expose it (`sipMessage`, headers) without
+// parsing SIP itself.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/msg/message.hpp"
+#include "core/util/time.hpp"
+
+namespace wwp::call {
+
+using CallHandle = std::uint32_t;
+
+/// Both ends of a call as the SDK exposes them (spec §5.2): full From/To
+/// header values, their tags and user parts, RingCentral session ids.
+struct PeerInfo {
+  std::string local_peer, remote_peer;
+  std::string local_tag, remote_tag;
+  std::string local_user, remote_user;
+  std::string party_id, session_id;  ///< from `p-rc-api-ids`, when present
+};
+
+/// A new inbound INVITE (100 and 180 already sent). `auto_answer_after` is
+/// the delay in ms requested by `Alert-Info: Auto Answer` (+ `Call-Info:
+/// …;Answer-After=N`), or -1 when the call must ring.
+struct IncomingCall {
+  CallHandle call;
+  msg::Message invite;
+  PeerInfo peer;
+  Duration auto_answer_after = -1;
+  std::string rc_sid;  ///< SID of the INVITE's `P-rc` (RingCentral), "" otherwise
+};
+/// A provisional response (101–199) to our INVITE.
+struct CallProgress {
+  CallHandle call;
+  msg::Message response;
+  PeerInfo peer;
+};
+/// A 2xx to our INVITE; the ACK has been sent. `response.body()` is the answer.
+struct CallAnswered {
+  CallHandle call;
+  msg::Message response;
+  PeerInfo peer;
+};
+/// The ACK for our 2xx arrived (its body answers an offer we made in the 2xx).
+struct CallConfirmed {
+  CallHandle call;
+  msg::Message ack;
+};
+/// Our INVITE got a final error (incl. synthetic 408/503 and 487 after CANCEL).
+struct CallFailed {
+  CallHandle call;
+  int status;
+  std::string status_line;
+};
+/// The call is over (BYE either way, CANCEL received, rejected by us).
+struct CallEnded {
+  CallHandle call;
+  int status;          ///< final status involved, 0 when none
+  std::string reason;  ///< "remote hangup", "local hangup", "cancelled", "rejected", …
+};
+/// The peer sent a re-INVITE with an offer; answer with `answer_reinvite`.
+struct ReinviteOffer {
+  CallHandle call;
+  msg::Message request;
+};
+/// Our re-INVITE (hold/unhold/new offer) completed.
+struct ReinviteDone {
+  CallHandle call;
+  int status;
+  std::string status_line;
+  std::string sdp;  ///< the answer on 2xx
+};
+/// Our REFER got its final response.
+struct ReferDone {
+  CallHandle call;
+  int status;
+  std::string status_line;
+};
+/// The peer asks us to transfer (RFC 3515); 202 and the first NOTIFY are sent.
+struct ReferReceived {
+  CallHandle call;
+  msg::Message request;
+  std::string target;    ///< Refer-To URI without its headers
+  std::string replaces;  ///< decoded `?Replaces=` of Refer-To (attended transfer), or ""
+};
+/// A generic in-dialog request of ours (INFO, MESSAGE, …) completed.
+struct RequestDone {
+  CallHandle call;
+  std::uint32_t request;
+  int status;
+  std::string status_line;
+};
+
+/// A RingCentral x-rc/agent MESSAGE for this instance (spec §7.5, §8.2).
+/// `call` is 0 when no live call has its Call-ID (e.g. a late SessionClose).
+struct RcMessageReceived {
+  CallHandle call;
+  int cmd;
+  std::string sid;
+  std::vector<std::pair<std::string, std::string>> hdr, bdy;
+};
+/// The result INFO of one of our JSON commands (spec §7.12).
+struct RcInfoResult {
+  CallHandle call;
+  std::uint64_t reqid;
+  std::string command;
+  std::string result_json;  ///< `response.result`, re-serialised
+};
+
+using CallEvent = std::variant<IncomingCall, CallProgress, CallAnswered, CallConfirmed, CallFailed,
+                               CallEnded, ReinviteOffer, ReinviteDone, ReferDone, ReferReceived,
+                               RequestDone, RcMessageReceived, RcInfoResult>;
+
+}  // namespace wwp::call

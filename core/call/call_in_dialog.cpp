@@ -1,0 +1,256 @@
+// Requests inside an established dialog (RFC 3261 §12.2, §14, §15, RFC 3515):
+// BYE, re-INVITE both ways with glare handling, REFER both ways, and the
+// requests we only acknowledge (INFO, MESSAGE, NOTIFY, UPDATE, OPTIONS).
+#include "core/call/call.hpp"
+#include "core/call/call_sdp.hpp"
+#include "core/msg/header_fields.hpp"
+#include "core/msg/uri.hpp"
+
+namespace wwp::call {
+
+namespace {
+constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
+bool has_line_break(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+}  // namespace
+
+void Call::send_bye(CallContext& ctx, TimePoint now) {
+  auto* d = dialog(ctx);
+  if (!d) return end(ctx, 0, "local hangup");
+  d->abandon_outgoing_invite();  // BYE may cross a pending re-INVITE (§15)
+  auto bye = new_request(ctx, *d, "BYE");
+  if (!bye) return end(ctx, 0, "local hangup");
+  auto txn = ctx.txns.start_client(std::move(*bye), now);
+  if (!txn) return end(ctx, 0, "local hangup");
+  bye_client_ = *txn;
+  transition(State::Terminating);
+}
+
+ua::Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
+  if (state_ != State::Confirmed)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        std::string(hold ? "hold" : "unhold") + ": the call is " + to_string(state_) +
+                            ", not answered");
+  auto offer = hold_offer(local_sdp_, hold);
+  if (!offer) return ua::ua_error(ua::UaErrorCode::InvalidState, offer.error());
+  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
+    return ua::ua_error(ua::UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
+  reinvite_kind_ = hold ? ReinviteKind::Hold : ReinviteKind::Unhold;
+  reinvite_offer_ = std::move(*offer);
+  send_reinvite(ctx, now);
+  return ua::ok_status();
+}
+
+ua::Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now) {
+  if (state_ != State::Confirmed)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        std::string("reInvite: the call is ") + to_string(state_) + ", not answered");
+  if (offer.empty()) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "reInvite: an SDP offer is required");
+  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
+    return ua::ua_error(ua::UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
+  if (!to_receive) {
+    auto held = hold_offer(offer, true);
+    if (!held) return ua::ua_error(ua::UaErrorCode::InvalidArgument, held.error());
+    offer = std::move(*held);
+  }
+  reinvite_kind_ = ReinviteKind::Offer;
+  reinvite_offer_ = std::move(offer);
+  send_reinvite(ctx, now);
+  return ua::ok_status();
+}
+
+void Call::send_reinvite(CallContext& ctx, TimePoint now) {
+  auto* d = dialog(ctx);
+  if (!d || state_ != State::Confirmed) return;
+  auto req = new_request(ctx, *d, "INVITE");
+  if (!req) {
+    // The peer's re-INVITE is still open (§14.1): try again shortly.
+    timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
+    return;
+  }
+  req->add("Allow", kAllow);
+  req->set_body(reinvite_offer_, "application/sdp");
+  reinvite_cseq_ = msg::parse_cseq(*req->get("CSeq"))->seq;
+  auto txn = ctx.txns.start_client(std::move(*req), now);
+  if (txn) reinvite_client_ = *txn;
+}
+
+void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoint now) {
+  if (r.status() < 200) return;
+  reinvite_client_.reset();
+  auto* d = dialog(ctx);
+  if (d) d->abandon_outgoing_invite();
+  if (r.status() < 300) {
+    if (d) (void)d->update_from_response(r);  // target refresh (§12.2.1.2)
+    send_ack(ctx, r);
+    local_sdp_ = reinvite_offer_;
+    remote_sdp_ = r.body();
+    ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), r.body()});
+    return;
+  }
+  if (r.status() == 491) {
+    // §14.1: glare; retry after a random delay, keep the session as it was.
+    timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
+    return;
+  }
+  // §14.1: a failed re-INVITE leaves the session unchanged, except that 481
+  // and 408 mean the dialog is gone (RFC 5057 §5.1).
+  ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), {}});
+  if (r.status() == 481 || r.status() == 408) send_bye(ctx, now);
+}
+
+ua::Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now) {
+  if (!reinvite_server_)
+    return ua::ua_error(ua::UaErrorCode::InvalidState, "answerReinvite: no re-INVITE is waiting for an answer");
+  const txn::TxnId txn = *reinvite_server_;
+  reinvite_server_.reset();
+  if (sdp.empty()) {
+    respond(ctx, txn, remote_reinvite_, 488);
+    return ua::ok_status();
+  }
+  local_sdp_ = sdp;
+  respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp);
+  (void)now;
+  return ua::ok_status();
+}
+
+ua::Status Call::refer(CallContext& ctx, const std::string& target, TimePoint now) {
+  if (target.empty() || has_line_break(target) || target.find_first_of(" <>\"") != std::string::npos)
+    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "transfer: invalid target \"" + target + "\"");
+  const bool is_uri = target.rfind("sip:", 0) == 0 || target.rfind("sips:", 0) == 0 || target.rfind("tel:", 0) == 0;
+  const std::string uri = is_uri ? target
+                                 : "sip:" + target + (target.find('@') == std::string::npos ? "@" + ctx.config.domain : "");
+  return refer_to(ctx, "<" + uri + ">", now);
+}
+
+ua::Status Call::refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now) {
+  if (state_ != State::Confirmed)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        std::string("transfer: the call is ") + to_string(state_) + ", not answered");
+  if (refer_client_) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: a REFER is already pending");
+  if (has_line_break(refer_to_value)) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "transfer: CR/LF refused");
+  auto* d = dialog(ctx);
+  if (!d) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: no dialog");
+  auto req = new_request(ctx, *d, "REFER");
+  if (!req) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: " + req.error().message);
+  req->add("Refer-To", std::move(refer_to_value));
+  req->add("Referred-By", "<sip:" + ctx.config.username + "@" + ctx.config.domain + ">");
+  req->set_body({});
+  auto txn = ctx.txns.start_client(std::move(*req), now);
+  if (!txn) return Err<ua::UaError>{txn.error()};
+  refer_client_ = *txn;
+  return ua::ok_status();
+}
+
+Result<std::uint32_t, ua::UaError> Call::send_request(CallContext& ctx, const std::string& method,
+                                                      const std::string& content_type,
+                                                      const std::string& body, TimePoint now) {
+  // RFC 6086 §4.2: INFO (and the others) may also be sent in an early
+  // dialog; RingCentral then answers its JSON commands with a code (-4).
+  if (state_ != State::Confirmed && state_ != State::Accepted && state_ != State::Early)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        method + ": the call is " + to_string(state_) + ", no dialog to send it in");
+  if (method == "INVITE" || method == "ACK" || method == "CANCEL" || method == "BYE")
+    return ua::ua_error(ua::UaErrorCode::InvalidArgument, method + " has its own command");
+  if (has_line_break(content_type) || has_line_break(method))
+    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "CR/LF in method or content type refused");
+  auto* d = dialog(ctx);
+  if (!d) return ua::ua_error(ua::UaErrorCode::InvalidState, method + ": no dialog");
+  auto req = new_request(ctx, *d, method);
+  if (!req) return ua::ua_error(ua::UaErrorCode::InvalidState, method + ": " + req.error().message);
+  req->set_body(body, body.empty() ? std::string_view{} : std::string_view(content_type));
+  auto txn = ctx.txns.start_client(std::move(*req), now);
+  if (!txn) return Err<ua::UaError>{txn.error()};
+  const std::uint32_t id = next_request_++;
+  requests_.emplace_back(*txn, id);
+  return id;
+}
+
+void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& req, TimePoint now) {
+  auto* d = dialog(ctx);
+  if (d) {
+    auto valid = d->validate_request(req);
+    if (!valid) {
+      respond(ctx, txn, req, valid.error().sip_status_hint ? valid.error().sip_status_hint : 500);
+      return;
+    }
+  }
+  const std::string& method = req.method();
+  if (method == "BYE") {
+    respond(ctx, txn, req, 200);
+    // A BYE while our INVITE is still pending (early dialog): §15.1.2.
+    end(ctx, 0, "remote hangup");
+    return;
+  }
+  if (method == "INVITE") {
+    const auto verdict = d ? d->on_incoming_reinvite() : dialog::ReinviteVerdict::Proceed;
+    if (verdict == dialog::ReinviteVerdict::Glare) return respond(ctx, txn, req, 491);
+    if (verdict == dialog::ReinviteVerdict::ServerPending)
+      return respond(ctx, txn, req, 500, {}, {},
+                     {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+    if (req.body().empty()) {
+      // Offerless re-INVITE: offer our current SDP in the 2xx; the ACK answers.
+      return respond(ctx, txn, req, 200, "application/sdp", local_sdp_);
+    }
+    reinvite_server_ = txn;
+    remote_reinvite_ = req;
+    remote_sdp_ = req.body();
+    ctx.events.push_back(ReinviteOffer{handle_, req});
+    return;
+  }
+  if (method == "REFER") return on_refer(ctx, txn, req, now);
+  if (method == "INFO") rc_on_info(ctx, req);
+  if (method == "NOTIFY" && refer_accepted_) {
+    // RFC 3515 §2.4.5: progress of our REFER as a sipfrag status line.
+    const std::string& frag = req.body();
+    if (frag.rfind("SIP/2.0 2", 0) == 0) timers_.set(TimerKind::TransferBye, now + 2000);
+  }
+  if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY" || method == "UPDATE" ||
+      method == "OPTIONS") {
+    // The message itself reaches the app through the session's
+    // `inboundMessage` feed; here it only needs its 200 (spec §3.6).
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (method == "OPTIONS") extra.emplace_back("Allow", kAllow);
+    return respond(ctx, txn, req, 200, {}, {}, std::move(extra));
+  }
+  respond(ctx, txn, req, 501, {}, {}, {{"Allow", kAllow}});
+}
+
+void Call::on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, TimePoint now) {
+  const auto refer_to = req.get("Refer-To");
+  if (!refer_to) return respond(ctx, txn, req, 400);  // RFC 3515 §2.4.1
+  const auto na = msg::parse_name_addr(*refer_to);
+  if (!na) return respond(ctx, txn, req, 400);
+  auto uri = msg::parse_uri(na->uri_text());
+  if (!uri) return respond(ctx, txn, req, 400);
+  std::string replaces;
+  for (const auto& h : uri->headers)
+    if (h.name == "Replaces" || h.name == "replaces") replaces = msg::percent_decode(h.value);
+  uri->headers.clear();
+  respond(ctx, txn, req, 202);
+  refer_subscription_ = true;
+  ctx.events.push_back(ReferReceived{handle_, req, uri->to_string(), std::move(replaces)});
+  // RFC 3515 §2.4.4: the implicit subscription starts with a NOTIFY.
+  (void)refer_progress(ctx, 100, now);
+}
+
+ua::Status Call::refer_progress(CallContext& ctx, int status, TimePoint now) {
+  if (!refer_subscription_) return ua::ua_error(ua::UaErrorCode::InvalidState, "no REFER to report on");
+  auto* d = dialog(ctx);
+  if (!d || state_ == State::Terminated) return ua::ua_error(ua::UaErrorCode::InvalidState, "the call has ended");
+  auto notify = new_request(ctx, *d, "NOTIFY");
+  if (!notify) return ua::ua_error(ua::UaErrorCode::InvalidState, notify.error().message);
+  const bool final = status >= 200;
+  notify->add("Event", "refer");
+  notify->add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
+  const std::string reason(msg::default_reason(status));
+  notify->set_body("SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n", "message/sipfrag;version=2.0");
+  if (final) refer_subscription_ = false;
+  auto t = ctx.txns.start_client(std::move(*notify), now);
+  if (!t) return Err<ua::UaError>{t.error()};
+  requests_.emplace_back(*t, 0);
+  return ua::ok_status();
+}
+
+}  // namespace wwp::call

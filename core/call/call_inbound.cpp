@@ -1,0 +1,159 @@
+// The inbound INVITE (RFC 3261 §13.3): ringing, answer, reject, CANCEL, the
+// ACK for our 2xx, and hangup in every state.
+#include <cstdlib>
+
+#include "core/call/call.hpp"
+#include "core/msg/header_fields.hpp"
+#include "core/ua/reply.hpp"
+
+namespace wwp::call {
+
+namespace {
+
+/// ringcentral-web-phone's auto-answer rule (spec §7.3): `Alert-Info` is
+/// exactly `Auto Answer`; the delay is the first `Answer-After=N` in
+/// Call-Info, used as milliseconds (as the original SDK does).
+Duration auto_answer_delay(const msg::Message& invite) {
+  const auto alert = invite.get("Alert-Info");
+  if (!alert || *alert != "Auto Answer") return -1;
+  const auto info = invite.get("Call-Info");
+  if (!info) return 0;
+  const auto pos = info->find("Answer-After=");
+  if (pos == std::string_view::npos) return 0;
+  Duration value = 0;
+  for (std::size_t i = pos + 13; i < info->size() && (*info)[i] >= '0' && (*info)[i] <= '9'; ++i) {
+    value = value * 10 + ((*info)[i] - '0');
+    if (value > 3600000) return 3600000;  // an hour is plenty; no overflow
+  }
+  return value;
+}
+
+/// §12.1.1: "the UAS MUST copy all Record-Route header field values from the
+/// request into the response (including the URIs, URI parameters, and any
+/// Record-Route header field parameters, whether they are known or unknown
+/// to the UAS) and MUST maintain the order of those values."
+void copy_record_route(const msg::Message& request, msg::Message& response) {
+  for (const auto& h : request.headers())
+    if (msg::header_name_equals(h.name, "Record-Route")) response.add(h.name, h.value);
+}
+
+}  // namespace
+
+Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallContext& ctx,
+                                                      txn::TxnId txn, const msg::Message& invite,
+                                                      TimePoint now) {
+  Call c(handle, std::string(invite.get("Call-ID").value_or("")));
+  c.outbound_ = false;
+  c.state_ = State::Incoming;
+  c.local_tag_ = ctx.rng.token(12);
+  auto d = dialog::Dialog::from_uas(invite, c.local_tag_, "<" + ctx.contact_uri + ">");
+  if (!d) return Err<dialog::DialogError>{d.error()};
+  auto inserted = ctx.dialogs.insert(std::move(*d));
+  if (!inserted) return Err<dialog::DialogError>{inserted.error()};
+  c.dialog_id_ = (*inserted)->id();
+  c.invite_server_ = txn;
+  c.remote_invite_ = invite;
+  c.remote_sdp_ = invite.body();
+  // 100 then 180, as ringcentral-web-phone does (spec §7.3 step 2).
+  c.respond(ctx, txn, invite, 100);
+  c.respond(ctx, txn, invite, 180);
+  c.rc_on_invite(ctx, invite, now);
+  std::string sid(c.prc_ ? c.prc_->sid().value_or("") : std::string_view{});
+  ctx.events.push_back(IncomingCall{handle, invite, c.peer_info(invite), auto_answer_delay(invite), std::move(sid)});
+  return c;
+}
+
+void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
+                   const std::string& content_type, const std::string& body,
+                   std::vector<std::pair<std::string, std::string>> extra) {
+  msg::Message r = ua::make_reply(request, status, status == 100 ? std::string_view{} : local_tag_);
+  // §12.1.1: a dialog-creating or target-refreshing 101–299 carries Contact.
+  if (status > 100 && status < 300 && (request.method() == "INVITE" || request.method() == "UPDATE")) {
+    r.add("Contact", "<" + ctx.contact_uri + ">");
+    if (request.method() == "INVITE") copy_record_route(request, r);
+  }
+  for (auto& [n, v] : extra) r.add(n, v);
+  r.set_body(body, content_type);
+  if (auto* d = dialog(ctx)) d->on_response_sent(r);
+  (void)ctx.txns.respond(txn, std::move(r), 0);
+}
+
+ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
+  if (outbound_ || state_ != State::Incoming)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        std::string("answer: the call is ") + to_string(state_) + ", not ringing");
+  if (sdp.empty()) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "answer: an SDP is required");
+  local_sdp_ = sdp;
+  msg::Message r = ua::make_reply(remote_invite_, 200, local_tag_);
+  r.add("Contact", "<" + ctx.contact_uri + ">");
+  copy_record_route(remote_invite_, r);
+  r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
+  r.add("Supported", "replaces");
+  r.set_body(sdp, "application/sdp");
+  if (auto* d = dialog(ctx)) d->on_response_sent(r);
+  auto s = ctx.txns.respond(*invite_server_, std::move(r), now);
+  if (!s.ok()) return s;
+  transition(State::Accepted);
+  timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
+  return ua::ok_status();
+}
+
+ua::Status Call::reject(CallContext& ctx, int status, TimePoint now) {
+  if (outbound_ || state_ != State::Incoming)
+    return ua::ua_error(ua::UaErrorCode::InvalidState,
+                        std::string("reject: the call is ") + to_string(state_) + ", not ringing");
+  if (status < 300 || status > 699)
+    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "reject: status must be 300-699");
+  respond(ctx, *invite_server_, remote_invite_, status);
+  (void)now;
+  end(ctx, status, "rejected");
+  return ua::ok_status();
+}
+
+void Call::handle_cancel(CallContext& ctx, TimePoint now) {
+  if (state_ != State::Incoming) return;  // §9.2: too late, the INVITE got its final
+  respond(ctx, *invite_server_, remote_invite_, 487);
+  (void)now;
+  end(ctx, 487, "cancelled");
+}
+
+void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) {
+  if (state_ == State::Accepted) {
+    transition(State::Confirmed);
+    if (!ack.body().empty()) remote_sdp_ = ack.body();
+    ctx.events.push_back(CallConfirmed{handle_, ack});
+    if (bye_after_ack_) {
+      bye_after_ack_ = false;
+      send_bye(ctx, now);
+    }
+  }
+}
+
+ua::Status Call::hangup(CallContext& ctx, TimePoint now) {
+  switch (state_) {
+    case State::Calling:
+      // §9.1: no CANCEL before a provisional; send it when one arrives.
+      cancel_pending_ = true;
+      return ua::ok_status();
+    case State::Early:
+      send_cancel(ctx, now);
+      return ua::ok_status();
+    case State::Incoming:
+      return reject(ctx, 603, now);
+    case State::Accepted:
+      // §15: the callee must not send BYE before the ACK for its 2xx.
+      bye_after_ack_ = true;
+      return ua::ok_status();
+    case State::Confirmed:
+      send_bye(ctx, now);
+      return ua::ok_status();
+    case State::Cancelling:
+    case State::Terminating:
+      return ua::ok_status();  // already ending; the pending event completes it
+    case State::Terminated:
+      break;
+  }
+  return ua::ua_error(ua::UaErrorCode::InvalidState, "hangup: the call has ended");
+}
+
+}  // namespace wwp::call

@@ -1,0 +1,102 @@
+// Generic parameter lists (RFC 3261 §25.1 generic-param).
+#include "core/msg/params.hpp"
+
+#include "core/msg/scan.hpp"
+
+namespace wwp::msg {
+
+namespace {
+constexpr std::size_t npos = std::string_view::npos;
+
+// gen-value = token / host / quoted-string; host adds ":" "[" "]" to the
+// token set (IPv6 `received=2001:db8::1`, §20.42).
+bool is_value_char(char c) { return scan::is_token(c) || c == ':' || c == '[' || c == ']'; }
+}  // namespace
+
+std::size_t scan_quoted_string(std::string_view s, std::size_t i, std::string& out) {
+  out.clear();
+  if (i >= s.size() || s[i] != '"') return npos;
+  for (++i; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') return i + 1;
+    if (c == '\\') {
+      // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+      if (++i >= s.size()) return npos;
+      out += s[i];
+    } else {
+      out += c;
+    }
+  }
+  return npos;
+}
+
+std::string quote(std::string_view text) {
+  std::string q;
+  q.reserve(text.size() + 2);
+  q += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c;
+  }
+  q += '"';
+  return q;
+}
+
+Result<Params, ParseError> parse_params(std::string_view s) {
+  Params out;
+  std::size_t i = scan::skip_lws(s, 0);
+  while (i < s.size()) {
+    // SEMI = SWS ";" SWS
+    if (s[i] != ';') return err(ParseError{ParseErrorCode::BadParam, i, 0});
+    i = scan::skip_lws(s, i + 1);
+    const std::size_t ns = i;
+    while (i < s.size() && scan::is_token(s[i])) ++i;
+    if (i == ns) return err(ParseError{ParseErrorCode::BadParam, i, 0});
+    Param p;
+    p.name.assign(s.substr(ns, i - ns));
+    i = scan::skip_lws(s, i);
+    if (i < s.size() && s[i] == '=') {
+      // EQUAL = SWS "=" SWS
+      i = scan::skip_lws(s, i + 1);
+      if (i < s.size() && s[i] == '"') {
+        std::string v;
+        const std::size_t e = scan_quoted_string(s, i, v);
+        if (e == npos) return err(ParseError{ParseErrorCode::BadParam, i, 0});
+        p.value = std::move(v);
+        p.quoted = true;
+        i = e;
+      } else {
+        const std::size_t vs = i;
+        while (i < s.size() && is_value_char(s[i])) ++i;
+        if (i == vs) return err(ParseError{ParseErrorCode::BadParam, i, 0});
+        p.value = std::string(s.substr(vs, i - vs));
+      }
+      i = scan::skip_lws(s, i);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::optional<std::string_view> find_param(const Params& ps, std::string_view name) {
+  for (const Param& p : ps)
+    if (scan::iequals(p.name, name)) return p.value ? std::string_view(*p.value) : std::string_view();
+  return std::nullopt;
+}
+
+bool has_param(const Params& ps, std::string_view name) { return find_param(ps, name).has_value(); }
+
+std::string params_to_string(const Params& ps) {
+  std::string s;
+  for (const Param& p : ps) {
+    s += ';';
+    s += p.name;
+    if (p.value) {
+      s += '=';
+      s += p.quoted ? quote(*p.value) : *p.value;
+    }
+  }
+  return s;
+}
+
+}  // namespace wwp::msg

@@ -1,0 +1,128 @@
+// Registration client (RFC 3261 §10.2) for one AOR and one Contact, with
+// digest authentication (RFC 3261 §22) and the transport watchdog of
+// ringcentral-web-phone (a REGISTER with no response at all in 5 s means the
+// WebSocket is dead).
+//
+// States and legal transitions (`transition()` enforces them):
+//
+//            start()                 2xx (expires>0)
+//   Idle ──────────────► Registering ───────────────► Registered
+//    ▲                    │  ▲  │ 401/407 → resend        │  │
+//    │                    │  │  └─ with credentials ──────┘  │ Refresh timer
+//    │      final error / │  └─────────────────────────────────┘
+//    │      timeout       ▼
+//    │                  Failed ◄──── (any state) transport closed
+//    │ stop() from Registered/Registering
+//    │                    ▼
+//    └──── 2xx/error ─ Unregistering
+//
+//  - A cycle sends REGISTER; a 401/407 challenge is answered once per cycle
+//    (again only when the server says `stale=true`, RFC 7616 §3.3). A second
+//    challenge means the credentials are wrong: the cycle fails with
+//    "Registration failed: SIP/2.0 401 Unauthorized" and nothing is retried.
+//  - 423 Interval Too Brief is retried once with the server's Min-Expires
+//    (RFC 3261 §10.2.8).
+//  - Call-ID and From tag stay the same for every refresh, CSeq increases by
+//    one per request (RFC 3261 §10.2.4); ringcentral-web-phone changes them
+//    per cycle, which its server accepts either way.
+//  - The refresh is sent before the granted expiry: at the later of half the
+//    interval and 5 s before expiry (e.g. 55 s for 60 s).
+//
+// Calling contract: hand every REGISTER from `poll_transmit()` to the
+// transaction layer (`txn::TransactionLayer::start_client`, a NICT) and feed
+// every `ClientResponse` it reports back to `handle_response()` (it matches
+// by branch, so responses for abandoned requests return false). The NICT owns
+// Timer F (RFC 3261 §17.1.2.2): a registrar silent after a 1xx reaches us as
+// its synthetic "408 Request Timeout". Our own timers are the refresh and the
+// 5 s no-answer watchdog; call `handle_timeout()` when `next_timeout()` is
+// due, then drain `poll_transmit()` and `poll_event()`.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/msg/message.hpp"
+#include "core/ua/config.hpp"
+#include "core/ua/error.hpp"
+#include "core/util/rng.hpp"
+#include "core/util/timer_table.hpp"
+
+namespace wwp::reg {
+
+enum class State { Idle, Registering, Registered, Unregistering, Failed };
+const char* to_string(State s);
+
+/// Registration outcomes reported to the UA.
+struct Registered {
+  std::uint32_t expires;  ///< seconds granted by the registrar
+};
+struct RegistrationFailed {
+  int status;             ///< SIP status, or 408 for no answer
+  std::string message;    ///< "Registration failed: SIP/2.0 403 Forbidden"
+};
+struct Unregistered {};
+/// No response at all within `register_no_answer`: the driver must close the
+/// transport (and may reconnect and call `start()` again).
+struct TransportDead {
+  std::string reason;
+};
+using RegEvent = std::variant<Registered, RegistrationFailed, Unregistered, TransportDead>;
+
+class Registration {
+ public:
+  Registration(const ua::Config& config, Rng& rng);
+
+  /// Begin (or restart) registering. Legal from every state except
+  /// Unregistering; restarting from Registering abandons the old request.
+  ua::Status start(TimePoint now);
+  /// Unregister (Contact expires=0). Legal from Registered and Registering;
+  /// from Idle/Failed it completes at once with `Unregistered`.
+  ua::Status stop(TimePoint now);
+  /// The transport went away: pending requests can never be answered.
+  void handle_transport_closed(TimePoint now);
+
+  /// Returns true when the response belonged to our current request.
+  bool handle_response(const msg::Message& response, TimePoint now);
+  void handle_timeout(TimePoint now);
+
+  std::optional<msg::Message> poll_transmit();
+  std::optional<RegEvent> poll_event();
+  TimePoint next_timeout() const { return timers_.next(); }
+
+  State state() const { return state_; }
+  const std::string& call_id() const { return call_id_; }
+  /// The Contact URI we register (`<sip:user@host;transport=wss>` without <>).
+  std::string contact_uri() const;
+
+ private:
+  enum class TimerKind : std::size_t { Refresh, NoAnswer, Count };
+
+  void transition(State next);
+  void send_register(TimePoint now, std::uint32_t expires, const std::string& authorization_header,
+                     const std::string& authorization_value);
+  void on_success(const msg::Message& response, TimePoint now);
+  void fail(int status, std::string message);
+  std::uint32_t granted_expires(const msg::Message& response) const;
+
+  const ua::Config& config_;
+  Rng& rng_;
+  State state_ = State::Idle;
+  TimerTable<TimerKind, static_cast<std::size_t>(TimerKind::Count)> timers_;
+
+  std::string call_id_;
+  std::string from_tag_;
+  std::uint32_t cseq_ = 0;
+  std::string branch_;             ///< branch of the request in flight
+  std::uint32_t expires_ = 0;      ///< what the request in flight asks for
+  std::uint32_t requested_ = 0;    ///< what the user asked for (may rise by 423)
+  bool challenged_ = false;        ///< answered a challenge in this cycle
+  bool interval_retried_ = false;  ///< retried after 423 in this cycle
+  std::uint32_t nonce_count_ = 0;
+
+  std::deque<msg::Message> transmits_;
+  std::deque<RegEvent> events_;
+};
+
+}  // namespace wwp::reg

@@ -1,0 +1,59 @@
+#include "core/txn/matching.hpp"
+
+#include <cctype>
+
+#include "core/msg/header_fields.hpp"
+
+namespace wwp::txn {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> client_key(const msg::Message& m) {
+  const auto via_value = m.get("Via");
+  const auto cseq_value = m.get("CSeq");
+  if (!via_value || !cseq_value) return std::nullopt;
+  const auto via = msg::parse_via(*via_value);
+  const auto cseq = msg::parse_cseq(*cseq_value);
+  if (!via || !cseq || via->branch().empty()) return std::nullopt;
+  // Methods are case-sensitive (§7.1); branches are compared as sent, since we
+  // generated them ourselves.
+  return std::string(via->branch()) + "|" + cseq->method;
+}
+
+std::optional<std::string> server_key(const msg::Message& request, std::string_view as_method) {
+  const auto via_value = request.get("Via");
+  const auto cseq_value = request.get("CSeq");
+  if (!via_value || !cseq_value) return std::nullopt;
+  const auto via = msg::parse_via(*via_value);
+  const auto cseq = msg::parse_cseq(*cseq_value);
+  if (!via || !cseq) return std::nullopt;
+  std::string method = as_method.empty() ? request.method() : std::string(as_method);
+  if (method == "ACK") method = "INVITE";
+  const std::string_view branch = via->branch();
+  if (branch.substr(0, kMagicCookie.size()) == kMagicCookie) {
+    // "the branch parameter in the request is equal to the one in the top Via
+    // header field of the request that created the transaction, the sent-by
+    // value in the top Via of the request is equal to the one in the request
+    // that created the transaction, and the method of the request matches".
+    return "3261|" + std::string(branch) + "|" + lower(via->host) + ":" +
+           std::to_string(via->port.value_or(0)) + "|" + method;
+  }
+  // RFC 2543 peers (no magic cookie).
+  const auto from = request.get("From");
+  const auto call_id = request.get("Call-ID");
+  std::string from_tag;
+  if (from) from_tag = msg::tag_of(*from).value_or("");
+  return "2543|" + request.request_uri() + "|" + from_tag + "|" +
+         std::string(call_id.value_or("")) + "|" + std::to_string(cseq->seq) + "|" +
+         via->to_string() + "|" + method;
+}
+
+}  // namespace wwp::txn

@@ -1,0 +1,334 @@
+// RFC 3261 §17: owning, matching and timing the four transaction machines.
+#include "core/txn/transaction_layer.hpp"
+
+#include <vector>
+
+#include "core/msg/header_fields.hpp"
+#include "core/txn/matching.hpp"
+#include "core/ua/reply.hpp"
+
+namespace wwp::txn {
+
+const char* to_string(ResponseSource s) {
+  switch (s) {
+    case ResponseSource::Wire: return "wire";
+    case ResponseSource::TimerB: return "Timer B";
+    case ResponseSource::TimerF: return "Timer F";
+    case ResponseSource::TransportClosed: return "transport closed";
+  }
+  return "?";
+}
+
+const char* to_string(ServerFailure f) {
+  switch (f) {
+    case ServerFailure::NoAck: return "Timer H: no ACK";
+    case ServerFailure::TransportClosed: return "transport closed";
+  }
+  return "?";
+}
+
+const char* to_string(RequestDisposition d) {
+  switch (d) {
+    case RequestDisposition::NewTransaction: return "new transaction";
+    case RequestDisposition::Retransmission: return "retransmission";
+    case RequestDisposition::AckAbsorbed: return "ACK absorbed";
+    case RequestDisposition::PassedToTu: return "passed to TU";
+    case RequestDisposition::Malformed: return "malformed";
+  }
+  return "?";
+}
+
+const char* to_string(ResponseDisposition d) {
+  switch (d) {
+    case ResponseDisposition::Delivered: return "delivered";
+    case ResponseDisposition::Absorbed: return "absorbed";
+    case ResponseDisposition::Unmatched: return "unmatched";
+    case ResponseDisposition::Malformed: return "malformed";
+  }
+  return "?";
+}
+
+TransactionLayer::TransactionLayer(TxnConfig config) : config_(config) {}
+
+TxnId TransactionLayer::insert(Machine machine, std::string key, bool server) {
+  const TxnId id{next_id_++};
+  (server ? server_index_ : client_index_)[key] = id;
+  txns_.emplace(id, Entry{std::move(machine), std::move(key), server});
+  return id;
+}
+
+void TransactionLayer::reap(TxnId id) {
+  const auto it = txns_.find(id);
+  if (it == txns_.end()) return;
+  const bool done = std::visit([](const auto& m) { return m.terminated(); }, it->second.machine);
+  if (!done) return;
+  auto& index = it->second.server ? server_index_ : client_index_;
+  const auto ix = index.find(it->second.key);
+  if (ix != index.end() && ix->second == id) index.erase(ix);
+  txns_.erase(it);
+}
+
+msg::Message TransactionLayer::synthetic_response(const msg::Message& request, int status) const {
+  // reSIProcate-style: the TU sees an ordinary response it can switch on.
+  return ua::make_reply(request, status);
+}
+
+bool TransactionLayer::apply(TxnId id, Entry& entry, Step step, const msg::Message* input) {
+  if (step.transmit) transmits_.push_back(std::move(*step.transmit));
+  bool delivered = false;
+  if (step.deliver && input) {
+    if (entry.server) events_.push_back(ReceivedAck{*input});
+    else events_.push_back(ClientResponse{id, *input, ResponseSource::Wire, {}});
+    delivered = true;
+  }
+  if (step.failure != Failure::None) {
+    if (entry.server) {
+      events_.push_back(ServerFailed{id, step.failure == Failure::Timeout ? ServerFailure::NoAck
+                                                                          : ServerFailure::TransportClosed});
+    } else {
+      const msg::Message& request =
+          std::visit([](const auto& m) -> const msg::Message& { return m.request(); }, entry.machine);
+      const bool invite = std::holds_alternative<Ict>(entry.machine);
+      const std::string ms = std::to_string(config_.timer_64t1());
+      if (step.failure == Failure::Timeout) {
+        events_.push_back(ClientResponse{
+            id, synthetic_response(request, 408), invite ? ResponseSource::TimerB : ResponseSource::TimerF,
+            std::string(invite ? "Timer B fired: no response to INVITE in " : "Timer F fired: no final response in ") +
+                ms + " ms"});
+      } else {
+        events_.push_back(ClientResponse{id, synthetic_response(request, 503),
+                                         ResponseSource::TransportClosed,
+                                         "transport closed before a final response"});
+      }
+    }
+  }
+  return delivered;
+}
+
+// --- client side --------------------------------------------------------------
+
+Result<TxnId, ua::UaError> TransactionLayer::start_client(msg::Message request, TimePoint now) {
+  using ua::UaErrorCode;
+  if (!request.is_request())
+    return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): not a request");
+  if (request.method() == "ACK") {
+    // §17.1.1.3 / §13.2.2.4: an ACK is never a transaction of its own.
+    return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): ACK is not a transaction; use send_stateless()");
+  }
+  const auto via_value = request.get("Via");
+  std::optional<msg::Via> via;
+  if (via_value) {
+    if (auto v = msg::parse_via(*via_value)) via = std::move(v.value());
+  }
+  if (!via || via->branch().substr(0, kMagicCookie.size()) != kMagicCookie)
+    return ua::ua_error(UaErrorCode::InvalidArgument,
+                        "start_client(): top Via needs a z9hG4bK branch (RFC 3261 8.1.1.7)");
+  const auto cseq_value = request.get("CSeq");
+  std::optional<msg::CSeq> cseq;
+  if (cseq_value) {
+    if (auto c = msg::parse_cseq(*cseq_value)) cseq = std::move(c.value());
+  }
+  if (!cseq || cseq->method != request.method())
+    return ua::ua_error(UaErrorCode::InvalidArgument,
+                        "start_client(): CSeq missing or its method differs (RFC 3261 8.1.1.5)");
+  auto key = client_key(request);
+  if (!key) return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): unmatchable request");
+  if (client_index_.count(*key))
+    return ua::ua_error(UaErrorCode::InvalidState, "start_client(): branch already in use by a live transaction");
+
+  const bool invite = request.method() == "INVITE";
+  Machine machine = invite ? Machine{Ict(std::move(request), config_)} : Machine{Nict(std::move(request), config_)};
+  const TxnId id = insert(std::move(machine), std::move(*key), false);
+  Entry& entry = txns_.at(id);
+  Step step = std::visit(
+      [now](auto& m) -> Step {
+        if constexpr (std::is_same_v<std::decay_t<decltype(m)>, Ict> ||
+                      std::is_same_v<std::decay_t<decltype(m)>, Nict>) {
+          return m.start(now);
+        } else {
+          return {};
+        }
+      },
+      entry.machine);
+  apply(id, entry, std::move(step), nullptr);
+  return id;
+}
+
+ResponseDisposition TransactionLayer::handle_response(const msg::Message& response, TimePoint now) {
+  const auto key = client_key(response);
+  if (!key || !response.is_response()) return ResponseDisposition::Malformed;
+  const auto ix = client_index_.find(*key);
+  if (ix == client_index_.end()) {
+    events_.push_back(StrayResponse{response});
+    return ResponseDisposition::Unmatched;
+  }
+  const TxnId id = ix->second;
+  Entry& entry = txns_.at(id);
+  Step step = std::visit(
+      [&](auto& m) -> Step {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, Ict> || std::is_same_v<M, Nict>) {
+          return m.handle_response(response, now);
+        } else {
+          return {};  // unreachable: the client index holds client machines only
+        }
+      },
+      entry.machine);
+  const bool delivered = apply(id, entry, std::move(step), &response);
+  reap(id);
+  return delivered ? ResponseDisposition::Delivered : ResponseDisposition::Absorbed;
+}
+
+// --- server side --------------------------------------------------------------
+
+RequestDisposition TransactionLayer::handle_request(const msg::Message& request, TimePoint now) {
+  if (!request.is_request()) return RequestDisposition::Malformed;
+  const auto key = server_key(request);
+  if (!key) return RequestDisposition::Malformed;
+  const bool is_ack = request.method() == "ACK";
+  const auto ix = server_index_.find(*key);
+  if (ix == server_index_.end()) {
+    if (is_ack) {
+      // §17.2.1 / §13.3.1.4: the ACK for a 2xx has its own branch and is the
+      // UAS core's business.
+      events_.push_back(ReceivedAck{request});
+      return RequestDisposition::PassedToTu;
+    }
+    const bool invite = request.method() == "INVITE";
+    Machine machine = invite ? Machine{Ist(request, config_)} : Machine{Nist(request, config_)};
+    const TxnId id = insert(std::move(machine), *key, true);
+    Entry& entry = txns_.at(id);
+    events_.push_back(ServerRequest{id, request});
+    Step step = std::visit(
+        [now](auto& m) -> Step {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, Ist> || std::is_same_v<M, Nist>) return m.start(now);
+          else return {};
+        },
+        entry.machine);
+    apply(id, entry, std::move(step), nullptr);
+    return RequestDisposition::NewTransaction;
+  }
+  const TxnId id = ix->second;
+  Entry& entry = txns_.at(id);
+  if (is_ack && !std::holds_alternative<Ist>(entry.machine)) {
+    // Cannot happen (ACK keys as INVITE, only ISTs hold INVITE keys); be safe.
+    events_.push_back(ReceivedAck{request});
+    return RequestDisposition::PassedToTu;
+  }
+  Step step = std::visit(
+      [&](auto& m) -> Step {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, Ist> || std::is_same_v<M, Nist>) return m.handle_request(request, now);
+        else return {};
+      },
+      entry.machine);
+  const bool delivered = apply(id, entry, std::move(step), &request);
+  reap(id);
+  if (delivered) return RequestDisposition::PassedToTu;
+  return is_ack ? RequestDisposition::AckAbsorbed : RequestDisposition::Retransmission;
+}
+
+ua::Status TransactionLayer::respond(TxnId id, msg::Message response, TimePoint now) {
+  const auto it = txns_.find(id);
+  if (it == txns_.end())
+    return ua::ua_error(ua::UaErrorCode::NotFound, "respond(): no such server transaction", 481);
+  Entry& entry = it->second;
+  if (!entry.server)
+    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "respond(): a client transaction cannot respond");
+  Result<Step, ua::UaError> step = std::visit(
+      [&](auto& m) -> Result<Step, ua::UaError> {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, Ist> || std::is_same_v<M, Nist>) return m.respond(std::move(response), now);
+        else return Step{};
+      },
+      entry.machine);
+  if (!step) return Err<ua::UaError>{step.error()};
+  apply(id, entry, std::move(step.value()), nullptr);
+  reap(id);
+  return ua::ok_status();
+}
+
+std::optional<TxnId> TransactionLayer::find_invite_server_txn(const msg::Message& cancel) const {
+  const auto key = server_key(cancel, "INVITE");
+  if (!key) return std::nullopt;
+  const auto ix = server_index_.find(*key);
+  if (ix == server_index_.end()) return std::nullopt;
+  return ix->second;
+}
+
+void TransactionLayer::send_stateless(msg::Message message) { transmits_.push_back(std::move(message)); }
+
+// --- time and transport ---------------------------------------------------------
+
+TimePoint TransactionLayer::next_timeout() const {
+  TimePoint best = kNever;
+  for (const auto& [id, entry] : txns_) {
+    const TimePoint t = std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine);
+    if (t < best) best = t;
+  }
+  return best;
+}
+
+void TransactionLayer::handle_timeout(TimePoint now) {
+  // Collect first: firing a timer may erase the entry.
+  std::vector<TxnId> due;
+  for (const auto& [id, entry] : txns_) {
+    if (std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine) <= now) due.push_back(id);
+  }
+  for (const TxnId id : due) {
+    // A machine fires one timer per call; loop while it still has one due.
+    for (;;) {
+      const auto it = txns_.find(id);
+      if (it == txns_.end()) break;
+      Entry& entry = it->second;
+      if (std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine) > now) break;
+      Step step = std::visit([now](auto& m) { return m.handle_timeout(now); }, entry.machine);
+      apply(id, entry, std::move(step), nullptr);
+      reap(id);
+    }
+  }
+}
+
+void TransactionLayer::handle_transport_closed(TimePoint /*now*/) {
+  std::vector<TxnId> ids;
+  ids.reserve(txns_.size());
+  for (const auto& [id, entry] : txns_) ids.push_back(id);
+  for (const TxnId id : ids) {
+    Entry& entry = txns_.at(id);
+    Step step = std::visit([](auto& m) { return m.handle_transport_error(); }, entry.machine);
+    step.transmit.reset();  // nothing can be sent any more
+    apply(id, entry, std::move(step), nullptr);
+    reap(id);
+  }
+}
+
+// --- outputs and introspection -------------------------------------------------------
+
+std::optional<msg::Message> TransactionLayer::poll_transmit() {
+  if (transmits_.empty()) return std::nullopt;
+  auto m = std::move(transmits_.front());
+  transmits_.pop_front();
+  return m;
+}
+
+std::optional<TxnEvent> TransactionLayer::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  auto e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+const char* TransactionLayer::state_name(TxnId id) const {
+  const auto it = txns_.find(id);
+  if (it == txns_.end()) return "Terminated";
+  return std::visit([](const auto& m) { return to_string(m.state()); }, it->second.machine);
+}
+
+const msg::Message* TransactionLayer::request(TxnId id) const {
+  const auto it = txns_.find(id);
+  if (it == txns_.end()) return nullptr;
+  return std::visit([](const auto& m) { return &m.request(); }, it->second.machine);
+}
+
+}  // namespace wwp::txn

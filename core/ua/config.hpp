@@ -1,0 +1,43 @@
+// Static configuration of one user agent: identity, credentials and timer
+// values. Everything the core would otherwise have to look up in the
+// environment arrives here (house style §8–§10).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/util/time.hpp"
+
+namespace wwp::ua {
+
+struct Config {
+  // --- identity (ringcentral-web-phone `sipInfo` names in comments) --------
+  std::string username;          ///< user part of our AOR (`sipInfo.username`)
+  std::string authorization_id;  ///< digest username (`sipInfo.authorizationId`)
+  std::string password;          ///< digest password
+  std::string domain;            ///< AOR host, registrar and R-URI host
+  /// Stable per-device id for `+sip.instance` (RFC 5626 §4.1). Defaults to
+  /// `authorization_id`, as ringcentral-web-phone does.
+  std::string instance_id;
+  /// Host used in our Via sent-by and Contact: a random `*.invalid` name, as
+  /// RFC 7118 §5 suggests for WebSocket clients that have no reachable address.
+  std::string contact_host;
+  /// `true` for wss:// (Via transport `WSS`, Contact `transport=wss`).
+  bool secure_transport = true;
+  std::string user_agent = "wasm-web-phone";
+
+  // --- registration (RFC 3261 §10.2) ----------------------------------------
+  std::uint32_t register_expires = 60;  ///< seconds requested in Contact `expires`
+  /// A REGISTER with no response at all within this time means the transport
+  /// is dead (the driver closes the socket). Matches ringcentral-web-phone.
+  Duration register_no_answer = 5000;
+
+  // --- transactions (RFC 3261 §17.1.1.1) ------------------------------------
+  Duration t1 = 500;
+  Duration t2 = 4000;
+  Duration t4 = 5000;
+
+  /// Seed for tags, branches, Call-IDs and cnonces (house style §10).
+  std::uint64_t rng_seed = 0;
+};
+
+}  // namespace wwp::ua

@@ -1,0 +1,432 @@
+// The UA: parses what arrives, hands it to the transaction layer, and
+// demultiplexes what comes out to registration, calls and dialogs
+// (RFC 3261 §8, §12.2.2, §17). Requests nothing claims get the right error.
+#include "core/ua/ua.hpp"
+
+#include <cctype>
+
+#include "core/msg/header_fields.hpp"
+#include "core/msg/parser.hpp"
+#include "core/rc/commands.hpp"
+#include "core/ua/reply.hpp"
+
+namespace wwp::ua {
+
+const char* to_string(UaErrorCode code) {
+  switch (code) {
+    case UaErrorCode::InvalidState: return "invalid state";
+    case UaErrorCode::InvalidArgument: return "invalid argument";
+    case UaErrorCode::NotFound: return "not found";
+    case UaErrorCode::Unsupported: return "unsupported";
+  }
+  return "?";
+}
+
+namespace {
+constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
+
+txn::TxnConfig txn_config(const Config& c) {
+  txn::TxnConfig t;
+  t.t1 = c.t1;
+  // We always answer an INVITE with 100+180 at once, so the IST never needs
+  // to send its own 100 (RFC 3261 §17.2.1).
+  return t;
+}
+}  // namespace
+
+Ua::Ua(Config config)
+    : config_(std::move(config)),
+      rng_(config_.rng_seed),
+      registration_(config_, rng_),
+      txns_(txn_config(config_)) {
+  if (config_.contact_host.empty()) config_.contact_host = rng_.token(12) + ".invalid";
+  if (config_.instance_id.empty()) config_.instance_id = config_.authorization_id;
+}
+
+call::CallContext Ua::context() {
+  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, registration_.contact_uri()};
+}
+
+void Ua::handle_input(const Input& input) {
+  TimePoint now;
+  if (const auto* r = std::get_if<Received>(&input)) {
+    now = r->now;
+    handle_received(r->bytes, now);
+  } else {
+    now = std::get<Tick>(input).now;
+    registration_.handle_timeout(now);
+    txns_.handle_timeout(now);
+    auto ctx = context();
+    for (auto& [handle, c] : calls_)
+      if (c.next_timeout() <= now) c.handle_timeout(ctx, now);
+  }
+  collect(now);
+}
+
+Status Ua::start_register(TimePoint now) {
+  auto s = registration_.start(now);
+  collect(now);
+  return s;
+}
+
+Status Ua::unregister(TimePoint now) {
+  auto s = registration_.stop(now);
+  collect(now);
+  return s;
+}
+
+void Ua::handle_transport_closed(TimePoint now) {
+  registration_.handle_transport_closed(now);
+  txns_.handle_transport_closed(now);
+  collect(now);
+}
+
+// --- calls ----------------------------------------------------------------
+
+call::Call* Ua::find_call(call::CallHandle handle) {
+  auto it = calls_.find(handle);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
+call::Call* Ua::call_for_dialog(const dialog::Dialog* d) {
+  if (!d) return nullptr;
+  for (auto& [h, c] : calls_)
+    if (c.dialog_id() && *c.dialog_id() == d->id()) return &c;
+  return nullptr;
+}
+
+template <class F>
+Status Ua::with_call(call::CallHandle handle, TimePoint now, F&& f) {
+  call::Call* c = find_call(handle);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  auto ctx = context();
+  Status s = f(*c, ctx);
+  collect(now);
+  return s;
+}
+
+Result<call::CallHandle, UaError> Ua::invite(const call::InviteParams& params, TimePoint now) {
+  if (registration_.state() != reg::State::Registered)
+    return ua_error(UaErrorCode::InvalidState, "not registered: call start() first", 0);
+  auto ctx = context();
+  const call::CallHandle handle = next_call_++;
+  auto c = call::Call::start_outbound(handle, ctx, params, now);
+  if (!c) return Err<UaError>{c.error()};
+  calls_.emplace(handle, std::move(*c));
+  collect(now);
+  return handle;
+}
+
+Status Ua::answer(call::CallHandle h, const std::string& sdp, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer(ctx, sdp, now); });
+}
+Status Ua::reject(call::CallHandle h, int status, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.reject(ctx, status, now); });
+}
+Status Ua::hangup(call::CallHandle h, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.hangup(ctx, now); });
+}
+Status Ua::hold(call::CallHandle h, bool hold, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.hold(ctx, hold, now); });
+}
+Status Ua::reinvite(call::CallHandle h, std::string offer, bool to_receive, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) {
+    return c.reinvite(ctx, std::move(offer), to_receive, now);
+  });
+}
+Status Ua::answer_reinvite(call::CallHandle h, const std::string& sdp, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer_reinvite(ctx, sdp, now); });
+}
+Status Ua::refer(call::CallHandle h, const std::string& target, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.refer(ctx, target, now); });
+}
+Result<std::uint32_t, UaError> Ua::send_request(call::CallHandle h, const std::string& method,
+                                                const std::string& content_type,
+                                                const std::string& body, TimePoint now) {
+  call::Call* c = find_call(h);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  auto ctx = context();
+  auto r = c->send_request(ctx, method, content_type, body, now);
+  collect(now);
+  return r;
+}
+namespace {
+/// RFC 3261 §19.1.1 escaping for a value inside a URI header (`?Replaces=`).
+std::string uri_escape(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Status Ua::refer_progress(call::CallHandle h, int status, TimePoint now) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.refer_progress(ctx, status, now); });
+}
+
+Status Ua::refer_replaces(call::CallHandle h, call::CallHandle other, TimePoint now) {
+  const call::Call* target = find_call(other);
+  const dialog::Dialog* d = target && target->dialog_id() ? dialogs_.find(*target->dialog_id()) : nullptr;
+  if (!d) return ua_error(UaErrorCode::NotFound, "completeWarmTransfer: the other call has no dialog");
+  const auto remote = msg::parse_name_addr(d->remote_party());
+  if (!remote) return ua_error(UaErrorCode::InvalidState, "completeWarmTransfer: unusable remote party");
+  // RFC 3891 §3: to-tag/from-tag as the transfer target sees its dialog.
+  const std::string replaces = uri_escape(d->id().call_id) + "%3Bto-tag%3D" + uri_escape(d->id().remote_tag) +
+                               "%3Bfrom-tag%3D" + uri_escape(d->id().local_tag);
+  std::string value = "<" + std::string(remote->uri_text()) + "?Replaces=" + replaces + ">";
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.refer_to(ctx, value, now); });
+}
+
+Result<std::uint32_t, UaError> Ua::rc_command(call::CallHandle h, call::Call::RcCommand command,
+                                              const std::string& target, const rc::LooseReplyArgs& reply,
+                                              TimePoint now) {
+  call::Call* c = find_call(h);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  auto ctx = context();
+  auto r = c->rc_command(ctx, command, target, reply, now);
+  collect(now);
+  return r;
+}
+
+Result<std::uint64_t, UaError> Ua::rc_info(call::CallHandle h, const std::string& command,
+                                           const std::string& target, TimePoint now) {
+  call::Call* c = find_call(h);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  auto ctx = context();
+  auto r = c->rc_info(ctx, command, target, now);
+  collect(now);
+  return r;
+}
+
+const std::vector<std::pair<std::string, std::string>>* Ua::rc_call_info(call::CallHandle h) const {
+  auto it = calls_.find(h);
+  if (it == calls_.end() || !it->second.has_rc_call_info()) return nullptr;
+  return &it->second.rc_call_info();
+}
+
+std::string Ua::call_id(call::CallHandle h) const {
+  auto it = calls_.find(h);
+  return it == calls_.end() ? std::string() : it->second.call_id();
+}
+
+// --- received bytes ----------------------------------------------------------
+
+void Ua::handle_received(const std::string& bytes, TimePoint now) {
+  // RFC 5626 §3.5.1 keep-alive (CRLF) frames carry no message.
+  if (bytes.find_first_not_of("\r\n") == std::string::npos) return;
+  auto parsed = msg::parse(bytes);
+  if (!parsed) {
+    out_.push_back(Event{Dropped{"malformed SIP message: " + msg::to_string(parsed.error())}});
+    return;
+  }
+  msg::Message& m = parsed.value();
+  // RFC 3261 §8.1.3.3 / §8.2: messages missing the mandatory headers cannot
+  // be matched to anything; a request gets 400 so the sender learns why.
+  const bool complete = m.has("Via") && m.has("Call-ID") && m.has("CSeq") && m.has("From") &&
+                        m.has("To") && msg::parse_cseq(*m.get("CSeq"));
+  out_.push_back(Event{MessageTraced{true, m}});
+  if (!complete) {
+    if (m.is_request() && m.method() != "ACK" && m.has("Via")) {
+      msg::Message r = make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
+      send(std::move(r));
+    }
+    out_.push_back(Event{Dropped{"SIP message without valid Via/From/To/Call-ID/CSeq"}});
+    return;
+  }
+  if (m.is_response()) {
+    // Every response goes through the transaction layer (§17.1.3); the TU
+    // (registration or a call) hears of it as a ClientResponse.
+    txns_.handle_response(m, now);
+    return;
+  }
+  const auto disposition = txns_.handle_request(m, now);
+  if (disposition == txn::RequestDisposition::Malformed)
+    out_.push_back(Event{Dropped{"request without a usable Via branch or CSeq"}});
+}
+
+void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
+  auto ctx = context();
+  if (auto* sr = std::get_if<txn::ServerRequest>(&event)) return handle_new_request(sr->id, sr->request, now);
+  if (auto* cr = std::get_if<txn::ClientResponse>(&event)) {
+    for (auto& [h, c] : calls_)
+      if (c.owns_client_txn(cr->id)) return c.handle_response(ctx, cr->id, cr->response, now);
+    // Registration matches its own REGISTERs by branch; Timer F and transport
+    // loss arrive here as synthetic 408/503 (core/txn).
+    if (registration_.handle_response(cr->response, now)) return;
+    if (cr->source == txn::ResponseSource::Wire)
+      out_.push_back(Event{Dropped{"response for an abandoned request: " + cr->response.start_line()}});
+    return;
+  }
+  if (auto* ack = std::get_if<txn::ReceivedAck>(&event)) {
+    // An ACK for a 2xx belongs to the dialog, not to a transaction (§17.2.1).
+    auto match = dialogs_.match_request(ack->ack);
+    if (auto* c = call_for_dialog(match.dialog)) c->handle_ack(ctx, ack->ack, now);
+    return;
+  }
+  if (auto* stray = std::get_if<txn::StrayResponse>(&event)) {
+    const auto cseq = msg::parse_cseq(stray->response.get("CSeq").value_or(""));
+    if (stray->response.status() >= 200 && stray->response.status() < 300 && cseq && cseq->method == "INVITE") {
+      if (auto* d = dialogs_.match_response(stray->response))
+        if (auto* c = call_for_dialog(d)) return c->handle_stray_2xx(ctx, stray->response);
+    }
+    out_.push_back(Event{Dropped{"response matches no transaction: " + stray->response.start_line()}});
+    return;
+  }
+  if (auto* failed = std::get_if<txn::ServerFailed>(&event)) {
+    for (auto& [h, c] : calls_)
+      if (c.owns_server_txn(failed->id)) return c.handle_server_failed(ctx, failed->id, now);
+  }
+}
+
+void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now) {
+  auto ctx = context();
+  if (request.method() == "CANCEL") {
+    // §9.2: match the INVITE server transaction; 200 for the CANCEL, then the
+    // call answers the INVITE with 487.
+    const auto invite_txn = txns_.find_invite_server_txn(request);
+    for (auto& [h, c] : calls_) {
+      if (invite_txn && c.is_invite_server(*invite_txn)) {
+        (void)txns_.respond(txn, make_reply(request, 200, rng_.token(12)), now);
+        return c.handle_cancel(ctx, now);
+      }
+    }
+    (void)txns_.respond(txn, make_reply(request, 481), now);
+    return;
+  }
+  auto match = dialogs_.match_request(request);
+  switch (match.kind) {
+    case dialog::RequestMatch::Kind::InDialog:
+      if (auto* c = call_for_dialog(match.dialog)) return c->handle_request(ctx, txn, request, now);
+      [[fallthrough]];
+    case dialog::RequestMatch::Kind::NoDialog:
+      // §12.2.2: "the UAS MUST respond to the request with a 481".
+      (void)txns_.respond(txn, make_reply(request, 481), now);
+      return;
+    case dialog::RequestMatch::Kind::OutOfDialog:
+      return handle_out_of_dialog(txn, request, now);
+  }
+}
+
+void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now) {
+  const std::string& method = request.method();
+  const std::string tag = rng_.token(12);
+  if (method == "INVITE") {
+    auto ctx = context();
+    const call::CallHandle handle = next_call_++;
+    auto c = call::Call::start_inbound(handle, ctx, txn, request, now);
+    if (!c) {
+      const int status = c.error().sip_status_hint ? c.error().sip_status_hint : 400;
+      (void)txns_.respond(txn, make_reply(request, status, tag), now);
+      out_.push_back(Event{Dropped{"INVITE refused: " + c.error().message}});
+      return;
+    }
+    calls_.emplace(handle, std::move(*c));
+    return;
+  }
+  if (method == "MESSAGE") handle_rc_message(request);
+  msg::Message r = make_reply(request, 200, tag);
+  if (method == "OPTIONS") {
+    // RFC 3261 §11.2: answer capabilities as for an INVITE.
+    r.add("Allow", kAllow);
+    r.add("Accept", "application/sdp");
+  } else if (method != "MESSAGE" && method != "NOTIFY" && method != "INFO") {
+    // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
+    // delivered to the app through `inboundMessage` and answered 200 (spec
+    // §3.6); anything else is not implemented here (§8.2.1).
+    r = make_reply(request, 501, tag);
+    r.add("Allow", kAllow);
+  }
+  r.set_body({});
+  (void)txns_.respond(txn, std::move(r), now);
+}
+
+void Ua::handle_rc_message(const msg::Message& request) {
+  // RingCentral call control (spec §3.8, §8.3): x-rc/agent XML. A MESSAGE for
+  // another instance of the extension (Bdy Cln) is answered but not surfaced;
+  // anything that is not x-rc (plain text) reaches the app only through
+  // `inboundMessage` — never a crash, unlike the original SDK.
+  const auto type = request.get("Content-Type");
+  if (!type || type->find("x-rc/agent") == std::string_view::npos) return;
+  auto parsed = rc::parse_rc_xml(request.body());
+  if (!parsed) {
+    out_.push_back(Event{Dropped{"malformed x-rc MESSAGE: " + parsed.error().to_string()}});
+    return;
+  }
+  if (!rc::is_for_instance(*parsed, config_.authorization_id)) return;
+  call::CallHandle handle = 0;
+  const std::string call_id(request.get("Call-ID").value_or(""));
+  for (const auto& [h, c] : calls_)
+    if (c.call_id() == call_id) handle = h;
+  const auto cmd = parsed->cmd();
+  call_events_.push_back(call::RcMessageReceived{handle, cmd ? static_cast<int>(*cmd) : 0,
+                                                 std::string(parsed->sid().value_or("")),
+                                                 {parsed->hdr.begin(), parsed->hdr.end()},
+                                                 {parsed->bdy.begin(), parsed->bdy.end()}});
+}
+
+void Ua::send(msg::Message m) {
+  std::string bytes = m.to_string();
+  out_.push_back(Transmit{std::move(bytes)});
+  out_.push_back(Event{MessageTraced{false, std::move(m)}});
+}
+
+void Ua::collect(TimePoint now) {
+  // Route until quiet: calls create transactions, transactions produce
+  // events for calls.
+  for (int guard = 0; guard < 64; ++guard) {
+    bool progressed = false;
+    while (auto m = registration_.poll_transmit()) {
+      // A REGISTER is a NICT (RFC 3261 §17.1.2); it always carries a fresh
+      // z9hG4bK branch, so start_client cannot refuse it.
+      (void)txns_.start_client(std::move(*m), now);
+      progressed = true;
+    }
+    while (auto e = registration_.poll_event()) {
+      std::visit([this](auto&& ev) { out_.push_back(Event{std::move(ev)}); }, std::move(*e));
+      progressed = true;
+    }
+    while (auto e = txns_.poll_event()) { route_txn_event(std::move(*e), now); progressed = true; }
+    while (auto m = txns_.poll_transmit()) { send(std::move(*m)); progressed = true; }
+    while (!call_events_.empty()) {
+      out_.push_back(Event{std::move(call_events_.front())});
+      call_events_.pop_front();
+      progressed = true;
+    }
+    if (!progressed) break;
+  }
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.state() == call::State::Terminated) it = calls_.erase(it);
+    else ++it;
+  }
+  dialogs_.erase_terminated();
+}
+
+TimePoint Ua::next_deadline(const char** reason) const {
+  TimePoint at = registration_.next_timeout();
+  *reason = "registration";
+  if (txns_.next_timeout() < at) { at = txns_.next_timeout(); *reason = "transaction"; }
+  for (const auto& [h, c] : calls_)
+    if (c.next_timeout() < at) { at = c.next_timeout(); *reason = "call"; }
+  return at;
+}
+
+Output Ua::poll_output() {
+  if (!out_.empty()) {
+    Output o = std::move(out_.front());
+    out_.pop_front();
+    return o;
+  }
+  const char* reason = "idle";
+  const TimePoint at = next_deadline(&reason);
+  return Timeout{at, at == kNever ? "idle" : reason};
+}
+
+}  // namespace wwp::ua

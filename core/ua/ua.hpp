@@ -1,0 +1,143 @@
+// The user agent: the one driver surface of the sans-IO core (house style §3).
+//
+// Contract, in the words of str0m's "single-mutation invariant":
+//   1. Mutate once: give one input (`handle_input`) or one command
+//      (`start_register`, `unregister`, …).
+//   2. Drain: call `poll_output()` until it returns a `Timeout`. Each
+//      `Transmit` must be written to the transport in order; each `Event`
+//      must be handled (or ignored) by the driver.
+//   3. Wait: until the `Timeout`'s deadline passes (then give
+//      `Input{Tick{now}}`) or until bytes arrive (`Input{Received{…}}`).
+// The core never reads a clock, a random source or a socket: `now` is in
+// every input, randomness comes from `Config::rng_seed`.
+//
+// Malformed input is never fatal: it yields `Dropped` (and, where a response
+// is possible, an automatic 400). Misuse of a command returns a `UaError`.
+#pragma once
+#include <deque>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <map>
+
+#include "core/call/call.hpp"
+#include "core/dialog/dialog.hpp"
+#include "core/msg/message.hpp"
+#include "core/reg/registration.hpp"
+#include "core/txn/transaction_layer.hpp"
+#include "core/ua/config.hpp"
+#include "core/ua/error.hpp"
+#include "core/util/rng.hpp"
+
+namespace wwp::ua {
+
+// --- inputs -----------------------------------------------------------------
+struct Received {
+  std::string bytes;  ///< one WebSocket text frame (one SIP message, RFC 7118 §5)
+  TimePoint now;
+};
+struct Tick {
+  TimePoint now;
+};
+using Input = std::variant<Received, Tick>;
+
+// --- outputs ----------------------------------------------------------------
+struct Transmit {
+  std::string bytes;  ///< send as one WebSocket text frame
+};
+struct Timeout {
+  TimePoint at;        ///< kNever when nothing is pending
+  const char* reason;  ///< which machine asked, for logs
+};
+/// A message crossed the wire (for `debug` logging and the SDK's
+/// `inboundMessage` / `outboundMessage` events).
+struct MessageTraced {
+  bool inbound;
+  msg::Message message;
+};
+/// Bytes we could not use; the reason says why (parse error text, …).
+struct Dropped {
+  std::string reason;
+};
+using Event = std::variant<reg::Registered, reg::RegistrationFailed, reg::Unregistered,
+                           reg::TransportDead, MessageTraced, Dropped, call::CallEvent>;
+using Output = std::variant<Transmit, Timeout, Event>;
+
+class Ua {
+ public:
+  explicit Ua(Config config);
+  Ua(const Ua&) = delete;
+  Ua& operator=(const Ua&) = delete;
+
+  void handle_input(const Input& input);
+
+  /// Register (or re-register on a new transport). See reg::Registration.
+  Status start_register(TimePoint now);
+  /// Unregister (Contact expires=0); completes with `Unregistered`.
+  Status unregister(TimePoint now);
+  /// The driver's transport closed (or failed to open).
+  void handle_transport_closed(TimePoint now);
+
+  // --- calls (see core/call/call.hpp for each command's contract) ---------
+  /// Place a call; returns its handle. Completes with CallAnswered/CallFailed.
+  Result<call::CallHandle, UaError> invite(const call::InviteParams& params, TimePoint now);
+  Status answer(call::CallHandle call, const std::string& sdp, TimePoint now);
+  Status reject(call::CallHandle call, int status, TimePoint now);
+  Status hangup(call::CallHandle call, TimePoint now);
+  Status hold(call::CallHandle call, bool hold, TimePoint now);
+  Status reinvite(call::CallHandle call, std::string offer, bool to_receive, TimePoint now);
+  Status answer_reinvite(call::CallHandle call, const std::string& sdp, TimePoint now);
+  Status refer(call::CallHandle call, const std::string& target, TimePoint now);
+  Result<std::uint32_t, UaError> send_request(call::CallHandle call, const std::string& method,
+                                              const std::string& content_type,
+                                              const std::string& body, TimePoint now);
+  /// As transferee: NOTIFY the transferor of the new call's status.
+  Status refer_progress(call::CallHandle call, int status, TimePoint now);
+  /// Attended transfer: REFER `call`'s peer to `other`'s peer with Replaces
+  /// naming `other`'s dialog (RFC 3515, RFC 3891 §3).
+  Status refer_replaces(call::CallHandle call, call::CallHandle other, TimePoint now);
+  /// RingCentral pre-answer command (see call::Call::rc_command).
+  Result<std::uint32_t, UaError> rc_command(call::CallHandle call, call::Call::RcCommand command,
+                                            const std::string& target, const rc::LooseReplyArgs& reply,
+                                            TimePoint now);
+  /// RingCentral JSON INFO command; returns the reqid of the RcInfoResult.
+  Result<std::uint64_t, UaError> rc_info(call::CallHandle call, const std::string& command,
+                                         const std::string& target, TimePoint now);
+  /// `p-rc-api-call-info` pairs of an inbound call; nullptr when absent.
+  const std::vector<std::pair<std::string, std::string>>* rc_call_info(call::CallHandle call) const;
+  /// Call-ID of a live call ("" when unknown).
+  std::string call_id(call::CallHandle call) const;
+
+  Output poll_output();
+
+  const Config& config() const { return config_; }
+  reg::State registration_state() const { return registration_.state(); }
+
+ private:
+  void handle_received(const std::string& bytes, TimePoint now);
+  void handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now);
+  void handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now);
+  void handle_rc_message(const msg::Message& request);
+  void route_txn_event(txn::TxnEvent event, TimePoint now);
+  call::Call* find_call(call::CallHandle handle);
+  call::Call* call_for_dialog(const dialog::Dialog* d);
+  call::CallContext context();
+  template <class F>
+  Status with_call(call::CallHandle handle, TimePoint now, F&& f);
+  void send(msg::Message m);
+  void collect(TimePoint now);
+  TimePoint next_deadline(const char** reason) const;
+
+  Config config_;
+  Rng rng_;
+  reg::Registration registration_;
+  txn::TransactionLayer txns_;
+  dialog::DialogSet dialogs_;
+  std::map<call::CallHandle, call::Call> calls_;
+  call::CallHandle next_call_ = 1;
+  std::deque<call::CallEvent> call_events_;
+  std::deque<Output> out_;
+};
+
+}  // namespace wwp::ua
