@@ -1,0 +1,446 @@
+// The INVITE session (RFC 3261 §13–15, RFC 3264, RFC 3515) through the UA's
+// bytes-in/bytes-out surface, in virtual time, against a scripted peer.
+#include <gtest/gtest.h>
+
+#include "core/msg/header_fields.hpp"
+#include "core/msg/parser.hpp"
+#include "core/ua/reply.hpp"
+#include "core/ua/ua.hpp"
+
+namespace wwp::call {
+namespace {
+
+const char* kOffer =
+    "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
+const char* kAnswer =
+    "v=0\r\no=- 99 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
+
+class CallTest : public ::testing::Test {
+ protected:
+  ua::Ua ua_{config()};
+  TimePoint now_ = 1000;
+  std::vector<msg::Message> sent_;
+  std::vector<CallEvent> events_;
+
+  static ua::Config config() {
+    ua::Config c;
+    c.username = "101";
+    c.authorization_id = "101001";
+    c.password = "pw";
+    c.domain = "example.test";
+    c.contact_host = "me.invalid";
+    c.rng_seed = 3;
+    return c;
+  }
+
+  void drain() {
+    for (;;) {
+      auto o = ua_.poll_output();
+      if (auto* t = std::get_if<ua::Transmit>(&o)) {
+        auto m = msg::parse(t->bytes);
+        ASSERT_TRUE(m.ok()) << t->bytes;
+        sent_.push_back(*m);
+      } else if (auto* e = std::get_if<ua::Event>(&o)) {
+        if (auto* ce = std::get_if<CallEvent>(e)) events_.push_back(*ce);
+      } else {
+        return;
+      }
+    }
+  }
+  void feed(const msg::Message& m) {
+    ua_.handle_input(ua::Received{m.to_string(), now_});
+    drain();
+  }
+  void advance(Duration d) {
+    const TimePoint end = now_ + d;
+    for (;;) {
+      auto o = ua_.poll_output();
+      ASSERT_TRUE(std::holds_alternative<ua::Timeout>(o));
+      const TimePoint at = std::get<ua::Timeout>(o).at;
+      if (at > end) break;
+      now_ = at;
+      ua_.handle_input(ua::Tick{now_});
+      drain();
+    }
+    now_ = end;
+  }
+  msg::Message last_sent(const std::string& what) {
+    for (auto it = sent_.rbegin(); it != sent_.rend(); ++it)
+      if (it->is_request() ? it->method() == what : std::to_string(it->status()) == what) return *it;
+    ADD_FAILURE() << "nothing sent: " << what;
+    return {};
+  }
+  template <class T>
+  const T* last_event() {
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it)
+      if (auto* e = std::get_if<T>(&*it)) return e;
+    return nullptr;
+  }
+  void register_ua() {
+    ASSERT_TRUE(ua_.start_register(now_).ok());
+    drain();
+    auto reg = last_sent("REGISTER");
+    auto ok = ua::make_reply(reg, 200, "r");
+    ok.add("Contact", std::string(*reg.get("Contact")));
+    feed(ok);
+    sent_.clear();
+  }
+  /// Place a call and answer it with 180 then 200; returns the handle.
+  CallHandle connected_outbound() {
+    register_ua();
+    auto h = ua_.invite({"102", "", {}, kOffer}, now_);
+    EXPECT_TRUE(h.ok());
+    drain();
+    auto invite = last_sent("INVITE");
+    feed(ua::make_reply(invite, 180, "callee"));
+    auto ok = ua::make_reply(invite, 200, "callee");
+    ok.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+    ok.set_body(kAnswer, "application/sdp");
+    feed(ok);
+    return *h;
+  }
+  msg::Message inbound_invite(const std::string& body = kOffer) {
+    msg::Message m = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
+    m.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKin1");
+    m.add("Max-Forwards", "70");
+    m.add("From", "<sip:102@example.test>;tag=caller");
+    m.add("To", "<sip:101@example.test>");
+    m.add("Call-ID", "in-call-1");
+    m.add("CSeq", "10 INVITE");
+    m.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+    m.set_body(body, body.empty() ? "" : "application/sdp");
+    return m;
+  }
+};
+
+TEST_F(CallTest, invite_needs_a_registration_first) {
+  auto h = ua_.invite({"102", "", {}, kOffer}, now_);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidState);
+}
+
+TEST_F(CallTest, uac_answers_407_once_with_proxy_authorization_rfc3261_22_3) {
+  register_ua();
+  auto h = ua_.invite({"102", "16505550100", {{"X-Custom-Header", "test"}}, kOffer}, now_);
+  ASSERT_TRUE(h.ok());
+  drain();
+  auto first = last_sent("INVITE");
+  EXPECT_EQ(first.request_uri(), "sip:102@example.test");
+  EXPECT_EQ(*first.get("X-Custom-Header"), "test");
+  EXPECT_EQ(*first.get("P-Asserted-Identity"), "sip:16505550100@example.test");
+  EXPECT_TRUE(first.has("Contact"));
+  auto challenge = ua::make_reply(first, 407, "px");
+  challenge.add("Proxy-Authenticate", "Digest realm=\"example.test\", nonce=\"abc\"");
+  feed(challenge);
+  // The ICT ACKs the 407 itself (§17.1.1.3), then the TU re-sends with credentials.
+  EXPECT_EQ(last_sent("ACK").get("CSeq")->substr(0, 2), first.get("CSeq")->substr(0, 2));
+  auto second = last_sent("INVITE");
+  EXPECT_TRUE(second.has("Proxy-Authorization"));
+  EXPECT_EQ(*second.get("Call-ID"), *first.get("Call-ID"));
+  EXPECT_EQ(*second.get("X-Custom-Header"), "test");
+  EXPECT_EQ(msg::parse_cseq(*second.get("CSeq"))->seq, msg::parse_cseq(*first.get("CSeq"))->seq + 1);
+  // A second challenge means the credentials were refused: the call fails.
+  auto again = ua::make_reply(second, 407, "px");
+  again.add("Proxy-Authenticate", "Digest realm=\"example.test\", nonce=\"def\"");
+  feed(again);
+  auto* failed = last_event<CallFailed>();
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->status, 407);
+}
+
+TEST_F(CallTest, uac_2xx_confirms_and_the_tu_acks_with_the_dialog_route_rfc3261_13_2_2_4) {
+  const CallHandle h = connected_outbound();
+  ASSERT_NE(last_event<CallProgress>(), nullptr);
+  auto* answered = last_event<CallAnswered>();
+  ASSERT_NE(answered, nullptr);
+  EXPECT_EQ(answered->call, h);
+  EXPECT_EQ(answered->peer.remote_tag, "callee");
+  EXPECT_EQ(answered->peer.remote_user, "102");
+  auto ack = last_sent("ACK");
+  EXPECT_EQ(ack.request_uri(), "sip:102@10.0.0.2;transport=ws");  // remote target from Contact
+  EXPECT_NE(ack.get("To")->find("tag=callee"), std::string_view::npos);
+}
+
+TEST_F(CallTest, uac_non_2xx_final_fails_the_call) {
+  register_ua();
+  auto h = ua_.invite({"78654", "", {}, kOffer}, now_);
+  drain();
+  auto invite = last_sent("INVITE");
+  feed(ua::make_reply(invite, 183, "x"));
+  feed(ua::make_reply(invite, 486, "x"));
+  auto* failed = last_event<CallFailed>();
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->status_line, "SIP/2.0 486 Busy Here");
+  EXPECT_FALSE(ua_.hangup(*h, now_).ok());  // the call is gone
+}
+
+TEST_F(CallTest, uac_cancel_waits_for_a_provisional_rfc3261_9_1) {
+  register_ua();
+  auto h = ua_.invite({"102", "", {}, kOffer}, now_);
+  drain();
+  auto invite = last_sent("INVITE");
+  ASSERT_TRUE(ua_.hangup(*h, now_).ok());
+  drain();
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "CANCEL");
+  feed(ua::make_reply(invite, 180, "callee"));
+  auto cancel = last_sent("CANCEL");
+  EXPECT_EQ(msg::parse_via(*cancel.get("Via"))->branch(), msg::parse_via(*invite.get("Via"))->branch());
+  feed(ua::make_reply(cancel, 200, "callee"));
+  feed(ua::make_reply(invite, 487, "callee"));
+  auto* failed = last_event<CallFailed>();
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->status, 487);
+}
+
+TEST_F(CallTest, invite_timeout_gives_a_synthetic_408_timer_b) {
+  register_ua();
+  ASSERT_TRUE(ua_.invite({"102", "", {}, kOffer}, now_).ok());
+  drain();
+  advance(64 * 500);
+  auto* failed = last_event<CallFailed>();
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->status, 408);
+}
+
+TEST_F(CallTest, header_injection_is_refused_before_sending) {
+  register_ua();
+  auto h = ua_.invite({"102", "", {{"X-Evil", "a\r\nBYE sip:x SIP/2.0"}}, kOffer}, now_);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidArgument);
+  drain();
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_FALSE(ua_.invite({"102", "", {{"Bad Name", "x"}}, kOffer}, now_).ok());
+}
+
+TEST_F(CallTest, uas_rings_then_answers_with_contact_and_confirms_on_ack) {
+  register_ua();
+  const auto invite = inbound_invite();
+  feed(invite);
+  ASSERT_GE(sent_.size(), 2u);
+  EXPECT_EQ(sent_[0].status(), 100);
+  EXPECT_EQ(sent_[1].status(), 180);
+  auto* incoming = last_event<IncomingCall>();
+  ASSERT_NE(incoming, nullptr);
+  EXPECT_EQ(incoming->auto_answer_after, -1);
+  EXPECT_EQ(incoming->peer.remote_user, "102");
+  const CallHandle h = incoming->call;
+  ASSERT_TRUE(ua_.answer(h, kAnswer, now_).ok());
+  drain();
+  auto ok = last_sent("200");
+  EXPECT_TRUE(ok.has("Contact"));
+  EXPECT_EQ(ok.body(), kAnswer);
+  const std::string tag = *msg::tag_of(*ok.get("To"));
+  msg::Message ack = msg::Message::request("ACK", "sip:101@me.invalid;transport=ws");
+  ack.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKack1");
+  ack.add("From", "<sip:102@example.test>;tag=caller");
+  ack.add("To", "<sip:101@example.test>;tag=" + tag);
+  ack.add("Call-ID", "in-call-1");
+  ack.add("CSeq", "10 ACK");
+  ack.set_body({});
+  feed(ack);
+  ASSERT_NE(last_event<CallConfirmed>(), nullptr);
+  // The caller hangs up: 200 and CallEnded.
+  msg::Message bye = ack;
+  bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
+  bye.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKbye1");
+  bye.add("From", "<sip:102@example.test>;tag=caller");
+  bye.add("To", "<sip:101@example.test>;tag=" + tag);
+  bye.add("Call-ID", "in-call-1");
+  bye.add("CSeq", "11 BYE");
+  bye.set_body({});
+  feed(bye);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 BYE");
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->reason, "remote hangup");
+}
+
+TEST_F(CallTest, uas_copies_record_route_into_180_and_200_in_order_rfc3261_12_1_1) {
+  register_ua();
+  auto invite = inbound_invite();
+  invite.add("Record-Route", "<sip:127.0.0.1:25080;transport=ws;r2=on;lr>");
+  invite.add("Record-Route", "<sip:127.0.0.1:25060;r2=on;lr>");
+  feed(invite);
+  auto ringing = last_sent("180");
+  ASSERT_EQ(ringing.get_all("Record-Route").size(), 2u);
+  EXPECT_EQ(ringing.get_all("Record-Route")[0], "<sip:127.0.0.1:25080;transport=ws;r2=on;lr>");
+  ASSERT_TRUE(ua_.answer(last_event<IncomingCall>()->call, kAnswer, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("200").get_all("Record-Route").size(), 2u);
+  EXPECT_TRUE(last_sent("100").get_all("Record-Route").empty());
+}
+
+TEST_F(CallTest, uas_cancel_gets_200_and_the_invite_487_rfc3261_9_2) {
+  register_ua();
+  const auto invite = inbound_invite();
+  feed(invite);
+  msg::Message cancel = msg::Message::request("CANCEL", invite.request_uri());
+  cancel.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKin1");
+  cancel.add("From", "<sip:102@example.test>;tag=caller");
+  cancel.add("To", "<sip:101@example.test>");
+  cancel.add("Call-ID", "in-call-1");
+  cancel.add("CSeq", "10 CANCEL");
+  cancel.set_body({});
+  feed(cancel);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "10 CANCEL");
+  EXPECT_EQ(last_sent("487").get("CSeq").value_or(""), "10 INVITE");
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->reason, "cancelled");
+}
+
+TEST_F(CallTest, auto_answer_headers_give_the_delay_in_ms_as_ringcentral_does) {
+  register_ua();
+  auto invite = inbound_invite();
+  invite.add("Alert-Info", "Auto Answer");
+  invite.add("Call-Info", "<224981555_132089748@10.13.116.50>;purpose=info;Answer-After=250");
+  feed(invite);
+  auto* incoming = last_event<IncomingCall>();
+  ASSERT_NE(incoming, nullptr);
+  EXPECT_EQ(incoming->auto_answer_after, 250);
+}
+
+TEST_F(CallTest, hold_sends_sendonly_with_a_bumped_origin_and_reports_the_answer) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  auto reinvite = last_sent("INVITE");
+  EXPECT_NE(reinvite.body().find("a=sendonly"), std::string::npos);
+  EXPECT_NE(reinvite.body().find("o=- 4611731400430051336 3 IN IP4"), std::string::npos);
+  EXPECT_NE(reinvite.get("To")->find("tag=callee"), std::string_view::npos);
+  EXPECT_EQ(reinvite.request_uri(), "sip:102@10.0.0.2;transport=ws");
+  // A second re-INVITE while one is pending is refused clearly (§14.1).
+  EXPECT_FALSE(ua_.hold(h, false, now_).ok());
+  auto ok = ua::make_reply(reinvite, 200, "callee");
+  ok.set_body(kAnswer, "application/sdp");
+  feed(ok);
+  auto* done = last_event<ReinviteDone>();
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(last_sent("ACK").get("CSeq")->substr(last_sent("ACK").get("CSeq")->find(' ') + 1), "ACK");
+  ASSERT_TRUE(ua_.hold(h, false, now_).ok());
+  drain();
+  EXPECT_NE(last_sent("INVITE").body().find("a=sendrecv"), std::string::npos);
+}
+
+TEST_F(CallTest, crossing_reinvite_gets_491_and_ours_is_retried_after_a_delay_rfc3261_14_1) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  auto ours = last_sent("INVITE");
+  // The peer's re-INVITE crosses ours.
+  msg::Message theirs = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
+  theirs.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKx1");
+  theirs.add("From", std::string(*ours.get("To")));
+  theirs.add("To", std::string(*ours.get("From")));
+  theirs.add("Call-ID", std::string(*ours.get("Call-ID")));
+  theirs.add("CSeq", "500 INVITE");
+  theirs.set_body(kAnswer, "application/sdp");
+  feed(theirs);
+  EXPECT_EQ(last_sent("491").get("CSeq").value_or(""), "500 INVITE");
+  // Our re-INVITE is answered 491 too: it is retried after 2.1–4 s (we own the Call-ID).
+  feed(ua::make_reply(ours, 491, "callee"));
+  sent_.clear();
+  advance(2000);
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "INVITE");
+  advance(2100);
+  EXPECT_NE(last_sent("INVITE").body().find("a=sendonly"), std::string::npos);
+}
+
+TEST_F(CallTest, request_for_an_unknown_dialog_gets_481_rfc3261_12_2_2) {
+  register_ua();
+  msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid");
+  bye.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKgone");
+  bye.add("From", "<sip:102@example.test>;tag=a");
+  bye.add("To", "<sip:101@example.test>;tag=b");
+  bye.add("Call-ID", "nope");
+  bye.add("CSeq", "2 BYE");
+  bye.set_body({});
+  feed(bye);
+  EXPECT_EQ(last_sent("481").get("CSeq").value_or(""), "2 BYE");
+}
+
+TEST_F(CallTest, incoming_refer_gets_202_a_notify_and_an_event_rfc3515) {
+  const CallHandle h = connected_outbound();
+  auto ack = last_sent("ACK");
+  msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
+  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr1");
+  refer.add("From", std::string(*ack.get("To")));
+  refer.add("To", std::string(*ack.get("From")));
+  refer.add("Call-ID", std::string(*ack.get("Call-ID")));
+  refer.add("CSeq", "600 REFER");
+  refer.add("Refer-To", "<sip:103@example.test>");
+  refer.set_body({});
+  feed(refer);
+  EXPECT_EQ(last_sent("202").get("CSeq").value_or(""), "600 REFER");
+  auto notify = last_sent("NOTIFY");
+  EXPECT_EQ(*notify.get("Event"), "refer");
+  auto* e = last_event<ReferReceived>();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->call, h);
+  EXPECT_EQ(e->target, "sip:103@example.test");
+}
+
+TEST_F(CallTest, transferee_reports_progress_by_notify_and_a_final_ends_the_subscription_rfc3515_2_4_4) {
+  const CallHandle h = connected_outbound();
+  auto ack = last_sent("ACK");
+  msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
+  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr2");
+  refer.add("From", std::string(*ack.get("To")));
+  refer.add("To", std::string(*ack.get("From")));
+  refer.add("Call-ID", std::string(*ack.get("Call-ID")));
+  refer.add("CSeq", "601 REFER");
+  refer.add("Refer-To", "<sip:103@example.test?Replaces=abc%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>");
+  refer.set_body({});
+  feed(refer);
+  auto* e = last_event<ReferReceived>();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->target, "sip:103@example.test");
+  EXPECT_EQ(e->replaces, "abc@x;to-tag=1;from-tag=2");
+  ASSERT_TRUE(ua_.refer_progress(h, 200, now_).ok());
+  drain();
+  auto notify = last_sent("NOTIFY");
+  EXPECT_EQ(notify.body(), "SIP/2.0 200 OK\r\n");
+  EXPECT_EQ(notify.get("Subscription-State")->substr(0, 10), "terminated");
+  EXPECT_FALSE(ua_.refer_progress(h, 200, now_).ok());  // the subscription is over
+}
+
+TEST_F(CallTest, transferor_ends_its_leg_after_a_2xx_notify_unless_the_peer_does_rfc5589_6_1) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.refer(h, "103", now_).ok());
+  drain();
+  auto refer = last_sent("REFER");
+  EXPECT_EQ(*refer.get("Refer-To"), "<sip:103@example.test>");
+  feed(ua::make_reply(refer, 202, "callee"));
+  ASSERT_NE(last_event<ReferDone>(), nullptr);
+  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
+  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn1");
+  notify.add("From", std::string(*refer.get("To")));
+  notify.add("To", std::string(*refer.get("From")));
+  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
+  notify.add("CSeq", "700 NOTIFY");
+  notify.add("Event", "refer");
+  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
+  feed(notify);
+  sent_.clear();
+  advance(1900);
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE");  // give the peer time to BYE us
+  advance(200);
+  EXPECT_EQ(last_sent("BYE").method(), "BYE");
+}
+
+TEST_F(CallTest, bye_after_answer_and_its_response_end_the_call) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.hangup(h, now_).ok());
+  drain();
+  auto bye = last_sent("BYE");
+  feed(ua::make_reply(bye, 200, "callee"));
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->reason, "local hangup");
+}
+
+}  // namespace
+}  // namespace wwp::call

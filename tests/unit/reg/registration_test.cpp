@@ -1,0 +1,267 @@
+// Registration client (RFC 3261 §10.2, §22) in virtual time: a scripted
+// registrar answers each REGISTER; no sleeps, no sockets.
+#include "core/reg/registration.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/auth/md5.hpp"
+#include "core/msg/header_fields.hpp"
+#include "core/txn/transaction_layer.hpp"
+#include "core/ua/reply.hpp"
+
+namespace wwp::reg {
+namespace {
+
+ua::Config test_config() {
+  ua::Config c;
+  c.username = "16505550101";
+  c.authorization_id = "802400000000";
+  c.password = "pw";
+  c.domain = "sip.example.test";
+  c.instance_id = "dev-1";
+  c.contact_host = "abc.invalid";
+  c.rng_seed = 42;
+  return c;
+}
+
+class RegistrationTest : public ::testing::Test {
+ protected:
+  ua::Config config_ = test_config();
+  Rng rng_{7};
+  Registration reg_{config_, rng_};
+  TimePoint now_ = 1000;
+
+  msg::Message take_request() {
+    auto m = reg_.poll_transmit();
+    EXPECT_TRUE(m.has_value()) << "expected a REGISTER";
+    return m ? *m : msg::Message{};
+  }
+  void expect_no_request() { EXPECT_FALSE(reg_.poll_transmit().has_value()); }
+  std::optional<RegEvent> event() { return reg_.poll_event(); }
+
+  msg::Message challenge(const msg::Message& req, const std::string& extra = "") {
+    auto r = ua::make_reply(req, 401, "srvtag");
+    r.add("WWW-Authenticate", "Digest realm=\"sip.example.test\", nonce=\"n0nce\"" + extra);
+    return r;
+  }
+  msg::Message ok(const msg::Message& req, const std::string& contact_params = ";expires=47") {
+    auto r = ua::make_reply(req, 200, "srvtag");
+    r.add("Contact", "<" + reg_.contact_uri() + ">" + contact_params);
+    return r;
+  }
+  /// Run virtual time forward to `t`, firing due timers.
+  void advance_to(TimePoint t) {
+    while (reg_.next_timeout() <= t) {
+      now_ = reg_.next_timeout();
+      reg_.handle_timeout(now_);
+    }
+    now_ = t;
+  }
+};
+
+TEST_F(RegistrationTest, first_register_has_rfc3261_10_2_shape_and_instance) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto r = take_request();
+  EXPECT_EQ(r.start_line(), "REGISTER sip:sip.example.test SIP/2.0");
+  EXPECT_EQ(*r.get("To"), "<sip:16505550101@sip.example.test>");
+  ASSERT_TRUE(msg::tag_of(*r.get("From")));
+  auto via = msg::parse_via(*r.get("Via"));
+  ASSERT_TRUE(via);
+  EXPECT_EQ(via->branch().substr(0, 7), "z9hG4bK");  // RFC 3261 §8.1.1.7 magic cookie
+  EXPECT_NE(r.get("Contact")->find("+sip.instance=\"<urn:uuid:dev-1>\""), std::string_view::npos);
+  EXPECT_NE(r.get("Contact")->find(";expires=60"), std::string_view::npos);
+  EXPECT_FALSE(r.has("Authorization"));
+  EXPECT_EQ(*r.get("Content-Length"), "0");
+  EXPECT_EQ(reg_.state(), State::Registering);
+}
+
+TEST_F(RegistrationTest, answers_401_with_digest_same_call_id_next_cseq_new_branch_rfc3261_22_2) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto first = take_request();
+  ASSERT_TRUE(reg_.handle_response(challenge(first), now_));
+  auto second = take_request();
+  EXPECT_EQ(*second.get("Call-ID"), *first.get("Call-ID"));
+  EXPECT_EQ(msg::parse_cseq(*second.get("CSeq"))->seq, msg::parse_cseq(*first.get("CSeq"))->seq + 1);
+  EXPECT_NE(msg::parse_via(*second.get("Via"))->branch(), msg::parse_via(*first.get("Via"))->branch());
+  const std::string auth(*second.get("Authorization"));
+  // RFC 2617 §3.2.2.1 without qop: response = MD5(HA1:nonce:HA2).
+  const std::string ha1 = auth::md5_hex("802400000000:sip.example.test:pw");
+  const std::string ha2 = auth::md5_hex("REGISTER:sip:sip.example.test");
+  const std::string expected = auth::md5_hex(ha1 + ":n0nce:" + ha2);
+  EXPECT_NE(auth.find("response=\"" + expected + "\""), std::string::npos) << auth;
+  EXPECT_NE(auth.find("username=\"802400000000\""), std::string::npos);
+}
+
+TEST_F(RegistrationTest, granted_expiry_is_reported_and_refreshed_before_it_lapses) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto first = take_request();
+  reg_.handle_response(challenge(first), now_);
+  auto second = take_request();
+  ASSERT_TRUE(reg_.handle_response(ok(second), now_));
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Registered>(*e));
+  EXPECT_EQ(std::get<Registered>(*e).expires, 47u);
+  EXPECT_EQ(reg_.state(), State::Registered);
+  // Refresh at max(47/2, 47-5) = 42 s after the 200.
+  EXPECT_EQ(reg_.next_timeout(), now_ + 42000);
+  advance_to(now_ + 41999);
+  expect_no_request();
+  advance_to(now_ + 1);
+  auto refresh = take_request();
+  EXPECT_EQ(*refresh.get("Call-ID"), *first.get("Call-ID"));  // RFC 3261 §10.2.4
+  EXPECT_EQ(reg_.state(), State::Registering);
+}
+
+TEST_F(RegistrationTest, second_challenge_after_credentials_fails_without_retry_loop) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  auto second = take_request();
+  reg_.handle_response(challenge(second), now_);
+  expect_no_request();
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: SIP/2.0 401 Unauthorized");
+  EXPECT_EQ(reg_.state(), State::Failed);
+  advance_to(now_ + 600000);  // nothing is ever retried by itself
+  expect_no_request();
+}
+
+TEST_F(RegistrationTest, stale_nonce_is_retried_rfc7616_3_3) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  auto second = take_request();
+  reg_.handle_response(challenge(second, ", stale=true"), now_);
+  auto third = take_request();
+  EXPECT_TRUE(third.has("Authorization"));
+  EXPECT_FALSE(event().has_value());
+}
+
+TEST_F(RegistrationTest, final_errors_fail_with_the_status_line) {
+  for (int status : {403, 603, 488, 500}) {
+    Registration reg(config_, rng_);
+    ASSERT_TRUE(reg.start(now_).ok());
+    auto req = *reg.poll_transmit();
+    auto r = ua::make_reply(req, status, "t");
+    reg.handle_response(r, now_);
+    auto e = reg.poll_event();
+    ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e)) << status;
+    EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: " + r.start_line());
+    EXPECT_FALSE(reg.poll_transmit().has_value());
+  }
+}
+
+TEST_F(RegistrationTest, no_answer_in_5s_reports_dead_transport) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  take_request();
+  advance_to(now_ + 4999);
+  EXPECT_FALSE(event().has_value());
+  advance_to(now_ + 1);
+  auto dead = event();
+  ASSERT_TRUE(dead && std::holds_alternative<TransportDead>(*dead));
+  auto failed = event();
+  ASSERT_TRUE(failed && std::holds_alternative<RegistrationFailed>(*failed));
+  EXPECT_EQ(std::get<RegistrationFailed>(*failed).status, 408);
+}
+
+TEST_F(RegistrationTest, provisional_then_silence_is_a_408_not_a_dead_transport_rfc3261_17_1_2_2) {
+  // Timer F belongs to the NICT (core/txn); drive the REGISTER through one.
+  txn::TransactionLayer txns(txn::TxnConfig{config_.t1});
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  ASSERT_TRUE(txns.start_client(req, now_).ok());
+  reg_.handle_response(ua::make_reply(req, 100), now_);
+  const TimePoint timer_f = now_ + 64 * config_.t1;
+  while (std::min(reg_.next_timeout(), txns.next_timeout()) <= timer_f) {
+    now_ = std::min(reg_.next_timeout(), txns.next_timeout());
+    reg_.handle_timeout(now_);
+    txns.handle_timeout(now_);
+    while (auto te = txns.poll_event())
+      if (auto* cr = std::get_if<txn::ClientResponse>(&*te)) reg_.handle_response(cr->response, now_);
+  }
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));  // not TransportDead
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: SIP/2.0 408 Request Timeout");
+  EXPECT_EQ(now_, timer_f);
+}
+
+TEST_F(RegistrationTest, interval_too_brief_is_retried_with_min_expires_rfc3261_10_2_8) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  auto r = ua::make_reply(req, 423, "t");
+  r.add("Min-Expires", "3600");
+  reg_.handle_response(r, now_);
+  auto retry = take_request();
+  EXPECT_NE(retry.get("Contact")->find(";expires=3600"), std::string_view::npos);
+}
+
+TEST_F(RegistrationTest, unregister_sends_expires_0_and_completes) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(ok(take_request()), now_);
+  ASSERT_TRUE(event().has_value());
+  ASSERT_TRUE(reg_.stop(now_).ok());
+  auto bye = take_request();
+  EXPECT_NE(bye.get("Contact")->find(";expires=0"), std::string_view::npos);
+  reg_.handle_response(challenge(bye), now_);
+  auto authed = take_request();
+  reg_.handle_response(ua::make_reply(authed, 200, "t"), now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Unregistered>(*e));
+  EXPECT_EQ(reg_.state(), State::Idle);
+  EXPECT_EQ(reg_.next_timeout(), kNever);  // no refresh after unregistering
+}
+
+TEST_F(RegistrationTest, unregister_with_no_answer_still_completes) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(ok(take_request()), now_);
+  event();
+  ASSERT_TRUE(reg_.stop(now_).ok());
+  take_request();
+  advance_to(now_ + 5000);
+  bool unregistered = false;
+  while (auto e = event()) unregistered |= std::holds_alternative<Unregistered>(*e);
+  EXPECT_TRUE(unregistered);
+}
+
+TEST_F(RegistrationTest, response_for_another_branch_is_not_ours) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  req.set("Via", "SIP/2.0/WSS abc.invalid;branch=z9hG4bKother");
+  EXPECT_FALSE(reg_.handle_response(ua::make_reply(req, 200, "t"), now_));
+  EXPECT_EQ(reg_.state(), State::Registering);
+}
+
+TEST_F(RegistrationTest, ok_without_contact_expires_fails_clearly) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  reg_.handle_response(ua::make_reply(req, 200, "t"), now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).message,
+            "Registration failed: SIP/2.0 200 OK (missing Contact expires)");
+}
+
+TEST_F(RegistrationTest, our_binding_is_chosen_among_several_contacts_rfc3261_10_2_4) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  auto r = ua::make_reply(req, 200, "t");
+  r.add("Contact", "<sip:other@x.invalid;transport=wss>;expires=30");
+  r.add("Contact", "<" + reg_.contact_uri() + ">;expires=90");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Registered>(*e));
+  EXPECT_EQ(std::get<Registered>(*e).expires, 90u);
+}
+
+TEST_F(RegistrationTest, transport_closed_while_registering_fails_start) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  take_request();
+  reg_.handle_transport_closed(now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(reg_.next_timeout(), kNever);
+}
+
+}  // namespace
+}  // namespace wwp::reg
