@@ -1,0 +1,117 @@
+// InboundCallSession (spec §2.6, §7.3–7.5). On a RingCentral server (the
+// INVITE carries `P-rc`) the pre-answer actions are x-rc commands built by the
+// core; on a standard server decline() rejects with 603 and the RingCentral-
+// only actions reject with a clear error.
+import CallSession from './index.js';
+import type { CoreCallEvent, RcCommandName, RcCommandOptions } from '../core/sip-core.js';
+import RcMessage from '../rc-message/rc-message.js';
+import InboundMessage from '../sip-message/inbound.js';
+import type WebPhone from '../web-phone.js';
+
+type IncomingCall = CoreCallEvent & { name: 'incomingCall' };
+
+export type ReplyOptions =
+  | { type: 'callYouBack'; direction: 'toCaller' | 'fromCaller'; delay: number; unit: 'minutes' | 'hours' | 'days' }
+  | { type: 'callYouBackLater'; direction: 'toCaller' | 'fromCaller' }
+  | { type: 'onMyWay' | 'onOtherLine' | 'inAMeeting' | 'onOtherLineNoCall' };
+
+export default class InboundCallSession extends CallSession {
+  constructor(webPhone: WebPhone, e: IncomingCall) {
+    super(webPhone);
+    this.direction = 'inbound';
+    this.state = 'ringing';
+    this._call = e.call;
+    this._callId = e.callId;
+    this.sipMessage = InboundMessage.fromCore(e);
+    (this.sipMessage as InboundMessage & { rcSid?: string }).rcSid = e.rcSid;
+    this.updatePeer(e as unknown as Record<string, string>);
+    this.emit('ringing'); // as the original: emitted in the constructor
+  }
+
+  /** Answer with our media (offer/answer, or an offer of ours for an offerless INVITE). */
+  async answer(): Promise<void> {
+    if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
+    await this.init();
+    const offer = this.sipMessage?.body ?? '';
+    const offerless = offer.trim() === '';
+    const sdp = offerless ? await this.media().createOffer({ iceRestart: true }) : await this.media().createAnswer(offer);
+    const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
+    this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
+    if (confirmed) {
+      const e = await confirmed;
+      if (e.name !== 'callConfirmed') throw new Error('answer: the call ended before it was confirmed');
+      this.sipMessage = InboundMessage.fromCore(e);
+      await this.media().applyAnswer(e.body);
+    }
+    this.state = 'answered';
+    this.emit('answered');
+  }
+
+  /** Parsed `p-rc-api-call-info` of the INVITE (spec §8.4), or undefined. */
+  get rcApiCallInfo(): Record<string, string> | undefined {
+    if (this._call === undefined) return undefined;
+    const pairs = this.core.ua().rcApiCallInfo(this._call);
+    return pairs ? Object.fromEntries(pairs) : undefined;
+  }
+
+  /** Tell RingCentral this device got the call (Cmd 17); sent automatically on arrival. */
+  async confirmReceive(): Promise<void> {
+    await this.rcCommand('confirm');
+  }
+
+  /** Reject: Cmd 12 on RingCentral (the server then CANCELs), 603 Decline elsewhere. */
+  async decline(): Promise<void> {
+    if (this.state !== 'ringing') throw new Error(`decline: the call is ${this.state}, not ringing`);
+    const ended = this.waitFor((e) => e.name === 'callEnded');
+    if (this.sipMessage?.getHeader('P-rc')) await this.rcCommand('decline');
+    else this.core.check(this.core.ua().reject(this._call!, 603, performance.now()), 'decline');
+    await ended;
+  }
+
+  /** Send the caller to voicemail (Cmd 11); resolves when the server CANCELs the INVITE. */
+  async toVoicemail(): Promise<void> {
+    const ended = this.waitFor((e) => e.name === 'callEnded');
+    await this.rcCommand('voicemail');
+    await ended;
+  }
+
+  /** Forward the ringing call (Cmd 10); resolves when the server CANCELs the INVITE. */
+  async forward(target: string): Promise<void> {
+    const ended = this.waitFor((e) => e.name === 'callEnded');
+    await this.rcCommand('forward', { target: String(target) });
+    await ended;
+  }
+
+  /** Ask for more time to pick a reply (Cmd 13). */
+  async startReply(): Promise<void> {
+    await this.rcCommand('startReply');
+  }
+
+  /**
+   * Reply with a text or a canned answer (Cmd 14); resolves with the server's
+   * SessionClose (Cmd 9: `Sts`, `Resp`, `ExtNfo`, `Phn`, `Nm`) for this call.
+   */
+  async reply(arg: string | ReplyOptions): Promise<RcMessage> {
+    const reply = typeof arg === 'string' ? { type: 'text', text: arg } : { ...(arg as Record<string, unknown>) };
+    const sid = this.rcSid();
+    const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid);
+    await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] });
+    const e = await closed;
+    return RcMessage.fromPairs(e.hdr, e.bdy);
+  }
+
+  private rcSid(): string {
+    const event = this.sipMessage as InboundMessage & { rcSid?: string };
+    return event.rcSid ?? '';
+  }
+
+  /** Send one x-rc command and wait for its MESSAGE's final response. */
+  protected async rcCommand(command: RcCommandName, options: RcCommandOptions = {}): Promise<void> {
+    if (this._call === undefined) throw new Error(`${command}: the call has ended`);
+    const r = this.core.ua().rcCommand(this._call, command, options, performance.now());
+    const done = this.waitFor((e) => e.name === 'requestDone' && e.request === r.request);
+    this.core.check(r, command === 'reply' ? '' : command);
+    const e = (await done) as CoreCallEvent & { name: 'requestDone' };
+    if (e.status >= 300) throw new Error(`${command} failed: ${e.statusLine}`);
+  }
+}

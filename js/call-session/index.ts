@@ -1,0 +1,375 @@
+// CallSession (spec §2.5): one inbound or outbound call attempt. All SIP and
+// dialog work is done by the core (through `CallCore`); this class keeps the
+// ringcentral-web-phone API, drives media, and turns core call events into
+// session events and settled promises.
+import EventEmitter from '../event-emitter.js';
+import type { CoreCallEvent } from '../core/sip-core.js';
+import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
+import InboundMessage from '../sip-message/inbound.js';
+import type { CallCore, PeerInfo } from './call-core.js';
+import type WebPhone from '../web-phone.js';
+
+export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
+
+/** Default REFER completion timeout (spec §7.10), ms. */
+const TRANSFER_TIMEOUT_MS = 10000;
+/** JSON INFO commands wait this long for their result INFO (the original waits forever). */
+const RC_INFO_TIMEOUT_MS = 15000;
+
+export type RcResult = { code: number; description: string; [key: string]: unknown };
+
+export default class CallSession extends EventEmitter {
+  webPhone: WebPhone;
+  sipMessage: InboundMessage | undefined;
+  localPeer: string | undefined;
+  remotePeer: string | undefined;
+  state: CallState = 'init';
+  direction: 'inbound' | 'outbound' = 'outbound';
+  inputDeviceId: string | undefined;
+  outputDeviceId: string | undefined;
+  rtcPeerConnection: RTCPeerConnection | undefined;
+  audioElement: HTMLAudioElement | undefined;
+  webRtcSession: WebRtcSession | undefined;
+  _mediaStream: MediaStream | undefined;
+
+  /** @internal core call handle */
+  _call: number | undefined;
+  /** @internal */
+  protected _callId: string | undefined;
+  protected peer: PeerInfo = {};
+  private waiters = new Set<{ match: (e: CoreCallEvent) => boolean; resolve: (e: CoreCallEvent) => void }>();
+
+  constructor(webPhone: WebPhone) {
+    super();
+    this.webPhone = webPhone;
+  }
+
+  get core(): CallCore {
+    return this.webPhone._callCore();
+  }
+
+  get mediaStream(): MediaStream | undefined {
+    return this._mediaStream;
+  }
+  set mediaStream(stream: MediaStream | undefined) {
+    this._mediaStream = stream;
+    this.emit('mediaStreamSet', stream);
+  }
+
+  get callId(): string {
+    return this._callId ?? '';
+  }
+  get sessionId(): string | undefined {
+    return this.peer.sessionId || undefined;
+  }
+  get partyId(): string | undefined {
+    return this.peer.partyId || undefined;
+  }
+  get remoteNumber(): string {
+    return this.peer.remoteUser ?? '';
+  }
+  get localNumber(): string {
+    return this.peer.localUser || this.webPhone.sipInfo.username;
+  }
+  get remoteTag(): string | undefined {
+    return this.peer.remoteTag || undefined;
+  }
+  get localTag(): string | undefined {
+    return this.peer.localTag || undefined;
+  }
+  get isConference(): boolean {
+    return this.remoteNumber.startsWith('conf_');
+  }
+
+  /** Prepare media: the SDK-managed browser session or the app's factory (spec §6.1, §6.7). */
+  async init(): Promise<void> {
+    const factory = this.webPhone.options.webRtcSessionFactory;
+    const stunServers = this.webPhone.sipInfo.stunServers ?? [];
+    if (factory) {
+      this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers });
+      return;
+    }
+    this.webRtcSession?.dispose();
+    const browser = await BrowserWebRtcSession.create(stunServers, this.webPhone.deviceManager, (s) => {
+      this.mediaStream = s;
+    });
+    this.webRtcSession = browser;
+    this.rtcPeerConnection = browser.rtcPeerConnection;
+    this.audioElement = browser.audioElement;
+    this.inputDeviceId = browser.inputDeviceId;
+  }
+
+  protected media(): WebRtcSession {
+    if (!this.webRtcSession) throw new Error('WebRTC session is not initialized');
+    return this.webRtcSession;
+  }
+
+  /** @internal Feed a core call event for this call. */
+  _handleCoreEvent(e: CoreCallEvent): void {
+    if ('localPeer' in e || 'remotePeer' in e) this.updatePeer(e as unknown as PeerInfo);
+    for (const w of [...this.waiters]) {
+      if (w.match(e)) {
+        this.waiters.delete(w);
+        w.resolve(e);
+      }
+    }
+    if (e.name === 'reinviteOffer') void this.answerReinvite(e);
+    if (e.name === 'referReceived') void this.actAsTransferee(e);
+    if (e.name === 'callEnded') this.ended(e.reason);
+  }
+
+  protected updatePeer(info: PeerInfo): void {
+    for (const [k, v] of Object.entries(info)) {
+      if (v !== undefined && v !== '' && k in emptyPeer) (this.peer as Record<string, string>)[k] = v as string;
+    }
+    this.localPeer = this.peer.localPeer ?? this.localPeer;
+    this.remotePeer = this.peer.remotePeer ?? this.remotePeer;
+  }
+
+  /** Resolve with the first core event for this call that `match` accepts. */
+  protected waitFor<T extends CoreCallEvent>(match: (e: CoreCallEvent) => e is T, timeoutMs?: number): Promise<T>;
+  protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent>;
+  protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter = {
+        match,
+        resolve: (e: CoreCallEvent) => {
+          if (timer) clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      this.waiters.add(waiter);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error('timeout'));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  protected requireCall(action: string): number {
+    if (this._call === undefined || this.state === 'disposed')
+      throw new Error(`${action}: the call has ended (state: ${this.state})`);
+    return this._call;
+  }
+
+  /** End the call: BYE when answered, CANCEL while an outbound call rings, 603 for a ringing inbound call. */
+  async hangup(): Promise<void> {
+    if (this.state === 'disposed') return;
+    const call = this.requireCall('hangup');
+    const ended = this.waitFor((e) => e.name === 'callEnded' || e.name === 'callFailed');
+    this.core.check(this.core.ua().hangup(call, performance.now()), 'hangup');
+    await ended;
+  }
+
+  /** Put the remote party on hold: re-INVITE with our media `sendonly` (RFC 3264 §8.4). */
+  hold(): Promise<void> {
+    return this.changeHold(true);
+  }
+
+  unhold(): Promise<void> {
+    return this.changeHold(false);
+  }
+
+  private async changeHold(hold: boolean): Promise<void> {
+    const call = this.requireCall(hold ? 'hold' : 'unhold');
+    const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
+    this.core.check(this.core.ua().hold(call, hold, performance.now()), hold ? 'hold' : 'unhold');
+    const e = await done;
+    if (e.name !== 'reinviteDone' || e.status >= 300)
+      throw new Error(`${hold ? 'hold' : 'unhold'} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
+    // The hold offer is our last SDP with its direction changed by the core;
+    // the browser session did not make a new offer, so (as the original SDK
+    // does, spec §7.7) the answer is not applied: the peer stops sending,
+    // which is what hold means, and unhold restores it.
+  }
+
+  /** New offer with an ICE restart (network change), `sendonly` unless `toReceive` (spec §7.8). */
+  async reInvite(toReceive = true): Promise<void> {
+    const call = this.requireCall('reInvite');
+    const sdp = await this.media().createOffer({ iceRestart: true });
+    const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
+    this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), 'reInvite');
+    const e = await done;
+    if (e.name !== 'reinviteDone' || e.status >= 300)
+      throw new Error(`reInvite failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
+    await this.media().applyAnswer(e.sdp);
+  }
+
+  /** Answer a re-INVITE from the other side (e.g. server takeover, spec §7.9). */
+  private async answerReinvite(e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {
+    this.sipMessage = InboundMessage.fromCore(e);
+    let answer = '';
+    try {
+      answer = await this.media().createAnswer(e.body);
+    } catch {
+      // Media refused the offer: an empty answer makes the core reject it with 488.
+    }
+    try {
+      this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');
+    } catch {
+      /* the call ended meanwhile */
+    }
+  }
+
+  /**
+   * The peer transferred us (REFER, RFC 3515): call the target (with Replaces
+   * for an attended transfer) and report the outcome by NOTIFY; the
+   * transferor then ends this call. Emits `referred` with the new session.
+   */
+  private async actAsTransferee(e: CoreCallEvent & { name: 'referReceived' }): Promise<void> {
+    const call = this._call!;
+    const report = (status: number) => {
+      if (this.state === 'disposed') return;
+      try {
+        this.core.check(this.core.ua().referProgress(call, status, performance.now()), 'transfer progress');
+      } catch {
+        /* the transferor went away; nothing left to tell */
+      }
+    };
+    try {
+      const headers = e.replaces ? { Replaces: e.replaces } : undefined;
+      const session = await this.webPhone.call(e.target, undefined, headers ? { headers } : undefined);
+      this.emit('referred', session);
+      report(session.state === 'answered' ? 200 : 480);
+    } catch {
+      report(503);
+    }
+  }
+
+  mute(): void {
+    this.media().setMuted(true);
+  }
+
+  unmute(): void {
+    this.media().setMuted(false);
+  }
+
+  /** RFC 4733 telephone-events through RTCDTMFSender (spec §6.4). */
+  sendDtmf(tones: string, duration?: number, interToneGap?: number): void {
+    if (!/^[0-9A-D#*,]*$/i.test(tones)) throw new Error(`sendDtmf: invalid DTMF tones "${tones}"`);
+    this.media().sendDtmf(tones, duration, interToneGap);
+  }
+
+  async changeInputDevice(deviceId: string): Promise<void> {
+    this.inputDeviceId = deviceId;
+    await this.media().changeInputDevice(deviceId);
+  }
+
+  async changeOutputDevice(deviceId: string): Promise<void> {
+    this.outputDeviceId = deviceId;
+    await this.media().changeOutputDevice(deviceId);
+  }
+
+  /** Blind transfer (REFER, RFC 3515); resolves when the server ends our leg (spec §7.10). */
+  async transfer(target: string, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    const call = this.requireCall('transfer');
+    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
+    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
+    ended.catch(() => {});
+    this.core.check(this.core.ua().refer(call, String(target), performance.now()), 'transfer');
+    await this.awaitTransfer(ended, refused);
+  }
+
+  // --- RingCentral JSON INFO commands (spec §7.12) -----------------------------
+
+  startRecording(): Promise<RcResult> {
+    return this.sendJsonCommand('startcallrecord');
+  }
+
+  stopRecording(): Promise<RcResult> {
+    return this.sendJsonCommand('stopcallrecord');
+  }
+
+  /** Flip the call to another of the user's numbers; the app hangs up after it rings there. */
+  flip(target: string): Promise<RcResult> {
+    return this.sendJsonCommand('callflip', String(target));
+  }
+
+  /** Park the call; on success the SDK hangs up, as the original does. */
+  async park(): Promise<RcResult> {
+    const result = await this.sendJsonCommand('callpark');
+    if (result.code === 0) await this.hangup();
+    return result;
+  }
+
+  protected async sendJsonCommand(command: string, target = ''): Promise<RcResult> {
+    const call = this.requireCall(command);
+    const r = this.core.ua().rcInfo(call, command, target, performance.now());
+    const result = this.waitFor((e) => e.name === 'rcInfoResult' && e.reqid === r.request, RC_INFO_TIMEOUT_MS);
+    result.catch(() => {});
+    this.core.check(r, command);
+    try {
+      const e = await result;
+      return JSON.parse((e as CoreCallEvent & { name: 'rcInfoResult' }).result) as RcResult;
+    } catch (e) {
+      if ((e as Error).message === 'timeout') throw new Error(`${command}: no result from the server within ${RC_INFO_TIMEOUT_MS} ms`);
+      throw e;
+    }
+  }
+
+  // --- warm transfer (spec §7.11) ------------------------------------------------
+
+  /** Hold this call, call `target`; `complete()` joins them, `cancel()` hangs up and unholds. */
+  async warmTransfer(
+    target: string,
+    options: { callerId?: string; timeout?: number } = {},
+  ): Promise<{ complete: () => Promise<void>; cancel: () => Promise<void>; newSession: CallSession }> {
+    await this.hold();
+    const newSession = await this.webPhone.call(target, options.callerId);
+    return {
+      newSession,
+      complete: () => this.completeWarmTransfer(newSession, options.timeout ?? TRANSFER_TIMEOUT_MS),
+      cancel: async () => {
+        await newSession.hangup();
+        await this.unhold();
+      },
+    };
+  }
+
+  /** REFER this call's peer to `existing`'s peer (Refer-To with Replaces, RFC 3891). */
+  async completeWarmTransfer(existing: CallSession, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    const call = this.requireCall('completeWarmTransfer');
+    if (existing._call === undefined || existing.state !== 'answered')
+      throw new Error('completeWarmTransfer: the other call is not answered');
+    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
+    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
+    ended.catch(() => {});
+    this.core.check(this.core.ua().referReplaces(call, existing._call, performance.now()), 'completeWarmTransfer');
+    await this.awaitTransfer(ended, refused);
+  }
+
+  private async awaitTransfer(ended: Promise<CoreCallEvent>, refused: Promise<CoreCallEvent>): Promise<void> {
+    try {
+      const e = await Promise.race([ended, refused]);
+      if (e.name === 'referDone') throw new Error(`transfer refused: ${e.statusLine}`);
+    } catch (e) {
+      if ((e as Error).message !== 'timeout') throw e;
+      throw new Error(
+        `"REFER ${this.remotePeer ?? ''}" request timed out. It often means either you don't have permission or the call is not in a correct state.`,
+      );
+    }
+  }
+
+  /** @internal The core reports the call is over (BYE, CANCEL, failure, our hangup). */
+  protected ended(_reason: string): void {
+    this.webPhone._removeSession(this);
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this.state === 'disposed') return;
+    this.state = 'disposed';
+    this.webRtcSession?.dispose();
+    this.emit('disposed');
+    this.removeAllListeners();
+    this.waiters.clear();
+  }
+}
+
+const emptyPeer: Required<PeerInfo> = {
+  localPeer: '', remotePeer: '', localTag: '', remoteTag: '', localUser: '', remoteUser: '',
+  partyId: '', sessionId: '',
+};

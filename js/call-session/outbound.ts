@@ -1,0 +1,71 @@
+// OutboundCallSession (spec §2.7, §7.1–7.2).
+import CallSession from './index.js';
+import type { CoreCallEvent } from '../core/sip-core.js';
+import InboundMessage from '../sip-message/inbound.js';
+import type WebPhone from '../web-phone.js';
+
+export default class OutboundCallSession extends CallSession {
+  callee: string;
+
+  constructor(webPhone: WebPhone, callee: string) {
+    super(webPhone);
+    this.callee = callee;
+    this.direction = 'outbound';
+    this.state = 'init';
+  }
+
+  override get remoteNumber(): string {
+    return super.remoteNumber || this.callee;
+  }
+
+  /**
+   * Send the INVITE (the core answers 401/407 challenges itself) and settle
+   * with `true` when answered, `false` when the call failed or was cancelled.
+   */
+  async call(callerId?: string, options?: { headers?: Record<string, string> }): Promise<boolean | undefined> {
+    const sdp = await this.media().createOffer({ iceRestart: true });
+    const headers = Object.entries(options?.headers ?? {});
+    const result = this.core.ua().invite({ callee: this.callee, callerId, headers, sdp }, performance.now());
+    this.core.check(result, 'call');
+    this._call = result.call;
+    this._callId = result.callId;
+    this.webPhone._registerSession(this);
+    for (;;) {
+      const e = await this.waitFor(
+        (e) => e.name === 'callProgress' || e.name === 'callAnswered' || e.name === 'callFailed' || e.name === 'callEnded',
+      );
+      if (e.name === 'callProgress') this.onProvisional(e);
+      else if (e.name === 'callAnswered') return this.onAnswered(e);
+      else {
+        if (e.name === 'callFailed') {
+          this.state = 'failed';
+          this.emit('failed', e.statusLine);
+        }
+        this.webPhone._removeSession(this);
+        this.dispose();
+        return false;
+      }
+    }
+  }
+
+  private onProvisional(e: CoreCallEvent & { name: 'callProgress' }): void {
+    if (this.state === 'init') {
+      this.sipMessage = InboundMessage.fromCore(e);
+      this.state = 'ringing';
+      this.emit('ringing');
+    }
+  }
+
+  private async onAnswered(e: CoreCallEvent & { name: 'callAnswered' }): Promise<boolean> {
+    if (this.state === 'init') this.sipMessage = InboundMessage.fromCore(e);
+    this.state = 'answered';
+    this.emit('answered');
+    await this.media().applyAnswer(e.body);
+    return true;
+  }
+
+  /** CANCEL a ringing call (RFC 3261 §9.1); resolves when the call is over. */
+  async cancel(): Promise<void> {
+    await this.hangup();
+  }
+}

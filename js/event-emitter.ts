@@ -1,0 +1,40 @@
+// The EventEmitter of ringcentral-web-phone 2.x (spec §2.12), kept exactly:
+// persistent listeners run in order, then once-listeners; emit is
+// synchronous; a throwing listener propagates to the emitter's caller.
+type Listener = (...args: any[]) => void;
+
+export default class EventEmitter {
+  private listeners = new Map<string, Listener[]>();
+  private onceListeners = new Map<string, Listener[]>();
+
+  on(name: string, fn: Listener): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(fn);
+    this.listeners.set(name, list);
+  }
+
+  once(name: string, fn: Listener): void {
+    const list = this.onceListeners.get(name) ?? [];
+    list.push(fn);
+    this.onceListeners.set(name, list);
+  }
+
+  off(name: string, fn: Listener): void {
+    for (const map of [this.listeners, this.onceListeners]) {
+      const list = map.get(name);
+      if (list) map.set(name, list.filter((l) => l !== fn));
+    }
+  }
+
+  emit(name: string, ...args: any[]): void {
+    for (const fn of [...(this.listeners.get(name) ?? [])]) fn(...args);
+    const once = this.onceListeners.get(name) ?? [];
+    this.onceListeners.delete(name);
+    for (const fn of once) fn(...args);
+  }
+
+  removeAllListeners(): void {
+    this.listeners.clear();
+    this.onceListeners.clear();
+  }
+}

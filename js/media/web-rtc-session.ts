@@ -1,0 +1,160 @@
+// Media behind one interface (spec §2.3 `WebRtcSession`): the SDK-managed
+// browser session below, or an app-supplied one (`webRtcSessionFactory`,
+// spec §6.7) when WebRTC lives elsewhere (e.g. the tab behind a SharedWorker).
+// SDP is produced and consumed here but never edited: hold and direction
+// changes are done by the core.
+import type { DeviceManager } from '../types.js';
+
+export interface WebRtcSession {
+  createOffer(options?: { iceRestart?: boolean }): Promise<string>;
+  createAnswer(offerSdp: string): Promise<string>;
+  applyAnswer(answerSdp: string): Promise<void>;
+  changeInputDevice(deviceId: string): Promise<void>;
+  changeOutputDevice(deviceId: string): Promise<void>;
+  setMuted(muted: boolean): void;
+  sendDtmf(tones: string, duration?: number, interToneGap?: number): void;
+  dispose(): void;
+}
+
+export type WebRtcSessionFactory = (context: {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  stunServers: string[];
+}) => WebRtcSession;
+
+/** How long to wait for ICE gathering before sending what we have (spec §6.2). */
+const ICE_GATHERING_TIMEOUT_MS = 2000;
+
+/** The SDK-managed session: RTCPeerConnection + microphone + <audio> (spec §6.1). */
+export class BrowserWebRtcSession implements WebRtcSession {
+  readonly rtcPeerConnection: RTCPeerConnection;
+  readonly audioElement: HTMLAudioElement;
+  mediaStream: MediaStream | undefined;
+  inputDeviceId: string | undefined;
+  outputDeviceId: string | undefined;
+
+  private constructor(
+    stunServers: string[],
+    private readonly deviceManager: DeviceManager,
+    private readonly onMediaStream: (stream: MediaStream) => void,
+  ) {
+    this.rtcPeerConnection = new RTCPeerConnection({ iceServers: stunServers.map((s) => ({ urls: `stun:${s}` })) });
+    this.audioElement = document.createElement('audio');
+    this.audioElement.hidden = true;
+    this.audioElement.autoplay = true;
+    this.rtcPeerConnection.ontrack = (event) => {
+      this.audioElement.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      void this.deviceManager.getOutputDeviceId().then((id) => {
+        this.outputDeviceId = id;
+        if (id && 'setSinkId' in this.audioElement) {
+          (this.audioElement as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(id).catch(() => {});
+        }
+      });
+    };
+  }
+
+  /** Opens the microphone and adds its track (spec §6.1 steps 2–4). */
+  static async create(
+    stunServers: string[],
+    deviceManager: DeviceManager,
+    onMediaStream: (stream: MediaStream) => void,
+  ): Promise<BrowserWebRtcSession> {
+    const session = new BrowserWebRtcSession(stunServers, deviceManager, onMediaStream);
+    try {
+      // Ask permission first so enumerateDevices() returns real device ids.
+      const probe = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      probe.getTracks().forEach((t) => t.stop());
+      session.inputDeviceId = await deviceManager.getInputDeviceId();
+      await session.openMicrophone(session.inputDeviceId);
+      for (const track of session.mediaStream!.getAudioTracks()) {
+        const sender = session.rtcPeerConnection.addTrack(track);
+        const params = sender.getParameters();
+        // DSCP EF for voice where the browser supports it (ringcentral-web-phone #257).
+        params.encodings?.forEach((e) => ((e as RTCRtpEncodingParameters & { priority?: string }).priority = 'high'));
+        sender.setParameters(params).catch(() => {});
+      }
+    } catch (e) {
+      session.dispose();
+      throw e;
+    }
+    return session;
+  }
+
+  private async openMicrophone(deviceId: string): Promise<void> {
+    this.mediaStream?.getTracks().forEach((t) => t.stop());
+    this.mediaStream = await navigator.mediaDevices.getUserMedia({
+      video: false,
+      audio: { deviceId: { exact: deviceId } },
+    });
+    this.onMediaStream(this.mediaStream);
+  }
+
+  async createOffer(options?: { iceRestart?: boolean }): Promise<string> {
+    const offer = await this.rtcPeerConnection.createOffer({ iceRestart: options?.iceRestart ?? true });
+    await this.rtcPeerConnection.setLocalDescription(offer);
+    await this.iceGathered();
+    return this.rtcPeerConnection.localDescription!.sdp;
+  }
+
+  async createAnswer(offerSdp: string): Promise<string> {
+    await this.rtcPeerConnection.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    const answer = await this.rtcPeerConnection.createAnswer();
+    await this.rtcPeerConnection.setLocalDescription(answer);
+    await this.iceGathered();
+    return this.rtcPeerConnection.localDescription!.sdp;
+  }
+
+  async applyAnswer(answerSdp: string): Promise<void> {
+    await this.rtcPeerConnection.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  }
+
+  async changeInputDevice(deviceId: string): Promise<void> {
+    this.inputDeviceId = deviceId;
+    await this.openMicrophone(deviceId);
+    const track = this.mediaStream!.getAudioTracks()[0];
+    const sender = this.rtcPeerConnection.getSenders().find((s) => s.track?.kind === 'audio' || !s.track);
+    await sender?.replaceTrack(track);
+  }
+
+  async changeOutputDevice(deviceId: string): Promise<void> {
+    this.outputDeviceId = deviceId;
+    if (!deviceId) return;
+    const el = this.audioElement as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    if (!el.setSinkId) throw new Error('This browser cannot select an audio output device');
+    await el.setSinkId(deviceId);
+  }
+
+  setMuted(muted: boolean): void {
+    for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track) sender.track.enabled = !muted;
+  }
+
+  sendDtmf(tones: string, duration?: number, interToneGap?: number): void {
+    for (const sender of this.rtcPeerConnection.getSenders()) {
+      if (sender.dtmf?.canInsertDTMF) sender.dtmf.insertDTMF(tones, duration, interToneGap);
+    }
+  }
+
+  dispose(): void {
+    this.rtcPeerConnection.close();
+    this.mediaStream?.getTracks().forEach((t) => t.stop());
+    this.audioElement.srcObject = null;
+  }
+
+  /** Non-trickle: resolve when gathering completes or after 2 s (spec §6.2). */
+  private iceGathered(): Promise<void> {
+    const pc = this.rtcPeerConnection;
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+      function done() {
+        clearTimeout(timer);
+        pc.removeEventListener('icecandidate', onCandidate);
+        resolve();
+      }
+      function onCandidate(e: RTCPeerConnectionIceEvent) {
+        if (e.candidate === null) done();
+      }
+      pc.addEventListener('icecandidate', onCandidate);
+    });
+  }
+}

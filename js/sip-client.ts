@@ -1,0 +1,268 @@
+// The SIP client: the driver of the wasm core (house style §14). It owns the
+// WebSocket and one timer, feeds bytes and time into the core, writes what
+// the core asks to send, and turns core events into promises and events.
+// It never parses or builds SIP.
+import EventEmitter from './event-emitter.js';
+import { check, loadCore } from './core/loader.js';
+import type { CallCore } from './call-session/call-core.js';
+import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-core.js';
+import InboundMessage from './sip-message/inbound.js';
+import OutboundMessage from './sip-message/outbound/index.js';
+import type { SipClient, SipClientOptions, SipInfo } from './types.js';
+
+type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+const now = (): number => performance.now();
+
+function randomSeed(): [number, number] {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return [words[0], words[1]];
+}
+
+/** `wss://host` for a bare host[:port]; a full ws:// or wss:// URL is kept. */
+export function webSocketUrl(proxy: string): string {
+  return /^wss?:\/\//i.test(proxy) ? proxy : `wss://${proxy}`;
+}
+
+const CALL_EVENTS = new Set([
+  'incomingCall', 'callProgress', 'callAnswered', 'callConfirmed', 'callFailed', 'callEnded',
+  'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult',
+]);
+
+export class DefaultSipClient extends EventEmitter implements SipClient, CallCore {
+  /** @internal Set by WebPhone: receives the core's call events. */
+  _onCallEvent: ((e: CoreCallEvent) => void) | undefined;
+  disposed = false;
+  wsc: WebSocket | undefined;
+  sipInfo: SipInfo;
+  instanceId: string;
+  private debug: boolean;
+  private useBackupOutboundProxy = false;
+  private ua_: CoreUa | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private registering: Waiter | undefined;
+  private unregistering: Waiter | undefined;
+  private options: SipClientOptions;
+
+  constructor(options: SipClientOptions) {
+    super();
+    if (!options?.sipInfo) throw new Error('WebPhone: options.sipInfo is required');
+    for (const field of ['username', 'password', 'domain', 'outboundProxy', 'authorizationId'] as const) {
+      if (typeof options.sipInfo[field] !== 'string' || options.sipInfo[field] === '')
+        throw new Error(`WebPhone: sipInfo.${field} must be a non-empty string`);
+    }
+    this.options = options;
+    this.sipInfo = options.sipInfo;
+    this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
+    this.debug = options.debug ?? false;
+  }
+
+  /** Use `outboundProxyBackup` on the next `start()` (spec §2.8). */
+  toggleBackupOutboundProxy(enabled = true): void {
+    this.useBackupOutboundProxy = enabled;
+  }
+
+  /** Connect (closing any previous socket) and register. */
+  async start(): Promise<void> {
+    if (this.disposed) throw new Error('SipClient is disposed');
+    await this.connect();
+    const ua = this.ua_!;
+    const done = new Promise<void>((resolve, reject) => {
+      this.registering?.reject(new Error('Registration superseded by a new start()'));
+      this.registering = { resolve, reject };
+    });
+    check(ua.startRegister(now()), 'Registration failed');
+    this.pump();
+    return done;
+  }
+
+  /** Open a new WebSocket (subprotocol `sip`); resolves when it is open. */
+  async connect(): Promise<void> {
+    const module = await loadCore(this.options.wasm);
+    const proxy = this.useBackupOutboundProxy ? this.sipInfo.outboundProxyBackup : this.sipInfo.outboundProxy;
+    if (!proxy) throw new Error('WebPhone: sipInfo.outboundProxyBackup is not set');
+    // `sipInfo.wsUrl` (wasm-web-phone extension) names the primary server's
+    // full URL, e.g. ws://127.0.0.1:25080 for a loopback test server.
+    const url =
+      !this.useBackupOutboundProxy && typeof this.sipInfo.wsUrl === 'string' ? this.sipInfo.wsUrl : webSocketUrl(proxy);
+    if (!this.ua_) {
+      const [seedHigh, seedLow] = randomSeed();
+      this.ua_ = new module.Ua({
+        username: this.sipInfo.username,
+        authorizationId: this.sipInfo.authorizationId,
+        password: this.sipInfo.password,
+        domain: this.sipInfo.domain,
+        instanceId: this.instanceId,
+        secure: url.toLowerCase().startsWith('wss:'),
+        seedHigh,
+        seedLow,
+      });
+    }
+    const old = this.wsc;
+    if (old) {
+      // Unlike ringcentral-web-phone, a second start() retires the old socket
+      // so its frames can no longer reach the core.
+      old.onmessage = old.onclose = old.onerror = null;
+      old.close();
+      this.ua_.transportClosed(now());
+      this.pump();
+    }
+    const ws = new WebSocket(url, 'sip');
+    this.wsc = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
+      ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
+    });
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') return; // RFC 7118 §5: SIP frames are text here
+      this.ua_?.receive(e.data, now());
+      this.pump();
+    };
+    ws.onerror = null;
+    ws.onclose = () => {
+      if (this.wsc !== ws) return;
+      this.ua_?.transportClosed(now());
+      this.pump();
+    };
+  }
+
+  /**
+   * Register again on the current connection (spec §2.8 `register(expires)`);
+   * `register(0)` is `unregister()`. Rejects with `Registration failed: …`.
+   */
+  async register(expires = 60): Promise<void> {
+    if (expires === 0) return this.unregister();
+    const ua = this.ua();
+    const done = new Promise<void>((resolve, reject) => {
+      this.registering?.reject(new Error('Registration superseded by a new register()'));
+      this.registering = { resolve, reject };
+    });
+    this.check(ua.startRegister(now()), 'Registration failed');
+    return done;
+  }
+
+  /** Remove our binding (Contact expires=0) but keep the connection open. */
+  async unregister(): Promise<void> {
+    const ua = this.ua();
+    const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
+    this.check(ua.unregister(now()), 'Unregister failed');
+    return done;
+  }
+
+  /** Unregister (waits for the server's answer, at most the core's timeout), then close. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ua = this.ua_;
+    if (ua && this.wsc?.readyState === WebSocket.OPEN) {
+      const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
+      check(ua.unregister(now()), 'Unregister failed');
+      this.pump();
+      await done;
+    }
+    this.removeAllListeners();
+    const ws = this.wsc;
+    if (ws) {
+      ws.onmessage = ws.onclose = ws.onerror = null;
+      ws.close();
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.ua_?.delete();
+    this.ua_ = undefined;
+  }
+
+  /** @internal CallCore: the live core handle. */
+  ua(): CoreUa {
+    if (!this.ua_ || this.disposed) throw new Error('The phone is not started (call start() first) or is disposed');
+    return this.ua_;
+  }
+
+  /** @internal CallCore: drain the core after a command, then throw on failure. */
+  check(status: CoreStatus, action: string): void {
+    this.pump();
+    check(status, action);
+  }
+
+  /** Drain the core: write transmits, dispatch events, arm the one timer. */
+  private pump(): void {
+    const ua = this.ua_;
+    if (!ua) return;
+    for (;;) {
+      const out = ua.poll();
+      if (out.type === 'transmit') {
+        if (this.wsc?.readyState === WebSocket.OPEN) this.wsc.send(out.bytes);
+      } else if (out.type === 'event') {
+        this.onCoreEvent(out);
+      } else {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        if (out.at >= 0) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.ua_?.tick(now());
+            this.pump();
+          }, Math.max(0, out.at - now()));
+        }
+        return;
+      }
+    }
+  }
+
+  private onCoreEvent(e: CoreEvent): void {
+    if (CALL_EVENTS.has(e.name)) {
+      this._onCallEvent?.(e as CoreCallEvent);
+      return;
+    }
+    switch (e.name) {
+      case 'message': {
+        if (this.debug) console.log(`${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.text}`);
+        const message = e.inbound ? InboundMessage.fromCore(e) : OutboundMessage.fromCore(e);
+        this.emit(e.inbound ? 'inboundMessage' : 'outboundMessage', message);
+        break;
+      }
+      case 'registered':
+        this.registering?.resolve();
+        this.registering = undefined;
+        this.emit('registered', e.expires);
+        break;
+      case 'registrationFailed': {
+        const error = new Error(e.message);
+        if (this.registering) this.registering.reject(error);
+        else this.emit('registrationFailed', error);
+        this.registering = undefined;
+        break;
+      }
+      case 'unregistered':
+        this.unregistering?.resolve();
+        this.unregistering = undefined;
+        break;
+      case 'transportDead':
+        // The core saw no answer at all: the socket is dead. Close it; the app
+        // reconnects with start() (README "Recover from network outage").
+        if (this.debug) console.warn(`SIP transport dead: ${e.reason}`);
+        this.wsc?.close();
+        break;
+      case 'dropped':
+        if (this.debug) console.warn(`Dropped inbound SIP: ${e.reason}`);
+        this.emit('dropped', e.reason);
+        break;
+    }
+  }
+}
+
+/**
+ * For "dummy" tabs of the real/dummy multi-tab pattern (spec §9): never
+ * connects, never emits. Actions must be forwarded to the real tab.
+ */
+export class DummySipClient extends EventEmitter implements SipClient {
+  disposed = false;
+  wsc = undefined;
+  async start(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}

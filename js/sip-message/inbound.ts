@@ -1,0 +1,9 @@
+import SipMessage from './index.js';
+
+/** A message received from the server (spec §2.10). */
+export default class InboundMessage extends SipMessage {
+  constructor(subject = '', headers: Record<string, string> = {}, body = '') {
+    super(subject, headers, body);
+    this.direction = 'inbound';
+  }
+}

@@ -1,0 +1,57 @@
+// Public types, named as in ringcentral-web-phone 2.x (`/types`, spec §2.3).
+import type EventEmitter from './event-emitter.js';
+import type InboundMessage from './sip-message/inbound.js';
+import type { CoreLoadOptions } from './core/loader.js';
+import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
+
+export interface SipInfo {
+  /** Digest username; default instance id. */
+  authorizationId: string;
+  /** AOR host, registrar and digest realm, e.g. `sip.ringcentral.com`. */
+  domain: string;
+  /**
+   * WebSocket host[:port]; the SDK opens `wss://<outboundProxy>` with the `sip`
+   * subprotocol. wasm-web-phone also accepts a full `ws://…` or `wss://…` URL
+   * here (e.g. `ws://127.0.0.1:25080` for a loopback test server).
+   */
+  outboundProxy: string;
+  outboundProxyBackup?: string;
+  /** wasm-web-phone: full WebSocket URL of the primary server; wins over `outboundProxy`. */
+  wsUrl?: string;
+  /** User part of our AOR. */
+  username: string;
+  password: string;
+  /** `host:port` STUN servers. */
+  stunServers?: string[];
+  [extra: string]: unknown;
+}
+
+export interface SipClientOptions {
+  sipInfo: SipInfo;
+  /** Stable per-device id for `+sip.instance` (RFC 5626); default `authorizationId`. */
+  instanceId?: string;
+  /** Log every SIP message to the console. */
+  debug?: boolean;
+  /** wasm-web-phone: where to load `sip-core.wasm` from (default: next to the SDK). */
+  wasm?: CoreLoadOptions;
+}
+
+export interface SipClient extends EventEmitter {
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface DeviceManager {
+  getInputDeviceId(): Promise<string>;
+  getOutputDeviceId(): Promise<string | undefined>;
+}
+
+export type WebPhoneOptions = SipClientOptions & {
+  sipClient?: SipClient;
+  deviceManager?: DeviceManager;
+  autoAnswer?: boolean;
+  /** Delegated media (spec §6.7): the SDK keeps SIP, the app owns WebRTC. */
+  webRtcSessionFactory?: WebRtcSessionFactory;
+};
+
+export type { InboundMessage, WebRtcSession, WebRtcSessionFactory };

@@ -1,0 +1,134 @@
+// `WebPhone`, the default export (spec §2.4): owns the SIP client, the device
+// manager and the live call sessions; routes the core's call events to them.
+import InboundCallSession from './call-session/inbound.js';
+import OutboundCallSession from './call-session/outbound.js';
+import type CallSession from './call-session/index.js';
+import type { CallCore } from './call-session/call-core.js';
+import type { CoreCallEvent } from './core/sip-core.js';
+
+type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
+import { DefaultDeviceManager } from './device-manager.js';
+import EventEmitter from './event-emitter.js';
+import { DefaultSipClient } from './sip-client.js';
+import type InboundMessage from './sip-message/inbound.js';
+import type { DeviceManager, SipClient, SipInfo, WebPhoneOptions } from './types.js';
+
+export default class WebPhone extends EventEmitter {
+  sipInfo: SipInfo;
+  sipClient: SipClient;
+  deviceManager: DeviceManager;
+  autoAnswer: boolean;
+  options: WebPhoneOptions;
+  disposed = false;
+  callSessions: CallSession[] = [];
+  private byHandle = new Map<number, CallSession>();
+  private rcWaiters = new Set<{ match: (e: RcMessageEvent) => boolean; resolve: (e: RcMessageEvent) => void }>();
+
+  constructor(options: WebPhoneOptions) {
+    super();
+    if (!options || typeof options !== 'object') throw new Error('WebPhone: options are required');
+    this.options = options;
+    this.sipInfo = options.sipInfo;
+    this.sipClient = options.sipClient ?? new DefaultSipClient(options);
+    this.deviceManager = options.deviceManager ?? new DefaultDeviceManager();
+    this.autoAnswer = options.autoAnswer ?? true;
+    if (this.sipClient instanceof DefaultSipClient) this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
+    // The per-session feed (spec §5.3 step 1): messages whose Call-ID is the session's.
+    this.sipClient.on('inboundMessage', (m: InboundMessage) => {
+      const callId = m.getHeader('Call-ID');
+      const session = this.callSessions.find((s) => s.callId === callId);
+      session?.emit('inboundMessage', m);
+    });
+  }
+
+  /** Connect and register. Rejects with `Registration failed: <status line>`. */
+  async start(): Promise<void> {
+    if (this.disposed) throw new Error('WebPhone is disposed');
+    await this.sipClient.start();
+  }
+
+  /**
+   * Place a call (spec §7.1). Emits `outboundCall` synchronously, then resolves
+   * with the session once it is answered or has failed (check `state`).
+   */
+  async call(callee: string, callerId?: string, options?: { headers?: Record<string, string> }): Promise<OutboundCallSession> {
+    if (this.disposed) throw new Error('WebPhone is disposed');
+    if (typeof callee !== 'string' || callee.trim() === '') throw new Error('call: callee must be a non-empty string');
+    const session = new OutboundCallSession(this, callee);
+    this.callSessions.push(session);
+    this.emit('outboundCall', session);
+    try {
+      await session.init();
+      await session.call(callerId, options);
+    } catch (e) {
+      this._removeSession(session);
+      session.dispose();
+      throw e;
+    }
+    return session;
+  }
+
+  /** Hang up, decline or cancel every call, then unregister and close (spec §7.14). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const session of [...this.callSessions]) {
+      try {
+        if (session.state === 'answered') await session.hangup();
+        else if (session instanceof InboundCallSession) await session.decline();
+        else if (session instanceof OutboundCallSession) await session.cancel();
+      } catch {
+        session.dispose(); // the core has already given up on it
+      }
+    }
+    this.removeAllListeners();
+    await this.sipClient.dispose();
+  }
+
+  /** @internal */
+  _callCore(): CallCore {
+    if (!(this.sipClient instanceof DefaultSipClient))
+      throw new Error('This WebPhone uses a custom or dummy SIP client: forward call actions to the real phone');
+    return this.sipClient;
+  }
+
+  /** @internal Resolve with the next x-rc MESSAGE `match` accepts (the global feed, spec §7.5.5). */
+  _waitRcMessage(match: (e: RcMessageEvent) => boolean): Promise<RcMessageEvent> {
+    return new Promise((resolve) => this.rcWaiters.add({ match, resolve }));
+  }
+
+  /** @internal */
+  _registerSession(session: CallSession): void {
+    if (session._call !== undefined) this.byHandle.set(session._call, session);
+  }
+
+  /** @internal */
+  _removeSession(session: CallSession): void {
+    this.callSessions = this.callSessions.filter((s) => s !== session);
+    if (session._call !== undefined) this.byHandle.delete(session._call);
+  }
+
+  private onCallEvent(e: CoreCallEvent): void {
+    if (e.name === 'incomingCall') {
+      const session = new InboundCallSession(this, e);
+      this.callSessions.push(session);
+      this._registerSession(session);
+      this.emit('inboundCall', session);
+      // Auto-answer (spec §7.3): `Alert-Info: Auto Answer`, delay from
+      // `Call-Info: …;Answer-After=N` (N is milliseconds in the original SDK).
+      if (this.autoAnswer && e.autoAnswerMs >= 0) {
+        setTimeout(() => void session.answer().catch(() => {}), e.autoAnswerMs);
+      }
+      return;
+    }
+    if (e.name === 'rcMessage') {
+      for (const w of [...this.rcWaiters]) {
+        if (w.match(e)) {
+          this.rcWaiters.delete(w);
+          w.resolve(e);
+        }
+      }
+    }
+    this.byHandle.get(e.call)?._handleCoreEvent(e);
+  }
+}

@@ -1,0 +1,115 @@
+// Demo phone: loads the test extensions from the demo server (/demo-config.json),
+// registers the chosen one with wasm-web-phone and shows the state and SIP trace.
+const $ = (id) => document.getElementById(id);
+let phone;
+let config;
+
+function setState(state, detail = '') {
+  $('state').textContent = state;
+  $('state').dataset.state = state;
+  $('detail').textContent = detail;
+}
+
+function trace(direction, message) {
+  const pre = $('trace');
+  pre.textContent += `${direction === 'in' ? '<<<' : '>>>'} ${new Date().toLocaleTimeString()}\n${message.toString()}\n`;
+  pre.scrollTop = pre.scrollHeight;
+}
+
+async function loadConfig() {
+  config = await (await fetch('/demo-config.json')).json();
+  for (const u of config.users) {
+    const o = document.createElement('option');
+    o.value = u.username;
+    o.textContent = `${u.username} (${u.name ?? u.authorizationId})`;
+    $('user').append(o);
+  }
+  $('proxy').value = config.wsUrl;
+  $('server').textContent = config.server ?? 'local';
+}
+
+$('login').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const user = config.users.find((u) => u.username === $('user').value);
+  const sipInfo = { ...user, domain: config.domain, outboundProxy: $('proxy').value, stunServers: [] };
+  delete sipInfo.name;
+  if (phone) await phone.dispose().catch(() => {});
+  phone = new WebPhone({ sipInfo, instanceId: `demo-${user.username}-${Math.random().toString(36).slice(2, 8)}`, debug: $('debug').checked });
+  phone.sipClient.on('inboundMessage', (m) => trace('in', m));
+  phone.sipClient.on('outboundMessage', (m) => trace('out', m));
+  phone.on('inboundCall', showCall);
+  phone.on('outboundCall', showCall);
+  setState('registering');
+  $('register').disabled = true;
+  try {
+    await phone.start();
+    setState('registered', `as ${user.username}@${config.domain}`);
+    $('unregister').disabled = false;
+    $('phone').hidden = false;
+  } catch (err) {
+    setState('failed', err.message);
+    $('register').disabled = false;
+  }
+});
+
+$('unregister').addEventListener('click', async () => {
+  $('unregister').disabled = true;
+  await phone.dispose();
+  phone = undefined;
+  $('phone').hidden = true;
+  setState('unregistered');
+  $('register').disabled = false;
+});
+
+loadConfig().catch((e) => setState('failed', `cannot load demo config: ${e.message}`));
+
+// --- calls -------------------------------------------------------------------
+let session;
+let held = false;
+let muted = false;
+
+function showCall(s) {
+  session = s;
+  held = muted = false;
+  $('call').hidden = false;
+  $('peer').textContent = s.remoteNumber;
+  const update = () => {
+    $('callState').textContent = session === s ? s.state : '';
+    $('answer').hidden = !(s.direction === 'inbound' && s.state === 'ringing');
+    $('decline').hidden = $('answer').hidden;
+    $('hold').textContent = held ? 'Unhold' : 'Hold';
+    $('mute').textContent = muted ? 'Unmute' : 'Mute';
+  };
+  for (const e of ['ringing', 'answered', 'failed', 'disposed']) s.on(e, update);
+  s.on('failed', (line) => ($('detail').textContent = `call failed: ${line}`));
+  s.on('disposed', () => { if (session === s) { session = undefined; $('call').hidden = true; } });
+  update();
+  showCall.update = update;
+}
+
+async function act(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    $('detail').textContent = e.message;
+  }
+  showCall.update?.();
+}
+
+$('dial').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const callee = $('callee').value.trim();
+  if (!callee || !phone) return;
+  act(() => phone.call(callee));
+});
+$('answer').onclick = () => act(() => session?.answer());
+$('decline').onclick = () => act(() => session?.decline());
+$('hangup').onclick = () => act(() => session?.hangup());
+$('hold').onclick = () => act(async () => { held ? await session.unhold() : await session.hold(); held = !held; });
+$('mute').onclick = () => act(() => { muted ? session.unmute() : session.mute(); muted = !muted; });
+for (const key of '123456789*0#') {
+  const b = document.createElement('button');
+  b.textContent = key;
+  b.onclick = () => act(() => session?.sendDtmf(key));
+  $('keypad').append(b);
+}
