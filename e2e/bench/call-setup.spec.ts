@@ -1,0 +1,49 @@
+// Call-setup time, ours vs the published ringcentral-web-phone, side by side
+// in one run against the same Kamailio: from webPhone.call() to the promise
+// resolving with an answered session (the callee auto-answers at once via
+// Alert-Info). Runs alternate between the SDKs so drift hits both alike.
+// Writes bench/results/call-setup.md.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { test, expect, openPhone } from '../lib/fixtures';
+
+const RUNS = Number(process.env.CALL_SETUP_RUNS || 9);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+test('call setup: call() to answered', async ({ browser, baseURL }) => {
+  const sdks = ['rc', 'ours'] as const;
+  const pairs = {
+    rc: [await openPhone(browser, baseURL, '101'), await openPhone(browser, baseURL, '102')],
+    ours: [await openPhone(browser, baseURL, '103', { sdk: 'ours', transport: 'wss' }),
+      await openPhone(browser, baseURL, '104', { sdk: 'ours', transport: 'wss' })],
+  };
+  const times: Record<string, number[]> = { rc: [], ours: [] };
+  for (let i = 0; i < RUNS + 1; i++) {
+    for (const sdk of i % 2 ? [...sdks].reverse() : sdks) {
+      const [a, b] = pairs[sdk];
+      const callee = sdk === 'rc' ? '102' : '104';
+      const ms = await a.page.evaluate(async (to) => {
+        const t0 = performance.now();
+        const s = await (window as any).webPhone.call(to, undefined, { headers: { 'Alert-Info': 'Auto Answer' } });
+        const dt = performance.now() - t0;
+        if (s.state !== 'answered') throw new Error(`not answered: ${s.state}`);
+        await s.hangup();
+        return dt;
+      }, callee);
+      await b.waitForState('disposed');
+      if (i > 0) times[sdk].push(ms); // the first round warms both up
+    }
+  }
+  for (const [a, b] of Object.values(pairs)) { await a.dispose(); await b.dispose(); await a.context.close(); await b.context.close(); }
+  const rows = sdks.map((s) => `| ${s === 'rc' ? 'ringcentral-web-phone 2.5.4' : 'wasm-web-phone'} | ${median(times[s]).toFixed(1)} | ${Math.min(...times[s]).toFixed(1)} | ${Math.max(...times[s]).toFixed(1)} | ${times[s].length} |`);
+  const md = [
+    '# Call setup: `webPhone.call()` to answered (ms)', '',
+    `Same run, same Kamailio (WSS), Debian Chromium, fake media, loopback; callee auto-answers; ${RUNS} runs each after one warm-up, alternating.`, '',
+    '| SDK | median | min | max | runs |', '|:--|--:|--:|--:|--:|', ...rows, '',
+    `ratio (ours / original, medians): ${(median(times.ours) / median(times.rc)).toFixed(2)}`, '',
+  ].join('\n');
+  console.log(md);
+  fs.writeFileSync(fileURLToPath(new URL('../../bench/results/call-setup.md', import.meta.url)), md);
+  expect(times.ours.length).toBe(RUNS);
+});

@@ -1,0 +1,125 @@
+// Playwright fixtures for phone tests against the local Kamailio.
+//
+//   import { test, expect } from '../../lib/fixtures';
+//   test('call', async ({ phonePage }) => {
+//     const a = await phonePage('101');                    // published RC SDK, registered over wss
+//     const b = await phonePage('102', { sdk: 'ours' });   // our SDK (e2e/pages/ours-phone.html)
+//     const call = a.call('102');                          // { done }: settles when answered/failed
+//     await b.waitForInboundCall(); await b.answer(); await call.done;
+//     await expectAudio(a, b); await a.hangup();
+//   });
+//
+// Every phone gets its own browser context (like a separate device), with
+// ignoreHTTPSErrors for the self-signed WSS cert. At the end of the test all
+// phones are disposed and their contexts closed; if the test failed, each
+// phone's SIP log and the tail of the Kamailio log are attached to the report.
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { sipInfo as sipInfoFor } from './users.mjs';
+import { kamailioLogTail } from './kamailio.mjs';
+
+export type Sdk = 'rc' | 'ours';
+export interface PhoneOptions {
+  sdk?: Sdk;                          // 'rc' (default): /e2e/rc-phone.html, 'ours': /e2e/ours-phone.html
+  transport?: 'wss' | 'ws';           // sipInfo.wsUrl (our SDK); the RC SDK always uses wss
+  start?: boolean;                    // default true: register before returning
+  sipInfo?: Record<string, unknown>;  // overrides, e.g. { password: 'wrong' }
+  options?: Record<string, unknown>;  // WebPhone options: instanceId, debug, autoAnswer, ...
+  query?: string;                     // extra page query string, e.g. 'wasmUrl=/dist/sip-core.wasm'
+}
+
+export class Phone {
+  constructor(readonly page: Page, readonly context: BrowserContext, readonly ext: string, readonly sdk: Sdk) {}
+
+  private ev<T>(fn: string, ...args: unknown[]): Promise<T> {
+    return this.page.evaluate(([f, a]) => (window as any)[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+  }
+  /** Register (webPhone.start()). Rejects with the SDK's message, e.g. "Registration failed: SIP/2.0 401 Unauthorized". */
+  start() { return this.ev<string>('start'); }
+  /**
+   * Start a call. Returns { done } (NOT a promise: returning the SDK promise
+   * from an async helper would wait for the answer). `done` settles when the
+   * call is answered or fails; it never settles for a call the caller cancels.
+   */
+  call(callee: string, headers?: Record<string, string>) {
+    const done = this.ev<{ state: string; callId: string }>('call', callee, headers ?? null);
+    done.catch(() => {});   // may never settle / page closed at teardown
+    return { done };
+  }
+  async waitForInboundCall(timeout = 10_000) {
+    await expect.poll(() => this.eventNames(), { timeout }).toContain('inboundCall');
+    return this.page.evaluate(() => (window as any).events.find((e: any) => e.name === 'inboundCall'));
+  }
+  answer() { return this.ev<string>('answer'); }
+  hangup() { return this.ev<string>('hangup'); }
+  decline() { return this.ev<string>('decline'); }
+  toVoicemail() { return this.ev<string>('toVoicemail'); }
+  cancel() { return this.ev<string>('cancel'); }
+  hold() { return this.ev<string>('hold'); }
+  unhold() { return this.ev<string>('unhold'); }
+  dispose() { return this.ev<string>('dispose'); }
+  state() { return this.ev<string>('sessionState'); }
+  sessionCount() { return this.ev<number>('sessionCount'); }
+  localSdp() { return this.ev<string | undefined>('localSdp'); }
+  rtpStats() { return this.ev<{ inPackets: number; outPackets: number; ice: string; conn: string } | null>('rtpStats'); }
+  async inPackets() { return (await this.rtpStats())?.inPackets ?? 0; }
+  events() { return this.page.evaluate(() => (window as any).events as Array<{ name: string; [k: string]: unknown }>); }
+  async eventNames() { return (await this.events()).map((e) => e.name); }
+  sipLog() { return this.page.evaluate(() => (window as any).sipLog as string[]); }
+  sipMessages() { return this.page.evaluate(() => (window as any).sipMessages as string[]); }
+  async waitForState(state: string, timeout = 10_000) {
+    await expect.poll(() => this.state(), { timeout }).toBe(state);
+  }
+}
+
+/** Poll until every phone's inbound-rtp packetsReceived rose by `min` (~20 ms per packet). */
+export async function expectAudio(phones: Phone[], { min = 25, timeout = 10_000 } = {}) {
+  const start = await Promise.all(phones.map((p) => p.inPackets()));
+  await Promise.all(phones.map((p, i) =>
+    expect.poll(() => p.inPackets(), { timeout, message: `audio into ${p.ext} (${p.sdk})` }).toBeGreaterThan(start[i] + min)));
+}
+
+export async function openPhone(browser: Browser, baseURL: string | undefined, ext: string, opts: PhoneOptions = {}) {
+  const sdk = opts.sdk ?? 'rc';
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  (page as any).__pageErrors = pageErrors;
+  await page.goto(`/e2e/${sdk}-phone.html${opts.query ? `?${opts.query}` : ''}`);
+  const phone = new Phone(page, context, ext, sdk);
+  const info = sipInfoFor(ext, { transport: opts.transport ?? 'wss', ...(opts.sipInfo ?? {}) });
+  // instanceId: the RC SDK defaults it to authorizationId, so two phones of one
+  // user would share a +sip.instance; give each page its own
+  const options = { instanceId: crypto.randomUUID(), ...(opts.options ?? {}) };
+  await page.evaluate(([si, o]) => (window as any).setup(si, o), [info, options] as const);
+  if (opts.start ?? true) await phone.start();
+  return phone;
+}
+
+export const test = base.extend<{ phonePage: (ext: string, opts?: PhoneOptions) => Promise<Phone> }>({
+  phonePage: async ({ browser, baseURL }, use, testInfo) => {
+    const phones: Phone[] = [];
+    await use(async (ext, opts) => {
+      const p = await openPhone(browser, baseURL, ext, opts);
+      phones.push(p);
+      return p;
+    });
+    const failed = testInfo.status !== testInfo.expectedStatus;
+    for (const p of phones) {
+      if (failed) {
+        const log = await p.sipMessages().catch(() => null);
+        const errors = (p.page as any).__pageErrors as string[];
+        await testInfo.attach(`sip-${p.ext}-${p.sdk}.txt`, {
+          body: `${(log ?? ['(page gone)']).join('\n-----\n')}\n\npage errors:\n${errors.join('\n')}`,
+          contentType: 'text/plain',
+        });
+      }
+      // bounded: a phone in a broken state must not eat the test timeout
+      await Promise.race([p.dispose().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+      await p.context.close().catch(() => {});
+    }
+    if (failed) await testInfo.attach('kamailio.log (tail)', { body: kamailioLogTail(200), contentType: 'text/plain' });
+  },
+});
+
+export { expect };

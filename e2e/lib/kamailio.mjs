@@ -1,0 +1,134 @@
+// Node helpers for the e2e Kamailio: start/stop it (through scripts/kamailio.sh,
+// so there is one way to run it) and read its location table over JSON-RPC.
+// Like the server itself, these only work inside the loopback-only netns
+// the tests run in (scripts/netns-run.sh).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RPC_URL } from './users.mjs';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const KAMAILIO_SH = path.join(ROOT, 'scripts', 'kamailio.sh');
+
+function sh(cmd) {
+  return new Promise((resolve) => {
+    execFile(KAMAILIO_SH, [cmd], { timeout: 20_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/** Run dir of this network namespace's instance (same rule as kamailio.sh). */
+export function kamailioRunDir() {
+  return process.env.KAMAILIO_RUNDIR || `/tmp/wwp-kamailio-${fs.statSync('/proc/self/ns/net').ino}`;
+}
+export function kamailioLogFile() {
+  return process.env.KAMAILIO_LOG || path.join(kamailioRunDir(), 'kamailio.log');
+}
+/**
+ * Last `lines` lines of the Kamailio log (for failure diagnostics). By default
+ * only the routing script's xlog lines and errors, without start-up chatter and
+ * the one harmless TLS "certificate unknown" error per browser page.
+ */
+export function kamailioLogTail(lines = 80, { all = false } = {}) {
+  let text;
+  try { text = fs.readFileSync(kamailioLogFile(), 'utf8'); } catch { return ''; }
+  let l = text.split('\n');
+  if (!all) l = l.filter((x) => /<script>|ERROR|CRITICAL|WARNING/.test(x) && !/tls|openssl|pass_fd|tcp_read_req/.test(x));
+  return l.slice(-lines).join('\n');
+}
+
+/** true if this netns has a running instance. */
+export async function kamailioRunning() {
+  return (await sh('status')).code === 0;
+}
+
+/**
+ * Start Kamailio (no-op if already running in this netns). Resolves once its
+ * SIP/WS/WSS/RPC ports accept. Returns { alreadyRunning, message }.
+ */
+export async function startKamailio() {
+  const alreadyRunning = await kamailioRunning();
+  const r = await sh('start');
+  if (r.code !== 0) throw new Error(`scripts/kamailio.sh start failed:\n${r.stdout}${r.stderr}`);
+  return { alreadyRunning, message: r.stdout.trim() };
+}
+
+export async function stopKamailio() {
+  const r = await sh('stop');
+  if (r.code !== 0) throw new Error(`scripts/kamailio.sh stop failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+}
+
+let rpcId = 0;
+/** Call a Kamailio RPC command (e.g. rpc('ul.dump')); resolves with `result`, throws on error. */
+export async function rpc(method, ...params) {
+  const res = await fetch(RPC_URL, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: ++rpcId }),
+  });
+  const body = await res.json();
+  if (body.error) {
+    const e = new Error(`kamailio rpc ${method}: ${body.error.message}`);
+    e.code = body.error.code;
+    throw e;
+  }
+  return body.result;
+}
+
+/**
+ * Current bindings of an AoR in the location table ([] if none). `aor` is the
+ * user part ('101'); 'sip:101@localhost' and '101@localhost' are accepted too
+ * (usrloc runs with use_domain=0). Each binding:
+ *   { contact, expires, received, userAgent, instance, regId, socket, callId, cseq, q, flags, raw }
+ * `contact` is the Contact URI as registered (a WS client's is a *.invalid host),
+ * `received` is where Kamailio actually reaches it (sip:127.0.0.1:PORT;transport=ws).
+ */
+export async function registrations(aor) {
+  const user = String(aor).replace(/^sips?:/, '').replace(/@.*$/, '');
+  let result;
+  try {
+    result = await rpc('ul.lookup', 'location', user);
+  } catch (e) {
+    if (/not found|no contacts/i.test(e.message)) return [];
+    throw e;
+  }
+  const contacts = result?.Contacts ?? result?.AoR?.Contacts ?? [];
+  return contacts.map((c) => c.Contact ?? c).map((c) => ({
+    contact: c.Address,
+    expires: typeof c.Expires === 'number' ? c.Expires : Number.parseInt(c.Expires, 10),
+    received: c.Received || undefined,
+    userAgent: c['User-Agent'] || undefined,
+    instance: c.Instance || undefined,
+    regId: c['Reg-Id'],
+    socket: c.Socket,
+    callId: c['Call-ID'],
+    cseq: c.CSeq,
+    q: c.Q,
+    flags: c.Flags,
+    raw: c,
+  }));
+}
+
+/** All AoRs that have at least one binding, e.g. ['101', '102']. */
+export async function registeredAors() {
+  const dump = await rpc('ul.dump');
+  const domains = dump?.Domains ?? [];
+  const out = [];
+  for (const d of domains) {
+    for (const a of d.Domain?.AoRs ?? []) out.push(a.Info?.AoR ?? a.AoR);
+  }
+  return out.filter(Boolean);
+}
+
+/** Poll until registrations(aor) satisfies `pred` (default: at least one binding). */
+export async function waitForRegistrations(aor, pred = (b) => b.length > 0, { timeout = 5000, interval = 50 } = {}) {
+  const t0 = Date.now();
+  for (;;) {
+    const b = await registrations(aor);
+    if (pred(b)) return b;
+    if (Date.now() - t0 > timeout) throw new Error(`registrations(${aor}) did not reach the expected state in ${timeout} ms: ${JSON.stringify(b)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -1,0 +1,66 @@
+// Test harness used by e2e/rc-scenarios. Public WebPhone 2.x API only, so the
+// same page drives the published SDK and our drop-in.
+window.h = {
+  /** every session ever seen by the main phone, in creation order */
+  sessions: [],
+  errors: [],
+  /** Create window.wp and start() it. */
+  async setup(sipInfo, opts = {}) {
+    await window.sdkReady;
+    const wp = new WebPhone({ sipInfo, instanceId: opts.instanceId, debug: !!opts.debug,
+      ...(opts.autoAnswer === undefined ? {} : { autoAnswer: opts.autoAnswer }) });
+    window.wp = wp;
+    wp.on('inboundCall', (s) => h.track(s));
+    wp.on('outboundCall', (s) => h.track(s));
+    await wp.start();
+    return true;
+  },
+  /** An extra WebPhone on this page (own socket), for multi-instance tests. */
+  async extra(sipInfo, instanceId) {
+    await window.sdkReady;
+    const p = new WebPhone({ sipInfo, instanceId });
+    (h.extras ||= []).push(p);
+    try { await p.start(); return 'ok'; } catch (e) { return String(e && e.message || e); }
+  },
+  track(s) {
+    if (h.sessions.includes(s)) return;
+    s.events = [];
+    for (const ev of ['ringing', 'answered', 'failed', 'disposed']) s.on(ev, (arg) => s.events.push(arg ? `${ev}:${arg}` : ev));
+    h.sessions.push(s);
+  },
+  /** Start a call without awaiting it (the edge sends 200 OK only on answer). */
+  callOut(number, callerId, headers) {
+    h.callDone = wp.call(number, callerId, headers ? { headers } : undefined)
+      .then((s) => (h.callResult = 'returned'))
+      .catch((e) => { h.errors.push(String(e)); h.callResult = 'error'; });
+    return h.sessions.length - 1;
+  },
+  live() { return wp.callSessions.length; },
+  liveInbound() { return wp.callSessions.filter((s) => s.direction === 'inbound'); },
+  liveOutbound() { return wp.callSessions.filter((s) => s.direction === 'outbound'); },
+  last(dir) { return [...h.sessions].reverse().find((s) => !dir || s.direction === dir); },
+  info(s) {
+    return s && { state: s.state, direction: s.direction, callId: s.callId, sessionId: s.sessionId, partyId: s.partyId,
+      remoteNumber: s.remoteNumber, localNumber: s.localNumber, events: s.events, remoteTag: s.remoteTag, localTag: s.localTag };
+  },
+  /** inbound-rtp packetsReceived of a session (0 if no peer connection) */
+  async rtp(s) {
+    const pc = s && s.rtcPeerConnection;
+    if (!pc) return -1;
+    let n = 0;
+    (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived; });
+    return n;
+  },
+  /** true when packetsReceived increases by > min within ms */
+  async flowing(s, ms = 1200, min = 10) {
+    const a = await h.rtp(s);
+    await new Promise((r) => setTimeout(r, ms));
+    const b = await h.rtp(s);
+    return { before: a, after: b, ok: b - a > min };
+  },
+  async teardown() {
+    const all = [wp, ...(h.extras || [])].filter(Boolean);
+    await Promise.all(all.map((p) => (p.disposed ? null : p.dispose().catch(() => {}))));
+  },
+};
+window.addEventListener('unhandledrejection', (e) => h.errors.push(`unhandled: ${e.reason && e.reason.message || e.reason}`));

@@ -1,0 +1,61 @@
+// The main job as a person uses it: `scripts/demo.sh` (RingCentral-compatible
+// edge + demo page), two tabs, two extensions: register, call, answer, hold,
+// mute, DTMF, hang up — by clicking the page's own buttons.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test, expect, type Page } from '@playwright/test';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const PORT = 18090;
+let demo: ChildProcess;
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  demo = spawn('bash', ['scripts/demo.sh'], { cwd: ROOT, env: { ...process.env, DEMO_PORT: String(PORT) }, stdio: 'ignore', detached: true });
+  await expect.poll(async () => (await fetch(`http://127.0.0.1:${PORT}/demo-config.json`).catch(() => null))?.status ?? 0,
+    { timeout: 170_000, intervals: [500] }).toBe(200);
+});
+test.afterAll(async () => {
+  if (demo?.pid) process.kill(-demo.pid, 'SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+});
+
+async function register(page: Page, index: number) {
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  await page.locator('#user option').nth(index).waitFor({ state: 'attached' });
+  await page.selectOption('#user', { index });
+  await page.click('#register');
+  await expect(page.locator('#state')).toHaveText('registered');
+}
+
+test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser }) => {
+  const context = await browser.newContext();
+  const alice = await context.newPage();
+  const bob = await context.newPage();
+  await register(alice, 0);
+  await register(bob, 1);
+  const bobNumber = await bob.locator('#user').inputValue();
+
+  await alice.fill('#callee', bobNumber);
+  await alice.click('#dial button');
+  await expect(bob.locator('#answer')).toBeVisible();
+  await bob.click('#answer');
+  await expect(bob.locator('#callState')).toHaveText('answered');
+  await expect(alice.locator('#callState')).toHaveText('answered');
+
+  await alice.click('#hold');
+  await expect(alice.locator('#hold')).toHaveText('Unhold');
+  await alice.click('#hold');
+  await expect(alice.locator('#hold')).toHaveText('Hold');
+  await bob.click('#mute');
+  await expect(bob.locator('#mute')).toHaveText('Unmute');
+  await bob.locator('#keypad button', { hasText: '5' }).click();
+  await expect(alice.locator('#trace')).toContainText('a=sendonly');
+  await alice.screenshot({ path: test.info().outputPath('demo-in-call.png') });
+
+  await bob.click('#hangup');
+  await expect(bob.locator('#call')).toBeHidden();
+  await expect(alice.locator('#call')).toBeHidden();
+  await expect(alice.locator('#detail')).not.toContainText('failed');
+  await context.close();
+});

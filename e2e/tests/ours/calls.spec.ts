@@ -1,0 +1,146 @@
+// Calls with our SDK through the standard-SIP server (Kamailio) in Debian
+// Chromium with fake media: ours ⇄ ours, ours ⇄ the published
+// ringcentral-web-phone in both directions, and sipp calling ours.
+import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { runSipp } from '../../lib/sipp.mjs';
+
+const ours = { sdk: 'ours' as const, transport: 'ws' as const };
+
+async function connect(a: Phone, b: Phone, callee: string, headers?: Record<string, string>) {
+  const call = a.call(callee, headers);
+  await b.waitForInboundCall();
+  await b.answer();
+  await call.done;
+  await a.waitForState('answered');
+  await b.waitForState('answered');
+}
+
+/** inbound-rtp packets keep rising (or not) over `ms`. */
+async function receiving(p: Phone, ms = 1200) {
+  const before = await p.inPackets();
+  await p.page.waitForTimeout(ms);
+  return (await p.inPackets()) - before > 10;
+}
+
+test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute and DTMF send no SIP, hangup', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+
+  await a.hold();
+  expect(await a.localSdp()).toBeDefined();
+  const held = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).at(-1)!;
+  expect(held).toContain('a=sendonly');
+  // The held side no longer receives: the other side answered recvonly.
+  expect(await receiving(a)).toBe(false);
+  await a.unhold();
+  expect(await receiving(a)).toBe(true);
+
+  const before = (await b.sipLog()).length;
+  await b.page.evaluate(() => { (window as any).session.mute(); (window as any).session.unmute(); (window as any).session.sendDtmf('123#'); });
+  await b.page.waitForTimeout(500);
+  expect((await b.sipLog()).length).toBe(before);
+  await expect(b.page.evaluate(() => (window as any).session.sendDtmf('12<x>'))).rejects.toThrow(/invalid DTMF/);
+
+  await b.hangup();
+  await a.waitForState('disposed');
+  await b.waitForState('disposed');
+  expect(await a.sessionCount()).toBe(0);
+  expect(await b.sessionCount()).toBe(0);
+});
+
+test('ours → published ringcentral-web-phone: call, audio, caller hangs up', async ({ phonePage }) => {
+  const a = await phonePage('103', ours);
+  const b = await phonePage('104');
+  await connect(a, b, '104');
+  await expectAudio([a, b]);
+  await a.hangup();
+  await b.waitForState('disposed');
+});
+
+test('published ringcentral-web-phone → ours: call, audio, callee hangs up', async ({ phonePage }) => {
+  const a = await phonePage('104');
+  const b = await phonePage('103', ours);
+  await connect(a, b, '103');
+  await expectAudio([a, b]);
+  await b.hangup();
+  await a.waitForState('disposed');
+});
+
+test('cancel while ringing: the callee session goes away, the caller gets 487', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const call = a.call('102');
+  await b.waitForInboundCall();
+  await a.waitForState('ringing');
+  await a.cancel();
+  await b.waitForState('disposed');
+  await a.waitForState('disposed');
+  expect((await a.sipLog())).toContain('<<< SIP/2.0 487 Request Terminated');
+  expect((await b.sipLog())).toContain('>>> SIP/2.0 487 Request Terminated');
+  void call;
+});
+
+test('decline: the caller fails with 603 Decline', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const call = a.call('102');
+  await b.waitForInboundCall();
+  await b.decline();
+  const result = await call.done;
+  expect(result.state).toBe('disposed');
+  const failed = (await a.events()).find((e) => e.name === 'failed');
+  expect(failed).toBeDefined();
+  expect((await a.sipLog())).toContain('<<< SIP/2.0 603 Decline');
+});
+
+test('custom headers reach the callee; header injection is refused before anything is sent', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const call = a.call('102', { 'X-Custom-Header': 'test-value' });
+  await b.waitForInboundCall();
+  const invite = (await b.sipMessages()).find((m) => m.startsWith('<<< INVITE'))!;
+  expect(invite).toContain('X-Custom-Header: test-value');
+  await b.decline();
+  await call.done;
+  const sent = (await a.sipLog()).length;
+  await expect(a.page.evaluate(() => (window as any).webPhone.call('102', undefined, { headers: { 'X-Evil': 'a\r\nBYE sip:x SIP/2.0' } })))
+    .rejects.toThrow(/header injection refused/);
+  expect((await a.sipLog()).length).toBe(sent);
+});
+
+test('auto-answer: Alert-Info: Auto Answer is answered by our SDK', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const call = a.call('102', { 'Alert-Info': 'Auto Answer', 'Call-Info': '<x>;purpose=info;Answer-After=300' });
+  await call.done;
+  await b.waitForState('answered');
+  await expectAudio([a, b]);
+});
+
+test('sipp over UDP calls our SDK through Kamailio: answered and hung up by sipp', async ({ phonePage }) => {
+  const b = await phonePage('102', ours);
+  const r = await runSipp({ service: '102', caller: '103', transport: 'udp' });
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0);
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+  expect((await b.sipLog())).toContain('>>> SIP/2.0 200 OK');
+});
+
+test('blind transfer on a standard server: B refers A to C; A calls C, NOTIFYs 200, B hangs up', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const c = await phonePage('103', ours);
+  await connect(a, b, '102');
+  const transferred = b.page.evaluate(() => (window as any).session.transfer('103'));
+  await c.waitForInboundCall();
+  await c.answer();
+  await transferred;                       // resolves when B's leg ended
+  await b.waitForState('disposed');
+  await a.waitForState('answered');        // A's current session is the new call to C
+  await expectAudio([a, c]);
+  const aLog = await a.sipLog();
+  expect(aLog).toContain('<<< REFER sip:101@' + aLog.find((l) => l.startsWith('<<< REFER'))!.slice('<<< REFER sip:101@'.length));
+  expect(aLog.some((l) => l.startsWith('>>> SIP/2.0 202'))).toBe(true);
+  expect((await a.sipMessages()).some((m) => m.startsWith('>>> NOTIFY') && m.includes('SIP/2.0 200 OK'))).toBe(true);
+});
