@@ -2,7 +2,7 @@
 # Builds everything: the native core + tests (build/host), the wasm module and
 # the wasm test suite (build/wasm), and the npm package in dist/:
 #   dist/es/…            ES modules, one per source file (subpath exports)
-#   dist/cjs/index.cjs   CommonJS bundle
+#   dist/cjs/…           CommonJS, one per source file (require of subpaths)
 #   dist/iife/wasm-web-phone.js   script-tag build, sets globalThis.WebPhone
 #   dist/sip-core.wasm   the SIP core
 #   dist/types/…         .d.ts from tsc
@@ -43,9 +43,39 @@ if [ $wasm = 1 ]; then
   # The Emscripten loader's Node branch requires these; browsers never reach it.
   NODE_EXTERNALS=(--external:fs --external:path --external:crypto --external:url --external:module)
   mapfile -t entries < <(find js -name '*.ts' ! -name '*.d.ts' ! -name 'iife.ts' | sort)
-  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 --log-level=warning
-  "$ESB" js/index.ts --bundle --format=cjs --target=es2020 --outfile=dist/cjs/index.cjs \
-    --footer:js='module.exports = module.exports.default;' "${NODE_EXTERNALS[@]}" --log-level=error
+  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 \
+    --metafile=build/esm-meta.json --log-level=warning
+  # CommonJS, also one file per source so that every subpath has one (spec §2.1)
+  # and classes are shared between subpaths. esbuild keeps import specifiers as
+  # written, so point relative requires at the .cjs files; and, as
+  # ringcentral-web-phone's CJS build does, a module whose only runtime export
+  # is `default` exports that value itself (`module.exports = WebPhone`). The
+  # requires between our files expect that shape too (esbuild's node-mode
+  # interop takes module.exports as the default), so a module with a default
+  # and named exports fails the build. The export lists come from the ESM
+  # pass's metafile; the Emscripten factory sip-core has only a default.
+  # esbuild turns `import.meta` into `{}`; in Node give it the file's URL so
+  # that the loader's default wasm URL and `new URL("sip-core.wasm", …)` in
+  # sip-core work as in the ESM build (browsers: pass `wasm.wasmUrl`).
+  "$ESB" "${entries[@]}" js/sip-core.mjs --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 \
+    --out-extension:.js=.cjs --log-level=error
+  node - $(find dist/cjs -name '*.cjs') <<'EOF_CJS'
+const fs = require('fs');
+const { outputs } = JSON.parse(fs.readFileSync('build/esm-meta.json', 'utf8'));
+for (const path of process.argv.slice(2)) {
+  let src = fs.readFileSync(path, 'utf8').replace(/require\("(\.\.?\/[^"]*)\.m?js"\)/g, 'require("$1.cjs")');
+  src = src.replace(/^const import_meta = \{\};$/m, 'const import_meta = { url: typeof document === "undefined" && ' +
+    'typeof __filename === "string" ? (__filename[0] === "/" ? "file://" : "file:///") + __filename.replace(/\\\\/g, "/") : void 0 };');
+  if (/import_meta = \{\}/.test(src)) throw new Error(`${path}: unexpected import.meta shim`);
+  const esm = outputs[path.replace(/^dist\/cjs\/(.*)\.cjs$/, 'dist/es/$1.js')];
+  const names = path === 'dist/cjs/sip-core.cjs' ? ['default'] : esm.exports;
+  if (names.includes('default') && names.length > 1) {
+    throw new Error(`${path}: a default export next to named exports has no CommonJS form here`);
+  }
+  if (names.includes('default')) src += 'module.exports = module.exports.default;\n';
+  fs.writeFileSync(path, src);
+}
+EOF_CJS
   "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify \
     --outfile=dist/iife/wasm-web-phone.js "${NODE_EXTERNALS[@]}" --log-level=error
   node_modules/.bin/tsc -p tsconfig.json

@@ -1,9 +1,92 @@
 import SipMessage from '../index.js';
 
-/** A message we sent (spec §2.10), as carried by `outboundMessage` events. */
+// What the core puts in User-Agent by default (core/ua/config.hpp), so that
+// messages built here look like the ones the SDK sends.
+const USER_AGENT = 'wasm-web-phone';
+
+// RFC 3261 §25.1: field-name = token.
+const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
+/** Throws on a header that would not stay one header line (header injection). */
+function checkHeader(name: string, value: string): void {
+  if (!TOKEN.test(name)) throw new Error(`Invalid SIP header name ${JSON.stringify(name)}`);
+  if (/[\r\n\0]/.test(String(value))) {
+    throw new Error(`Invalid value for SIP header ${name}: CR, LF and NUL are not allowed`);
+  }
+}
+
+/**
+ * A message we sent (spec §2.10). Two ways to get one:
+ * - from the SDK's `outboundMessage` events (`fromCore`): exactly the bytes the
+ *   core sent, nothing added;
+ * - built by an app, `new OutboundMessage(subject, headers, body)`, or through
+ *   RequestMessage/ResponseMessage: like the original, the body is normalised
+ *   (trimmed, line breaks made CRLF, one trailing CRLF) and `Content-Length`,
+ *   `User-Agent` and `Max-Forwards: 70` are added. Unlike the original,
+ *   `Content-Length` counts UTF-8 bytes (not UTF-16 code units, which is
+ *   wrong for non-ASCII bodies) and `User-Agent` is `wasm-web-phone` (not
+ *   `ringcentral-web-phone-2`). Header names must be tokens and values may
+ *   not contain CR or LF: the constructor and `toString()` throw otherwise.
+ *
+ * `headers` stays the editable view (first value per spelling) as in the
+ * original; `headerList` also keeps repeated lines such as a Via stack, and
+ * follows edits made to `headers`.
+ */
 export default class OutboundMessage extends SipMessage {
   constructor(subject = '', headers: Record<string, string> = {}, body = '') {
-    super(subject, headers, body);
+    if (/[\r\n\0]/.test(subject)) throw new Error('Invalid SIP start line: CR, LF and NUL are not allowed');
+    // Spec §3.3: trim, collapse runs of CR/LF into one CRLF, end with CRLF.
+    let text = body.trim().split(/[\r\n]+/).join('\r\n');
+    if (text.length > 0) text += '\r\n';
+    super(subject, headers, text);
     this.direction = 'outbound';
+    this.headers['Content-Length'] = String(new TextEncoder().encode(this.body).length);
+    this.headers['User-Agent'] = USER_AGENT;
+    this.headers['Max-Forwards'] = '70';
+    for (const [name, value] of Object.entries(this.headers)) checkHeader(name, value);
+    this.headerList = Object.entries(this.headers);
+  }
+
+  /**
+   * Brings `headerList` in line with `headers` after app edits: the first line
+   * of each name takes the `headers` value, names deleted from `headers` go,
+   * new names are appended. Lines taken from `headers` are checked when
+   * `validate` is set. A no-op for messages from the core, whose `headers` is
+   * derived from `headerList`.
+   */
+  protected syncHeaderList(validate = false): void {
+    const seen = new Set<string>();
+    const list: [string, string][] = [];
+    let changed = false;
+    for (const [name, value] of this.headerList) {
+      if (!Object.prototype.hasOwnProperty.call(this.headers, name)) {
+        changed = true;
+        continue;
+      }
+      const v = seen.has(name) ? value : this.headers[name];
+      if (v !== value) {
+        if (validate) checkHeader(name, v);
+        changed = true;
+      }
+      seen.add(name);
+      list.push([name, v]);
+    }
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (seen.has(name)) continue;
+      if (validate) checkHeader(name, value);
+      list.push([name, value]);
+      changed = true;
+    }
+    if (changed) this.headerList = list;
+  }
+
+  getHeader(name: string): string | undefined {
+    this.syncHeaderList();
+    return super.getHeader(name);
+  }
+
+  toString(): string {
+    this.syncHeaderList(true);
+    return super.toString();
   }
 }
