@@ -175,6 +175,9 @@ async function startWarm(caller: Phone, callee: Phone, other: Phone) {
   });
   await expect.poll(() => other.ev(() => (window as any).h.liveInbound().length)).toBe(1);
   await other.ev(() => (window as any).h.liveInbound()[0].answer());
+  // the edge's Cmd 7 (AlreadyProcessed) for the consultation reaches the target
+  // after its 200; wait for it so it cannot land in the sequences checked next
+  await other.waitFor((f) => f.rc?.hdr?.Cmd === '7');
   await expect.poll(() => callee.ev(() => !!(window as any).h.warm)).toBe(true);
   // 4 hold frames + 8 outbound-call frames, as in the live test
   expect(callee.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK', ...OUT_ANSWERED]);
