@@ -8,6 +8,7 @@ import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-core.js';
 import InboundMessage from './sip-message/inbound.js';
 import OutboundMessage from './sip-message/outbound/index.js';
+import type SipMessage from './sip-message/index.js';
 import type { SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -44,6 +45,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private registering: Waiter | undefined;
   private unregistering: Waiter | undefined;
   private options: SipClientOptions;
+  /** app requests (send/request) waiting for their final response, by core id */
+  private appRequests = new Map<number, { resolve: (m: InboundMessage) => void; reject: (e: Error) => void }>();
 
   constructor(options: SipClientOptions) {
     super();
@@ -151,6 +154,40 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     return done;
   }
 
+  /**
+   * Send a message the app wrote (spec §2.8): a `RequestMessage` (or request
+   * text) goes out on its own non-INVITE client transaction in the core; with
+   * `waitForReply` the promise resolves with the final response, and rejects
+   * on Timer F (no answer in 64*T1) or when the connection drops. A
+   * `ResponseMessage` answers the server transaction it names; since the core
+   * answers every request it receives itself, that rejects unless a request
+   * is still waiting. INVITE, ACK, CANCEL and REGISTER are refused: calls and
+   * registration own them. Unlike ringcentral-web-phone, messages the SDK
+   * sends itself do not pass through here.
+   */
+  async send(msg: SipMessage | string, waitForReply = false): Promise<InboundMessage> {
+    const ua = this.ua();
+    const text = typeof msg === 'string' ? msg : msg.toString();
+    const r = ua.sendAppMessage(text, now());
+    this.check(r, 'send');
+    const id = r.request ?? 0;
+    if (id === 0 || !waitForReply) {
+      if (id !== 0) this.appRequests.set(id, { resolve: () => {}, reject: () => {} });
+      return new InboundMessage();
+    }
+    return new Promise<InboundMessage>((resolve, reject) => this.appRequests.set(id, { resolve, reject }));
+  }
+
+  /** `send(msg, true)`: resolves with the final response. */
+  request(msg: SipMessage | string): Promise<InboundMessage> {
+    return this.send(msg, true);
+  }
+
+  /** `send(msg, false)` for a response. */
+  async reply(msg: SipMessage | string): Promise<void> {
+    await this.send(msg, false);
+  }
+
   /** Unregister (waits for the server's answer, at most the core's timeout), then close. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -165,6 +202,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       await done;
     }
     this.removeAllListeners();
+    for (const w of this.appRequests.values()) w.reject(new Error('request(): the SIP client was disposed'));
+    this.appRequests.clear();
     const ws = this.wsc;
     if (ws) {
       ws.onmessage = ws.onclose = ws.onerror = null;
@@ -246,6 +285,14 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         if (this.debug) console.warn(`SIP transport dead: ${e.reason}`);
         this.wsc?.close();
         break;
+      case 'appResponse': {
+        const waiter = this.appRequests.get(e.request);
+        this.appRequests.delete(e.request);
+        // A synthetic 408/503 (`detail` set) means no answer came at all.
+        if (e.detail) waiter?.reject(new Error(`request(): ${e.subject} (${e.detail})`));
+        else waiter?.resolve(InboundMessage.fromCore(e));
+        break;
+      }
       case 'dropped':
         if (this.debug) console.warn(`Dropped inbound SIP: ${e.reason}`);
         this.emit('dropped', e.reason);
@@ -261,7 +308,13 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
 export class DummySipClient extends EventEmitter implements SipClient {
   disposed = false;
   wsc = undefined;
+  private static readonly empty = new InboundMessage();
   async start(): Promise<void> {}
+  /** Sends nothing; resolves with one shared empty message, as the original does. */
+  async request(_msg?: SipMessage | string): Promise<InboundMessage> {
+    return DummySipClient.empty;
+  }
+  async reply(_msg?: SipMessage | string): Promise<void> {}
   async dispose(): Promise<void> {
     this.disposed = true;
   }

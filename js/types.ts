@@ -1,6 +1,7 @@
 // Public types, named as in ringcentral-web-phone 2.x (`/types`, spec §2.3).
 import type EventEmitter from './event-emitter.js';
 import type InboundMessage from './sip-message/inbound.js';
+import type SipMessage from './sip-message/index.js';
 import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
 
@@ -39,6 +40,10 @@ export interface SipClientOptions {
 export interface SipClient extends EventEmitter {
   start(): Promise<void>;
   dispose(): Promise<void>;
+  /** Send an app-written request; resolves with its final response. */
+  request?(msg: SipMessage | string): Promise<InboundMessage>;
+  /** Send an app-written response. */
+  reply?(msg: SipMessage | string): Promise<void>;
 }
 
 export interface DeviceManager {

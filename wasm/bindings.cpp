@@ -212,6 +212,13 @@ struct EventToJs {
     return o;
   }
   val operator()(const wwp::call::CallEvent& e) const { return std::visit(CallEventToJs{}, e); }
+  val operator()(const wwp::ua::AppResponse& e) const {
+    val o = base("appResponse");
+    o.set("request", e.id);
+    o.set("detail", e.detail);
+    put_message(o, e.response);
+    return o;
+  }
   static val base(const char* name) { return event_base(name); }
 };
 
@@ -337,6 +344,14 @@ class UaHandle {
     o.set("request", *r);
     return o;
   }
+  val sendAppMessage(const std::string& text, double now) {
+    auto r = ua_.send_app_message(text, to_tp(now));
+    if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+    val o = val::object();
+    o.set("ok", true);
+    o.set("request", *r);
+    return o;
+  }
   std::string contactHost() const { return ua_.config().contact_host; }
 
  private:
@@ -388,6 +403,7 @@ EMSCRIPTEN_BINDINGS(wasm_web_phone) {
       .function("answerReinvite", &UaHandle::answerReinvite)
       .function("refer", &UaHandle::refer)
       .function("sendRequest", &UaHandle::sendRequest)
+      .function("sendAppMessage", &UaHandle::sendAppMessage)
       .function("referReplaces", &UaHandle::referReplaces)
       .function("referProgress", &UaHandle::referProgress)
       .function("rcCommand", &UaHandle::rcCommand)

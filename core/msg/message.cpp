@@ -96,6 +96,7 @@ void Message::add(std::string name, std::string value) {
 void Message::add_first(std::string name, std::string value) {
   auto it = headers_.begin();
   while (it != headers_.end() && !header_name_equals(it->name, name)) ++it;
+  if (it == headers_.end()) it = headers_.begin();
   headers_.insert(it, Header{std::move(name), std::move(value)});
 }
 

@@ -59,7 +59,9 @@ class Message {
   bool has(std::string_view name) const { return get(name).has_value(); }
   /// Append a header line.
   void add(std::string name, std::string value);
-  /// Insert a header line before all others of the same name (a new top Via).
+  /// Insert a header line before all others of the same name (a new top Via),
+  /// or at the very top when there is none (RFC 3261 §7.3.1 recommends Via,
+  /// Route, Max-Forwards… towards the top for proxies).
   void add_first(std::string name, std::string value);
   /// Replace the value of the first header of that name (keeping its wire
   /// spelling) and remove the others; append if absent.

@@ -257,6 +257,16 @@ std::optional<TxnId> TransactionLayer::find_invite_server_txn(const msg::Message
   return ix->second;
 }
 
+std::optional<TxnId> TransactionLayer::find_server_txn_for(const msg::Message& response) const {
+  const auto cseq = msg::parse_cseq(response.get("CSeq").value_or(""));
+  if (!cseq || cseq->method == "ACK") return std::nullopt;
+  const auto key = server_key(response, cseq->method);
+  if (!key) return std::nullopt;
+  const auto ix = server_index_.find(*key);
+  if (ix == server_index_.end()) return std::nullopt;
+  return ix->second;
+}
+
 void TransactionLayer::send_stateless(msg::Message message) { transmits_.push_back(std::move(message)); }
 
 // --- time and transport ---------------------------------------------------------

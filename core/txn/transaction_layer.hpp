@@ -173,6 +173,10 @@ class TransactionLayer {
   /// and sent-by), or nullopt (the TU then answers the CANCEL with 481).
   std::optional<TxnId> find_invite_server_txn(const msg::Message& cancel) const;
 
+  /// §17.2.3 from the other side: the live server transaction that `response`
+  /// answers (its top Via and CSeq method), or nullopt.
+  std::optional<TxnId> find_server_txn_for(const msg::Message& response) const;
+
   // --- outside any transaction ------------------------------------------------
 
   /// Queue a message that belongs to no transaction (the TU's ACK for a 2xx,

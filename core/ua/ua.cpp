@@ -8,6 +8,7 @@
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
 #include "core/rc/commands.hpp"
+#include "core/ua/app_request.hpp"
 #include "core/ua/reply.hpp"
 
 namespace wwp::ua {
@@ -206,6 +207,41 @@ Result<std::uint64_t, UaError> Ua::rc_info(call::CallHandle h, const std::string
   return r;
 }
 
+Result<std::uint32_t, UaError> Ua::send_app_request(std::string_view text, TimePoint now) {
+  if (registration_.state() != reg::State::Registered)
+    return ua_error(UaErrorCode::InvalidState, "request(): not registered: call start() first");
+  auto m = prepare_app_request(text, config_, rng_);
+  if (!m) return Err<UaError>{m.error()};
+  auto txn = txns_.start_client(std::move(m.value()), now);
+  if (!txn) return Err<UaError>{txn.error()};
+  const std::uint32_t id = next_app_request_++;
+  app_requests_.emplace(*txn, id);
+  collect(now);
+  return id;
+}
+
+Status Ua::send_app_response(std::string_view text, TimePoint now) {
+  auto m = prepare_app_response(text);
+  if (!m) return Err<UaError>{m.error()};
+  const auto txn = txns_.find_server_txn_for(m.value());
+  if (!txn)
+    return ua_error(UaErrorCode::NotFound,
+                    "reply(): no request is waiting for this response (the SIP core answers every request it "
+                    "receives; see README \"Raw SIP messages\")");
+  auto s = txns_.respond(*txn, std::move(m.value()), now);
+  collect(now);
+  if (!s) return ua_error(s.error().code, "reply(): " + s.error().message);
+  return s;
+}
+
+Result<std::uint32_t, UaError> Ua::send_app_message(std::string_view text, TimePoint now) {
+  // §7: a status line starts with SIP-Version; a request line with a method.
+  if (text.substr(0, 4) != "SIP/") return send_app_request(text, now);
+  auto s = send_app_response(text, now);
+  if (!s) return Err<UaError>{s.error()};
+  return std::uint32_t{0};
+}
+
 const std::vector<std::pair<std::string, std::string>>* Ua::rc_call_info(call::CallHandle h) const {
   auto it = calls_.find(h);
   if (it == calls_.end() || !it->second.has_rc_call_info()) return nullptr;
@@ -260,6 +296,12 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
       if (c.owns_client_txn(cr->id)) return c.handle_response(ctx, cr->id, cr->response, now);
     // Registration matches its own REGISTERs by branch; Timer F and transport
     // loss arrive here as synthetic 408/503 (core/txn).
+    if (auto app = app_requests_.find(cr->id); app != app_requests_.end()) {
+      if (cr->response.status() < 200) return;  // provisional: traced, not awaited
+      out_.push_back(Event{AppResponse{app->second, cr->response, cr->detail}});
+      app_requests_.erase(app);
+      return;
+    }
     if (registration_.handle_response(cr->response, now)) return;
     if (cr->source == txn::ResponseSource::Wire)
       out_.push_back(Event{Dropped{"response for an abandoned request: " + cr->response.start_line()}});

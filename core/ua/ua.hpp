@@ -60,8 +60,16 @@ struct MessageTraced {
 struct Dropped {
   std::string reason;
 };
+/// The final response to an application request (`send_app_request`): from
+/// the wire, or a synthetic 408 (Timer F) / 503 (transport closed) whose
+/// `detail` says so.
+struct AppResponse {
+  std::uint32_t id;
+  msg::Message response;
+  std::string detail;
+};
 using Event = std::variant<reg::Registered, reg::RegistrationFailed, reg::Unregistered,
-                           reg::TransportDead, MessageTraced, Dropped, call::CallEvent>;
+                           reg::TransportDead, MessageTraced, Dropped, call::CallEvent, AppResponse>;
 using Output = std::variant<Transmit, Timeout, Event>;
 
 class Ua {
@@ -104,6 +112,16 @@ class Ua {
   /// RingCentral JSON INFO command; returns the reqid of the RcInfoResult.
   Result<std::uint64_t, UaError> rc_info(call::CallHandle call, const std::string& command,
                                          const std::string& target, TimePoint now);
+  /// Send a request the application wrote (see core/ua/app_request.hpp) on a
+  /// non-INVITE client transaction; returns the id its AppResponse carries.
+  Result<std::uint32_t, UaError> send_app_request(std::string_view text, TimePoint now);
+  /// Send the application's response on the server transaction it answers.
+  /// NotFound when no request is waiting for it: the core answers every
+  /// request it receives itself.
+  Status send_app_response(std::string_view text, TimePoint now);
+  /// `send_app_response` for a status line (`SIP/…`), else `send_app_request`;
+  /// returns the request id, 0 for a response.
+  Result<std::uint32_t, UaError> send_app_message(std::string_view text, TimePoint now);
   /// `p-rc-api-call-info` pairs of an inbound call; nullptr when absent.
   const std::vector<std::pair<std::string, std::string>>* rc_call_info(call::CallHandle call) const;
   /// Call-ID of a live call ("" when unknown).
@@ -136,6 +154,8 @@ class Ua {
   dialog::DialogSet dialogs_;
   std::map<call::CallHandle, call::Call> calls_;
   call::CallHandle next_call_ = 1;
+  std::map<txn::TxnId, std::uint32_t> app_requests_;  ///< client txn → app request id
+  std::uint32_t next_app_request_ = 1;
   std::deque<call::CallEvent> call_events_;
   std::deque<Output> out_;
 };

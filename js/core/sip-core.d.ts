@@ -47,6 +47,8 @@ export type CoreEvent =
   | { type: 'event'; name: 'unregistered' }
   | { type: 'event'; name: 'transportDead'; reason: string }
   | { type: 'event'; name: 'dropped'; reason: string }
+  /** Final response (or synthetic 408/503, see `detail`) to an app request from sendAppMessage. */
+  | ({ type: 'event'; name: 'appResponse'; request: number; detail: string } & CoreMessage)
   | {
       type: 'event';
       name: 'message';
@@ -110,6 +112,12 @@ export interface CoreUa {
   referReplaces(call: number, other: number, now: number): CoreStatus;
   /** `p-rc-api-call-info` of the call's INVITE as ordered pairs, or null. */
   rcApiCallInfo(call: number): [string, string][] | null;
+  /**
+   * Send an app-written message: a request on its own non-INVITE client
+   * transaction (`request` > 0, completed by appResponse), or a response on the
+   * server transaction it answers (`request` 0).
+   */
+  sendAppMessage(text: string, now: number): CoreCallResult;
   receive(bytes: string, now: number): void;
   tick(now: number): void;
   startRegister(now: number): CoreStatus;

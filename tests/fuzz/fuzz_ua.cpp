@@ -1,7 +1,8 @@
 // Stateful libFuzzer target for the UA driver (house style §23): the input
 // is a program of operations — receive bytes, advance time, tick at the UA's
 // deadline, start_register, unregister, transport closed, and "answer the
-// last request we sent" with a fuzzer-chosen status (so the registration and
+// last request we sent" with a fuzzer-chosen status, and app-written messages
+// (sipClient.send) of arbitrary text (so the registration and
 // transaction machines reach their deep states, which random bytes alone
 // rarely do).
 //
@@ -98,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Driver d(config());
   d.drain();
   for (int ops = 0; !in.done() && ops < 256; ++ops) {
-    switch (in.byte() % 8) {
+    switch (in.byte() % 9) {
       case 0: {  // a raw frame from the peer
         const std::size_t len = in.u16() % 4096;
         d.ua.handle_input(wwp::ua::Received{in.bytes(len), d.now});
@@ -140,6 +141,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 7: {  // the last request echoed back as if it came from the peer
         if (!d.last_request) break;
         d.ua.handle_input(wwp::ua::Received{d.last_request->to_string(), d.now});
+        d.drain();
+        break;
+      }
+      case 8: {  // the app sends a message it wrote (sipClient.send): any text
+        const std::size_t len = in.u16() % 2048;
+        (void)d.ua.send_app_message(in.bytes(len), d.now);
         d.drain();
         break;
       }

@@ -83,6 +83,8 @@ TEST(MsgMessage, add_first_set_remove_keep_wire_spelling) {
   EXPECT_EQ(m.headers()[0].name, "Via");
   m.set("Call-ID", "x");
   EXPECT_EQ(m.headers().back().name, "Call-ID");
+  m.add_first("Route", "<sip:proxy;lr>");  // none yet: goes to the very top (§7.3.1)
+  EXPECT_EQ(m.headers()[0].name, "Route");
   EXPECT_EQ(m.remove("i"), 1u);
   EXPECT_EQ(m.remove("Call-ID"), 0u);
   EXPECT_FALSE(m.has("call-id"));
