@@ -22,7 +22,11 @@ export default class WebPhone extends EventEmitter {
   disposed = false;
   callSessions: CallSession[] = [];
   private byHandle = new Map<number, CallSession>();
-  private rcWaiters = new Set<{ match: (e: RcMessageEvent) => boolean; resolve: (e: RcMessageEvent) => void }>();
+  private rcWaiters = new Set<{
+    match: (e: RcMessageEvent) => boolean;
+    resolve: (e: RcMessageEvent) => void;
+    reject: (err: Error) => void;
+  }>();
 
   constructor(options: WebPhoneOptions) {
     super();
@@ -82,6 +86,8 @@ export default class WebPhone extends EventEmitter {
       }
     }
     this.removeAllListeners();
+    for (const w of this.rcWaiters) w.reject(new Error('the phone was disposed'));
+    this.rcWaiters.clear();
     await this.sipClient.dispose();
   }
 
@@ -93,8 +99,27 @@ export default class WebPhone extends EventEmitter {
   }
 
   /** @internal Resolve with the next x-rc MESSAGE `match` accepts (the global feed, spec §7.5.5). */
-  _waitRcMessage(match: (e: RcMessageEvent) => boolean): Promise<RcMessageEvent> {
-    return new Promise((resolve) => this.rcWaiters.add({ match, resolve }));
+  _waitRcMessage(match: (e: RcMessageEvent) => boolean, timeoutMs: number): Promise<RcMessageEvent> {
+    const p = new Promise<RcMessageEvent>((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: (e: RcMessageEvent) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+        reject: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.rcWaiters.delete(waiter);
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      this.rcWaiters.add(waiter);
+    });
+    p.catch(() => {}); // may be abandoned if the command itself fails
+    return p;
   }
 
   /** @internal */

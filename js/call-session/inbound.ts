@@ -8,6 +8,12 @@ import RcMessage from '../rc-message/rc-message.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type WebPhone from '../web-phone.js';
 
+/**
+ * reply() waits this long for the server's SessionClose (Cmd 9): the caller
+ * hears the text and then presses a key. The original waits forever.
+ */
+const REPLY_TIMEOUT_MS = 120_000;
+
 type IncomingCall = CoreCallEvent & { name: 'incomingCall' };
 
 export type ReplyOptions =
@@ -94,10 +100,15 @@ export default class InboundCallSession extends CallSession {
   async reply(arg: string | ReplyOptions): Promise<RcMessage> {
     const reply = typeof arg === 'string' ? { type: 'text', text: arg } : { ...(arg as Record<string, unknown>) };
     const sid = this.rcSid();
-    const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid);
+    const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid, REPLY_TIMEOUT_MS);
     await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] });
-    const e = await closed;
-    return RcMessage.fromPairs(e.hdr, e.bdy);
+    try {
+      const e = await closed;
+      return RcMessage.fromPairs(e.hdr, e.bdy);
+    } catch (err) {
+      if ((err as Error).message !== 'timeout') throw err;
+      throw new Error(`reply: no SessionClose from the server within ${REPLY_TIMEOUT_MS / 1000} s`);
+    }
   }
 
   private rcSid(): string {

@@ -37,7 +37,11 @@ export default class CallSession extends EventEmitter {
   /** @internal */
   protected _callId: string | undefined;
   protected peer: PeerInfo = {};
-  private waiters = new Set<{ match: (e: CoreCallEvent) => boolean; resolve: (e: CoreCallEvent) => void }>();
+  private waiters = new Set<{
+    match: (e: CoreCallEvent) => boolean;
+    resolve: (e: CoreCallEvent) => void;
+    reject: (err: Error) => void;
+  }>();
 
   constructor(webPhone: WebPhone) {
     super();
@@ -130,13 +134,17 @@ export default class CallSession extends EventEmitter {
   protected waitFor<T extends CoreCallEvent>(match: (e: CoreCallEvent) => e is T, timeoutMs?: number): Promise<T>;
   protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent>;
   protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent> {
-    return new Promise((resolve, reject) => {
+    const p = new Promise<CoreCallEvent>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const waiter = {
         match,
         resolve: (e: CoreCallEvent) => {
           if (timer) clearTimeout(timer);
           resolve(e);
+        },
+        reject: (err: Error) => {
+          if (timer) clearTimeout(timer);
+          reject(err);
         },
       };
       this.waiters.add(waiter);
@@ -147,6 +155,10 @@ export default class CallSession extends EventEmitter {
         }, timeoutMs);
       }
     });
+    // A waiter is often set up before the command that may throw; if nobody
+    // ends up awaiting it, its later rejection must not surface as unhandled.
+    p.catch(() => {});
+    return p;
   }
 
   protected requireCall(action: string): number {
@@ -365,6 +377,8 @@ export default class CallSession extends EventEmitter {
     this.webRtcSession?.dispose();
     this.emit('disposed');
     this.removeAllListeners();
+    // Whatever an action still waits for can no longer come: settle it.
+    for (const w of this.waiters) w.reject(new Error('the call has ended'));
     this.waiters.clear();
   }
 }

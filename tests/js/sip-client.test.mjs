@@ -131,3 +131,102 @@ test('misuse: missing sipInfo fields and start() after dispose() throw clear err
   await phone.dispose();
   await assert.rejects(phone.start(), /disposed/);
 });
+
+// --- app-written messages: sipClient.request / reply / send (spec §2.8) ---
+const registrar = (onOther) => (req, ws) => {
+  if (/^REGISTER /.test(req)) {
+    if (!/^Authorization:/im.test(req)) return challenge(req);
+    const expires = /;expires=0/.test(req) ? '0' : '60';
+    return [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=${expires}`])];
+  }
+  return onOther(req, ws);
+};
+
+test('request() sends an app-built MESSAGE on its own transaction and resolves with the final response', async () => {
+  const { default: RequestMessage } = await import(`${root}/dist/es/sip-message/outbound/request.js`);
+  FakeWebSocket.script = registrar((req) => [reply(req, 100, 'Trying'), reply(req, 202, 'Accepted', ['X-Seen: yes'])]);
+  const phone = newPhone();
+  await phone.start();
+  const msg = new RequestMessage('MESSAGE sip:102@example.test SIP/2.0', {
+    From: '<sip:101@example.test>;tag=app1', To: '<sip:102@example.test>', 'Call-ID': 'app-call-1',
+    'Content-Type': 'text/plain',
+  }, 'hello');
+  const response = await phone.sipClient.request(msg);
+  assert.equal(response.subject, 'SIP/2.0 202 Accepted');
+  assert.equal(response.getHeader('x-seen'), 'yes');
+  const sent = FakeWebSocket.instances.at(-1).sent.find((t) => t.startsWith('MESSAGE '));
+  assert.match(sent, /^MESSAGE [^\r]+\r\nVia: SIP\/2\.0\/WS \S+;branch=z9hG4bK/, 'the core added its Via, on top');
+  assert.match(sent, /\r\n\r\nhello\r\n$/);
+  await phone.dispose();
+});
+
+test('request() rejects clearly: foreign methods, malformed text, a dropped socket', async () => {
+  let hold = false;
+  FakeWebSocket.script = registrar((req, ws) => (hold ? [] : [reply(req, 200, 'OK')]));
+  const phone = newPhone();
+  await assert.rejects(phone.sipClient.request('OPTIONS sip:x SIP/2.0\r\n\r\n'), /not started/);
+  await phone.start();
+  const head = 'From: <sip:101@example.test>;tag=a\r\nTo: <sip:102@example.test>\r\nCall-ID: c1\r\n';
+  await assert.rejects(phone.sipClient.request(`INVITE sip:102@example.test SIP/2.0\r\n${head}CSeq: 1 INVITE\r\n\r\n`),
+    /INVITE belongs to a call; use webPhone\.call\(\)/);
+  await assert.rejects(phone.sipClient.request('not sip at all'), /malformed SIP message/);
+  await assert.rejects(phone.sipClient.reply(`SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS p;branch=z9hG4bKx\r\n${head}CSeq: 9 MESSAGE\r\n\r\n`),
+    /no request is waiting for this response/);
+  hold = true;
+  const pending = phone.sipClient.request(`OPTIONS sip:102@example.test SIP/2.0\r\n${head}CSeq: 2 OPTIONS\r\n\r\n`);
+  setTimeout(() => FakeWebSocket.instances.at(-1).close(), 20);
+  await assert.rejects(pending, /request\(\): SIP\/2\.0 503 .*\(/);
+  await phone.dispose();
+});
+
+test('DummySipClient: request() resolves with an empty message, reply() is a no-op', async () => {
+  const { DummySipClient } = await import(`${root}/dist/es/sip-client.js`);
+  const dummy = new DummySipClient();
+  const m = await dummy.request('OPTIONS sip:x SIP/2.0\r\n\r\n');
+  assert.equal(m.subject, '');
+  assert.equal(await dummy.reply('SIP/2.0 200 OK\r\n\r\n'), undefined);
+});
+
+// --- settled promises when the call ends under an action (issue: never hang) ---
+const fakeMedia = () => ({
+  createOffer: async () => 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n',
+  createAnswer: async () => 'v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n',
+  applyAnswer: async () => {}, changeInputDevice: async () => {}, changeOutputDevice: async () => {},
+  setMuted: () => {}, sendDtmf: () => {}, dispose: () => {},
+});
+const offer = 'v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
+const invite = (callId) => {
+  const prc = '<Msg><Hdr SID="sid-1" Req="req-1" From="#77@example.test:5060" To="101" Cmd="6"/>' +
+    '<Bdy Phn="+15550100" Nm="Caller" ToPhn="+101" ToNm="Me"/></Msg>';
+  return [`INVITE sip:101@abc.invalid;transport=ws SIP/2.0`,
+    'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKinv1', 'Max-Forwards: 70',
+    'From: "Caller" <sip:+15550100@example.test>;tag=c1', 'To: <sip:101@example.test>',
+    `Call-ID: ${callId}`, 'CSeq: 1 INVITE', 'Contact: <sip:+15550100@127.0.0.1:9;transport=ws>',
+    `P-rc: ${prc}`, 'Content-Type: application/sdp', `Content-Length: ${offer.length}`, '', offer].join('\r\n');
+};
+const cancelOf = (inv) => inv.replace(/^INVITE /, 'CANCEL ').replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL')
+  .replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n');
+
+test('the server CANCELs while toVoicemail() waits for its MESSAGE answer: the promise rejects, never hangs', async () => {
+  FakeWebSocket.script = registrar((req) => {
+    // answer confirmReceive (Cmd 17), ignore the voicemail command (Cmd 11)
+    if (/^MESSAGE /.test(req) && /Cmd="17"/.test(req)) return [reply(req, 200, 'OK')];
+    return [];
+  });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  const inv = invite('vm-call-1');
+  ws.onmessage({ data: inv });
+  const session = await arrived;
+  await new Promise((r) => setTimeout(r, 20));
+  const pending = session.toVoicemail();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(ws.sent.some((t) => /Cmd="11"/.test(t)), 'Cmd 11 sent');
+  ws.onmessage({ data: cancelOf(inv) });
+  await assert.rejects(pending, /the call has ended/);
+  assert.equal(session.state, 'disposed');
+  assert.equal(phone.callSessions.length, 0);
+  await phone.dispose();
+});
