@@ -5,6 +5,7 @@
 // makes its own Call-IDs, tags, branches and digest responses from its seeded
 // RNG (house style §10, §14). These are for apps that build or inspect SIP
 // text themselves, e.g. with RequestMessage/ResponseMessage.
+import { loadedCore } from './core/loader.js';
 import type { SipInfo } from './types.js';
 
 const RADIX36 = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -39,20 +40,24 @@ export const uuid = (): string => {
 export const branch = (): string => 'z9hG4bK-' + uuid();
 
 /**
- * Not provided: the original computes an MD5 digest `Authorization` value here,
- * but this SDK has no MD5 in JavaScript; the wasm core answers 401/407
- * challenges itself (spec §4.4). Always throws.
+ * The original's `Authorization` value for a REGISTER or INVITE challenge:
+ * `Digest algorithm="MD5", username=…, realm=<domain>, nonce=…,
+ * uri="sip:<domain>", response=…` (RFC 2617 §3.2.2, no qop). The MD5 comes from
+ * the wasm core, so this works once the core is loaded (`loadCore()` from
+ * `wasm-web-phone/core/loader`, or any `webPhone.start()`); before that it
+ * throws. The SDK itself answers challenges inside the core (qop, SHA-256…).
  */
-export const generateAuthorization = (
-  _sipInfo: SipInfo,
-  _nonce: string,
-  _method: 'REGISTER' | 'INVITE',
-): string => {
-  // TODO(core): export a digest function from the wasm module so this can be
-  // implemented without an MD5 in JS.
-  throw new Error(
-    'generateAuthorization is not provided by wasm-web-phone: the SIP core computes digest authentication itself',
-  );
+export const generateAuthorization = (sipInfo: SipInfo, nonce: string, method: 'REGISTER' | 'INVITE'): string => {
+  const core = loadedCore();
+  if (!core) throw new Error('generateAuthorization needs the wasm SIP core: await loadCore() or webPhone.start() first');
+  const uri = `sip:${sipInfo.domain}`;
+  const r = core.digestResponse(sipInfo.authorizationId, sipInfo.password, sipInfo.domain, nonce, method, uri);
+  if (!r.ok) throw new Error(`generateAuthorization: ${r.message}`);
+  const fields: [string, string][] = [
+    ['Digest algorithm', 'MD5'], ['username', sipInfo.authorizationId], ['realm', sipInfo.domain],
+    ['nonce', nonce], ['uri', uri], ['response', r.response!],
+  ];
+  return fields.map(([k, v]) => `${k}="${v}"`).join(', ');
 };
 
 /** `s` without `;tag=…` and everything after it (a From/To value → its address part). */

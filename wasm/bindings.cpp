@@ -17,6 +17,7 @@
 
 #include <string>
 
+#include "core/auth/digest.hpp"
 #include "core/ua/ua.hpp"
 
 using emscripten::val;
@@ -385,6 +386,21 @@ class UaHandle {
 
 }  // namespace
 
+/// RFC 2617 §3.2.2 MD5 `response` without qop, for the compatibility helper
+/// `utils.generateAuthorization` (the SDK itself authenticates inside the UA).
+val digestResponse(const std::string& username, const std::string& password, const std::string& realm,
+                   const std::string& nonce, const std::string& method, const std::string& uri) {
+  wwp::auth::Challenge challenge;
+  challenge.realm = realm;
+  challenge.nonce = nonce;
+  auto r = wwp::auth::compute_response(challenge, {username, password}, method, uri, {});
+  val o = val::object();
+  o.set("ok", r.ok());
+  if (r.ok()) o.set("response", *r);
+  else o.set("message", r.error().to_string());
+  return o;
+}
+
 EMSCRIPTEN_BINDINGS(wasm_web_phone) {
   emscripten::class_<UaHandle>("Ua")
       .constructor<const val&>()
@@ -410,4 +426,5 @@ EMSCRIPTEN_BINDINGS(wasm_web_phone) {
       .function("rcInfo", &UaHandle::rcInfo)
       .function("rcApiCallInfo", &UaHandle::rcApiCallInfo)
       .function("contactHost", &UaHandle::contactHost);
+  emscripten::function("digestResponse", &digestResponse);
 }

@@ -33,6 +33,12 @@ function defaultWasmUrl(): string | undefined {
 
 let cached: Promise<SipCoreModule> | undefined;
 let cachedKey: string | undefined;
+let loaded: SipCoreModule | undefined;
+
+/** The core once any `loadCore()` has finished (e.g. after `webPhone.start()`), else undefined. */
+export function loadedCore(): SipCoreModule | undefined {
+  return loaded;
+}
 
 export function loadCore(options: CoreLoadOptions = {}): Promise<SipCoreModule> {
   const key = options.wasmBinary ? 'binary' : (options.wasmUrl ?? 'default');
@@ -42,7 +48,8 @@ export function loadCore(options: CoreLoadOptions = {}): Promise<SipCoreModule> 
   const url = options.wasmUrl ?? defaultWasmUrl();
   if (url) moduleOptions.locateFile = (path) => (path.endsWith('.wasm') ? url : path);
   cachedKey = key;
-  cached = (createSipCore as (o: SipCoreModuleOptions) => Promise<SipCoreModule>)(moduleOptions).catch(
+  cached = (createSipCore as (o: SipCoreModuleOptions) => Promise<SipCoreModule>)(moduleOptions).then(
+    (m) => (loaded = m),
     (e: unknown) => {
       cached = undefined;
       throw new Error(`Failed to load the SIP core (sip-core.wasm from ${url ?? 'wasmBinary'}): ${String(e)}`);

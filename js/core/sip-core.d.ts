@@ -130,6 +130,10 @@ export interface CoreUa {
 
 export interface SipCoreModule {
   Ua: new (config: CoreUaConfig) => CoreUa;
+  /** MD5 digest `response` without qop (RFC 2617 §3.2.2). */
+  digestResponse(
+    username: string, password: string, realm: string, nonce: string, method: string, uri: string,
+  ): { ok: boolean; response?: string; message?: string };
 }
 
 export interface SipCoreModuleOptions {

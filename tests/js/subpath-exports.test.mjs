@@ -143,9 +143,18 @@ test('address helpers give the original results', () => {
   assert.throws(() => utils.extractNumber('<tel:101>'), /extractNumber: no match/);
 });
 
-test('generateAuthorization is not provided (the core answers digest challenges)', () => {
+test('generateAuthorization: a clear error before the core loads, then the original\'s exact value', async () => {
   const sipInfo = { authorizationId: '101', domain: 'example.test', password: 'secret' };
-  assert.throws(() => utils.generateAuthorization(sipInfo, 'nonce', 'REGISTER'), /not provided by wasm-web-phone/);
+  assert.throws(() => utils.generateAuthorization(sipInfo, 'nonce', 'REGISTER'), /needs the wasm SIP core: await loadCore\(\)/);
+  const { loadCore } = await import('wasm-web-phone/core/loader');
+  await loadCore({ wasmBinary: readFileSync(`${root}/dist/sip-core.wasm`) });
+  const original = await import('ringcentral-web-phone/utils');
+  for (const method of ['REGISTER', 'INVITE']) {
+    for (const nonce of ['abc', 'Y2k5NmU2ZTQtOGE1Ny00ZDhiLWEzYjUtNWM5N2Rk']) {
+      assert.equal(utils.generateAuthorization(sipInfo, nonce, method), original.generateAuthorization(sipInfo, nonce, method));
+    }
+  }
+  assert.throws(() => utils.generateAuthorization(sipInfo, 'bad\r\nX-Injected: 1', 'REGISTER'), /generateAuthorization: /);
 });
 
 // --- RequestMessage ----------------------------------------------------------
