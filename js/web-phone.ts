@@ -12,8 +12,13 @@ import EventEmitter from './event-emitter.js';
 import { DefaultSipClient } from './sip-client.js';
 import type InboundMessage from './sip-message/inbound.js';
 import type { DeviceManager, SipClient, SipInfo, WebPhoneOptions } from './types.js';
+import { CORE_COMMIT, CORE_VERSION, WASM_SHA256 } from './version.js';
 
 export default class WebPhone extends EventEmitter {
+  /** Build identity (also `wasm-web-phone/version`), reachable from the script-tag global. */
+  static readonly CORE_VERSION = CORE_VERSION;
+  static readonly CORE_COMMIT = CORE_COMMIT;
+  static readonly WASM_SHA256 = WASM_SHA256;
   sipInfo: SipInfo;
   sipClient: SipClient;
   deviceManager: DeviceManager;

@@ -42,8 +42,14 @@ if [ $wasm = 1 ]; then
   ESB=node_modules/.bin/esbuild
   # The Emscripten loader's Node branch requires these; browsers never reach it.
   NODE_EXTERNALS=(--external:fs --external:path --external:crypto --external:url --external:module)
+  # Build identity for js/version.ts (house style §18).
+  sha=$(sha256sum dist/sip-core.wasm | cut -d' ' -f1)
+  version=$(node -p "require('./package.json').version")
+  commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  DEFINES=(--define:__WWP_VERSION__="\"$version\"" --define:__WWP_COMMIT__="\"$commit\""
+           --define:__WWP_WASM_SHA256__="\"$sha\"")
   mapfile -t entries < <(find js -name '*.ts' ! -name '*.d.ts' ! -name 'iife.ts' | sort)
-  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 \
+  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 "${DEFINES[@]}" \
     --metafile=build/esm-meta.json --log-level=warning
   # CommonJS, also one file per source so that every subpath has one (spec §2.1)
   # and classes are shared between subpaths. esbuild keeps import specifiers as
@@ -57,7 +63,7 @@ if [ $wasm = 1 ]; then
   # esbuild turns `import.meta` into `{}`; in Node give it the file's URL so
   # that the loader's default wasm URL and `new URL("sip-core.wasm", …)` in
   # sip-core work as in the ESM build (browsers: pass `wasm.wasmUrl`).
-  "$ESB" "${entries[@]}" js/sip-core.mjs --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 \
+  "$ESB" "${entries[@]}" js/sip-core.mjs --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 "${DEFINES[@]}" \
     --out-extension:.js=.cjs --log-level=error
   node - $(find dist/cjs -name '*.cjs') <<'EOF_CJS'
 const fs = require('fs');
@@ -76,11 +82,10 @@ for (const path of process.argv.slice(2)) {
   fs.writeFileSync(path, src);
 }
 EOF_CJS
-  "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify \
+  "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" \
     --outfile=dist/iife/wasm-web-phone.js "${NODE_EXTERNALS[@]}" --log-level=error
   node_modules/.bin/tsc -p tsconfig.json
   cp js/sip-core.d.mts dist/types/sip-core.d.mts
-  sha=$(sha256sum dist/sip-core.wasm | cut -d' ' -f1)
   raw=$(stat -c %s dist/sip-core.wasm); gz=$(gzip -9c dist/sip-core.wasm | wc -c)
   echo "build: sip-core.wasm ${raw} B (gzip -9: ${gz} B) sha256 ${sha:0:16}…"
 fi

@@ -3,8 +3,8 @@
 #   1. native GoogleTest suite (ctest)          5. libFuzzer targets, bounded time each
 #   2. the same suite compiled to wasm (Node)   6. JS shim tests in Node (node --test)
 #   3. the suite under ASan+UBSan               7. browser e2e (Playwright + Chromium),
-#   4. (reserved)                                  inside a loopback-only network namespace
-# Options: --quick (skip sanitizers and fuzzing), --only <stage> (unit|wasm|asan|fuzz|js|e2e)
+#   4. size budgets (gzip -9 of wasm and IIFE)      inside a loopback-only network namespace
+# Options: --quick (skip sanitizers and fuzzing), --only <stage> (unit|wasm|asan|fuzz|size|js|e2e)
 # FUZZ_SECONDS (default 30) bounds each fuzz target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ if [ $quick = 0 ]; then
   stage asan asan
   stage fuzz fuzz
 fi
+stage size bash scripts/check-size.sh
 stage js js_unit
 stage e2e e2e
 

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Size budgets (house style §18): what a web page downloads, gzip -9. Raising a
+# budget is a decision to make in review, with the reason in the commit.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+WASM_GZ_BUDGET=${WASM_GZ_BUDGET:-140000}   # dist/sip-core.wasm
+IIFE_GZ_BUDGET=${IIFE_GZ_BUDGET:-24000}    # dist/iife/wasm-web-phone.js
+rc=0
+check() { # file budget
+  [ -f "$1" ] || { echo "size: $1 missing (run scripts/build.sh)"; rc=1; return; }
+  local raw gz
+  raw=$(stat -c %s "$1"); gz=$(gzip -9c "$1" | wc -c)
+  if [ "$gz" -le "$2" ]; then echo "size: $1 ${raw} B, gzip -9 ${gz} B (budget ${2} B) ok"
+  else echo "size: $1 gzip -9 ${gz} B is over its budget of ${2} B"; rc=1; fi
+}
+check dist/sip-core.wasm "$WASM_GZ_BUDGET"
+check dist/iife/wasm-web-phone.js "$IIFE_GZ_BUDGET"
+exit $rc
