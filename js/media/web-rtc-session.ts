@@ -32,6 +32,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
   mediaStream: MediaStream | undefined;
   inputDeviceId: string | undefined;
   outputDeviceId: string | undefined;
+  private muted = false;
 
   private constructor(
     stunServers: string[],
@@ -112,6 +113,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     this.inputDeviceId = deviceId;
     await this.openMicrophone(deviceId);
     const track = this.mediaStream!.getAudioTracks()[0];
+    track.enabled = !this.muted; // a muted call stays muted on the new microphone
     const sender = this.rtcPeerConnection.getSenders().find((s) => s.track?.kind === 'audio' || !s.track);
     await sender?.replaceTrack(track);
   }
@@ -125,6 +127,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   setMuted(muted: boolean): void {
+    this.muted = muted;
     for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track) sender.track.enabled = !muted;
   }
 

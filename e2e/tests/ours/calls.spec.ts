@@ -144,3 +144,57 @@ test('blind transfer on a standard server: B refers A to C; A calls C, NOTIFYs 2
   expect(aLog.some((l) => l.startsWith('>>> SIP/2.0 202'))).toBe(true);
   expect((await a.sipMessages()).some((m) => m.startsWith('>>> NOTIFY') && m.includes('SIP/2.0 200 OK'))).toBe(true);
 });
+
+test('ours ⇄ ours: ICE-restart reInvite, hold from the callee, microphone and speaker changes keep the call (mute survives)', async ({ phonePage }) => {
+  const a = await phonePage('103', ours);
+  const b = await phonePage('104', ours);
+  await connect(a, b, '104');
+  await expectAudio([a, b]);
+
+  // reInvite(): a new offer with fresh ICE credentials (RFC 8839 §4.4.1.1.1), answer applied, audio continues
+  const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+  const before = ufrag(await a.localSdp());
+  expect(before).toBeTruthy();
+  await a.page.evaluate(() => (window as any).session.reInvite());
+  const reinvite = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).at(-1)!;
+  expect(ufrag(reinvite)).toBeTruthy();
+  expect(ufrag(reinvite)).not.toBe(before);
+  expect(ufrag(await b.page.evaluate(() => (window as any).remoteSdp()))).toBe(ufrag(reinvite));
+  await expectAudio([a, b]);
+
+  // hold and unhold from the callee's side this time
+  await b.hold();
+  expect(await receiving(b)).toBe(false);
+  await b.unhold();
+  expect(await receiving(b)).toBe(true);
+
+  // a new microphone: the sender's track comes from it, the peer keeps hearing us; mute carries over
+  const inputs: string[] = await a.page.evaluate(async () =>
+    (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput').map((d) => d.deviceId));
+  expect(inputs.length).toBeGreaterThan(1);
+  const mic = inputs.at(-1)!;
+  await a.page.evaluate(() => (window as any).session.mute());
+  await a.page.evaluate((id) => (window as any).session.changeInputDevice(id), mic);
+  const sender = () => a.page.evaluate(() => {
+    const t = (window as any).session.rtcPeerConnection.getSenders()[0].track;
+    return { device: t.getSettings().deviceId, enabled: t.enabled, live: t.readyState };
+  });
+  expect(await sender()).toEqual({ device: mic, enabled: false, live: 'live' });
+  await a.page.evaluate(() => (window as any).session.unmute());
+  expect((await sender()).enabled).toBe(true);
+  expect(await a.page.evaluate(() => (window as any).session.inputDeviceId)).toBe(mic);
+  await expectAudio([b]);
+
+  // a speaker: the <audio> element plays to the chosen output; an unknown id is refused clearly
+  const outputs: string[] = await a.page.evaluate(async () =>
+    (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput').map((d) => d.deviceId));
+  if (outputs.length > 0) {
+    const out = outputs.at(-1)!;
+    await a.page.evaluate((id) => (window as any).session.changeOutputDevice(id), out);
+    expect(await a.page.evaluate(() => (window as any).session.audioElement.sinkId)).toBe(out);
+  }
+  await expect(a.page.evaluate(() => (window as any).session.changeOutputDevice('no-such-speaker'))).rejects.toThrow(/NotFound|not found|device/i);
+
+  await a.hangup();
+  await b.waitForState('disposed');
+});
