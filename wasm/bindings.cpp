@@ -18,6 +18,7 @@
 #include <string>
 
 #include "core/auth/digest.hpp"
+#include "core/msg/parser.hpp"
 #include "core/ua/ua.hpp"
 
 using emscripten::val;
@@ -386,6 +387,17 @@ class UaHandle {
 
 }  // namespace
 
+/// `SipMessage.fromString` (spec §2.10): the core's parser, so app code gets
+/// the same reading of a message as the UA (folding, compact forms, Via stack).
+val parseMessage(const std::string& text) {
+  val o = val::object();
+  auto m = wwp::msg::parse(text);
+  o.set("ok", m.ok());
+  if (m.ok()) put_message(o, *m);
+  else o.set("message", "malformed SIP message: " + wwp::msg::to_string(m.error()));
+  return o;
+}
+
 /// RFC 2617 §3.2.2 MD5 `response` without qop, for the compatibility helper
 /// `utils.generateAuthorization` (the SDK itself authenticates inside the UA).
 val digestResponse(const std::string& username, const std::string& password, const std::string& realm,
@@ -427,4 +439,5 @@ EMSCRIPTEN_BINDINGS(wasm_web_phone) {
       .function("rcApiCallInfo", &UaHandle::rcApiCallInfo)
       .function("contactHost", &UaHandle::contactHost);
   emscripten::function("digestResponse", &digestResponse);
+  emscripten::function("parseMessage", &parseMessage);
 }

@@ -134,6 +134,8 @@ export interface SipCoreModule {
   digestResponse(
     username: string, password: string, realm: string, nonce: string, method: string, uri: string,
   ): { ok: boolean; response?: string; message?: string };
+  /** Parse one SIP message (as the UA would). */
+  parseMessage(text: string): { ok: true } & CoreMessage | { ok: false; message: string };
 }
 
 export interface SipCoreModuleOptions {

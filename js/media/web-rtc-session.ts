@@ -62,10 +62,16 @@ export class BrowserWebRtcSession implements WebRtcSession {
   ): Promise<BrowserWebRtcSession> {
     const session = new BrowserWebRtcSession(stunServers, deviceManager, onMediaStream);
     try {
-      // Ask permission first so enumerateDevices() returns real device ids.
-      const probe = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
-      probe.getTracks().forEach((t) => t.stop());
-      session.inputDeviceId = await deviceManager.getInputDeviceId();
+      // Without microphone permission enumerateDevices() hides device ids
+      // (empty strings): only then ask first, so the id can be chosen. Once
+      // permission is granted this saves a getUserMedia round per call.
+      let inputId = await deviceManager.getInputDeviceId().catch(() => '');
+      if (!inputId) {
+        const probe = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+        probe.getTracks().forEach((t) => t.stop());
+        inputId = await deviceManager.getInputDeviceId();
+      }
+      session.inputDeviceId = inputId;
       await session.openMicrophone(session.inputDeviceId);
       for (const track of session.mediaStream!.getAudioTracks()) {
         const sender = session.rtcPeerConnection.addTrack(track);

@@ -1,8 +1,10 @@
 // SIP message objects as ringcentral-web-phone exposes them (spec §2.10):
 // `subject` (start line), `headers` (wire-case keys, insertion order), `body`,
 // `getHeader()` (case-insensitive, first match), `toString()`.
-// They are built from the wasm core's structured output: the shim never
-// parses SIP text.
+// They are built from the wasm core's structured output (fromString too):
+// the shim never parses SIP text.
+import { loadedCore } from '../core/loader.js';
+
 export default class SipMessage {
   subject: string;
   headers: Record<string, string>;
@@ -18,6 +20,21 @@ export default class SipMessage {
     this.body = body;
     this.headerList = Object.entries(this.headers);
     this.direction = undefined;
+  }
+
+  /**
+   * Parse SIP text with the wasm core's parser (spec §2.10 `fromString`). It
+   * works once the core is loaded (`loadCore()` from `wasm-web-phone/core/loader`,
+   * or any `webPhone.start()`) and throws a clear Error for malformed text.
+   * Unlike the original, repeated headers (the Via stack), compact forms and
+   * folding are read per RFC 3261 §7.3, and no To tag is invented.
+   */
+  static fromString<T extends SipMessage>(this: new () => T, text: string): T {
+    const core = loadedCore();
+    if (!core) throw new Error('fromString needs the wasm SIP core: await loadCore() or webPhone.start() first');
+    const r = core.parseMessage(text);
+    if (!r.ok) throw new Error(`fromString: ${r.message}`);
+    return SipMessage.fromCore.call(this, r) as T;
   }
 
   /** @internal Build from the core's `{subject, headers:[[n,v]…], body, text}`. */
@@ -36,9 +53,10 @@ export default class SipMessage {
     return msg;
   }
 
+  /** First value of a header: case-insensitive, compact forms included (`i` is `Call-ID`). */
   getHeader(name: string): string | undefined {
-    const lower = name.toLowerCase();
-    for (const [n, v] of this.headerList) if (n.toLowerCase() === lower) return v;
+    const want = longName(name);
+    for (const [n, v] of this.headerList) if (longName(n) === want) return v;
     return undefined;
   }
 
@@ -51,4 +69,16 @@ export default class SipMessage {
     const lines = [this.subject, ...this.headerList.map(([n, v]) => `${n}: ${v}`)];
     return lines.join('\r\n') + '\r\n\r\n' + this.body;
   }
+}
+
+/** RFC 3261 §7.3.3 (and RFC 3515, 3903, 4028, 4474) compact header names. */
+const COMPACT: Record<string, string> = {
+  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type',
+  f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', r: 'refer-to', b: 'referred-by',
+  o: 'event', u: 'allow-events', x: 'session-expires', a: 'accept-contact', j: 'reject-contact',
+  d: 'request-disposition', y: 'identity',
+};
+function longName(name: string): string {
+  const lower = name.toLowerCase();
+  return COMPACT[lower] ?? lower;
 }
