@@ -63,6 +63,7 @@ export default class WebPhone extends EventEmitter {
   async call(callee: string, callerId?: string, options?: { headers?: Record<string, string> }): Promise<OutboundCallSession> {
     if (this.disposed) throw new Error('WebPhone is disposed');
     if (typeof callee !== 'string' || callee.trim() === '') throw new Error('call: callee must be a non-empty string');
+    this._callCore(); // a dummy or custom SIP client fails here, before media or events
     const session = new OutboundCallSession(this, callee);
     this.callSessions.push(session);
     this.emit('outboundCall', session);

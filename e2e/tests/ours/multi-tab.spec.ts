@@ -149,16 +149,19 @@ test('a dummy WebPhone (DummySipClient) never connects, and call() rejects at on
     const { DummySipClient } = await import('/dist/es/sip-client.js' as string);
     const phone = new WebPhone({ sipInfo: info, sipClient: new DummySipClient() });
     await phone.start();   // resolves, does nothing
+    let announced = 0;     // the refusal comes before any session or media exists
+    phone.on('outboundCall', () => announced++);
     const outcome = await Promise.race([
       phone.call('102').then(() => 'resolved', (e: Error) => e.message),
       new Promise((r) => setTimeout(() => r('still pending after 5 s'), 5000)),
     ]);
     const sessions = phone.callSessions.length;
     await phone.dispose();
-    return { outcome, sessions };
+    return { outcome, sessions, announced };
   }, sipInfo('105', { transport: 'ws' }));
   expect(result.outcome).toBe('This WebPhone uses a custom or dummy SIP client: forward call actions to the real phone');
   expect(result.sessions).toBe(0);
+  expect(result.announced).toBe(0);
   expect(sockets).toEqual([]);
   expect(await registrations('105')).toEqual([]);
 });
