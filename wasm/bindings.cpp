@@ -279,6 +279,14 @@ class UaHandle {
   }
   val answer(unsigned call, const std::string& sdp, double now) { return status_to_js(ua_.answer(call, sdp, to_tp(now))); }
   val reject(unsigned call, int status, double now) { return status_to_js(ua_.reject(call, status, to_tp(now))); }
+  val decline(unsigned call, double now) {
+    auto r = ua_.decline(call, to_tp(now));
+    if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+    val o = val::object();
+    o.set("ok", true);
+    o.set("request", *r);
+    return o;
+  }
   val hangup(unsigned call, double now) { return status_to_js(ua_.hangup(call, to_tp(now))); }
   val hold(unsigned call, bool on, double now) { return status_to_js(ua_.hold(call, on, to_tp(now))); }
   val reinvite(unsigned call, const std::string& sdp, bool to_receive, double now) {
@@ -425,6 +433,7 @@ EMSCRIPTEN_BINDINGS(wasm_web_phone) {
       .function("invite", &UaHandle::invite)
       .function("answer", &UaHandle::answer)
       .function("reject", &UaHandle::reject)
+      .function("decline", &UaHandle::decline)
       .function("hangup", &UaHandle::hangup)
       .function("hold", &UaHandle::hold)
       .function("reinvite", &UaHandle::reinvite)

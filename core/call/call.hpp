@@ -117,6 +117,8 @@ class Call {
   /// `p-rc-api-call-info` of the inbound INVITE (empty when absent).
   const std::vector<std::pair<std::string, std::string>>& rc_call_info() const { return rc_call_info_; }
   bool has_rc_call_info() const { return has_rc_call_info_; }
+  /// The INVITE carried a usable RingCentral `P-rc` (call control by x-rc MESSAGE).
+  bool is_rc() const { return prc_.has_value(); }
 
   /// Any other in-dialog request (INFO, MESSAGE, …); completes with RequestDone.
   Result<std::uint32_t, ua::UaError> send_request(CallContext& ctx, const std::string& method,

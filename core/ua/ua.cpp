@@ -124,6 +124,14 @@ Status Ua::answer(call::CallHandle h, const std::string& sdp, TimePoint now) {
 Status Ua::reject(call::CallHandle h, int status, TimePoint now) {
   return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.reject(ctx, status, now); });
 }
+Result<std::uint32_t, UaError> Ua::decline(call::CallHandle h, TimePoint now) {
+  call::Call* c = find_call(h);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  if (c->is_rc()) return rc_command(h, call::Call::RcCommand::Decline, {}, {}, now);
+  auto s = reject(h, 603, now);
+  if (!s) return Err<UaError>{s.error()};
+  return std::uint32_t{0};
+}
 Status Ua::hangup(call::CallHandle h, TimePoint now) {
   return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.hangup(ctx, now); });
 }

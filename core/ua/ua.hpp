@@ -92,6 +92,11 @@ class Ua {
   Result<call::CallHandle, UaError> invite(const call::InviteParams& params, TimePoint now);
   Status answer(call::CallHandle call, const std::string& sdp, TimePoint now);
   Status reject(call::CallHandle call, int status, TimePoint now);
+  /// Decline a ringing inbound call as its server expects: RingCentral (a
+  /// `P-rc` INVITE) gets Cmd 12 and CANCELs the INVITE itself (spec §7.5.1),
+  /// returning the MESSAGE's request id; any other server gets 603 Decline
+  /// (RFC 3261 §21.6.2), returning 0.
+  Result<std::uint32_t, UaError> decline(call::CallHandle call, TimePoint now);
   Status hangup(call::CallHandle call, TimePoint now);
   Status hold(call::CallHandle call, bool hold, TimePoint now);
   Status reinvite(call::CallHandle call, std::string offer, bool to_receive, TimePoint now);

@@ -3,7 +3,7 @@
 // core; on a standard server decline() rejects with 603 and the RingCentral-
 // only actions reject with a clear error.
 import CallSession from './index.js';
-import type { CoreCallEvent, RcCommandName, RcCommandOptions } from '../core/sip-core.js';
+import type { CoreCallEvent, CoreCallResult, RcCommandName, RcCommandOptions } from '../core/sip-core.js';
 import RcMessage from '../rc-message/rc-message.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type WebPhone from '../web-phone.js';
@@ -22,6 +22,9 @@ export type ReplyOptions =
   | { type: 'onMyWay' | 'onOtherLine' | 'inAMeeting' | 'onOtherLineNoCall' };
 
 export default class InboundCallSession extends CallSession {
+  /** SID of the INVITE's `P-rc`: reply()'s SessionClose carries it ("" off RingCentral). */
+  private readonly rcSid: string;
+
   constructor(webPhone: WebPhone, e: IncomingCall) {
     super(webPhone);
     this.direction = 'inbound';
@@ -29,7 +32,7 @@ export default class InboundCallSession extends CallSession {
     this._call = e.call;
     this._callId = e.callId;
     this.sipMessage = InboundMessage.fromCore(e);
-    (this.sipMessage as InboundMessage & { rcSid?: string }).rcSid = e.rcSid;
+    this.rcSid = e.rcSid;
     this.updatePeer(e as unknown as Record<string, string>);
     this.emit('ringing'); // as the original: emitted in the constructor
   }
@@ -68,9 +71,10 @@ export default class InboundCallSession extends CallSession {
   /** Reject: Cmd 12 on RingCentral (the server then CANCELs), 603 Decline elsewhere. */
   async decline(): Promise<void> {
     if (this.state !== 'ringing') throw new Error(`decline: the call is ${this.state}, not ringing`);
+    const call = this.requireCall('decline');
     const ended = this.waitFor((e) => e.name === 'callEnded');
-    if (this.sipMessage?.getHeader('P-rc')) await this.rcCommand('decline');
-    else this.core.check(this.core.ua().reject(this._call!, 603, performance.now()), 'decline');
+    // The core picks RingCentral's Cmd 12 or a standard 603 Decline.
+    await this.awaitRequest(this.core.ua().decline(call, performance.now()), 'decline');
     await ended;
   }
 
@@ -99,7 +103,7 @@ export default class InboundCallSession extends CallSession {
    */
   async reply(arg: string | ReplyOptions): Promise<RcMessage> {
     const reply = typeof arg === 'string' ? { type: 'text', text: arg } : { ...(arg as Record<string, unknown>) };
-    const sid = this.rcSid();
+    const sid = this.rcSid;
     const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid, REPLY_TIMEOUT_MS);
     await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] });
     try {
@@ -111,18 +115,20 @@ export default class InboundCallSession extends CallSession {
     }
   }
 
-  private rcSid(): string {
-    const event = this.sipMessage as InboundMessage & { rcSid?: string };
-    return event.rcSid ?? '';
-  }
 
   /** Send one x-rc command and wait for its MESSAGE's final response. */
   protected async rcCommand(command: RcCommandName, options: RcCommandOptions = {}): Promise<void> {
     if (this._call === undefined) throw new Error(`${command}: the call has ended`);
     const r = this.core.ua().rcCommand(this._call, command, options, performance.now());
-    const done = this.waitFor((e) => e.name === 'requestDone' && e.request === r.request);
-    this.core.check(r, command === 'reply' ? '' : command);
+    await this.awaitRequest(r, command === 'reply' ? '' : command);
+  }
+
+  /** Check a command's result; if it sent a request (`request` > 0), wait for its final response. */
+  private async awaitRequest(r: CoreCallResult, action: string): Promise<void> {
+    const done = r.request ? this.waitFor((e) => e.name === 'requestDone' && e.request === r.request) : undefined;
+    this.core.check(r, action);
+    if (!done) return;
     const e = (await done) as CoreCallEvent & { name: 'requestDone' };
-    if (e.status >= 300) throw new Error(`${command} failed: ${e.statusLine}`);
+    if (e.status >= 300) throw new Error(`${action || 'reply'} failed: ${e.statusLine}`);
   }
 }

@@ -96,6 +96,8 @@ export interface CoreUa {
   invite(params: CoreInvite, now: number): CoreCallResult;
   answer(call: number, sdp: string, now: number): CoreStatus;
   reject(call: number, status: number, now: number): CoreStatus;
+  /** RingCentral Cmd 12 (`request` > 0, completes with requestDone) or 603 Decline (`request` 0). */
+  decline(call: number, now: number): CoreCallResult;
   hangup(call: number, now: number): CoreStatus;
   hold(call: number, hold: boolean, now: number): CoreStatus;
   reinvite(call: number, sdp: string, toReceive: boolean, now: number): CoreStatus;

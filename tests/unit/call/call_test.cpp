@@ -291,6 +291,34 @@ TEST_F(CallTest, uas_cancel_gets_200_and_the_invite_487_rfc3261_9_2) {
   EXPECT_EQ(ended->reason, "cancelled");
 }
 
+TEST_F(CallTest, decline_on_a_standard_server_is_603_rfc3261_21_6_2) {
+  register_ua();
+  feed(inbound_invite());
+  auto r = ua_.decline(last_event<IncomingCall>()->call, now_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, 0u);  // no request to wait for
+  drain();
+  EXPECT_EQ(last_sent("603").get("CSeq").value_or(""), "10 INVITE");
+}
+
+TEST_F(CallTest, decline_on_ringcentral_is_cmd_12_and_leaves_the_invite_to_the_server) {
+  register_ua();
+  auto invite = inbound_invite();
+  invite.add("P-rc", "<Msg><Hdr SID=\"s1\" Req=\"r1\" From=\"#9@example.test:5060\" To=\"101\" Cmd=\"6\"/>"
+                     "<Bdy Phn=\"+1555\" Nm=\"C\"/></Msg>");
+  feed(invite);
+  sent_.clear();
+  auto r = ua_.decline(last_event<IncomingCall>()->call, now_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_GT(*r, 0u);
+  drain();
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].method(), "MESSAGE");
+  EXPECT_NE(sent_[0].body().find("Cmd=\"12\""), std::string::npos) << sent_[0].body();
+  // the server, not us, ends the INVITE (it CANCELs it): no final response from us yet
+  for (const auto& m : sent_) EXPECT_TRUE(m.is_request());
+}
+
 TEST_F(CallTest, auto_answer_headers_give_the_delay_in_ms_as_ringcentral_does) {
   register_ua();
   auto invite = inbound_invite();
