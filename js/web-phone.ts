@@ -105,7 +105,11 @@ export default class WebPhone extends EventEmitter {
   }
 
   /** @internal Resolve with the next x-rc MESSAGE `match` accepts (the global feed, spec §7.5.5). */
-  _waitRcMessage(match: (e: RcMessageEvent) => boolean, timeoutMs: number): Promise<RcMessageEvent> {
+  _waitRcMessage(
+    match: (e: RcMessageEvent) => boolean,
+    timeoutMs: number,
+  ): Promise<RcMessageEvent> & { cancel: () => void } {
+    let cancel = () => {};
     const p = new Promise<RcMessageEvent>((resolve, reject) => {
       const waiter = {
         match,
@@ -123,9 +127,13 @@ export default class WebPhone extends EventEmitter {
         reject(new Error('timeout'));
       }, timeoutMs);
       this.rcWaiters.add(waiter);
+      cancel = () => {
+        clearTimeout(timer);
+        this.rcWaiters.delete(waiter);
+      };
     });
     p.catch(() => {}); // may be abandoned if the command itself fails
-    return p;
+    return Object.assign(p, { cancel });
   }
 
   /** @internal */

@@ -71,7 +71,8 @@ const { outputs } = JSON.parse(fs.readFileSync('build/esm-meta.json', 'utf8'));
 for (const path of process.argv.slice(2)) {
   let src = fs.readFileSync(path, 'utf8').replace(/require\("(\.\.?\/[^"]*)\.m?js"\)/g, 'require("$1.cjs")');
   src = src.replace(/^const import_meta = \{\};$/m, 'const import_meta = { url: typeof document === "undefined" && ' +
-    'typeof __filename === "string" ? (__filename[0] === "/" ? "file://" : "file:///") + __filename.replace(/\\\\/g, "/") : void 0 };');
+    'typeof __filename === "string" ? "file://" + (__filename[0] === "/" ? "" : "/") + ' +
+    'encodeURI(__filename.split(String.fromCharCode(92)).join("/")).replace(/[?#]/g, encodeURIComponent) : void 0 };');
   if (/import_meta = \{\}/.test(src)) throw new Error(`${path}: unexpected import.meta shim`);
   const esm = outputs[path.replace(/^dist\/cjs\/(.*)\.cjs$/, 'dist/es/$1.js')];
   const names = path === 'dist/cjs/sip-core.cjs' ? ['default'] : esm.exports;

@@ -50,6 +50,8 @@ void Registration::transition(State next) {
   if (next != State::Registered) timers_.stop(TimerKind::Refresh);
   if (next == State::Failed || next == State::Idle || next == State::Registered)
     timers_.stop(TimerKind::NoAnswer);
+  if (next == State::Registered) bound_ = true;
+  if (next == State::Failed || next == State::Idle || next == State::Unregistering) bound_ = false;
   state_ = next;
 }
 

@@ -92,6 +92,11 @@ class Registration {
   TimePoint next_timeout() const { return timers_.next(); }
 
   State state() const { return state_; }
+  /// The registrar granted a binding that has not been given up: true from
+  /// Registered until a failure, unregister or transport loss — including
+  /// while a refresh is in flight (Registering again), so calls and app
+  /// requests are not refused every `expires` seconds.
+  bool has_binding() const { return bound_; }
   const std::string& call_id() const { return call_id_; }
   /// The Contact URI we register (`<sip:user@host;transport=wss>` without <>).
   std::string contact_uri() const;
@@ -109,6 +114,7 @@ class Registration {
   const ua::Config& config_;
   Rng& rng_;
   State state_ = State::Idle;
+  bool bound_ = false;
   TimerTable<TimerKind, static_cast<std::size_t>(TimerKind::Count)> timers_;
 
   std::string call_id_;

@@ -4,8 +4,6 @@
 #include "core/msg/parser.hpp"
 
 namespace wwp::ua {
-namespace {
-
 Result<msg::Message, UaError> parse_app_message(std::string_view text, const char* what) {
   auto parsed = msg::parse(text);
   if (!parsed)
@@ -13,6 +11,8 @@ Result<msg::Message, UaError> parse_app_message(std::string_view text, const cha
                     std::string(what) + ": malformed SIP message: " + msg::to_string(parsed.error()));
   return std::move(parsed.value());
 }
+
+namespace {
 
 Status require_headers(const msg::Message& m, const char* what) {
   for (const char* name : {"Call-ID", "CSeq", "From", "To"})
@@ -23,10 +23,7 @@ Status require_headers(const msg::Message& m, const char* what) {
 
 }  // namespace
 
-Result<msg::Message, UaError> prepare_app_request(std::string_view text, const Config& config, Rng& rng) {
-  auto parsed = parse_app_message(text, "request()");
-  if (!parsed) return Err<UaError>{parsed.error()};
-  msg::Message m = std::move(parsed.value());
+Result<msg::Message, UaError> prepare_app_request(msg::Message m, const Config& config, Rng& rng) {
   if (!m.is_request()) return ua_error(UaErrorCode::InvalidArgument, "request(): this is a response; use reply()");
   const std::string& method = m.method();
   if (method == "INVITE" || method == "ACK" || method == "CANCEL")
@@ -52,14 +49,10 @@ Result<msg::Message, UaError> prepare_app_request(std::string_view text, const C
   return m;
 }
 
-Result<msg::Message, UaError> prepare_app_response(std::string_view text) {
-  auto parsed = parse_app_message(text, "reply()");
-  if (!parsed) return Err<UaError>{parsed.error()};
-  msg::Message m = std::move(parsed.value());
+Status check_app_response(const msg::Message& m) {
   if (!m.is_response()) return ua_error(UaErrorCode::InvalidArgument, "reply(): this is a request; use request()");
   if (!m.has("Via")) return ua_error(UaErrorCode::InvalidArgument, "reply(): the message has no Via header");
-  if (auto s = require_headers(m, "reply()"); !s) return Err<UaError>{s.error()};
-  return m;
+  return require_headers(m, "reply()");
 }
 
 }  // namespace wwp::ua

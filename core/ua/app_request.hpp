@@ -14,14 +14,17 @@
 
 namespace wwp::ua {
 
-/// A request ready for a non-INVITE client transaction: parsed, mandatory
+/// Parse the app's text (`what` names the API in the error: "request()").
+Result<msg::Message, UaError> parse_app_message(std::string_view text, const char* what);
+
+/// A request ready for a non-INVITE client transaction: mandatory
 /// headers present (Call-ID, CSeq matching the method, From, To), a top Via
 /// with an RFC 3261 branch (ours is added when the app gave no Via) and
 /// Max-Forwards (70 when absent, §8.1.1.6).
-Result<msg::Message, UaError> prepare_app_request(std::string_view text, const Config& config, Rng& rng);
+Result<msg::Message, UaError> prepare_app_request(msg::Message m, const Config& config, Rng& rng);
 
-/// A response the app wants to send: parsed, a status line and the headers
-/// that tie it to a request (Via, Call-ID, CSeq, From, To).
-Result<msg::Message, UaError> prepare_app_response(std::string_view text);
+/// A response the app wants to send: the headers that tie it to a request
+/// (Via, Call-ID, CSeq, From, To) are present.
+Status check_app_response(const msg::Message& m);
 
 }  // namespace wwp::ua

@@ -107,7 +107,7 @@ Status Ua::with_call(call::CallHandle handle, TimePoint now, F&& f) {
 }
 
 Result<call::CallHandle, UaError> Ua::invite(const call::InviteParams& params, TimePoint now) {
-  if (registration_.state() != reg::State::Registered)
+  if (!registration_.has_binding())
     return ua_error(UaErrorCode::InvalidState, "not registered: call start() first", 0);
   auto ctx = context();
   const call::CallHandle handle = next_call_++;
@@ -215,39 +215,44 @@ Result<std::uint64_t, UaError> Ua::rc_info(call::CallHandle h, const std::string
   return r;
 }
 
-Result<std::uint32_t, UaError> Ua::send_app_request(std::string_view text, TimePoint now) {
-  if (registration_.state() != reg::State::Registered)
+Result<std::uint32_t, UaError> Ua::send_app_message(std::string_view text, TimePoint now) {
+  auto parsed = parse_app_message(text, "send()");
+  if (!parsed) return Err<UaError>{parsed.error()};
+  msg::Message m = std::move(parsed.value());
+  if (m.is_response()) {
+    if (auto s = check_app_response(m); !s) return Err<UaError>{s.error()};
+    const auto txn = txns_.find_server_txn_for(m);
+    if (!txn)
+      return ua_error(UaErrorCode::NotFound,
+                      "reply(): no request is waiting for this response (the SIP core answers every request it "
+                      "receives; see README \"Raw SIP messages\")");
+    for (const auto& [h, c] : calls_)
+      if (c.owns_server_txn(*txn) || c.is_invite_server(*txn))
+        return ua_error(UaErrorCode::Unsupported,
+                        "reply(): this request belongs to a call; use the CallSession methods (answer, decline, …)");
+    auto s = txns_.respond(*txn, std::move(m), now);
+    collect(now);
+    if (!s) return ua_error(s.error().code, "reply(): " + s.error().message);
+    return std::uint32_t{0};
+  }
+  if (!registration_.has_binding())
     return ua_error(UaErrorCode::InvalidState, "request(): not registered: call start() first");
-  auto m = prepare_app_request(text, config_, rng_);
-  if (!m) return Err<UaError>{m.error()};
-  auto txn = txns_.start_client(std::move(m.value()), now);
+  auto prepared = prepare_app_request(std::move(m), config_, rng_);
+  if (!prepared) return Err<UaError>{prepared.error()};
+  // §12.2.1.1: in-dialog requests take the dialog's CSeq and route set; one
+  // the app numbered itself would break the call's CSeq order at the peer.
+  const dialog::DialogId as_ours{std::string(prepared->get("Call-ID").value_or("")),
+                                 msg::tag_of(prepared->get("From").value_or("")).value_or(""),
+                                 msg::tag_of(prepared->get("To").value_or("")).value_or("")};
+  if (dialogs_.find(as_ours))
+    return ua_error(UaErrorCode::Unsupported,
+                    "request(): this request is inside a call's dialog; use the CallSession methods");
+  auto txn = txns_.start_client(std::move(prepared.value()), now);
   if (!txn) return Err<UaError>{txn.error()};
   const std::uint32_t id = next_app_request_++;
   app_requests_.emplace(*txn, id);
   collect(now);
   return id;
-}
-
-Status Ua::send_app_response(std::string_view text, TimePoint now) {
-  auto m = prepare_app_response(text);
-  if (!m) return Err<UaError>{m.error()};
-  const auto txn = txns_.find_server_txn_for(m.value());
-  if (!txn)
-    return ua_error(UaErrorCode::NotFound,
-                    "reply(): no request is waiting for this response (the SIP core answers every request it "
-                    "receives; see README \"Raw SIP messages\")");
-  auto s = txns_.respond(*txn, std::move(m.value()), now);
-  collect(now);
-  if (!s) return ua_error(s.error().code, "reply(): " + s.error().message);
-  return s;
-}
-
-Result<std::uint32_t, UaError> Ua::send_app_message(std::string_view text, TimePoint now) {
-  // §7: a status line starts with SIP-Version; a request line with a method.
-  if (text.substr(0, 4) != "SIP/") return send_app_request(text, now);
-  auto s = send_app_response(text, now);
-  if (!s) return Err<UaError>{s.error()};
-  return std::uint32_t{0};
 }
 
 const std::vector<std::pair<std::string, std::string>>* Ua::rc_call_info(call::CallHandle h) const {

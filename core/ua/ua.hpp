@@ -117,15 +117,13 @@ class Ua {
   /// RingCentral JSON INFO command; returns the reqid of the RcInfoResult.
   Result<std::uint64_t, UaError> rc_info(call::CallHandle call, const std::string& command,
                                          const std::string& target, TimePoint now);
-  /// Send a request the application wrote (see core/ua/app_request.hpp) on a
-  /// non-INVITE client transaction; returns the id its AppResponse carries.
-  Result<std::uint32_t, UaError> send_app_request(std::string_view text, TimePoint now);
-  /// Send the application's response on the server transaction it answers.
-  /// NotFound when no request is waiting for it: the core answers every
-  /// request it receives itself.
-  Status send_app_response(std::string_view text, TimePoint now);
-  /// `send_app_response` for a status line (`SIP/…`), else `send_app_request`;
-  /// returns the request id, 0 for a response.
+  /// Send a message the application wrote (see core/ua/app_request.hpp): a
+  /// request goes on its own non-INVITE client transaction and the returned
+  /// id comes back in its AppResponse; a response (id 0) is sent on the
+  /// server transaction it answers. Refused: requests and responses that
+  /// belong to a call (its dialog or its server transactions) — they would
+  /// change the call behind its back — and a response nothing waits for
+  /// (the core answers every other request itself).
   Result<std::uint32_t, UaError> send_app_message(std::string_view text, TimePoint now);
   /// `p-rc-api-call-info` pairs of an inbound call; nullptr when absent.
   const std::vector<std::pair<std::string, std::string>>* rc_call_info(call::CallHandle call) const;

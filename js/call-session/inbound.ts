@@ -74,21 +74,21 @@ export default class InboundCallSession extends CallSession {
     const call = this.requireCall('decline');
     const ended = this.waitFor((e) => e.name === 'callEnded');
     // The core picks RingCentral's Cmd 12 or a standard 603 Decline.
-    await this.awaitRequest(this.core.ua().decline(call, performance.now()), 'decline');
+    await this.awaitRequest(this.core.ua().decline(call, performance.now()), 'decline', true);
     await ended;
   }
 
   /** Send the caller to voicemail (Cmd 11); resolves when the server CANCELs the INVITE. */
   async toVoicemail(): Promise<void> {
     const ended = this.waitFor((e) => e.name === 'callEnded');
-    await this.rcCommand('voicemail');
+    await this.rcCommand('voicemail', {}, true);
     await ended;
   }
 
   /** Forward the ringing call (Cmd 10); resolves when the server CANCELs the INVITE. */
   async forward(target: string): Promise<void> {
     const ended = this.waitFor((e) => e.name === 'callEnded');
-    await this.rcCommand('forward', { target: String(target) });
+    await this.rcCommand('forward', { target: String(target) }, true);
     await ended;
   }
 
@@ -105,7 +105,13 @@ export default class InboundCallSession extends CallSession {
     const reply = typeof arg === 'string' ? { type: 'text', text: arg } : { ...(arg as Record<string, unknown>) };
     const sid = this.rcSid;
     const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid, REPLY_TIMEOUT_MS);
-    await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] });
+    try {
+      // RingCentral CANCELs the INVITE before the SessionClose: that ends the call, not the reply
+      await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] }, true);
+    } catch (err) {
+      closed.cancel();
+      throw err;
+    }
     try {
       const e = await closed;
       return RcMessage.fromPairs(e.hdr, e.bdy);
@@ -117,18 +123,25 @@ export default class InboundCallSession extends CallSession {
 
 
   /** Send one x-rc command and wait for its MESSAGE's final response. */
-  protected async rcCommand(command: RcCommandName, options: RcCommandOptions = {}): Promise<void> {
+  protected async rcCommand(command: RcCommandName, options: RcCommandOptions = {}, endsCall = false): Promise<void> {
     if (this._call === undefined) throw new Error(`${command}: the call has ended`);
     const r = this.core.ua().rcCommand(this._call, command, options, performance.now());
-    await this.awaitRequest(r, command === 'reply' ? '' : command);
+    await this.awaitRequest(r, command === 'reply' ? '' : command, endsCall);
   }
 
-  /** Check a command's result; if it sent a request (`request` > 0), wait for its final response. */
-  private async awaitRequest(r: CoreCallResult, action: string): Promise<void> {
-    const done = r.request ? this.waitFor((e) => e.name === 'requestDone' && e.request === r.request) : undefined;
+  /**
+   * Check a command's result; if it sent a request (`request` > 0), wait for
+   * its final response. For a command the server carries out by CANCELing
+   * the INVITE (`endsCall`), that CANCEL may come before the MESSAGE's 200
+   * and ends the call: it counts as done.
+   */
+  private async awaitRequest(r: CoreCallResult, action: string, endsCall = false): Promise<void> {
+    const done = r.request
+      ? this.waitFor((e) => (e.name === 'requestDone' && e.request === r.request) || (endsCall && e.name === 'callEnded'))
+      : undefined;
     this.core.check(r, action);
     if (!done) return;
-    const e = (await done) as CoreCallEvent & { name: 'requestDone' };
-    if (e.status >= 300) throw new Error(`${action || 'reply'} failed: ${e.statusLine}`);
+    const e = await done;
+    if (e.name === 'requestDone' && e.status >= 300) throw new Error(`${action || 'reply'} failed: ${e.statusLine}`);
   }
 }

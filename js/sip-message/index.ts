@@ -4,6 +4,7 @@
 // They are built from the wasm core's structured output (fromString too):
 // the shim never parses SIP text.
 import { loadedCore } from '../core/loader.js';
+import { longName } from './header-names.js';
 
 export default class SipMessage {
   subject: string;
@@ -34,7 +35,10 @@ export default class SipMessage {
     if (!core) throw new Error('fromString needs the wasm SIP core: await loadCore() or webPhone.start() first');
     const r = core.parseMessage(text);
     if (!r.ok) throw new Error(`fromString: ${r.message}`);
-    return SipMessage.fromCore.call(this, r) as T;
+    const m = SipMessage.fromCore.call(this, r) as T;
+    // no cached text: an app that parses a message usually edits it next
+    (m as unknown as { text: string | undefined }).text = undefined;
+    return m;
   }
 
   /** @internal Build from the core's `{subject, headers:[[n,v]…], body, text}`. */
@@ -69,16 +73,4 @@ export default class SipMessage {
     const lines = [this.subject, ...this.headerList.map(([n, v]) => `${n}: ${v}`)];
     return lines.join('\r\n') + '\r\n\r\n' + this.body;
   }
-}
-
-/** RFC 3261 §7.3.3 (and RFC 3515, 3903, 4028, 4474) compact header names. */
-const COMPACT: Record<string, string> = {
-  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type',
-  f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', r: 'refer-to', b: 'referred-by',
-  o: 'event', u: 'allow-events', x: 'session-expires', a: 'accept-contact', j: 'reject-contact',
-  d: 'request-disposition', y: 'identity',
-};
-function longName(name: string): string {
-  const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
 }

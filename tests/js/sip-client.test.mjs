@@ -207,7 +207,7 @@ const invite = (callId) => {
 const cancelOf = (inv) => inv.replace(/^INVITE /, 'CANCEL ').replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL')
   .replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n');
 
-test('the server CANCELs while toVoicemail() waits for its MESSAGE answer: the promise rejects, never hangs', async () => {
+test('the server CANCELs before answering the voicemail MESSAGE: toVoicemail() is done, never hangs', async () => {
   FakeWebSocket.script = registrar((req) => {
     // answer confirmReceive (Cmd 17), ignore the voicemail command (Cmd 11)
     if (/^MESSAGE /.test(req) && /Cmd="17"/.test(req)) return [reply(req, 200, 'OK')];
@@ -225,8 +225,27 @@ test('the server CANCELs while toVoicemail() waits for its MESSAGE answer: the p
   await new Promise((r) => setTimeout(r, 20));
   assert.ok(ws.sent.some((t) => /Cmd="11"/.test(t)), 'Cmd 11 sent');
   ws.onmessage({ data: cancelOf(inv) });
-  await assert.rejects(pending, /the call has ended/);
+  await pending; // Cmd 11 took effect: RingCentral carries it out by CANCELing the INVITE
   assert.equal(session.state, 'disposed');
   assert.equal(phone.callSessions.length, 0);
+  await phone.dispose();
+});
+
+test('a reply() whose MESSAGE is refused rejects and leaves no SessionClose waiter behind', async () => {
+  FakeWebSocket.script = registrar((req) => {
+    if (/^MESSAGE /.test(req) && /Cmd="17"/.test(req)) return [reply(req, 200, 'OK')];
+    if (/^MESSAGE /.test(req)) return [reply(req, 480, 'Temporarily Unavailable')];
+    return [];
+  });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  ws.onmessage({ data: invite('reply-call-1') });
+  const session = await arrived;
+  await assert.rejects(session.reply('busy, later'), /reply failed: SIP\/2\.0 480 Temporarily Unavailable/);
+  assert.equal(phone.rcWaiters.size, 0, 'no SessionClose waiter (and no 120 s timer) left');
+  await assert.rejects(session.reply({ type: 'callYouBack' }), /^Error: Invalid reply options$/);
+  assert.equal(phone.rcWaiters.size, 0);
   await phone.dispose();
 });

@@ -45,3 +45,19 @@ test('fromString: RFC 3261 reading (compact forms, Via stack, folding), no inven
   assert.throws(() => InboundMessage.fromString('hello world'), /fromString: malformed SIP message/);
   assert.throws(() => InboundMessage.fromString(text.replace('l: 4', 'l: 40')), /fromString: malformed SIP message/);
 });
+
+test('fromString output can be edited, and ResponseMessage copies compact-form headers', async () => {
+  await loadCore({ wasmBinary: readFileSync(`${root}/dist/sip-core.wasm`) });
+  const { default: RequestMessage } = await import('wasm-web-phone/sip-message/outbound/request');
+  const { default: ResponseMessage } = await import('wasm-web-phone/sip-message/outbound/response');
+  const req = RequestMessage.fromString(text.replace(/^INVITE sip:\S+/, 'MESSAGE sip:102@example.test').replace('4 INVITE', '4 MESSAGE'));
+  req.headers['X-Added'] = 'yes';
+  assert.match(req.toString(), /\r\nX-Added: yes\r\n/, 'an edit after fromString reaches the wire text');
+  const ok = new ResponseMessage(InboundMessage.fromString(text), { responseCode: 200 });
+  const copied = ok.headerList.map(([n, v]) => `${n}: ${v}`);
+  for (const line of ['v: SIP/2.0/WSS proxy.test;branch=z9hG4bKtop', 'Via: SIP/2.0/WSS edge.test;branch=z9hG4bKlow',
+    'f: "Bob" <sip:102@example.test>;tag=b1', 't: <sip:101@example.test>', 'i: call-1', 'CSeq: 4 INVITE']) {
+    assert.ok(copied.includes(line), `${line} copied: ${copied.join(' | ')}`);
+  }
+  assert.equal(InboundMessage.fromString(ok.toString()).getHeader('Call-ID'), 'call-1', 'the response reparses');
+});

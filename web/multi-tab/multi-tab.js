@@ -201,6 +201,8 @@ port.onmessage = ({ data }) => {
     roleChange = roleChange
       .then(() => (data.role === 'real' ? becomeReal() : becomeDummy()))
       .catch((e) => ($('detail').textContent = e.message));
+  } else if (data.type === 'dummies') {
+    dummies = data.count;
   } else if (data.type === 'action') {
     void roleChange.then(() => role === 'real' && perform(data));
   } else if (data.type === 'sync' && role !== 'real') {
@@ -213,12 +215,18 @@ port.postMessage({ type: 'ready' });
 // Tell the worker before the tab goes (closing, reloading, navigating away) so
 // that a dummy takes over; the real phone hangs up and unregisters as far as
 // the closing page lets it. A tab that crashes sends nothing.
+// With a successor (a dummy that the worker promotes), only close the socket:
+// the successor registers the same +sip.instance, and our un-REGISTER could
+// land after its REGISTER and remove its binding (RingCentral binds by instance).
 let closed = false;
+let dummies = 0;
 function leave() {
   if (closed) return;
   closed = true;
   port.postMessage({ type: 'close' });
-  if (role === 'real') webPhone?.dispose().catch(() => {});
+  if (role !== 'real') return;
+  if (dummies > 0) webPhone?.sipClient.wsc?.close();
+  else webPhone?.dispose().catch(() => {});
 }
 addEventListener('pagehide', leave);
 addEventListener('beforeunload', leave);

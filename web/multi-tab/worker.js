@@ -7,6 +7,7 @@
 //   dummy --{type:'action', name, args}--> worker --> real
 //   any   --{type:'close'}-->          worker: forget the tab; if it was the real one,
 //                                      clear the dummies' state and promote the oldest dummy
+//   worker --{type:'dummies', count}--> real (whenever the number of dummies changes)
 // The worker holds no phone itself: media (RTCPeerConnection, getUserMedia)
 // only exists in pages.
 const dummyPorts = new Set();
@@ -15,6 +16,14 @@ let syncCache;   // the real tab's last {type:'sync'} message
 
 // No call survives its real tab: the dummies show this until the next real one syncs.
 const NO_PHONE = { type: 'sync', state: { registered: false, sessions: [] } };
+
+// The real tab must know whether a dummy will take over when it leaves: then
+// it only closes its socket instead of unregistering, because the successor
+// registers the same +sip.instance and a late un-REGISTER (expires=0) would
+// remove the successor's binding on a server that binds by instance.
+function tellDummyCount() {
+  realPort?.postMessage({ type: 'dummies', count: dummyPorts.size });
+}
 
 function promote() {
   realPort = dummyPorts.values().next().value;   // the oldest dummy (a Set keeps insertion order)
@@ -32,6 +41,7 @@ self.onconnect = (event) => {
     realPort = port;
     port.postMessage({ type: 'role', role: 'real' });
   }
+  tellDummyCount();
 
   port.onmessage = ({ data }) => {
     switch (data?.type) {
@@ -47,6 +57,7 @@ self.onconnect = (event) => {
         } else {
           dummyPorts.delete(port);
         }
+        tellDummyCount();
         break;
       case 'action':  // a dummy's button press, carried out by the real tab
         if (port !== realPort) realPort?.postMessage(data);

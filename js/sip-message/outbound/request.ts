@@ -1,4 +1,5 @@
 import { branch } from '../../utils.js';
+import { longName } from '../header-names.js';
 import OutboundMessage from './index.js';
 
 // Spec §3.4: one CSeq counter for every request this module builds, starting
@@ -8,8 +9,8 @@ let cseq = globalThis.crypto.getRandomValues(new Uint32Array(1))[0] % 10000;
 
 /** Exact key under which `headers` holds `name` (any case), if it does. */
 function keyOf(headers: Record<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(headers).find((k) => k.toLowerCase() === lower);
+  const want = longName(name);
+  return Object.keys(headers).find((k) => longName(k) === want);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { longName } from '../header-names.js';
 import responseCodes from '../response-codes.js';
 import OutboundMessage from './index.js';
 
@@ -28,14 +29,14 @@ export default class ResponseMessage extends OutboundMessage {
     { responseCode, headers = {}, body = '' }: { responseCode: number; headers?: Record<string, string>; body?: string },
   ) {
     const given = Object.fromEntries(
-      Object.entries(headers).filter(([name]) => !COPIED.includes(name.toLowerCase())),
+      Object.entries(headers).filter(([name]) => !COPIED.includes(longName(name))),
     );
     super(`SIP/2.0 ${responseCode} ${responseCodes[responseCode] ?? 'Unknown'}`, given, body);
     // headerList carries repeated lines; fall back to `headers` for plain objects.
     const lines = inboundMessage.headerList ?? Object.entries(inboundMessage.headers);
     for (const name of COPIED) {
       for (const [key, value] of lines) {
-        if (key.toLowerCase() !== name) continue;
+        if (longName(key) !== name) continue; // compact forms too (`v`, `f`, `t`, `i`)
         if (/[\r\n\0]/.test(value)) throw new Error(`Invalid value for SIP header ${key}: CR, LF and NUL are not allowed`);
         if (!(key in this.headers)) this.headers[key] = value;
         this.headerList.push([key, value]);

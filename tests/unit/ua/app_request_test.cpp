@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
 #include "core/ua/reply.hpp"
@@ -40,7 +42,7 @@ const std::string kMessageNoVia = message_text(
 
 TEST(AppRequest, a_request_without_via_gets_ours_with_an_rfc3261_branch_and_max_forwards) {
   Rng rng(1);
-  auto m = prepare_app_request(kMessageNoVia, config(), rng);
+  auto m = prepare_app_request(*parse_app_message(kMessageNoVia, "request()"), config(), rng);
   ASSERT_TRUE(m.ok()) << m.error().message;
   auto via = msg::parse_via(*m->get("Via"));
   ASSERT_TRUE(via.ok());
@@ -58,7 +60,7 @@ TEST(AppRequest, the_apps_own_via_and_max_forwards_are_kept) {
       "Max-Forwards: 5\r\n"
       "From: <sip:101@example.test>;tag=a1\r\nTo: <sip:102@example.test>\r\n"
       "Call-ID: app-2\r\nCSeq: 1 OPTIONS\r\n");
-  auto m = prepare_app_request(text, config(), rng);
+  auto m = prepare_app_request(*parse_app_message(text, "request()"), config(), rng);
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_EQ(m->get_all("Via").size(), 1u);
   EXPECT_EQ(m->get("Via").value_or(""), "SIP/2.0/WSS app.invalid;branch=z9hG4bK-app1");
@@ -93,7 +95,9 @@ TEST(AppRequest, bad_or_foreign_requests_are_refused_with_a_clear_error) {
   };
   for (const auto& [text, want] : cases) {
     Rng rng(1);
-    auto m = prepare_app_request(text, config(), rng);
+    auto parsed = parse_app_message(text, "request()");
+    auto m = parsed ? prepare_app_request(std::move(parsed.value()), config(), rng)
+                    : Result<msg::Message, UaError>(Err<UaError>{parsed.error()});
     ASSERT_FALSE(m.ok()) << text;
     EXPECT_EQ(m.error().code, want.code) << text;
     EXPECT_NE(m.error().message.find(want.says), std::string::npos) << m.error().message;
@@ -102,8 +106,8 @@ TEST(AppRequest, bad_or_foreign_requests_are_refused_with_a_clear_error) {
 }
 
 TEST(AppRequest, a_response_needs_its_via_and_dialog_identifiers) {
-  EXPECT_EQ(prepare_app_response(kMessageNoVia).error().code, UaErrorCode::InvalidArgument);
-  auto no_via = prepare_app_response(message_text("SIP/2.0 200 OK\r\nCall-ID: x\r\nCSeq: 1 MESSAGE\r\n"));
+  EXPECT_EQ(check_app_response(*parse_app_message(kMessageNoVia, "reply()")).error().code, UaErrorCode::InvalidArgument);
+  auto no_via = check_app_response(*parse_app_message(message_text("SIP/2.0 200 OK\r\nCall-ID: x\r\nCSeq: 1 MESSAGE\r\n"), "reply()"));
   ASSERT_FALSE(no_via.ok());
   EXPECT_NE(no_via.error().message.find("no Via"), std::string::npos);
 }
@@ -220,6 +224,62 @@ TEST_F(AppRequestUa, a_reply_nothing_waits_for_is_refused_not_sent) {
   EXPECT_NE(r.error().message.find("reply(): no request is waiting"), std::string::npos);
   drain();
   EXPECT_TRUE(sent_.empty());
+}
+
+const std::string kInvite = message_text(
+    "INVITE sip:101@me.invalid;transport=ws SIP/2.0\r\n"
+    "Via: SIP/2.0/WSS proxy.test;branch=z9hG4bKinv7\r\n"
+    "Max-Forwards: 70\r\nFrom: <sip:102@example.test>;tag=caller\r\nTo: <sip:101@example.test>\r\n"
+    "Call-ID: in-7\r\nCSeq: 10 INVITE\r\nContact: <sip:102@10.0.0.2;transport=ws>\r\n");
+
+TEST_F(AppRequestUa, a_reply_to_a_calls_invite_is_refused_and_the_call_is_untouched) {
+  register_ua();
+  ua_.handle_input(Received{kInvite, now_});
+  drain();
+  sent_.clear();
+  auto invite = msg::parse(kInvite);
+  auto busy = make_reply(*invite, 486, "app");
+  auto r = ua_.send_app_message("\r\n" + busy.to_string(), now_);  // leading CRLF is allowed (§7.5)
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, UaErrorCode::Unsupported);
+  EXPECT_NE(r.error().message.find("belongs to a call"), std::string::npos) << r.error().message;
+  drain();
+  EXPECT_TRUE(sent_.empty());
+}
+
+TEST_F(AppRequestUa, an_app_request_inside_a_calls_dialog_is_refused_rfc3261_12_2_1_1) {
+  register_ua();
+  ua_.handle_input(Received{kInvite, now_});
+  drain();
+  // the 180 created an early dialog (§12.1.1): an app BYE in it must not go out
+  auto ringing = std::find_if(sent_.begin(), sent_.end(), [](const msg::Message& m) { return m.status() == 180; });
+  ASSERT_NE(ringing, sent_.end());
+  const std::string our_tag = *msg::tag_of(*ringing->get("To"));
+  sent_.clear();
+  const std::string bye = message_text(
+      "BYE sip:102@10.0.0.2;transport=ws SIP/2.0\r\n"
+      "From: <sip:101@example.test>;tag=" + our_tag + "\r\nTo: <sip:102@example.test>;tag=caller\r\n"
+      "Call-ID: in-7\r\nCSeq: 99 BYE\r\n");
+  auto r = ua_.send_app_message(bye, now_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("inside a call's dialog"), std::string::npos) << r.error().message;
+  drain();
+  EXPECT_TRUE(sent_.empty());
+}
+
+TEST_F(AppRequestUa, accepted_while_a_registration_refresh_is_in_flight) {
+  register_ua();
+  // run until the refresh REGISTER goes out (before expiry), leave it unanswered
+  while (std::none_of(sent_.begin(), sent_.end(), [](const msg::Message& m) { return m.method() == "REGISTER"; })) {
+    auto o = ua_.poll_output();
+    ASSERT_TRUE(std::holds_alternative<Timeout>(o));
+    now_ = std::get<Timeout>(o).at;
+    ua_.handle_input(Tick{now_});
+    drain();
+  }
+  EXPECT_EQ(ua_.registration_state(), reg::State::Registering);
+  auto r = ua_.send_app_message(kMessageNoVia, now_);
+  EXPECT_TRUE(r.ok()) << r.error().message;
 }
 
 }  // namespace
