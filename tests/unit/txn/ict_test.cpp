@@ -58,23 +58,7 @@ std::vector<Row> rows() {
       {"accepted_transport_error_terminates_without_informing_TU", S::Accepted, In::TransportError, S::Terminated,
        false, false, N},
   };
-  std::vector<Row> out;
-  for (const auto& r : base) {
-    if (r.input == In::Non2xx) {
-      for (int cls = 3; cls <= 6; ++cls) {
-        Row x = r;
-        x.status = test::status_of_class(cls);
-        x.name += "_" + std::to_string(x.status);
-        out.push_back(x);
-      }
-    } else {
-      Row x = r;
-      if (r.input == In::P1xx) x.status = 180;
-      if (r.input == In::S2xx) x.status = 200;
-      out.push_back(x);
-    }
-  }
-  return out;
+  return test::expand_statuses(base, In::P1xx, In::S2xx, In::Non2xx);
 }
 
 class IctMatrix : public ::testing::TestWithParam<Row> {};

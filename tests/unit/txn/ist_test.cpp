@@ -74,23 +74,7 @@ std::vector<Row> rows() {
       {"accepted_transport_error_terminates", S::Accepted, In::TransportError, S::Terminated, Tx::None, false, false,
        N},
   };
-  std::vector<Row> out;
-  for (const auto& r : base) {
-    if (r.input == In::TuNon2xx) {
-      for (int cls = 3; cls <= 6; ++cls) {
-        Row x = r;
-        x.status = test::status_of_class(cls);
-        x.name += "_" + std::to_string(x.status);
-        out.push_back(x);
-      }
-    } else {
-      Row x = r;
-      if (r.input == In::Tu1xx) x.status = 180;
-      if (r.input == In::Tu2xx) x.status = 200;
-      out.push_back(x);
-    }
-  }
-  return out;
+  return test::expand_statuses(base, In::Tu1xx, In::Tu2xx, In::TuNon2xx);
 }
 
 class IstMatrix : public ::testing::TestWithParam<Row> {};

@@ -1,5 +1,6 @@
 // Shared builders for the RFC 3261 §17 transaction tests.
 #pragma once
+#include <vector>
 #include <string>
 
 #include "core/msg/message.hpp"
@@ -47,6 +48,30 @@ inline int status_of_class(int cls) {
     case 5: return 503;
     default: return 603;
   }
+}
+
+/// Expands a state x input matrix: a row whose input is `non2xx` becomes one
+/// row per final class 3-6 (named `<name>_<status>`); `p1xx` rows get 180
+/// and `s2xx` rows 200. Row needs `name`, `input` and `status`.
+template <class Row, class In>
+std::vector<Row> expand_statuses(const std::vector<Row>& base, In p1xx, In s2xx, In non2xx) {
+  std::vector<Row> out;
+  for (const auto& r : base) {
+    if (r.input == non2xx) {
+      for (int cls = 3; cls <= 6; ++cls) {
+        Row x = r;
+        x.status = status_of_class(cls);
+        x.name += "_" + std::to_string(x.status);
+        out.push_back(x);
+      }
+    } else {
+      Row x = r;
+      if (r.input == p1xx) x.status = 180;
+      if (r.input == s2xx) x.status = 200;
+      out.push_back(x);
+    }
+  }
+  return out;
 }
 
 }  // namespace wwp::txn::test
