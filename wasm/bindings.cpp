@@ -41,6 +41,17 @@ val status_to_js(const wwp::ua::Status& s) {
   return o;
 }
 
+/// `{ok: true, request}` for a command that started a request (its id comes
+/// back in a later event), or the error as status_to_js gives it.
+template <class T>
+val request_to_js(const wwp::Result<T, wwp::ua::UaError>& r) {
+  if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+  val o = val::object();
+  o.set("ok", true);
+  o.set("request", static_cast<double>(*r));
+  return o;
+}
+
 val event_base(const char* name) {
   val o = val::object();
   o.set("type", std::string("event"));
@@ -280,12 +291,7 @@ class UaHandle {
   val answer(unsigned call, const std::string& sdp, double now) { return status_to_js(ua_.answer(call, sdp, to_tp(now))); }
   val reject(unsigned call, int status, double now) { return status_to_js(ua_.reject(call, status, to_tp(now))); }
   val decline(unsigned call, double now) {
-    auto r = ua_.decline(call, to_tp(now));
-    if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
-    val o = val::object();
-    o.set("ok", true);
-    o.set("request", *r);
-    return o;
+    return request_to_js(ua_.decline(call, to_tp(now)));
   }
   val hangup(unsigned call, double now) { return status_to_js(ua_.hangup(call, to_tp(now))); }
   val hold(unsigned call, bool on, double now) { return status_to_js(ua_.hold(call, on, to_tp(now))); }
@@ -327,40 +333,20 @@ class UaHandle {
       reply.unit = opt_str("unit");
       if (r["delay"].isNumber()) reply.delay = r["delay"].as<double>();
     }
-    auto res = ua_.rc_command(call, *cmd, str(options, "target"), reply, to_tp(now));
-    if (!res.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{res.error()}));
-    val o = val::object();
-    o.set("ok", true);
-    o.set("request", *res);
-    return o;
+    return request_to_js(ua_.rc_command(call, *cmd, str(options, "target"), reply, to_tp(now)));
   }
   val rcInfo(unsigned call, const std::string& command, const std::string& target, double now) {
-    auto res = ua_.rc_info(call, command, target, to_tp(now));
-    if (!res.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{res.error()}));
-    val o = val::object();
-    o.set("ok", true);
-    o.set("request", static_cast<double>(*res));
-    return o;
+    return request_to_js(ua_.rc_info(call, command, target, to_tp(now)));
   }
   val rcApiCallInfo(unsigned call) const {
     const auto* info = ua_.rc_call_info(call);
     return info ? CallEventToJs::pairs(*info) : val::null();
   }
   val sendRequest(unsigned call, const std::string& method, const std::string& type, const std::string& body, double now) {
-    auto r = ua_.send_request(call, method, type, body, to_tp(now));
-    if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
-    val o = val::object();
-    o.set("ok", true);
-    o.set("request", *r);
-    return o;
+    return request_to_js(ua_.send_request(call, method, type, body, to_tp(now)));
   }
   val sendAppMessage(const std::string& text, double now) {
-    auto r = ua_.send_app_message(text, to_tp(now));
-    if (!r.ok()) return status_to_js(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
-    val o = val::object();
-    o.set("ok", true);
-    o.set("request", *r);
-    return o;
+    return request_to_js(ua_.send_app_message(text, to_tp(now)));
   }
   std::string contactHost() const { return ua_.config().contact_host; }
 
