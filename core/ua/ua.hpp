@@ -60,7 +60,7 @@ struct MessageTraced {
 struct Dropped {
   std::string reason;
 };
-/// The final response to an application request (`send_app_request`): from
+/// The final response to an application request (`send_app_message`): from
 /// the wire, or a synthetic 408 (Timer F) / 503 (transport closed) whose
 /// `detail` says so.
 struct AppResponse {
