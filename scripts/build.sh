@@ -5,7 +5,7 @@
 #   dist/cjs/…           CommonJS, one per source file (require of subpaths)
 #   dist/iife/wasm-web-phone.js   script-tag build, sets globalThis.WebPhone
 #   dist/sip-core.wasm   the SIP core
-#   dist/types/…         .d.ts from tsc
+#   dist/types/…         .d.ts from tsc, .d.cts twins for require (scripts/cts-types.mjs)
 # Usage: scripts/build.sh [--no-setup] [--host-only|--wasm-only|--package-only]
 #   --package-only: just the npm package (what the demo needs), no test binaries
 set -euo pipefail
@@ -86,7 +86,9 @@ EOF_CJS
   "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" \
     --outfile=dist/iife/wasm-web-phone.js "${NODE_EXTERNALS[@]}" --log-level=error
   node_modules/.bin/tsc -p tsconfig.json
-  cp js/sip-core.d.mts dist/types/sip-core.d.mts
+  # tsc does not copy hand-written declarations (the wasm module's interface).
+  (cd js && find . -name '*.d.ts' -o -name '*.d.mts') | while read -r d; do cp "js/$d" "dist/types/$d"; done
+  node scripts/cts-types.mjs dist/types build/esm-meta.json
   raw=$(stat -c %s dist/sip-core.wasm); gz=$(gzip -9c dist/sip-core.wasm | wc -c)
   echo "build: sip-core.wasm ${raw} B (gzip -9: ${gz} B) sha256 ${sha:0:16}…"
 fi
