@@ -38,6 +38,8 @@ async function loadSipInfo() {
 }
 
 let role;              // 'real' | 'dummy', as the worker said
+let dummies = 0;       // real tab: how many dummies the worker has (a successor exists)
+let closed = false;    // this tab is leaving
 let webPhone;          // this tab's WebPhone (real or dummy)
 let registered = false;
 let lastError = '';
@@ -193,13 +195,18 @@ const instanceId = localStorage.getItem(instanceKey) ?? crypto.randomUUID();
 localStorage.setItem(instanceKey, instanceId);
 
 // One worker per SIP user, so tabs of different users never share a phone.
-const worker = new SharedWorker(new URL('worker.js', import.meta.url), { name: `wasm-web-phone:${sipInfo.username}@${sipInfo.domain}` });
-const port = worker.port;
+const workerName = `wasm-web-phone:${sipInfo.username}@${sipInfo.domain}`;
+let port;
 let roleChange = Promise.resolve();
-port.onmessage = ({ data }) => {
+function onWorkerMessage({ data }) {
   if (data.type === 'role') {
+    if (!this.watched) void watchWorker(this);   // the worker holds its lock before it sends a role
+    this.watched = true;
     roleChange = roleChange
-      .then(() => (data.role === 'real' ? becomeReal() : becomeDummy()))
+      .then(() => {
+        if (data.role === role) return role === 'real' ? publish() : undefined;   // a new worker confirmed us
+        return data.role === 'real' ? becomeReal() : becomeDummy();
+      })
       .catch((e) => ($('detail').textContent = e.message));
   } else if (data.type === 'dummies') {
     dummies = data.count;
@@ -209,17 +216,40 @@ port.onmessage = ({ data }) => {
     state = data.state;
     render();
   }
-};
-port.postMessage({ type: 'ready' });
+}
+
+// Held until this tab is gone, so the worker learns of a crash too (worker.js).
+// Without Web Locks (an insecure origin), only a tab that closes normally is noticed.
+const tabLock = `wasm-web-phone:tab:${crypto.randomUUID()}`;
+if (navigator.locks) {
+  await new Promise((held) => navigator.locks.request(tabLock, () => { held(); return new Promise(() => {}); }));
+}
+
+/** Join the worker (a new one if the last died), saying which role this tab had. */
+function connect() {
+  port = new SharedWorker(new URL('worker.js', import.meta.url), { name: workerName }).port;
+  port.onmessage = onWorkerMessage;
+  port.postMessage({ type: 'ready', tabLock, had: role });
+}
+
+/**
+ * The worker holds `<name>:worker` while it lives (worker.js); being granted
+ * that lock means it died, e.g. with the tab whose renderer it shared. Then
+ * join a fresh worker (which this watches in turn once it has sent a role).
+ */
+async function watchWorker(watchedPort) {
+  if (!navigator.locks) return;
+  await navigator.locks.request(`${workerName}:worker`, () => {});
+  if (!closed && watchedPort === port) connect();
+}
+connect();
 
 // Tell the worker before the tab goes (closing, reloading, navigating away) so
 // that a dummy takes over; the real phone hangs up and unregisters as far as
-// the closing page lets it. A tab that crashes sends nothing.
+// the closing page lets it. A tab that crashes sends nothing; its lock tells.
 // With a successor (a dummy that the worker promotes), only close the socket:
 // the successor registers the same +sip.instance, and our un-REGISTER could
 // land after its REGISTER and remove its binding (RingCentral binds by instance).
-let closed = false;
-let dummies = 0;
 function leave() {
   if (closed) return;
   closed = true;
@@ -238,5 +268,6 @@ window.multiTab = {
   get role() { return role; },
   get state() { return state; },
   get webPhone() { return webPhone; },
+  get dummies() { return dummies; },
 };
 render();

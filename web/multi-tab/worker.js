@@ -5,13 +5,24 @@
 // instances and shared worker":
 //   real  --{type:'sync', state}-->    worker --> every dummy (and a cache for late joiners)
 //   dummy --{type:'action', name, args}--> worker --> real
+//   any   --{type:'ready', tabLock}-->  worker: send a dummy the cached state; watch the tab
 //   any   --{type:'close'}-->          worker: forget the tab; if it was the real one,
 //                                      clear the dummies' state and promote the oldest dummy
+// A tab that crashes or is killed sends no 'close'. So each tab holds a Web
+// Lock named `tabLock` for its whole life, and the worker queues for it: the
+// browser grants the worker that lock only when the tab is gone, however it
+// went, and the worker then forgets the tab exactly as on 'close'.
+// The worker may share a renderer process with a tab and die with it. So it
+// holds the lock `workerLock(name)` while it lives; the tabs queue for it, and
+// one that is granted it connects to a fresh worker, saying in 'ready' which
+// role it had: a tab that was real stays real (a dummy promoted in between is
+// sent back to 'dummy'), so a surviving call is not lost.
 //   worker --{type:'dummies', count}--> real (whenever the number of dummies changes)
 // The worker holds no phone itself: media (RTCPeerConnection, getUserMedia)
 // only exists in pages.
 const dummyPorts = new Set();
 let realPort;
+let realWasClaimed = false;   // realPort said it was real before this worker started
 let syncCache;   // the real tab's last {type:'sync'} message
 
 // No call survives its real tab: the dummies show this until the next real one syncs.
@@ -27,37 +38,66 @@ function tellDummyCount() {
 
 function promote() {
   realPort = dummyPorts.values().next().value;   // the oldest dummy (a Set keeps insertion order)
+  realWasClaimed = false;
   if (!realPort) return;
   dummyPorts.delete(realPort);
   realPort.postMessage({ type: 'role', role: 'real' });
 }
 
-self.onconnect = (event) => {
-  const port = event.ports[0];
-  if (realPort) {
+/** A tab joins (`had`: the role it had under a worker that died, if any). */
+function join(port, had) {
+  if (realPort && !(had === 'real' && !realWasClaimed)) {
     dummyPorts.add(port);
     port.postMessage({ type: 'role', role: 'dummy' });
   } else {
+    if (realPort) {   // a dummy promoted before the real tab came back: demote it
+      dummyPorts.add(realPort);
+      realPort.postMessage({ type: 'role', role: 'dummy' });
+    }
     realPort = port;
+    realWasClaimed = had === 'real';
     port.postMessage({ type: 'role', role: 'real' });
   }
   tellDummyCount();
+}
 
-  port.onmessage = ({ data }) => {
+/** The tab behind `port` is gone: drop it; if it was the real one, promote a dummy. */
+function forget(port) {
+  if (port === realPort) {
+    realPort = undefined;
+    syncCache = NO_PHONE;
+    for (const p of dummyPorts) p.postMessage(NO_PHONE);
+    promote();
+  } else if (!dummyPorts.delete(port)) {
+    return;   // already forgotten ('close' and then the lock, or the other way round)
+  }
+  tellDummyCount();
+}
+
+/** Learn of the tab's end through its life-long lock (see the top of this file). */
+function watch(port, tabLock) {
+  if (typeof tabLock !== 'string' || !self.navigator.locks) return;
+  self.navigator.locks.request(tabLock, () => forget(port)).catch(() => {});
+}
+
+const workerLock = `${self.name}:worker`;
+// Resolves once this worker holds workerLock (never released: it goes with the worker).
+const holding = self.navigator.locks
+  ? new Promise((held) => self.navigator.locks.request(workerLock, () => { held(); return new Promise(() => {}); }))
+  : Promise.resolve();
+
+self.onconnect = (event) => {
+  const port = event.ports[0];
+  port.onmessage = async ({ data }) => {
     switch (data?.type) {
-      case 'ready':   // a tab is listening: a dummy gets the current state at once
+      case 'ready':   // a tab is listening: give it a role (and a dummy the current state)
+        await holding;   // a tab that learns its role may queue for workerLock
+        join(port, data.had);
         if (port !== realPort && syncCache) port.postMessage(syncCache);
+        watch(port, data.tabLock);
         break;
       case 'close':   // the tab is going away (pagehide / beforeunload)
-        if (port === realPort) {
-          realPort = undefined;
-          syncCache = NO_PHONE;
-          for (const p of dummyPorts) p.postMessage(NO_PHONE);
-          promote();
-        } else {
-          dummyPorts.delete(port);
-        }
-        tellDummyCount();
+        forget(port);
         break;
       case 'action':  // a dummy's button press, carried out by the real tab
         if (port !== realPort) realPort?.postMessage(data);

@@ -140,6 +140,54 @@ test('multi-tab: the real tab alone registers, a dummy tab drives its call, and 
   }
 });
 
+/**
+ * Kill the tab's renderer: Chromium handles chrome://crash before any
+ * navigation starts, so there is no beforeunload or pagehide, hence no 'close'
+ * to the worker. (CDP Page.crash takes the whole headless browser down here.)
+ */
+async function crash(p: Page) {
+  const crashed = p.waitForEvent('crash');
+  await p.goto('chrome://crash').catch(() => {});   // net::ERR_ABORTED
+  await crashed;
+}
+
+test('multi-tab: crashed tabs are noticed: a crashed dummy is dropped, and a live dummy takes over from a crashed real tab', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  let lastTab: Page | undefined;
+  try {
+    const a = await openTab(context, '103');
+    await expect(registeredFlag(a.page)).toHaveAttribute('data-registered', 'true');
+    const before = await registrations('103');
+    expect(before).toHaveLength(1);
+    const b = await openTab(context, '103');
+    lastTab = b.page;
+    const c = await openTab(context, '103');
+    await expect(role(b.page)).toHaveAttribute('data-role', 'dummy');
+    await expect(role(c.page)).toHaveAttribute('data-role', 'dummy');
+    const dummiesOfA = () => a.page.evaluate(() => (window as any).multiTab.dummies);
+    await expect.poll(dummiesOfA).toBe(2);
+
+    // C crashes: the worker forgets it, so A counts one dummy.
+    await crash(c.page);
+    await expect.poll(dummiesOfA).toBe(1);
+
+    // A crashes: B, the one live dummy, becomes real and registers on its own socket.
+    await crash(a.page);
+    await expect(role(b.page)).toHaveAttribute('data-role', 'real');
+    await expect(registeredFlag(b.page)).toHaveAttribute('data-registered', 'true');
+    expect(b.sockets).toEqual([WS_URL]);
+    await expect.poll(async () => (await registrations('103')).map((x) => x.received !== before[0].received))
+      .toEqual([true]);
+
+    await b.page.evaluate(() => (window as any).multiTab.webPhone.dispose());
+    await expect.poll(() => registrations('103')).toEqual([]);
+    lastTab = undefined;
+  } finally {
+    if (lastTab) await Promise.race([lastTab.evaluate(() => (window as any).multiTab?.webPhone?.dispose()).catch(() => {}), lastTab.waitForTimeout(3000)]);
+    await context.close();
+  }
+});
+
 test('a dummy WebPhone (DummySipClient) never connects, and call() rejects at once with a clear error', async ({ page }) => {
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
