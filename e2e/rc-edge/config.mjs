@@ -1,0 +1,51 @@
+// @ts-check
+/**
+ * rc-edge configuration: the address everything binds to, the start options
+ * (EdgeOptions) and the run-time tunables (EdgeConfig) with their defaults.
+ * @module rc-edge/config
+ */
+
+/** The only address the edge binds or advertises. */
+export const HOST = '127.0.0.1';
+
+/**
+ * @typedef {Object} EdgeOptions
+ * @property {number} [wsPort=16080]   plain ws:// SIP port (our own SDK's demo)
+ * @property {number} [wssPort=16443]  wss:// SIP port (what the RC SDK always opens)
+ * @property {number} [httpPort=16081] control API (+ optional static files)
+ * @property {string} [certDir]        where cert.pem/key.pem live (generated if missing)
+ * @property {string} [directory]      path of the extension directory JSON
+ * @property {boolean} [debug]         log every SIP message
+ * @property {Record<string,string>} [static] URL prefix → directory served by the control server
+ * @property {Partial<EdgeConfig>} [config]
+ */
+
+/**
+ * Tunables, all changeable at run time with `POST /api/config`.
+ * @typedef {Object} EdgeConfig
+ * @property {number} grantExpires     seconds granted in REGISTER 200 (`Contact …;expires=`)
+ * @property {number} expiryGraceMs    a binding lives grantExpires*1000 + this
+ * @property {number} maxInstances     distinct +sip.instance per extension (6th → 603)
+ * @property {boolean} outage          true: REGISTERs are read and ignored (no response at all)
+ * @property {number} ringTimeoutMs    unanswered forks are CANCELled after this; caller gets 480
+ * @property {number} unansweredFinalMs after decline/voicemail the caller keeps ringing this long, then 480
+ * @property {number} infoResultDelayMs delay between the INFO 200 and the JSON result INFO
+ * @property {number} notifyGapMs      gap between REFER 202 / NOTIFYs / BYEs
+ * @property {{sts?:string,resp?:string,extNfo?:string,delayMs?:number}|null} autoReply
+ *           when set, a Cmd 14 reply is closed by SessionClose automatically after delayMs
+ * @property {string} callIdHeader     spelling of Call-ID in messages we originate (RC SDK needs "Call-Id")
+ */
+
+/** @type {EdgeConfig} */
+export const DEFAULT_CONFIG = {
+  grantExpires: 60,
+  expiryGraceMs: 2000,
+  maxInstances: 5,
+  outage: false,
+  ringTimeoutMs: 60000,
+  unansweredFinalMs: 8000,
+  infoResultDelayMs: 30,
+  notifyGapMs: 30,
+  autoReply: null,
+  callIdHeader: 'Call-Id',
+};

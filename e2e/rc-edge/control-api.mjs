@@ -1,0 +1,165 @@
+// @ts-check
+/**
+ * rc-edge control API: the actions behind it (call-out, hangup, state snapshot) and
+ * the JSON-over-HTTP server with its static file mounts.
+ *
+ * These are methods of RcEdge: edge.mjs copies them onto RcEdge.prototype, so
+ * `this` is the RcEdge.
+ * @module rc-edge/control-api
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { HOST } from './config.mjs';
+import { Session, Call } from './model.mjs';
+import { digits } from './sip.mjs';
+
+/** @typedef {import('./edge.mjs').RcEdge} RcEdge */
+
+export class ControlApiMethods {
+  // ---------------------------------------------------------------- control-API actions
+
+  /**
+   * RC "call-out": auto-answer INVITE (no SDP) to one instance of `ext`, then ring `to`.
+   * @this {RcEdge}
+   * @param {{ext: string, to: string, instance?: string, answerAfter?: number, alertInfo?: string}} o
+   */
+  async callout(o) {
+    const dev = this.lookup(o.ext);
+    const to = this.lookup(o.to);
+    if (!dev || !to) return { ok: false, error: 'unknown extension' };
+    const b = o.instance ? this.liveBindings(dev.ext).find((x) => x.instanceId === o.instance) : this.liveBindings(dev.ext).filter((x) => !x.conn.closed).at(-1);
+    if (!b) return { ok: false, error: 'instance not registered' };
+    const session = new Session();
+    const call = new Call(session, null);
+    const result = new Promise((resolve) => {
+      call.onAnswer = (d, offer) => {
+        this.calls.delete(call);
+        resolve({ ok: true, callId: d.callId, sessionId: session.id });
+        const c2 = new Call(session, null);
+        c2.onAnswer = async (t, answer) => { this.calls.delete(c2); await this.ackOfferless(d, answer); this.pair(d, t); };
+        c2.onFail = async () => { this.calls.delete(c2); await this.ackOfferless(d, this.localAnswer(offer, d) ?? undefined); await this.bye(d, { cmd2: true }); };
+        this.calls.add(c2);
+        this.ring(c2, to, { offer, from: dev });
+      };
+      call.onFail = (code) => { this.calls.delete(call); resolve({ ok: false, error: `device did not answer (${code})` }); };
+    });
+    this.calls.add(call);
+    this.ring(call, dev, {
+      from: to, instance: b.instanceId,
+      headers: [
+        ['Alert-Info', o.alertInfo ?? 'Auto Answer'],
+        ['Call-Info', `<${digits(9)}_${digits(9)}@${HOST}>;purpose=info;Answer-After=${o.answerAfter ?? 0}`],
+      ],
+    });
+    return { ok: true, pending: true, sessionId: session.id, result };
+  }
+
+  /** Server-initiated BYE on every established leg of a Call-ID / session. @this {RcEdge} @param {string} id */
+  async hangup(id) {
+    const legs = [...this.conns.values()].flatMap((c) => [...c.legs.values()]).filter((l) => (l.callId === id || l.session.id === id) && l.state === 'confirmed');
+    for (const l of legs) { const p = l.peer; l.peer = null; await this.bye(l, { cmd2: true }); if (p) { p.peer = null; await this.bye(p, { cmd2: true }); } }
+    return { ok: legs.length > 0, legs: legs.length };
+  }
+
+  /** @this {RcEdge} */
+  snapshot() {
+    const regs = [];
+    for (const [ext, m] of this.bindings) for (const b of m.values()) {
+      regs.push({ ext, instanceId: b.instanceId, conn: b.conn.id, connOpen: !b.conn.closed, contact: b.contactUri, granted: b.granted, expiresInMs: b.expiresAt - Date.now(), live: b.expiresAt > Date.now() });
+    }
+    const legs = [...this.conns.values()].flatMap((c) => [...c.legs.values()]).map((l) => ({
+      id: l.id, ext: l.ext?.ext, conn: l.conn.id, dir: l.dir, callId: l.callId, state: l.state, peer: l.peer?.id ?? null,
+      sessionId: l.session.id, partyId: l.partyId, fromTag: l.fromTag, toTag: l.toTag, label: l.label,
+    }));
+    const parked = [...this.parked.entries()].map(([k, p]) => ({ park: k, kind: p.kind, parker: p.parker, callId: p.leg.callId, telephonySessionId: p.leg.session.id, sipData: { fromTag: p.leg.fromTag, toTag: p.leg.toTag }, ext: p.leg.ext?.ext }));
+    const conns = [...this.conns.values()].map((c) => ({ id: c.id, transport: c.transport, ext: c.ext?.ext ?? null, instanceId: c.instanceId, closed: c.closed }));
+    const replies = [...this.calls].filter((c) => c.reply && !c.reply.closed).map((c) => ({ sid: c.session.sid, sessionId: c.session.id, ext: c.reply.ext?.ext, bdy: c.reply.bdy }));
+    return { registrations: regs, legs, parked, conns, replies, takeoverPending: [...this.takeoverPending].map((l) => ({ callId: l.callId, ext: l.ext?.ext })) };
+  }
+
+  // ---------------------------------------------------------------- control HTTP API
+
+  /** @this {RcEdge} @param {import('node:http').IncomingMessage} q @param {import('node:http').ServerResponse} r */
+  async onHttp(q, r) {
+    const url = new URL(q.url ?? '/', `http://${HOST}`);
+    const send = (code, obj) => { r.writeHead(code, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'no-store' }); r.end(JSON.stringify(obj, null, 1)); };
+    if (q.method === 'OPTIONS') { r.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET,POST,DELETE' }); return r.end(); }
+    if (!url.pathname.startsWith('/api/')) return this.serveStatic(url.pathname, r);
+    let body = {};
+    if (q.method === 'POST') {
+      const chunks = [];
+      for await (const c of q) chunks.push(c);
+      const txt = Buffer.concat(chunks).toString('utf8');
+      if (txt.trim()) { try { body = JSON.parse(txt); } catch { return send(400, { error: 'bad JSON' }); } }
+    }
+    const b = /** @type {any} */ (body);
+    const route = `${q.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /api/health': return send(200, { ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain });
+      case 'GET /api/config': return send(200, this.cfg);
+      case 'POST /api/config': Object.assign(this.cfg, b); return send(200, this.cfg);
+      case 'GET /api/directory': {
+        const transport = url.searchParams.get('transport') ?? 'wss';
+        return send(200, { domain: this.domain, mainNumber: this.mainNumber, extensions: this.exts.map((e) => ({ ext: e.ext, name: e.name, number: e.username, sipInfo: this.sipInfo(e, transport) })) });
+      }
+      case 'GET /api/state': return send(200, this.snapshot());
+      case 'GET /api/registrations': return send(200, this.snapshot().registrations);
+      case 'GET /api/calls': return send(200, this.snapshot().legs);
+      case 'GET /api/parked': return send(200, this.snapshot().parked);
+      case 'GET /api/trace': {
+        const ext = url.searchParams.get('ext') ?? 'unbound';
+        const since = Number(url.searchParams.get('since') ?? 0);
+        return send(200, (this.traces.get(ext) ?? []).filter((t) => t.t >= since));
+      }
+      case 'DELETE /api/trace': case 'POST /api/trace/clear': this.traces.clear(); return send(200, { ok: true });
+      case 'POST /api/reset': this.reset(b.config ?? {}); return send(200, { ok: true });
+      case 'POST /api/outage': this.cfg.outage = b.on !== false; return send(200, { outage: this.cfg.outage });
+      case 'POST /api/drop': {
+        const cs = [...this.conns.values()].filter((c) => !c.closed && (b.conn ? c.id === b.conn : (c.ext?.ext === String(b.ext) && (!b.instanceId || c.instanceId === b.instanceId))));
+        for (const c of cs) { if (b.graceful) c.ws.close(1001, 'dropped'); else c.ws.terminate(); }
+        return send(200, { dropped: cs.map((c) => c.id) });
+      }
+      case 'POST /api/callout': {
+        const res = await this.callout(b);
+        if (b.wait && res.result) return send(200, await res.result);
+        const { result, ...rest } = res;
+        return send(res.ok ? 200 : 404, rest);
+      }
+      case 'POST /api/reply': {
+        const call = [...this.calls].find((c) => c.reply && !c.reply.closed && (!b.sid || c.session.sid === String(b.sid)) && (!b.ext || c.reply.ext?.ext === String(b.ext)));
+        if (!call) return send(404, { error: 'no call waiting for a reply outcome' });
+        const map = { yes: '1', no: '2', urgent: '3' };
+        await this.sessionClose(call, { sts: b.sts ?? '0', resp: map[b.resp] ?? String(b.resp ?? '1'), extNfo: b.extNfo ?? '' });
+        return send(200, { ok: true, sid: call.session.sid });
+      }
+      case 'POST /api/takeover': return send(200, await this.takeover(b));
+      case 'POST /api/hangup': return send(200, await this.hangup(String(b.callId ?? b.sessionId ?? '')));
+      case 'POST /api/reinvite': {
+        const leg = this.findLeg(String(b.callId ?? b.sessionId ?? ''), b.ext);
+        if (!leg) return send(404, { error: 'no such leg' });
+        const sdp = leg.peer?.remoteSdp ?? leg.localSdp;
+        return send(200, { ok: !!(await this.reinvite(leg, sdp)) });
+      }
+      default: return send(404, { error: `no route ${route}` });
+    }
+  }
+
+  /** @this {RcEdge} @param {string} p @param {import('node:http').ServerResponse} r */
+  serveStatic(p, r) {
+    const mounts = Object.entries(this.opts.static ?? {}).sort((a, b) => b[0].length - a[0].length);
+    for (const [prefix, dir] of mounts) {
+      if (!p.startsWith(prefix)) continue;
+      let rel = decodeURIComponent(p.slice(prefix.length)) || 'index.html';
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(dir, rel);
+      if (!file.startsWith(path.resolve(dir))) break;
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) break;
+      const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
+      r.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      fs.createReadStream(file).pipe(r);
+      return;
+    }
+    r.writeHead(404, { 'content-type': 'text/plain' });
+    r.end('not found');
+  }
+}

@@ -1,0 +1,79 @@
+// @ts-check
+/**
+ * rc-edge registrar: REGISTER with digest challenge, single-use nonces (shared with
+ * the INVITE challenge) and +sip.instance bindings.
+ *
+ * These are methods of RcEdge: edge.mjs copies them onto RcEdge.prototype, so
+ * `this` is the RcEdge.
+ * @module rc-edge/registrar
+ */
+import { uriOf, userOf, parseAuth, digestOk, nonce as newNonce } from './sip.mjs';
+
+/** @typedef {import('./edge.mjs').RcEdge} RcEdge */
+/** @typedef {import('./model.mjs').Conn} Conn */
+
+export class RegistrarMethods {
+  // ---------------------------------------------------------------- registrar
+
+  /** @this {RcEdge} */
+  issueNonce() {
+    const n = newNonce();
+    this.nonces.set(n, Date.now() + 5 * 60 * 1000);
+    if (this.nonces.size > 10000) for (const [k, t] of this.nonces) if (t < Date.now()) this.nonces.delete(k);
+    return n;
+  }
+  /** @this {RcEdge} @param {string} n */
+  nonceValid(n) { const t = this.nonces.get(n); return !!t && t > Date.now(); }
+
+  /** Live (unexpired) bindings of an extension. @this {RcEdge} @param {string} ext */
+  liveBindings(ext) {
+    const m = this.bindings.get(ext);
+    if (!m) return [];
+    return [...m.values()].filter((b) => b.expiresAt > Date.now());
+  }
+
+  /** @this {RcEdge} @param {Conn} conn @param {any} msg */
+  onRegister(conn, msg) {
+    if (this.cfg.outage) { this.trace(conn, 'event', 'outage: REGISTER ignored'); return; }
+    this.respond(conn, msg, 100);
+    const e = this.exts.find((x) => x.username === userOf(msg.get('to')) || x.username === userOf(msg.get('from')));
+    if (!e) return this.respond(conn, msg, 404);
+    const auth = msg.get('authorization');
+    const challenge = () => this.respond(conn, msg, 401, { headers: [['Www-Authenticate', `Digest realm="${this.domain}", nonce="${this.issueNonce()}"`]] });
+    if (!auth) return challenge();
+    const p = parseAuth(auth);
+    if (!this.nonceValid(p.nonce)) return challenge();
+    if (p.username !== e.authorizationId || !digestOk(p, 'REGISTER', e.password)) return this.respond(conn, msg, 403);
+    this.nonces.delete(p.nonce);
+    const contact = msg.get('contact') ?? '';
+    const inst = /\+sip\.instance\s*=\s*"?<?(?:urn:uuid:)?([^>"]+)>?"?/i.exec(contact)?.[1] ?? uriOf(contact);
+    const expParam = /;\s*expires\s*=\s*(\d+)/i.exec(contact.slice(contact.indexOf('>') + 1))?.[1];
+    const requested = Number(expParam ?? msg.get('expires') ?? 3600);
+    let map = this.bindings.get(e.ext);
+    if (!map) this.bindings.set(e.ext, (map = new Map()));
+    conn.ext = e;
+    conn.instanceId = inst;
+    if (requested === 0 || contact.trim() === '*') {
+      const b = map.get(inst);
+      if (b) { clearTimeout(b.timer); map.delete(inst); }
+      conn.regExpiresAt = 0;
+      this.trace(conn, 'event', `unregistered instance ${inst}`);
+      return this.respond(conn, msg, 200);
+    }
+    for (const [k, b] of map) if (b.expiresAt <= Date.now()) { clearTimeout(b.timer); map.delete(k); }
+    if (!map.has(inst) && map.size >= this.cfg.maxInstances) return this.respond(conn, msg, 603);
+    const granted = Math.max(1, Math.min(requested, this.cfg.grantExpires));
+    const prev = map.get(inst);
+    if (prev) clearTimeout(prev.timer);
+    if (prev && prev.conn !== conn) this.trace(conn, 'event', `instance ${inst} taken over from ${prev.conn.id}`);
+    const b = { instanceId: inst, conn, contactUri: uriOf(contact), expiresAt: Date.now() + granted * 1000 + this.cfg.expiryGraceMs, granted, timer: null };
+    b.timer = setTimeout(() => {
+      if (map.get(inst) === b) { map.delete(inst); this.trace(conn, 'event', `binding ${inst} expired`); }
+    }, granted * 1000 + this.cfg.expiryGraceMs);
+    map.set(inst, b);
+    conn.regExpiresAt = b.expiresAt;
+    const contacts = [b, ...[...map.values()].filter((x) => x !== b)]
+      .map((x) => `<${x.contactUri}>;+sip.instance="<urn:uuid:${x.instanceId}>";expires=${x === b ? granted : Math.max(0, Math.round((x.expiresAt - Date.now()) / 1000))}`);
+    return this.respond(conn, msg, 200, { headers: contacts.map((c) => ['Contact', c]) });
+  }
+}
