@@ -200,7 +200,8 @@ let port;
 let roleChange = Promise.resolve();
 function onWorkerMessage({ data }) {
   if (data.type === 'role') {
-    if (!this.watched) void watchWorker(this);   // the worker holds its lock before it sends a role
+    // The worker names the lock it holds for life (none: it cannot be watched).
+    if (!this.watched && data.workerLock) void watchWorker(this, data.workerLock);
     this.watched = true;
     roleChange = roleChange
       .then(() => {
@@ -233,13 +234,13 @@ function connect() {
 }
 
 /**
- * The worker holds `<name>:worker` while it lives (worker.js); being granted
+ * The worker holds `workerLock` while it lives (worker.js); being granted
  * that lock means it died, e.g. with the tab whose renderer it shared. Then
  * join a fresh worker (which this watches in turn once it has sent a role).
  */
-async function watchWorker(watchedPort) {
+async function watchWorker(watchedPort, workerLock) {
   if (!navigator.locks) return;
-  await navigator.locks.request(`${workerName}:worker`, () => {});
+  await navigator.locks.request(workerLock, () => {});
   if (!closed && watchedPort === port) connect();
 }
 connect();

@@ -13,10 +13,12 @@
 // browser grants the worker that lock only when the tab is gone, however it
 // went, and the worker then forgets the tab exactly as on 'close'.
 // The worker may share a renderer process with a tab and die with it. So it
-// holds the lock `workerLock(name)` while it lives; the tabs queue for it, and
-// one that is granted it connects to a fresh worker, saying in 'ready' which
-// role it had: a tab that was real stays real (a dummy promoted in between is
-// sent back to 'dummy'), so a surviving call is not lost.
+// holds the lock `<name>:worker` while it lives and names it in every 'role'
+// message; the tabs queue for it, and one that is granted it connects to a
+// fresh worker, saying in 'ready' (`had`) which role it had: a tab that was
+// real stays real (a dummy promoted in between is sent back to 'dummy'), so a
+// surviving call is not lost.
+//   worker --{type:'role', role, workerLock}--> a tab (on 'ready', on promotion)
 //   worker --{type:'dummies', count}--> real (whenever the number of dummies changes)
 // The worker holds no phone itself: media (RTCPeerConnection, getUserMedia)
 // only exists in pages.
@@ -41,22 +43,22 @@ function promote() {
   realWasClaimed = false;
   if (!realPort) return;
   dummyPorts.delete(realPort);
-  realPort.postMessage({ type: 'role', role: 'real' });
+  realPort.postMessage({ type: 'role', role: 'real', workerLock: lockHeld });
 }
 
 /** A tab joins (`had`: the role it had under a worker that died, if any). */
 function join(port, had) {
   if (realPort && !(had === 'real' && !realWasClaimed)) {
     dummyPorts.add(port);
-    port.postMessage({ type: 'role', role: 'dummy' });
+    port.postMessage({ type: 'role', role: 'dummy', workerLock: lockHeld });
   } else {
     if (realPort) {   // a dummy promoted before the real tab came back: demote it
       dummyPorts.add(realPort);
-      realPort.postMessage({ type: 'role', role: 'dummy' });
+      realPort.postMessage({ type: 'role', role: 'dummy', workerLock: lockHeld });
     }
     realPort = port;
     realWasClaimed = had === 'real';
-    port.postMessage({ type: 'role', role: 'real' });
+    port.postMessage({ type: 'role', role: 'real', workerLock: lockHeld });
   }
   tellDummyCount();
 }
@@ -81,9 +83,14 @@ function watch(port, tabLock) {
 }
 
 const workerLock = `${self.name}:worker`;
+let lockHeld;   // the name of the lock this worker holds for life, once it holds it
 // Resolves once this worker holds workerLock (never released: it goes with the worker).
 const holding = self.navigator.locks
-  ? new Promise((held) => self.navigator.locks.request(workerLock, () => { held(); return new Promise(() => {}); }))
+  ? new Promise((held) => self.navigator.locks.request(workerLock, () => {
+    lockHeld = workerLock;
+    held();
+    return new Promise(() => {});
+  }))
   : Promise.resolve();
 
 self.onconnect = (event) => {
