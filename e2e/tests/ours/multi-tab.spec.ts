@@ -44,6 +44,18 @@ async function expectTabAudio(p: Page, min = 25) {
   await expect.poll(() => inPackets(p), { message: 'audio into the real tab' }).toBeGreaterThan(start + min);
 }
 
+/** The last tab disposes its real phone: the extension has no binding left. */
+async function leaveLastTab(p: Page, ext: string) {
+  await p.evaluate(() => (window as any).multiTab.webPhone.dispose());
+  await expect.poll(() => registrations(ext)).toEqual([]);
+}
+
+/** Teardown: a tab that still holds the phone (a failed test) gets 3 s to unregister, then all tabs close. */
+async function closeTabs(context: BrowserContext, lastTab: Page | undefined) {
+  if (lastTab) await Promise.race([lastTab.evaluate(() => (window as any).multiTab?.webPhone?.dispose()).catch(() => {}), lastTab.waitForTimeout(3000)]);
+  await context.close();
+}
+
 async function inboundCalls(callee: Phone) {
   return (await callee.eventNames()).filter((n) => n === 'inboundCall').length;
 }
@@ -131,12 +143,10 @@ test('multi-tab: the real tab alone registers, a dummy tab drives its call, and 
     expect(await b.page.evaluate(() => (window as any).multiTab.webPhone.callSessions.length)).toBe(0);
 
     // Leaving the last tab unregisters.
-    await b.page.evaluate(() => (window as any).multiTab.webPhone.dispose());
-    await expect.poll(() => registrations('101')).toEqual([]);
+    await leaveLastTab(b.page, '101');
     lastTab = undefined;
   } finally {
-    if (lastTab) await Promise.race([lastTab.evaluate(() => (window as any).multiTab?.webPhone?.dispose()).catch(() => {}), lastTab.waitForTimeout(3000)]);
-    await context.close();
+    await closeTabs(context, lastTab);
   }
 });
 
@@ -179,12 +189,10 @@ test('multi-tab: crashed tabs are noticed: a crashed dummy is dropped, and a liv
     await expect.poll(async () => (await registrations('103')).map((x) => x.received !== before[0].received))
       .toEqual([true]);
 
-    await b.page.evaluate(() => (window as any).multiTab.webPhone.dispose());
-    await expect.poll(() => registrations('103')).toEqual([]);
+    await leaveLastTab(b.page, '103');
     lastTab = undefined;
   } finally {
-    if (lastTab) await Promise.race([lastTab.evaluate(() => (window as any).multiTab?.webPhone?.dispose()).catch(() => {}), lastTab.waitForTimeout(3000)]);
-    await context.close();
+    await closeTabs(context, lastTab);
   }
 });
 

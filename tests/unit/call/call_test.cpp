@@ -6,6 +6,7 @@
 #include "core/msg/parser.hpp"
 #include "core/ua/reply.hpp"
 #include "core/ua/ua.hpp"
+#include "unit/ua/ua_test_config.hpp"
 
 namespace wwp::call {
 namespace {
@@ -24,16 +25,7 @@ class CallTest : public ::testing::Test {
   std::vector<msg::Message> sent_;
   std::vector<CallEvent> events_;
 
-  static ua::Config config() {
-    ua::Config c;
-    c.username = "101";
-    c.authorization_id = "101001";
-    c.password = "pw";
-    c.domain = "example.test";
-    c.contact_host = "me.invalid";
-    c.rng_seed = 3;
-    return c;
-  }
+  static ua::Config config() { return ua::ua_test_config(3); }
 
   void drain() {
     for (;;) {

@@ -12,20 +12,12 @@
 #include "core/msg/parser.hpp"
 #include "core/ua/reply.hpp"
 #include "core/ua/ua.hpp"
+#include "unit/ua/ua_test_config.hpp"
 
 namespace wwp::ua {
 namespace {
 
-Config config() {
-  Config c;
-  c.username = "101";
-  c.authorization_id = "101001";
-  c.password = "pw";
-  c.domain = "example.test";
-  c.contact_host = "me.invalid";
-  c.rng_seed = 9;
-  return c;
-}
+Config config() { return ua_test_config(9); }
 
 std::string message_text(const std::string& first_lines, const std::string& body = "") {
   return first_lines + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

@@ -6,19 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "core/msg/parser.hpp"
+#include "unit/ua/ua_test_config.hpp"
 
 namespace wwp::ua {
 namespace {
 
-Config config() {
-  Config c;
-  c.username = "101";
-  c.authorization_id = "101001";
-  c.password = "pw";
-  c.domain = "example.test";
-  c.rng_seed = 1;
-  return c;
-}
+Config config() { return ua_test_config(1); }
 
 struct Drained {
   std::vector<std::string> transmits;
