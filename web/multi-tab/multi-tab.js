@@ -196,13 +196,16 @@ localStorage.setItem(instanceKey, instanceId);
 
 // One worker per SIP user, so tabs of different users never share a phone.
 const workerName = `wasm-web-phone:${sipInfo.username}@${sipInfo.domain}`;
-let port;
+let port;          // to the current worker
+let watchedPort;   // the port whose worker watchWorker() waits on
 let roleChange = Promise.resolve();
 function onWorkerMessage({ data }) {
   if (data.type === 'role') {
     // The worker names the lock it holds for life (none: it cannot be watched).
-    if (!this.watched && data.workerLock) void watchWorker(this, data.workerLock);
-    this.watched = true;
+    if (watchedPort !== port && data.workerLock && navigator.locks) {
+      watchedPort = port;
+      void watchWorker(data.workerLock);
+    }
     roleChange = roleChange
       .then(() => {
         if (data.role === role) return role === 'real' ? publish() : undefined;   // a new worker confirmed us
@@ -238,10 +241,9 @@ function connect() {
  * that lock means it died, e.g. with the tab whose renderer it shared. Then
  * join a fresh worker (which this watches in turn once it has sent a role).
  */
-async function watchWorker(watchedPort, workerLock) {
-  if (!navigator.locks) return;
+async function watchWorker(workerLock) {
   await navigator.locks.request(workerLock, () => {});
-  if (!closed && watchedPort === port) connect();
+  if (!closed) connect();
 }
 connect();
 

@@ -43,22 +43,29 @@ function promote() {
   realWasClaimed = false;
   if (!realPort) return;
   dummyPorts.delete(realPort);
-  realPort.postMessage({ type: 'role', role: 'real', workerLock: lockHeld });
+  sendRole(realPort, 'real');
+}
+
+/** Tell a tab its role, and the lock it can watch this worker by. */
+function sendRole(port, role) {
+  port.postMessage({ type: 'role', role, workerLock: lockHeld });
 }
 
 /** A tab joins (`had`: the role it had under a worker that died, if any). */
 function join(port, had) {
-  if (realPort && !(had === 'real' && !realWasClaimed)) {
+  // A real tab back from a dead worker wins over a dummy promoted meanwhile.
+  const reclaims = had === 'real' && !realWasClaimed;
+  if (realPort && !reclaims) {
     dummyPorts.add(port);
-    port.postMessage({ type: 'role', role: 'dummy', workerLock: lockHeld });
+    sendRole(port, 'dummy');
   } else {
     if (realPort) {   // a dummy promoted before the real tab came back: demote it
       dummyPorts.add(realPort);
-      realPort.postMessage({ type: 'role', role: 'dummy', workerLock: lockHeld });
+      sendRole(realPort, 'dummy');
     }
     realPort = port;
     realWasClaimed = had === 'real';
-    port.postMessage({ type: 'role', role: 'real', workerLock: lockHeld });
+    sendRole(port, 'real');
   }
   tellDummyCount();
 }
