@@ -9,6 +9,7 @@ import type { CoreCallEvent } from './core/sip-core.js';
 type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
 import EventEmitter from './event-emitter.js';
+import { EventWaiters, type Waiting } from './event-waiters.js';
 import { DefaultSipClient } from './sip-client.js';
 import type InboundMessage from './sip-message/inbound.js';
 import type { DeviceManager, SipClient, SipInfo, WebPhoneOptions } from './types.js';
@@ -27,11 +28,7 @@ export default class WebPhone extends EventEmitter {
   disposed = false;
   callSessions: CallSession[] = [];
   private byHandle = new Map<number, CallSession>();
-  private rcWaiters = new Set<{
-    match: (e: RcMessageEvent) => boolean;
-    resolve: (e: RcMessageEvent) => void;
-    reject: (err: Error) => void;
-  }>();
+  private rcWaiters = new EventWaiters<RcMessageEvent>();
 
   constructor(options: WebPhoneOptions) {
     super();
@@ -92,8 +89,7 @@ export default class WebPhone extends EventEmitter {
       }
     }
     this.removeAllListeners();
-    for (const w of this.rcWaiters) w.reject(new Error('the phone was disposed'));
-    this.rcWaiters.clear();
+    this.rcWaiters.rejectAll(new Error('the phone was disposed'));
     await this.sipClient.dispose();
   }
 
@@ -105,35 +101,8 @@ export default class WebPhone extends EventEmitter {
   }
 
   /** @internal Resolve with the next x-rc MESSAGE `match` accepts (the global feed, spec §7.5.5). */
-  _waitRcMessage(
-    match: (e: RcMessageEvent) => boolean,
-    timeoutMs: number,
-  ): Promise<RcMessageEvent> & { cancel: () => void } {
-    let cancel = () => {};
-    const p = new Promise<RcMessageEvent>((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (e: RcMessageEvent) => {
-          clearTimeout(timer);
-          resolve(e);
-        },
-        reject: (err: Error) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.rcWaiters.delete(waiter);
-        reject(new Error('timeout'));
-      }, timeoutMs);
-      this.rcWaiters.add(waiter);
-      cancel = () => {
-        clearTimeout(timer);
-        this.rcWaiters.delete(waiter);
-      };
-    });
-    p.catch(() => {}); // may be abandoned if the command itself fails
-    return Object.assign(p, { cancel });
+  _waitRcMessage(match: (e: RcMessageEvent) => boolean, timeoutMs: number): Waiting<RcMessageEvent> {
+    return this.rcWaiters.wait(match, timeoutMs);
   }
 
   /** @internal */
@@ -160,14 +129,7 @@ export default class WebPhone extends EventEmitter {
       }
       return;
     }
-    if (e.name === 'rcMessage') {
-      for (const w of [...this.rcWaiters]) {
-        if (w.match(e)) {
-          this.rcWaiters.delete(w);
-          w.resolve(e);
-        }
-      }
-    }
+    if (e.name === 'rcMessage') this.rcWaiters.feed(e);
     this.byHandle.get(e.call)?._handleCoreEvent(e);
   }
 }

@@ -3,6 +3,7 @@
 // ringcentral-web-phone API, drives media, and turns core call events into
 // session events and settled promises.
 import EventEmitter from '../event-emitter.js';
+import { EventWaiters } from '../event-waiters.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
 import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
 import InboundMessage from '../sip-message/inbound.js';
@@ -37,11 +38,7 @@ export default class CallSession extends EventEmitter {
   /** @internal */
   protected _callId: string | undefined;
   protected peer: PeerInfo = {};
-  private waiters = new Set<{
-    match: (e: CoreCallEvent) => boolean;
-    resolve: (e: CoreCallEvent) => void;
-    reject: (err: Error) => void;
-  }>();
+  private waiters = new EventWaiters<CoreCallEvent>();
 
   constructor(webPhone: WebPhone) {
     super();
@@ -111,12 +108,7 @@ export default class CallSession extends EventEmitter {
   /** @internal Feed a core call event for this call. */
   _handleCoreEvent(e: CoreCallEvent): void {
     if ('localPeer' in e || 'remotePeer' in e) this.updatePeer(e as unknown as PeerInfo);
-    for (const w of [...this.waiters]) {
-      if (w.match(e)) {
-        this.waiters.delete(w);
-        w.resolve(e);
-      }
-    }
+    this.waiters.feed(e);
     if (e.name === 'reinviteOffer') void this.answerReinvite(e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
     if (e.name === 'callEnded') this.ended(e.reason);
@@ -134,31 +126,7 @@ export default class CallSession extends EventEmitter {
   protected waitFor<T extends CoreCallEvent>(match: (e: CoreCallEvent) => e is T, timeoutMs?: number): Promise<T>;
   protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent>;
   protected waitFor(match: (e: CoreCallEvent) => boolean, timeoutMs?: number): Promise<CoreCallEvent> {
-    const p = new Promise<CoreCallEvent>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waiter = {
-        match,
-        resolve: (e: CoreCallEvent) => {
-          if (timer) clearTimeout(timer);
-          resolve(e);
-        },
-        reject: (err: Error) => {
-          if (timer) clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.waiters.add(waiter);
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new Error('timeout'));
-        }, timeoutMs);
-      }
-    });
-    // A waiter is often set up before the command that may throw; if nobody
-    // ends up awaiting it, its later rejection must not surface as unhandled.
-    p.catch(() => {});
-    return p;
+    return this.waiters.wait(match, timeoutMs);
   }
 
   protected requireCall(action: string): number {
@@ -378,8 +346,7 @@ export default class CallSession extends EventEmitter {
     this.emit('disposed');
     this.removeAllListeners();
     // Whatever an action still waits for can no longer come: settle it.
-    for (const w of this.waiters) w.reject(new Error('the call has ended'));
-    this.waiters.clear();
+    this.waiters.rejectAll(new Error('the call has ended'));
   }
 }
 
