@@ -171,10 +171,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     const r = ua.sendAppMessage(text, now());
     this.check(r, 'send');
     const id = r.request ?? 0;
-    if (id === 0 || !waitForReply) {
-      if (id !== 0) this.appRequests.set(id, { resolve: () => {}, reject: () => {} });
-      return new InboundMessage();
-    }
+    // Fire and forget: its appResponse finds no waiter and is dropped.
+    if (id === 0 || !waitForReply) return new InboundMessage();
     return new Promise<InboundMessage>((resolve, reject) => this.appRequests.set(id, { resolve, reject }));
   }
 
