@@ -45,7 +45,7 @@ asan() {
   return "${PIPESTATUS[0]}"
 }
 fuzz() { bash scripts/fuzz.sh "$FUZZ_SECONDS"; }
-js_unit() { node --test tests/js/; }
+js_unit() { timeout 600 node --test tests/js/; }   # a hung test fails instead of stalling CI
 e2e() {
   local rc=0
   scripts/netns-run.sh npx playwright test -c e2e/playwright.config.ts || rc=1
