@@ -220,19 +220,8 @@ Result<std::uint32_t, UaError> Ua::send_app_message(std::string_view text, TimeP
   if (!parsed) return Err<UaError>{parsed.error()};
   msg::Message m = std::move(parsed.value());
   if (m.is_response()) {
-    if (auto s = check_app_response(m); !s) return Err<UaError>{s.error()};
-    const auto txn = txns_.find_server_txn_for(m);
-    if (!txn)
-      return ua_error(UaErrorCode::NotFound,
-                      "reply(): no request is waiting for this response (the SIP core answers every request it "
-                      "receives; see README \"Raw SIP messages\")");
-    for (const auto& [h, c] : calls_)
-      if (c.owns_server_txn(*txn) || c.is_invite_server(*txn))
-        return ua_error(UaErrorCode::Unsupported,
-                        "reply(): this request belongs to a call; use the CallSession methods (answer, decline, …)");
-    auto s = txns_.respond(*txn, std::move(m), now);
-    collect(now);
-    if (!s) return ua_error(s.error().code, "reply(): " + s.error().message);
+    auto s = do_send_app_response(std::move(m), now);
+    if (!s) return Err<UaError>{s.error()};
     return std::uint32_t{0};
   }
   if (!registration_.has_binding())
@@ -253,6 +242,23 @@ Result<std::uint32_t, UaError> Ua::send_app_message(std::string_view text, TimeP
   app_requests_.emplace(*txn, id);
   collect(now);
   return id;
+}
+
+Status Ua::do_send_app_response(msg::Message m, TimePoint now) {
+  if (auto s = check_app_response(m); !s) return s;
+  const auto txn = txns_.find_server_txn_for(m);
+  if (!txn)
+    return ua_error(UaErrorCode::NotFound,
+                    "reply(): no request is waiting for this response (the SIP core answers every request it "
+                    "receives; see README \"Raw SIP messages\")");
+  for (const auto& [h, c] : calls_)
+    if (c.owns_server_txn(*txn) || c.is_invite_server(*txn))
+      return ua_error(UaErrorCode::Unsupported,
+                      "reply(): this request belongs to a call; use the CallSession methods (answer, decline, …)");
+  auto s = txns_.respond(*txn, std::move(m), now);
+  collect(now);
+  if (!s) return ua_error(s.error().code, "reply(): " + s.error().message);
+  return ok_status();
 }
 
 const std::vector<std::pair<std::string, std::string>>* Ua::rc_call_info(call::CallHandle h) const {
@@ -307,14 +313,14 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
   if (auto* cr = std::get_if<txn::ClientResponse>(&event)) {
     for (auto& [h, c] : calls_)
       if (c.owns_client_txn(cr->id)) return c.handle_response(ctx, cr->id, cr->response, now);
-    // Registration matches its own REGISTERs by branch; Timer F and transport
-    // loss arrive here as synthetic 408/503 (core/txn).
     if (auto app = app_requests_.find(cr->id); app != app_requests_.end()) {
       if (cr->response.status() < 200) return;  // provisional: traced, not awaited
       out_.push_back(Event{AppResponse{app->second, cr->response, cr->detail}});
       app_requests_.erase(app);
       return;
     }
+    // Registration matches its own REGISTERs by branch; Timer F and transport
+    // loss arrive here as synthetic 408/503 (core/txn).
     if (registration_.handle_response(cr->response, now)) return;
     if (cr->source == txn::ResponseSource::Wire)
       out_.push_back(Event{Dropped{"response for an abandoned request: " + cr->response.start_line()}});

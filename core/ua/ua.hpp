@@ -141,6 +141,8 @@ class Ua {
   void handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now);
   void handle_rc_message(const msg::Message& request);
   void route_txn_event(txn::TxnEvent event, TimePoint now);
+  /// send_app_message's response half: onto the live server transaction it answers.
+  Status do_send_app_response(msg::Message m, TimePoint now);
   call::Call* find_call(call::CallHandle handle);
   call::Call* call_for_dialog(const dialog::Dialog* d);
   call::CallContext context();
