@@ -132,6 +132,9 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
   }
   invite_client_.reset();
   if (status < 300) {
+    // hangup() came first: a CANCEL is out (or waits for a 1xx). Its own 200
+    // may overtake this 2xx, so the state says it, not cancel_client_.
+    const bool hung_up = state_ == State::Cancelling || cancel_pending_;
     // §13.2.2.4: 2xx → confirmed dialog and ACK from the TU.
     if (!dialog_id_) {
       if (auto d = dialog::Dialog::from_uac(invite_, r)) {
@@ -149,7 +152,7 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
     transition(State::Confirmed);
     send_ack(ctx, r);
     ctx.events.push_back(CallAnswered{handle_, r, peer_info(r)});
-    if (cancel_client_ || cancel_pending_) {
+    if (hung_up) {
       // Our CANCEL lost the race with the 2xx: end the call properly (§9.1).
       cancel_pending_ = false;
       send_bye(ctx, now);

@@ -186,6 +186,32 @@ TEST_F(CallTest, uac_cancel_waits_for_a_provisional_rfc3261_9_1) {
   EXPECT_EQ(failed->status, 487);
 }
 
+TEST_F(CallTest, a_2xx_after_the_cancels_own_200_is_acked_and_ended_with_bye_rfc3261_9_1) {
+  // Found by the two-phone simulator: the CANCEL's 200 overtook the INVITE's 2xx.
+  register_ua();
+  auto h = ua_.invite({"102", "", {}, kOffer}, now_);
+  drain();
+  auto invite = last_sent("INVITE");
+  feed(ua::make_reply(invite, 180, "callee"));
+  ASSERT_TRUE(ua_.hangup(*h, now_).ok());
+  drain();
+  feed(ua::make_reply(last_sent("CANCEL"), 200, "callee"));
+  sent_.clear();
+  auto ok = ua::make_reply(invite, 200, "callee");
+  ok.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+  ok.set_body(kAnswer, "application/sdp");
+  feed(ok);
+  ASSERT_EQ(sent_.size(), 2u);
+  EXPECT_EQ(sent_[0].method(), "ACK");
+  EXPECT_EQ(sent_[1].method(), "BYE");
+  EXPECT_EQ(sent_[1].request_uri(), "sip:102@10.0.0.2;transport=ws");
+  feed(ua::make_reply(sent_[1], 200));
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->reason, "local hangup");
+  EXPECT_EQ(ua_.call_id(*h), "");
+}
+
 TEST_F(CallTest, invite_timeout_gives_a_synthetic_408_timer_b) {
   register_ua();
   ASSERT_TRUE(ua_.invite({"102", "", {}, kOffer}, now_).ok());
