@@ -179,8 +179,10 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
   const std::string& method = req.method();
   if (method == "BYE") {
     respond(ctx, txn, req, 200);
-    // A BYE while our INVITE is still pending (early dialog): §15.1.2.
-    end(ctx, 0, "remote hangup");
+    // A BYE while our INVITE is still pending (early dialog): §15.1.2. One
+    // crossing our own BYE ends the call we were ending anyway; its 200 then
+    // finds no owner and is absorbed (Ua::route_txn_event).
+    end(ctx, 0, state_ == State::Terminating ? "local hangup" : "remote hangup");
     return;
   }
   if (method == "INVITE") {

@@ -321,9 +321,11 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
     }
     // Registration matches its own REGISTERs by branch; Timer F and transport
     // loss arrive here as synthetic 408/503 (core/txn).
-    if (registration_.handle_response(cr->response, now)) return;
-    if (cr->source == txn::ResponseSource::Wire)
-      out_.push_back(Event{Dropped{"response for an abandoned request: " + cr->response.start_line()}});
+    // Anything else answers a request of ours whose owner has finished: a
+    // BYE that crossed the peer's BYE (§15.1.2), a REGISTER superseded by a
+    // newer one. The transaction matched it (§17.1.3), so it is no stray;
+    // it was traced, and nothing waits for it.
+    (void)registration_.handle_response(cr->response, now);
     return;
   }
   if (auto* ack = std::get_if<txn::ReceivedAck>(&event)) {
