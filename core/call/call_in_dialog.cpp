@@ -185,6 +185,11 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     end(ctx, 0, state_ == State::Terminating ? "local hangup" : "remote hangup");
     return;
   }
+  if ((method == "INVITE" || method == "REFER") && state_ == State::Terminating) {
+    // §15.1.1: once our BYE is out the session is over; the dialog lingers
+    // only for the BYE's answer, so nothing may modify or move the session.
+    return respond(ctx, txn, req, 481);
+  }
   if (method == "INVITE") {
     const auto verdict = d ? d->on_incoming_reinvite() : dialog::ReinviteVerdict::Proceed;
     if (verdict == dialog::ReinviteVerdict::Glare) return respond(ctx, txn, req, 491);
