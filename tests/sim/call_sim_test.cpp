@@ -1,0 +1,258 @@
+// Two phones calling each other through the simulator's relay, in virtual
+// time: the INVITE session (RFC 3261 §13–§15) end to end between two of our
+// own transaction and dialog layers, including the races that unit tests with
+// a scripted peer cannot produce — crossing re-INVITEs, a CANCEL crossing the
+// 2xx, crossing BYEs — over links that delay, reorder and duplicate. Each
+// scenario is reproducible from its seed.
+#include <gtest/gtest.h>
+
+#include "tests/sim/call_sim.hpp"
+
+namespace wwp::sim {
+namespace {
+
+ua::Config phone(const std::string& user, std::uint64_t seed) {
+  ua::Config c;
+  c.username = user;
+  c.authorization_id = user;
+  c.password = "pw";
+  c.domain = "sim.example.test";
+  c.contact_host = user + ".invalid";
+  c.rng_seed = seed;
+  return c;
+}
+
+LinkParams messy(std::uint64_t) {
+  LinkParams p{30};
+  p.jitter = 50;  // frames overtake each other
+  return p;
+}
+
+/// A calls B ("102"); B answers `answer_after` ms after the call reaches it.
+/// Returns A's handle (B's is `sim.incoming(B)`).
+call::CallHandle call_b(CallSim& sim, Duration answer_after) {
+  sim.react = [answer_after](CallSim& s, Side side, const call::CallEvent& e) {
+    if (side != B) return;
+    if (const auto* in = std::get_if<call::IncomingCall>(&e)) {
+      const call::CallHandle h = in->call;
+      s.at(s.now() + answer_after, [h](CallSim& s2) { (void)s2.ua(B).answer(h, sim_sdp("sendrecv"), s2.now()); });
+    }
+  };
+  auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+  EXPECT_TRUE(h.ok());
+  sim.drain();
+  return h.ok() ? *h : 0;
+}
+
+/// A call set up and confirmed on both sides; returns {A's, B's} handles.
+std::pair<call::CallHandle, call::CallHandle> connected(CallSim& sim) {
+  sim.register_both();
+  const call::CallHandle a = call_b(sim, 200);
+  sim.run_until(sim.now() + 5'000);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallAnswered>().size(), 1u);
+  EXPECT_EQ(sim.phone(B).call_events<call::CallConfirmed>().size(), 1u);
+  return {a, sim.incoming(B)};
+}
+
+bool live(CallSim& sim, Side s, call::CallHandle h) { return !sim.ua(s).call_id(h).empty(); }
+
+/// The virtual time of a phone's first call event of kind T (kNever if none).
+template <class T>
+TimePoint first_at(const Endpoint& phone) {
+  for (const auto& e : phone.events())
+    if (const auto* ce = std::get_if<call::CallEvent>(&e.event))
+      if (std::holds_alternative<T>(*ce)) return e.at;
+  return kNever;
+}
+
+TEST(CallSim, call_answer_and_hangup_through_the_relay_rfc3261_13) {
+  CallSim sim(phone("101", 1), phone("102", 2), {40}, 1);
+  const auto [a, b] = connected(sim);
+  ASSERT_NE(b, 0u);
+  EXPECT_EQ(sim.ua(A).call_id(a), sim.ua(B).call_id(b));
+  const auto answered = sim.phone(A).call_events<call::CallAnswered>();
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_NE(answered[0].response.body().find("a=sendrecv"), std::string::npos);
+  // Both sides name each other the same way (dialog id, §12).
+  EXPECT_EQ(answered[0].peer.remote_tag, sim.phone(B).call_events<call::IncomingCall>()[0].peer.local_tag);
+
+  ASSERT_TRUE(sim.ua(A).hangup(a, sim.now()).ok());
+  sim.drain();
+  sim.run_until(sim.now() + 5'000);
+  ASSERT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 1u);
+  ASSERT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>()[0].reason, "local hangup");
+  EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>()[0].reason, "remote hangup");
+  EXPECT_FALSE(live(sim, A, a));
+  EXPECT_FALSE(live(sim, B, b));
+  EXPECT_EQ(sim.relayed(A, "INVITE"), 1);
+  EXPECT_EQ(sim.relayed(A, "ACK"), 1);
+  EXPECT_EQ(sim.relayed(A, "BYE"), 1);
+  EXPECT_TRUE(sim.phone(A).events_of<ua::Dropped>().empty());
+  EXPECT_TRUE(sim.phone(B).events_of<ua::Dropped>().empty());
+}
+
+TEST(CallSim, crossing_holds_get_491_and_both_retries_land_rfc3261_14_1) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    const auto [a, b] = connected(sim);
+    ASSERT_NE(b, 0u) << "seed " << seed;
+    // Both put the call on hold at the same instant: each re-INVITE reaches
+    // a phone with its own pending, so each is answered 491 (§14.2) and each
+    // side retries after its §14.1 delay (B, not owning the Call-ID, first).
+    ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
+    ASSERT_TRUE(sim.ua(B).hold(b, true, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 30'000);
+    EXPECT_GE(sim.relayed(A, "491") + sim.relayed(B, "491"), 2) << "seed " << seed;
+    for (Side s : {A, B}) {
+      const auto done = sim.phone(s).call_events<call::ReinviteDone>();
+      ASSERT_FALSE(done.empty()) << "seed " << seed << " side " << s;
+      EXPECT_EQ(done.back().status, 200) << "seed " << seed << " side " << s;
+      EXPECT_NE(done.back().sdp.find("a=recvonly"), std::string::npos) << "seed " << seed;
+      EXPECT_TRUE(sim.phone(s).call_events<call::CallEnded>().empty()) << "seed " << seed;
+    }
+    EXPECT_TRUE(live(sim, A, a) && live(sim, B, b)) << "seed " << seed;
+    // Unhold afterwards works: the glare left no re-INVITE pending.
+    EXPECT_TRUE(sim.ua(A).hold(a, false, sim.now()).ok()) << "seed " << seed;
+  }
+}
+
+TEST(CallSim, cancel_crossing_the_answer_ends_both_sides_either_way_rfc3261_9_1) {
+  int cancelled = 0, answered_then_bye = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    sim.register_both();
+    // The caller gives up 100 ms after the call reaches B; B answers between
+    // then and 150 ms later, so its 200 leaves before or after the CANCEL
+    // (30–80 ms on the way) gets there.
+    const Duration answer_after = 100 + static_cast<Duration>((seed * 37) % 151);
+    call::CallHandle a = 0;
+    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
+      const auto* in = std::get_if<call::IncomingCall>(&e);
+      if (side != B || !in) return;
+      const call::CallHandle b = in->call;
+      s.at(s.now() + 100, [&a](CallSim& s2) { EXPECT_TRUE(s2.ua(A).hangup(a, s2.now()).ok()); });
+      s.at(s.now() + answer_after, [b](CallSim& s2) { (void)s2.ua(B).answer(b, sim_sdp("sendrecv"), s2.now()); });
+    };
+    auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+    ASSERT_TRUE(h.ok());
+    a = *h;
+    sim.drain();
+    // Long enough for every outcome, including B's 64*T1 wait for an ACK.
+    sim.run_until(sim.now() + 40'000);
+    const call::CallHandle b = sim.incoming(B);
+    ASSERT_NE(b, 0u) << "seed " << seed;
+    EXPECT_FALSE(live(sim, A, a)) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_FALSE(live(sim, B, b)) << "seed " << seed;
+    EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u) << "seed " << seed;
+    const auto failed = sim.phone(A).call_events<call::CallFailed>();
+    if (!failed.empty()) {
+      // The CANCEL won: 487 for the INVITE (§9.2), and B never confirmed.
+      EXPECT_EQ(failed[0].status, 487) << "seed " << seed;
+      EXPECT_TRUE(sim.phone(B).call_events<call::CallConfirmed>().empty()) << "seed " << seed;
+      ++cancelled;
+    } else {
+      // The 200 won: A acknowledges it and ends the call with BYE (§15).
+      EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 1u) << "seed " << seed;
+      EXPECT_EQ(sim.relayed(A, "ACK"), 1) << "seed " << seed;
+      EXPECT_EQ(sim.relayed(A, "BYE"), 1) << "seed " << seed;
+      EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>()[0].reason, "remote hangup") << "seed " << seed;
+      ++answered_then_bye;
+    }
+  }
+  // The seeds cover both orders of the race.
+  EXPECT_GT(cancelled, 0);
+  EXPECT_GT(answered_then_bye, 0);
+}
+
+TEST(CallSim, crossing_byes_end_each_side_once_rfc3261_15_1_2) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    const auto [a, b] = connected(sim);
+    ASSERT_TRUE(sim.ua(A).hangup(a, sim.now()).ok());
+    ASSERT_TRUE(sim.ua(B).hangup(b, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+    for (Side s : {A, B}) {
+      const auto ended = sim.phone(s).call_events<call::CallEnded>();
+      ASSERT_EQ(ended.size(), 1u) << "seed " << seed << " side " << s;
+      EXPECT_EQ(ended[0].reason, "local hangup") << "seed " << seed;
+      EXPECT_EQ(sim.relayed(s, "BYE"), 1) << "seed " << seed;
+      EXPECT_TRUE(sim.phone(s).events_of<ua::Dropped>().empty()) << "seed " << seed;
+    }
+    // Each BYE got one final answer (200, or 481 once the dialog was gone);
+    // B also sent the INVITE's 200.
+    EXPECT_EQ(sim.relayed(A, "200") + sim.relayed(A, "481"), 1) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(sim.relayed(B, "200") + sim.relayed(B, "481"), 2) << "seed " << seed;
+    EXPECT_FALSE(live(sim, A, a));
+    EXPECT_FALSE(live(sim, B, b));
+  }
+}
+
+TEST(CallSim, a_reinvite_crossing_a_bye_leaves_no_call_behind_rfc3261_15) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    const auto [a, b] = connected(sim);
+    ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
+    ASSERT_TRUE(sim.ua(B).hangup(b, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+    for (Side s : {A, B})
+      EXPECT_EQ(sim.phone(s).call_events<call::CallEnded>().size(), 1u) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>()[0].reason, "remote hangup") << "seed " << seed;
+    // B's session is over once its BYE is out (§15.1.1), and its dialog once
+    // the BYE is answered (§12.2.2): either way the re-INVITE gets 481, never
+    // an offer or a 200.
+    EXPECT_TRUE(sim.phone(B).call_events<call::ReinviteOffer>().empty()) << "seed " << seed;
+    EXPECT_EQ(sim.relayed(B, "481"), 1) << "seed " << seed;
+    EXPECT_EQ(sim.relayed(B, "200"), 1) << "seed " << seed;  // the first INVITE's only
+    EXPECT_EQ(sim.phone(B).call_events<call::IncomingCall>().size(), 1u) << "seed " << seed;
+    EXPECT_FALSE(live(sim, A, a));
+    EXPECT_FALSE(live(sim, B, b));
+  }
+}
+
+TEST(CallSim, duplicated_frames_never_duplicate_a_call_event_rfc3261_17) {
+  LinkParams twice{25};
+  twice.duplicate = 1.0;  // every frame arrives twice
+  CallSim sim(phone("101", 7), phone("102", 8), twice, 7);
+  const auto [a, b] = connected(sim);
+  ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
+  sim.drain();
+  sim.run_until(sim.now() + 5'000);
+  ASSERT_TRUE(sim.ua(B).hangup(b, sim.now()).ok());
+  sim.drain();
+  sim.run_until(sim.now() + 40'000);
+  EXPECT_EQ(sim.phone(B).call_events<call::IncomingCall>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallAnswered>().size(), 1u);
+  EXPECT_EQ(sim.phone(B).call_events<call::ReinviteOffer>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::ReinviteDone>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_GT(sim.down(B).duplicated(), 0);
+  EXPECT_FALSE(live(sim, A, a));
+  EXPECT_FALSE(live(sim, B, b));
+}
+
+TEST(CallSim, lost_ack_makes_the_callee_end_the_call_after_64_t1_rfc3261_13_3_1_4) {
+  CallSim sim(phone("101", 9), phone("102", 10), {40}, 9);
+  sim.register_both();
+  sim.up(A).drop_if = [](const std::string& f) { return f.rfind("ACK ", 0) == 0; };
+  const call::CallHandle a = call_b(sim, 200);
+  sim.run_until(sim.now() + 60'000);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallAnswered>().size(), 1u);
+  EXPECT_TRUE(sim.phone(B).call_events<call::CallConfirmed>().empty());
+  // B's 200 took 80 ms (two 40 ms hops) to reach A. B sends its BYE 64*T1
+  // (32 s) after the 200 and ends when the BYE is answered, a round trip later.
+  EXPECT_EQ(first_at<call::CallEnded>(sim.phone(B)) - first_at<call::CallAnswered>(sim.phone(A)),
+            64 * 500 + 160 - 80);
+  ASSERT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u);
+  ASSERT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>()[0].reason, "remote hangup");
+  EXPECT_EQ(sim.relayed(B, "BYE"), 1);
+  EXPECT_FALSE(live(sim, A, a));
+}
+
+}  // namespace
+}  // namespace wwp::sim
