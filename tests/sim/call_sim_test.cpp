@@ -254,5 +254,65 @@ TEST(CallSim, lost_ack_makes_the_callee_end_the_call_after_64_t1_rfc3261_13_3_1_
   EXPECT_FALSE(live(sim, A, a));
 }
 
+TEST(CallSim, an_unanswered_reinvite_times_out_and_ends_the_dialog_rfc3261_14_1) {
+  CallSim sim(phone("101", 11), phone("102", 12), {40}, 11);
+  const auto [a, b] = connected(sim);
+  // The relay loses B's answer to the hold (and only that).
+  sim.up(B).drop_if = [](const std::string& f) {
+    return f.rfind("SIP/2.0 200", 0) == 0 && f.find(" INVITE\r\n") != std::string::npos;
+  };
+  ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
+  sim.drain();
+  const TimePoint held_at = sim.now();
+  sim.run_until(sim.now() + 60'000);
+  // Timer B (64*T1) gives a 408; §14.1: the UAC then ends the dialog with BYE.
+  const auto done = sim.phone(A).call_events<call::ReinviteDone>();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].status, 408);
+  EXPECT_EQ(first_at<call::ReinviteDone>(sim.phone(A)) - held_at, 64 * 500);
+  EXPECT_EQ(sim.relayed(A, "BYE"), 1);
+  EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_FALSE(live(sim, A, a));
+  EXPECT_FALSE(live(sim, B, b));
+}
+
+TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
+  int rejected = 0, cancelled = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    sim.register_both();
+    const Duration reject_after = 100 + static_cast<Duration>((seed * 53) % 151);
+    call::CallHandle a = 0;
+    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
+      const auto* in = std::get_if<call::IncomingCall>(&e);
+      if (side != B || !in) return;
+      const call::CallHandle b = in->call;
+      s.at(s.now() + 100, [&a](CallSim& s2) { EXPECT_TRUE(s2.ua(A).hangup(a, s2.now()).ok()); });
+      // The shim may try to reject a call that a CANCEL already ended: a
+      // clear error, nothing sent.
+      s.at(s.now() + reject_after, [b](CallSim& s2) {
+        const bool ringing = live(s2, B, b);
+        EXPECT_EQ(s2.ua(B).reject(b, 486, s2.now()).ok(), ringing);
+      });
+    };
+    auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+    ASSERT_TRUE(h.ok());
+    a = *h;
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+    const auto failed = sim.phone(A).call_events<call::CallFailed>();
+    ASSERT_EQ(failed.size(), 1u) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_TRUE(failed[0].status == 486 || failed[0].status == 487) << "seed " << seed;
+    (failed[0].status == 486 ? rejected : cancelled)++;
+    EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u) << "seed " << seed;
+    EXPECT_EQ(sim.relayed(B, "486") + sim.relayed(B, "487"), 1) << "seed " << seed;
+    EXPECT_FALSE(live(sim, A, a));
+    EXPECT_FALSE(live(sim, B, sim.incoming(B)));
+  }
+  EXPECT_GT(rejected, 0);
+  EXPECT_GT(cancelled, 0);
+}
+
 }  // namespace
 }  // namespace wwp::sim
