@@ -107,6 +107,7 @@ struct CallEventToJs {
     o.set("callId", std::string(e.invite.get("Call-ID").value_or("")));
     o.set("autoAnswerMs", static_cast<double>(e.auto_answer_after));
     o.set("rcSid", e.rc_sid);
+    o.set("replaces", e.replaces);
     return o;
   }
   val operator()(const wwp::call::CallProgress& e) const {

@@ -77,9 +77,10 @@ class Call {
   /// Inbound: a new INVITE arrived as server transaction `txn`. Sends 100 and
   /// 180 and reports IncomingCall. Fails (the UA answers with the hint) when
   /// the INVITE cannot start a dialog.
+  /// `replaces`: the call this INVITE's Replaces header names (RFC 3891), or 0.
   static Result<Call, dialog::DialogError> start_inbound(CallHandle handle, CallContext& ctx,
                                                          txn::TxnId txn, const msg::Message& invite,
-                                                         TimePoint now);
+                                                         TimePoint now, CallHandle replaces = 0);
 
   // --- commands (UaError on misuse; the message says what to do) -----------
   ua::Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
@@ -147,6 +148,14 @@ class Call {
   bool owns_client_txn(txn::TxnId id) const;
   bool owns_server_txn(txn::TxnId id) const;
   const std::optional<dialog::DialogId>& dialog_id() const { return dialog_id_; }
+  /// Once this call is confirmed: the call it replaces (RFC 3891), handed
+  /// over once (0 otherwise), so the UA can end that one.
+  CallHandle take_replaced() {
+    if (state_ != State::Confirmed) return 0;
+    const CallHandle r = replaces_;
+    replaces_ = 0;
+    return r;
+  }
   /// True for an inbound call whose INVITE transaction is `txn`.
   bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
 
@@ -204,6 +213,7 @@ class Call {
   std::optional<txn::TxnId> invite_server_;
   msg::Message remote_invite_;
   bool bye_after_ack_ = false;            ///< hangup() while waiting for the ACK (§15)
+  CallHandle replaces_ = 0;               ///< the call this INVITE replaces (RFC 3891)
 
   // session description (RFC 3264)
   std::string local_sdp_;   ///< our last offer/answer as sent

@@ -34,6 +34,9 @@ struct IncomingCall {
   PeerInfo peer;
   Duration auto_answer_after = -1;
   std::string rc_sid;  ///< SID of the INVITE's `P-rc` (RingCentral), "" otherwise
+  /// The call this one replaces (RFC 3891), 0 for none. The driver answers it
+  /// at once; once the ACK confirms it the UA hangs the replaced call up.
+  CallHandle replaces = 0;
 };
 /// A provisional response (101–199) to our INVITE.
 struct CallProgress {

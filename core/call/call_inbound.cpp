@@ -41,9 +41,10 @@ void copy_record_route(const msg::Message& request, msg::Message& response) {
 
 Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallContext& ctx,
                                                       txn::TxnId txn, const msg::Message& invite,
-                                                      TimePoint now) {
+                                                      TimePoint now, CallHandle replaces) {
   Call c(handle, std::string(invite.get("Call-ID").value_or("")));
   c.outbound_ = false;
+  c.replaces_ = replaces;
   c.state_ = State::Incoming;
   c.local_tag_ = ctx.rng.token(12);
   auto d = dialog::Dialog::from_uas(invite, c.local_tag_, "<" + ctx.contact_uri + ">");
@@ -59,7 +60,8 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   c.respond(ctx, txn, invite, 180);
   c.rc_on_invite(ctx, invite, now);
   std::string sid(c.prc_ ? c.prc_->sid().value_or("") : std::string_view{});
-  ctx.events.push_back(IncomingCall{handle, invite, c.peer_info(invite), auto_answer_delay(invite), std::move(sid)});
+  ctx.events.push_back(
+      IncomingCall{handle, invite, c.peer_info(invite), auto_answer_delay(invite), std::move(sid), replaces});
   return c;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "core/dialog/replaces.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
 #include "core/rc/commands.hpp"
@@ -331,7 +332,13 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
   if (auto* ack = std::get_if<txn::ReceivedAck>(&event)) {
     // An ACK for a 2xx belongs to the dialog, not to a transaction (§17.2.1).
     auto match = dialogs_.match_request(ack->ack);
-    if (auto* c = call_for_dialog(match.dialog)) c->handle_ack(ctx, ack->ack, now);
+    if (auto* c = call_for_dialog(match.dialog)) {
+      c->handle_ack(ctx, ack->ack, now);
+      // RFC 3891 §3: the replacing dialog is up; end the one it replaces
+      // (BYE, or CANCEL for our own ringing call).
+      if (const call::CallHandle replaced = c->take_replaced())
+        if (call::Call* old = find_call(replaced)) (void)old->hangup(ctx, now);
+    }
     return;
   }
   if (auto* stray = std::get_if<txn::StrayResponse>(&event)) {
@@ -382,9 +389,14 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   const std::string& method = request.method();
   const std::string tag = rng_.token(12);
   if (method == "INVITE") {
+    const ReplacesCheck replaces = check_replaces(request);
+    if (replaces.status) {
+      (void)txns_.respond(txn, make_reply(request, replaces.status, tag), now);
+      return;
+    }
     auto ctx = context();
     const call::CallHandle handle = next_call_++;
-    auto c = call::Call::start_inbound(handle, ctx, txn, request, now);
+    auto c = call::Call::start_inbound(handle, ctx, txn, request, now, replaces.call);
     if (!c) {
       const int status = c.error().sip_status_hint ? c.error().sip_status_hint : 400;
       (void)txns_.respond(txn, make_reply(request, status, tag), now);
@@ -409,6 +421,33 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   }
   r.set_body({});
   (void)txns_.respond(txn, std::move(r), now);
+}
+
+Ua::ReplacesCheck Ua::check_replaces(const msg::Message& invite) {
+  const auto values = invite.get_all("Replaces");
+  if (values.empty()) return {};
+  // §3: more than one Replaces header, or one that does not parse → 400.
+  if (values.size() > 1) return {400, 0};
+  const auto target = dialog::parse_replaces(values[0]);
+  if (!target) return {400, 0};
+  call::Call* c = call_for_dialog(dialogs_.find(target->id));
+  if (!c) return {481, 0};  // "If no match is found, ... 481"
+  switch (c->state()) {
+    case call::State::Incoming:
+      return {481, 0};  // an early dialog this UA did not initiate
+    case call::State::Cancelling:
+    case call::State::Terminating:
+    case call::State::Terminated:
+      return {603, 0};  // a dialog that has already ended: 603 Decline
+    case call::State::Accepted:
+    case call::State::Confirmed:
+      if (target->early_only) return {486, 0};  // "early-only" and confirmed: 486 Busy Here
+      return {0, c->handle()};
+    case call::State::Calling:
+    case call::State::Early:
+      return {0, c->handle()};  // our own ringing call: picked up elsewhere
+  }
+  return {481, 0};
 }
 
 void Ua::handle_rc_message(const msg::Message& request) {

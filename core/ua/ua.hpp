@@ -139,6 +139,14 @@ class Ua {
   void handle_received(const std::string& bytes, TimePoint now);
   void handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now);
   void handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now);
+  /// RFC 3891 §3: may this INVITE replace one of our calls? `status` 0 means
+  /// yes (`call` is the one to replace, 0 when there is no Replaces header);
+  /// otherwise it is the INVITE's rejection.
+  struct ReplacesCheck {
+    int status = 0;
+    call::CallHandle call = 0;
+  };
+  ReplacesCheck check_replaces(const msg::Message& invite);
   void handle_rc_message(const msg::Message& request);
   void route_txn_event(txn::TxnEvent event, TimePoint now);
   /// send_app_message's response half: onto the live server transaction it answers.

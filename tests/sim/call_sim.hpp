@@ -1,10 +1,12 @@
-// The two-phone simulator: phones A and B, each on its own pair of in-memory
+// The call simulator: phones A, B (and C), each on its own pair of in-memory
 // links (latency, jitter, loss, duplication) to a relay that stands in for a
 // SIP-over-WebSocket server. The relay registers whoever sends REGISTER (no
 // challenge: the registration path has its own simulator tests) and passes
-// every other frame, untouched, to the other phone — the wire as a
-// record-route-free proxy would leave it, so the phones' transaction and
-// dialog layers meet each other directly (RFC 3261 §12, §13–§17).
+// every other frame untouched — a request to the phone whose username is the
+// Request-URI's user, a response back to the phone that sent the request
+// (by the top Via branch) — the wire as a record-route-free proxy would leave
+// it, so the phones' transaction and dialog layers meet each other directly
+// (RFC 3261 §12, §13–§17).
 //
 // The test plays the JS shim: it gives commands to `ua(side)` (then
 // `drain()`), schedules commands at virtual times with `at()`, and reacts to
@@ -12,22 +14,24 @@
 // re-INVITE offer with an SDP mirroring the offered direction (RFC 3264 §6.1).
 #pragma once
 #include <algorithm>
-#include <array>
+#include <deque>
+#include <optional>
 #include <functional>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
+#include "core/msg/uri.hpp"
 #include "core/ua/reply.hpp"
 #include "tests/sim/endpoint.hpp"
 #include "tests/sim/sim_link.hpp"
 
 namespace wwp::sim {
 
-enum Side { A = 0, B = 1 };
-inline Side other(Side s) { return s == A ? B : A; }
+enum Side { A = 0, B = 1, C = 2 };
 
 /// An SDP as a browser would give it, with `direction` for the audio line.
 inline std::string sim_sdp(const std::string& direction, int version = 1) {
@@ -49,13 +53,28 @@ class CallSim {
  public:
   using Reaction = std::function<void(CallSim&, Side, const call::CallEvent&)>;
 
+  /// Phone i is Side i; every link gets `link`.
+  CallSim(std::vector<ua::Config> phones, LinkParams link, std::uint64_t seed) {
+    for (auto& config : phones) {
+      const auto i = static_cast<std::uint64_t>(phones_.size());
+      by_user_[config.username] = static_cast<Side>(i);
+      phones_.emplace_back(std::move(config));
+      up_.emplace_back(link, seed * 8 + 2 * i + 1);
+      down_.emplace_back(link, seed * 8 + 2 * i + 2);
+    }
+    relayed_.resize(phones_.size());
+    reacted_.resize(phones_.size());
+  }
   CallSim(ua::Config a, ua::Config b, LinkParams link, std::uint64_t seed)
-      : phones_{Endpoint(std::move(a)), Endpoint(std::move(b))},
-        up_{Link(link, seed * 4 + 1), Link(link, seed * 4 + 2)},
-        down_{Link(link, seed * 4 + 3), Link(link, seed * 4 + 4)} {}
+      : CallSim(std::vector<ua::Config>{std::move(a), std::move(b)}, link, seed) {}
 
   ua::Ua& ua(Side s) { return phones_[s].ua(); }
   const Endpoint& phone(Side s) const { return phones_[s]; }
+  std::vector<Side> sides() const {
+    std::vector<Side> all;
+    for (std::size_t i = 0; i < phones_.size(); ++i) all.push_back(static_cast<Side>(i));
+    return all;
+  }
   Link& up(Side s) { return up_[s]; }      ///< phone → relay
   Link& down(Side s) { return down_[s]; }  ///< relay → phone
   TimePoint now() const { return now_; }
@@ -74,7 +93,7 @@ class CallSim {
   void drain() {
     for (bool more = true; more;) {
       more = false;
-      for (Side s : {A, B}) {
+      for (Side s : sides()) {
         phones_[s].drain(now_, [&](std::string bytes) { up_[s].send(std::move(bytes), now_); });
         while (reacted_[s] < phones_[s].events().size()) {
           const auto* ce = std::get_if<call::CallEvent>(&phones_[s].events()[reacted_[s]++].event);
@@ -87,9 +106,9 @@ class CallSim {
     }
   }
 
-  /// Register both phones and run until both are registered.
-  void register_both() {
-    for (Side s : {A, B}) (void)ua(s).start_register(now_);
+  /// Register every phone and run until all are registered.
+  void register_all() {
+    for (Side s : sides()) (void)ua(s).start_register(now_);
     drain();
     run_until(now_ + 10'000);
   }
@@ -101,9 +120,9 @@ class CallSim {
     if (t == kNever) return false;
     now_ = std::max(now_, t);
     ++steps_;
-    for (Side s : {A, B})
+    for (Side s : sides())
       for (auto& frame : up_[s].take_due(now_)) relay(s, std::move(frame));
-    for (Side s : {A, B})
+    for (Side s : sides())
       for (auto& frame : down_[s].take_due(now_)) {
         ua(s).handle_input(ua::Received{std::move(frame), now_});
         drain();
@@ -114,7 +133,7 @@ class CallSim {
       action(*this);
       drain();
     }
-    for (Side s : {A, B})
+    for (Side s : sides())
       if (phones_[s].deadline() <= now_) {
         ua(s).handle_input(ua::Tick{now_});
         drain();
@@ -132,7 +151,7 @@ class CallSim {
     if (now_ < limit && steps_ < max_steps) now_ = limit;
   }
 
-  /// The handle of the first call B was offered (0 before one arrives).
+  /// The handle of the first call phone `s` was offered (0 before one arrives).
   call::CallHandle incoming(Side s) const {
     const auto calls = phones_[s].call_events<call::IncomingCall>();
     return calls.empty() ? 0 : calls.front().call;
@@ -152,7 +171,7 @@ class CallSim {
  private:
   TimePoint next_time() const {
     TimePoint t = scheduled_.empty() ? kNever : scheduled_.begin()->first.first;
-    for (Side s : {A, B})
+    for (Side s : sides())
       t = std::min({t, phones_[s].deadline(), up_[s].next_delivery(), down_[s].next_delivery()});
     return t;
   }
@@ -166,11 +185,24 @@ class CallSim {
       down_[from].send(ok.to_string(), now_);
       return;
     }
+    const auto via = msg::parse_via(m->get("Via").value_or(""));
+    const std::string branch = via ? std::string(via->branch()) : std::string();
+    std::optional<Side> to;
+    if (m->is_request()) {
+      senders_[branch] = from;
+      if (const auto uri = msg::parse_uri(m->request_uri()))
+        if (const auto it = by_user_.find(uri->user); it != by_user_.end()) to = it->second;
+    } else if (const auto it = senders_.find(branch); it != senders_.end()) {
+      to = it->second;
+    }
+    if (!to) return;  // nobody by that name: lost (tests only call phones that exist)
     ++relayed_[from][m->is_request() ? m->method() : std::to_string(m->status())];
-    trace_ += std::to_string(now_) + (from == A ? " A>B " : " B>A ") + frame.substr(0, frame.find('\r')) +
+    trace_ += std::to_string(now_) + " " + name(from) + ">" + name(*to) + " " + frame.substr(0, frame.find('\r')) +
               " (" + std::string(m->get("CSeq").value_or("")) + ")\n";
-    down_[other(from)].send(std::move(frame), now_);
+    down_[*to].send(std::move(frame), now_);
   }
+
+  static std::string name(Side s) { return std::string(1, static_cast<char>('A' + s)); }
 
   void on_call_event(Side s, const call::CallEvent& event) {
     if (const auto* offer = std::get_if<call::ReinviteOffer>(&event)) {
@@ -180,11 +212,13 @@ class CallSim {
     if (react) react(*this, s, event);
   }
 
-  std::array<Endpoint, 2> phones_;
-  std::array<Link, 2> up_, down_;
-  std::array<std::map<std::string, int>, 2> relayed_;
-  std::array<std::size_t, 2> reacted_{0, 0};
-  std::string trace_;  ///< events already given to on_call_event
+  std::deque<Endpoint> phones_;  // a Ua never moves
+  std::vector<Link> up_, down_;
+  std::map<std::string, Side> by_user_;
+  std::map<std::string, Side> senders_;  ///< request branch → the phone that sent it
+  std::vector<std::map<std::string, int>> relayed_;
+  std::vector<std::size_t> reacted_;  ///< events already given to on_call_event
+  std::string trace_;
   std::map<std::pair<TimePoint, int>, std::function<void(CallSim&)>> scheduled_;
   int next_action_ = 0;
   int sdp_version_ = 1;

@@ -46,7 +46,7 @@ call::CallHandle call_b(CallSim& sim, Duration answer_after) {
 
 /// A call set up and confirmed on both sides; returns {A's, B's} handles.
 std::pair<call::CallHandle, call::CallHandle> connected(CallSim& sim) {
-  sim.register_both();
+  sim.register_all();
   const call::CallHandle a = call_b(sim, 200);
   sim.run_until(sim.now() + 5'000);
   EXPECT_EQ(sim.phone(A).call_events<call::CallAnswered>().size(), 1u);
@@ -122,7 +122,7 @@ TEST(CallSim, cancel_crossing_the_answer_ends_both_sides_either_way_rfc3261_9_1)
   int cancelled = 0, answered_then_bye = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
-    sim.register_both();
+    sim.register_all();
     // The caller gives up 100 ms after the call reaches B; B answers between
     // then and 150 ms later, so its 200 leaves before or after the CANCEL
     // (30–80 ms on the way) gets there.
@@ -237,7 +237,7 @@ TEST(CallSim, duplicated_frames_never_duplicate_a_call_event_rfc3261_17) {
 
 TEST(CallSim, lost_ack_makes_the_callee_end_the_call_after_64_t1_rfc3261_13_3_1_4) {
   CallSim sim(phone("101", 9), phone("102", 10), {40}, 9);
-  sim.register_both();
+  sim.register_all();
   sim.up(A).drop_if = [](const std::string& f) { return f.rfind("ACK ", 0) == 0; };
   const call::CallHandle a = call_b(sim, 200);
   sim.run_until(sim.now() + 60'000);
@@ -281,7 +281,7 @@ TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
   int rejected = 0, cancelled = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
-    sim.register_both();
+    sim.register_all();
     const Duration reject_after = 100 + static_cast<Duration>((seed * 53) % 151);
     call::CallHandle a = 0;
     sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
@@ -312,6 +312,128 @@ TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
   }
   EXPECT_GT(rejected, 0);
   EXPECT_GT(cancelled, 0);
+}
+
+TEST(CallSim, a_replaces_that_cannot_apply_is_refused_and_the_call_stays_rfc3891_3) {
+  CallSim sim(phone("101", 13), phone("102", 14), {40}, 13);
+  const auto [a, b] = connected(sim);
+  const auto peer = sim.phone(A).call_events<call::CallAnswered>()[0].peer;
+  const std::string call_id = sim.ua(A).call_id(a);
+  // From A's side B's dialog is: to-tag = B's tag (A's remote), from-tag = A's.
+  const std::string tags = ";to-tag=" + peer.remote_tag + ";from-tag=" + peer.local_tag;
+  const std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, int>> cases = {
+      {{{"Replaces", "no-such-call" + tags}}, 481},                 // no match
+      {{{"Replaces", call_id + ";to-tag=" + peer.local_tag + ";from-tag=" + peer.remote_tag}}, 481},  // tags swapped
+      {{{"Replaces", call_id + tags + ";early-only"}}, 486},        // confirmed, early-only
+      {{{"Replaces", call_id + ";to-tag=" + peer.remote_tag}}, 400},  // from-tag missing
+      {{{"Replaces", call_id + tags + ", " + call_id + tags}}, 400},  // two of them
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto h = sim.ua(A).invite({"102", "", cases[i].first, sim_sdp("sendrecv")}, sim.now());
+    ASSERT_TRUE(h.ok());
+    sim.drain();
+    sim.run_until(sim.now() + 3'000);
+    const auto failed = sim.phone(A).call_events<call::CallFailed>();
+    ASSERT_EQ(failed.size(), i + 1) << "case " << i << "\n" << sim.trace();
+    EXPECT_EQ(failed[i].status, cases[i].second) << "case " << i;
+  }
+  // B never rang, and the call it has goes on.
+  EXPECT_EQ(sim.phone(B).call_events<call::IncomingCall>().size(), 1u);
+  EXPECT_TRUE(live(sim, A, a) && live(sim, B, b));
+  EXPECT_TRUE(sim.phone(B).call_events<call::CallEnded>().empty());
+}
+
+TEST(CallSim, a_replaces_for_our_own_ringing_call_takes_it_over_and_cancels_it_rfc3891_3) {
+  CallSim sim({phone("101", 15), phone("102", 16), phone("103", 17)}, {40}, 15);
+  sim.register_all();
+  // B rings and never answers; A answers whatever replaces a call at once.
+  sim.react = [](CallSim& s, Side side, const call::CallEvent& e) {
+    const auto* in = std::get_if<call::IncomingCall>(&e);
+    if (side == A && in && in->replaces)
+      EXPECT_TRUE(s.ua(A).answer(in->call, sim_sdp("sendrecv"), s.now()).ok());
+  };
+  auto ab = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+  ASSERT_TRUE(ab.ok());
+  sim.drain();
+  sim.run_until(sim.now() + 2'000);
+  const auto progress = sim.phone(A).call_events<call::CallProgress>();
+  ASSERT_FALSE(progress.empty());
+  const auto& peer = progress.back().peer;
+  // C picks up: it names A's early dialog as A sees it.
+  const std::string replaces =
+      sim.ua(A).call_id(*ab) + ";to-tag=" + peer.local_tag + ";from-tag=" + peer.remote_tag + ";early-only";
+  auto ca = sim.ua(C).invite({"101", "", {{"Replaces", replaces}}, sim_sdp("sendrecv")}, sim.now());
+  ASSERT_TRUE(ca.ok());
+  sim.drain();
+  sim.run_until(sim.now() + 5'000);
+  const auto incoming = sim.phone(A).call_events<call::IncomingCall>();
+  ASSERT_EQ(incoming.size(), 1u) << sim.trace();
+  EXPECT_EQ(incoming[0].replaces, *ab);
+  EXPECT_EQ(sim.phone(C).call_events<call::CallAnswered>().size(), 1u);
+  EXPECT_TRUE(live(sim, A, incoming[0].call) && live(sim, C, *ca));
+  // A's own call to B was CANCELled: 487 for A, "cancelled" at B.
+  const auto failed = sim.phone(A).call_events<call::CallFailed>();
+  ASSERT_EQ(failed.size(), 1u) << sim.trace();
+  EXPECT_EQ(failed[0].status, 487);
+  EXPECT_EQ(sim.relayed(A, "CANCEL"), 1);
+  ASSERT_EQ(sim.phone(B).call_events<call::CallEnded>().size(), 1u);
+  EXPECT_EQ(sim.phone(B).call_events<call::CallEnded>()[0].reason, "cancelled");
+}
+
+TEST(CallSim, attended_transfer_between_three_phones_rfc5589_7_rfc3891_3) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    CallSim sim({phone("101", seed), phone("102", seed + 100), phone("103", seed + 200)}, messy(seed), seed);
+    sim.register_all();
+    // The shims: answer a ringing call after 200 ms, a replacing one at once
+    // (RFC 3891 §3: the user already accepted the call it replaces); B, as
+    // transferee, calls the target with the REFER's Replaces and reports
+    // the outcome by NOTIFY (RFC 3515 §2.4.4), as js/call-session does.
+    std::map<call::CallHandle, call::CallHandle> referred_by;  // B's new call → the call that REFERred it
+    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
+      if (const auto* in = std::get_if<call::IncomingCall>(&e)) {
+        const call::CallHandle h = in->call;
+        s.at(s.now() + (in->replaces ? 0 : 200),
+             [h, side](CallSim& s2) { EXPECT_TRUE(s2.ua(side).answer(h, sim_sdp("sendrecv"), s2.now()).ok()); });
+      } else if (const auto* refer = std::get_if<call::ReferReceived>(&e)) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!refer->replaces.empty()) headers.emplace_back("Replaces", refer->replaces);
+        auto h = s.ua(side).invite({refer->target, "", headers, sim_sdp("sendrecv")}, s.now());
+        ASSERT_TRUE(h.ok());
+        referred_by[*h] = refer->call;
+      } else if (const auto* answered = std::get_if<call::CallAnswered>(&e)) {
+        if (const auto it = referred_by.find(answered->call); it != referred_by.end())
+          EXPECT_TRUE(s.ua(side).refer_progress(it->second, 200, s.now()).ok());
+      }
+    };
+    auto ab = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+    sim.drain();
+    sim.run_until(sim.now() + 3'000);
+    auto ac = sim.ua(A).invite({"103", "", {}, sim_sdp("sendrecv")}, sim.now());
+    sim.drain();
+    sim.run_until(sim.now() + 3'000);
+    ASSERT_TRUE(ab.ok() && ac.ok());
+    ASSERT_EQ(sim.phone(A).call_events<call::CallAnswered>().size(), 2u) << "seed " << seed;
+    const call::CallHandle b_old = sim.incoming(B), c_old = sim.incoming(C);
+
+    ASSERT_TRUE(sim.ua(A).refer_replaces(*ab, *ac, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+
+    // C took B's INVITE as the replacement of its call with A, answered it
+    // unasked, and ended the replaced call itself once the ACK came.
+    const auto c_calls = sim.phone(C).call_events<call::IncomingCall>();
+    ASSERT_EQ(c_calls.size(), 2u) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(c_calls[1].replaces, c_old) << "seed " << seed;
+    ASSERT_EQ(referred_by.size(), 1u) << "seed " << seed;
+    const call::CallHandle b_new = referred_by.begin()->first, c_new = c_calls[1].call;
+    EXPECT_TRUE(live(sim, B, b_new) && live(sim, C, c_new)) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(sim.ua(B).call_id(b_new), sim.ua(C).call_id(c_new));
+    EXPECT_EQ(sim.relayed(C, "BYE"), 1) << "seed " << seed;
+    // A is left with nothing: C ended the consultation, A (or B) the original.
+    for (auto [side, h] : {std::pair{A, *ab}, {A, *ac}, {B, b_old}, {C, c_old}})
+      EXPECT_FALSE(live(sim, side, h)) << "seed " << seed << " side " << side << "\n" << sim.trace();
+    EXPECT_EQ(sim.phone(A).call_events<call::CallEnded>().size(), 2u) << "seed " << seed;
+  }
 }
 
 }  // namespace
