@@ -122,6 +122,15 @@ export default class WebPhone extends EventEmitter {
       this.callSessions.push(session);
       this._registerSession(session);
       this.emit('inboundCall', session);
+      const replaced = e.replaces ? this.byHandle.get(e.replaces) : undefined;
+      if (replaced) {
+        // RFC 3891 §3: the INVITE takes the place of a call the user already
+        // accepted (attended transfer, pickup): answer it now; the core ends
+        // the replaced call once this one is confirmed.
+        replaced.emit('replaced', session);
+        void session.answer().catch(() => {});
+        return;
+      }
       // Auto-answer (spec §7.3): `Alert-Info: Auto Answer`, delay from
       // `Call-Info: …;Answer-After=N` (N is milliseconds in the original SDK).
       if (this.autoAnswer && e.autoAnswerMs >= 0) {

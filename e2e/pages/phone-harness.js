@@ -23,7 +23,7 @@
   let webPhone = null;
 
   const track = (s) => {
-    for (const e of ['ringing', 'answered', 'failed', 'disposed']) {
+    for (const e of ['ringing', 'answered', 'failed', 'disposed', 'referred', 'replaced']) {
       s.on?.(e, () => ev(e, { direction: s.direction, state: s.state, callId: s.callId }));
     }
   };

@@ -145,6 +145,43 @@ test('blind transfer on a standard server: B refers A to C; A calls C, NOTIFYs 2
   expect((await a.sipMessages()).some((m) => m.startsWith('>>> NOTIFY') && m.includes('SIP/2.0 200 OK'))).toBe(true);
 });
 
+test('attended transfer on a standard server: B consults C and completes; A calls C with Replaces, C takes it over unasked', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const c = await phonePage('103', ours);
+  await connect(a, b, '102');
+  // B holds A and calls C (warmTransfer); C answers the consultation by hand.
+  await b.page.evaluate(() => { (window as any).orig = (window as any).session; });
+  const consulting = b.page.evaluate(async () => {
+    const w = ((window as any).warm = await (window as any).orig.warmTransfer('103'));
+    return w.newSession.state;
+  });
+  await c.waitForInboundCall();
+  await c.answer();
+  expect(await consulting).toBe('answered');
+  await expectAudio([b, c]);
+  // complete(): REFER A with Refer-To <C?Replaces=B–C dialog>; resolves when B's leg to A ended.
+  await b.page.evaluate(() => (window as any).warm.complete());
+  await b.waitForState('disposed');
+  await a.waitForState('answered');                 // A's current session is its new call to C
+  await c.waitForState('answered');                 // C's current session is the replacing call
+  await expectAudio([a, c]);
+  // RFC 3891 §3: C rang once (the consultation), took A's INVITE as its replacement
+  // without asking, and ended the consultation itself; B is left with nothing.
+  const cEvents = await c.eventNames();
+  expect(cEvents.filter((e) => e === 'inboundCall')).toHaveLength(2);
+  expect(cEvents).toContain('replaced');
+  expect(await c.sessionCount()).toBe(1);
+  expect(await b.sessionCount()).toBe(0);
+  expect(await a.sessionCount()).toBe(1);
+  expect(await a.eventNames()).toContain('referred');
+  const cIn = (await c.sipMessages()).filter((m) => m.startsWith('<<< INVITE'));
+  expect(cIn.at(-1)).toMatch(/\r\nReplaces: [^\r]+;to-tag=[^;\r]+;from-tag=/i);
+  expect((await c.sipLog()).some((l) => l.startsWith('>>> BYE'))).toBe(true);
+  await a.hangup();
+  await c.waitForState('disposed');
+});
+
 test('ours ⇄ ours: ICE-restart reInvite, hold from the callee, microphone and speaker changes keep the call (mute survives)', async ({ phonePage }) => {
   const a = await phonePage('103', ours);
   const b = await phonePage('104', ours);
