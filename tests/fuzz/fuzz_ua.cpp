@@ -1,10 +1,11 @@
 // Stateful libFuzzer target for the UA driver (house style §23): the input
 // is a program of operations — receive bytes, advance time, tick at the UA's
 // deadline, start_register, unregister, transport closed, and "answer the
-// last request we sent" with a fuzzer-chosen status, and app-written messages
-// (sipClient.send) of arbitrary text (so the registration and
-// transaction machines reach their deep states, which random bytes alone
-// rarely do).
+// last request we sent" with a fuzzer-chosen status, app-written messages
+// (sipClient.send) of arbitrary text, calls placed and every call command on
+// any call the UA reported, and requests from the peer inside the last dialog
+// we spoke in (so the registration, transaction, dialog and call machines
+// reach their deep states, which random bytes alone rarely do).
 //
 // Invariants (abort on violation, on top of ASan/UBSan/leak checks):
 //  - every output is a Transmit, an Event or a Timeout, and the drain ends
@@ -14,10 +15,13 @@
 //    left due: otherwise the driver would spin).
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
 #include "core/ua/reply.hpp"
 #include "core/ua/ua.hpp"
@@ -52,6 +56,8 @@ struct Driver {
   wwp::TimePoint now = 1000;
   wwp::TimePoint deadline = wwp::kNever;
   std::optional<wwp::msg::Message> last_request;
+  std::optional<wwp::msg::Message> last_in_dialog;  ///< our last request with a To tag
+  std::vector<wwp::call::CallHandle> calls;         ///< every call an event named
 
   explicit Driver(wwp::ua::Config c) : ua(std::move(c)) {}
 
@@ -62,9 +68,15 @@ struct Driver {
       if (auto* t = std::get_if<wwp::ua::Transmit>(&o)) {
         auto m = wwp::msg::parse(t->bytes);
         check(m.ok());
-        if (m->is_request()) last_request = std::move(m.value());
-      } else if (std::holds_alternative<wwp::ua::Event>(o)) {
-        // any event is fine
+        if (m->is_request()) {
+          if (wwp::msg::tag_of(m->get("To").value_or(""))) last_in_dialog = *m;
+          last_request = std::move(m.value());
+        }
+      } else if (auto* e = std::get_if<wwp::ua::Event>(&o)) {
+        if (auto* ce = std::get_if<wwp::call::CallEvent>(e)) {
+          const auto h = std::visit([](const auto& ev) { return ev.call; }, *ce);
+          if (h && calls.size() < 16 && std::find(calls.begin(), calls.end(), h) == calls.end()) calls.push_back(h);
+        }
       } else {
         check(std::holds_alternative<wwp::ua::Timeout>(o));
         deadline = std::get<wwp::ua::Timeout>(o).at;
@@ -80,6 +92,58 @@ struct Driver {
     check(deadline > now);
   }
 };
+
+constexpr const char* kSdp =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+    "c=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
+
+/// One call command, chosen by the input, on one of the calls the UA named.
+void call_command(Driver& d, Reader& in) {
+  if (d.calls.empty()) return;
+  const wwp::call::CallHandle h = d.calls[in.byte() % d.calls.size()];
+  const std::uint8_t arg = in.byte();
+  using RcCommand = wwp::call::Call::RcCommand;
+  switch (in.byte() % 14) {
+    case 0: (void)d.ua.answer(h, (arg & 1) ? kSdp : "", d.now); break;
+    case 1: (void)d.ua.reject(h, 300 + arg, d.now); break;
+    case 2: (void)d.ua.hangup(h, d.now); break;
+    case 3: (void)d.ua.hold(h, arg & 1, d.now); break;
+    case 4: (void)d.ua.reinvite(h, kSdp, arg & 1, d.now); break;
+    case 5: (void)d.ua.answer_reinvite(h, (arg & 1) ? kSdp : "", d.now); break;
+    case 6: (void)d.ua.refer(h, (arg & 1) ? "sip:103@example.test" : "1 03", d.now); break;
+    case 7: (void)d.ua.refer_progress(h, 100 + arg, d.now); break;
+    case 8: (void)d.ua.refer_replaces(h, d.calls[arg % d.calls.size()], d.now); break;
+    case 9: (void)d.ua.decline(h, d.now); break;
+    case 10: (void)d.ua.send_request(h, (arg & 1) ? "INFO" : "MESSAGE", "text/plain", "x", d.now); break;
+    case 11: (void)d.ua.rc_info(h, (arg & 1) ? "park" : "flip", "103", d.now); break;
+    case 12: (void)d.ua.rc_command(h, static_cast<RcCommand>(arg % 6), "103", {}, d.now); break;
+    case 13: (void)d.ua.call_id(h); break;
+  }
+  d.drain();
+}
+
+/// A request from the peer inside the last dialog we sent in: our From and
+/// To swapped, its own branch and CSeq, and what the method needs.
+void peer_request(Driver& d, Reader& in) {
+  if (!d.last_in_dialog) return;
+  static const char* kMethods[] = {"BYE", "INVITE", "REFER", "NOTIFY", "INFO", "MESSAGE", "OPTIONS", "UPDATE", "ACK"};
+  const std::string method = kMethods[in.byte() % 9];
+  const std::uint8_t arg = in.byte();
+  const auto& ours = *d.last_in_dialog;
+  auto m = wwp::msg::Message::request(method, "sip:101@fz.invalid;transport=wss");
+  m.add("Via", "SIP/2.0/WSS peer.invalid;branch=z9hG4bKp" + std::to_string(in.u16()));
+  m.add("From", std::string(ours.get("To").value_or("")));
+  m.add("To", std::string(ours.get("From").value_or("")));
+  m.add("Call-ID", std::string(ours.get("Call-ID").value_or("")));
+  m.add("CSeq", std::to_string(1000 + in.u16()) + " " + method);
+  m.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+  if (method == "INVITE" && (arg & 1)) m.set_body(kSdp, "application/sdp");
+  if (method == "REFER")
+    m.add("Refer-To", (arg & 2) ? "<sip:103@example.test?Replaces=c%3Bto-tag%3Da%3Bfrom-tag%3Db>" : "<sip:103@example.test>");
+  if (method == "NOTIFY") m.set_body((arg & 2) ? "SIP/2.0 200 OK\r\n" : "SIP/2.0 100 Trying\r\n", "message/sipfrag");
+  d.ua.handle_input(wwp::ua::Received{m.to_string(), d.now});
+  d.drain();
+}
 
 wwp::ua::Config config() {
   wwp::ua::Config c;
@@ -99,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Driver d(config());
   d.drain();
   for (int ops = 0; !in.done() && ops < 256; ++ops) {
-    switch (in.byte() % 9) {
+    switch (in.byte() % 12) {
       case 0: {  // a raw frame from the peer
         const std::size_t len = in.u16() % 4096;
         d.ua.handle_input(wwp::ua::Received{in.bytes(len), d.now});
@@ -134,6 +198,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                         std::to_string(extra) + ((extra & 8) ? "\", stale=true" : "\""));
         if (extra & 2) r.add("Contact", "<sip:101@fz.invalid;transport=wss>;expires=" + std::to_string(extra));
         if (extra & 4) r.add("Min-Expires", std::to_string(extra * 30));
+        if (extra & 16) r.set_body(kSdp, "application/sdp");
         d.ua.handle_input(wwp::ua::Received{r.to_string(), d.now});
         d.drain();
         break;
@@ -150,6 +215,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         d.drain();
         break;
       }
+      case 9: {  // the app places a call
+        (void)d.ua.invite({(in.byte() & 1) ? "102" : "sip:102@example.test", "", {}, kSdp}, d.now);
+        d.drain();
+        break;
+      }
+      case 10:
+        call_command(d, in);
+        break;
+      case 11:
+        peer_request(d, in);
+        break;
     }
   }
   return 0;
