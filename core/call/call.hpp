@@ -229,6 +229,7 @@ class Call {
   std::optional<txn::TxnId> bye_client_;
   std::optional<txn::TxnId> refer_client_;
   bool refer_accepted_ = false;  ///< our REFER got a 2xx; NOTIFYs report on it
+  bool transfer_done_before_202_ = false;  ///< a 2xx NOTIFY overtook the REFER's 202
   bool refer_subscription_ = false;  ///< we accepted the peer's REFER (transferee)
   std::vector<std::pair<txn::TxnId, std::uint32_t>> requests_;  ///< generic ones
   std::uint32_t next_request_ = 1;

@@ -208,10 +208,12 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
   }
   if (method == "REFER") return on_refer(ctx, txn, req, now);
   if (method == "INFO") rc_on_info(ctx, req);
-  if (method == "NOTIFY" && refer_accepted_) {
-    // RFC 3515 §2.4.5: progress of our REFER as a sipfrag status line.
-    const std::string& frag = req.body();
-    if (frag.rfind("SIP/2.0 2", 0) == 0) timers_.set(TimerKind::TransferBye, now + 2000);
+  if (method == "NOTIFY" && (refer_accepted_ || refer_client_) && req.body().rfind("SIP/2.0 2", 0) == 0) {
+    // RFC 3515 §2.4.5: our REFER's target answered (a 2xx sipfrag). The
+    // NOTIFY may overtake the REFER's 202 (RFC 6665 §4.1.2.4); then the 202
+    // arms the timer.
+    if (refer_accepted_) timers_.set(TimerKind::TransferBye, now + 2000);
+    else transfer_done_before_202_ = true;
   }
   if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY" || method == "UPDATE" ||
       method == "OPTIONS") {

@@ -94,6 +94,8 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
     if (r.status() >= 200) {
       refer_client_.reset();
       refer_accepted_ = r.status() < 300;
+      if (refer_accepted_ && transfer_done_before_202_) timers_.set(TimerKind::TransferBye, now + 2000);
+      transfer_done_before_202_ = false;
       ctx.events.push_back(ReferDone{handle_, r.status(), r.start_line()});
     }
     return;

@@ -436,5 +436,48 @@ TEST(CallSim, attended_transfer_between_three_phones_rfc5589_7_rfc3891_3) {
   }
 }
 
+TEST(CallSim, blind_transfer_between_three_phones_ends_the_transferors_leg_rfc3515_rfc5589_6) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CallSim sim({phone("101", seed), phone("102", seed + 100), phone("103", seed + 200)}, messy(seed), seed);
+    sim.register_all();
+    // B and C answer after 200 ms; B, as transferee, calls the REFER's
+    // target and reports the outcome (as js/call-session does).
+    std::map<call::CallHandle, call::CallHandle> referred_by;
+    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
+      if (const auto* in = std::get_if<call::IncomingCall>(&e)) {
+        const call::CallHandle h = in->call;
+        s.at(s.now() + 200, [h, side](CallSim& s2) { (void)s2.ua(side).answer(h, sim_sdp("sendrecv"), s2.now()); });
+      } else if (const auto* refer = std::get_if<call::ReferReceived>(&e)) {
+        auto h = s.ua(side).invite({refer->target, "", {}, sim_sdp("sendrecv")}, s.now());
+        ASSERT_TRUE(h.ok());
+        referred_by[*h] = refer->call;
+      } else if (const auto* answered = std::get_if<call::CallAnswered>(&e)) {
+        if (const auto it = referred_by.find(answered->call); it != referred_by.end())
+          EXPECT_TRUE(s.ua(side).refer_progress(it->second, 200, s.now()).ok());
+      }
+    };
+    auto ab = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+    ASSERT_TRUE(ab.ok());
+    sim.drain();
+    sim.run_until(sim.now() + 3'000);
+    const call::CallHandle b_old = sim.incoming(B);
+    ASSERT_NE(b_old, 0u);
+    ASSERT_TRUE(sim.ua(A).refer(*ab, "sip:103@sim.example.test", sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+    const auto done = sim.phone(A).call_events<call::ReferDone>();
+    ASSERT_EQ(done.size(), 1u) << "seed " << seed;
+    EXPECT_EQ(done[0].status, 202) << "seed " << seed;
+    ASSERT_EQ(referred_by.size(), 1u) << "seed " << seed;
+    const call::CallHandle b_new = referred_by.begin()->first;
+    EXPECT_TRUE(live(sim, B, b_new) && live(sim, C, sim.incoming(C))) << "seed " << seed;
+    // The transferor ends its leg once the NOTIFY says the transfer worked,
+    // whether that NOTIFY overtook the REFER's 202 or not.
+    EXPECT_FALSE(live(sim, A, *ab)) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_FALSE(live(sim, B, b_old)) << "seed " << seed;
+    EXPECT_EQ(sim.relayed(A, "BYE") + sim.relayed(B, "BYE"), 1) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace wwp::sim

@@ -477,6 +477,50 @@ TEST_F(CallTest, transferor_ends_its_leg_after_a_2xx_notify_unless_the_peer_does
   EXPECT_EQ(last_sent("BYE").method(), "BYE");
 }
 
+TEST_F(CallTest, a_2xx_notify_overtaking_the_202_still_ends_the_transferors_leg_rfc6665_4_1_2_4) {
+  // RFC 6665 §4.1.2.4: a NOTIFY may arrive before the 2xx to the request
+  // that created the subscription.
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.refer(h, "103", now_).ok());
+  drain();
+  auto refer = last_sent("REFER");
+  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
+  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn2");
+  notify.add("From", std::string(*refer.get("To")));
+  notify.add("To", std::string(*refer.get("From")));
+  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
+  notify.add("CSeq", "700 NOTIFY");
+  notify.add("Event", "refer");
+  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
+  feed(notify);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "700 NOTIFY");
+  feed(ua::make_reply(refer, 202, "callee"));
+  sent_.clear();
+  advance(2100);
+  EXPECT_EQ(last_sent("BYE").method(), "BYE");
+}
+
+TEST_F(CallTest, a_2xx_notify_after_the_refer_was_refused_ends_nothing_rfc3515_2_4_2) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.refer(h, "103", now_).ok());
+  drain();
+  auto refer = last_sent("REFER");
+  feed(ua::make_reply(refer, 403, "callee"));
+  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
+  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn3");
+  notify.add("From", std::string(*refer.get("To")));
+  notify.add("To", std::string(*refer.get("From")));
+  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
+  notify.add("CSeq", "701 NOTIFY");
+  notify.add("Event", "refer");
+  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
+  feed(notify);
+  sent_.clear();
+  advance(5000);
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE");
+  EXPECT_NE(ua_.call_id(h), "");
+}
+
 TEST_F(CallTest, bye_after_answer_and_its_response_end_the_call) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.hangup(h, now_).ok());
