@@ -1,23 +1,14 @@
 #include "core/dialog/replaces.hpp"
 
 #include "core/msg/params.hpp"
+#include "core/msg/scan.hpp"
 
 namespace wwp::dialog {
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<ReplacesTarget> parse_replaces(std::string_view value) {
   const auto semi = value.find(';');
   if (semi == std::string_view::npos) return std::nullopt;
-  const std::string_view call_id = trim(value.substr(0, semi));
+  const std::string_view call_id = msg::scan::trim(value.substr(0, semi));
   // callid = word [ "@" word ] (RFC 3261 §25.1): no whitespace inside.
   if (call_id.empty() || call_id.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
   auto params = msg::parse_params(value.substr(semi));
