@@ -44,6 +44,7 @@ void Call::transition(State next) {
   (void)legal;
   if (next == State::Terminated) timers_.clear();
   if (next != State::Accepted) timers_.stop(TimerKind::AckWait);
+  if (next != State::Cancelling) timers_.stop(TimerKind::CancelWait);
   state_ = next;
 }
 
@@ -136,6 +137,16 @@ void Call::handle_timeout(CallContext& ctx, TimePoint now) {
     // RFC 5589 §6.1: the transfer succeeded and the peer did not end our
     // leg itself (RingCentral's edge does), so the transferor does.
     send_bye(ctx, now);
+  }
+  if (timers_.take_expired(TimerKind::CancelWait, now) && state_ == State::Cancelling) {
+    // §9.1: "If there is no final response for the original request in 64*T1
+    // seconds ..., the client SHOULD then consider the original transaction
+    // cancelled and SHOULD destroy the client transaction".
+    if (invite_client_) ctx.txns.abandon_client(*invite_client_);
+    invite_client_.reset();
+    if (dialog_id_) ctx.dialogs.erase(*dialog_id_);
+    dialog_id_.reset();
+    fail(ctx, 487, "SIP/2.0 487 Request Terminated (no final response within 64*T1 of our CANCEL)");
   }
   if (timers_.take_expired(TimerKind::AckWait, now) && state_ == State::Accepted) {
     // §13.3.1.4: no ACK for our 2xx within 64*T1 → end the session with BYE.

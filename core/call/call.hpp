@@ -160,7 +160,7 @@ class Call {
   bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
 
  private:
-  enum class TimerKind : std::size_t { GlareRetry, AckWait, TransferBye, Count };
+  enum class TimerKind : std::size_t { GlareRetry, AckWait, TransferBye, CancelWait, Count };
   enum class ReinviteKind { Hold, Unhold, Offer };
 
   Call(CallHandle handle, std::string call_id) : handle_(handle), call_id_(std::move(call_id)) {}

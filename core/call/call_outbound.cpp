@@ -199,7 +199,10 @@ void Call::send_cancel(CallContext& ctx, TimePoint now) {
   if (!cancel) return;
   auto txn = ctx.txns.start_client(std::move(*cancel), now);
   if (txn) cancel_client_ = *txn;
-  if (state_ == State::Calling || state_ == State::Early) transition(State::Cancelling);
+  if (state_ == State::Calling || state_ == State::Early) {
+    transition(State::Cancelling);
+    timers_.set(TimerKind::CancelWait, now + 64 * ctx.config.t1);
+  }
 }
 
 void Call::send_ack(CallContext& ctx, const msg::Message& response) {

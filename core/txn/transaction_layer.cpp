@@ -313,6 +313,14 @@ void TransactionLayer::handle_transport_closed(TimePoint /*now*/) {
   }
 }
 
+void TransactionLayer::abandon_client(TxnId id) {
+  const auto it = txns_.find(id);
+  if (it == txns_.end() || it->second.server) return;
+  const auto ix = client_index_.find(it->second.key);
+  if (ix != client_index_.end() && ix->second == id) client_index_.erase(ix);
+  txns_.erase(it);
+}
+
 // --- outputs and introspection -------------------------------------------------------
 
 std::optional<msg::Message> TransactionLayer::poll_transmit() {

@@ -191,6 +191,10 @@ class TransactionLayer {
   TimePoint next_timeout() const;
   /// The connection closed: see the contract above.
   void handle_transport_closed(TimePoint now);
+  /// Destroy client transaction `id` without a final response (§9.1: no
+  /// final for a CANCELled INVITE within 64*T1). A late response then
+  /// matches nothing and surfaces as a StrayResponse. Unknown ids are ignored.
+  void abandon_client(TxnId id);
 
   // --- outputs ----------------------------------------------------------------
 

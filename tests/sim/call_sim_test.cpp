@@ -479,5 +479,48 @@ TEST(CallSim, blind_transfer_between_three_phones_ends_the_transferors_leg_rfc35
   }
 }
 
+TEST(CallSim, a_cancel_that_gets_no_answer_still_ends_the_call_after_64_t1_rfc3261_9_1) {
+  CallSim sim(phone("101", 21), phone("102", 22), {40}, 21);
+  sim.register_all();
+  // B rings and never answers; the relay loses A's CANCEL.
+  sim.up(A).drop_if = [](const std::string& f) { return f.rfind("CANCEL ", 0) == 0; };
+  auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+  ASSERT_TRUE(h.ok());
+  sim.drain();
+  sim.run_until(sim.now() + 1'000);
+  ASSERT_NE(sim.incoming(B), 0u);
+  ASSERT_TRUE(sim.ua(A).hangup(*h, sim.now()).ok());
+  sim.drain();
+  const TimePoint cancelled_at = sim.now();
+  sim.run_until(sim.now() + 120'000);
+  // §9.1: "If there is no final response for the original request in 64*T1
+  // seconds ..., the client SHOULD then consider the original transaction
+  // cancelled and SHOULD destroy the client transaction".
+  const auto failed = sim.phone(A).call_events<call::CallFailed>();
+  ASSERT_EQ(failed.size(), 1u) << sim.trace();
+  EXPECT_LE(first_at<call::CallFailed>(sim.phone(A)) - cancelled_at, 64 * 500 + 100);
+  EXPECT_FALSE(live(sim, A, *h));
+}
+
+TEST(CallSim, a_hold_sent_the_moment_the_call_is_answered_lands_before_or_after_the_ack_rfc3261_13_3_1_4) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    sim.register_all();
+    const call::CallHandle a = call_b(sim, 200);
+    auto answer_reaction = sim.react;
+    sim.react = [answer_reaction](CallSim& s, Side side, const call::CallEvent& e) {
+      answer_reaction(s, side, e);
+      if (const auto* ans = std::get_if<call::CallAnswered>(&e); ans && side == A)
+        EXPECT_TRUE(s.ua(A).hold(ans->call, true, s.now()).ok());
+    };
+    sim.run_until(sim.now() + 10'000);
+    const auto done = sim.phone(A).call_events<call::ReinviteDone>();
+    ASSERT_EQ(done.size(), 1u) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(done[0].status, 200) << "seed " << seed << "\n" << sim.trace();
+    EXPECT_EQ(sim.phone(B).call_events<call::CallConfirmed>().size(), 1u) << "seed " << seed;
+    EXPECT_TRUE(live(sim, A, a) && live(sim, B, sim.incoming(B))) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace wwp::sim

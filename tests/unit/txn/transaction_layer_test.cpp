@@ -114,6 +114,24 @@ TEST_F(LayerTest, timer_B_MUST_yield_a_synthetic_408_without_ACK) {
   EXPECT_TRUE(transmits().empty());
 }
 
+TEST_F(LayerTest, an_abandoned_ict_MUST_be_destroyed_silently_and_a_late_final_MUST_be_stray_rfc3261_9_1) {
+  const auto req = test::request("INVITE");
+  const TxnId id = start(req);
+  transmits();
+  EXPECT_EQ(layer_.handle_response(test::response(req, 180), kStart + 5), ResponseDisposition::Delivered);
+  events();
+  layer_.abandon_client(id);
+  layer_.abandon_client(id);  // twice, or an unknown id: ignored
+  EXPECT_EQ(layer_.size(), 0u);
+  EXPECT_EQ(layer_.next_timeout(), kNever);
+  EXPECT_TRUE(events().empty());
+  EXPECT_TRUE(transmits().empty());
+  EXPECT_EQ(layer_.handle_response(test::response(req, 200), kStart + 40000), ResponseDisposition::Unmatched);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StrayResponse>(ev[0]));
+}
+
 TEST_F(LayerTest, transport_closed_MUST_complete_clients_with_503_and_destroy_servers) {
   const TxnId reg = start(test::request("REGISTER", "z9hG4bKr1"));
   const TxnId inv = start(test::request("INVITE", "z9hG4bKi1"));
