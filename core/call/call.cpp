@@ -89,9 +89,20 @@ PeerInfo Call::peer_info(const msg::Message& m) const {
 
 void Call::end(CallContext& ctx, int status, std::string reason) {
   if (state_ == State::Terminated) return;
+  abandon_pending_reinvite(ctx);
   transition(State::Terminated);
   if (auto* d = dialog(ctx)) d->terminate();
   ctx.events.push_back(CallEnded{handle_, status, std::move(reason)});
+}
+
+void Call::abandon_pending_reinvite(CallContext& ctx) {
+  // §15.1.2: "the UAS MUST still respond to any pending requests received
+  // for that dialog. It is RECOMMENDED that a 487 (Request Terminated)
+  // response be generated" — here a re-INVITE the app had not answered yet.
+  if (!reinvite_server_) return;
+  const txn::TxnId txn = *reinvite_server_;
+  reinvite_server_.reset();
+  respond(ctx, txn, remote_reinvite_, 487);
 }
 
 void Call::fail(CallContext& ctx, int status, std::string status_line) {

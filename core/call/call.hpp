@@ -182,6 +182,8 @@ class Call {
   void send_reinvite(CallContext& ctx, TimePoint now);
   void on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoint now);
   void send_bye(CallContext& ctx, TimePoint now);
+  /// 487 for a peer's re-INVITE still waiting for the app's answer (§15.1.2).
+  void abandon_pending_reinvite(CallContext& ctx);
   void respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
                const std::string& content_type = {}, const std::string& body = {},
                std::vector<std::pair<std::string, std::string>> extra = {});

@@ -18,6 +18,7 @@ bool has_line_break(std::string_view s) {
 void Call::send_bye(CallContext& ctx, TimePoint now) {
   auto* d = dialog(ctx);
   if (!d) return end(ctx, 0, "local hangup");
+  abandon_pending_reinvite(ctx);  // the session is over once the BYE is out (§15.1.1)
   d->abandon_outgoing_invite();  // BYE may cross a pending re-INVITE (§15)
   auto bye = new_request(ctx, *d, "BYE");
   if (!bye) return end(ctx, 0, "local hangup");
@@ -178,6 +179,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
   }
   const std::string& method = req.method();
   if (method == "BYE") {
+    abandon_pending_reinvite(ctx);  // its 487 first, then the BYE's 200 (§15.1.2)
     respond(ctx, txn, req, 200);
     // A BYE while our INVITE is still pending (early dialog): §15.1.2. One
     // crossing our own BYE ends the call we were ending anyway; its 200 then

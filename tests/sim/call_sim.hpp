@@ -82,6 +82,9 @@ class CallSim {
 
   /// Extra reactions to call events, after the default re-INVITE answer.
   Reaction react;
+  /// The shim's media part answers re-INVITE offers (false: it never does,
+  /// as if the browser were still busy when the call ends).
+  bool answer_reinvites = true;
 
   /// Run `action` when virtual time reaches `when`.
   void at(TimePoint when, std::function<void(CallSim&)> action) {
@@ -205,7 +208,7 @@ class CallSim {
   static std::string name(Side s) { return std::string(1, static_cast<char>('A' + s)); }
 
   void on_call_event(Side s, const call::CallEvent& event) {
-    if (const auto* offer = std::get_if<call::ReinviteOffer>(&event)) {
+    if (const auto* offer = std::get_if<call::ReinviteOffer>(&event); offer && answer_reinvites) {
       (void)ua(s).answer_reinvite(offer->call, sim_sdp(answer_direction(offer->request.body()), ++sdp_version_),
                                   now_);
     }

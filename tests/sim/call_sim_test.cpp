@@ -522,5 +522,33 @@ TEST(CallSim, a_hold_sent_the_moment_the_call_is_answered_lands_before_or_after_
   }
 }
 
+TEST(CallSim, a_reinvite_still_unanswered_when_the_call_ends_gets_487_on_either_side_rfc3261_15_1_2) {
+  for (Side ender : {A, B}) {
+    CallSim sim(phone("101", 23), phone("102", 24), {40}, 23);
+    const auto [a, b] = connected(sim);
+    sim.answer_reinvites = false;  // A's browser is still making its answer
+    ASSERT_TRUE(sim.ua(B).hold(b, true, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 1'000);
+    ASSERT_EQ(sim.phone(A).call_events<call::ReinviteOffer>().size(), 1u);
+    // The call ends before A answers: A hangs up (BYE sender) or B does (A receives the BYE).
+    ASSERT_TRUE(sim.ua(ender).hangup(ender == A ? a : b, sim.now()).ok());
+    sim.drain();
+    sim.run_until(sim.now() + 40'000);
+    // §15.1.2: pending requests of the dialog still get a final response
+    // (487), so B's re-INVITE transaction completes instead of lingering.
+    EXPECT_EQ(sim.relayed(A, "487"), 1) << "ender " << ender << "\n" << sim.trace();
+    for (Side s : {A, B}) EXPECT_EQ(sim.phone(s).call_events<call::CallEnded>().size(), 1u) << "ender " << ender;
+    // B's hold settles (the shim rejects hold() with it) instead of waiting.
+    const auto done = sim.phone(B).call_events<call::ReinviteDone>();
+    ASSERT_EQ(done.size(), 1u) << "ender " << ender;
+    EXPECT_EQ(done[0].status, 487);
+    EXPECT_FALSE(live(sim, A, a));
+    EXPECT_FALSE(live(sim, B, b));
+    // The late answer of A's shim is refused clearly, nothing sent.
+    EXPECT_FALSE(sim.ua(A).answer_reinvite(a, sim_sdp("recvonly"), sim.now()).ok());
+  }
+}
+
 }  // namespace
 }  // namespace wwp::sim
