@@ -55,6 +55,9 @@ struct CallContext {
   std::deque<CallEvent>& events;
   /// Our Contact URI (`sip:user@host;transport=ws[s]`).
   std::string contact_uri;
+  /// The time of the input or command being handled (server transactions
+  /// start their timers from it).
+  TimePoint now;
 };
 
 /// Parameters of `Ua::invite`.

@@ -77,7 +77,7 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
-  (void)ctx.txns.respond(txn, std::move(r), 0);
+  (void)ctx.txns.respond(txn, std::move(r), ctx.now);
 }
 
 ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {

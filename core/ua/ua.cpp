@@ -45,8 +45,8 @@ Ua::Ua(Config config)
   if (config_.instance_id.empty()) config_.instance_id = config_.authorization_id;
 }
 
-call::CallContext Ua::context() {
-  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, registration_.contact_uri()};
+call::CallContext Ua::context(TimePoint now) {
+  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, registration_.contact_uri(), now};
 }
 
 void Ua::handle_input(const Input& input) {
@@ -58,7 +58,7 @@ void Ua::handle_input(const Input& input) {
     now = std::get<Tick>(input).now;
     registration_.handle_timeout(now);
     txns_.handle_timeout(now);
-    auto ctx = context();
+    auto ctx = context(now);
     for (auto& [handle, c] : calls_)
       if (c.next_timeout() <= now) c.handle_timeout(ctx, now);
   }
@@ -101,7 +101,7 @@ template <class F>
 Status Ua::with_call(call::CallHandle handle, TimePoint now, F&& f) {
   call::Call* c = find_call(handle);
   if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
-  auto ctx = context();
+  auto ctx = context(now);
   Status s = f(*c, ctx);
   collect(now);
   return s;
@@ -110,7 +110,7 @@ Status Ua::with_call(call::CallHandle handle, TimePoint now, F&& f) {
 Result<call::CallHandle, UaError> Ua::invite(const call::InviteParams& params, TimePoint now) {
   if (!registration_.has_binding())
     return ua_error(UaErrorCode::InvalidState, "not registered: call start() first", 0);
-  auto ctx = context();
+  auto ctx = context(now);
   const call::CallHandle handle = next_call_++;
   auto c = call::Call::start_outbound(handle, ctx, params, now);
   if (!c) return Err<UaError>{c.error()};
@@ -155,7 +155,7 @@ Result<std::uint32_t, UaError> Ua::send_request(call::CallHandle h, const std::s
                                                 const std::string& body, TimePoint now) {
   call::Call* c = find_call(h);
   if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
-  auto ctx = context();
+  auto ctx = context(now);
   auto r = c->send_request(ctx, method, content_type, body, now);
   collect(now);
   return r;
@@ -200,7 +200,7 @@ Result<std::uint32_t, UaError> Ua::rc_command(call::CallHandle h, call::Call::Rc
                                               TimePoint now) {
   call::Call* c = find_call(h);
   if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
-  auto ctx = context();
+  auto ctx = context(now);
   auto r = c->rc_command(ctx, command, target, reply, now);
   collect(now);
   return r;
@@ -210,7 +210,7 @@ Result<std::uint64_t, UaError> Ua::rc_info(call::CallHandle h, const std::string
                                            const std::string& target, TimePoint now) {
   call::Call* c = find_call(h);
   if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
-  auto ctx = context();
+  auto ctx = context(now);
   auto r = c->rc_info(ctx, command, target, now);
   collect(now);
   return r;
@@ -309,7 +309,7 @@ void Ua::handle_received(const std::string& bytes, TimePoint now) {
 }
 
 void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
-  auto ctx = context();
+  auto ctx = context(now);
   if (auto* sr = std::get_if<txn::ServerRequest>(&event)) return handle_new_request(sr->id, sr->request, now);
   if (auto* cr = std::get_if<txn::ClientResponse>(&event)) {
     for (auto& [h, c] : calls_)
@@ -357,7 +357,7 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
 }
 
 void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now) {
-  auto ctx = context();
+  auto ctx = context(now);
   if (request.method() == "CANCEL") {
     // §9.2: match the INVITE server transaction; 200 for the CANCEL, then the
     // call answers the INVITE with 487.
@@ -394,7 +394,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
       (void)txns_.respond(txn, make_reply(request, replaces.status, tag), now);
       return;
     }
-    auto ctx = context();
+    auto ctx = context(now);
     const call::CallHandle handle = next_call_++;
     auto c = call::Call::start_inbound(handle, ctx, txn, request, now, replaces.call);
     if (!c) {

@@ -153,7 +153,7 @@ class Ua {
   Status do_send_app_response(msg::Message m, TimePoint now);
   call::Call* find_call(call::CallHandle handle);
   call::Call* call_for_dialog(const dialog::Dialog* d);
-  call::CallContext context();
+  call::CallContext context(TimePoint now);
   template <class F>
   Status with_call(call::CallHandle handle, TimePoint now, F&& f);
   void send(msg::Message m);

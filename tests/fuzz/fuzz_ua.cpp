@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -55,6 +56,7 @@ struct Driver {
   wwp::ua::Ua ua;
   wwp::TimePoint now = 1000;
   wwp::TimePoint deadline = wwp::kNever;
+  const char* deadline_reason = "";
   std::optional<wwp::msg::Message> last_request;
   std::optional<wwp::msg::Message> last_in_dialog;  ///< our last request with a To tag
   std::vector<wwp::call::CallHandle> calls;         ///< every call an event named
@@ -80,6 +82,7 @@ struct Driver {
       } else {
         check(std::holds_alternative<wwp::ua::Timeout>(o));
         deadline = std::get<wwp::ua::Timeout>(o).at;
+        deadline_reason = std::get<wwp::ua::Timeout>(o).reason;
         return;
       }
     }
@@ -89,7 +92,11 @@ struct Driver {
     now = std::max(now, t);
     ua.handle_input(wwp::ua::Tick{now});
     drain();
-    check(deadline > now);
+    if (deadline <= now) {
+      std::fprintf(stderr, "timer left due after a tick: %s at %lld, now %lld\n", deadline_reason,
+                   static_cast<long long>(deadline), static_cast<long long>(now));
+      std::abort();
+    }
   }
 };
 

@@ -212,6 +212,31 @@ TEST_F(CallTest, a_2xx_after_the_cancels_own_200_is_acked_and_ended_with_bye_rfc
   EXPECT_EQ(ua_.call_id(*h), "");
 }
 
+TEST_F(CallTest, a_rejected_invites_timer_h_runs_from_the_answer_not_from_time_zero_rfc3261_17_2_1) {
+  // Found by fuzz_ua: Call::respond started server timers at t=0, so in a
+  // page open longer than 64*T1 Timer H was due at once and the IST died
+  // at the next tick (one created during a Tick even stayed due, making the
+  // driver spin).
+  now_ = 100'000;
+  register_ua();
+  const auto invite = inbound_invite();
+  feed(invite);
+  auto* in = last_event<IncomingCall>();
+  ASSERT_NE(in, nullptr);
+  ASSERT_TRUE(ua_.reject(in->call, 486, now_).ok());
+  drain();
+  advance(1000);
+  // §17.2.1: the IST, Completed until Timer H, absorbs a retransmitted
+  // INVITE and repeats its 486; it must not become a second call.
+  sent_.clear();
+  feed(invite);
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].status(), 486);
+  int incoming = 0;
+  for (const auto& e : events_) incoming += std::holds_alternative<IncomingCall>(e);
+  EXPECT_EQ(incoming, 1);
+}
+
 TEST_F(CallTest, invite_timeout_gives_a_synthetic_408_timer_b) {
   register_ua();
   ASSERT_TRUE(ua_.invite({"102", "", {}, kOffer}, now_).ok());
