@@ -56,6 +56,25 @@ std::pair<call::CallHandle, call::CallHandle> connected(CallSim& sim) {
 
 bool live(CallSim& sim, Side s, call::CallHandle h) { return !sim.ua(s).call_id(h).empty(); }
 
+/// A calls B and hangs up 100 ms after the call reaches B; `b_acts` runs on
+/// B's call `b_after` ms after it arrived. Returns A's handle (0 on failure).
+call::CallHandle call_b_and_give_up(CallSim& sim, Duration b_after,
+                                    std::function<void(CallSim&, call::CallHandle)> b_acts) {
+  auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
+  EXPECT_TRUE(h.ok());
+  if (!h.ok()) return 0;
+  const call::CallHandle a = *h;
+  sim.react = [a, b_after, b_acts](CallSim& s, Side side, const call::CallEvent& e) {
+    const auto* in = std::get_if<call::IncomingCall>(&e);
+    if (side != B || !in) return;
+    const call::CallHandle b = in->call;
+    s.at(s.now() + 100, [a](CallSim& s2) { EXPECT_TRUE(s2.ua(A).hangup(a, s2.now()).ok()); });
+    s.at(s.now() + b_after, [b, b_acts](CallSim& s2) { b_acts(s2, b); });
+  };
+  sim.drain();
+  return a;
+}
+
 /// The virtual time of a phone's first call event of kind T (kNever if none).
 template <class T>
 TimePoint first_at(const Endpoint& phone) {
@@ -127,18 +146,10 @@ TEST(CallSim, cancel_crossing_the_answer_ends_both_sides_either_way_rfc3261_9_1)
     // then and 150 ms later, so its 200 leaves before or after the CANCEL
     // (30–80 ms on the way) gets there.
     const Duration answer_after = 100 + static_cast<Duration>((seed * 37) % 151);
-    call::CallHandle a = 0;
-    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
-      const auto* in = std::get_if<call::IncomingCall>(&e);
-      if (side != B || !in) return;
-      const call::CallHandle b = in->call;
-      s.at(s.now() + 100, [&a](CallSim& s2) { EXPECT_TRUE(s2.ua(A).hangup(a, s2.now()).ok()); });
-      s.at(s.now() + answer_after, [b](CallSim& s2) { (void)s2.ua(B).answer(b, sim_sdp("sendrecv"), s2.now()); });
-    };
-    auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
-    ASSERT_TRUE(h.ok());
-    a = *h;
-    sim.drain();
+    const call::CallHandle a = call_b_and_give_up(sim, answer_after, [](CallSim& s, call::CallHandle b) {
+      (void)s.ua(B).answer(b, sim_sdp("sendrecv"), s.now());
+    });
+    ASSERT_NE(a, 0u);
     // Long enough for every outcome, including B's 64*T1 wait for an ACK.
     sim.run_until(sim.now() + 40'000);
     const call::CallHandle b = sim.incoming(B);
@@ -283,23 +294,13 @@ TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
     CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
     sim.register_all();
     const Duration reject_after = 100 + static_cast<Duration>((seed * 53) % 151);
-    call::CallHandle a = 0;
-    sim.react = [&](CallSim& s, Side side, const call::CallEvent& e) {
-      const auto* in = std::get_if<call::IncomingCall>(&e);
-      if (side != B || !in) return;
-      const call::CallHandle b = in->call;
-      s.at(s.now() + 100, [&a](CallSim& s2) { EXPECT_TRUE(s2.ua(A).hangup(a, s2.now()).ok()); });
-      // The shim may try to reject a call that a CANCEL already ended: a
-      // clear error, nothing sent.
-      s.at(s.now() + reject_after, [b](CallSim& s2) {
-        const bool ringing = live(s2, B, b);
-        EXPECT_EQ(s2.ua(B).reject(b, 486, s2.now()).ok(), ringing);
-      });
-    };
-    auto h = sim.ua(A).invite({"102", "", {}, sim_sdp("sendrecv")}, sim.now());
-    ASSERT_TRUE(h.ok());
-    a = *h;
-    sim.drain();
+    // The shim may try to reject a call that a CANCEL already ended: a
+    // clear error, nothing sent.
+    const call::CallHandle a = call_b_and_give_up(sim, reject_after, [](CallSim& s, call::CallHandle b) {
+      const bool ringing = live(s, B, b);
+      EXPECT_EQ(s.ua(B).reject(b, 486, s.now()).ok(), ringing);
+    });
+    ASSERT_NE(a, 0u);
     sim.run_until(sim.now() + 40'000);
     const auto failed = sim.phone(A).call_events<call::CallFailed>();
     ASSERT_EQ(failed.size(), 1u) << "seed " << seed << "\n" << sim.trace();

@@ -93,6 +93,19 @@ class CallTest : public ::testing::Test {
     feed(ok);
     return *h;
   }
+  /// The transferee's NOTIFY for our REFER saying its new call was answered
+  /// (RFC 3515 §2.4.5: a 2xx sipfrag), on `branch` with CSeq `cseq`.
+  static msg::Message refer_notify(const msg::Message& refer, const std::string& branch, int cseq) {
+    msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
+    notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bK" + branch);
+    notify.add("From", std::string(*refer.get("To")));
+    notify.add("To", std::string(*refer.get("From")));
+    notify.add("Call-ID", std::string(*refer.get("Call-ID")));
+    notify.add("CSeq", std::to_string(cseq) + " NOTIFY");
+    notify.add("Event", "refer");
+    notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
+    return notify;
+  }
   msg::Message inbound_invite(const std::string& body = kOffer) {
     msg::Message m = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
     m.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKin1");
@@ -486,15 +499,7 @@ TEST_F(CallTest, transferor_ends_its_leg_after_a_2xx_notify_unless_the_peer_does
   EXPECT_EQ(*refer.get("Refer-To"), "<sip:103@example.test>");
   feed(ua::make_reply(refer, 202, "callee"));
   ASSERT_NE(last_event<ReferDone>(), nullptr);
-  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
-  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn1");
-  notify.add("From", std::string(*refer.get("To")));
-  notify.add("To", std::string(*refer.get("From")));
-  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
-  notify.add("CSeq", "700 NOTIFY");
-  notify.add("Event", "refer");
-  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
-  feed(notify);
+  feed(refer_notify(refer, "n1", 700));
   sent_.clear();
   advance(1900);
   for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE");  // give the peer time to BYE us
@@ -509,15 +514,7 @@ TEST_F(CallTest, a_2xx_notify_overtaking_the_202_still_ends_the_transferors_leg_
   ASSERT_TRUE(ua_.refer(h, "103", now_).ok());
   drain();
   auto refer = last_sent("REFER");
-  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
-  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn2");
-  notify.add("From", std::string(*refer.get("To")));
-  notify.add("To", std::string(*refer.get("From")));
-  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
-  notify.add("CSeq", "700 NOTIFY");
-  notify.add("Event", "refer");
-  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
-  feed(notify);
+  feed(refer_notify(refer, "n2", 700));
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "700 NOTIFY");
   feed(ua::make_reply(refer, 202, "callee"));
   sent_.clear();
@@ -531,15 +528,7 @@ TEST_F(CallTest, a_2xx_notify_after_the_refer_was_refused_ends_nothing_rfc3515_2
   drain();
   auto refer = last_sent("REFER");
   feed(ua::make_reply(refer, 403, "callee"));
-  msg::Message notify = msg::Message::request("NOTIFY", "sip:101@me.invalid;transport=ws");
-  notify.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKn3");
-  notify.add("From", std::string(*refer.get("To")));
-  notify.add("To", std::string(*refer.get("From")));
-  notify.add("Call-ID", std::string(*refer.get("Call-ID")));
-  notify.add("CSeq", "701 NOTIFY");
-  notify.add("Event", "refer");
-  notify.set_body("SIP/2.0 200 OK\r\n", "message/sipfrag;version=2.0");
-  feed(notify);
+  feed(refer_notify(refer, "n3", 701));
   sent_.clear();
   advance(5000);
   for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE");
