@@ -33,6 +33,11 @@ export default class EventEmitter {
     for (const fn of once) fn(...args);
   }
 
+  /** @internal Whether `emit(name)` would reach anyone (lets the SDK skip building event objects). */
+  hasListeners(name: string): boolean {
+    return (this.listeners.get(name)?.length ?? 0) + (this.onceListeners.get(name)?.length ?? 0) > 0;
+  }
+
   removeAllListeners(): void {
     this.listeners.clear();
     this.onceListeners.clear();

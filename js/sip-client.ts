@@ -42,6 +42,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private useBackupOutboundProxy = false;
   private ua_: CoreUa | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The deadline `timer` is armed for (-1: none). */
+  private timerAt = -1;
   private registering: Waiter | undefined;
   private unregistering: Waiter | undefined;
   private options: SipClientOptions;
@@ -80,15 +82,42 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     return done;
   }
 
-  /** Open a new WebSocket (subprotocol `sip`); resolves when it is open. */
+  /**
+   * Open a new WebSocket (subprotocol `sip`); resolves when it is open and the
+   * core is loaded. The socket's handshake and the wasm download/compile run
+   * side by side; frames that arrive before the core is ready wait in order.
+   */
   async connect(): Promise<void> {
-    const module = await loadCore(this.options.wasm);
+    const core = loadCore(this.options.wasm);
     const proxy = this.useBackupOutboundProxy ? this.sipInfo.outboundProxyBackup : this.sipInfo.outboundProxy;
     if (!proxy) throw new Error('WebPhone: sipInfo.outboundProxyBackup is not set');
     // `sipInfo.wsUrl` (wasm-web-phone extension) names the primary server's
     // full URL, e.g. ws://127.0.0.1:25080 for a loopback test server.
     const url =
       !this.useBackupOutboundProxy && typeof this.sipInfo.wsUrl === 'string' ? this.sipInfo.wsUrl : webSocketUrl(proxy);
+    const old = this.wsc;
+    if (old) {
+      // Unlike ringcentral-web-phone, a second start() retires the old socket
+      // so its frames can no longer reach the core.
+      old.onmessage = old.onclose = old.onerror = null;
+      old.close();
+      this.ua_?.transportClosed(now());
+      this.pump();
+    }
+    const ws = new WebSocket(url, 'sip');
+    this.wsc = ws;
+    const early: string[] = [];
+    ws.onmessage = (e) => {
+      if (typeof e.data === 'string') early.push(e.data); // RFC 7118 §5: SIP frames are text here
+    };
+    const open = new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
+      ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
+    });
+    // Both must succeed; a failing socket is reported even while the core loads.
+    const [module] = await Promise.all([core, open]);
+    if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
     if (!this.ua_) {
       const [seedHigh, seedLow] = randomSeed();
       this.ua_ = new module.Ua({
@@ -102,27 +131,15 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         seedLow,
       });
     }
-    const old = this.wsc;
-    if (old) {
-      // Unlike ringcentral-web-phone, a second start() retires the old socket
-      // so its frames can no longer reach the core.
-      old.onmessage = old.onclose = old.onerror = null;
-      old.close();
-      this.ua_.transportClosed(now());
-      this.pump();
-    }
-    const ws = new WebSocket(url, 'sip');
-    this.wsc = ws;
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
-      ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
-    });
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return; // RFC 7118 §5: SIP frames are text here
       this.ua_?.receive(e.data, now());
       this.pump();
     };
+    for (const frame of early) {
+      this.ua_.receive(frame, now());
+      this.pump();
+    }
     ws.onerror = null;
     ws.onclose = () => {
       if (this.wsc !== ws) return;
@@ -235,11 +252,16 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       } else if (out.type === 'event') {
         this.onCoreEvent(out);
       } else {
+        // Most inputs leave the deadline where it was (a frame that answers
+        // nothing of ours): keep the armed timer rather than re-arm per frame.
+        if (out.at === this.timerAt && (this.timer !== undefined || out.at < 0)) return;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
+        this.timerAt = out.at;
         if (out.at >= 0) {
           this.timer = setTimeout(() => {
             this.timer = undefined;
+            this.timerAt = -1;
             this.ua_?.tick(now());
             this.pump();
           }, Math.max(0, out.at - now()));
@@ -256,9 +278,11 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     }
     switch (e.name) {
       case 'message': {
-        if (this.debug) console.log(`${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.text}`);
-        const message = e.inbound ? InboundMessage.fromCore(e) : OutboundMessage.fromCore(e);
-        this.emit(e.inbound ? 'inboundMessage' : 'outboundMessage', message);
+        if (this.debug) console.log(`${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.message.text}`);
+        // Nobody listening: no message object at all.
+        const event = e.inbound ? 'inboundMessage' : 'outboundMessage';
+        if (!this.hasListeners(event)) break;
+        this.emit(event, e.inbound ? InboundMessage.fromCore(e.message) : OutboundMessage.fromCore(e.message));
         break;
       }
       case 'registered':
@@ -287,8 +311,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         const waiter = this.appRequests.get(e.request);
         this.appRequests.delete(e.request);
         // A synthetic 408/503 (`detail` set) means no answer came at all.
-        if (e.detail) waiter?.reject(new Error(`request(): ${e.subject} (${e.detail})`));
-        else waiter?.resolve(InboundMessage.fromCore(e));
+        if (e.detail) waiter?.reject(new Error(`request(): ${e.msg.subject} (${e.detail})`));
+        else waiter?.resolve(InboundMessage.fromCore(e.msg));
         break;
       }
       case 'dropped':

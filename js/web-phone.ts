@@ -11,6 +11,7 @@ import { DefaultDeviceManager } from './device-manager.js';
 import EventEmitter from './event-emitter.js';
 import { EventWaiters, type Waiting } from './event-waiters.js';
 import { DefaultSipClient } from './sip-client.js';
+import { loadCore } from './core/loader.js';
 import type InboundMessage from './sip-message/inbound.js';
 import type { DeviceManager, SipClient, SipInfo, WebPhoneOptions } from './types.js';
 import { CORE_COMMIT, CORE_VERSION, WASM_SHA256 } from './version.js';
@@ -38,9 +39,15 @@ export default class WebPhone extends EventEmitter {
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);
     this.deviceManager = options.deviceManager ?? new DefaultDeviceManager();
     this.autoAnswer = options.autoAnswer ?? true;
-    if (this.sipClient instanceof DefaultSipClient) this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
+    if (this.sipClient instanceof DefaultSipClient) {
+      this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
+      // Start the wasm download and compile now; start() awaits the same
+      // promise (and reports its error), so this one must not go unhandled.
+      loadCore(options.wasm).catch(() => undefined);
+    }
     // The per-session feed (spec §5.3 step 1): messages whose Call-ID is the session's.
     this.sipClient.on('inboundMessage', (m: InboundMessage) => {
+      if (this.callSessions.length === 0) return;
       const callId = m.getHeader('Call-ID');
       const session = this.callSessions.find((s) => s.callId === callId);
       session?.emit('inboundMessage', m);

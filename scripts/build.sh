@@ -37,11 +37,7 @@ if [ $wasm = 1 ]; then
   # --- npm package ----------------------------------------------------------
   rm -rf dist && mkdir -p dist/es dist/cjs dist/iife dist/types
   cp build/wasm/wasm/sip-core.wasm dist/sip-core.wasm
-  cp build/wasm/wasm/sip-core.mjs dist/es/sip-core.mjs
-  cp build/wasm/wasm/sip-core.mjs js/sip-core.mjs   # for the bundlers below (git-ignored)
   ESB=node_modules/.bin/esbuild
-  # The Emscripten loader's Node branch requires these; browsers never reach it.
-  NODE_EXTERNALS=(--external:fs --external:path --external:crypto --external:url --external:module)
   # Build identity for js/version.ts (house style §18).
   sha=$(sha256sum dist/sip-core.wasm | cut -d' ' -f1)
   version=$(node -p "require('./package.json').version")
@@ -59,11 +55,11 @@ if [ $wasm = 1 ]; then
   # requires between our files expect that shape too (esbuild's node-mode
   # interop takes module.exports as the default), so a module with a default
   # and named exports fails the build. The export lists come from the ESM
-  # pass's metafile; the Emscripten factory sip-core has only a default.
+  # pass's metafile.
   # esbuild turns `import.meta` into `{}`; in Node give it the file's URL so
-  # that the loader's default wasm URL and `new URL("sip-core.wasm", …)` in
-  # sip-core work as in the ESM build (browsers: pass `wasm.wasmUrl`).
-  "$ESB" "${entries[@]}" js/sip-core.mjs --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 "${DEFINES[@]}" \
+  # that the loader's default wasm URL works as in the ESM build (browsers:
+  # pass `wasm.wasmUrl`).
+  "$ESB" "${entries[@]}" --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 "${DEFINES[@]}" \
     --out-extension:.js=.cjs --log-level=error
   node - $(find dist/cjs -name '*.cjs') <<'EOF_CJS'
 const fs = require('fs');
@@ -75,7 +71,7 @@ for (const path of process.argv.slice(2)) {
     'encodeURI(__filename.split(String.fromCharCode(92)).join("/")).replace(/[?#]/g, encodeURIComponent) : void 0 };');
   if (/import_meta = \{\}/.test(src)) throw new Error(`${path}: unexpected import.meta shim`);
   const esm = outputs[path.replace(/^dist\/cjs\/(.*)\.cjs$/, 'dist/es/$1.js')];
-  const names = path === 'dist/cjs/sip-core.cjs' ? ['default'] : esm.exports;
+  const names = esm.exports;
   if (names.includes('default') && names.length > 1) {
     throw new Error(`${path}: a default export next to named exports has no CommonJS form here`);
   }
@@ -84,7 +80,7 @@ for (const path of process.argv.slice(2)) {
 }
 EOF_CJS
   "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" \
-    --outfile=dist/iife/wasm-web-phone.js "${NODE_EXTERNALS[@]}" --log-level=error
+    --outfile=dist/iife/wasm-web-phone.js --log-level=error
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).
   (cd js && find . -name '*.d.ts' -o -name '*.d.mts') | while read -r d; do cp "js/$d" "dist/types/$d"; done

@@ -13,7 +13,7 @@ extern "C" {
 /// kind (0 request, 1 response), status, method off/len, Call-ID off/len,
 /// CSeq number, CSeq method off/len, body off/len (offsets relative to buf).
 /// Returns a non-zero ParseErrorCode + 1 on failure.
-int wwp_parse_fields(const char* buf, int len, std::int32_t* out) {
+__attribute__((used, export_name("wwp_parse_fields"))) int wwp_parse_fields(const char* buf, int len, std::int32_t* out) {
   // One view reused across calls: after warm-up the parse allocates nothing.
   static wwp::msg::MessageView v;
   const std::string_view bytes(buf, static_cast<std::size_t>(len));

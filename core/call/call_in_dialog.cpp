@@ -87,7 +87,7 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     send_ack(ctx, r);
     local_sdp_ = reinvite_offer_;
     remote_sdp_ = r.body();
-    ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), r.body()});
+    ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body())});
     return;
   }
   if (r.status() == 491) {
@@ -177,7 +177,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
       return;
     }
   }
-  const std::string& method = req.method();
+  const std::string_view method = req.method();
   if (method == "BYE") {
     abandon_pending_reinvite(ctx);  // its 487 first, then the BYE's 200 (§15.1.2)
     respond(ctx, txn, req, 200);

@@ -191,6 +191,37 @@ Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i,
 
 }  // namespace
 
+std::optional<std::string_view> top_via_branch(std::string_view s) {
+  // via-params follow the first ';' of the via-parm (sent-protocol and
+  // sent-by hold none); it ends at a top-level ','.
+  std::size_t i = 0;
+  while (i < s.size() && s[i] != ';' && s[i] != ',') ++i;
+  while (i < s.size() && s[i] == ';') {
+    i = scan::skip_lws(s, i + 1);
+    const std::size_t ns = i;
+    while (i < s.size() && scan::is_token(s[i])) ++i;
+    const std::string_view name = s.substr(ns, i - ns);
+    i = scan::skip_lws(s, i);
+    std::string_view value;
+    if (i < s.size() && s[i] == '=') {
+      i = scan::skip_lws(s, i + 1);
+      const std::size_t vs = i;
+      if (i < s.size() && s[i] == '"') {
+        for (++i; i < s.size() && s[i] != '"'; ++i)
+          if (s[i] == '\\') ++i;
+        if (i < s.size()) ++i;
+      } else {
+        while (i < s.size() && s[i] != ';' && s[i] != ',' && !scan::is_lws_char(s[i])) ++i;
+      }
+      value = s.substr(vs, i - vs);
+      i = scan::skip_lws(s, i);
+    }
+    if (scan::iequals(name, "branch")) return value.empty() ? std::nullopt : std::optional<std::string_view>(value);
+    if (i < s.size() && s[i] != ';') break;  // ',' (next via-parm) or junk
+  }
+  return std::nullopt;
+}
+
 Result<Via, ParseError> parse_via(std::string_view value) {
   Via v;
   auto r = parse_one_via(value, 0, v);

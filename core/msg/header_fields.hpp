@@ -75,6 +75,10 @@ struct Via {
 /// Parse one via-parm. A value holding several comma-separated via-parms
 /// (`Via: a, b`) yields the first; use `parse_vias` for all.
 Result<Via, ParseError> parse_via(std::string_view value);
+/// The `branch` parameter of the first via-parm, read without building a
+/// `Via` (the transaction layer matches every response on it, §17.1.3);
+/// nullopt when there is none. The rest of the via-parm is not validated.
+std::optional<std::string_view> top_via_branch(std::string_view value);
 /// Every via-parm of one header value, in order.
 Result<std::vector<Via>, ParseError> parse_vias(std::string_view value);
 

@@ -60,6 +60,14 @@ bool header_name_equals(std::string_view a, std::string_view b) {
   return scan::iequals(expand_compact_name(a), expand_compact_name(b));
 }
 
+const std::string_view* header_id_names() {
+  static constexpr std::string_view kNames[kHeaderIdCount] = {
+      "", "via", "from", "to", "call-id", "cseq", "content-length", "content-type", "contact",
+      "max-forwards", "route", "record-route"};
+  static_assert(static_cast<std::size_t>(HeaderId::RecordRoute) + 1 == kHeaderIdCount, "one name per HeaderId");
+  return kNames;
+}
+
 HeaderId classify_header(std::string_view name) {
   // Any byte may arrive here (lookups by caller-supplied name), so letters
   // are lower-cased exactly rather than with the parser's `| 0x20`.

@@ -5,6 +5,7 @@
 // strings. `header_name_equals`, `expand_compact_name` and `default_reason`
 // are declared in message.hpp.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -26,6 +27,12 @@ enum class HeaderId : std::uint8_t {
   Route,
   RecordRoute,
 };
+
+/// The long lowercase name of each HeaderId, indexed by its value ("" for
+/// Other), so code outside the core (the JS message objects) can map a name
+/// to the id the parser assigned without a second table.
+const std::string_view* header_id_names();
+constexpr std::size_t kHeaderIdCount = 12;
 
 /// The id of a header name, long or compact, any case ("i" and "CALL-ID"
 /// are both `CallId`). Never allocates.

@@ -7,44 +7,102 @@
 
 namespace wwp::msg {
 
-Message Message::request(std::string method, std::string request_uri) {
+namespace {
+/// Decimal text of a non-negative number (Content-Length, status codes),
+/// without the printf machinery std::to_string may pull into the wasm.
+std::string_view decimal(std::size_t v, char (&buf)[24]) {
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return std::string_view(p, static_cast<std::size_t>(e - p));
+}
+}  // namespace
+
+Span Message::append(std::string_view s) {
+  const char* b = buf_.data();
+  if (!s.empty() && s.data() >= b && s.data() < b + buf_.size()) {
+    // The source lives in the buffer that may move: append by offset.
+    const std::size_t from = static_cast<std::size_t>(s.data() - b);
+    const Span out{static_cast<std::uint32_t>(buf_.size()), static_cast<std::uint32_t>(s.size())};
+    buf_.reserve(buf_.size() + s.size());
+    buf_.append(buf_, from, s.size());
+    return out;
+  }
+  const Span out{static_cast<std::uint32_t>(buf_.size()), static_cast<std::uint32_t>(s.size())};
+  buf_.append(s.data(), s.size());
+  return out;
+}
+
+Message Message::request(std::string_view method, std::string_view request_uri) {
   Message m;
-  m.method_ = std::move(method);
-  m.request_uri_ = std::move(request_uri);
+  m.buf_.reserve(512);
+  m.method_ = m.append(method);
+  m.request_uri_ = m.append(request_uri);
   return m;
 }
 
-Message Message::response(int status, std::string reason) {
+Message Message::response(int status, std::string_view reason) {
   Message m;
+  m.buf_.reserve(512);
   m.status_ = status;
-  m.reason_ = reason.empty() ? std::string(default_reason(status)) : std::move(reason);
+  m.reason_ = m.append(reason.empty() ? default_reason(status) : reason);
   return m;
+}
+
+void Message::set_request_uri(std::string_view uri) {
+  request_uri_ = append(uri);
+  edited();
 }
 
 std::string Message::start_line() const {
   std::string s;
   if (is_request()) {
-    s.reserve(method_.size() + request_uri_.size() + 9);
-    s += method_;
+    s.reserve(method_.len + request_uri_.len + 9);
+    s += method();
     s += ' ';
-    s += request_uri_;
+    s += request_uri();
     s += " SIP/2.0";
   } else {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2); the
     // SP before an empty reason stays (RFC 4475 "noreason").
+    char digits[24];
     s = "SIP/2.0 ";
-    s += std::to_string(status_);
+    s += decimal(static_cast<std::size_t>(status_), digits);
     s += ' ';
-    s += reason_;
+    s += reason();
   }
   return s;
 }
 
-std::optional<std::string_view> Message::get(std::string_view name) const {
-  const std::string_view want = expand_compact_name(name);
-  for (const Header& h : headers_)
-    if (scan::iequals(expand_compact_name(h.name), want)) return std::string_view(h.value);
+std::optional<std::string_view> Message::get(HeaderId id) const {
+  if (id == HeaderId::Other) return std::nullopt;
+  for (const Field& f : fields_)
+    if (f.id == id) return view(f.value);
   return std::nullopt;
+}
+
+std::size_t Message::find_field(std::string_view name, std::size_t from) const {
+  // Known headers compare one small integer; the rest by name.
+  const HeaderId id = classify_header(name);
+  if (id != HeaderId::Other) {
+    for (std::size_t i = from; i < fields_.size(); ++i)
+      if (fields_[i].id == id) return i;
+    return fields_.size();
+  }
+  const std::string_view want = expand_compact_name(name);
+  for (std::size_t i = from; i < fields_.size(); ++i)
+    if (fields_[i].id == HeaderId::Other && scan::iequals(expand_compact_name(view(fields_[i].name)), want))
+      return i;
+  return fields_.size();
+}
+
+std::optional<std::string_view> Message::get(std::string_view name) const {
+  const std::size_t i = find_field(name, 0);
+  if (i == fields_.size()) return std::nullopt;
+  return view(fields_[i].value);
 }
 
 std::vector<std::string_view> split_list(std::string_view v) {
@@ -76,94 +134,125 @@ std::vector<std::string_view> split_list(std::string_view v) {
 
 std::vector<std::string_view> Message::get_all(std::string_view name) const {
   std::vector<std::string_view> out;
-  const std::string_view want = expand_compact_name(name);
-  const bool list = is_list_header(want);
-  for (const Header& h : headers_) {
-    if (!scan::iequals(expand_compact_name(h.name), want)) continue;
+  const bool list = is_list_header(expand_compact_name(name));
+  for (std::size_t i = find_field(name, 0); i < fields_.size(); i = find_field(name, i + 1)) {
+    const std::string_view value = view(fields_[i].value);
     if (!list) {
-      out.emplace_back(h.value);
+      out.push_back(value);
       continue;
     }
-    for (std::string_view e : split_list(h.value)) out.push_back(e);
+    for (std::string_view e : split_list(value)) out.push_back(e);
   }
   return out;
 }
 
-void Message::add(std::string name, std::string value) {
-  headers_.push_back(Header{std::move(name), std::move(value)});
+void Message::add(std::string_view name, std::string_view value) {
+  Field f;
+  f.name = append(name);
+  f.value = append(value);
+  f.id = classify_header(name);
+  fields_.push_back(f);
+  edited();
 }
 
-void Message::add_first(std::string name, std::string value) {
-  auto it = headers_.begin();
-  while (it != headers_.end() && !header_name_equals(it->name, name)) ++it;
-  if (it == headers_.end()) it = headers_.begin();
-  headers_.insert(it, Header{std::move(name), std::move(value)});
+void Message::add_first(std::string_view name, std::string_view value) {
+  Field f;
+  f.name = append(name);
+  f.value = append(value);
+  f.id = classify_header(name);
+  std::size_t at = find_field(view(f.name), 0);
+  if (at == fields_.size()) at = 0;
+  fields_.insert(fields_.begin() + static_cast<std::ptrdiff_t>(at), f);
+  edited();
 }
 
-void Message::set(std::string_view name, std::string value) {
-  bool done = false;
-  for (auto it = headers_.begin(); it != headers_.end();) {
-    if (!header_name_equals(it->name, name)) {
-      ++it;
-    } else if (!done) {
-      it->value = std::move(value);
-      done = true;
-      ++it;
-    } else {
-      it = headers_.erase(it);
-    }
-  }
-  if (!done) headers_.push_back(Header{std::string(name), std::move(value)});
+void Message::set(std::string_view name, std::string_view value) {
+  std::size_t first = find_field(name, 0);
+  if (first == fields_.size()) return add(name, value);
+  fields_[first].value = append(value);
+  for (std::size_t i = find_field(name, first + 1); i < fields_.size(); i = find_field(name, i))
+    fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(i));
+  edited();
 }
 
 std::size_t Message::remove(std::string_view name) {
-  const std::size_t before = headers_.size();
-  std::size_t w = 0;
-  for (std::size_t r = 0; r < headers_.size(); ++r)
-    if (!header_name_equals(headers_[r].name, name)) {
-      if (w != r) headers_[w] = std::move(headers_[r]);
-      ++w;
-    }
-  headers_.resize(w);
-  return before - w;
+  const std::size_t before = fields_.size();
+  for (std::size_t i = find_field(name, 0); i < fields_.size(); i = find_field(name, i))
+    fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (fields_.size() != before) edited();
+  return before - fields_.size();
 }
 
-void Message::set_body(std::string body, std::string_view content_type) {
-  body_ = std::move(body);
+void Message::set_body(std::string_view body, std::string_view content_type) {
+  body_ = append(body);
   // §20.14: Content-Length is "the size of the message-body, in decimal
   // number of octets".
-  set("Content-Length", std::to_string(body_.size()));
-  if (body_.empty())
+  char digits[24];
+  set("Content-Length", decimal(body_.len, digits));
+  if (body_.len == 0)
     remove("Content-Type");
   else if (!content_type.empty())
-    set("Content-Type", std::string(content_type));
+    set("Content-Type", content_type);
+  edited();
 }
 
 std::string Message::to_string() const {
-  std::size_t size = method_.size() + request_uri_.size() + reason_.size() + 16 + body_.size() + 2;
-  for (const Header& h : headers_) size += h.name.size() + h.value.size() + 4;
+  std::size_t size = method_.len + request_uri_.len + reason_.len + 16 + body_.len + 2;
+  for (const Field& f : fields_) size += f.name.len + f.value.len + 4;
   std::string s;
   s.reserve(size);
   s += start_line();
   s += "\r\n";
-  for (const Header& h : headers_) {
-    s += h.name;
+  for (const Field& f : fields_) {
+    s += view(f.name);
     s += ": ";
-    s += h.value;
+    s += view(f.value);
     s += "\r\n";
   }
   s += "\r\n";
-  s += body_;
+  s += body();
   return s;
 }
 
-bool operator==(const Header& a, const Header& b) { return a.name == b.name && a.value == b.value; }
-bool operator!=(const Header& a, const Header& b) { return !(a == b); }
+std::string_view Message::to_wire() {
+  // Same text as to_string(), with every span re-pointed into it.
+  std::string s = to_string();
+  auto at = [&](std::size_t off, std::size_t len) {
+    return Span{static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len)};
+  };
+  std::size_t pos = 0;
+  if (is_request()) {
+    method_ = at(0, method_.len);
+    request_uri_ = at(method_.len + 1, request_uri_.len);
+  } else {
+    // "SIP/2.0 NNN " precedes the reason; the status has 3 digits (§7.2)
+    // unless a caller built an odd one, so measure it.
+    char digits[24];
+    reason_ = at(8 + decimal(static_cast<std::size_t>(status_), digits).size() + 1, reason_.len);
+  }
+  pos = s.find("\r\n") + 2;
+  for (Field& f : fields_) {
+    f.name = at(pos, f.name.len);
+    pos += f.name.len + 2;
+    f.value = at(pos, f.value.len);
+    pos += f.value.len + 2;
+  }
+  body_ = at(pos + 2, body_.len);
+  buf_ = std::move(s);
+  wire_size_ = static_cast<std::uint32_t>(buf_.size());
+  return buf_;
+}
+
+bool operator==(const HeaderRef& a, const HeaderRef& b) { return a.name == b.name && a.value == b.value; }
+bool operator!=(const HeaderRef& a, const HeaderRef& b) { return !(a == b); }
 
 bool operator==(const Message& a, const Message& b) {
-  return a.method() == b.method() && a.request_uri() == b.request_uri() &&
-         a.status() == b.status() && a.reason() == b.reason() && a.headers() == b.headers() &&
-         a.body() == b.body();
+  if (a.method() != b.method() || a.request_uri() != b.request_uri() || a.status() != b.status() ||
+      a.reason() != b.reason() || a.body() != b.body() || a.headers().size() != b.headers().size())
+    return false;
+  for (std::size_t i = 0; i < a.headers().size(); ++i)
+    if (a.header(i) != b.header(i)) return false;
+  return true;
 }
 bool operator!=(const Message& a, const Message& b) { return !(a == b); }
 

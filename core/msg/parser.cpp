@@ -16,18 +16,32 @@ namespace wwp::msg {
 class MessageParser {
  public:
   static Message build(const MessageView& v) {
+    // One copy of the message's bytes; every field becomes a span into it.
+    // A folded value (§7.3.1) is stored unfolded after the wire text.
     Message m;
+    const char* base = v.start_line.data();
+    const std::size_t wire = v.size - v.offset;
+    m.buf_.assign(base, wire);
+    m.wire_size_ = static_cast<std::uint32_t>(wire);
+    auto span = [base](std::string_view s) {
+      return Span{static_cast<std::uint32_t>(s.data() - base), static_cast<std::uint32_t>(s.size())};
+    };
     if (v.is_request()) {
-      m.method_.assign(v.method);
-      m.request_uri_.assign(v.request_uri);
+      m.method_ = span(v.method);
+      m.request_uri_ = span(v.request_uri);
     } else {
       m.status_ = v.status;
-      m.reason_.assign(v.reason);
+      m.reason_ = v.reason.empty() ? Span{} : span(v.reason);
     }
-    m.headers_.reserve(v.headers.size());
-    for (const HeaderView& h : v.headers)
-      m.headers_.push_back(Header{std::string(h.name), h.folded ? unfold(h.value) : std::string(h.value)});
-    m.body_.assign(v.body);
+    m.fields_.reserve(v.headers.size());
+    for (const HeaderView& h : v.headers) {
+      Message::Field f;
+      f.name = span(h.name);
+      f.value = h.folded ? m.append(unfold(h.value)) : span(h.value);
+      f.id = h.id;
+      m.fields_.push_back(f);
+    }
+    m.body_ = v.body.empty() ? Span{} : span(v.body);
     return m;
   }
 };

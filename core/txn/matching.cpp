@@ -17,15 +17,22 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> client_key(const msg::Message& m) {
-  const auto via_value = m.get("Via");
-  const auto cseq_value = m.get("CSeq");
+  const auto via_value = m.get(msg::HeaderId::Via);
+  const auto cseq_value = m.get(msg::HeaderId::CSeq);
   if (!via_value || !cseq_value) return std::nullopt;
-  const auto via = msg::parse_via(*via_value);
+  // Only the branch matters here (§17.1.3), and every response is matched:
+  // read it without building a Via.
+  const auto branch = msg::top_via_branch(*via_value);
   const auto cseq = msg::parse_cseq(*cseq_value);
-  if (!via || !cseq || via->branch().empty()) return std::nullopt;
+  if (!branch || !cseq) return std::nullopt;
   // Methods are case-sensitive (§7.1); branches are compared as sent, since we
   // generated them ourselves.
-  return std::string(via->branch()) + "|" + cseq->method;
+  std::string key;
+  key.reserve(branch->size() + 1 + cseq->method.size());
+  key += *branch;
+  key += '|';
+  key += cseq->method;
+  return key;
 }
 
 std::optional<std::string> server_key(const msg::Message& request, std::string_view as_method) {
@@ -35,7 +42,7 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
   const auto via = msg::parse_via(*via_value);
   const auto cseq = msg::parse_cseq(*cseq_value);
   if (!via || !cseq) return std::nullopt;
-  std::string method = as_method.empty() ? request.method() : std::string(as_method);
+  std::string method(as_method.empty() ? request.method() : as_method);
   if (method == "ACK") method = "INVITE";
   const std::string_view branch = via->branch();
   if (branch.substr(0, kMagicCookie.size()) == kMagicCookie) {
@@ -51,7 +58,7 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
   const auto call_id = request.get("Call-ID");
   std::string from_tag;
   if (from) from_tag = msg::tag_of(*from).value_or("");
-  return "2543|" + request.request_uri() + "|" + from_tag + "|" +
+  return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
          std::string(call_id.value_or("")) + "|" + std::to_string(cseq->seq) + "|" +
          via->to_string() + "|" + method;
 }

@@ -25,7 +25,7 @@ Status require_headers(const msg::Message& m, const char* what) {
 
 Result<msg::Message, UaError> prepare_app_request(msg::Message m, const Config& config, Rng& rng) {
   if (!m.is_request()) return ua_error(UaErrorCode::InvalidArgument, "request(): this is a response; use reply()");
-  const std::string& method = m.method();
+  const std::string method(m.method());
   if (method == "INVITE" || method == "ACK" || method == "CANCEL")
     return ua_error(UaErrorCode::Unsupported,
                     "request(): " + method + " belongs to a call; use webPhone.call() and the CallSession methods");

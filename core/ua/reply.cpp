@@ -6,15 +6,33 @@ namespace wwp::ua {
 
 msg::Message make_reply(const msg::Message& request, int status, std::string_view to_tag,
                         std::string_view reason) {
-  msg::Message r = msg::Message::response(status, std::string(reason));
-  for (const auto& h : request.headers()) {
-    if (msg::header_name_equals(h.name, "Via") || msg::header_name_equals(h.name, "From") ||
-        msg::header_name_equals(h.name, "Call-ID") || msg::header_name_equals(h.name, "CSeq")) {
-      r.add(h.name, h.value);
-    } else if (msg::header_name_equals(h.name, "To")) {
-      std::string to = h.value;
-      if (!to_tag.empty() && status != 100 && !msg::tag_of(to)) to += ";tag=" + std::string(to_tag);
-      r.add(h.name, std::move(to));
+  // §8.2.6.2: From, Call-ID, CSeq and every Via (in order) are copied; To is
+  // copied and gains our tag. The parser classified each name, so this is an
+  // integer compare per line.
+  using msg::HeaderId;
+  msg::Message r = msg::Message::response(status, reason);
+  for (const auto& f : request.fields()) {
+    const auto h = request.view(f.name);
+    const auto v = request.view(f.value);
+    switch (f.id) {
+      case HeaderId::Via:
+      case HeaderId::From:
+      case HeaderId::CallId:
+      case HeaderId::CSeq:
+        r.add(h, v);
+        break;
+      case HeaderId::To:
+        if (!to_tag.empty() && status != 100 && !msg::tag_of(v)) {
+          std::string to(v);
+          to += ";tag=";
+          to += to_tag;
+          r.add(h, to);
+        } else {
+          r.add(h, v);
+        }
+        break;
+      default:
+        break;
     }
   }
   r.set_body({});

@@ -275,20 +275,27 @@ std::string Ua::call_id(call::CallHandle h) const {
 
 // --- received bytes ----------------------------------------------------------
 
-void Ua::handle_received(const std::string& bytes, TimePoint now) {
+void Ua::handle_received(std::string_view bytes, TimePoint now) {
   // RFC 5626 §3.5.1 keep-alive (CRLF) frames carry no message.
-  if (bytes.find_first_not_of("\r\n") == std::string::npos) return;
-  auto parsed = msg::parse(bytes);
+  if (bytes.find_first_not_of("\r\n") == std::string_view::npos) return;
+  // The view parse allocates nothing; the Message is one copy of the bytes
+  // plus a vector of spans (core/msg/message.hpp), shared with the trace.
+  auto parsed = msg::parse_view_into(bytes, scratch_);
   if (!parsed) {
     out_.push_back(Event{Dropped{"malformed SIP message: " + msg::to_string(parsed.error())}});
     return;
   }
-  msg::Message& m = parsed.value();
+  auto shared = std::make_shared<msg::Message>(msg::to_message(scratch_));
+  shared->set_trace_id(next_trace_++);
+  if (next_trace_ == 0) next_trace_ = 1;  // 0 means "never traced"
+  const msg::Message& m = *shared;
   // RFC 3261 §8.1.3.3 / §8.2: messages missing the mandatory headers cannot
   // be matched to anything; a request gets 400 so the sender learns why.
-  const bool complete = m.has("Via") && m.has("Call-ID") && m.has("CSeq") && m.has("From") &&
-                        m.has("To") && msg::parse_cseq(*m.get("CSeq"));
-  out_.push_back(Event{MessageTraced{true, m}});
+  using msg::HeaderId;
+  const auto cseq = m.get(HeaderId::CSeq);
+  const bool complete = m.get(HeaderId::Via) && m.get(HeaderId::CallId) && cseq && m.get(HeaderId::From) &&
+                        m.get(HeaderId::To) && msg::parse_cseq(*cseq);
+  out_.push_back(Event{MessageTraced{true, std::move(shared), scratch_.offset}});
   if (!complete) {
     if (m.is_request() && m.method() != "ACK" && m.has("Via")) {
       msg::Message r = make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
@@ -386,7 +393,7 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
 }
 
 void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now) {
-  const std::string& method = request.method();
+  const std::string_view method = request.method();
   const std::string tag = rng_.token(12);
   if (method == "INVITE") {
     const ReplacesCheck replaces = check_replaces(request);
@@ -475,9 +482,10 @@ void Ua::handle_rc_message(const msg::Message& request) {
 }
 
 void Ua::send(msg::Message m) {
-  std::string bytes = m.to_string();
-  out_.push_back(Transmit{std::move(bytes)});
-  out_.push_back(Event{MessageTraced{false, std::move(m)}});
+  // Serialised once: the Transmit is the message's wire text, and the trace
+  // shares the message whose spans point into that same text.
+  out_.push_back(Transmit{std::string(m.to_wire())});
+  out_.push_back(Event{MessageTraced{false, std::make_shared<const msg::Message>(std::move(m)), 0}});
 }
 
 void Ua::collect(TimePoint now) {

@@ -24,6 +24,7 @@
 #include "core/call/call.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/msg/message.hpp"
+#include "core/msg/parser.hpp"
 #include "core/reg/registration.hpp"
 #include "core/txn/transaction_layer.hpp"
 #include "core/ua/config.hpp"
@@ -34,7 +35,9 @@ namespace wwp::ua {
 
 // --- inputs -----------------------------------------------------------------
 struct Received {
-  std::string bytes;  ///< one WebSocket text frame (one SIP message, RFC 7118 §5)
+  /// One WebSocket text frame (one SIP message, RFC 7118 §5). Read during
+  /// `handle_input` only: the core copies what it keeps.
+  std::string_view bytes;
   TimePoint now;
 };
 struct Tick {
@@ -52,9 +55,18 @@ struct Timeout {
 };
 /// A message crossed the wire (for `debug` logging and the SDK's
 /// `inboundMessage` / `outboundMessage` events).
+///
+/// The message is shared, not copied: the UA keeps working on the same
+/// object. An inbound message carries a `trace_id()`; events that hand the
+/// same message over again (IncomingCall, CallAnswered, …) carry it too, so a
+/// driver can refer back to the trace instead of copying the message twice.
+/// An outbound message's `wire()` is exactly the Transmit just before it.
 struct MessageTraced {
   bool inbound;
-  msg::Message message;
+  std::shared_ptr<const msg::Message> message;
+  /// Inbound: bytes of the frame before the message (keep-alive CRLFs,
+  /// RFC 3261 §7.5), so `message->wire()` starts at this frame offset.
+  std::size_t frame_offset = 0;
 };
 /// Bytes we could not use; the reason says why (parse error text, …).
 struct Dropped {
@@ -136,7 +148,7 @@ class Ua {
   reg::State registration_state() const { return registration_.state(); }
 
  private:
-  void handle_received(const std::string& bytes, TimePoint now);
+  void handle_received(std::string_view bytes, TimePoint now);
   void handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now);
   void handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now);
   /// RFC 3891 §3: may this INVITE replace one of our calls? `status` 0 means
@@ -171,6 +183,8 @@ class Ua {
   std::uint32_t next_app_request_ = 1;
   std::deque<call::CallEvent> call_events_;
   std::deque<Output> out_;
+  msg::MessageView scratch_;  ///< reused by every received frame: parsing allocates nothing
+  std::uint32_t next_trace_ = 1;
 };
 
 }  // namespace wwp::ua

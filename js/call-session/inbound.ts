@@ -31,7 +31,7 @@ export default class InboundCallSession extends CallSession {
     this.state = 'ringing';
     this._call = e.call;
     this._callId = e.callId;
-    this.sipMessage = InboundMessage.fromCore(e);
+    this.sipMessage = InboundMessage.fromCore(e.msg);
     this.rcSid = e.rcSid;
     this.updatePeer(e as unknown as Record<string, string>);
     this.emit('ringing'); // as the original: emitted in the constructor
@@ -49,8 +49,8 @@ export default class InboundCallSession extends CallSession {
     if (confirmed) {
       const e = await confirmed;
       if (e.name !== 'callConfirmed') throw new Error('answer: the call ended before it was confirmed');
-      this.sipMessage = InboundMessage.fromCore(e);
-      await this.media().applyAnswer(e.body);
+      this.sipMessage = InboundMessage.fromCore(e.msg);
+      await this.media().applyAnswer(e.msg.body);
     }
     this.state = 'answered';
     this.emit('answered');

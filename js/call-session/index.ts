@@ -100,6 +100,9 @@ export default class CallSession extends EventEmitter {
     this.inputDeviceId = browser.inputDeviceId;
   }
 
+  /** @internal Settles once the remote answer of our INVITE is applied (outbound calls). */
+  protected answerApplied: Promise<void> = Promise.resolve();
+
   protected media(): WebRtcSession {
     if (!this.webRtcSession) throw new Error('WebRTC session is not initialized');
     return this.webRtcSession;
@@ -169,6 +172,7 @@ export default class CallSession extends EventEmitter {
   /** New offer with an ICE restart (network change), `sendonly` unless `toReceive` (spec §7.8). */
   async reInvite(toReceive = true): Promise<void> {
     const call = this.requireCall('reInvite');
+    await this.answerApplied;
     const sdp = await this.media().createOffer({ iceRestart: true });
     const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
     this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), 'reInvite');
@@ -180,10 +184,11 @@ export default class CallSession extends EventEmitter {
 
   /** Answer a re-INVITE from the other side (e.g. server takeover, spec §7.9). */
   private async answerReinvite(e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {
-    this.sipMessage = InboundMessage.fromCore(e);
+    this.sipMessage = InboundMessage.fromCore(e.msg);
+    await this.answerApplied;
     let answer = '';
     try {
-      answer = await this.media().createAnswer(e.body);
+      answer = await this.media().createAnswer(e.msg.body);
     } catch {
       // Media refused the offer: an empty answer makes the core reject it with 488.
     }

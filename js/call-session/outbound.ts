@@ -50,17 +50,26 @@ export default class OutboundCallSession extends CallSession {
 
   private onProvisional(e: CoreCallEvent & { name: 'callProgress' }): void {
     if (this.state === 'init') {
-      this.sipMessage = InboundMessage.fromCore(e);
+      this.sipMessage = InboundMessage.fromCore(e.msg);
       this.state = 'ringing';
       this.emit('ringing');
     }
   }
 
   private async onAnswered(e: CoreCallEvent & { name: 'callAnswered' }): Promise<boolean> {
-    if (this.state === 'init') this.sipMessage = InboundMessage.fromCore(e);
+    if (this.state === 'init') this.sipMessage = InboundMessage.fromCore(e.msg);
     this.state = 'answered';
     this.emit('answered');
-    await this.media().applyAnswer(e.body);
+    // As the original SDK does, call() resolves once the 2xx is handled (the
+    // core has sent the ACK) while the browser applies the answer; every
+    // later media step waits for it (`answerApplied`). An answer the browser
+    // refuses cannot carry audio, so the call is ended rather than left silent.
+    this.answerApplied = this.media()
+      .applyAnswer(e.msg.body)
+      .catch(async (err: unknown) => {
+        this.emit('mediaError', err);
+        await this.hangup().catch(() => undefined);
+      });
     return true;
   }
 

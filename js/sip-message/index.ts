@@ -1,26 +1,63 @@
 // SIP message objects as ringcentral-web-phone exposes them (spec §2.10):
 // `subject` (start line), `headers` (wire-case keys, insertion order), `body`,
 // `getHeader()` (case-insensitive, first match), `toString()`.
-// They are built from the wasm core's structured output (fromString too):
-// the shim never parses SIP text.
+// They are read lazily from the wasm core's description of a message (the
+// text plus offsets, js/core/wire-message.ts; fromString too): the shim never
+// parses SIP text.
 import { loadedCore } from '../core/loader.js';
 import { longName } from './header-names.js';
+import type { WireMessage } from '../core/wire-message.js';
 
 export default class SipMessage {
-  subject: string;
-  headers: Record<string, string>;
-  body: string;
   direction: 'inbound' | 'outbound' | undefined;
-  /** Every header line in wire order, repeated names included (Via stack). */
-  headerList: [string, string][];
+  /** @internal The core's description this message reads from lazily (see fromCore). */
+  protected _wire: WireMessage | undefined;
+  private _subject: string | undefined;
+  protected _headers: Record<string, string> | undefined;
+  private _body: string | undefined;
+  private _headerList: [string, string][] | undefined;
   private text: string | undefined;
 
   constructor(subject = '', headers: Record<string, string> = {}, body = '') {
-    this.subject = subject;
-    this.headers = { ...headers };
-    this.body = body;
-    this.headerList = Object.entries(this.headers);
+    this._subject = subject;
+    this._headers = { ...headers };
+    this._body = body;
+    this._headerList = Object.entries(this._headers);
     this.direction = undefined;
+  }
+
+  /** Start line, e.g. `INVITE sip:101@example.com SIP/2.0` or `SIP/2.0 200 OK`. */
+  get subject(): string {
+    return (this._subject ??= this._wire!.subject);
+  }
+  set subject(value: string) {
+    this._subject = value;
+  }
+  /** First value per header name as spelled on the wire (editable). */
+  get headers(): Record<string, string> {
+    if (this._headers === undefined) {
+      const headers: Record<string, string> = {};
+      // `headers` keeps the first value per exact spelling, as `getHeader` does.
+      for (const [name, value] of this.headerList) if (!(name in headers)) headers[name] = value;
+      this._headers = headers;
+    }
+    return this._headers;
+  }
+  set headers(value: Record<string, string>) {
+    this._headers = value;
+  }
+  get body(): string {
+    return (this._body ??= this._wire!.body);
+  }
+  set body(value: string) {
+    this._body = value;
+  }
+  /** Every header line in wire order, repeated names included (Via stack). */
+  get headerList(): [string, string][] {
+    return (this._headerList ??= this._wire!.headerList());
+  }
+  set headerList(value: [string, string][]) {
+    this._headerList = value;
   }
 
   /**
@@ -35,31 +72,29 @@ export default class SipMessage {
     if (!core) throw new Error('fromString needs the wasm SIP core: await loadCore() or webPhone.start() first');
     const r = core.parseMessage(text);
     if (!r.ok) throw new Error(`fromString: ${r.message}`);
-    const m = SipMessage.fromCore.call(this, r) as T;
+    const m = SipMessage.fromCore.call(this, r.message) as T;
     // no cached text: an app that parses a message usually edits it next
-    (m as unknown as { text: string | undefined }).text = undefined;
+    m.text = undefined;
     return m;
   }
 
-  /** @internal Build from the core's `{subject, headers:[[n,v]…], body, text}`. */
-  static fromCore<T extends SipMessage>(
-    this: new () => T,
-    m: { subject: string; headers: [string, string][]; body: string; text: string },
-  ): T {
-    const msg = new this();
-    msg.subject = m.subject;
-    msg.headerList = m.headers;
-    msg.headers = {};
-    // `headers` keeps the first value per exact spelling, as `getHeader` does.
-    for (const [name, value] of m.headers) if (!(name in msg.headers)) msg.headers[name] = value;
-    msg.body = m.body;
-    msg.text = m.text;
+  /**
+   * @internal A message read lazily from the core's description: nothing is
+   * cut from the text until a property is read, and no constructor runs.
+   */
+  static fromCore<T extends SipMessage>(this: new () => T, wire: WireMessage): T {
+    const msg = Object.create(this.prototype) as T;
+    msg.direction = (this as unknown as { wireDirection?: 'inbound' | 'outbound' }).wireDirection;
+    msg._wire = wire;
+    msg.text = wire.text;
     return msg;
   }
 
   /** First value of a header: case-insensitive, compact forms included (`i` is `Call-ID`). */
   getHeader(name: string): string | undefined {
     const want = longName(name);
+    // Not materialised (so not edited): ask the core's table.
+    if (this._headerList === undefined && this._wire) return this._wire.get(want, longName);
     for (const [n, v] of this.headerList) if (longName(n) === want) return v;
     return undefined;
   }

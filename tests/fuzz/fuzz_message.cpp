@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(*again == *m);
     check(again->to_string() == wire);
     // Lookups over every header never misbehave.
-    for (const Header& h : m->headers()) (void)m->get_all(h.name);
+    for (const HeaderRef h : m->headers()) (void)m->get_all(h.name);
   }
 
   // 3: stream framing; the first byte picks chunk sizes 1..16 cyclically.

@@ -248,7 +248,7 @@ test('edits to headers after construction show in toString() and getHeader()', (
 
 // --- ResponseMessage ---------------------------------------------------------
 
-const inviteFromCore = () => {
+const inviteFromCore = async () => {
   const headers = [
     ['Via', 'SIP/2.0/WSS 10.0.0.1:8083;rport;branch=z9hG4bK-top'],
     ['Via', 'SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-second'],
@@ -260,11 +260,21 @@ const inviteFromCore = () => {
     ['Content-Length', '4'],
   ];
   const text = ['INVITE sip:101@x.invalid SIP/2.0', ...headers.map(([n, v]) => `${n}: ${v}`), '', 'v=0\r\n'].join('\r\n');
-  return InboundMessage.fromCore({ subject: 'INVITE sip:101@x.invalid SIP/2.0', headers, body: 'v=0\r\n', text });
+  return InboundMessage.fromCore(await coreMessage(text));
 };
 
-test('ResponseMessage copies the whole Via stack and keeps the inbound spelling', () => {
-  const r = new ResponseMessage(inviteFromCore(), { responseCode: 180, headers: { 'X-Extra': '1' } });
+/** The core's description of `text` (what the SDK hands fromCore for a frame). */
+const { loadCore } = await import('wasm-web-phone/core/loader');
+// Loaded on first use: the generateAuthorization test checks the error before it.
+async function coreMessage(text) {
+  const core = await loadCore({ wasmBinary: readFileSync(`${root}/dist/sip-core.wasm`) });
+  const r = core.parseMessage(text);
+  assert.ok(r.ok, r.message);
+  return r.message;
+}
+
+test('ResponseMessage copies the whole Via stack and keeps the inbound spelling', async () => {
+  const r = new ResponseMessage(await inviteFromCore(), { responseCode: 180, headers: { 'X-Extra': '1' } });
   assert.equal(r.subject, 'SIP/2.0 180 Ringing');
   assert.deepEqual(headerLines(r.toString()), [
     'X-Extra: 1',
@@ -296,17 +306,17 @@ test('ResponseMessage: same header order as the original for a one-Via request',
   assert.equal(ours.body, theirs.body);
 });
 
-test('ResponseMessage: unknown code gets reason "Unknown"; copied headers win over given ones', () => {
-  const r = new ResponseMessage(inviteFromCore(), { responseCode: 299, headers: { 'call-id': 'mine', to: 'x' } });
+test('ResponseMessage: unknown code gets reason "Unknown"; copied headers win over given ones', async () => {
+  const r = new ResponseMessage(await inviteFromCore(), { responseCode: 299, headers: { 'call-id': 'mine', to: 'x' } });
   assert.equal(r.subject, 'SIP/2.0 299 Unknown');
   const lines = headerLines(r.toString());
   assert.deepEqual(lines.filter((l) => /^(call-id|to):/i.test(l)), ['To: <sip:101@sip.ringcentral.com>', 'Call-ID: 0037695cd4ec']);
 });
 
-test('OutboundMessage.fromCore keeps exactly what the core sent', () => {
+test('OutboundMessage.fromCore keeps exactly what the core sent', async () => {
   const headers = [['Via', 'SIP/2.0/WSS a;branch=z9hG4bK-1'], ['Via', 'SIP/2.0/WSS b;branch=z9hG4bK-2'], ['CSeq', '1 OPTIONS']];
   const text = 'OPTIONS sip:a SIP/2.0\r\nVia: SIP/2.0/WSS a;branch=z9hG4bK-1\r\nVia: SIP/2.0/WSS b;branch=z9hG4bK-2\r\nCSeq: 1 OPTIONS\r\n\r\n';
-  const m = OutboundMessage.fromCore({ subject: 'OPTIONS sip:a SIP/2.0', headers, body: '', text });
+  const m = OutboundMessage.fromCore(await coreMessage(text));
   assert.equal(m.toString(), text);
   assert.deepEqual(m.headers, { Via: 'SIP/2.0/WSS a;branch=z9hG4bK-1', CSeq: '1 OPTIONS' });
   assert.deepEqual(m.headerList, headers);

@@ -199,7 +199,7 @@ class CallSim {
       to = it->second;
     }
     if (!to) return;  // nobody by that name: lost (tests only call phones that exist)
-    ++relayed_[from][m->is_request() ? m->method() : std::to_string(m->status())];
+    ++relayed_[from][m->is_request() ? std::string(m->method()) : std::to_string(m->status())];
     trace_ += std::to_string(now_) + " " + name(from) + ">" + name(*to) + " " + frame.substr(0, frame.find('\r')) +
               " (" + std::string(m->get("CSeq").value_or("")) + ")\n";
     down_[*to].send(std::move(frame), now_);
@@ -209,7 +209,7 @@ class CallSim {
 
   void on_call_event(Side s, const call::CallEvent& event) {
     if (const auto* offer = std::get_if<call::ReinviteOffer>(&event); offer && answer_reinvites) {
-      (void)ua(s).answer_reinvite(offer->call, sim_sdp(answer_direction(offer->request.body()), ++sdp_version_),
+      (void)ua(s).answer_reinvite(offer->call, sim_sdp(answer_direction(std::string(offer->request.body())), ++sdp_version_),
                                   now_);
     }
     if (react) react(*this, s, event);

@@ -33,6 +33,8 @@ function checkHeader(name: string, value: string): void {
  * follows edits made to `headers`.
  */
 export default class OutboundMessage extends SipMessage {
+  /** @internal `direction` of messages built by `fromCore`. */
+  static readonly wireDirection = 'outbound';
   constructor(subject = '', headers: Record<string, string> = {}, body = '') {
     if (/[\r\n\0]/.test(subject)) throw new Error('Invalid SIP start line: CR, LF and NUL are not allowed');
     // Spec §3.3: trim, collapse runs of CR/LF into one CRLF, end with CRLF.
@@ -55,6 +57,8 @@ export default class OutboundMessage extends SipMessage {
    * derived from `headerList`.
    */
   protected syncHeaderList(validate = false): void {
+    // From the core and `headers` never read: nothing can have been edited.
+    if (this._wire && this._headers === undefined) return;
     const seen = new Set<string>();
     const list: [string, string][] = [];
     let changed = false;

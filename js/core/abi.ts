@@ -1,0 +1,528 @@
+// The JS half of the flat ABI (wasm/abi.cpp, wasm/out_writer.hpp): writes a
+// command's inputs into linear memory, calls the export, and decodes the
+// batch of outputs it left there. Decoding is complete before anything is
+// dispatched, so a handler that issues another command (which overwrites the
+// batch) cannot disturb it; outputs are then handed out in the core's order
+// through `poll()`, as the driver contract asks (core/ua/ua.hpp).
+import type {
+  CoreCallResult, CoreEvent, CoreInvite, CoreOutput, CoreStatus, CoreUaConfig, RcCommandName, RcCommandOptions,
+} from './sip-core.js';
+import { WireMessage } from './wire-message.js';
+
+/** The exports of sip-core.wasm the shim uses. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  wwp_scratch(size: number): number;
+  wwp_args(): number;
+  wwp_out(): number;
+  wwp_tables(): void;
+  wwp_heap_used(): number;
+  wwp_ua_new(): number;
+  wwp_ua_delete(ua: number): void;
+  wwp_receive(ua: number, len: number, now: number): void;
+  wwp_tick(ua: number, now: number): void;
+  wwp_transport_closed(ua: number, now: number): void;
+  wwp_start_register(ua: number, now: number): void;
+  wwp_unregister(ua: number, now: number): void;
+  wwp_contact_host(ua: number): void;
+  wwp_invite(ua: number, now: number): void;
+  wwp_answer(ua: number, call: number, now: number): void;
+  wwp_reject(ua: number, call: number, status: number, now: number): void;
+  wwp_decline(ua: number, call: number, now: number): void;
+  wwp_hangup(ua: number, call: number, now: number): void;
+  wwp_hold(ua: number, call: number, on: number, now: number): void;
+  wwp_reinvite(ua: number, call: number, toReceive: number, now: number): void;
+  wwp_answer_reinvite(ua: number, call: number, now: number): void;
+  wwp_refer(ua: number, call: number, now: number): void;
+  wwp_refer_progress(ua: number, call: number, status: number, now: number): void;
+  wwp_refer_replaces(ua: number, call: number, other: number, now: number): void;
+  wwp_send_request(ua: number, call: number, now: number): void;
+  wwp_send_app_message(ua: number, now: number): void;
+  wwp_rc_command(ua: number, call: number, cmd: number, delay: number, now: number): void;
+  wwp_rc_info(ua: number, call: number, now: number): void;
+  wwp_rc_api_call_info(ua: number, call: number): void;
+  wwp_parse_message(len: number): void;
+  wwp_digest_response(): void;
+}
+
+// Record tags, field types and message sources: wasm/out_writer.hpp.
+const TRANSMIT = 1, TRACE = 2, OBJECT = 3;
+const INT = 0, U53 = 1, BOOL = 2, STR = 3, MSG = 4, PAIRS = 5;
+const FROM_FRAME = 0, FROM_TRANSMIT = 1, FROM_ARENA = 2, REF = 3;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+type Obj = Record<string, unknown>;
+
+/** A text the current batch refers to: a frame we passed in, or one it produced. */
+interface Source {
+  text: string;
+  /** byte offset of the text in memory, to map offsets when it is not ASCII */
+  ptr: number;
+  bytes: number;
+}
+
+/** Per-module state: memory views, the names table, the argument area. */
+export class CoreAbi {
+  readonly x: CoreExports;
+  private keys: string[] = [];
+  private argsPtr: number;
+  private outPtr: number;
+  private buffer!: ArrayBuffer;
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private f64!: Float64Array;
+  /** Messages described in the batch being read, by trace id (REF records). */
+  private traced = new Map<number, WireMessage>();
+
+  constructor(exports: CoreExports) {
+    this.x = exports;
+    this.x._initialize();
+    this.argsPtr = this.x.wwp_args() >> 2;
+    this.outPtr = this.x.wwp_out();
+    this.views();
+    this.x.wwp_tables();
+    const [keys, ids] = this.readTables();
+    this.keys = keys;
+    this.headerIdNames = ids;
+  }
+  /** The core's HeaderId names (index = id), for WireMessage lookups. */
+  readonly headerIdNames: string[];
+
+  /**
+   * The first batch, before any names are known: one object whose two
+   * fields are string lists (key names, then HeaderId names).
+   */
+  private readTables(): [string[], string[]] {
+    const h = this.outPtr >> 2;
+    const w = this.i32.subarray(this.i32[h] >> 2, (this.i32[h] >> 2) + this.i32[h + 1]);
+    const arena = this.i32[h + 2];
+    const lists: string[][] = [];
+    let i = 3; // OBJECT, name, field count
+    for (let f = 0; f < 2; f++) {
+      const count = w[i + 2];
+      i += 3;
+      const list: string[] = [];
+      for (let p = 0; p < count; p++, i += 4) list.push(this.utf8(arena + w[i], w[i + 1]));
+      lists.push(list);
+    }
+    return [lists[0], lists[1]];
+  }
+
+  private views(): void {
+    if (this.buffer === this.x.memory.buffer) return;
+    this.buffer = this.x.memory.buffer;
+    this.u8 = new Uint8Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+  }
+
+  // --- inputs ------------------------------------------------------------------
+
+  /**
+   * Write a frame (or text to parse) at the start of scratch; returns its
+   * byte length. The view on scratch is kept while it is big enough, so a
+   * frame costs one encodeInto and no allocation.
+   */
+  writeFrame(text: string): number {
+    const need = text.length * 3; // at most 3 bytes per UTF-16 unit
+    if (need > this.scratchCap || this.buffer !== this.x.memory.buffer) {
+      const cap = Math.max(need, 64 * 1024);
+      this.scratchPtr = this.x.wwp_scratch(cap);
+      this.views();
+      this.scratchCap = cap;
+      this.scratch = this.u8.subarray(this.scratchPtr, this.scratchPtr + cap);
+    }
+    return encoder.encodeInto(text, this.scratch!).written!;
+  }
+  /** Where writeFrame put the bytes. */
+  scratchPtr = 0;
+  private scratchCap = 0;
+  private scratch: Uint8Array | undefined;
+
+  /** Queue string arguments: each lands in scratch and its (offset, length) in args. */
+  args(ints: (number | string | undefined)[]): void {
+    let need = 0;
+    for (const v of ints) if (typeof v === 'string') need += v.length * 3;
+    const base = this.x.wwp_scratch(need);
+    if (base !== this.scratchPtr) this.scratchCap = 0; // scratch moved: writeFrame re-views it
+    this.views();
+    let at = 0;
+    let slot = 0;
+    for (const v of ints) {
+      if (typeof v === 'string') {
+        const r = encoder.encodeInto(v, this.u8.subarray(base + at, base + at + v.length * 3));
+        this.i32[this.argsPtr + slot++] = at;
+        this.i32[this.argsPtr + slot++] = r.written!;
+        at += r.written!;
+      } else {
+        this.i32[this.argsPtr + slot++] = v ?? 0;
+      }
+    }
+  }
+
+  // --- outputs -------------------------------------------------------------------
+
+  /** The deadline of the last batch (ms, -1 for none). */
+  deadline(): number {
+    this.views();
+    return this.f64[(this.outPtr + 16) >> 3];
+  }
+
+  /** Decode the batch the last call left; `frame` is the text it was given, if any. */
+  readBatch(frame: Source | undefined): (CoreOutput | Obj)[] {
+    this.views();
+    const h = this.outPtr >> 2;
+    const w = this.i32.subarray(this.i32[h] >> 2, (this.i32[h] >> 2) + this.i32[h + 1]);
+    const arena = this.i32[h + 2];
+    const out: (CoreOutput | Obj)[] = [];
+    const traced = this.traced;
+    traced.clear();
+    let transmit: Source | undefined;
+    let i = 0;
+    const str = (off: number, len: number): string => this.utf8(arena + off, len);
+    const message = (): WireMessage => {
+      const src = w[i];
+      if (src === REF) {
+        i += 2;
+        return traced.get(w[i - 1])!;
+      }
+      const base = w[i + 1];
+      const textLen = w[i + 2];
+      const traceId = w[i + 3];
+      const n = w[i + 11];
+      const end = i + 12 + 5 * n;
+      const t = w.slice(i + 4, end);
+      i = end;
+      let s: Source;
+      if (src === FROM_FRAME) s = frame!;
+      else if (src === FROM_TRANSMIT) s = transmit!;
+      else s = { text: str(base, textLen), ptr: arena + base, bytes: textLen };
+      const from = src === FROM_FRAME ? base : 0;
+      let extra: string[] | undefined;
+      // Parts outside the text (a value the core stored unfolded) are in
+      // the arena: cut them now, before the next call reuses it.
+      const outside = (k: number) => {
+        if (t[k] >= 0) return;
+        (extra ??= []).push(str(-1 - t[k], t[k + 1]));
+        t[k] = -extra.length;
+      };
+      outside(1); outside(3); outside(5);
+      for (let k = 8; k < t.length; k += 5) { outside(k + 1); outside(k + 3); }
+      let text: string;
+      if (s.text.length === s.bytes) {
+        // ASCII: byte offsets are string indices.
+        text = from === 0 && textLen === s.text.length ? s.text : s.text.substring(from, from + textLen);
+      } else {
+        text = this.toUtf16(s, from, textLen, t);
+      }
+      const m = new WireMessage(text, t, extra);
+      if (traceId !== 0) traced.set(traceId, m);
+      return m;
+    };
+    const object = (): Obj => {
+      const o: Obj = { type: 'event', name: this.keys[w[i + 1]] };
+      const n = w[i + 2];
+      i += 3;
+      for (let f = 0; f < n; f++) {
+        const key = this.keys[w[i]];
+        const type = w[i + 1];
+        i += 2;
+        switch (type) {
+          case INT: case BOOL:
+            o[key] = type === BOOL ? w[i] !== 0 : w[i];
+            i += 1;
+            break;
+          case U53:
+            o[key] = (w[i] >>> 0) + w[i + 1] * 2 ** 32;
+            i += 2;
+            break;
+          case STR:
+            o[key] = str(w[i], w[i + 1]);
+            i += 2;
+            break;
+          case MSG:
+            o[key] = message();
+            break;
+          case PAIRS: {
+            const pairs: [string, string][] = [];
+            const count = w[i++];
+            for (let p = 0; p < count; p++, i += 4) pairs.push([str(w[i], w[i + 1]), str(w[i + 2], w[i + 3])]);
+            o[key] = pairs;
+            break;
+          }
+        }
+      }
+      return o;
+    };
+    while (i < w.length) {
+      switch (w[i]) {
+        case TRANSMIT: {
+          const bytes = str(w[i + 1], w[i + 2]);
+          transmit = { text: bytes, ptr: arena + w[i + 1], bytes: w[i + 2] };
+          out.push({ type: 'transmit', bytes });
+          i += 3;
+          break;
+        }
+        case TRACE: {
+          const inbound = w[i + 1] !== 0;
+          i += 2;
+          out.push({ type: 'event', name: 'message', inbound, message: message() });
+          break;
+        }
+        case OBJECT:
+          out.push(object());
+          break;
+        default:
+          throw new Error(`sip-core: unknown output record ${w[i]} (module and shim out of step?)`);
+      }
+    }
+    return out;
+  }
+
+  /** Bytes at `ptr` as text; ASCII (nearly all SIP) without TextDecoder. */
+  private utf8(ptr: number, len: number): string {
+    if (len === 0) return '';
+    const bytes = this.u8.subarray(ptr, ptr + len);
+    if (len <= 64) {
+      let ascii = true;
+      for (let k = 0; k < len; k++) if (bytes[k] > 0x7f) { ascii = false; break; }
+      if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    }
+    return decoder.decode(bytes);
+  }
+
+  /**
+   * A non-ASCII text: map the table's byte offsets to UTF-16 indices (a
+   * UTF-8 lead byte starts one unit, or two for 4-byte sequences) and cut
+   * the message's own text.
+   */
+  private toUtf16(s: Source, from: number, textLen: number, t: Int32Array): string {
+    const bytes = this.u8.subarray(s.ptr + from, s.ptr + from + textLen);
+    const map = new Uint32Array(textLen + 1);
+    let u = 0;
+    for (let b = 0; b < textLen; b++) {
+      map[b] = u;
+      const c = bytes[b];
+      if ((c & 0xc0) !== 0x80) u += c >= 0xf0 ? 2 : 1;
+    }
+    map[textLen] = u;
+    const fix = (k: number) => {
+      if (t[k] < 0) return;
+      const end = map[t[k] + t[k + 1]];
+      t[k] = map[t[k]];
+      t[k + 1] = end - t[k];
+    };
+    fix(1); fix(3); fix(5);
+    for (let k = 8; k < t.length; k += 5) { fix(k + 1); fix(k + 3); }
+    return decoder.decode(bytes);
+  }
+}
+
+/** A command's result object (the first record of its batch). */
+type Result = CoreCallResult & Obj;
+
+const RC_COMMANDS: RcCommandName[] = ['confirm', 'decline', 'voicemail', 'forward', 'startReply', 'reply'];
+
+/**
+ * One UA in the core: the opaque handle and its commands. Each command
+ * returns its status; its outputs (and those of `receive`/`tick`) are
+ * queued for `poll()`, which ends with the one timer deadline.
+ */
+export class CoreUa {
+  private h: number;
+  private queue: (CoreOutput | Obj)[] = [];
+  private head = 0;
+
+  constructor(private readonly abi: CoreAbi, config: CoreUaConfig) {
+    abi.args([config.username, config.authorizationId, config.password, config.domain, config.instanceId ?? '',
+      config.userAgent ?? '', config.secure === false ? 0 : 1, config.registerExpires ?? 0, config.seedHigh | 0,
+      config.seedLow | 0]);
+    this.h = abi.x.wwp_ua_new();
+  }
+
+  private take(frame?: Source): void {
+    const batch = this.abi.readBatch(frame);
+    if (this.head === this.queue.length) {
+      this.queue = batch;
+      this.head = 0;
+    } else {
+      for (const o of batch) this.queue.push(o);
+    }
+  }
+  /** Queue a command's outputs and return its result record. */
+  private result(): Result {
+    const batch = this.abi.readBatch(undefined);
+    const r = batch[0] as Result;
+    delete (r as Obj).type;
+    delete (r as Obj).name;
+    for (let k = 1; k < batch.length; k++) this.queue.push(batch[k]);
+    return r;
+  }
+
+  /** The next output in the core's order; a `timeout` (the deadline) when none is left. */
+  poll(): CoreOutput {
+    if (this.head < this.queue.length) {
+      const o = this.queue[this.head++];
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      }
+      return o as CoreOutput;
+    }
+    const at = this.abi.deadline();
+    return { type: 'timeout', at, reason: '' };
+  }
+
+  receive(text: string, now: number): void {
+    const len = this.abi.writeFrame(text);
+    this.abi.x.wwp_receive(this.h, len, now);
+    this.take({ text, ptr: this.abi.scratchPtr, bytes: len });
+  }
+  tick(now: number): void {
+    this.abi.x.wwp_tick(this.h, now);
+    this.take();
+  }
+  transportClosed(now: number): void {
+    this.abi.x.wwp_transport_closed(this.h, now);
+    this.take();
+  }
+  startRegister(now: number): CoreStatus {
+    this.abi.x.wwp_start_register(this.h, now);
+    return this.result();
+  }
+  unregister(now: number): CoreStatus {
+    this.abi.x.wwp_unregister(this.h, now);
+    return this.result();
+  }
+  contactHost(): string {
+    this.abi.x.wwp_contact_host(this.h);
+    return (this.abi.readBatch(undefined)[0] as Obj).value as string;
+  }
+  invite(p: CoreInvite, now: number): CoreCallResult {
+    const headers = p.headers ?? [];
+    for (const pair of headers)
+      if (typeof pair?.[0] !== 'string' || typeof pair?.[1] !== 'string')
+        return { ok: false, code: 'invalid argument', message: 'header names and values must be strings' };
+    this.abi.args([p.callee, p.callerId ?? '', p.sdp, headers.length, ...headers.flat()]);
+    this.abi.x.wwp_invite(this.h, now);
+    return this.result();
+  }
+  answer(call: number, sdp: string, now: number): CoreStatus {
+    this.abi.args([sdp]);
+    this.abi.x.wwp_answer(this.h, call, now);
+    return this.result();
+  }
+  reject(call: number, status: number, now: number): CoreStatus {
+    this.abi.x.wwp_reject(this.h, call, status, now);
+    return this.result();
+  }
+  decline(call: number, now: number): CoreCallResult {
+    this.abi.x.wwp_decline(this.h, call, now);
+    return this.result();
+  }
+  hangup(call: number, now: number): CoreStatus {
+    this.abi.x.wwp_hangup(this.h, call, now);
+    return this.result();
+  }
+  hold(call: number, on: boolean, now: number): CoreStatus {
+    this.abi.x.wwp_hold(this.h, call, on ? 1 : 0, now);
+    return this.result();
+  }
+  reinvite(call: number, sdp: string, toReceive: boolean, now: number): CoreStatus {
+    this.abi.args([sdp]);
+    this.abi.x.wwp_reinvite(this.h, call, toReceive ? 1 : 0, now);
+    return this.result();
+  }
+  answerReinvite(call: number, sdp: string, now: number): CoreStatus {
+    this.abi.args([sdp]);
+    this.abi.x.wwp_answer_reinvite(this.h, call, now);
+    return this.result();
+  }
+  refer(call: number, target: string, now: number): CoreStatus {
+    this.abi.args([target]);
+    this.abi.x.wwp_refer(this.h, call, now);
+    return this.result();
+  }
+  referProgress(call: number, status: number, now: number): CoreStatus {
+    this.abi.x.wwp_refer_progress(this.h, call, status, now);
+    return this.result();
+  }
+  referReplaces(call: number, other: number, now: number): CoreStatus {
+    this.abi.x.wwp_refer_replaces(this.h, call, other, now);
+    return this.result();
+  }
+  sendRequest(call: number, method: string, contentType: string, body: string, now: number): CoreCallResult {
+    this.abi.args([method, contentType, body]);
+    this.abi.x.wwp_send_request(this.h, call, now);
+    return this.result();
+  }
+  sendAppMessage(text: string, now: number): CoreCallResult {
+    this.abi.args([text]);
+    this.abi.x.wwp_send_app_message(this.h, now);
+    return this.result();
+  }
+  rcCommand(call: number, command: RcCommandName, options: RcCommandOptions, now: number): CoreCallResult {
+    const cmd = RC_COMMANDS.indexOf(command);
+    if (cmd < 0) return { ok: false, code: 'invalid argument', message: 'unknown RingCentral command' };
+    // Only strings and numbers cross; anything else stays unset so the core
+    // rejects it as "Invalid reply options" (as the original does).
+    const r = (options.reply ?? {}) as Record<string, unknown>;
+    const s = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
+    const type = s('type') === 'text' ? undefined : s('type');
+    const present = (s('text') !== undefined ? 1 : 0) | (type !== undefined ? 2 : 0) | (s('direction') !== undefined ? 4 : 0) |
+      (s('unit') !== undefined ? 8 : 0) | (typeof r.delay === 'number' ? 16 : 0);
+    const target = typeof options.target === 'string' ? options.target : '';
+    this.abi.args([target, s('text') ?? '', type ?? '', s('direction') ?? '', s('unit') ?? '', present]);
+    this.abi.x.wwp_rc_command(this.h, call, cmd, typeof r.delay === 'number' ? r.delay : 0, now);
+    return this.result();
+  }
+  rcInfo(call: number, command: string, target: string, now: number): CoreCallResult {
+    this.abi.args([command, target]);
+    this.abi.x.wwp_rc_info(this.h, call, now);
+    return this.result();
+  }
+  rcApiCallInfo(call: number): [string, string][] | null {
+    this.abi.x.wwp_rc_api_call_info(this.h, call);
+    return ((this.abi.readBatch(undefined)[0] as Obj).value as [string, string][] | undefined) ?? null;
+  }
+  delete(): void {
+    if (this.h) this.abi.x.wwp_ua_delete(this.h);
+    this.h = 0;
+  }
+}
+
+/** The module as the shim sees it (js/core/loader.ts builds it). */
+export class SipCore {
+  /** `new core.Ua(config)`: a UA on this module. */
+  readonly Ua: new (config: CoreUaConfig) => CoreUa;
+  constructor(readonly abi: CoreAbi) {
+    this.Ua = function Ua(config: CoreUaConfig) {
+      return new CoreUa(abi, config);
+    } as unknown as new (config: CoreUaConfig) => CoreUa;
+  }
+  /** Parse one SIP message as the UA would. */
+  parseMessage(text: string): { ok: true; message: WireMessage } | { ok: false; message: string } {
+    const len = this.abi.writeFrame(text);
+    this.abi.x.wwp_parse_message(len);
+    const r = this.abi.readBatch({ text, ptr: this.abi.scratchPtr, bytes: len })[0] as Obj;
+    return r.ok ? { ok: true, message: r.msg as WireMessage } : { ok: false, message: r.message as string };
+  }
+  /** MD5 digest `response` without qop (RFC 2617 §3.2.2). */
+  digestResponse(username: string, password: string, realm: string, nonce: string, method: string, uri: string) {
+    this.abi.args([username, password, realm, nonce, method, uri]);
+    this.abi.x.wwp_digest_response();
+    const r = this.abi.readBatch(undefined)[0] as Obj;
+    return r.ok
+      ? { ok: true, response: r.value as string }
+      : { ok: false, message: r.message as string };
+  }
+  /** Bytes of the wasm heap in use, and the linear memory's size. */
+  memory(): { heapUsed: number; memoryBytes: number } {
+    return { heapUsed: this.abi.x.wwp_heap_used(), memoryBytes: this.abi.x.memory.buffer.byteLength };
+  }
+}
+
+export type { CoreEvent };

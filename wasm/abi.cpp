@@ -1,0 +1,468 @@
+// The flat C ABI between the sans-IO core and the JS shim (js/core/abi.ts).
+//
+// Why not embind (README "Architecture"): embind's glue was 40 % of the JS we
+// shipped and registered every binding at start-up, and its value objects
+// made each output a tree of JS objects. Here the shim writes its inputs
+// into linear memory and calls plain functions; every call that changes the
+// UA drains all of its outputs into one batch (out_writer.hpp) and returns.
+//
+// Inputs:
+//   - `wwp_scratch(n)` returns a buffer of at least n bytes; the shim writes
+//     UTF-8 there (a received frame, or the strings of a command).
+//   - `wwp_args()` is an int32 table for command arguments: strings as
+//     (offset into scratch, length) pairs, numbers as they are.
+// Outputs: after each call, `wwp_out()` points at
+//   int32 [words_ptr, word_count, arena_ptr, arena_len], then a float64 deadline
+//   (ms on the caller's clock, -1 for none) at byte 16.
+// A command's result is the batch's first record (an OBJECT named `result`).
+// Times cross as doubles (JS numbers, ms).
+#include <cstdint>
+#include <malloc.h>
+#include <string>
+#include <string_view>
+
+#include "core/auth/digest.hpp"
+#include "core/msg/parser.hpp"
+#include "core/ua/ua.hpp"
+#include "wasm/out_writer.hpp"
+
+#define WWP_EXPORT(name) extern "C" __attribute__((used, export_name(#name)))
+
+namespace {
+
+using wwp::TimePoint;
+using wwp::wasm::Key;
+using wwp::wasm::OutWriter;
+
+std::string g_scratch;
+std::int32_t g_args[64];
+OutWriter g_out;
+struct OutHeader {
+  std::int32_t words_ptr, word_count, arena_ptr, arena_len;
+  double deadline;
+} g_header;
+
+TimePoint tp(double now) { return static_cast<TimePoint>(now); }
+
+/// Argument i as a string (its bytes are in scratch).
+std::string_view arg_str(int i) {
+  const auto off = static_cast<std::size_t>(g_args[i]);
+  const auto len = static_cast<std::size_t>(g_args[i + 1]);
+  if (off > g_scratch.size() || len > g_scratch.size() - off) return {};
+  return std::string_view(g_scratch).substr(off, len);
+}
+
+void finish() {
+  g_header.words_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.words().data()));
+  g_header.word_count = static_cast<std::int32_t>(g_out.words().size());
+  g_header.arena_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.arena().data()));
+  g_header.arena_len = static_cast<std::int32_t>(g_out.arena().size());
+}
+
+/// Writes every output of the UA after a mutation (house style §3: mutate,
+/// then drain until Timeout).
+struct Drain {
+  OutWriter& out;
+  void operator()(const wwp::ua::Transmit& t) const { out.transmit(t.bytes); }
+  void operator()(const wwp::ua::Timeout&) const {}
+  void operator()(const wwp::ua::Event& e) const { std::visit(*this, e); }
+
+  void operator()(const wwp::ua::MessageTraced& t) const { out.trace(t.inbound, *t.message, t.frame_offset); }
+  void operator()(const wwp::reg::Registered& e) const {
+    out.begin(Key::registered, 1);
+    out.field(Key::expires, static_cast<std::int32_t>(e.expires));
+  }
+  void operator()(const wwp::reg::RegistrationFailed& e) const {
+    out.begin(Key::registrationFailed, 2);
+    out.field(Key::status, e.status);
+    out.field(Key::message, e.message);
+  }
+  void operator()(const wwp::reg::Unregistered&) const { out.begin(Key::unregistered, 0); }
+  void operator()(const wwp::reg::TransportDead& e) const {
+    out.begin(Key::transportDead, 1);
+    out.field(Key::reason, e.reason);
+  }
+  void operator()(const wwp::ua::Dropped& e) const {
+    out.begin(Key::dropped, 1);
+    out.field(Key::reason, e.reason);
+  }
+  void operator()(const wwp::ua::AppResponse& e) const {
+    out.begin(Key::appResponse, 3);
+    out.field(Key::request, static_cast<std::int32_t>(e.id));
+    out.field(Key::detail, e.detail);
+    out.field(Key::msg, e.response);
+  }
+  void operator()(const wwp::call::CallEvent& e) const { std::visit(*this, e); }
+
+  void peer(const wwp::call::PeerInfo& p) const {
+    out.field(Key::localPeer, p.local_peer);
+    out.field(Key::remotePeer, p.remote_peer);
+    out.field(Key::localTag, p.local_tag);
+    out.field(Key::remoteTag, p.remote_tag);
+    out.field(Key::localUser, p.local_user);
+    out.field(Key::remoteUser, p.remote_user);
+    out.field(Key::partyId, p.party_id);
+    out.field(Key::sessionId, p.session_id);
+  }
+  static constexpr int kPeerFields = 8;
+  void begin(Key name, std::uint32_t call, int fields) const {
+    out.begin(name, fields + 1);
+    out.field(Key::call, static_cast<std::int32_t>(call));
+  }
+  void operator()(const wwp::call::IncomingCall& e) const {
+    begin(Key::incomingCall, e.call, 5 + kPeerFields);
+    out.field(Key::msg, e.invite);
+    out.field(Key::callId, e.invite.get(wwp::msg::HeaderId::CallId).value_or(""));
+    out.field(Key::autoAnswerMs, static_cast<std::int32_t>(e.auto_answer_after));
+    out.field(Key::rcSid, e.rc_sid);
+    out.field(Key::replaces, static_cast<std::int32_t>(e.replaces));
+    peer(e.peer);
+  }
+  void operator()(const wwp::call::CallProgress& e) const {
+    begin(Key::callProgress, e.call, 2 + kPeerFields);
+    out.field(Key::msg, e.response);
+    out.field(Key::status, e.response.status());
+    peer(e.peer);
+  }
+  void operator()(const wwp::call::CallAnswered& e) const {
+    begin(Key::callAnswered, e.call, 2 + kPeerFields);
+    out.field(Key::msg, e.response);
+    out.field(Key::status, e.response.status());
+    peer(e.peer);
+  }
+  void operator()(const wwp::call::CallConfirmed& e) const {
+    begin(Key::callConfirmed, e.call, 1);
+    out.field(Key::msg, e.ack);
+  }
+  void operator()(const wwp::call::CallFailed& e) const {
+    begin(Key::callFailed, e.call, 2);
+    out.field(Key::status, e.status);
+    out.field(Key::statusLine, e.status_line);
+  }
+  void operator()(const wwp::call::CallEnded& e) const {
+    begin(Key::callEnded, e.call, 2);
+    out.field(Key::status, e.status);
+    out.field(Key::reason, e.reason);
+  }
+  void operator()(const wwp::call::ReinviteOffer& e) const {
+    begin(Key::reinviteOffer, e.call, 1);
+    out.field(Key::msg, e.request);
+  }
+  void operator()(const wwp::call::ReinviteDone& e) const {
+    begin(Key::reinviteDone, e.call, 3);
+    out.field(Key::status, e.status);
+    out.field(Key::statusLine, e.status_line);
+    out.field(Key::sdp, e.sdp);
+  }
+  void operator()(const wwp::call::ReferDone& e) const {
+    begin(Key::referDone, e.call, 2);
+    out.field(Key::status, e.status);
+    out.field(Key::statusLine, e.status_line);
+  }
+  void operator()(const wwp::call::ReferReceived& e) const {
+    begin(Key::referReceived, e.call, 3);
+    out.field(Key::msg, e.request);
+    out.field(Key::target, e.target);
+    out.field(Key::replaces, e.replaces);
+  }
+  void operator()(const wwp::call::RequestDone& e) const {
+    begin(Key::requestDone, e.call, 3);
+    out.field(Key::request, static_cast<std::int32_t>(e.request));
+    out.field(Key::status, e.status);
+    out.field(Key::statusLine, e.status_line);
+  }
+  void operator()(const wwp::call::RcMessageReceived& e) const {
+    begin(Key::rcMessage, e.call, 4);
+    out.field(Key::cmd, e.cmd);
+    out.field(Key::sid, e.sid);
+    out.field(Key::hdr, e.hdr);
+    out.field(Key::bdy, e.bdy);
+  }
+  void operator()(const wwp::call::RcInfoResult& e) const {
+    begin(Key::rcInfoResult, e.call, 3);
+    out.field_u53(Key::reqid, e.reqid);
+    out.field(Key::command, e.command);
+    out.field(Key::result, e.result_json);
+  }
+};
+
+/// Drain the UA into the batch and publish it.
+void drain(wwp::ua::Ua& ua) {
+  for (;;) {
+    const wwp::ua::Output o = ua.poll_output();
+    if (const auto* t = std::get_if<wwp::ua::Timeout>(&o)) {
+      g_header.deadline = t->at == wwp::kNever ? -1.0 : static_cast<double>(t->at);
+      break;
+    }
+    std::visit(Drain{g_out}, o);
+  }
+  finish();
+}
+
+/// A command's result: the first record of its batch.
+void result(const wwp::ua::Status& s) {
+  if (s.ok()) {
+    g_out.begin(Key::result, 1);
+    g_out.field_bool(Key::ok, true);
+    return;
+  }
+  g_out.begin(Key::result, 4);
+  g_out.field_bool(Key::ok, false);
+  g_out.field(Key::code, wwp::ua::to_string(s.error().code));
+  g_out.field(Key::message, s.error().message);
+  g_out.field(Key::status, s.error().sip_status_hint);
+}
+template <class T>
+void result_value(const wwp::Result<T, wwp::ua::UaError>& r, Key key) {
+  if (!r.ok()) return result(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+  g_out.begin(Key::result, 2);
+  g_out.field_bool(Key::ok, true);
+  g_out.field_u53(key, static_cast<std::uint64_t>(*r));
+}
+void invalid(std::string_view message) {
+  g_out.begin(Key::result, 3);
+  g_out.field_bool(Key::ok, false);
+  g_out.field(Key::code, "invalid argument");
+  g_out.field(Key::message, message);
+}
+
+wwp::ua::Ua& ua_of(void* h) { return *static_cast<wwp::ua::Ua*>(h); }
+
+/// Run one command: reset the batch, write its result, drain.
+template <class F>
+void command(void* h, F&& f) {
+  g_out.reset();
+  f(ua_of(h));
+  drain(ua_of(h));
+}
+
+}  // namespace
+
+// --- memory and tables --------------------------------------------------------
+
+WWP_EXPORT(wwp_scratch) char* wwp_scratch(std::uint32_t size) {
+  if (g_scratch.size() < size) g_scratch.resize(size);
+  return g_scratch.data();
+}
+WWP_EXPORT(wwp_args) std::int32_t* wwp_args() { return g_args; }
+WWP_EXPORT(wwp_out) OutHeader* wwp_out() { return &g_header; }
+
+/// The key names (index = Key value), then the header ids' long names
+/// (index = msg::HeaderId), as a batch of one object with two string lists.
+WWP_EXPORT(wwp_tables) void wwp_tables() {
+  static const char* const kKeys[] = {
+#define WWP_KEY_NAME(k) #k,
+      WWP_KEYS(WWP_KEY_NAME)
+#undef WWP_KEY_NAME
+  };
+  std::vector<std::pair<std::string, std::string>> keys, ids;
+  for (const char* k : kKeys) keys.emplace_back(k, "");
+  for (std::size_t i = 0; i < wwp::msg::kHeaderIdCount; ++i)
+    ids.emplace_back(std::string(wwp::msg::header_id_names()[i]), "");
+  g_out.reset();
+  g_out.begin(Key::result, 2);
+  g_out.field(Key::value, keys);
+  g_out.field(Key::headerIds, ids);
+  finish();
+}
+
+/// Bytes the allocator has handed out (the wasm heap in use), for the
+/// memory figures in bench/.
+WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(mallinfo().uordblks); }
+
+// --- the UA ----------------------------------------------------------------------
+
+/// args: username, authorizationId, password, domain, instanceId, userAgent
+/// (strings, an empty userAgent keeps the default), then secure,
+/// registerExpires (0 = default), seedHigh, seedLow.
+WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
+  wwp::ua::Config cfg;
+  cfg.username = arg_str(0);
+  cfg.authorization_id = arg_str(2);
+  cfg.password = arg_str(4);
+  cfg.domain = arg_str(6);
+  cfg.instance_id = arg_str(8);
+  if (!arg_str(10).empty()) cfg.user_agent = arg_str(10);
+  cfg.secure_transport = g_args[12] != 0;
+  if (g_args[13] > 0) cfg.register_expires = static_cast<std::uint32_t>(g_args[13]);
+  // Two 32-bit halves: JS numbers cannot carry a full 64-bit seed exactly.
+  cfg.rng_seed = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(g_args[14])) << 32) |
+                 static_cast<std::uint32_t>(g_args[15]);
+  return new wwp::ua::Ua(std::move(cfg));
+}
+WWP_EXPORT(wwp_ua_delete) void wwp_ua_delete(void* h) { delete static_cast<wwp::ua::Ua*>(h); }
+
+/// A received frame: `len` bytes at the start of scratch.
+WWP_EXPORT(wwp_receive) void wwp_receive(void* h, std::uint32_t len, double now) {
+  g_out.reset();
+  ua_of(h).handle_input(wwp::ua::Received{std::string_view(g_scratch.data(), len), tp(now)});
+  drain(ua_of(h));
+}
+WWP_EXPORT(wwp_tick) void wwp_tick(void* h, double now) {
+  g_out.reset();
+  ua_of(h).handle_input(wwp::ua::Tick{tp(now)});
+  drain(ua_of(h));
+}
+WWP_EXPORT(wwp_transport_closed) void wwp_transport_closed(void* h, double now) {
+  g_out.reset();
+  ua_of(h).handle_transport_closed(tp(now));
+  drain(ua_of(h));
+}
+WWP_EXPORT(wwp_start_register) void wwp_start_register(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.start_register(tp(now))); });
+}
+WWP_EXPORT(wwp_unregister) void wwp_unregister(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.unregister(tp(now))); });
+}
+/// The contact host the UA invented (`…invalid`), as the result's `value`.
+WWP_EXPORT(wwp_contact_host) void wwp_contact_host(void* h) {
+  g_out.reset();
+  g_out.begin(Key::result, 2);
+  g_out.field_bool(Key::ok, true);
+  g_out.field(Key::value, ua_of(h).config().contact_host);
+  finish();
+}
+
+// --- calls (see core/ua/ua.hpp for each command's contract) ----------------------
+
+/// args: callee, callerId, sdp, header count n, then n (name, value) pairs.
+WWP_EXPORT(wwp_invite) void wwp_invite(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    wwp::call::InviteParams p;
+    p.callee = arg_str(0);
+    p.caller_id = arg_str(2);
+    p.sdp = arg_str(4);
+    const int n = g_args[6];
+    if (n < 0 || 7 + 4 * n > 64) return invalid("too many custom headers");
+    for (int i = 0; i < n; ++i) p.headers.emplace_back(arg_str(7 + 4 * i), arg_str(9 + 4 * i));
+    auto r = ua.invite(p, tp(now));
+    if (!r.ok()) return result(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+    g_out.begin(Key::result, 3);
+    g_out.field_bool(Key::ok, true);
+    g_out.field(Key::call, static_cast<std::int32_t>(*r));
+    g_out.field(Key::callId, ua.call_id(*r));
+  });
+}
+/// args: sdp
+WWP_EXPORT(wwp_answer) void wwp_answer(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer(call, std::string(arg_str(0)), tp(now))); });
+}
+WWP_EXPORT(wwp_reject) void wwp_reject(void* h, std::uint32_t call, int status, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.reject(call, status, tp(now))); });
+}
+WWP_EXPORT(wwp_decline) void wwp_decline(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result_value(ua.decline(call, tp(now)), Key::request); });
+}
+WWP_EXPORT(wwp_hangup) void wwp_hangup(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.hangup(call, tp(now))); });
+}
+WWP_EXPORT(wwp_hold) void wwp_hold(void* h, std::uint32_t call, int on, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.hold(call, on != 0, tp(now))); });
+}
+/// args: sdp
+WWP_EXPORT(wwp_reinvite) void wwp_reinvite(void* h, std::uint32_t call, int to_receive, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.reinvite(call, std::string(arg_str(0)), to_receive != 0, tp(now))); });
+}
+/// args: sdp
+WWP_EXPORT(wwp_answer_reinvite) void wwp_answer_reinvite(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer_reinvite(call, std::string(arg_str(0)), tp(now))); });
+}
+/// args: target
+WWP_EXPORT(wwp_refer) void wwp_refer(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.refer(call, std::string(arg_str(0)), tp(now))); });
+}
+WWP_EXPORT(wwp_refer_progress) void wwp_refer_progress(void* h, std::uint32_t call, int status, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.refer_progress(call, status, tp(now))); });
+}
+WWP_EXPORT(wwp_refer_replaces) void wwp_refer_replaces(void* h, std::uint32_t call, std::uint32_t other, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.refer_replaces(call, other, tp(now))); });
+}
+/// args: method, contentType, body
+WWP_EXPORT(wwp_send_request) void wwp_send_request(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    result_value(ua.send_request(call, std::string(arg_str(0)), std::string(arg_str(2)), std::string(arg_str(4)),
+                                 tp(now)),
+                 Key::request);
+  });
+}
+/// args: text
+WWP_EXPORT(wwp_send_app_message) void wwp_send_app_message(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result_value(ua.send_app_message(arg_str(0), tp(now)), Key::request); });
+}
+
+/// RingCentral pre-answer command. `command` indexes call::Call::RcCommand
+/// (confirm, decline, voicemail, forward, startReply, reply). args: target,
+/// then the reply options as strings text, type, direction, unit (each with
+/// a presence flag) and delay: [target(2), text(2), type(2), direction(2),
+/// unit(2), presence bits, delay present, delay as two words of a double].
+WWP_EXPORT(wwp_rc_command) void wwp_rc_command(void* h, std::uint32_t call, int cmd, double delay, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    using Cmd = wwp::call::Call::RcCommand;
+    if (cmd < 0 || cmd > static_cast<int>(Cmd::Reply)) return invalid("unknown RingCentral command");
+    wwp::rc::LooseReplyArgs reply;
+    const int present = g_args[10];
+    auto opt = [&](int bit, int at) -> std::optional<std::string> {
+      return (present & (1 << bit)) ? std::optional<std::string>(std::string(arg_str(at))) : std::nullopt;
+    };
+    reply.text = opt(0, 2);
+    reply.type = opt(1, 4);
+    reply.direction = opt(2, 6);
+    reply.unit = opt(3, 8);
+    if (present & (1 << 4)) reply.delay = delay;
+    result_value(ua.rc_command(call, static_cast<Cmd>(cmd), std::string(arg_str(0)), reply, tp(now)), Key::request);
+  });
+}
+/// args: command, target
+WWP_EXPORT(wwp_rc_info) void wwp_rc_info(void* h, std::uint32_t call, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    result_value(ua.rc_info(call, std::string(arg_str(0)), std::string(arg_str(2)), tp(now)), Key::request);
+  });
+}
+/// `p-rc-api-call-info` pairs as the result's `value` (absent: none).
+WWP_EXPORT(wwp_rc_api_call_info) void wwp_rc_api_call_info(void* h, std::uint32_t call) {
+  g_out.reset();
+  const auto* info = ua_of(h).rc_call_info(call);
+  g_out.begin(Key::result, info ? 2 : 1);
+  g_out.field_bool(Key::ok, true);
+  if (info) g_out.field(Key::value, *info);
+  finish();
+}
+
+// --- helpers the public API exposes ------------------------------------------------
+
+/// `SipMessage.fromString` (spec §2.10): the core's parser on `len` bytes of
+/// scratch, so app code reads a message as the UA does (folding, compact
+/// forms, Via stack). The result has `msg` described against that text.
+WWP_EXPORT(wwp_parse_message) void wwp_parse_message(std::uint32_t len) {
+  g_out.reset();
+  auto v = wwp::msg::parse_view(std::string_view(g_scratch.data(), len));
+  if (!v) {
+    invalid("malformed SIP message: " + wwp::msg::to_string(v.error()));
+  } else {
+    const wwp::msg::Message m = wwp::msg::to_message(*v);
+    g_out.begin(Key::result, 2);
+    g_out.field_bool(Key::ok, true);
+    g_out.field_frame(Key::msg, m, v->offset);
+  }
+  finish();
+}
+
+/// RFC 2617 §3.2.2 MD5 `response` without qop, for the compatibility helper
+/// `utils.generateAuthorization` (the SDK itself authenticates inside the UA).
+/// args: username, password, realm, nonce, method, uri.
+WWP_EXPORT(wwp_digest_response) void wwp_digest_response() {
+  g_out.reset();
+  wwp::auth::Challenge challenge;
+  challenge.realm = arg_str(4);
+  challenge.nonce = arg_str(6);
+  const wwp::auth::Credentials credentials{std::string(arg_str(0)), std::string(arg_str(2))};
+  auto r = wwp::auth::compute_response(challenge, credentials, arg_str(8), arg_str(10), {});
+  if (!r.ok()) {
+    invalid(r.error().to_string());
+  } else {
+    g_out.begin(Key::result, 2);
+    g_out.field_bool(Key::ok, true);
+    g_out.field(Key::value, *r);
+  }
+  finish();
+}
