@@ -37,6 +37,9 @@ if [ $wasm = 1 ]; then
   # --- npm package ----------------------------------------------------------
   rm -rf dist && mkdir -p dist/es dist/cjs dist/iife dist/types
   cp build/wasm/wasm/sip-core.wasm dist/sip-core.wasm
+  # The inline copy (wasm-web-phone/sip-core-inline): the loader imports it only
+  # when the wasm file cannot be fetched (esbuild bundles, Vite's dev server).
+  node scripts/gen-inline-wasm.mjs dist/sip-core.wasm js/sip-core-inline.ts
   ESB=node_modules/.bin/esbuild
   # Build identity for js/version.ts (house style §18).
   sha=$(sha256sum dist/sip-core.wasm | cut -d' ' -f1)
@@ -44,8 +47,12 @@ if [ $wasm = 1 ]; then
   commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   DEFINES=(--define:__WWP_VERSION__="\"$version\"" --define:__WWP_COMMIT__="\"$commit\""
            --define:__WWP_WASM_SHA256__="\"$sha\"")
+  # The loader's build flags (js/core/loader.ts): only the IIFE guesses its wasm
+  # URL from its <script>, and only the IIFE leaves out the inline copy.
+  MODULE_FLAGS=(--define:__WWP_IIFE__=false --define:__WWP_INLINE_FALLBACK__=true)
+  IIFE_FLAGS=(--define:__WWP_IIFE__=true --define:__WWP_INLINE_FALLBACK__=false)
   mapfile -t entries < <(find js -name '*.ts' ! -name '*.d.ts' ! -name 'iife.ts' | sort)
-  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 "${DEFINES[@]}" \
+  "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 "${DEFINES[@]}" "${MODULE_FLAGS[@]}" \
     --metafile=build/esm-meta.json --log-level=warning
   # CommonJS, also one file per source so that every subpath has one (spec §2.1)
   # and classes are shared between subpaths. esbuild keeps import specifiers as
@@ -59,13 +66,13 @@ if [ $wasm = 1 ]; then
   # esbuild turns `import.meta` into `{}`; in Node give it the file's URL so
   # that the loader's default wasm URL works as in the ESM build (browsers:
   # pass `wasm.wasmUrl`).
-  "$ESB" "${entries[@]}" --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 "${DEFINES[@]}" \
+  "$ESB" "${entries[@]}" --outdir=dist/cjs --outbase=js --format=cjs --target=es2020 "${DEFINES[@]}" "${MODULE_FLAGS[@]}" \
     --out-extension:.js=.cjs --log-level=error
   node - $(find dist/cjs -name '*.cjs') <<'EOF_CJS'
 const fs = require('fs');
 const { outputs } = JSON.parse(fs.readFileSync('build/esm-meta.json', 'utf8'));
 for (const path of process.argv.slice(2)) {
-  let src = fs.readFileSync(path, 'utf8').replace(/require\("(\.\.?\/[^"]*)\.m?js"\)/g, 'require("$1.cjs")');
+  let src = fs.readFileSync(path, 'utf8').replace(/\b(require|import)\("(\.\.?\/[^"]*)\.m?js"\)/g, '$1("$2.cjs")');
   src = src.replace(/^const import_meta = \{\};$/m, 'const import_meta = { url: typeof document === "undefined" && ' +
     'typeof __filename === "string" ? "file://" + (__filename[0] === "/" ? "" : "/") + ' +
     'encodeURI(__filename.split(String.fromCharCode(92)).join("/")).replace(/[?#]/g, encodeURIComponent) : void 0 };');
@@ -79,7 +86,7 @@ for (const path of process.argv.slice(2)) {
   fs.writeFileSync(path, src);
 }
 EOF_CJS
-  "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" \
+  "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" "${IIFE_FLAGS[@]}" \
     --outfile=dist/iife/wasm-web-phone.js --log-level=error
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).

@@ -3,7 +3,8 @@
 #   1. native GoogleTest suite (ctest)          5. libFuzzer targets, bounded time each
 #   2. the same suite compiled to wasm (Node)   6. JS shim tests in Node (node --test)
 #   3. the suite under ASan+UBSan               7. browser e2e (Playwright + Chromium),
-#   4. size budgets (gzip -9 of wasm and IIFE)      inside a loopback-only network namespace
+#   4. size budgets (gzip -9 of wasm and IIFE)      inside a loopback-only network namespace,
+#                                                   and apps built with Vite, webpack, esbuild
 # Options: --quick (skip sanitizers and fuzzing), --only <stage> (unit|wasm|asan|fuzz|size|js|e2e)
 # FUZZ_SECONDS (default 30) bounds each fuzz target.
 set -uo pipefail
@@ -53,6 +54,9 @@ e2e() {
   # and then run with ours as the SDK under test.
   scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
   WWP_SDK=ours scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
+  # Apps built from the packed package with Vite, webpack and esbuild must
+  # register unchanged (builds outside the namespace, browsers inside).
+  node e2e/bundlers/run.mjs || rc=1
   return $rc
 }
 

@@ -17,25 +17,46 @@ export interface CoreLoadOptions {
   wasmBinary?: ArrayBuffer | Uint8Array | WebAssembly.Module;
 }
 
-// Captured at script evaluation: in the IIFE build there is no import.meta,
-// and document.currentScript is only set while the script first runs.
+// Build flags (scripts/build.sh --define); undefined when the sources run as they are.
+declare const __WWP_IIFE__: boolean | undefined;            // true only in dist/iife/wasm-web-phone.js
+declare const __WWP_INLINE_FALLBACK__: boolean | undefined; // false only there (it must stay small)
+
+// Our IIFE has no import.meta; document.currentScript is only set while the
+// script first runs. Only our own IIFE may guess from it: inside someone's
+// bundle the <script> is theirs, and the guess would be a request for a 404.
 const scriptUrl: string | undefined =
+  typeof __WWP_IIFE__ !== 'undefined' && __WWP_IIFE__ &&
   typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
     ? document.currentScript.src
     : undefined;
 
-/** The default location of sip-core.wasm (dist/sip-core.wasm). */
+const WASM_PATH = '../../sip-core.wasm';
+
+/**
+ * The default location of sip-core.wasm, or undefined when no request for it
+ * can succeed (the loader then takes the inline copy at once).
+ */
 function defaultWasmUrl(): string | undefined {
+  let asset: string;
   try {
-    // Written literally so that Vite, webpack 5 and Rollup see the asset and
-    // emit it with the app (this file is dist/es/core/loader.js).
-    return new URL('../../sip-core.wasm', import.meta.url).href;
+    // Vite and webpack 5 find exactly this expression, emit dist/sip-core.wasm
+    // with the app and put the emitted file's URL here (this file is
+    // dist/es/core/loader.js). Keep it literal: one string literal and
+    // `import.meta.url` as written; a variable or a ${} hides it from them.
+    asset = new URL('../../sip-core.wasm', import.meta.url).href;
   } catch {
-    /* no import.meta.url: the IIFE or CommonJS build */
+    // import.meta is {}: our IIFE, esbuild's iife/cjs output, our CJS build in a browser.
+    return scriptUrl ? new URL('../sip-core.wasm', scriptUrl).href : undefined; // dist/iife/ → dist/
   }
-  // dist/iife/wasm-web-phone.js → dist/sip-core.wasm
-  if (scriptUrl) return new URL('../sip-core.wasm', scriptUrl).href;
-  return undefined;
+  // Did a bundler rewrite the expression? Resolve the same path without the
+  // pattern (webpack turns this import.meta.url into the build-time file: URL).
+  const here = import.meta.url;
+  if (asset !== new URL(WASM_PATH, here).href) return asset;
+  // Not rewritten. The path is right only while this file is still
+  // dist/es/core/loader.js (unbundled ESM, a CDN); inside someone's bundle
+  // (esbuild, Rollup without a plugin, Vite's dev pre-bundling) it names a
+  // file that is not there, and asking for it would only log a 404.
+  return /\/core\/loader\.js$/.test(here.replace(/[?#].*$/, '')) ? asset : undefined;
 }
 
 let cached: Promise<SipCore> | undefined;
@@ -61,33 +82,83 @@ function imports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Impo
   };
 }
 
+async function instantiateBytes(bytes: ArrayBuffer | Uint8Array, imp: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+  return (await WebAssembly.instantiate(bytes as BufferSource, imp)).instance;
+}
+
+type NodeFs = { readFile(path: URL): Promise<Uint8Array> };
+
+// Node: fetch() has no file: URLs. process.getBuiltinModule (Node 20.16, 22.3)
+// reads the file without an import of node:fs, which would break browser bundlers.
+function nodeFs(): NodeFs | undefined {
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return node?.getBuiltinModule?.('fs/promises') as NodeFs | undefined;
+}
+
+async function instantiateUrl(url: string, imp: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+  if (url.startsWith('file:')) {
+    const fs = nodeFs();
+    if (!fs) throw new Error(`cannot read ${url} here: pass wasm.wasmBinary (the bytes of sip-core.wasm)`);
+    return instantiateBytes(await fs.readFile(new URL(url)), imp);
+  }
+  if (typeof fetch !== 'function') throw new Error(`cannot fetch ${url} here: pass wasm.wasmBinary`);
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  if (typeof WebAssembly.instantiateStreaming === 'function' &&
+      /^application\/wasm\b/i.test(response.headers.get('content-type') ?? '')) {
+    // Compiles while the bytes arrive.
+    return (await WebAssembly.instantiateStreaming(response, imp)).instance;
+  }
+  // A server without the wasm MIME type: compile from the bytes. Not wasm at
+  // all (a dev server's index.html for a missing file) fails here: CompileError.
+  return instantiateBytes(await response.arrayBuffer(), imp);
+}
+
+/** sip-core.wasm from wasm-web-phone/sip-core-inline, imported only when needed. */
+async function inlineBytes(): Promise<ArrayBuffer> {
+  // Keep this a plain flag test around the import(): with the flag false
+  // (the IIFE) esbuild drops the import() and the IIFE stays small.
+  if (typeof __WWP_INLINE_FALLBACK__ === 'undefined' || __WWP_INLINE_FALLBACK__) {
+    const { default: sipCoreWasm } = await import('../sip-core-inline.js');
+    return sipCoreWasm();
+  }
+  throw new Error('this build has no inline copy: pass wasm.wasmUrl or wasm.wasmBinary');
+}
+
+async function instantiateFrom(options: CoreLoadOptions, url: string | undefined, imp: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+  const bin = options.wasmBinary;
+  if (bin instanceof WebAssembly.Module) return WebAssembly.instantiate(bin, imp);
+  if (bin) return instantiateBytes(bin, imp);
+  // A URL the app chose: its failure is the answer, nothing is substituted.
+  if (options.wasmUrl !== undefined) return instantiateUrl(String(options.wasmUrl), imp);
+  let urlError: unknown;
+  if (url) {
+    try {
+      return await instantiateUrl(url, imp);
+    } catch (e) {
+      urlError = e;
+    }
+  }
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await inlineBytes();
+  } catch (e) {
+    throw urlError ?? e;
+  }
+  // A URL that should have worked did not (a deployment without the asset, a
+  // stale cached file): say so, and carry on with the copy that matches this JS.
+  // (A file: URL in a Node without getBuiltinModule was never going to work.)
+  if (url && !(url.startsWith('file:') && !nodeFs())) {
+    const why = urlError instanceof Error ? urlError.message : String(urlError);
+    console.warn(`wasm-web-phone: ${url} failed (${why}); using the inline copy of sip-core.wasm`);
+  }
+  return instantiateBytes(bytes, imp);
+}
+
 async function instantiate(options: CoreLoadOptions, url: string | undefined): Promise<WebAssembly.Instance> {
   let instanceMemory: WebAssembly.Memory | undefined;
   const imp = imports(() => instanceMemory);
-  let instance: WebAssembly.Instance;
-  const bin = options.wasmBinary;
-  if (bin instanceof WebAssembly.Module) {
-    instance = await WebAssembly.instantiate(bin, imp);
-  } else if (bin) {
-    instance = (await WebAssembly.instantiate(bin as BufferSource, imp)).instance;
-  } else {
-    if (!url) throw new Error('no URL for sip-core.wasm: pass wasm.wasmUrl or wasm.wasmBinary');
-    if (typeof fetch !== 'function' || url.startsWith('file:'))
-      throw new Error(`cannot fetch ${url} here: in Node pass wasm.wasmBinary (the bytes of sip-core.wasm)`);
-    const response = fetch(url, { credentials: 'same-origin' });
-    try {
-      // Compiles while the bytes arrive; needs the server to send application/wasm.
-      instance = (await WebAssembly.instantiateStreaming(response, imp)).instance;
-    } catch (e) {
-      const r = await response;
-      if (!r.ok) throw new Error(`HTTP ${r.status} ${r.statusText}`.trim());
-      // A server without the wasm MIME type: compile from the bytes instead.
-      if ((r.headers.get('content-type') ?? '').includes('application/wasm')) throw e;
-      // (The failed attempt may have read the body; ask again.)
-      const bytes = await (await fetch(url, { credentials: 'same-origin' })).arrayBuffer();
-      instance = (await WebAssembly.instantiate(bytes, imp)).instance;
-    }
-  }
+  const instance = await instantiateFrom(options, url, imp);
   instanceMemory = instance.exports.memory as WebAssembly.Memory;
   return instance;
 }
@@ -111,7 +182,8 @@ export function loadCore(options: CoreLoadOptions = {}): Promise<SipCore> {
     (e: unknown) => {
       cached = undefined;
       const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`Failed to load the SIP core (sip-core.wasm from ${url ?? 'wasmBinary'}): ${why}`);
+      const from = options.wasmBinary ? 'wasmBinary' : (url ?? 'the inline copy');
+      throw new Error(`Failed to load the SIP core (sip-core.wasm from ${from}): ${why}`);
     },
   );
   return cached;
