@@ -53,10 +53,10 @@ std::string_view arg_str(int i) {
 }
 
 void finish() {
-  g_header.words_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.words().data()));
-  g_header.word_count = static_cast<std::int32_t>(g_out.words().size());
-  g_header.arena_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.arena().data()));
-  g_header.arena_len = static_cast<std::int32_t>(g_out.arena().size());
+  g_header.words_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.words()));
+  g_header.word_count = static_cast<std::int32_t>(g_out.word_count());
+  g_header.arena_ptr = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(g_out.arena()));
+  g_header.arena_len = static_cast<std::int32_t>(g_out.arena_size());
 }
 
 /// Writes every output of the UA after a mutation (house style §3: mutate,
@@ -188,14 +188,9 @@ struct Drain {
 
 /// Drain the UA into the batch and publish it.
 void drain(wwp::ua::Ua& ua) {
-  for (;;) {
-    const wwp::ua::Output o = ua.poll_output();
-    if (const auto* t = std::get_if<wwp::ua::Timeout>(&o)) {
-      g_header.deadline = t->at == wwp::kNever ? -1.0 : static_cast<double>(t->at);
-      break;
-    }
-    std::visit(Drain{g_out}, o);
-  }
+  const Drain d{g_out};
+  const wwp::ua::Timeout t = ua.drain_outputs([&d](const wwp::ua::Output& o) { std::visit(d, o); });
+  g_header.deadline = t.at == wwp::kNever ? -1.0 : static_cast<double>(t.at);
   finish();
 }
 

@@ -26,6 +26,7 @@
 //   a/b: method and Request-URI of a request, the reason of a response.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,56 +61,56 @@ enum MessageSrc : std::int32_t { kFrame = 0, kFromTransmit = 1, kArena = 2, kRef
 
 class OutWriter {
  public:
-  /// Start a batch: forget the previous one.
+  /// Start a batch: forget the previous one (the buffers keep their size).
   void reset() {
-    words_.clear();
-    arena_.clear();
+    n_ = 0;
+    arena_n_ = 0;
     traced_.clear();
   }
-  const std::vector<std::int32_t>& words() const { return words_; }
-  const std::string& arena() const { return arena_; }
+  const std::int32_t* words() const { return words_.data(); }
+  std::size_t word_count() const { return n_; }
+  const char* arena() const { return arena_.data(); }
+  std::size_t arena_size() const { return arena_n_; }
 
   void transmit(std::string_view bytes) {
-    words_.push_back(kTransmit);
+    put(kTransmit);
     put_str(bytes);
   }
   /// A traced message. Inbound ones are described against the frame the
   /// caller passed (`frame_offset` bytes in), outbound ones against the
   /// TRANSMIT written just before.
   void trace(bool inbound, const msg::Message& m, std::size_t frame_offset) {
-    words_.push_back(kTrace);
-    words_.push_back(inbound ? 1 : 0);
+    put(kTrace);
+    put(inbound ? 1 : 0);
     message(m, inbound ? kFrame : kFromTransmit, frame_offset);
     if (m.trace_id() != 0) traced_.push_back(m.trace_id());
   }
 
   /// An object record: `begin(name, n)` then exactly n fields.
   void begin(Key name, int fields) {
-    words_.push_back(kObject);
-    words_.push_back(static_cast<std::int32_t>(name));
-    words_.push_back(fields);
+    put(kObject);
+    put(static_cast<std::int32_t>(name));
+    put(fields);
   }
-  void field(Key k, std::int32_t v) { head(k, kInt); words_.push_back(v); }
+  void field(Key k, std::int32_t v) { head(k, kInt); put(v); }
   void field_u53(Key k, std::uint64_t v) {
     head(k, kU53);
-    words_.push_back(static_cast<std::int32_t>(v & 0xffffffffu));
-    words_.push_back(static_cast<std::int32_t>(v >> 32));
+    put(static_cast<std::int32_t>(v & 0xffffffffu));
+    put(static_cast<std::int32_t>(v >> 32));
   }
-  void field_bool(Key k, bool v) { head(k, kBool); words_.push_back(v ? 1 : 0); }
+  void field_bool(Key k, bool v) { head(k, kBool); put(v ? 1 : 0); }
   void field(Key k, std::string_view s) { head(k, kStr); put_str(s); }
   void field(Key k, const msg::Message& m) {
     head(k, kMsg);
     if (m.trace_id() != 0 && was_traced(m.trace_id())) {
-      words_.push_back(kRef);
-      words_.push_back(static_cast<std::int32_t>(m.trace_id()));
+      put(kRef);
+      put(static_cast<std::int32_t>(m.trace_id()));
       return;
     }
     // Not traced in this batch (a synthetic 408, say): its text goes along.
     msg::Message copy = m;
     const std::string_view text = copy.to_wire();
-    const std::size_t base = arena_.size();
-    arena_.append(text.data(), text.size());
-    message(copy, kArena, base);
+    message(copy, kArena, put_bytes(text));
   }
   /// A message described against the text the caller passed in.
   void field_frame(Key k, const msg::Message& m, std::size_t frame_offset) {
@@ -118,7 +119,7 @@ class OutWriter {
   }
   void field(Key k, const std::vector<std::pair<std::string, std::string>>& pairs) {
     head(k, kPairs);
-    words_.push_back(static_cast<std::int32_t>(pairs.size()));
+    put(static_cast<std::int32_t>(pairs.size()));
     for (const auto& [a, b] : pairs) {
       put_str(a);
       put_str(b);
@@ -132,47 +133,60 @@ class OutWriter {
     return false;
   }
   void head(Key k, FieldType t) {
-    words_.push_back(static_cast<std::int32_t>(k));
-    words_.push_back(t);
+    put(static_cast<std::int32_t>(k));
+    put(t);
+  }
+  // Plain stores into buffers that only grow: a batch is written word by
+  // word on every frame, and the module is built for size (-Oz), where
+  // vector::push_back would stay a call chain per word.
+  void put(std::int32_t v) {
+    if (n_ == words_.size()) words_.resize(words_.size() * 2 + 256);
+    words_[n_++] = v;
+  }
+  std::size_t put_bytes(std::string_view s) {
+    const std::size_t at = arena_n_;
+    if (arena_n_ + s.size() > arena_.size()) arena_.resize((arena_n_ + s.size()) * 2 + 1024);
+    if (!s.empty()) std::memcpy(&arena_[at], s.data(), s.size());
+    arena_n_ += s.size();
+    return at;
   }
   void put_str(std::string_view s) {
-    words_.push_back(static_cast<std::int32_t>(arena_.size()));
-    words_.push_back(static_cast<std::int32_t>(s.size()));
-    arena_.append(s.data(), s.size());
+    put(static_cast<std::int32_t>(put_bytes(s)));
+    put(static_cast<std::int32_t>(s.size()));
   }
   void span(const msg::Message& m, msg::Span s, std::size_t wire) {
     if (s.off + s.len <= wire) {
-      words_.push_back(static_cast<std::int32_t>(s.off));
+      put(static_cast<std::int32_t>(s.off));
     } else {
       // Not part of the text the shim holds (a folded value, stored
       // unfolded): the bytes go to the arena.
-      words_.push_back(-1 - static_cast<std::int32_t>(arena_.size()));
-      const std::string_view bytes = m.view(s);
-      arena_.append(bytes.data(), bytes.size());
+      put(-1 - static_cast<std::int32_t>(put_bytes(m.view(s))));
     }
-    words_.push_back(static_cast<std::int32_t>(s.len));
+    put(static_cast<std::int32_t>(s.len));
   }
   void message(const msg::Message& m, MessageSrc src, std::size_t base) {
     const std::size_t wire = m.wire_size();
-    words_.push_back(src);
-    words_.push_back(static_cast<std::int32_t>(base));
-    words_.push_back(static_cast<std::int32_t>(wire));
-    words_.push_back(static_cast<std::int32_t>(m.trace_id()));
-    words_.push_back(m.status());
+    put(src);
+    put(static_cast<std::int32_t>(base));
+    put(static_cast<std::int32_t>(wire));
+    put(static_cast<std::int32_t>(m.trace_id()));
+    put(m.status());
     span(m, m.is_request() ? m.method_span() : m.reason_span(), wire);
     span(m, m.is_request() ? m.request_uri_span() : msg::Span{}, wire);
     span(m, m.body_span(), wire);
     const auto& fields = m.fields();
-    words_.push_back(static_cast<std::int32_t>(fields.size()));
+    put(static_cast<std::int32_t>(fields.size()));
     for (const auto& f : fields) {
-      words_.push_back(static_cast<std::int32_t>(f.id));
+      put(static_cast<std::int32_t>(f.id));
       span(m, f.name, wire);
       span(m, f.value, wire);
     }
   }
 
   std::vector<std::int32_t> words_;
-  std::string arena_;
+  std::size_t n_ = 0;
+  std::vector<char> arena_;
+  std::size_t arena_n_ = 0;
   std::vector<std::uint32_t> traced_;  ///< trace ids described in this batch (a handful)
 };
 

@@ -159,7 +159,6 @@ ResponseDisposition TransactionLayer::handle_response(const msg::Message& respon
   if (!key || !response.is_response()) return ResponseDisposition::Malformed;
   const auto ix = client_index_.find(*key);
   if (ix == client_index_.end()) {
-    events_.push_back(StrayResponse{response});
     return ResponseDisposition::Unmatched;
   }
   const TxnId id = ix->second;

@@ -32,9 +32,10 @@
 //   NICT; an ICT may add further 2xx (forks / retransmissions) while Accepted.
 //   The ACK for a 300-699 is generated here (§17.1.1.3); the ACK for a 2xx is
 //   the TU's job (§13.2.2.4): build it and pass it to `send_stateless`.
-//   A response that matches nothing becomes `StrayResponse` (§18.1.2 "passed
-//   to the core"): e.g. a 2xx retransmission after the ICT ended, which the
-//   dialog layer must re-ACK.
+//   A response that matches nothing is returned as `Unmatched` and queues
+//   nothing: it is "passed to the core" (§18.1.2), i.e. the caller, which
+//   still holds it (no copy): e.g. a 2xx retransmission after the ICT ended,
+//   which the dialog layer must re-ACK.
 //
 // Server side (§17.2):
 //   handle_request(request) returns what happened:
@@ -118,11 +119,7 @@ struct ServerFailed {
 struct ReceivedAck {
   msg::Message ack;
 };
-/// A response matching no client transaction (§18.1.2: "passed to the core").
-struct StrayResponse {
-  msg::Message response;
-};
-using TxnEvent = std::variant<ServerRequest, ClientResponse, ServerFailed, ReceivedAck, StrayResponse>;
+using TxnEvent = std::variant<ServerRequest, ClientResponse, ServerFailed, ReceivedAck>;
 
 /// What `handle_request` did with a request (see the contract above).
 enum class RequestDisposition { NewTransaction, Retransmission, AckAbsorbed, PassedToTu, Malformed };
@@ -130,7 +127,7 @@ enum class RequestDisposition { NewTransaction, Retransmission, AckAbsorbed, Pas
 enum class ResponseDisposition {
   Delivered,  ///< a ClientResponse was queued
   Absorbed,   ///< matched a transaction that did not pass it up (retransmission)
-  Unmatched,  ///< a StrayResponse was queued
+  Unmatched,  ///< matches no client transaction: the caller's to handle (§18.1.2); nothing queued
   Malformed,  ///< no parsable top Via/CSeq; nothing queued
 };
 const char* to_string(RequestDisposition d);
@@ -193,7 +190,7 @@ class TransactionLayer {
   void handle_transport_closed(TimePoint now);
   /// Destroy client transaction `id` without a final response (§9.1: no
   /// final for a CANCELled INVITE within 64*T1). A late response then
-  /// matches nothing and surfaces as a StrayResponse. Unknown ids are ignored.
+  /// matches nothing (`Unmatched`). Unknown ids are ignored.
   void abandon_client(TxnId id);
 
   // --- outputs ----------------------------------------------------------------

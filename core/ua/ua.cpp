@@ -307,12 +307,28 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   if (m.is_response()) {
     // Every response goes through the transaction layer (§17.1.3); the TU
     // (registration or a call) hears of it as a ClientResponse.
-    txns_.handle_response(m, now);
+    if (txns_.handle_response(m, now) == txn::ResponseDisposition::Unmatched) handle_stray_response(m, now);
     return;
   }
   const auto disposition = txns_.handle_request(m, now);
   if (disposition == txn::RequestDisposition::Malformed)
     out_.push_back(Event{Dropped{"request without a usable Via branch or CSeq"}});
+}
+
+void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
+  // §13.2.2.4: a 2xx retransmission for an INVITE whose transaction has
+  // ended belongs to its dialog (it is ACKed again).
+  const auto cseq = msg::parse_cseq(response.get(msg::HeaderId::CSeq).value_or(""));
+  if (response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE") {
+    if (auto* d = dialogs_.match_response(response))
+      if (auto* c = call_for_dialog(d)) {
+        auto ctx = context(now);
+        return c->handle_stray_2xx(ctx, response);
+      }
+  }
+  std::string reason = "response matches no transaction: ";
+  reason += response.start_line();
+  out_.push_back(Event{Dropped{std::move(reason)}});
 }
 
 void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
@@ -346,15 +362,6 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
       if (const call::CallHandle replaced = c->take_replaced())
         if (call::Call* old = find_call(replaced)) (void)old->hangup(ctx, now);
     }
-    return;
-  }
-  if (auto* stray = std::get_if<txn::StrayResponse>(&event)) {
-    const auto cseq = msg::parse_cseq(stray->response.get("CSeq").value_or(""));
-    if (stray->response.status() >= 200 && stray->response.status() < 300 && cseq && cseq->method == "INVITE") {
-      if (auto* d = dialogs_.match_response(stray->response))
-        if (auto* c = call_for_dialog(d)) return c->handle_stray_2xx(ctx, stray->response);
-    }
-    out_.push_back(Event{Dropped{"response matches no transaction: " + stray->response.start_line()}});
     return;
   }
   if (auto* failed = std::get_if<txn::ServerFailed>(&event)) {

@@ -143,6 +143,19 @@ class Ua {
   std::string call_id(call::CallHandle call) const;
 
   Output poll_output();
+  /// The drain of step 2 without moving each output out: `f` sees every
+  /// queued Transmit and Event in order (by const reference), then the queue
+  /// is empty and the next deadline (the Timeout poll_output would return
+  /// last) is the result. For drivers that copy outputs elsewhere anyway (the
+  /// wasm ABI), this saves a move and a destroy of each output.
+  template <class F>
+  Timeout drain_outputs(F&& f) {
+    for (const Output& o : out_) f(o);
+    out_.clear();
+    const char* reason = "idle";
+    const TimePoint at = next_deadline(&reason);
+    return Timeout{at, at == kNever ? "idle" : reason};
+  }
 
   const Config& config() const { return config_; }
   reg::State registration_state() const { return registration_.state(); }
@@ -161,6 +174,8 @@ class Ua {
   ReplacesCheck check_replaces(const msg::Message& invite);
   void handle_rc_message(const msg::Message& request);
   void route_txn_event(txn::TxnEvent event, TimePoint now);
+  /// A response no client transaction claimed (§18.1.2).
+  void handle_stray_response(const msg::Message& response, TimePoint now);
   /// send_app_message's response half: onto the live server transaction it answers.
   Status do_send_app_response(msg::Message m, TimePoint now);
   call::Call* find_call(call::CallHandle handle);

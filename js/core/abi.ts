@@ -171,127 +171,163 @@ export class CoreAbi {
     return this.f64[(this.outPtr + 16) >> 3];
   }
 
+  // The batch being read: i32 index of its words, word count, arena pointer,
+  // read position, and the frame and last transmit messages refer to.
+  private w0 = 0;
+  private wn = 0;
+  private arena = 0;
+  private at = 0;
+  private frame: Source | undefined;
+  private transmit: Source | undefined;
+
   /** Decode the batch the last call left; `frame` is the text it was given, if any. */
   readBatch(frame: Source | undefined): (CoreOutput | Obj)[] {
     this.views();
+    const i32 = this.i32;
     const h = this.outPtr >> 2;
-    const w = this.i32.subarray(this.i32[h] >> 2, (this.i32[h] >> 2) + this.i32[h + 1]);
-    const arena = this.i32[h + 2];
+    this.w0 = i32[h] >> 2;
+    this.wn = i32[h + 1];
+    this.arena = i32[h + 2];
+    this.at = 0;
+    this.frame = frame;
+    this.transmit = undefined;
+    this.traced.clear();
     const out: (CoreOutput | Obj)[] = [];
-    const traced = this.traced;
-    traced.clear();
-    let transmit: Source | undefined;
-    let i = 0;
-    const str = (off: number, len: number): string => this.utf8(arena + off, len);
-    const message = (): WireMessage => {
-      const src = w[i];
-      if (src === REF) {
-        i += 2;
-        return traced.get(w[i - 1])!;
-      }
-      const base = w[i + 1];
-      const textLen = w[i + 2];
-      const traceId = w[i + 3];
-      const n = w[i + 11];
-      const end = i + 12 + 5 * n;
-      const t = w.slice(i + 4, end);
-      i = end;
-      let s: Source;
-      if (src === FROM_FRAME) s = frame!;
-      else if (src === FROM_TRANSMIT) s = transmit!;
-      else s = { text: str(base, textLen), ptr: arena + base, bytes: textLen };
-      const from = src === FROM_FRAME ? base : 0;
-      let extra: string[] | undefined;
-      // Parts outside the text (a value the core stored unfolded) are in
-      // the arena: cut them now, before the next call reuses it.
-      const outside = (k: number) => {
-        if (t[k] >= 0) return;
-        (extra ??= []).push(str(-1 - t[k], t[k + 1]));
-        t[k] = -extra.length;
-      };
-      outside(1); outside(3); outside(5);
-      for (let k = 8; k < t.length; k += 5) { outside(k + 1); outside(k + 3); }
-      let text: string;
-      if (s.text.length === s.bytes) {
-        // ASCII: byte offsets are string indices.
-        text = from === 0 && textLen === s.text.length ? s.text : s.text.substring(from, from + textLen);
-      } else {
-        text = this.toUtf16(s, from, textLen, t);
-      }
-      const m = new WireMessage(text, t, extra);
-      if (traceId !== 0) traced.set(traceId, m);
-      return m;
-    };
-    const object = (): Obj => {
-      const o: Obj = { type: 'event', name: this.keys[w[i + 1]] };
-      const n = w[i + 2];
-      i += 3;
-      for (let f = 0; f < n; f++) {
-        const key = this.keys[w[i]];
-        const type = w[i + 1];
-        i += 2;
-        switch (type) {
-          case INT: case BOOL:
-            o[key] = type === BOOL ? w[i] !== 0 : w[i];
-            i += 1;
-            break;
-          case U53:
-            o[key] = (w[i] >>> 0) + w[i + 1] * 2 ** 32;
-            i += 2;
-            break;
-          case STR:
-            o[key] = str(w[i], w[i + 1]);
-            i += 2;
-            break;
-          case MSG:
-            o[key] = message();
-            break;
-          case PAIRS: {
-            const pairs: [string, string][] = [];
-            const count = w[i++];
-            for (let p = 0; p < count; p++, i += 4) pairs.push([str(w[i], w[i + 1]), str(w[i + 2], w[i + 3])]);
-            o[key] = pairs;
-            break;
-          }
-        }
-      }
-      return o;
-    };
-    while (i < w.length) {
-      switch (w[i]) {
+    while (this.at < this.wn) {
+      const w = this.w0 + this.at;
+      switch (i32[w]) {
         case TRANSMIT: {
-          const bytes = str(w[i + 1], w[i + 2]);
-          transmit = { text: bytes, ptr: arena + w[i + 1], bytes: w[i + 2] };
+          const bytes = this.utf8(this.arena + i32[w + 1], i32[w + 2]);
+          this.transmit = { text: bytes, ptr: this.arena + i32[w + 1], bytes: i32[w + 2] };
           out.push({ type: 'transmit', bytes });
-          i += 3;
+          this.at += 3;
           break;
         }
         case TRACE: {
-          const inbound = w[i + 1] !== 0;
-          i += 2;
-          out.push({ type: 'event', name: 'message', inbound, message: message() });
+          const inbound = i32[w + 1] !== 0;
+          this.at += 2;
+          out.push({ type: 'event', name: 'message', inbound, message: this.message() });
           break;
         }
         case OBJECT:
-          out.push(object());
+          out.push(this.object());
           break;
         default:
-          throw new Error(`sip-core: unknown output record ${w[i]} (module and shim out of step?)`);
+          throw new Error(`sip-core: unknown output record ${i32[w]} (module and shim out of step?)`);
       }
     }
+    this.frame = this.transmit = undefined;
     return out;
   }
 
-  /** Bytes at `ptr` as text; ASCII (nearly all SIP) without TextDecoder. */
+  private str(off: number, len: number): string {
+    return this.utf8(this.arena + off, len);
+  }
+
+  /** A <message> at the read position (wasm/out_writer.hpp). */
+  private message(): WireMessage {
+    const i32 = this.i32;
+    const w = this.w0 + this.at;
+    const src = i32[w];
+    if (src === REF) {
+      this.at += 2;
+      return this.traced.get(i32[w + 1])!;
+    }
+    const base = i32[w + 1];
+    const textLen = i32[w + 2];
+    const traceId = i32[w + 3];
+    const len = 8 + 5 * i32[w + 11];
+    this.at += 4 + len;
+    // A plain array: a typed-array copy would allocate a backing store per message.
+    const t: number[] = new Array(len);
+    let extra: string[] | undefined;
+    for (let k = 0; k < len; k++) {
+      const v = i32[w + 4 + k];
+      // Parts outside the text (a value the core stored unfolded) are in the
+      // arena: cut them now, before the next call reuses it. Only offsets
+      // can be negative (statuses, ids and lengths never are).
+      if (v < 0) {
+        (extra ??= []).push(this.str(-1 - v, i32[w + 5 + k]));
+        t[k] = -extra.length;
+      } else {
+        t[k] = v;
+      }
+    }
+    let s: Source;
+    if (src === FROM_FRAME) s = this.frame!;
+    else if (src === FROM_TRANSMIT) s = this.transmit!;
+    else s = { text: this.str(base, textLen), ptr: this.arena + base, bytes: textLen };
+    const from = src === FROM_FRAME ? base : 0;
+    let text: string;
+    if (s.text.length === s.bytes) {
+      // ASCII: byte offsets are string indices.
+      text = from === 0 && textLen === s.text.length ? s.text : s.text.substring(from, from + textLen);
+    } else {
+      text = this.toUtf16(s, from, textLen, t);
+    }
+    const m = new WireMessage(text, t, extra);
+    if (traceId !== 0) this.traced.set(traceId, m);
+    return m;
+  }
+
+  /** An OBJECT record at the read position: an event or a command's result. */
+  private object(): Obj {
+    const i32 = this.i32;
+    let w = this.w0 + this.at;
+    const o: Obj = { type: 'event', name: this.keys[i32[w + 1]] };
+    const n = i32[w + 2];
+    w += 3;
+    for (let f = 0; f < n; f++) {
+      const key = this.keys[i32[w]];
+      const type = i32[w + 1];
+      w += 2;
+      switch (type) {
+        case INT:
+          o[key] = i32[w++];
+          break;
+        case BOOL:
+          o[key] = i32[w++] !== 0;
+          break;
+        case U53:
+          o[key] = (i32[w] >>> 0) + i32[w + 1] * 2 ** 32;
+          w += 2;
+          break;
+        case STR:
+          o[key] = this.str(i32[w], i32[w + 1]);
+          w += 2;
+          break;
+        case MSG:
+          this.at = w - this.w0;
+          o[key] = this.message();
+          w = this.w0 + this.at;
+          break;
+        case PAIRS: {
+          const pairs: [string, string][] = [];
+          const count = i32[w++];
+          for (let p = 0; p < count; p++, w += 4) pairs.push([this.str(i32[w], i32[w + 1]), this.str(i32[w + 2], i32[w + 3])]);
+          o[key] = pairs;
+          break;
+        }
+      }
+    }
+    this.at = w - this.w0;
+    return o;
+  }
+
+  /** Bytes at `ptr` as text; short ASCII (nearly all of it) without TextDecoder. */
   private utf8(ptr: number, len: number): string {
     if (len === 0) return '';
-    const bytes = this.u8.subarray(ptr, ptr + len);
-    if (len <= 64) {
-      let ascii = true;
-      for (let k = 0; k < len; k++) if (bytes[k] > 0x7f) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    const u8 = this.u8;
+    if (len <= 96) {
+      let s = '';
+      for (let k = ptr; k < ptr + len; k++) {
+        const c = u8[k];
+        if (c > 0x7f) return decoder.decode(u8.subarray(ptr, ptr + len));
+        s += String.fromCharCode(c);
+      }
+      return s;
     }
-    return decoder.decode(bytes);
+    return decoder.decode(u8.subarray(ptr, ptr + len));
   }
 
   /**
@@ -299,7 +335,7 @@ export class CoreAbi {
    * UTF-8 lead byte starts one unit, or two for 4-byte sequences) and cut
    * the message's own text.
    */
-  private toUtf16(s: Source, from: number, textLen: number, t: Int32Array): string {
+  private toUtf16(s: Source, from: number, textLen: number, t: number[]): string {
     const bytes = this.u8.subarray(s.ptr + from, s.ptr + from + textLen);
     const map = new Uint32Array(textLen + 1);
     let u = 0;

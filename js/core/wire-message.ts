@@ -31,7 +31,7 @@ export class WireMessage {
   constructor(
     /** The message's text exactly as it crossed the wire. */
     readonly text: string,
-    private readonly t: Int32Array,
+    private readonly t: number[],
     private readonly extra: string[] | undefined,
   ) {}
 

@@ -80,9 +80,7 @@ TEST_F(LayerTest, response_matching_MUST_use_branch_and_cseq_method_rfc3261_17_1
   // Another branch matches nothing: a stray response for the core (§18.1.2).
   const auto other = test::request("INVITE", "z9hG4bKother");
   EXPECT_EQ(layer_.handle_response(test::response(other, 200), kStart + 3), ResponseDisposition::Unmatched);
-  ev = events();
-  ASSERT_EQ(ev.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<StrayResponse>(ev[0]));
+  EXPECT_TRUE(events().empty());  // the caller holds it: nothing is copied into an event
 }
 
 TEST_F(LayerTest, timer_F_MUST_yield_a_synthetic_408_to_the_TU) {
@@ -127,9 +125,7 @@ TEST_F(LayerTest, an_abandoned_ict_MUST_be_destroyed_silently_and_a_late_final_M
   EXPECT_TRUE(events().empty());
   EXPECT_TRUE(transmits().empty());
   EXPECT_EQ(layer_.handle_response(test::response(req, 200), kStart + 40000), ResponseDisposition::Unmatched);
-  auto ev = events();
-  ASSERT_EQ(ev.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<StrayResponse>(ev[0]));
+  EXPECT_TRUE(events().empty());
 }
 
 TEST_F(LayerTest, transport_closed_MUST_complete_clients_with_503_and_destroy_servers) {
