@@ -154,32 +154,36 @@ class OutWriter {
     put(static_cast<std::int32_t>(put_bytes(s)));
     put(static_cast<std::int32_t>(s.size()));
   }
-  void span(const msg::Message& m, msg::Span s, std::size_t wire) {
-    if (s.off + s.len <= wire) {
-      put(static_cast<std::int32_t>(s.off));
-    } else {
-      // Not part of the text the shim holds (a folded value, stored
-      // unfolded): the bytes go to the arena.
-      put(-1 - static_cast<std::int32_t>(put_bytes(m.view(s))));
-    }
-    put(static_cast<std::int32_t>(s.len));
+  /// A span at `w`: its offset in the text, or (outside it: a folded value
+  /// stored unfolded) its bytes in the arena.
+  std::int32_t* span(std::int32_t* w, const msg::Message& m, msg::Span s, std::size_t wire) {
+    w[0] = s.off + s.len <= wire ? static_cast<std::int32_t>(s.off)
+                                 : -1 - static_cast<std::int32_t>(put_bytes(m.view(s)));
+    w[1] = static_cast<std::int32_t>(s.len);
+    return w + 2;
   }
   void message(const msg::Message& m, MessageSrc src, std::size_t base) {
-    const std::size_t wire = m.wire_size();
-    put(src);
-    put(static_cast<std::int32_t>(base));
-    put(static_cast<std::int32_t>(wire));
-    put(static_cast<std::int32_t>(m.trace_id()));
-    put(m.status());
-    span(m, m.is_request() ? m.method_span() : m.reason_span(), wire);
-    span(m, m.is_request() ? m.request_uri_span() : msg::Span{}, wire);
-    span(m, m.body_span(), wire);
+    // The table's size is known: make room once, then plain stores (this
+    // runs for every message, and the module is built -Oz).
     const auto& fields = m.fields();
-    put(static_cast<std::int32_t>(fields.size()));
+    const std::size_t need = 12 + 5 * fields.size();
+    if (n_ + need > words_.size()) words_.resize((n_ + need) * 2 + 256);
+    std::int32_t* w = words_.data() + n_;
+    n_ += need;
+    const std::size_t wire = m.wire_size();
+    w[0] = src;
+    w[1] = static_cast<std::int32_t>(base);
+    w[2] = static_cast<std::int32_t>(wire);
+    w[3] = static_cast<std::int32_t>(m.trace_id());
+    w[4] = m.status();
+    w = span(w + 5, m, m.is_request() ? m.method_span() : m.reason_span(), wire);
+    w = span(w, m, m.is_request() ? m.request_uri_span() : msg::Span{}, wire);
+    w = span(w, m, m.body_span(), wire);
+    *w++ = static_cast<std::int32_t>(fields.size());
     for (const auto& f : fields) {
-      put(static_cast<std::int32_t>(f.id));
-      span(m, f.name, wire);
-      span(m, f.value, wire);
+      *w++ = static_cast<std::int32_t>(f.id);
+      w = span(w, m, f.name, wire);
+      w = span(w, m, f.value, wire);
     }
   }
 

@@ -326,8 +326,15 @@ void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
         return c->handle_stray_2xx(ctx, response);
       }
   }
-  std::string reason = "response matches no transaction: ";
-  reason += response.start_line();
+  static constexpr std::string_view kWhy = "response matches no transaction: SIP/2.0 ";
+  std::string reason;
+  reason.reserve(kWhy.size() + 4 + response.reason().size());
+  reason += kWhy;
+  reason += static_cast<char>('0' + response.status() / 100 % 10);
+  reason += static_cast<char>('0' + response.status() / 10 % 10);
+  reason += static_cast<char>('0' + response.status() % 10);
+  reason += ' ';
+  reason += response.reason();
   out_.push_back(Event{Dropped{std::move(reason)}});
 }
 
