@@ -1,0 +1,172 @@
+// The wasm boundary (wasm/abi.cpp, wasm/out_writer.hpp, js/core/abi.ts,
+// js/core/wire-message.ts): what a message object reads must be exactly what
+// crossed the wire, for the cases where offsets into the frame are not enough
+// (non-ASCII text, folded values kept unfolded in the arena), events that
+// refer back to a traced message, and outputs queued while a listener issues
+// another command. The real core, a fake socket, the SDK's public client.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
+const { DefaultSipClient } = await import(`${root}/dist/es/sip-client.js`);
+const { loadCore } = await import(`${root}/dist/es/core/loader.js`);
+
+const sipInfo = { username: '101', authorizationId: '101', password: 'pw', domain: 'example.test', outboundProxy: 'ws://127.0.0.1:9' };
+const field = (text, name) => text.match(new RegExp(`^${name}:\\s*(.*)$`, 'mi'))?.[1];
+
+class FakeWebSocket {
+  static OPEN = 1;
+  static last;
+  constructor() {
+    this.readyState = 0; this.sent = []; FakeWebSocket.last = this;
+    setTimeout(() => { this.readyState = 1; this.onopen?.(); }, 0);
+  }
+  send(text) {
+    this.sent.push(text);
+    if (!text.startsWith('REGISTER ')) return;
+    const contact = field(text, 'Contact').replace(/;expires=\d+/, '');
+    const ok = `SIP/2.0 200 OK\r\nVia: ${field(text, 'Via')}\r\nFrom: ${field(text, 'From')}\r\nTo: ${field(text, 'To')};tag=s\r\nCall-ID: ${field(text, 'Call-ID')}\r\nCSeq: ${field(text, 'CSeq')}\r\nContact: ${contact};expires=60\r\nContent-Length: 0\r\n\r\n`;
+    setTimeout(() => this.deliver(ok), 0);
+  }
+  deliver(data) { this.onmessage?.({ data }); }
+  close() { this.readyState = 3; }
+}
+globalThis.WebSocket = FakeWebSocket;
+
+async function started() {
+  const client = new DefaultSipClient({ sipInfo, wasm: { wasmBinary } });
+  await client.start();
+  return { client, ws: FakeWebSocket.last };
+}
+
+const utf8Message = (body) => [
+  'MESSAGE sip:101@example.test SIP/2.0',
+  'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKutf8',
+  'From: "Zoë Ångström 👋" <sip:200@example.test>;tag=z1',
+  'To: <sip:101@example.test>',
+  'Call-ID: utf8-1',
+  'CSeq: 1 MESSAGE',
+  'Subject: café',
+  'Content-Type: text/plain;charset=utf-8',
+  `Content-Length: ${Buffer.byteLength(body)}`,
+  '',
+  body,
+].join('\r\n');
+
+test('a non-ASCII frame: header values and body are cut at the right UTF-16 places', async () => {
+  const { client, ws } = await started();
+  const body = 'héllo wörld – 你好 👋 end';
+  let m;
+  client.on('inboundMessage', (x) => { m = x; });
+  ws.deliver(utf8Message(body));
+  assert.ok(m, 'inboundMessage emitted');
+  assert.equal(m.subject, 'MESSAGE sip:101@example.test SIP/2.0');
+  assert.equal(m.getHeader('from'), '"Zoë Ångström 👋" <sip:200@example.test>;tag=z1');
+  assert.equal(m.getHeader('Subject'), 'café');
+  assert.equal(m.getHeader('call-id'), 'utf8-1');
+  assert.equal(m.body, body);
+  assert.equal(m.toString(), utf8Message(body));
+  assert.deepEqual(m.headerList.map(([n]) => n), ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Subject', 'Content-Type', 'Content-Length']);
+  // The core answered it (200) with the sender's non-ASCII From copied intact.
+  const ok = ws.sent.find((t) => t.startsWith('SIP/2.0 200 ') && field(t, 'Call-ID') === 'utf8-1');
+  assert.equal(field(ok, 'From'), '"Zoë Ångström 👋" <sip:200@example.test>;tag=z1');
+  await client.dispose();
+});
+
+test('a folded header value reads unfolded (the core keeps it outside the frame text)', async () => {
+  const { client, ws } = await started();
+  let m;
+  client.on('inboundMessage', (x) => { m = x; });
+  ws.deliver(utf8Message('x').replace('Subject: café', 'Subject: first\r\n   second\r\n\tthird'));
+  assert.equal(m.getHeader('subject'), 'first second third');
+  assert.deepEqual(m.headerList.find(([n]) => n === 'Subject'), ['Subject', 'first second third']);
+  assert.equal(m.body, 'x');
+  await client.dispose();
+});
+
+test('compact forms and case: getHeader finds `i`, `v`, `l` by their long names', async () => {
+  const { client, ws } = await started();
+  let m;
+  client.on('inboundMessage', (x) => { m = x; });
+  ws.deliver(utf8Message('abc').replace('Call-ID:', 'i:').replace('Via:', 'v:').replace('Content-Length:', 'l:'));
+  assert.equal(m.getHeader('Call-ID'), 'utf8-1');
+  assert.equal(m.getHeader('VIA'), 'SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKutf8');
+  assert.equal(m.getHeader('content-length'), '3');
+  assert.equal(m.getHeader('x-missing'), undefined);
+  assert.equal(m.headers.i, 'utf8-1', '`headers` keeps wire spellings');
+  await client.dispose();
+});
+
+test('an outbound message reads exactly the frame handed to the socket', async () => {
+  const { client, ws } = await started();
+  const outs = [];
+  client.on('outboundMessage', (x) => outs.push(x));
+  ws.deliver(utf8Message('ping'));
+  assert.equal(outs.length, 1);
+  const sent = ws.sent.at(-1);
+  assert.equal(outs[0].toString(), sent);
+  assert.equal(outs[0].subject, 'SIP/2.0 200 OK');
+  assert.equal(outs[0].getHeader('call-id'), 'utf8-1');
+  assert.equal(outs[0].direction, 'outbound');
+  await client.dispose();
+});
+
+test('an incoming call hands over the traced INVITE (one object behind both), and malformed input is dropped with a reason', async () => {
+  const { client, ws } = await started();
+  const traces = [];
+  const calls = [];
+  const dropped = [];
+  client.on('inboundMessage', (x) => traces.push(x));
+  client.on('dropped', (r) => dropped.push(r));
+  client._onCallEvent = (e) => calls.push(e);
+  const invite = [
+    'INVITE sip:101@example.test SIP/2.0', 'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKinv1', 'Max-Forwards: 70',
+    'From: <sip:200@example.test>;tag=a', 'To: <sip:101@example.test>', 'Call-ID: inv-1', 'CSeq: 1 INVITE',
+    'Contact: <sip:200@127.0.0.1:9;transport=ws>', 'Content-Type: application/sdp', 'Content-Length: 4', '', 'v=0\n',
+  ].join('\r\n');
+  ws.deliver(invite);
+  const incoming = calls.find((e) => e.name === 'incomingCall');
+  assert.ok(incoming, 'incomingCall');
+  assert.equal(incoming.callId, 'inv-1');
+  assert.equal(incoming.msg.text, invite, 'the event refers to the traced frame');
+  assert.equal(incoming.msg.body, 'v=0\n');
+  assert.equal(traces.at(-1).toString(), invite);
+  // 100 Trying and 180 Ringing went out in that order.
+  assert.deepEqual(ws.sent.slice(-2).map((t) => t.split('\r\n')[0]), ['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing']);
+  ws.deliver('INVITE nonsense\r\n\r\n');
+  assert.match(dropped.at(-1), /^malformed SIP message: /);
+  ws.deliver('SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS x;branch=z9hG4bKnobody\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 9 OPTIONS\r\nContent-Length: 0\r\n\r\n');
+  assert.equal(dropped.at(-1), 'response matches no transaction: SIP/2.0 200 OK');
+  await client.dispose();
+});
+
+test('a listener that sends while outputs are being handed out keeps the core\'s wire order', async () => {
+  const { client, ws } = await started();
+  const { default: RequestMessage } = await import(`${root}/dist/es/sip-message/outbound/request.js`);
+  let sentFromListener = false;
+  client.on('inboundMessage', (m) => {
+    if (sentFromListener || m.getHeader('call-id') !== 'utf8-1') return;
+    sentFromListener = true;
+    // The core's 200 for this MESSAGE is still queued behind this event.
+    client.send(new RequestMessage('OPTIONS sip:200@example.test SIP/2.0', {
+      From: '<sip:101@example.test>;tag=o1', To: '<sip:200@example.test>', 'Call-ID': 'from-listener',
+    }));
+  });
+  const before = ws.sent.length;
+  ws.deliver(utf8Message('hi'));
+  const after = ws.sent.slice(before).map((t) => t.split('\r\n')[0]);
+  assert.deepEqual(after, ['SIP/2.0 200 OK', 'OPTIONS sip:200@example.test SIP/2.0']);
+  await client.dispose();
+});
+
+test('the core reports its heap and the module is loaded once per page', async () => {
+  const a = await loadCore({ wasmBinary });
+  const b = await loadCore({ wasmBinary });
+  assert.equal(a, b);
+  const { heapUsed, memoryBytes } = a.memory();
+  assert.ok(heapUsed > 0 && heapUsed < memoryBytes, `${heapUsed} of ${memoryBytes}`);
+  await assert.rejects(loadCore({ wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) }), /Failed to load the SIP core \(sip-core\.wasm from wasmBinary\)/);
+});
