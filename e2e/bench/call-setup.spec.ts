@@ -53,8 +53,8 @@ test('call setup: call() to answered', async ({ browser, baseURL }) => {
     `ratio (ours / original, medians): ${(median(times.ours) / median(times.rc)).toFixed(2)}`, '',
     '## `webPhone.call()` to the INVITE\'s 200 OK arriving (ms)', '',
     'The signalling part of the same calls. The difference to the table above is what each SDK does',
-    'before `call()` resolves: ours awaits `setRemoteDescription(answer)`, so the session is usable',
-    '(DTMF, stats) when it resolves; the original applies the answer without waiting for it.', '',
+    'before `call()` resolves. Both resolve once the ACK is out and apply the answer meanwhile',
+    '(ours makes its later media steps, such as hold and reInvite, wait for that).', '',
     '| SDK | median | min | max | runs |', '|:--|--:|--:|--:|--:|', ...okRows, '',
     `ratio (ours / original, medians): ${(median(okTimes.ours) / median(okTimes.rc)).toFixed(2)}`, '',
   ].join('\n');
