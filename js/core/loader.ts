@@ -78,6 +78,15 @@ function imports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Impo
       proc_exit: (code: number) => {
         throw new Error(`sip-core: the core aborted (exit ${code}); memory ${memory()?.buffer.byteLength ?? 0} B`);
       },
+      // libc's environment, which the core never reads (a link-time-optimised
+      // build still imports it): empty.
+      environ_sizes_get: (count: number, size: number) => {
+        const m = new Uint32Array(memory()!.buffer);
+        m[count >> 2] = 0;
+        m[size >> 2] = 0;
+        return 0;
+      },
+      environ_get: () => 0,
     },
   };
 }
