@@ -128,14 +128,19 @@ export class CoreAbi {
    */
   writeFrame(text: string): number {
     const need = text.length * 3; // at most 3 bytes per UTF-16 unit
-    if (need > this.scratchCap || this.buffer !== this.x.memory.buffer) {
+    // The view must be on the memory's current buffer: growth (during any
+    // call into the core) detaches the old one, and a detached view takes
+    // no bytes at all.
+    if (need > this.scratchCap || this.scratch?.buffer !== this.x.memory.buffer) {
       const cap = Math.max(need, 64 * 1024);
       this.scratchPtr = this.x.wwp_scratch(cap);
       this.views();
       this.scratchCap = cap;
       this.scratch = this.u8.subarray(this.scratchPtr, this.scratchPtr + cap);
     }
-    return encoder.encodeInto(text, this.scratch!).written!;
+    const r = encoder.encodeInto(text, this.scratch!);
+    if (r.read !== text.length) throw new Error(`sip-core: frame of ${text.length} characters did not fit the input buffer`);
+    return r.written!;
   }
   /** Where writeFrame put the bytes. */
   scratchPtr = 0;

@@ -170,3 +170,23 @@ test('the core reports its heap and the module is loaded once per page', async (
   assert.ok(heapUsed > 0 && heapUsed < memoryBytes, `${heapUsed} of ${memoryBytes}`);
   await assert.rejects(loadCore({ wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) }), /Failed to load the SIP core \(sip-core\.wasm from wasmBinary\)/);
 });
+
+test('frames keep flowing while the core\'s memory grows (a detached input view once swallowed every later frame)', async () => {
+  const { client, ws } = await started();
+  const { loadedCore } = await import(`${root}/dist/es/core/loader.js`);
+  const startBytes = loadedCore().memory().memoryBytes;
+  let seen = 0;
+  client.on('inboundMessage', () => seen++);
+  // Unique MESSAGEs: each leaves a server transaction for 64*T1, so the heap
+  // grows past the initial memory within a few hundred frames.
+  let k = 0;
+  while (loadedCore().memory().memoryBytes === startBytes && k < 5000) {
+    ws.deliver(utf8Message(`grow ${k}`).replace('Call-ID: utf8-1', `Call-ID: grow-${k}`).replace('z9hG4bKutf8', `z9hG4bKg${k}`));
+    k++;
+    assert.equal(seen, k, `frame ${k} gave an inboundMessage`);
+  }
+  assert.ok(loadedCore().memory().memoryBytes > startBytes, 'memory grew');
+  for (let j = 0; j < 50; j++, k++) ws.deliver(utf8Message('after').replace('Call-ID: utf8-1', `Call-ID: after-${j}`).replace('z9hG4bKutf8', `z9hG4bKa${j}`));
+  assert.equal(seen, k, 'every frame after the growth was read');
+  await client.dispose();
+});
