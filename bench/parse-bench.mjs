@@ -13,8 +13,8 @@
 // every ratio comes from one run. Median and best per workload are reported;
 // ratio = RC time / workload time (> 1 = faster than RC).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { peerAdapters, sipjsLog } from './adapters/peers.mjs';
 import createWasmAdapter from './adapters/wasm-core.mjs';
@@ -24,17 +24,19 @@ import {
 
 const opts = parseArgs(process.argv.slice(2), {
   reps: 9, targetMs: 100, warmupMs: 1000, only: '', floors: true, breakdown: true, perMessage: true,
-  goal: 10, out: join(benchDir, 'results', 'parse'), quiet: false,
+  goal: 10, out: join(benchDir, 'results', 'parse'), quiet: false, dist: '',
 });
+// --dist DIR: measure a copy of the built package instead of the repo's dist/.
+const distDir = opts.dist ? resolve(opts.dist) : join(repoDir, 'dist');
 const log = opts.quiet ? () => {} : (...a) => console.error(...a);
 
 // Sizes are read first: another engineer's build may replace dist/ mid-run.
 function gzipSize(f) {
   try { return execFileSync('gzip', ['-9c', f], { maxBuffer: 1 << 26 }).length; } catch { return gzipSync(readFileSync(f), { level: 9 }).length; }
 }
-const sizeFiles = ['dist/sip-core.wasm', 'dist/es/sip-core.mjs', 'dist/iife/wasm-web-phone.js'];
-const sizes = sizeFiles.map((f) => ({ file: f, raw: statSync(join(repoDir, f)).size, gzip: gzipSize(join(repoDir, f)) }));
-const wasm = await createWasmAdapter();
+const sizeFiles = ['dist/sip-core.wasm', 'dist/es/sip-core.mjs', 'dist/iife/wasm-web-phone.js'].filter((f) => existsSync(join(distDir, f.slice(5))));
+const sizes = sizeFiles.map((f) => ({ file: f, raw: statSync(join(distDir, f.slice(5))).size, gzip: gzipSize(join(distDir, f.slice(5))) }));
+const wasm = await createWasmAdapter({ dir: distDir });
 const all = [...peerAdapters, wasm];
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 const adapters = only ? all.filter((a) => only.has(a.name)) : all;

@@ -13,14 +13,36 @@
 // UTF-16 units read) byte offsets are string indices, so the fields are cut
 // from the original string with substring() (V8 sliced strings, no decode).
 // Otherwise they are decoded from linear memory with TextDecoder.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 export async function loadCore(dir = distDir) {
-  const factory = (await import(pathToFileURL(`${dir}/es/sip-core.mjs`).href)).default;
-  return factory({ wasmBinary: readFileSync(`${dir}/sip-core.wasm`) });
+  // Builds up to 593715b: Emscripten glue (dist/es/sip-core.mjs) around the wasm.
+  if (existsSync(`${dir}/es/sip-core.mjs`)) {
+    const factory = (await import(pathToFileURL(`${dir}/es/sip-core.mjs`).href)).default;
+    return factory({ wasmBinary: readFileSync(`${dir}/sip-core.wasm`) });
+  }
+  // Later builds: sip-core.wasm is a standalone module (no glue) that still
+  // exports wwp_parse_fields, malloc and its memory. Give it the Emscripten
+  // module shape this adapter reads (_wwp_parse_fields, _malloc, _free,
+  // HEAPU8/HEAP32 views that follow memory growth).
+  const { instance } = await WebAssembly.instantiate(readFileSync(`${dir}/sip-core.wasm`), {
+    env: { emscripten_notify_memory_growth: () => {} },
+    wasi_snapshot_preview1: { proc_exit: (code) => { throw new Error(`sip-core exited (${code})`); } },
+  });
+  const x = instance.exports;
+  x._initialize?.();
+  let buf, u8, i32;
+  const views = () => { if (buf !== x.memory.buffer) { buf = x.memory.buffer; u8 = new Uint8Array(buf); i32 = new Int32Array(buf); } };
+  return {
+    _wwp_parse_fields: x.wwp_parse_fields,
+    _malloc: x.malloc,
+    _free: x.free ?? (() => {}), // not exported: the adapter frees only when a frame outgrows 64 KiB / 3
+    get HEAPU8() { views(); return u8; },
+    get HEAP32() { views(); return i32; },
+  };
 }
 
 export default async function createWasmAdapter({ dir = distDir } = {}) {

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// Cold start in Chromium: navigation start -> the SDK hands its first frame
+// (the REGISTER) to the WebSocket. What a page with the SDK's script tag pays
+// before it is on the wire: HTML, SDK script fetched, parsed and run, for ours
+// also sip-core.wasm fetched, compiled and instantiated (streaming, served as
+// application/wasm), then `new WebPhone({ sipInfo }).start()` up to ws.send.
+//
+//   node bench/cold-start.mjs [--dist DIR] [--quick] [--runs 15] [--warmup 2] [--out PATH]
+//
+// - Debian's /usr/bin/chromium driven by playwright-core from node_modules,
+//   headless. The script re-runs itself inside scripts/netns-run.sh (a
+//   network namespace with only loopback) unless it is already in one.
+// - A tiny HTTP server on 127.0.0.1 (port chosen by the OS) serves the pages
+//   and the SDK files (lib/sdk.mjs pageAssets): RC's IIFE as shipped, RC's
+//   IIFE minified with esbuild (a page that minifies its assets), and ours
+//   (dist/iife/wasm-web-phone.js + dist/sip-core.wasm, found next to the
+//   script as the SDK does by default).
+// - The page replaces `WebSocket` before the SDK loads with a fake one that
+//   opens on the next macrotask and stamps performance.now() at the first
+//   send(); performance.now() counts from the navigation start.
+// - A fresh browser context per sample (empty HTTP and code caches), one
+//   browser for the run. Variants alternate, the order rotated per round;
+//   the first --warmup rounds are dropped. Reported: median (and min/max) of
+//   first-frame time, plus when the SDK script had run, and ratio ours/RC
+//   (< 1: we start faster).
+import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { benchDir, envInfo, fmt, fmtRatio, median, min, parseArgs, repoDir, table } from './lib/util.mjs';
+import { oursVersion, pageAssets, rcVersion, resolveDist, sipInfo } from './lib/sdk.mjs';
+
+if (!process.env.WWP_IN_NETNS) {
+  const r = spawnSync('bash', [join(repoDir, 'scripts', 'netns-run.sh'), process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const opts = parseArgs(process.argv.slice(2), {
+  dist: '', runs: 15, warmup: 2, quick: false, rcMin: true, out: join(benchDir, 'results', 'cold-start'), chromium: '/usr/bin/chromium', quiet: false,
+});
+if (opts.quick) {
+  Object.assign(opts, { runs: Math.min(opts.runs, 5), warmup: Math.min(opts.warmup, 1) });
+  if (opts.out === join(benchDir, 'results', 'cold-start')) opts.out = '/tmp/wwp-bench-quick/cold-start';
+}
+const log = opts.quiet ? () => {} : (...a) => console.error(...a);
+const dist = resolveDist(opts.dist);
+const assets = await pageAssets(dist);
+const variants = opts.rcMin ? ['rc', 'rc-min', 'ours'] : ['rc', 'ours'];
+const label = { rc: `ringcentral-web-phone ${rcVersion} (IIFE as shipped)`, 'rc-min': `ringcentral-web-phone ${rcVersion} (IIFE minified)`, ours: `wasm-web-phone ${await oursVersion(dist)}` };
+
+// ------------------------------------------------------------ pages and server
+
+const hook = `<script>
+window.__bench = { send: 0, script: 0, error: '' };
+class FakeWebSocket extends EventTarget {
+  constructor(url, protocol) {
+    super(); this.url = url; this.protocol = 'sip'; this.readyState = 0; this.bufferedAmount = 0;
+    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+    setTimeout(() => { this.readyState = 1; const e = new Event('open'); this.onopen && this.onopen(e); this.dispatchEvent(e); }, 0);
+  }
+  send(data) { if (!window.__bench.send) window.__bench.send = performance.now(); }
+  close() { this.readyState = 3; }
+}
+FakeWebSocket.CONNECTING = 0; FakeWebSocket.OPEN = 1; FakeWebSocket.CLOSING = 2; FakeWebSocket.CLOSED = 3;
+window.WebSocket = FakeWebSocket;
+</script>`;
+const page = (src) => `<!doctype html><html><head><meta charset="utf-8"><title>cold start</title><link rel="icon" href="data:,">${hook}
+<script src="${src}"></script>
+<script>
+window.__bench.script = performance.now();
+try {
+  const phone = new WebPhone({ sipInfo: ${JSON.stringify(sipInfo)} });
+  phone.start().catch((e) => { window.__bench.error = String(e); });
+} catch (e) { window.__bench.error = String(e); }
+</script></head><body></body></html>`;
+
+const routes = new Map();
+for (const v of variants) {
+  for (const a of assets[v]) routes.set(a.url, { type: a.type, body: a.bytes });
+  routes.set(`/${v}.html`, { type: 'text/html; charset=utf-8', body: Buffer.from(page(assets[v][0].url)) });
+}
+const server = http.createServer((req, res) => {
+  const r = routes.get(req.url.split('?')[0]);
+  if (!r) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': r.type, 'content-length': r.body.length });
+  res.end(r.body);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+// ------------------------------------------------------------ samples
+
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({ executablePath: opts.chromium, args: ['--no-sandbox'] });
+const samples = Object.fromEntries(variants.map((v) => [v, { send: [], script: [], html: [], wasm: [], errors: [] }]));
+const last = {};
+const consoleMsgs = Object.fromEntries(variants.map((v) => [v, new Set()]));
+async function sample(v) {
+  const ctx = await browser.newContext();
+  try {
+    const p = await ctx.newPage();
+    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleMsgs[v].add(`${m.type()}: ${m.text().slice(0, 200)}`); });
+    await p.goto(`${origin}/${v}.html`);
+    await p.waitForFunction(() => window.__bench.send > 0 || window.__bench.error, null, { timeout: 15000, polling: 'raf' });
+    return await p.evaluate(() => ({
+      ...window.__bench,
+      html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN,
+      wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
+    }));
+  } catch (e) {
+    return { send: NaN, script: NaN, error: String(e.message ?? e).split('\n')[0] };
+  } finally {
+    await ctx.close();
+  }
+}
+const rounds = opts.warmup + opts.runs;
+for (let r = 0; r < rounds; r++) {
+  for (let k = 0; k < variants.length; k++) {
+    const v = variants[(k + r) % variants.length];
+    const s = await sample(v);
+    last[v] = s.error ? s.error.slice(0, 40) : `${fmt(s.send, 1)} ms`;
+    if (r < opts.warmup) continue;
+    if (s.error || !(s.send > 0)) samples[v].errors.push(s.error || 'no frame sent');
+    else { samples[v].send.push(s.send); samples[v].script.push(s.script); samples[v].html.push(s.html); samples[v].wasm.push(s.wasm); }
+  }
+  log(`  round ${r + 1}/${rounds}${r < opts.warmup ? ' (warm-up)' : ''}: ${variants.map((v) => `${v} ${last[v]}`).join(', ')}`);
+}
+const version = browser.version();
+await browser.close();
+server.close();
+
+// ------------------------------------------------------------ report
+
+const stat = (v) => {
+  const s = samples[v];
+  const after = s.send.map((t, i) => t - s.script[i]);
+  return {
+    n: s.send.length, median: median(s.send), min: min(s.send), max: Math.max(...s.send),
+    htmlMedian: median(s.html), wasmMedian: median(s.wasm), scriptMedian: median(s.script), afterScriptMedian: median(after), errors: s.errors,
+  };
+};
+const stats = Object.fromEntries(variants.map((v) => [v, stat(v)]));
+const ratio = stats.ours.median / stats.rc.median;
+const ratioMin = opts.rcMin ? stats.ours.median / stats['rc-min'].median : NaN;
+const env = { ...envInfo(), chromium: version, dist };
+const out = [];
+out.push('# Cold start in Chromium: navigation start -> first frame (REGISTER) sent (ms)\n');
+out.push(`Chromium ${version} (headless, ${opts.chromium}), loopback HTTP on 127.0.0.1, fresh browser context per sample, fake WebSocket that opens at once; ` +
+  `${opts.runs} samples per variant after ${opts.warmup} warm-up round(s), variants alternating; ${env.date}; dist: \`${dist}\`.`);
+out.push('Breakdown (medians): "HTML in" = the page\'s responseEnd; "SDK script ran" = performance.now() in the inline script right after the SDK\'s script tag; ' +
+  '"start() -> frame" = first frame minus that (for ours: wasm fetch + compile + instantiate + start()); "wasm in" = responseEnd of sip-core.wasm. Ratio = ours / RC (< 1: we are on the wire sooner).\n');
+out.push(table(['variant', 'first frame median', 'min', 'max', 'HTML in', 'SDK script ran', 'wasm in', 'start() -> frame', 'samples', 'errors', 'ours × this'],
+  variants.map((v) => [label[v], fmt(stats[v].median, 1), fmt(stats[v].min, 1), fmt(stats[v].max, 1), fmt(stats[v].htmlMedian, 1), fmt(stats[v].scriptMedian, 1),
+    Number.isFinite(stats[v].wasmMedian) ? fmt(stats[v].wasmMedian, 1) : '—', fmt(stats[v].afterScriptMedian, 1), stats[v].n, stats[v].errors.length,
+    v === 'ours' ? '—' : fmtRatio(stats.ours.median / stats[v].median)])));
+const errs = variants.flatMap((v) => [...new Set(stats[v].errors)].map((e) => `- ${v}: ${e}`));
+if (errs.length) out.push(`\nErrors:\n${errs.join('\n')}`);
+const cons = variants.flatMap((v) => [...consoleMsgs[v]].map((m) => `- ${v}: ${m}`));
+if (cons.length) out.push(`\nBrowser console warnings/errors:\n${cons.join('\n')}`);
+out.push(`\nratio ours/RC (medians): ${fmtRatio(ratio)} vs RC as shipped${opts.rcMin ? `, ${fmtRatio(ratioMin)} vs RC minified` : ''}`);
+const text = out.join('\n') + '\n';
+console.log(text);
+if (opts.out) {
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(`${opts.out}.md`, text);
+  writeFileSync(`${opts.out}.json`, JSON.stringify({ env, opts, stats, ratio, ratioVsMinified: ratioMin, samples, console: Object.fromEntries(variants.map((v) => [v, [...consoleMsgs[v]]])) }, null, 1) + '\n');
+  log(`wrote ${opts.out}.md and ${opts.out}.json`);
+}
+process.exit(0);
