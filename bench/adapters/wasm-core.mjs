@@ -30,7 +30,8 @@ export async function loadCore(dir = distDir) {
   // HEAPU8/HEAP32 views that follow memory growth).
   const { instance } = await WebAssembly.instantiate(readFileSync(`${dir}/sip-core.wasm`), {
     env: { emscripten_notify_memory_growth: () => {} },
-    wasi_snapshot_preview1: { proc_exit: (code) => { throw new Error(`sip-core exited (${code})`); } },
+    // environ_*: the LTO build imports libc's environment, which the core never reads.
+    wasi_snapshot_preview1: { proc_exit: (code) => { throw new Error(`sip-core exited (${code})`); }, environ_sizes_get: () => 0, environ_get: () => 0 },
   });
   const x = instance.exports;
   x._initialize?.();
