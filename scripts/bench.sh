@@ -48,7 +48,7 @@ mkdir -p "$outdir"
 if [ -n "$dist" ]; then
   dist="$(cd "$dist" && pwd)"
   common+=(--dist "$dist")
-elif [ ! -f dist/sip-core.wasm ] || [ ! -f dist/es/sip-core.mjs ] || [ ! -f dist/iife/wasm-web-phone.js ]; then
+elif [ ! -f dist/sip-core.wasm ] || [ ! -f dist/es/sip-client.js ] || [ ! -f dist/iife/wasm-web-phone.js ]; then
   bash scripts/build.sh --no-setup --wasm-only
 fi
 if [ $quick = 1 ]; then
