@@ -3,7 +3,7 @@
 # budget is a decision to make in review, with the reason in the commit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-WASM_GZ_BUDGET=${WASM_GZ_BUDGET:-118000}   # dist/sip-core.wasm (112,116 B when set)
+WASM_GZ_BUDGET=${WASM_GZ_BUDGET:-128000}   # dist/sip-core.wasm (a fresh clone built 123,864 B before -finline-functions)
 IIFE_GZ_BUDGET=${IIFE_GZ_BUDGET:-13000}    # dist/iife/wasm-web-phone.js (11,976 B when set)
 rc=0
 check() { # file budget
