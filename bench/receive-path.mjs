@@ -157,8 +157,14 @@ function uniqueRequest(text, tag) {
 }
 
 const cseqOf = (t) => (header(t, 'cseq') ?? '').trim().split(/\s+/);
-const isFinalInviteAnswer = (r, callId) => r.startsWith('SIP/2.0 ') && !r.startsWith('SIP/2.0 1')
-  && header(r, 'call-id') === callId && cseqOf(r)[1] === 'INVITE';
+const topVia = (t) => (header(t, 'via') ?? '').split(',')[0].trim();
+/// The final answer to `inv` itself: same top Via (its branch) and CSeq.
+/// Call-ID alone is not enough: the corpus's re-INVITE shares the Call-ID of
+/// its INVITE, and its 481 must not be taken for the INVITE's answer (that
+/// left the INVITE ringing, and one call piled up in our core per pass).
+const isFinalInviteAnswer = (r, inv) => r.startsWith('SIP/2.0 ') && !r.startsWith('SIP/2.0 1')
+  && header(r, 'call-id') === header(inv, 'call-id') && topVia(r) === topVia(inv)
+  && header(r, 'cseq') === header(inv, 'cseq');
 
 function inDialogRequest(method, invite, to) {
   const [n] = cseqOf(invite);
@@ -181,12 +187,11 @@ function settle(x, fed) {
     }
     for (const inv of fed) {
       if (!inv.startsWith('INVITE ')) continue;
-      const callId = header(inv, 'call-id');
-      let final = out.find((r) => isFinalInviteAnswer(r, callId));
+      let final = out.find((r) => isFinalInviteAnswer(r, inv));
       if (!final && round === 0) {
         const mark = x.outbox.length;
         x.ws.deliver(inDialogRequest('CANCEL', inv, header(inv, 'to')));
-        final = x.outbox.slice(mark).find((r) => isFinalInviteAnswer(r, callId));
+        final = x.outbox.slice(mark).find((r) => isFinalInviteAnswer(r, inv));
         if (final) x.outbox.splice(x.outbox.indexOf(final), 1);
       }
       if (final) x.ws.deliver(inDialogRequest('ACK', inv, header(final, 'to')));
@@ -327,6 +332,10 @@ for (const w of workloads) {
 }
 log(`warm-up and calibration (${opts.warmupMs} ms each, ~${opts.targetMs} ms per sample)`);
 await measureAsyncInterleaved(workloads, { reps: opts.reps, targetMs: opts.targetMs, warmupMs: opts.warmupMs, log });
+// What our cores still hold after every pass was settled and a timer turn:
+// anything that piles up here would make later frames slower than earlier ones.
+await macrotask();
+const leftOver = Object.fromEntries(Object.entries(clients).filter(([k]) => k.startsWith('ours/')).map(([k, x]) => [k, x.client.ua_.live()]));
 
 // ------------------------------------------------------------ report
 
@@ -358,12 +367,13 @@ out.push('\n## Verification, and what each SDK sent back per frame (ws.send call
 out.push('Each frame fed alone (requests with a unique Call-ID/branch); "emitted" counts `inboundMessage` events, "(async)" = emitted only after a microtask. Frames not emitted exactly once by every client are left out of the timed set of both SDKs.\n');
 out.push(table(['frame', 'RC emitted', 'RC sent', 'ours emitted', 'ours sent', 'timed'], vRows));
 out.push(mismatches.length ? `\nMismatches:\n${mismatches.map((m) => `- ${m}`).join('\n')}` : '\nNo mismatches.');
+out.push(`\nState our cores held at the end (settled, after a timer turn): ${Object.entries(leftOver).map(([k, v]) => `${k}: ${v.calls} calls, ${v.dialogs} dialogs, ${v.transactions} transactions`).join('; ')}.`);
 out.push(`\nTimed: ${timedResponses.length}/${responses.length} response frames, ${timedRequests.length}/${requests.length} request frames.`);
 const text = out.join('\n') + '\n';
 console.log(text);
 const results = {
   env, opts, verification, mismatches, timed: { responses: timedResponses.map((m) => m.file), requests: timedRequests.map((m) => m.file) },
-  rows, unhandledRejections: unhandled.length, sink,
+  rows, leftOver, unhandledRejections: unhandled.length, sink,
 };
 if (opts.out) {
   mkdirSync(dirname(opts.out), { recursive: true });

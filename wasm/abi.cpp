@@ -423,6 +423,18 @@ WWP_EXPORT(wwp_rc_api_call_info) void wwp_rc_api_call_info(void* h, std::uint32_
   finish();
 }
 
+/// Live calls, dialogs and transactions (Ua::live_counts) as the result.
+WWP_EXPORT(wwp_ua_live) void wwp_ua_live(void* h) {
+  g_out.reset();
+  const auto c = ua_of(h).live_counts();
+  g_out.begin(Key::result, 4);
+  g_out.field_bool(Key::ok, true);
+  g_out.field(Key::calls, static_cast<std::int32_t>(c.calls));
+  g_out.field(Key::dialogs, static_cast<std::int32_t>(c.dialogs));
+  g_out.field(Key::transactions, static_cast<std::int32_t>(c.transactions));
+  finish();
+}
+
 // --- helpers the public API exposes ------------------------------------------------
 
 /// `SipMessage.fromString` (spec §2.10): the core's parser on `len` bytes of

@@ -61,11 +61,24 @@ void TransactionLayer::reap(TxnId id) {
   const auto it = txns_.find(id);
   if (it == txns_.end()) return;
   const bool done = std::visit([](const auto& m) { return m.terminated(); }, it->second.machine);
-  if (!done) return;
-  auto& index = it->second.server ? server_index_ : client_index_;
-  const auto ix = index.find(it->second.key);
-  if (ix != index.end() && ix->second == id) index.erase(ix);
+  if (done) erase(it);
+}
+
+void TransactionLayer::erase(std::map<TxnId, Entry>::iterator it) {
+  const Entry& entry = it->second;
+  auto& index = entry.server ? server_index_ : client_index_;
+  const auto ix = index.find(entry.key);
+  if (ix != index.end() && ix->second == it->first) index.erase(ix);
+  if (entry.armed != kNever) timers_.erase({entry.armed, it->first});
   txns_.erase(it);
+}
+
+void TransactionLayer::rearm(TxnId id, Entry& entry) {
+  const TimePoint at = std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine);
+  if (at == entry.armed) return;
+  if (entry.armed != kNever) timers_.erase({entry.armed, id});
+  if (at != kNever) timers_.emplace(at, id);
+  entry.armed = at;
 }
 
 msg::Message TransactionLayer::synthetic_response(const msg::Message& request, int status) const {
@@ -74,6 +87,8 @@ msg::Message TransactionLayer::synthetic_response(const msg::Message& request, i
 }
 
 bool TransactionLayer::apply(TxnId id, Entry& entry, Step step, const msg::Message* input) {
+  // Every change to a machine is a step, and every step comes through here.
+  rearm(id, entry);
   if (step.transmit) transmits_.push_back(std::move(*step.transmit));
   bool delivered = false;
   if (step.deliver && input) {
@@ -271,31 +286,18 @@ void TransactionLayer::send_stateless(msg::Message message) { transmits_.push_ba
 // --- time and transport ---------------------------------------------------------
 
 TimePoint TransactionLayer::next_timeout() const {
-  TimePoint best = kNever;
-  for (const auto& [id, entry] : txns_) {
-    const TimePoint t = std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine);
-    if (t < best) best = t;
-  }
-  return best;
+  return timers_.empty() ? kNever : timers_.begin()->first;
 }
 
 void TransactionLayer::handle_timeout(TimePoint now) {
-  // Collect first: firing a timer may erase the entry.
-  std::vector<TxnId> due;
-  for (const auto& [id, entry] : txns_) {
-    if (std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine) <= now) due.push_back(id);
-  }
-  for (const TxnId id : due) {
-    // A machine fires one timer per call; loop while it still has one due.
-    for (;;) {
-      const auto it = txns_.find(id);
-      if (it == txns_.end()) break;
-      Entry& entry = it->second;
-      if (std::visit([](const auto& m) { return m.next_timeout(); }, entry.machine) > now) break;
-      Step step = std::visit([now](auto& m) { return m.handle_timeout(now); }, entry.machine);
-      apply(id, entry, std::move(step), nullptr);
-      reap(id);
-    }
+  // Earliest first; a machine fires one timer per step and is re-filed
+  // under its next deadline (or erased) before the next one is looked at.
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    const TxnId id = timers_.begin()->second;
+    Entry& entry = txns_.at(id);
+    Step step = std::visit([now](auto& m) { return m.handle_timeout(now); }, entry.machine);
+    apply(id, entry, std::move(step), nullptr);
+    reap(id);
   }
 }
 
@@ -315,9 +317,7 @@ void TransactionLayer::handle_transport_closed(TimePoint /*now*/) {
 void TransactionLayer::abandon_client(TxnId id) {
   const auto it = txns_.find(id);
   if (it == txns_.end() || it->second.server) return;
-  const auto ix = client_index_.find(it->second.key);
-  if (ix != client_index_.end() && ix->second == id) client_index_.erase(ix);
-  txns_.erase(it);
+  erase(it);
 }
 
 // --- outputs and introspection -------------------------------------------------------

@@ -68,6 +68,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -216,6 +217,8 @@ class TransactionLayer {
     Machine machine;
     std::string key;
     bool server;
+    /// The deadline this entry is filed under in `timers_` (kNever: not filed).
+    TimePoint armed = kNever;
   };
 
   TxnId insert(Machine machine, std::string key, bool server);
@@ -223,6 +226,10 @@ class TransactionLayer {
   /// ReceivedAck was delivered for `input`.
   bool apply(TxnId id, Entry& entry, Step step, const msg::Message* input);
   void reap(TxnId id);
+  /// File `entry` under its machine's current deadline (after every step).
+  void rearm(TxnId id, Entry& entry);
+  /// Erase a live entry and everything that indexes it.
+  void erase(std::map<TxnId, Entry>::iterator it);
   msg::Message synthetic_response(const msg::Message& request, int status) const;
 
   TxnConfig config_;
@@ -230,6 +237,11 @@ class TransactionLayer {
   std::map<TxnId, Entry> txns_;
   std::map<std::string, TxnId> client_index_;
   std::map<std::string, TxnId> server_index_;
+  /// Every armed deadline, earliest first: next_timeout() and
+  /// handle_timeout() look at the due ones only, not at every live
+  /// transaction (a busy phone has many in Proceeding, and both run after
+  /// every received frame).
+  std::set<std::pair<TimePoint, TxnId>> timers_;
   std::deque<msg::Message> transmits_;
   std::deque<TxnEvent> events_;
 };

@@ -157,6 +157,13 @@ class Ua {
     return Timeout{at, at == kNever ? "idle" : reason};
   }
 
+  /// What the UA holds right now: a driver can check that finished calls and
+  /// transactions are let go (tests, diagnostics, the memory benchmark).
+  struct LiveCounts {
+    std::size_t calls, dialogs, transactions;
+  };
+  LiveCounts live_counts() const { return {calls_.size(), dialogs_.size(), txns_.size()}; }
+
   const Config& config() const { return config_; }
   reg::State registration_state() const { return registration_.state(); }
 

@@ -42,6 +42,7 @@ export interface CoreExports {
   wwp_rc_command(ua: number, call: number, cmd: number, delay: number, now: number): void;
   wwp_rc_info(ua: number, call: number, now: number): void;
   wwp_rc_api_call_info(ua: number, call: number): void;
+  wwp_ua_live(ua: number): void;
   wwp_parse_message(len: number): void;
   wwp_digest_response(): void;
 }
@@ -528,6 +529,12 @@ export class CoreUa {
   rcApiCallInfo(call: number): [string, string][] | null {
     this.abi.x.wwp_rc_api_call_info(this.h, call);
     return ((this.abi.readBatch(undefined)[0] as Obj).value as [string, string][] | undefined) ?? null;
+  }
+  /** What the UA holds now (live calls, dialogs, transactions): for tests and diagnostics. */
+  live(): { calls: number; dialogs: number; transactions: number } {
+    this.abi.x.wwp_ua_live(this.h);
+    const r = this.abi.readBatch(undefined)[0] as Obj;
+    return { calls: r.calls as number, dialogs: r.dialogs as number, transactions: r.transactions as number };
   }
   delete(): void {
     if (this.h) this.abi.x.wwp_ua_delete(this.h);

@@ -190,3 +190,27 @@ test('frames keep flowing while the core\'s memory grows (a detached input view 
   assert.equal(seen, k, 'every frame after the growth was read');
   await client.dispose();
 });
+
+test('a cancelled inbound call and its transactions are let go: the core holds nothing afterwards', async () => {
+  const { client, ws } = await started();
+  const live = () => client.ua_.live();
+  const turn = () => new Promise((r) => setTimeout(r, 5)); // zero-length timers (Timer I/J/K on a reliable transport) fire
+  try {
+    await turn();
+    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0 }, 'registered and idle');
+    const head = (method, cseq, extra = []) => [
+      `${method} sip:101@example.test SIP/2.0`, 'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKleft1', 'From: <sip:200@example.test>;tag=f1',
+      ...extra, 'Call-ID: left-1', `CSeq: ${cseq}`, 'Max-Forwards: 70',
+    ];
+    ws.deliver([...head('INVITE', '1 INVITE', ['To: <sip:101@example.test>']), 'Contact: <sip:200@127.0.0.1>', 'Content-Length: 0', '', ''].join('\r\n'));
+    assert.deepEqual(live(), { calls: 1, dialogs: 1, transactions: 1 }, 'ringing: the call, its early dialog, the INVITE server transaction');
+    ws.deliver([...head('CANCEL', '1 CANCEL', ['To: <sip:101@example.test>']), 'Content-Length: 0', '', ''].join('\r\n'));
+    const final = ws.sent.find((t) => t.startsWith('SIP/2.0 487 '));
+    assert.ok(final, 'the INVITE got 487 Request Terminated');
+    ws.deliver([...head('ACK', '1 ACK', [`To: ${field(final, 'To')}`]), 'Content-Length: 0', '', ''].join('\r\n'));
+    await turn();
+    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0 });
+  } finally {
+    await client.dispose();
+  }
+});

@@ -101,6 +101,38 @@ TEST_F(LayerTest, timer_F_MUST_yield_a_synthetic_408_to_the_TU) {
   EXPECT_EQ(layer_.next_timeout(), kNever);
 }
 
+TEST_F(LayerTest, timers_of_many_transactions_MUST_fire_earliest_first_and_only_when_due) {
+  // Three NICTs started 1 s apart (Timer F at start + 32 s each); the middle
+  // one completes early. next_timeout() is always the earliest live deadline
+  // and handle_timeout() fires exactly the due ones, in deadline order.
+  std::vector<msg::Message> reqs;
+  std::vector<TxnId> ids;
+  for (int i = 0; i < 3; ++i) {
+    reqs.push_back(test::request("OPTIONS", "z9hG4bKmany" + std::to_string(i)));
+    auto id = layer_.start_client(reqs.back(), kStart + 1000 * i);
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  (void)transmits();
+  EXPECT_EQ(layer_.next_timeout(), kStart + 32000);
+  EXPECT_EQ(layer_.handle_response(test::response(reqs[1], 200), kStart + 1500), ResponseDisposition::Delivered);
+  (void)events();
+  EXPECT_EQ(layer_.next_timeout(), kStart + 1500);  // Timer K = 0 for the completed one
+  layer_.handle_timeout(kStart + 1500);
+  EXPECT_EQ(layer_.size(), 2u);
+  EXPECT_FALSE(layer_.contains(ids[1]));
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(layer_.next_timeout(), kStart + 32000);
+  layer_.handle_timeout(kStart + 33000);  // the first is due, the third (kStart + 34000) is not
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<ClientResponse>(ev[0]).id, ids[0]);
+  EXPECT_EQ(layer_.next_timeout(), kStart + 34000);
+  layer_.abandon_client(ids[2]);
+  EXPECT_EQ(layer_.next_timeout(), kNever);
+  EXPECT_EQ(layer_.size(), 0u);
+}
+
 TEST_F(LayerTest, timer_B_MUST_yield_a_synthetic_408_without_ACK) {
   const TxnId id = start(test::request("INVITE"));
   transmits();
