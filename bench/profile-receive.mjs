@@ -6,7 +6,7 @@
 import { benchDir, loadCorpus, parseArgs } from './lib/util.mjs';
 import { installFakeWebSocket, loadSdks, resolveDist, startClient, tick, freshString } from './lib/sdk.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { dist: '', frames: 200000, kind: 'responses', sdk: 'ours' });
+const opts = parseArgs(process.argv.slice(2), { dist: '', frames: 200000, tickEvery: 64, kind: 'responses', sdk: 'ours' });
 installFakeWebSocket();
 const sdks = await loadSdks(resolveDist(opts.dist));
 const sdk = sdks[opts.sdk];
@@ -19,7 +19,7 @@ client.on('inboundMessage', (m) => { sink += m.subject.length + (m.getHeader('Ca
 const t0 = performance.now();
 for (let i = 0; i < opts.frames; i++) {
   ws.deliver(frames[i % frames.length]);
-  if (i % 64 === 63) await tick();
+  if (opts.tickEvery && i % opts.tickEvery === opts.tickEvery - 1) await tick();
 }
 const dt = performance.now() - t0;
 console.log(`${sdk.short}: ${(dt * 1000 / opts.frames).toFixed(2)} µs/frame over ${opts.frames} ${opts.kind} frames (sink ${sink})`);

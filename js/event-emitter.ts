@@ -27,10 +27,19 @@ export default class EventEmitter {
   }
 
   emit(name: string, ...args: any[]): void {
-    for (const fn of [...(this.listeners.get(name) ?? [])]) fn(...args);
-    const once = this.onceListeners.get(name) ?? [];
-    this.onceListeners.delete(name);
-    for (const fn of once) fn(...args);
+    // Listeners added or removed by a listener take effect from the next
+    // emit: `off` replaces the list and a copy is iterated when there are
+    // several (one listener needs no copy, and this runs per SIP frame).
+    const list = this.listeners.get(name);
+    if (list !== undefined && list.length !== 0) {
+      if (list.length === 1) list[0](...args);
+      else for (const fn of list.slice()) fn(...args);
+    }
+    const once = this.onceListeners.get(name);
+    if (once !== undefined) {
+      this.onceListeners.delete(name);
+      for (const fn of once) fn(...args);
+    }
   }
 
   /** @internal Whether `emit(name)` would reach anyone (lets the SDK skip building event objects). */

@@ -130,6 +130,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         seedHigh,
         seedLow,
       });
+      this.ua_.wantDropped = () => this.debug || this.hasListeners('dropped');
     }
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return; // RFC 7118 §5: SIP frames are text here

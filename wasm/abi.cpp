@@ -82,6 +82,8 @@ struct Drain {
     out.begin(Key::transportDead, 1);
     out.field(Key::reason, e.reason);
   }
+  // Every field of `dropped` is a string: js/core/abi.ts skips them by size
+  // when nobody reads the reason.
   void operator()(const wwp::ua::Dropped& e) const {
     out.begin(Key::dropped, 1);
     out.field(Key::reason, e.reason);

@@ -246,7 +246,7 @@ Result<std::vector<Via>, ParseError> parse_vias(std::string_view value) {
 
 // --- CSeq --------------------------------------------------------------------
 
-Result<CSeq, ParseError> parse_cseq(std::string_view value) {
+Result<CSeqView, ParseError> parse_cseq_view(std::string_view value) {
   // CSeq = "CSeq" HCOLON 1*DIGIT LWS Method (§20.16), in one pass: the
   // number is accumulated while its digits are scanned, and it fails as
   // soon as it passes 2^32-1 (§8.1.1.5).
@@ -262,9 +262,13 @@ Result<CSeq, ParseError> parse_cseq(std::string_view value) {
   std::size_t me = ms;
   while (me < s.size() && scan::is_token(s[me])) ++me;
   if (ms == i || ms == s.size() || me != s.size()) return err(fail(ParseErrorCode::BadCSeq, ms));
-  // Built in place: constructing the method string is cheaper than
-  // assigning into an empty one.
-  return CSeq{static_cast<std::uint32_t>(seq), std::string(s.data() + ms, s.size() - ms)};
+  return CSeqView{static_cast<std::uint32_t>(seq), s.substr(ms)};
+}
+
+Result<CSeq, ParseError> parse_cseq(std::string_view value) {
+  auto v = parse_cseq_view(value);
+  if (!v) return err(v.error());
+  return CSeq{v->seq, std::string(v->method)};
 }
 
 // --- Content-Type --------------------------------------------------------------

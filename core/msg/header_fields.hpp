@@ -92,6 +92,14 @@ struct CSeq {
 
 /// `1*DIGIT LWS Method`; a number past 2^32-1 is BadCSeq (RFC 4475 "scalar02").
 Result<CSeq, ParseError> parse_cseq(std::string_view value);
+/// The same without a copy: `method` points into `value`. For the matching
+/// done on every received message (transaction keys, the mandatory-header
+/// check), which only compares.
+struct CSeqView {
+  std::uint32_t seq = 0;
+  std::string_view method;
+};
+Result<CSeqView, ParseError> parse_cseq_view(std::string_view value);
 
 // --- Content-Type (§20.15) ---------------------------------------------------
 

@@ -16,23 +16,34 @@ namespace wwp::msg {
 class MessageParser {
  public:
   static Message build(const MessageView& v) {
+    Message m;
+    build_into(v, m);
+    return m;
+  }
+  /// Into `m`, whatever it held: its buffers keep their capacity, so a
+  /// message object reused frame after frame stops allocating.
+  static void build_into(const MessageView& v, Message& m) {
     // One copy of the message's bytes; every field becomes a span into it.
     // A folded value (§7.3.1) is stored unfolded after the wire text.
-    Message m;
     const char* base = v.start_line.data();
     const std::size_t wire = v.size - v.offset;
     m.buf_.assign(base, wire);
     m.wire_size_ = static_cast<std::uint32_t>(wire);
+    m.trace_id_ = 0;
     auto span = [base](std::string_view s) {
       return Span{static_cast<std::uint32_t>(s.data() - base), static_cast<std::uint32_t>(s.size())};
     };
     if (v.is_request()) {
       m.method_ = span(v.method);
       m.request_uri_ = span(v.request_uri);
+      m.status_ = 0;
+      m.reason_ = Span{};
     } else {
+      m.method_ = m.request_uri_ = Span{};
       m.status_ = v.status;
       m.reason_ = v.reason.empty() ? Span{} : span(v.reason);
     }
+    m.fields_.clear();
     m.fields_.reserve(v.headers.size());
     for (const HeaderView& h : v.headers) {
       Message::Field f;
@@ -42,7 +53,6 @@ class MessageParser {
       m.fields_.push_back(f);
     }
     m.body_ = v.body.empty() ? Span{} : span(v.body);
-    return m;
   }
 };
 
@@ -328,6 +338,7 @@ Result<MessageView, ParseError> parse_view(std::string_view bytes, const ParseLi
 }
 
 Message to_message(const MessageView& view) { return MessageParser::build(view); }
+void to_message_into(const MessageView& view, Message& out) { MessageParser::build_into(view, out); }
 
 Result<Message, ParseError> parse(std::string_view bytes, const ParseLimits& limits) {
   // A thread-local scratch view keeps the header vector's capacity across

@@ -92,6 +92,8 @@ Result<MessageView, ParseError> parse_view(std::string_view bytes,
 Result<Message, ParseError> parse(std::string_view bytes, const ParseLimits& limits = {});
 /// Materialise a view (what `parse()` does after `parse_view`).
 Message to_message(const MessageView& view);
+/// The same into an existing message (its storage is reused; what it held is replaced).
+void to_message_into(const MessageView& view, Message& out);
 
 /// Collapse folding: every `*WSP CRLF 1*WSP` (or bare LF) becomes one SP.
 std::string unfold(std::string_view folded_value);

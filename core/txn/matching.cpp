@@ -16,22 +16,28 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-std::optional<std::string> client_key(const msg::Message& m) {
+bool client_key_into(const msg::Message& m, std::string& key) {
   const auto via_value = m.get(msg::HeaderId::Via);
   const auto cseq_value = m.get(msg::HeaderId::CSeq);
-  if (!via_value || !cseq_value) return std::nullopt;
+  if (!via_value || !cseq_value) return false;
   // Only the branch matters here (§17.1.3), and every response is matched:
   // read it without building a Via.
   const auto branch = msg::top_via_branch(*via_value);
-  const auto cseq = msg::parse_cseq(*cseq_value);
-  if (!branch || !cseq) return std::nullopt;
+  const auto cseq = msg::parse_cseq_view(*cseq_value);
+  if (!branch || !cseq) return false;
   // Methods are case-sensitive (§7.1); branches are compared as sent, since we
   // generated them ourselves.
-  std::string key;
+  key.clear();
   key.reserve(branch->size() + 1 + cseq->method.size());
   key += *branch;
   key += '|';
   key += cseq->method;
+  return true;
+}
+
+std::optional<std::string> client_key(const msg::Message& m) {
+  std::string key;
+  if (!client_key_into(m, key)) return std::nullopt;
   return key;
 }
 

@@ -19,6 +19,9 @@ inline constexpr std::string_view kMagicCookie = "z9hG4bK";
 /// (§9.1), gets its own key). nullopt if the top Via or CSeq does not parse or
 /// the branch is empty.
 std::optional<std::string> client_key(const msg::Message& m);
+/// The same into `key` (its capacity reused: matching every received
+/// response then allocates nothing); false where client_key is nullopt.
+bool client_key_into(const msg::Message& m, std::string& key);
 
 /// §17.2.3 for a received request: top-Via branch + sent-by + method, where
 /// ACK counts as INVITE ("the method of the request matches the one that

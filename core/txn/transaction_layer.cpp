@@ -170,9 +170,8 @@ Result<TxnId, ua::UaError> TransactionLayer::start_client(msg::Message request, 
 }
 
 ResponseDisposition TransactionLayer::handle_response(const msg::Message& response, TimePoint now) {
-  const auto key = client_key(response);
-  if (!key || !response.is_response()) return ResponseDisposition::Malformed;
-  const auto ix = client_index_.find(*key);
+  if (!response.is_response() || !client_key_into(response, lookup_key_)) return ResponseDisposition::Malformed;
+  const auto ix = client_index_.find(lookup_key_);
   if (ix == client_index_.end()) {
     return ResponseDisposition::Unmatched;
   }

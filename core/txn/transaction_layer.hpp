@@ -242,6 +242,7 @@ class TransactionLayer {
   /// transaction (a busy phone has many in Proceeding, and both run after
   /// every received frame).
   std::set<std::pair<TimePoint, TxnId>> timers_;
+  std::string lookup_key_;  ///< reused by handle_response's lookup
   std::deque<msg::Message> transmits_;
   std::deque<TxnEvent> events_;
 };

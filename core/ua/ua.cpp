@@ -285,8 +285,14 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
     out_.push_back(Event{Dropped{"malformed SIP message: " + msg::to_string(parsed.error())}});
     return;
   }
-  auto shared = std::make_shared<msg::Message>(msg::to_message(scratch_));
-  shared->set_trace_id(next_trace_++);
+  // The previous frame's message object is reused when nothing holds it any
+  // more (its trace was drained, no event kept it): no allocation per frame.
+  // Whoever still holds it (an undrained trace, a driver that keeps events)
+  // keeps it unchanged, and this frame gets a new one.
+  if (!rx_ || rx_.use_count() != 1) rx_ = std::make_shared<msg::Message>();
+  msg::to_message_into(scratch_, *rx_);
+  std::shared_ptr<const msg::Message> shared = rx_;
+  rx_->set_trace_id(next_trace_++);
   if (next_trace_ == 0) next_trace_ = 1;  // 0 means "never traced"
   const msg::Message& m = *shared;
   // RFC 3261 §8.1.3.3 / §8.2: messages missing the mandatory headers cannot
@@ -294,7 +300,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   using msg::HeaderId;
   const auto cseq = m.get(HeaderId::CSeq);
   const bool complete = m.get(HeaderId::Via) && m.get(HeaderId::CallId) && cseq && m.get(HeaderId::From) &&
-                        m.get(HeaderId::To) && msg::parse_cseq(*cseq);
+                        m.get(HeaderId::To) && msg::parse_cseq_view(*cseq);
   out_.push_back(Event{MessageTraced{true, std::move(shared), scratch_.offset}});
   if (!complete) {
     if (m.is_request() && m.method() != "ACK" && m.has("Via")) {
@@ -318,7 +324,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
 void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
   // §13.2.2.4: a 2xx retransmission for an INVITE whose transaction has
   // ended belongs to its dialog (it is ACKed again).
-  const auto cseq = msg::parse_cseq(response.get(msg::HeaderId::CSeq).value_or(""));
+  const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
   if (response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE") {
     if (auto* d = dialogs_.match_response(response))
       if (auto* c = call_for_dialog(d)) {

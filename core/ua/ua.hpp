@@ -206,6 +206,7 @@ class Ua {
   std::deque<call::CallEvent> call_events_;
   std::deque<Output> out_;
   msg::MessageView scratch_;  ///< reused by every received frame: parsing allocates nothing
+  std::shared_ptr<msg::Message> rx_;  ///< the last received message, reused once nothing else holds it
   std::uint32_t next_trace_ = 1;
 };
 

@@ -52,6 +52,7 @@ const TRANSMIT = 1, TRACE = 2, OBJECT = 3;
 const INT = 0, U53 = 1, BOOL = 2, STR = 3, MSG = 4, PAIRS = 5;
 const FROM_FRAME = 0, FROM_TRANSMIT = 1, FROM_ARENA = 2, REF = 3;
 
+const always = () => true;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -75,6 +76,14 @@ export class CoreAbi {
   private u8!: Uint8Array;
   private i32!: Int32Array;
   private f64!: Float64Array;
+  /**
+   * Whether `dropped` events need their reason (the driver answers from its
+   * listeners; asked only when a batch has one). A stray response is dropped
+   * with a reason, and decoding that text for nobody was a fair share of such
+   * a frame's cost.
+   */
+  wantDropped: () => boolean = always;
+  private droppedKey = -1;
   /** Messages described in the batch being read, by trace id (REF records). */
   private traced = new Map<number, WireMessage>();
 
@@ -88,6 +97,7 @@ export class CoreAbi {
     const [keys, ids] = this.readTables();
     this.keys = keys;
     this.headerIdNames = ids;
+    this.droppedKey = keys.indexOf('dropped');
   }
   /** The core's HeaderId names (index = id), for WireMessage lookups. */
   readonly headerIdNames: string[];
@@ -223,6 +233,7 @@ export class CoreAbi {
       }
     }
     this.frame = this.transmit = undefined;
+    this.wantDropped = always; // a UA sets its own before each of its batches
     return out;
   }
 
@@ -281,6 +292,12 @@ export class CoreAbi {
     const i32 = this.i32;
     let w = this.w0 + this.at;
     const o: Obj = { type: 'event', name: this.keys[i32[w + 1]] };
+    if (i32[w + 1] === this.droppedKey && !this.wantDropped()) {
+      // Nobody reads why input was dropped (no listener, no debug): leave
+      // the reason text in the arena. Its fields are all STR.
+      this.at += 3 + 4 * i32[w + 2];
+      return o;
+    }
     const n = i32[w + 2];
     w += 3;
     for (let f = 0; f < n; f++) {
@@ -320,11 +337,14 @@ export class CoreAbi {
     return o;
   }
 
-  /** Bytes at `ptr` as text; short ASCII (nearly all of it) without TextDecoder. */
+  /**
+   * Bytes at `ptr` as text: very short ASCII by hand (a TextDecoder call
+   * costs more than ~12 characters of that loop), the rest by TextDecoder.
+   */
   private utf8(ptr: number, len: number): string {
     if (len === 0) return '';
     const u8 = this.u8;
-    if (len <= 96) {
+    if (len <= 12) {
       let s = '';
       for (let k = ptr; k < ptr + len; k++) {
         const c = u8[k];
@@ -385,7 +405,11 @@ export class CoreUa {
     this.h = abi.x.wwp_ua_new();
   }
 
+  /** See CoreAbi.wantDropped; per UA (each client has its own listeners). */
+  wantDropped: () => boolean = always;
+
   private take(frame?: Source): void {
+    this.abi.wantDropped = this.wantDropped;
     const batch = this.abi.readBatch(frame);
     if (this.head === this.queue.length) {
       this.queue = batch;
@@ -396,6 +420,7 @@ export class CoreUa {
   }
   /** Queue a command's outputs and return its result record. */
   private result(): Result {
+    this.abi.wantDropped = this.wantDropped;
     const batch = this.abi.readBatch(undefined);
     const r = batch[0] as Result;
     delete (r as Obj).type;

@@ -5,7 +5,7 @@
 // text plus offsets, js/core/wire-message.ts; fromString too): the shim never
 // parses SIP text.
 import { loadedCore } from '../core/loader.js';
-import { longName } from './header-names.js';
+import { longName, longNameCached } from './header-names.js';
 import type { WireMessage } from '../core/wire-message.js';
 
 export default class SipMessage {
@@ -92,7 +92,7 @@ export default class SipMessage {
 
   /** First value of a header: case-insensitive, compact forms included (`i` is `Call-ID`). */
   getHeader(name: string): string | undefined {
-    const want = longName(name);
+    const want = longNameCached(name);
     // Not materialised (so not edited): ask the core's table.
     if (this._headerList === undefined && this._wire) return this._wire.get(want, longName);
     for (const [n, v] of this.headerList) if (longName(n) === want) return v;

@@ -41,6 +41,9 @@ test('fromString: RFC 3261 reading (compact forms, Via stack, folding), no inven
     ['v: SIP/2.0/WSS proxy.test;branch=z9hG4bKtop', 'Via: SIP/2.0/WSS edge.test;branch=z9hG4bKlow']);
   assert.equal(m.getHeader('VIA'), 'SIP/2.0/WSS proxy.test;branch=z9hG4bKtop');
   assert.equal(m.getHeader('subject'), 'folded across lines');
+  // names that are keys of every JS object are header names like any other
+  assert.equal(m.getHeader('constructor'), undefined);
+  assert.equal(m.getHeader('__proto__'), undefined);
   assert.equal(m.body, 'abcd');
   assert.throws(() => InboundMessage.fromString('hello world'), /fromString: malformed SIP message/);
   assert.throws(() => InboundMessage.fromString(text.replace('l: 4', 'l: 40')), /fromString: malformed SIP message/);
