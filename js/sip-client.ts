@@ -253,9 +253,11 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       } else if (out.type === 'event') {
         this.onCoreEvent(out);
       } else {
-        // Most inputs leave the deadline where it was (a frame that answers
-        // nothing of ours): keep the armed timer rather than re-arm per frame.
-        if (out.at === this.timerAt && (this.timer !== undefined || out.at < 0)) return;
+        // Re-arm only for an earlier deadline. A timer armed for an earlier
+        // time than needed just wakes the core early (a Tick with nothing
+        // due returns the real deadline, armed then); re-arming a host timer
+        // per frame would cost more than the frame.
+        if (this.timer !== undefined ? out.at >= this.timerAt || out.at < 0 : out.at < 0) return;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
         this.timerAt = out.at;

@@ -56,13 +56,17 @@ void Ua::handle_input(const Input& input) {
     handle_received(r->bytes, now);
   } else {
     now = std::get<Tick>(input).now;
-    registration_.handle_timeout(now);
-    txns_.handle_timeout(now);
-    auto ctx = context(now);
-    for (auto& [handle, c] : calls_)
-      if (c.next_timeout() <= now) c.handle_timeout(ctx, now);
+    fire_timers(now);
   }
   collect(now);
+}
+
+void Ua::fire_timers(TimePoint now) {
+  registration_.handle_timeout(now);
+  txns_.handle_timeout(now);
+  auto ctx = context(now);
+  for (auto& [handle, c] : calls_)
+    if (c.next_timeout() <= now) c.handle_timeout(ctx, now);
 }
 
 Status Ua::start_register(TimePoint now) {
@@ -511,6 +515,7 @@ void Ua::send(msg::Message m) {
 void Ua::collect(TimePoint now) {
   // Route until quiet: calls create transactions, transactions produce
   // events for calls.
+  int timer_rounds = 0;
   for (int guard = 0; guard < 64; ++guard) {
     bool progressed = false;
     while (auto m = registration_.poll_transmit()) {
@@ -530,7 +535,16 @@ void Ua::collect(TimePoint now) {
       call_events_.pop_front();
       progressed = true;
     }
-    if (!progressed) break;
+    if (!progressed) {
+      // Timers already due run now rather than on a Tick the driver would
+      // have to schedule at once: on a reliable transport Timers I, J, K and
+      // D are zero (RFC 3261 §17.1.2.2, §17.2.2), so nearly every
+      // transaction ends this way, and a busy phone would otherwise arm a
+      // zero-delay host timer per message.
+      const char* reason = nullptr;
+      if (++timer_rounds > 4 || next_deadline(&reason) > now) break;
+      fire_timers(now);
+    }
   }
   for (auto it = calls_.begin(); it != calls_.end();) {
     if (it->second.state() == call::State::Terminated) it = calls_.erase(it);

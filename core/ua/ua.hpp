@@ -192,6 +192,8 @@ class Ua {
   Status with_call(call::CallHandle handle, TimePoint now, F&& f);
   void send(msg::Message m);
   void collect(TimePoint now);
+  /// Give `now` to every machine whose timer is due.
+  void fire_timers(TimePoint now);
   TimePoint next_deadline(const char** reason) const;
 
   Config config_;

@@ -177,11 +177,14 @@ test('frames keep flowing while the core\'s memory grows (a detached input view 
   const startBytes = loadedCore().memory().memoryBytes;
   let seen = 0;
   client.on('inboundMessage', () => seen++);
-  // Unique MESSAGEs: each leaves a server transaction for 64*T1, so the heap
-  // grows past the initial memory within a few hundred frames.
+  // Unique INVITEs: each leaves a ringing call (its INVITE, dialog and
+  // server transaction) in the core, so the heap grows past the initial
+  // memory within a few hundred frames, during the core's own work.
+  const invite = (k) => utf8Message(`v=0 ${k}`).replace(/MESSAGE/g, 'INVITE').replace('Call-ID: utf8-1', `Call-ID: grow-${k}`)
+    .replace('z9hG4bKutf8', `z9hG4bKg${k}`).replace('Content-Type: text/plain;charset=utf-8', 'Contact: <sip:200@127.0.0.1>\r\nContent-Type: text/plain');
   let k = 0;
   while (loadedCore().memory().memoryBytes === startBytes && k < 5000) {
-    ws.deliver(utf8Message(`grow ${k}`).replace('Call-ID: utf8-1', `Call-ID: grow-${k}`).replace('z9hG4bKutf8', `z9hG4bKg${k}`));
+    ws.deliver(invite(k));
     k++;
     assert.equal(seen, k, `frame ${k} gave an inboundMessage`);
   }

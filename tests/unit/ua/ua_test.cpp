@@ -77,6 +77,21 @@ TEST(Ua, options_gets_200_echoing_the_whole_via_stack_rfc3261_8_2_6_2) {
   EXPECT_NE(r->get("To")->find(";tag="), std::string_view::npos);
 }
 
+TEST(Ua, a_reliable_transport_s_zero_timers_end_transactions_within_the_same_input_rfc3261_17_2_2) {
+  // Timer J is zero on WebSocket: the OPTIONS server transaction ends as its
+  // 200 goes out, with no Tick for the driver to schedule.
+  Ua ua(config());
+  ua.handle_input(Received{kOptions, 1000});
+  auto d = drain(ua);
+  ASSERT_EQ(d.transmits.size(), 1u);
+  EXPECT_EQ(ua.live_counts().transactions, 0u);
+  EXPECT_EQ(d.timeout.at, kNever);
+  // A retransmission now starts a new transaction and is answered again.
+  ua.handle_input(Received{kOptions, 1001});
+  EXPECT_EQ(drain(ua).transmits.size(), 1u);
+  EXPECT_EQ(ua.live_counts().transactions, 0u);
+}
+
 TEST(Ua, garbage_is_dropped_with_a_reason) {
   Ua ua(config());
   for (const char* junk : {"GARBAGE\r\n\r\n", "\x01\x02\x03", "SIP/2.0 999999 X\r\n\r\n",
