@@ -53,8 +53,8 @@ struct CallContext {
   txn::TransactionLayer& txns;
   dialog::DialogSet& dialogs;
   std::deque<CallEvent>& events;
-  /// Our Contact URI (`sip:user@host;transport=ws[s]`).
-  std::string contact_uri;
+  /// Our Contact URI (`sip:user@host;transport=ws[s]`), owned by the UA.
+  const std::string& contact_uri;
   /// The time of the input or command being handled (server transactions
   /// start their timers from it).
   TimePoint now;

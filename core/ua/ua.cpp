@@ -43,10 +43,11 @@ Ua::Ua(Config config)
       txns_(txn_config(config_)) {
   if (config_.contact_host.empty()) config_.contact_host = rng_.token(12) + ".invalid";
   if (config_.instance_id.empty()) config_.instance_id = config_.authorization_id;
+  contact_uri_ = registration_.contact_uri();
 }
 
 call::CallContext Ua::context(TimePoint now) {
-  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, registration_.contact_uri(), now};
+  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, contact_uri_, now};
 }
 
 void Ua::handle_input(const Input& input) {

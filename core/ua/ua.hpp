@@ -198,6 +198,9 @@ class Ua {
 
   Config config_;
   Rng rng_;
+  /// registration_.contact_uri(), built once (the config does not change):
+  /// every call context refers to it.
+  std::string contact_uri_;
   reg::Registration registration_;
   txn::TransactionLayer txns_;
   dialog::DialogSet dialogs_;

@@ -64,3 +64,11 @@ test('fromString output can be edited, and ResponseMessage copies compact-form h
   }
   assert.equal(InboundMessage.fromString(ok.toString()).getHeader('Call-ID'), 'call-1', 'the response reparses');
 });
+
+test('an app-built message counts Content-Length in UTF-8 bytes (accents, emoji, a lone surrogate)', async () => {
+  const { default: OutboundMessage } = await import(`${root}/dist/es/sip-message/outbound/index.js`);
+  for (const body of ['', 'abc', 'héllo wörld', '你好', 'wave 👋 end', 'lone \ud800 surrogate', 'end \udc00']) {
+    const m = new OutboundMessage('MESSAGE sip:a@b SIP/2.0', {}, body);
+    assert.equal(m.headers['Content-Length'], String(Buffer.byteLength(m.body)), JSON.stringify(body));
+  }
+});

@@ -7,10 +7,30 @@ const USER_AGENT = 'wasm-web-phone';
 // RFC 3261 §25.1: field-name = token.
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
+/** CR, LF or NUL in `v` (a header value or start line that would not stay one line). */
+function breaksLine(v: string): boolean {
+  return v.indexOf('\r') !== -1 || v.indexOf('\n') !== -1 || v.indexOf('\0') !== -1;
+}
+
+/** Bytes of `s` in UTF-8 (what Content-Length counts, RFC 3261 §20.14), without encoding it. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 2 units, 4 bytes
+      i++;
+    } else n += 2; // 3 bytes (a lone surrogate is encoded as U+FFFD, also 3)
+  }
+  return n;
+}
+
 /** Throws on a header that would not stay one header line (header injection). */
 function checkHeader(name: string, value: string): void {
   if (!TOKEN.test(name)) throw new Error(`Invalid SIP header name ${JSON.stringify(name)}`);
-  if (/[\r\n\0]/.test(String(value))) {
+  if (breaksLine(String(value))) {
     throw new Error(`Invalid value for SIP header ${name}: CR, LF and NUL are not allowed`);
   }
 }
@@ -36,17 +56,18 @@ export default class OutboundMessage extends SipMessage {
   /** @internal `direction` of messages built by `fromCore`. */
   static readonly wireDirection = 'outbound';
   constructor(subject = '', headers: Record<string, string> = {}, body = '') {
-    if (/[\r\n\0]/.test(subject)) throw new Error('Invalid SIP start line: CR, LF and NUL are not allowed');
+    if (breaksLine(subject)) throw new Error('Invalid SIP start line: CR, LF and NUL are not allowed');
     // Spec §3.3: trim, collapse runs of CR/LF into one CRLF, end with CRLF.
     let text = body.trim().split(/[\r\n]+/).join('\r\n');
     if (text.length > 0) text += '\r\n';
     super(subject, headers, text);
     this.direction = 'outbound';
-    this.headers['Content-Length'] = String(new TextEncoder().encode(this.body).length);
-    this.headers['User-Agent'] = USER_AGENT;
-    this.headers['Max-Forwards'] = '70';
-    for (const [name, value] of Object.entries(this.headers)) checkHeader(name, value);
-    this.headerList = Object.entries(this.headers);
+    const h = this.headers;
+    for (const name in h) checkHeader(name, h[name]);
+    h['Content-Length'] = String(utf8Length(this.body));
+    h['User-Agent'] = USER_AGENT;
+    h['Max-Forwards'] = '70';
+    // `headerList` follows from `headers` when first read (SipMessage).
   }
 
   /**
@@ -59,6 +80,14 @@ export default class OutboundMessage extends SipMessage {
   protected syncHeaderList(validate = false): void {
     // From the core and `headers` never read: nothing can have been edited.
     if (this._wire && this._headers === undefined) return;
+    if (this._headerList === undefined && !this._wire) {
+      // Built by the app and no line list yet: it is `headers` as it is now,
+      // edits since construction included, so check every line.
+      const list = Object.entries(this.headers);
+      if (validate) for (const [name, value] of list) checkHeader(name, value);
+      this._headerList = list;
+      return;
+    }
     const seen = new Set<string>();
     const list: [string, string][] = [];
     let changed = false;

@@ -1,5 +1,5 @@
 import { branch } from '../../utils.js';
-import { longName } from '../header-names.js';
+import { longNameCached as longName } from '../header-names.js';
 import OutboundMessage from './index.js';
 
 // Spec §3.4: one CSeq counter for every request this module builds, starting
@@ -39,7 +39,7 @@ export default class RequestMessage extends OutboundMessage {
    */
   fork(): RequestMessage {
     this.syncHeaderList();
-    const copy = new RequestMessage(this.subject, { ...this.headers }, this.body);
+    const copy = new RequestMessage(this.subject, Object.assign({}, this.headers), this.body);
     copy.headerList = this.headerList.map(([n, v]) => [n, v]);
     copy.newCseq();
     const via = keyOf(copy.headers, 'Via');

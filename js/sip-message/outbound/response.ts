@@ -34,12 +34,14 @@ export default class ResponseMessage extends OutboundMessage {
     super(`SIP/2.0 ${responseCode} ${responseCodes[responseCode] ?? 'Unknown'}`, given, body);
     // headerList carries repeated lines; fall back to `headers` for plain objects.
     const lines = inboundMessage.headerList ?? Object.entries(inboundMessage.headers);
+    const own = this.headerList; // the lines so far, before the copied ones are added
+
     for (const name of COPIED) {
       for (const [key, value] of lines) {
         if (longName(key) !== name) continue; // compact forms too (`v`, `f`, `t`, `i`)
         if (/[\r\n\0]/.test(value)) throw new Error(`Invalid value for SIP header ${key}: CR, LF and NUL are not allowed`);
         if (!(key in this.headers)) this.headers[key] = value;
-        this.headerList.push([key, value]);
+        own.push([key, value]);
       }
     }
   }
