@@ -11,6 +11,8 @@
 #                                       inside scripts/netns-run.sh: loopback only)
 #   parse       bench/parse-bench.mjs   the FLOOR: the core's parser alone through a
 #                                       function only the benchmark calls, vs the JS peers
+#   wasm-size   scripts/wasm-size-table.mjs on a build of sip-core.wasm with
+#               function names (build/wasm-names): code size per component
 # then bench/summary.mjs prints one table and writes <out-dir>/summary.{md,json}.
 #
 #   scripts/bench.sh                   # everything, ~3 min; results in bench/results/
@@ -24,7 +26,7 @@
 # Without --dist it builds the wasm module first if dist/ lacks it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-native=0; quick=0; dist=''; only='sizes,receive,send,cold-start,parse'; outdir=''
+native=0; quick=0; dist=''; only='sizes,receive,send,cold-start,parse,wasm-size'; outdir=''
 parse_args=(); common=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -71,6 +73,16 @@ if wants cold-start; then step cold-start 900 bash scripts/netns-run.sh node ben
 if wants parse; then
   pd=(); if [ -n "$dist" ]; then pd=(--dist "$dist"); fi
   step parse 600 node bench/parse-bench.mjs "${pd[@]}" --out "$outdir/parse" "${parse_args[@]}"
+fi
+if wants wasm-size; then
+  # The same sources and flags as dist/sip-core.wasm, plus a name section.
+  export NODE_PATH=/usr/share/nodejs
+  [ -f build/wasm-names/build.ninja ] ||
+    emcmake cmake -S . -B build/wasm-names -G Ninja -DCMAKE_BUILD_TYPE=Release -DWWP_WASM_NAMES=ON >/dev/null
+  step wasm-size-build 900 cmake --build build/wasm-names -j"${JOBS:-2}" --target sip_core
+  if ! node scripts/wasm-size-table.mjs build/wasm-names/wasm/sip-core.wasm --top 25 > "$outdir/wasm-size.md" 2> "$outdir/wasm-size.log"; then
+    failed+=(wasm-size); cat "$outdir/wasm-size.log" >&2
+  fi
 fi
 if [ $native = 1 ]; then timeout 300 bash bench/native/run.sh; fi
 node bench/summary.mjs --dir "$outdir" --only "$only"

@@ -10,7 +10,7 @@
 //   type order), so the figures hold for the module that ships, which is
 //   linked without names. wasm-ld's demangled names and mangled ones
 //   (-Wl,--no-demangle) both work. --top N also lists the N largest functions.
-//   Prints markdown; scripts/build.sh keeps it in bench/results/wasm-size.md.
+//   Prints markdown; scripts/bench.sh keeps it in bench/results/wasm-size.md.
 //
 // A function's component comes from its name:
 //   - C++: the outermost namespace. wwp::msg → core/msg and so on for txn,

@@ -82,8 +82,8 @@ struct Drain {
     out.begin(Key::transportDead, 1);
     out.field(Key::reason, e.reason);
   }
-  // Every field of `dropped` is a string: js/core/abi.ts skips them by size
-  // when nobody reads the reason.
+  // js/core/abi.ts steps over this record's fields by size when nobody reads
+  // the reason (a stray response is dropped on every such frame).
   void operator()(const wwp::ua::Dropped& e) const {
     out.begin(Key::dropped, 1);
     out.field(Key::reason, e.reason);

@@ -294,9 +294,19 @@ export class CoreAbi {
     const o: Obj = { type: 'event', name: this.keys[i32[w + 1]] };
     if (i32[w + 1] === this.droppedKey && !this.wantDropped()) {
       // Nobody reads why input was dropped (no listener, no debug): leave
-      // the reason text in the arena. Its fields are all STR.
-      this.at += 3 + 4 * i32[w + 2];
-      return o;
+      // the reason text in the arena, stepping over fields of fixed size.
+      let k = w + 3;
+      let n = i32[w + 2];
+      for (; n > 0; n--) {
+        const type = i32[k + 1];
+        if (type === INT || type === BOOL) k += 3;
+        else if (type === STR || type === U53) k += 4;
+        else break; // a message or pairs: decode it all as usual
+      }
+      if (n === 0) {
+        this.at = k - this.w0;
+        return o;
+      }
     }
     const n = i32[w + 2];
     w += 3;
