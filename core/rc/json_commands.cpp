@@ -1,10 +1,34 @@
 #include "core/rc/json_commands.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "core/rc/json_libc.hpp"
 #include "core/rc/rc_text.hpp"
+
+// nlohmann/json's number parsing and hex escapes go to core/rc/json_libc.hpp
+// instead of the C library (whose strtod and printf family cost ~16 KB of
+// the wasm module). nlohmann writes `std::strtod(…)` and `(std::snprintf)(…)`,
+// so object-like defines rename the calls and using-declarations put the
+// renamed functions in std, as <cstdlib> does with ::strtod. <cstdio> and
+// <cstdlib> come first so that the real declarations are not renamed.
+namespace std {
+using ::wwp_json_snprintf;
+using ::wwp_json_strtod;
+using ::wwp_json_strtoll;
+using ::wwp_json_strtoull;
+}  // namespace std
+#define snprintf wwp_json_snprintf
+#define strtod wwp_json_strtod
+#define strtoll wwp_json_strtoll
+#define strtoull wwp_json_strtoull
+#include <nlohmann/json.hpp>
+#undef snprintf
+#undef strtod
+#undef strtoll
+#undef strtoull
 
 namespace wwp::rc {
 namespace {
