@@ -102,6 +102,18 @@ TEST(RcJson, every_invalid_body_is_refused_with_its_code) {
   }
 }
 
+TEST(RcJson, malformed_bodies_are_errors_not_aborts) {
+  // The core is built without exceptions (and nlohmann with JSON_NOEXCEPTION,
+  // where a throw is std::abort()): a syntax error must come back as NotJson
+  // with its text, in the wasm test stage too.
+  for (const char* body : {"{\"response\":", "{\"response\":{\"reqid\":1,}}", "nul", "\"\\x\"", "[1e]", "{} {}"}) {
+    auto r = parse_info_response(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().code, RcErrorCode::NotJson) << body;
+    EXPECT_EQ(r.error().to_string(), "INFO body is not JSON") << body;
+  }
+}
+
 TEST(RcJson, result_without_integer_code_still_parses_with_no_code) {
   auto r = parse_info_response(R"({"response":{"reqid":7,"command":"x","result":{"code":"0"}}})");
   ASSERT_TRUE(r.ok());
