@@ -106,8 +106,14 @@ Result<InfoResponse, RcError> parse_info_response(std::string_view body) {
   if (body.find('\0') != std::string_view::npos) return err(RcError{RcErrorCode::ControlCharacter, "NUL"});
   if (max_depth(body) > kMaxJsonDepth) return err(RcError{RcErrorCode::TooDeep, {}});
 
-  const Json root = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return err(RcError{RcErrorCode::NotJson, {}});
+  // What Json::parse(first, last, nullptr, false) does when it has no
+  // callback: nlohmann's DOM builder driven through the SAX interface, in
+  // strict mode (nothing but whitespace after the value). parse() itself also
+  // compiles its callback-filtering builder and the std::function it takes,
+  // ~3 KB of sip-core.wasm for a callback we never pass.
+  Json root;
+  nlohmann::detail::json_sax_dom_parser<Json> builder(root, /*allow_exceptions=*/false);
+  if (!Json::sax_parse(body.begin(), body.end(), &builder)) return err(RcError{RcErrorCode::NotJson, {}});
   if (!root.is_object()) return shape("root is not an object");
   const auto resp_it = root.find("response");
   if (resp_it == root.end() || !resp_it->is_object()) return shape("response");
