@@ -1,9 +1,8 @@
 // Computing and serialising the Digest response: RFC 2617 §3.2.2,
 // RFC 7616 §3.4 (with §3.4.1-3.4.3 for response, A1, A2), RFC 3261 §22.4.
-#include <cstdio>
-
 #include "core/auth/digest.hpp"
 #include "core/auth/digest_text.hpp"
+#include "core/auth/hex.hpp"
 #include "core/auth/md5.hpp"
 #include "core/auth/sha256.hpp"
 
@@ -37,10 +36,12 @@ void append_quoted(std::string& out, std::string_view name, std::string_view val
 }
 
 std::string nc_hex(std::uint32_t nc) {
-  // nc-value = 8LHEX (RFC 3261 §25.1, RFC 7616 §3.4).
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(nc));
-  return std::string(buf, 8);
+  // nc-value = 8LHEX (RFC 3261 §25.1, RFC 7616 §3.4): the count's four bytes,
+  // most significant first. Not snprintf("%08x"): the printf family is ~15 KB
+  // of the wasm module (long double formatting included) for this one call.
+  const std::uint8_t be[4] = {static_cast<std::uint8_t>(nc >> 24), static_cast<std::uint8_t>(nc >> 16),
+                              static_cast<std::uint8_t>(nc >> 8), static_cast<std::uint8_t>(nc)};
+  return to_hex_lower(be, sizeof be);
 }
 
 struct Computed {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <variant>
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/uri.hpp"

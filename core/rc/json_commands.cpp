@@ -1,10 +1,34 @@
 #include "core/rc/json_commands.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "core/rc/json_libc.hpp"
 #include "core/rc/rc_text.hpp"
+
+// nlohmann/json's number parsing and hex escapes go to core/rc/json_libc.hpp
+// instead of the C library (whose strtod and printf family cost ~16 KB of
+// the wasm module). nlohmann writes `std::strtod(…)` and `(std::snprintf)(…)`,
+// so object-like defines rename the calls and using-declarations put the
+// renamed functions in std, as <cstdlib> does with ::strtod. <cstdio> and
+// <cstdlib> come first so that the real declarations are not renamed.
+namespace std {
+using ::wwp_json_snprintf;
+using ::wwp_json_strtod;
+using ::wwp_json_strtoll;
+using ::wwp_json_strtoull;
+}  // namespace std
+#define snprintf wwp_json_snprintf
+#define strtod wwp_json_strtod
+#define strtoll wwp_json_strtoll
+#define strtoull wwp_json_strtoull
+#include <nlohmann/json.hpp>
+#undef snprintf
+#undef strtod
+#undef strtoll
+#undef strtoull
 
 namespace wwp::rc {
 namespace {
@@ -82,8 +106,14 @@ Result<InfoResponse, RcError> parse_info_response(std::string_view body) {
   if (body.find('\0') != std::string_view::npos) return err(RcError{RcErrorCode::ControlCharacter, "NUL"});
   if (max_depth(body) > kMaxJsonDepth) return err(RcError{RcErrorCode::TooDeep, {}});
 
-  const Json root = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return err(RcError{RcErrorCode::NotJson, {}});
+  // What Json::parse(first, last, nullptr, false) does when it has no
+  // callback: nlohmann's DOM builder driven through the SAX interface, in
+  // strict mode (nothing but whitespace after the value). parse() itself also
+  // compiles its callback-filtering builder and the std::function it takes,
+  // ~3 KB of sip-core.wasm for a callback we never pass.
+  Json root;
+  nlohmann::detail::json_sax_dom_parser<Json> builder(root, /*allow_exceptions=*/false);
+  if (!Json::sax_parse(body.begin(), body.end(), &builder)) return err(RcError{RcErrorCode::NotJson, {}});
   if (!root.is_object()) return shape("root is not an object");
   const auto resp_it = root.find("response");
   if (resp_it == root.end() || !resp_it->is_object()) return shape("response");

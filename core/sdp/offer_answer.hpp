@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <variant>
 
 #include "core/sdp/sdp_error.hpp"
 #include "core/sdp/session_description.hpp"

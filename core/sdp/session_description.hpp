@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <string_view>
 #include <vector>
 

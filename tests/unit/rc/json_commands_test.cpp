@@ -102,6 +102,18 @@ TEST(RcJson, every_invalid_body_is_refused_with_its_code) {
   }
 }
 
+TEST(RcJson, malformed_bodies_are_errors_not_aborts) {
+  // The core is built without exceptions (and nlohmann with JSON_NOEXCEPTION,
+  // where a throw is std::abort()): a syntax error must come back as NotJson
+  // with its text, in the wasm test stage too.
+  for (const char* body : {"{\"response\":", "{\"response\":{\"reqid\":1,}}", "nul", "\"\\x\"", "[1e]", "{} {}"}) {
+    auto r = parse_info_response(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().code, RcErrorCode::NotJson) << body;
+    EXPECT_EQ(r.error().to_string(), "INFO body is not JSON") << body;
+  }
+}
+
 TEST(RcJson, result_without_integer_code_still_parses_with_no_code) {
   auto r = parse_info_response(R"({"response":{"reqid":7,"command":"x","result":{"code":"0"}}})");
   ASSERT_TRUE(r.ok());
@@ -111,6 +123,28 @@ TEST(RcJson, result_without_integer_code_still_parses_with_no_code) {
   auto empty = parse_info_response(R"({"response":{"reqid":7,"command":"x","result":{}}})");
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->result_json, "{}");
+}
+
+TEST(RcJson, numbers_and_escapes_in_a_result_are_re_serialised_exactly) {
+  // nlohmann's number parsing and \u escapes run on core/rc/json_libc, not
+  // the C library: the text must be what nlohmann gives with the C library
+  // (taken from a host build against glibc).
+  auto r = parse_info_response(
+      R"({"response":{"reqid":1,"command":"x","result":{"f":[1.5,-0.0,1e-400,2.2250738585072011e-308,)"
+      R"(4.9406564584124654e-324,0.1,1.7976931348623157e308,123456789012345678901234567890,)"
+      R"(18446744073709551615,18446744073709551616,-9223372036854775808,-9223372036854775809,)"
+      R"(9007199254740993,0.30000000000000004,1E+2],"s":"\u0001\u001f\u007f\u00e9\ud83d\ude00"}}})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->result_json,
+            R"({"f":[1.5,-0.0,0.0,2.225073858507201e-308,5e-324,0.1,1.7976931348623157e+308,)"
+            R"(1.2345678901234568e+29,18446744073709551615,1.8446744073709552e+19,-9223372036854775808,)"
+            R"(-9.223372036854776e+18,9007199254740993,0.30000000000000004,100.0],"s":"\u0001\u001f)"
+            "\x7f\xC3\xA9\xF0\x9F\x98\x80\"}");
+  // A number too big for a double is not JSON we can carry (nlohmann: "number
+  // overflow"), and says so rather than aborting.
+  auto inf = parse_info_response(R"({"response":{"reqid":1,"command":"x","result":{"f":1e400}}})");
+  ASSERT_FALSE(inf.ok());
+  EXPECT_EQ(inf.error().code, RcErrorCode::NotJson);
 }
 
 TEST(RcJson, whitespace_and_trailing_crlf_around_the_body_are_accepted) {
