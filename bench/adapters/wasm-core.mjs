@@ -37,10 +37,23 @@ export async function loadCore(dir = distDir) {
   x._initialize?.();
   let buf, u8, i32;
   const views = () => { if (buf !== x.memory.buffer) { buf = x.memory.buffer; u8 = new Uint8Array(buf); i32 = new Int32Array(buf); } };
+  // The module exports no malloc (the shim never needs one): the adapter's
+  // buffers are carved from one scratch area the module hands out
+  // (wwp_scratch), bump-allocated and never freed; 16 MiB is far more than
+  // the corpus and any frame it copies in. A bench-only arrangement.
+  const arenaSize = 16 * 1024 * 1024;
+  const arena = x.wwp_scratch(arenaSize);
+  let used = 0;
+  const malloc = (n) => {
+    const p = arena + used;
+    used += (n + 7) & ~7;
+    if (used > arenaSize) throw new Error('wasm-core adapter: scratch arena exhausted');
+    return p;
+  };
   return {
     _wwp_parse_fields: x.wwp_parse_fields,
-    _malloc: x.malloc,
-    _free: x.free ?? (() => {}), // not exported: the adapter frees only when a frame outgrows 64 KiB / 3
+    _malloc: malloc,
+    _free: () => {},
     get HEAPU8() { views(); return u8; },
     get HEAP32() { views(); return i32; },
   };
