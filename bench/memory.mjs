@@ -77,10 +77,13 @@ const answered = heap();
 for (let k = 0; k < N; k++) ws.deliver(inDialog('BYE', k, toTags[k], 2));
 await settle();
 const ended = heap();
-// The server transactions of those INVITEs and BYEs stay for Timer J / I
-// (64*T1 = 32 s, RFC 3261 §17.2.2): move the core's clock past them.
+const live = (o) => `${o.calls} calls, ${o.dialogs} dialogs, ${o.transactions} transactions`;
+const endedLive = live(client.ua().live());
+// What is left is the answered INVITEs' server transactions, Accepted until
+// Timer L (64*T1 = 32 s, RFC 6026 §8.7): move the core's clock past them.
 client.ua().tick(performance.now() + 40000);
 const reaped = heap();
+const reapedLive = live(client.ua().live());
 await client.dispose();
 
 const kb = (b) => (b / 1024).toFixed(1);
@@ -95,8 +98,8 @@ memory itself starts at 1 MiB and grows only when this does not fit.
 | registered, idle | ${kb(idle)} KiB | |
 | + ${N} ringing inbound calls | ${kb(ringing)} KiB | ${kb((ringing - idle) / N)} KiB |
 | + the same ${N} calls answered and confirmed (ACK) | ${kb(answered)} KiB | ${kb((answered - idle) / N)} KiB |
-| after a BYE ended each call (their transactions still absorb retransmissions) | ${kb(ended)} KiB | |
-| 40 s later (Timer J/I fired) | ${kb(reaped)} KiB | |
+| after a BYE ended each call (the core holds ${endedLive}: each answered INVITE's server transaction stays Accepted for Timer L, 64*T1, RFC 6026 §8.7) | ${kb(ended)} KiB | |
+| 40 s later (Timer L fired; ${reapedLive}) | ${kb(reaped)} KiB | |
 
 The idle figure includes the 64 KiB buffer every received frame is written into.
 
