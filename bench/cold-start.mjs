@@ -63,6 +63,16 @@ class FakeWebSocket extends EventTarget {
 }
 FakeWebSocket.CONNECTING = 0; FakeWebSocket.OPEN = 1; FakeWebSocket.CLOSING = 2; FakeWebSocket.CLOSED = 3;
 window.WebSocket = FakeWebSocket;
+// Phases of ours (no effect on RC, which never calls these): when the core's
+// compile was asked for and when the instance was handed back.
+for (const name of ['instantiateStreaming', 'instantiate']) {
+  const f = WebAssembly[name];
+  if (typeof f !== 'function') continue;
+  WebAssembly[name] = function (...a) {
+    if (!window.__bench.wasmCall) window.__bench.wasmCall = performance.now();
+    return f.apply(this, a).then((r) => { if (!window.__bench.wasmReady) window.__bench.wasmReady = performance.now(); return r; });
+  };
+}
 </script>`;
 const page = (src) => `<!doctype html><html><head><meta charset="utf-8"><title>cold start</title><link rel="icon" href="data:,">${hook}
 <script src="${src}"></script>
@@ -92,7 +102,7 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: opts.chromium, args: ['--no-sandbox'] });
-const samples = Object.fromEntries(variants.map((v) => [v, { send: [], script: [], html: [], wasm: [], errors: [] }]));
+const samples = Object.fromEntries(variants.map((v) => [v, { send: [], script: [], html: [], wasm: [], wasmStart: [], wasmCall: [], wasmReady: [], errors: [] }]));
 const last = {};
 const consoleMsgs = Object.fromEntries(variants.map((v) => [v, new Set()]));
 async function sample(v) {
@@ -106,6 +116,7 @@ async function sample(v) {
       ...window.__bench,
       html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN,
       wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
+      wasmStart: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.startTime ?? NaN,
     }));
   } catch (e) {
     return { send: NaN, script: NaN, error: String(e.message ?? e).split('\n')[0] };
@@ -121,7 +132,7 @@ for (let r = 0; r < rounds; r++) {
     last[v] = s.error ? s.error.slice(0, 40) : `${fmt(s.send, 1)} ms`;
     if (r < opts.warmup) continue;
     if (s.error || !(s.send > 0)) samples[v].errors.push(s.error || 'no frame sent');
-    else { samples[v].send.push(s.send); samples[v].script.push(s.script); samples[v].html.push(s.html); samples[v].wasm.push(s.wasm); }
+    else { samples[v].send.push(s.send); samples[v].script.push(s.script); samples[v].html.push(s.html); samples[v].wasm.push(s.wasm); samples[v].wasmStart.push(s.wasmStart); samples[v].wasmCall.push(s.wasmCall ?? NaN); samples[v].wasmReady.push(s.wasmReady ?? NaN); }
   }
   log(`  round ${r + 1}/${rounds}${r < opts.warmup ? ' (warm-up)' : ''}: ${variants.map((v) => `${v} ${last[v]}`).join(', ')}`);
 }
@@ -136,7 +147,7 @@ const stat = (v) => {
   const after = s.send.map((t, i) => t - s.script[i]);
   return {
     n: s.send.length, median: median(s.send), min: min(s.send), max: Math.max(...s.send),
-    htmlMedian: median(s.html), wasmMedian: median(s.wasm), scriptMedian: median(s.script), afterScriptMedian: median(after), errors: s.errors,
+    htmlMedian: median(s.html), wasmMedian: median(s.wasm), wasmStartMedian: median(s.wasmStart), wasmCallMedian: median(s.wasmCall), wasmReadyMedian: median(s.wasmReady), scriptMedian: median(s.script), afterScriptMedian: median(after), errors: s.errors,
   };
 };
 const stats = Object.fromEntries(variants.map((v) => [v, stat(v)]));
@@ -153,6 +164,15 @@ out.push(table(['variant', 'first frame median', 'min', 'max', 'HTML in', 'SDK s
   variants.map((v) => [label[v], fmt(stats[v].median, 1), fmt(stats[v].min, 1), fmt(stats[v].max, 1), fmt(stats[v].htmlMedian, 1), fmt(stats[v].scriptMedian, 1),
     Number.isFinite(stats[v].wasmMedian) ? fmt(stats[v].wasmMedian, 1) : '—', fmt(stats[v].afterScriptMedian, 1), stats[v].n, stats[v].errors.length,
     v === 'ours' ? '—' : fmtRatio(stats.ours.median / stats[v].median)])));
+{
+  // Where ours spends its time after its script ran (medians of per-sample gaps).
+  const s = samples.ours;
+  const gap = (a, b) => median(s[b].map((t, i) => t - s[a][i]));
+  out.push('\nOurs, phase by phase (median of the per-sample gaps, ms): script ran -> wasm request started ' + fmt(gap('script', 'wasmStart'), 1) +
+    '; wasm request -> last byte in ' + fmt(gap('wasmStart', 'wasm'), 1) +
+    '; compile asked (instantiateStreaming called) at ' + fmt(median(s.wasmCall), 1) + ' ms; last byte in -> instance ready ' + fmt(gap('wasm', 'wasmReady'), 1) +
+    '; instance ready -> first frame ' + fmt(gap('wasmReady', 'send'), 1) + '.');
+}
 const errs = variants.flatMap((v) => [...new Set(stats[v].errors)].map((e) => `- ${v}: ${e}`));
 if (errs.length) out.push(`\nErrors:\n${errs.join('\n')}`);
 const cons = variants.flatMap((v) => [...consoleMsgs[v]].map((m) => `- ${v}: ${m}`));
