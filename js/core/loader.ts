@@ -24,11 +24,12 @@ declare const __WWP_INLINE_FALLBACK__: boolean | undefined; // false only there 
 // Our IIFE has no import.meta; document.currentScript is only set while the
 // script first runs. Only our own IIFE may guess from it: inside someone's
 // bundle the <script> is theirs, and the guess would be a request for a 404.
-const scriptUrl: string | undefined =
+const script: HTMLScriptElement | undefined =
   typeof __WWP_IIFE__ !== 'undefined' && __WWP_IIFE__ &&
   typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
-    ? document.currentScript.src
+    ? document.currentScript
     : undefined;
+const scriptUrl = script?.src;
 
 const WASM_PATH = '../../sip-core.wasm';
 
@@ -46,7 +47,10 @@ function defaultWasmUrl(): string | undefined {
     asset = new URL('../../sip-core.wasm', import.meta.url).href;
   } catch {
     // import.meta is {}: our IIFE, esbuild's iife/cjs output, our CJS build in a browser.
-    return scriptUrl ? new URL('../sip-core.wasm', scriptUrl).href : undefined; // dist/iife/ → dist/
+    if (!scriptUrl) return undefined;
+    // <script src=".../wasm-web-phone.js" data-wasm-url="…"> moves it (relative to the script).
+    const chosen = script?.dataset.wasmUrl;
+    return new URL(chosen || '../sip-core.wasm', scriptUrl).href; // dist/iife/ → dist/
   }
   // Did a bundler rewrite the expression? Resolve the same path without the
   // pattern (webpack turns this import.meta.url into the build-time file: URL).
@@ -57,6 +61,24 @@ function defaultWasmUrl(): string | undefined {
   // (esbuild, Rollup without a plugin, Vite's dev pre-bundling) it names a
   // file that is not there, and asking for it would only log a 404.
   return /\/core\/loader\.js$/.test(here.replace(/[?#].*$/, '')) ? asset : undefined;
+}
+
+// The script-tag build starts compiling the core as soon as its <script>
+// runs: a page that includes the SDK is about to use it, and apps usually
+// fetch their sipInfo before they construct a WebPhone, so by then the core
+// is compiled. Only the default location is preloaded (also when moved by
+// data-wasm-url); data-wasm-preload="false" turns it off. A failure here is
+// not reported: loadCore() then fetches the URL itself and reports that.
+let preloaded: { url: string; module: Promise<WebAssembly.Module | undefined> } | undefined;
+if (script && script.dataset.wasmPreload !== 'false' && typeof fetch === 'function' &&
+    typeof WebAssembly !== 'undefined' && typeof WebAssembly.compileStreaming === 'function') {
+  const url = defaultWasmUrl();
+  if (url && !url.startsWith('file:')) {
+    preloaded = {
+      url,
+      module: WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' })).catch(() => undefined),
+    };
+  }
 }
 
 let cached: Promise<SipCore> | undefined;
@@ -141,6 +163,11 @@ async function instantiateFrom(options: CoreLoadOptions, url: string | undefined
   // A URL the app chose: its failure is the answer, nothing is substituted.
   if (options.wasmUrl !== undefined) return instantiateUrl(String(options.wasmUrl), imp);
   let urlError: unknown;
+  if (url && url === preloaded?.url) {
+    const module = await preloaded.module;
+    preloaded = undefined; // once: a later load after a failure starts afresh
+    if (module) return WebAssembly.instantiate(module, imp);
+  }
   if (url) {
     try {
       return await instantiateUrl(url, imp);

@@ -49,3 +49,36 @@ test('the ES module build registers too', async ({ page, baseURL }) => {
   }, info);
   expect(result).toBe('ok');
 });
+
+// The script-tag build starts compiling sip-core.wasm when its <script> runs
+// (js/core/loader.ts), so a page that fetches its sipInfo first finds the
+// core ready. `data-wasm-url` moves the file; `data-wasm-preload="false"`
+// leaves the download to the first WebPhone. Either way it is fetched once.
+for (const variant of ['preload', 'moved', 'no-preload'] as const) {
+  test(`script tag: ${variant === 'preload' ? 'the core is fetched as the script runs' : variant === 'moved' ? 'data-wasm-url moves the core, preloaded from there' : 'data-wasm-preload="false" waits for new WebPhone()'}, once`, async ({ page }) => {
+    const attrs = variant === 'moved' ? 'data-wasm-url=/moved/core.wasm' : variant === 'no-preload' ? 'data-wasm-preload=false' : '';
+    if (variant === 'moved') {
+      const bytes = (await import('node:fs')).readFileSync(new URL('../../../dist/sip-core.wasm', import.meta.url));
+      await page.route('**/moved/core.wasm', (r) => r.fulfill({ contentType: 'application/wasm', body: bytes }));
+    }
+    await page.goto(`/e2e/script-tag.html?attrs=${encodeURIComponent(attrs)}`);
+    expect(await page.evaluate(() => (window as any).phoneOk)).toBe(true);
+    const wasmRequests = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).map((e) => new URL(e.name).pathname));
+    const expected = variant === 'moved' ? '/moved/core.wasm' : '/dist/sip-core.wasm';
+    if (variant === 'no-preload') {
+      await page.waitForTimeout(300);
+      expect(await wasmRequests()).toEqual([]);
+    } else {
+      await expect.poll(wasmRequests).toEqual([expected]);
+    }
+    const info = (await import('../../lib/users.mjs')).sipInfo('105', { transport: 'ws' });
+    const result = await page.evaluate(async (sipInfo) => {
+      const phone = new (window as any).WebPhone({ sipInfo, instanceId: 'script-tag-test' });
+      await phone.start();
+      await phone.dispose();
+      return 'registered';
+    }, info);
+    expect(result).toBe('registered');
+    expect(await wasmRequests()).toEqual([expected]);
+  });
+}
