@@ -95,6 +95,23 @@ struct Drain {
     out.field(Key::msg, e.response);
   }
   void operator()(const wwp::call::CallEvent& e) const { std::visit(*this, e); }
+  void operator()(const wwp::flow::StateChanged& e) const {
+    out.begin(Key::connectionState, 5);
+    out.field(Key::state, wwp::flow::to_string(e.state));
+    out.field(Key::server, static_cast<std::int32_t>(e.server));
+    out.field(Key::attempt, static_cast<std::int32_t>(e.attempt));
+    out.field(Key::delay, static_cast<std::int32_t>(e.delay));
+    out.field(Key::reason, e.reason);
+  }
+  void operator()(const wwp::flow::OpenTransport& e) const {
+    out.begin(Key::openTransport, 1);
+    out.field(Key::server, static_cast<std::int32_t>(e.server));
+  }
+  void operator()(const wwp::flow::CloseTransport& e) const {
+    out.begin(Key::closeTransport, 1);
+    out.field(Key::reason, e.reason);
+  }
+  void operator()(const wwp::ua::Recovered&) const { out.begin(Key::recovered, 0); }
 
   void peer(const wwp::call::PeerInfo& p) const {
     out.field(Key::localPeer, p.local_peer);
@@ -180,6 +197,7 @@ struct Drain {
     out.field(Key::hdr, e.hdr);
     out.field(Key::bdy, e.bdy);
   }
+  void operator()(const wwp::call::RecoverMedia& e) const { begin(Key::recoverMedia, e.call, 0); }
   void operator()(const wwp::call::RcInfoResult& e) const {
     begin(Key::rcInfoResult, e.call, 3);
     out.field_u53(Key::reqid, e.reqid);
@@ -271,7 +289,10 @@ WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(ma
 
 /// args: username, authorizationId, password, domain, instanceId, userAgent
 /// (strings, an empty userAgent keeps the default), then secure,
-/// registerExpires (0 = default), seedHigh, seedLow.
+/// registerExpires (0 = default), seedHigh, seedLow, then recovery
+/// (flow::RecoveryConfig, in its order): enabled, base delay, multiplier %,
+/// max delay, max attempts, jitter %, keep-alive interval and timeout,
+/// failover after, has backup, primary return, call grace (ms as int32).
 WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   wwp::ua::Config cfg;
   cfg.username = arg_str(0);
@@ -285,6 +306,19 @@ WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   // Two 32-bit halves: JS numbers cannot carry a full 64-bit seed exactly.
   cfg.rng_seed = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(g_args[14])) << 32) |
                  static_cast<std::uint32_t>(g_args[15]);
+  auto& r = cfg.recovery;
+  r.enabled = g_args[16] != 0;
+  r.base_delay = g_args[17];
+  r.multiplier_pct = static_cast<std::uint32_t>(g_args[18]);
+  r.max_delay = g_args[19];
+  r.max_attempts = static_cast<std::uint32_t>(g_args[20]);
+  r.jitter_pct = static_cast<std::uint32_t>(g_args[21]);
+  r.keepalive_interval = g_args[22];
+  r.keepalive_timeout = g_args[23];
+  r.failover_after = static_cast<std::uint32_t>(g_args[24]);
+  r.has_backup = g_args[25] != 0;
+  r.primary_return = g_args[26];
+  r.call_grace = g_args[27];
   return new wwp::ua::Ua(std::move(cfg));
 }
 WWP_EXPORT(wwp_ua_delete) void wwp_ua_delete(void* h) { delete static_cast<wwp::ua::Ua*>(h); }
@@ -300,9 +334,21 @@ WWP_EXPORT(wwp_tick) void wwp_tick(void* h, double now) {
   ua_of(h).handle_input(wwp::ua::Tick{tp(now)});
   drain(ua_of(h));
 }
-WWP_EXPORT(wwp_transport_closed) void wwp_transport_closed(void* h, double now) {
+/// server: 0 primary, 1 backup.
+WWP_EXPORT(wwp_transport_open) void wwp_transport_open(void* h, std::int32_t server, double now) {
   g_out.reset();
-  ua_of(h).handle_transport_closed(tp(now));
+  ua_of(h).handle_transport_open(server == 1 ? wwp::flow::Server::Backup : wwp::flow::Server::Primary, tp(now));
+  drain(ua_of(h));
+}
+/// args: reason (string). replaced: the app replaced the socket (no outage).
+WWP_EXPORT(wwp_transport_closed) void wwp_transport_closed(void* h, std::int32_t replaced, double now) {
+  g_out.reset();
+  ua_of(h).handle_transport_closed(tp(now), arg_str(0), replaced != 0);
+  drain(ua_of(h));
+}
+WWP_EXPORT(wwp_network) void wwp_network(void* h, std::int32_t online, double now) {
+  g_out.reset();
+  ua_of(h).handle_network(online != 0, tp(now));
   drain(ua_of(h));
 }
 WWP_EXPORT(wwp_start_register) void wwp_start_register(void* h, double now) {

@@ -91,6 +91,9 @@ class Call {
   /// BYE, CANCEL or reject, whatever the state needs; completes with
   /// CallEnded or CallFailed.
   ua::Status hangup(CallContext& ctx, TimePoint now);
+  /// End the call here without a word to the peer: its connection is gone
+  /// and was not recovered in time. Emits CallEnded{0, reason}.
+  void drop(CallContext& ctx, std::string reason) { end(ctx, 0, std::move(reason)); }
   /// re-INVITE with our last SDP turned `sendonly`/back (RFC 3264 §8.4).
   ua::Status hold(CallContext& ctx, bool hold, TimePoint now);
   /// re-INVITE with a new offer (ICE restart); `sendonly` unless `to_receive`.

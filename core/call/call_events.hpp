@@ -116,8 +116,16 @@ struct RcInfoResult {
   std::string result_json;  ///< `response.result`, re-serialised
 };
 
+/// The phone registered again after losing its connection, and this call
+/// survived: its media must be restarted through the new connection. The
+/// driver creates an ICE-restart offer and sends it with `reinvite()`
+/// (RFC 8445 §9; the re-INVITE is also the target refresh of RFC 3261
+/// §12.2.1.2 that tells the server where the call now is).
+struct RecoverMedia {
+  CallHandle call;
+};
 using CallEvent = std::variant<IncomingCall, CallProgress, CallAnswered, CallConfirmed, CallFailed,
                                CallEnded, ReinviteOffer, ReinviteDone, ReferDone, ReferReceived,
-                               RequestDone, RcMessageReceived, RcInfoResult>;
+                               RequestDone, RcMessageReceived, RcInfoResult, RecoverMedia>;
 
 }  // namespace wwp::call

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/flow/supervisor.hpp"
 #include "core/util/time.hpp"
 
 namespace wwp::ua {
@@ -35,6 +36,10 @@ struct Config {
   Duration t1 = 500;
   Duration t2 = 4000;
   Duration t4 = 5000;
+
+  /// Keep a registered phone connected (core/flow/supervisor.hpp); off by
+  /// default, as in ringcentral-web-phone 2.x.
+  flow::RecoveryConfig recovery;
 
   /// Seed for tags, branches, Call-IDs and cnonces (house style §10).
   std::uint64_t rng_seed = 0;

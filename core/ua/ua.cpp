@@ -63,6 +63,8 @@ void Ua::handle_input(const Input& input) {
 }
 
 void Ua::fire_timers(TimePoint now) {
+  supervisor_.set_has_calls(!calls_.empty());
+  supervisor_.handle_timeout(now);
   registration_.handle_timeout(now);
   txns_.handle_timeout(now);
   auto ctx = context(now);
@@ -77,14 +79,34 @@ Status Ua::start_register(TimePoint now) {
 }
 
 Status Ua::unregister(TimePoint now) {
+  supervisor_.stop(now);  // an unregistered phone is not kept registered
   auto s = registration_.stop(now);
   collect(now);
   return s;
 }
 
-void Ua::handle_transport_closed(TimePoint now) {
+void Ua::handle_transport_open(flow::Server server, TimePoint now) {
+  supervisor_.handle_transport_open(server, now);
+  // A recovered flow: register on it at once, with the same Call-ID,
+  // instance and Contact, so the registrar replaces our binding instead of
+  // adding a second one (RFC 3261 §10.2.4, RFC 5626 §4.2).
+  if (supervisor_.recovering() && supervisor_.state() == flow::State::Connected) (void)registration_.start(now);
+  collect(now);
+}
+
+void Ua::handle_transport_closed(TimePoint now, std::string_view reason, bool replaced) {
+  if (replaced) supervisor_.stop(now);
+  // The supervisor first: once it counts an outage, the registration's
+  // "transport closed" failure is part of it, not news for the app.
+  supervisor_.set_has_calls(!calls_.empty());
+  supervisor_.handle_transport_closed(reason.empty() ? std::string("connection closed") : std::string(reason), now);
   registration_.handle_transport_closed(now);
   txns_.handle_transport_closed(now);
+  collect(now);
+}
+
+void Ua::handle_network(bool online, TimePoint now) {
+  supervisor_.handle_network(online, now);
   collect(now);
 }
 
@@ -281,8 +303,11 @@ std::string Ua::call_id(call::CallHandle h) const {
 // --- received bytes ----------------------------------------------------------
 
 void Ua::handle_received(std::string_view bytes, TimePoint now) {
-  // RFC 5626 §3.5.1 keep-alive (CRLF) frames carry no message.
-  if (bytes.find_first_not_of("\r\n") == std::string_view::npos) return;
+  // RFC 5626 §3.5.1 keep-alive (CRLF) frames carry no message; one from the
+  // server is the pong to our ping (§4.4.1).
+  const bool keepalive = bytes.find_first_not_of("\r\n") == std::string_view::npos;
+  if (supervisor_.enabled()) supervisor_.handle_received(keepalive, now);
+  if (keepalive) return;
   // The view parse allocates nothing; the Message is one copy of the bytes
   // plus a vector of spans (core/msg/message.hpp), shared with the trace.
   auto parsed = msg::parse_view_into(bytes, scratch_);
@@ -513,6 +538,61 @@ void Ua::send(msg::Message m) {
   out_.push_back(Event{MessageTraced{false, std::make_shared<const msg::Message>(std::move(m)), 0}});
 }
 
+void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
+  if (auto* ok = std::get_if<reg::Registered>(&event)) {
+    if (supervisor_.handle_registered(now)) {
+      out_.push_back(Event{Recovered{}});
+      // Calls that lived through the outage restart their media through the
+      // new connection; calls still being set up could not have.
+      for (auto& [h, c] : calls_)
+        if (c.state() == call::State::Confirmed) call_events_.push_back(call::RecoverMedia{h});
+    }
+    out_.push_back(Event{std::move(*ok)});
+    return;
+  }
+  if (auto* failed = std::get_if<reg::RegistrationFailed>(&event); failed && supervisor_.recovering()) {
+    // While recovering, a lost or refused registration is the supervisor's
+    // to retry. Only wrong credentials and a forbidden account are final:
+    // they are the app's to fix, and it hears of them.
+    const int st = failed->status;
+    const bool final_error = st == 401 || st == 403 || st == 407;
+    if (supervisor_.state() == flow::State::Connected)
+      supervisor_.handle_register_failed(final_error ? flow::RegisterOutcome::Final : flow::RegisterOutcome::Retry, 0,
+                                         failed->message, now);
+    if (!final_error) return;
+  }
+  std::visit([this](auto&& ev) { out_.push_back(Event{std::move(ev)}); }, std::move(event));
+}
+
+bool Ua::collect_flow(TimePoint now) {
+  bool any = false;
+  while (auto r = supervisor_.poll_request()) {
+    any = true;
+    if (std::holds_alternative<flow::SendPing>(*r)) {
+      out_.push_back(Transmit{"\r\n\r\n"});  // RFC 5626 §4.4.1 "ping"
+    } else if (auto* open = std::get_if<flow::OpenTransport>(&*r)) {
+      out_.push_back(Event{*open});
+    } else {
+      // Closed on our own account (a silent server, a refused registration):
+      // what was in flight on it can never be answered.
+      out_.push_back(Event{std::get<flow::CloseTransport>(std::move(*r))});
+      registration_.handle_transport_closed(now);
+      txns_.handle_transport_closed(now);
+    }
+  }
+  while (auto e = supervisor_.poll_event()) {
+    out_.push_back(Event{std::move(*e)});
+    any = true;
+  }
+  if (supervisor_.take_grace_expired()) {
+    any = true;
+    auto ctx = context(now);
+    for (auto& [h, c] : calls_)
+      if (c.state() != call::State::Terminated) c.drop(ctx, "connection lost and not recovered in time");
+  }
+  return any;
+}
+
 void Ua::collect(TimePoint now) {
   // Route until quiet: calls create transactions, transactions produce
   // events for calls.
@@ -526,9 +606,10 @@ void Ua::collect(TimePoint now) {
       progressed = true;
     }
     while (auto e = registration_.poll_event()) {
-      std::visit([this](auto&& ev) { out_.push_back(Event{std::move(ev)}); }, std::move(*e));
+      on_registration_event(std::move(*e), now);
       progressed = true;
     }
+    if (supervisor_.enabled() && collect_flow(now)) progressed = true;
     while (auto e = txns_.poll_event()) { route_txn_event(std::move(*e), now); progressed = true; }
     while (auto m = txns_.poll_transmit()) { send(std::move(*m)); progressed = true; }
     while (!call_events_.empty()) {
@@ -557,6 +638,7 @@ void Ua::collect(TimePoint now) {
 TimePoint Ua::next_deadline(const char** reason) const {
   TimePoint at = registration_.next_timeout();
   *reason = "registration";
+  if (supervisor_.next_timeout() < at) { at = supervisor_.next_timeout(); *reason = "flow"; }
   if (txns_.next_timeout() < at) { at = txns_.next_timeout(); *reason = "transaction"; }
   for (const auto& [h, c] : calls_)
     if (c.next_timeout() < at) { at = c.next_timeout(); *reason = "call"; }

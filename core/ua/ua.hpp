@@ -23,6 +23,7 @@
 
 #include "core/call/call.hpp"
 #include "core/dialog/dialog.hpp"
+#include "core/flow/supervisor.hpp"
 #include "core/msg/message.hpp"
 #include "core/msg/parser.hpp"
 #include "core/reg/registration.hpp"
@@ -80,8 +81,17 @@ struct AppResponse {
   msg::Message response;
   std::string detail;
 };
+/// With recovery on (Config::recovery): the phone registered again after
+/// losing its connection; calls that survived get call::RecoverMedia.
+struct Recovered {};
+/// With recovery on, the core drives the transport: open a WebSocket to the
+/// primary or backup server (answer with handle_transport_open, or
+/// handle_transport_closed when it fails), or close the current one (its
+/// close needs no answer). Connection state changes come as
+/// flow::StateChanged.
 using Event = std::variant<reg::Registered, reg::RegistrationFailed, reg::Unregistered,
-                           reg::TransportDead, MessageTraced, Dropped, call::CallEvent, AppResponse>;
+                           reg::TransportDead, MessageTraced, Dropped, call::CallEvent, AppResponse,
+                           flow::StateChanged, flow::OpenTransport, flow::CloseTransport, Recovered>;
 using Output = std::variant<Transmit, Timeout, Event>;
 
 class Ua {
@@ -96,8 +106,13 @@ class Ua {
   Status start_register(TimePoint now);
   /// Unregister (Contact expires=0); completes with `Unregistered`.
   Status unregister(TimePoint now);
-  /// The driver's transport closed (or failed to open).
-  void handle_transport_closed(TimePoint now);
+  /// The driver's transport is open (to the primary or the backup server).
+  void handle_transport_open(flow::Server server, TimePoint now);
+  /// The driver's transport closed (or failed to open). `replaced`: the app
+  /// itself is replacing it (a second start()), which is no outage.
+  void handle_transport_closed(TimePoint now, std::string_view reason = {}, bool replaced = false);
+  /// The browser's online/offline hint (recovery only).
+  void handle_network(bool online, TimePoint now);
 
   // --- calls (see core/call/call.hpp for each command's contract) ---------
   /// Place a call; returns its handle. Completes with CallAnswered/CallFailed.
@@ -169,6 +184,10 @@ class Ua {
 
  private:
   void handle_received(std::string_view bytes, TimePoint now);
+  void on_registration_event(reg::RegEvent event, TimePoint now);
+  /// Recovery's per-timeout duties: the flow's requests and state changes
+  /// become outputs; calls end when the outage outlasted their grace window.
+  bool collect_flow(TimePoint now);
   void handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now);
   void handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimePoint now);
   /// RFC 3891 §3: may this INVITE replace one of our calls? `status` 0 means
@@ -198,6 +217,7 @@ class Ua {
 
   Config config_;
   Rng rng_;
+  flow::Supervisor supervisor_{config_.recovery, rng_};
   /// registration_.contact_uri(), built once (the config does not change):
   /// every call context refers to it.
   std::string contact_uri_;

@@ -1,0 +1,252 @@
+// The UA with recovery on (core/flow/supervisor.hpp), in virtual time: a
+// lost connection is reopened, the phone registers again with the same
+// binding, calls survive and are asked to restart their media, what was in
+// flight fails cleanly, and a phone that cannot recover says so once.
+#include <algorithm>
+
+#include "unit/ua/ua_harness.hpp"
+
+namespace wwp::call {
+namespace {
+
+ua::Config recovery_config() {
+  ua::Config c = ua::ua_test_config(11);
+  c.recovery.enabled = true;
+  c.recovery.jitter_pct = 0;
+  c.recovery.base_delay = 1000;
+  c.recovery.max_delay = 4000;
+  c.recovery.call_grace = 30000;
+  return c;
+}
+
+class RecoveryTest : public UaHarness {
+ protected:
+  RecoveryTest() : UaHarness(recovery_config()) {}
+
+  template <class T>
+  std::vector<T> events_of() {
+    std::vector<T> out;
+    for (const auto& e : all_events_)
+      if (auto* x = std::get_if<T>(&e)) out.push_back(*x);
+    return out;
+  }
+  /// Open the first socket as the shim does (not asked for), register.
+  void connect_and_register() {
+    ua_.handle_transport_open(flow::Server::Primary, now_);
+    drain();
+    register_ua();
+  }
+  /// Answer the REGISTER just sent with 200 and our Contact.
+  void answer_register(int status = 200) {
+    auto reg = last_sent("REGISTER");
+    auto r = ua::make_reply(reg, status, "r");
+    if (status == 200) r.add("Contact", std::string(*reg.get("Contact")));
+    feed(r);
+  }
+  /// Run virtual time until the core asks for a transport; open it.
+  flow::Server reopen() {
+    const auto before = events_of<flow::OpenTransport>().size();
+    for (int i = 0; i < 50 && events_of<flow::OpenTransport>().size() == before; ++i) advance(500);
+    auto opens = events_of<flow::OpenTransport>();
+    EXPECT_GT(opens.size(), before) << "the core never asked for a transport";
+    const flow::Server s = opens.empty() ? flow::Server::Primary : opens.back().server;
+    ua_.handle_transport_open(s, now_);
+    drain();
+    return s;
+  }
+};
+
+TEST_F(RecoveryTest, a_lost_socket_is_reopened_and_registered_again_with_the_same_binding) {
+  connect_and_register();
+  all_events_.clear();
+  const msg::Message first_register = registered_with_;
+  ua_.handle_transport_closed(now_, "closed (code 1006)");
+  drain();
+  // No registrationFailed for the app: the connection state says it all.
+  EXPECT_TRUE(events_of<reg::RegistrationFailed>().empty());
+  auto states = events_of<flow::StateChanged>();
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].state, flow::State::Waiting);
+  EXPECT_EQ(states[0].delay, 1000);
+  EXPECT_EQ(states[0].reason, "closed (code 1006)");
+  sent_.clear();
+  reopen();
+  // Registered again at once on the new flow: same Call-ID, same Contact
+  // (with +sip.instance), a higher CSeq — the registrar replaces the binding.
+  auto again = last_sent("REGISTER");
+  EXPECT_EQ(again.get("Call-ID"), first_register.get("Call-ID"));
+  EXPECT_EQ(again.get("Contact"), first_register.get("Contact"));
+  EXPECT_GT(msg::parse_cseq(*again.get("CSeq"))->seq, msg::parse_cseq(*first_register.get("CSeq"))->seq);
+  answer_register();
+  EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
+  EXPECT_EQ(events_of<reg::Registered>().size(), 1u);
+}
+
+TEST_F(RecoveryTest, an_answered_call_survives_and_is_asked_to_restart_its_media) {
+  connect_and_register();
+  const CallHandle h = connected_outbound();
+  sent_.clear();
+  ua_.handle_transport_closed(now_, "closed (code 1006)");
+  drain();
+  // Not BYE'd, not ended.
+  EXPECT_TRUE(std::none_of(sent_.begin(), sent_.end(), [](const msg::Message& m) { return m.is_request() && m.method() == "BYE"; }));
+  EXPECT_EQ(last_event<CallEnded>(), nullptr);
+  reopen();
+  answer_register();
+  auto* recover = last_event<RecoverMedia>();
+  ASSERT_NE(recover, nullptr);
+  EXPECT_EQ(recover->call, h);
+  // The driver's ICE-restart offer goes out as a re-INVITE in the same dialog.
+  sent_.clear();
+  ASSERT_TRUE(ua_.reinvite(h, kOffer, true, now_).ok());
+  drain();
+  auto reinvite = last_sent("INVITE");
+  EXPECT_EQ(reinvite.request_uri(), "sip:102@10.0.0.2;transport=ws");
+  EXPECT_NE(reinvite.get("To")->find("tag=callee"), std::string_view::npos);
+}
+
+TEST_F(RecoveryTest, a_call_still_ringing_is_not_asked_to_restart_media) {
+  connect_and_register();
+  auto h = ua_.invite({"102", "", {}, kOffer}, now_);
+  ASSERT_TRUE(h.ok());
+  drain();
+  feed(ua::make_reply(last_sent("INVITE"), 180, "callee"));
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  reopen();
+  answer_register();
+  EXPECT_EQ(last_event<RecoverMedia>(), nullptr);
+}
+
+TEST_F(RecoveryTest, calls_end_once_with_a_reason_when_the_outage_outlasts_the_grace_window) {
+  connect_and_register();
+  const CallHandle h = connected_outbound();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  // Every attempt fails for 40 s.
+  for (int i = 0; i < 80; ++i) {
+    advance(500);
+    if (!events_of<flow::OpenTransport>().empty()) {
+      all_events_.erase(std::remove_if(all_events_.begin(), all_events_.end(),
+                                       [](const ua::Event& e) { return std::holds_alternative<flow::OpenTransport>(e); }),
+                        all_events_.end());
+      ua_.handle_transport_closed(now_, "refused");
+      drain();
+    }
+  }
+  int ended = 0;
+  for (const auto& e : events_)
+    if (auto* x = std::get_if<CallEnded>(&e)) {
+      ++ended;
+      EXPECT_EQ(x->call, h);
+      EXPECT_EQ(x->reason, "connection lost and not recovered in time");
+    }
+  EXPECT_EQ(ended, 1);
+  EXPECT_EQ(ua_.live_counts().calls, 0u);
+}
+
+TEST_F(RecoveryTest, an_app_request_in_flight_fails_cleanly) {
+  connect_and_register();
+  auto id = ua_.send_app_message(
+      "MESSAGE sip:102@example.test SIP/2.0\r\nFrom: <sip:101@example.test>;tag=a1\r\nTo: <sip:102@example.test>\r\n"
+      "Call-ID: app-1\r\nCSeq: 5 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi",
+      now_);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  drain();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  auto responses = events_of<ua::AppResponse>();
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].id, *id);
+  EXPECT_EQ(responses[0].response.status(), 503);
+}
+
+TEST_F(RecoveryTest, wrong_credentials_after_recovery_are_final_and_reported) {
+  connect_and_register();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  reopen();
+  answer_register(403);
+  auto failed = events_of<reg::RegistrationFailed>();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].status, 403);
+  auto states = events_of<flow::StateChanged>();
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back().state, flow::State::Failed);
+  EXPECT_EQ(events_of<flow::CloseTransport>().size(), 1u);
+  advance(120000);  // and nothing more is tried
+  EXPECT_EQ(events_of<flow::OpenTransport>().size(), 1u);
+}
+
+TEST_F(RecoveryTest, a_503_after_reconnecting_is_retried_not_reported) {
+  connect_and_register();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  reopen();
+  answer_register(503);
+  EXPECT_TRUE(events_of<reg::RegistrationFailed>().empty());
+  EXPECT_EQ(events_of<flow::CloseTransport>().size(), 1u);
+  sent_.clear();
+  reopen();
+  answer_register();
+  EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
+}
+
+TEST_F(RecoveryTest, keep_alive_pings_go_out_and_a_pong_is_not_a_message) {
+  connect_and_register();
+  raw_sent_.clear();
+  advance(25000);
+  ASSERT_FALSE(raw_sent_.empty());
+  EXPECT_EQ(raw_sent_[0], "\r\n\r\n");
+  const auto before = all_events_.size();
+  ua_.handle_input(ua::Received{"\r\n", now_});
+  drain();
+  EXPECT_EQ(all_events_.size(), before);  // no message, no dropped
+}
+
+TEST_F(RecoveryTest, unregister_turns_recovery_off) {
+  connect_and_register();
+  ASSERT_TRUE(ua_.unregister(now_).ok());
+  drain();
+  answer_register();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  advance(60000);
+  EXPECT_TRUE(events_of<flow::OpenTransport>().empty());
+}
+
+TEST_F(RecoveryTest, a_socket_replaced_by_the_app_is_no_outage) {
+  connect_and_register();
+  ua_.handle_transport_closed(now_, "replaced", /*replaced=*/true);
+  drain();
+  advance(60000);
+  EXPECT_TRUE(events_of<flow::OpenTransport>().empty());
+}
+
+TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
+  connect_and_register();
+  const CallHandle h = connected_outbound();
+  for (int i = 0; i < 1000; ++i) {
+    ua_.handle_transport_closed(now_, "closed");
+    drain();
+    reopen();
+    answer_register();
+    ASSERT_TRUE(ua_.reinvite(h, kOffer, true, now_).ok());
+    drain();
+    auto ok = ua::make_reply(last_sent("INVITE"), 200, "callee");
+    ok.set_body(kAnswer, "application/sdp");
+    feed(ok);
+    advance(1000);  // Timer K etc.
+    sent_.clear();
+    raw_sent_.clear();
+    events_.clear();
+    all_events_.clear();
+  }
+  const auto live = ua_.live_counts();
+  EXPECT_EQ(live.calls, 1u);
+  EXPECT_EQ(live.dialogs, 1u);
+  EXPECT_LE(live.transactions, 1u);  // at most the last REGISTER's, ending on its timer
+}
+
+}  // namespace
+}  // namespace wwp::call
