@@ -9,7 +9,8 @@ import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-co
 import InboundMessage from './sip-message/inbound.js';
 import OutboundMessage from './sip-message/outbound/index.js';
 import type SipMessage from './sip-message/index.js';
-import type { SipClient, SipClientOptions, SipInfo } from './types.js';
+import { recoveryConfig } from './recovery-options.js';
+import type { ConnectionStateChange, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -25,6 +26,8 @@ function randomSeed(): [number, number] {
 export function webSocketUrl(proxy: string): string {
   return /^wss?:\/\//i.test(proxy) ? proxy : `wss://${proxy}`;
 }
+
+const SERVER = ['primary', 'backup'] as const;
 
 const CALL_EVENTS = new Set([
   'incomingCall', 'callProgress', 'callAnswered', 'callConfirmed', 'callFailed', 'callEnded',
@@ -47,6 +50,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private registering: Waiter | undefined;
   private unregistering: Waiter | undefined;
   private options: SipClientOptions;
+  private recovery: ReturnType<typeof recoveryConfig>;
+  private removeNetworkListeners: (() => void) | undefined;
+  /** Where the connection is (`autoRecover`): see `connectionStateChanged`. */
+  connectionState: ConnectionStateChange['state'] = 'idle';
   /** app requests (send/request) waiting for their final response, by core id */
   private appRequests = new Map<number, { resolve: (m: InboundMessage) => void; reject: (e: Error) => void }>();
 
@@ -61,6 +68,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.sipInfo = options.sipInfo;
     this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
     this.debug = options.debug ?? false;
+    this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
   }
 
   /** Use `outboundProxyBackup` on the next `start()` (spec §2.8). */
@@ -89,19 +97,15 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
    */
   async connect(): Promise<void> {
     const core = loadCore(this.options.wasm);
-    const proxy = this.useBackupOutboundProxy ? this.sipInfo.outboundProxyBackup : this.sipInfo.outboundProxy;
-    if (!proxy) throw new Error('WebPhone: sipInfo.outboundProxyBackup is not set');
-    // `sipInfo.wsUrl` (wasm-web-phone extension) names the primary server's
-    // full URL, e.g. ws://127.0.0.1:25080 for a loopback test server.
-    const url =
-      !this.useBackupOutboundProxy && typeof this.sipInfo.wsUrl === 'string' ? this.sipInfo.wsUrl : webSocketUrl(proxy);
+    const backup = this.useBackupOutboundProxy;
+    const url = this.serverUrl(backup);
     const old = this.wsc;
     if (old) {
       // Unlike ringcentral-web-phone, a second start() retires the old socket
       // so its frames can no longer reach the core.
-      old.onmessage = old.onclose = old.onerror = null;
+      old.onopen = old.onmessage = old.onclose = old.onerror = null;
       old.close();
-      this.ua_?.transportClosed(now());
+      this.ua_?.transportClosed(now(), 'replaced by start()', true);
       this.pump();
     }
     const ws = new WebSocket(url, 'sip');
@@ -129,23 +133,88 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         secure: url.toLowerCase().startsWith('wss:'),
         seedHigh,
         seedLow,
+        recovery: this.recovery,
       });
       this.ua_.wantDropped = () => this.debug || this.hasListeners('dropped');
+      if (this.recovery) this.listenToNetwork();
     }
+    this.ua_.transportOpen(backup, now());
+    this.pump();
+    this.attach(ws);
+    for (const frame of early) {
+      this.ua_.receive(frame, now());
+      this.pump();
+    }
+  }
+
+  /** The WebSocket URL of the primary or the backup server. */
+  private serverUrl(backup: boolean): string {
+    const proxy = backup ? this.sipInfo.outboundProxyBackup : this.sipInfo.outboundProxy;
+    if (!proxy) throw new Error('WebPhone: sipInfo.outboundProxyBackup is not set');
+    // `sipInfo.wsUrl` (wasm-web-phone extension) names the primary server's
+    // full URL, e.g. ws://127.0.0.1:25080 for a loopback test server.
+    return !backup && typeof this.sipInfo.wsUrl === 'string' ? this.sipInfo.wsUrl : webSocketUrl(proxy);
+  }
+
+  /** An open socket's frames go to the core, its end is reported. */
+  private attach(ws: WebSocket): void {
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return; // RFC 7118 §5: SIP frames are text here
       this.ua_?.receive(e.data, now());
       this.pump();
     };
-    for (const frame of early) {
-      this.ua_.receive(frame, now());
-      this.pump();
-    }
     ws.onerror = null;
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.wsc !== ws) return;
-      this.ua_?.transportClosed(now());
+      this.ua_?.transportClosed(now(), `WebSocket closed (code ${e.code})`);
       this.pump();
+    };
+  }
+
+  /** `autoRecover`: the core asks for a socket to the primary (0) or backup (1) server. */
+  private openRecovery(server: number): void {
+    const ua = this.ua_;
+    if (!ua || this.disposed) return;
+    const backup = server === 1;
+    let url: string;
+    try {
+      url = this.serverUrl(backup);
+    } catch (e) {
+      ua.transportClosed(now(), (e as Error).message);
+      return;
+    }
+    const old = this.wsc;
+    if (old) {
+      old.onopen = old.onmessage = old.onclose = old.onerror = null;
+      old.close();
+    }
+    const ws = new WebSocket(url, 'sip');
+    this.wsc = ws;
+    ws.onopen = () => {
+      if (this.wsc !== ws || !this.ua_) return;
+      this.ua_.transportOpen(backup, now());
+      this.pump();
+      this.attach(ws);
+    };
+    ws.onerror = null;
+    ws.onclose = (e) => {
+      if (this.wsc !== ws || !this.ua_) return;
+      this.ua_.transportClosed(now(), `WebSocket connection to ${url} failed (code ${e.code})`);
+      this.pump();
+    };
+  }
+
+  /** `autoRecover`: the browser's online/offline events are hints for the core. */
+  private listenToNetwork(): void {
+    const target = globalThis as unknown as { addEventListener?: (t: string, f: () => void) => void; removeEventListener?: (t: string, f: () => void) => void };
+    if (typeof target.addEventListener !== 'function') return;
+    const online = () => { this.ua_?.network(true, now()); this.pump(); };
+    const offline = () => { this.ua_?.network(false, now()); this.pump(); };
+    target.addEventListener('online', online);
+    target.addEventListener('offline', offline);
+    this.removeNetworkListeners = () => {
+      target.removeEventListener?.('online', online);
+      target.removeEventListener?.('offline', offline);
     };
   }
 
@@ -217,12 +286,13 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       this.pump();
       await done;
     }
+    this.removeNetworkListeners?.();
     this.removeAllListeners();
     for (const w of this.appRequests.values()) w.reject(new Error('request(): the SIP client was disposed'));
     this.appRequests.clear();
     const ws = this.wsc;
     if (ws) {
-      ws.onmessage = ws.onclose = ws.onerror = null;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       ws.close();
     }
     if (this.timer) clearTimeout(this.timer);
@@ -309,6 +379,32 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         // reconnects with start() (README "Recover from network outage").
         if (this.debug) console.warn(`SIP transport dead: ${e.reason}`);
         this.wsc?.close();
+        break;
+      case 'openTransport':
+        this.openRecovery(e.server);
+        break;
+      case 'closeTransport': {
+        if (this.debug) console.warn(`SIP connection closed: ${e.reason}`);
+        const ws = this.wsc;
+        if (ws) {
+          ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+          ws.close();
+        }
+        break;
+      }
+      case 'connectionState': {
+        const change: ConnectionStateChange = {
+          state: e.state, server: SERVER[e.server] ?? 'primary', attempt: e.attempt, delay: e.delay, reason: e.reason,
+        };
+        this.connectionState = e.state;
+        if (this.debug) console.log(`SIP connection ${e.state}${e.reason ? `: ${e.reason}` : ''}`);
+        this.emit('connectionStateChanged', change);
+        if (e.state === 'waiting') this.emit('reconnecting', change);
+        if (e.state === 'failed') this.emit('failed', new Error(`Connection recovery failed: ${e.reason}`));
+        break;
+      }
+      case 'recovered':
+        this.emit('recovered');
         break;
       case 'appResponse': {
         const waiter = this.appRequests.get(e.request);

@@ -35,6 +35,51 @@ export interface SipClientOptions {
   debug?: boolean;
   /** wasm-web-phone: where to load `sip-core.wasm` from (default: next to the SDK). */
   wasm?: CoreLoadOptions;
+  /**
+   * wasm-web-phone: keep a started phone connected (README "Self-healing").
+   * After the first successful registration, a lost socket, a server that
+   * stops answering keep-alives or a refused re-registration is met with
+   * reconnects (jittered exponential backoff, failover to
+   * `sipInfo.outboundProxyBackup`), a new REGISTER with the same binding and
+   * an ICE-restart re-INVITE for each call. `true` takes every default.
+   * Off (the default), a lost socket stays lost, as in ringcentral-web-phone.
+   */
+  autoRecover?: boolean | AutoRecoverOptions;
+}
+
+/** `autoRecover` settings; durations in ms (names after Ribbon's `connectivity`). */
+export interface AutoRecoverOptions {
+  /** First reconnect delay. Default 1000. */
+  reconnectDelay?: number;
+  /** Each later delay is multiplied by this. Default 2. */
+  reconnectTimeMultiplier?: number;
+  /** Delays stop growing here. Default 10000. */
+  reconnectTimeLimit?: number;
+  /** Attempts per outage before `failed`; 0 = unlimited (the default). */
+  reconnectLimit?: number;
+  /** Each delay varies by ± this fraction (0–1), so phones do not return all at once. Default 0.2. */
+  jitter?: number;
+  /** RFC 5626 CRLF keep-alive period; 0 = none. Default 25000. */
+  pingInterval?: number;
+  /** A server that answers keep-alives and then stays silent this long is dead. Default 10000. */
+  pongTimeout?: number;
+  /** Failed attempts on the primary before one on `outboundProxyBackup`. Default 2. */
+  failoverAfter?: number;
+  /** Idle (no calls) on the backup this long: move back to the primary; 0 = stay. Default 300000. */
+  primaryReturnDelay?: number;
+  /** Calls not recovered within this time after the loss end (reason on `disposed`). Default 60000. */
+  callRecoveryWindow?: number;
+}
+
+/** `connectionStateChanged`'s argument. */
+export interface ConnectionStateChange {
+  state: 'idle' | 'connected' | 'waiting' | 'connecting' | 'failed';
+  server: 'primary' | 'backup';
+  /** waiting/connecting: attempt number in this outage */
+  attempt: number;
+  /** waiting: ms until the attempt */
+  delay: number;
+  reason: string;
 }
 
 export interface SipClient extends EventEmitter {

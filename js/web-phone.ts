@@ -45,6 +45,10 @@ export default class WebPhone extends EventEmitter {
       // promise (and reports its error), so this one must not go unhandled.
       loadCore(options.wasm).catch(() => undefined);
     }
+    // autoRecover (README "Self-healing"): the client's connection events,
+    // also on the phone, where apps listen.
+    for (const name of ['connectionStateChanged', 'reconnecting', 'recovered', 'failed'] as const)
+      this.sipClient.on(name, (...args: unknown[]) => this.emit(name, ...args));
     // The per-session feed (spec §5.3 step 1): messages whose Call-ID is the session's.
     this.sipClient.on('inboundMessage', (m: InboundMessage) => {
       if (this.callSessions.length === 0) return;

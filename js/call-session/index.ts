@@ -114,7 +114,25 @@ export default class CallSession extends EventEmitter {
     this.waiters.feed(e);
     if (e.name === 'reinviteOffer') void this.answerReinvite(e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
+    if (e.name === 'recoverMedia') void this.recoverMedia();
     if (e.name === 'callEnded') this.ended(e.reason);
+  }
+
+  /**
+   * The phone lost its connection and registered again (`autoRecover`); this
+   * call survived. Restart its media through the new connection: an ICE
+   * restart re-INVITE, which also tells the server where the call now is.
+   */
+  private async recoverMedia(): Promise<void> {
+    this.emit('mediaRecovering');
+    try {
+      await this.reInvite(true);
+      this.emit('mediaRecovered');
+    } catch (e) {
+      // The call stays up unless the core ended it (a 481: the server lost
+      // the dialog), which disposes it with that reason.
+      if (this.state !== 'disposed') this.emit('mediaRecoveryFailed', e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   protected updatePeer(info: PeerInfo): void {
@@ -339,16 +357,24 @@ export default class CallSession extends EventEmitter {
   }
 
   /** @internal The core reports the call is over (BYE, CANCEL, failure, our hangup). */
-  protected ended(_reason: string): void {
+  protected ended(reason: string): void {
+    this.endReason = reason;
     this.webPhone._removeSession(this);
     this.dispose();
   }
+
+  /**
+   * Why the call ended, as the core said it ("remote hangup", "local hangup",
+   * "connection lost and not recovered in time", …); also the `disposed`
+   * event's argument. Undefined while the call lives, or when the app disposed it.
+   */
+  endReason: string | undefined;
 
   dispose(): void {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
     this.webRtcSession?.dispose();
-    this.emit('disposed');
+    this.emit('disposed', this.endReason);
     this.removeAllListeners();
     // Whatever an action still waits for can no longer come: settle it.
     this.waiters.rejectAll(new Error('the call has ended'));

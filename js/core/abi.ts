@@ -22,7 +22,9 @@ export interface CoreExports {
   wwp_ua_delete(ua: number): void;
   wwp_receive(ua: number, len: number, now: number): void;
   wwp_tick(ua: number, now: number): void;
-  wwp_transport_closed(ua: number, now: number): void;
+  wwp_transport_open(ua: number, server: number, now: number): void;
+  wwp_transport_closed(ua: number, replaced: number, now: number): void;
+  wwp_network(ua: number, online: number, now: number): void;
   wwp_start_register(ua: number, now: number): void;
   wwp_unregister(ua: number, now: number): void;
   wwp_contact_host(ua: number): void;
@@ -409,9 +411,14 @@ export class CoreUa {
   private head = 0;
 
   constructor(private readonly abi: CoreAbi, config: CoreUaConfig) {
+    const r = config.recovery;
     abi.args([config.username, config.authorizationId, config.password, config.domain, config.instanceId ?? '',
       config.userAgent ?? '', config.secure === false ? 0 : 1, config.registerExpires ?? 0, config.seedHigh | 0,
-      config.seedLow | 0]);
+      config.seedLow | 0,
+      // core/flow/supervisor.hpp RecoveryConfig, in its order (wasm/abi.cpp)
+      r ? 1 : 0, r?.baseDelay ?? 0, r?.multiplierPct ?? 0, r?.maxDelay ?? 0, r?.maxAttempts ?? 0, r?.jitterPct ?? 0,
+      r?.keepAliveInterval ?? 0, r?.keepAliveTimeout ?? 0, r?.failoverAfter ?? 0, r?.hasBackup ? 1 : 0,
+      r?.primaryReturn ?? 0, r?.callGrace ?? 0]);
     this.h = abi.x.wwp_ua_new();
   }
 
@@ -462,8 +469,20 @@ export class CoreUa {
     this.abi.x.wwp_tick(this.h, now);
     this.take();
   }
-  transportClosed(now: number): void {
-    this.abi.x.wwp_transport_closed(this.h, now);
+  /** The socket is open; `backup`: to the backup server. */
+  transportOpen(backup: boolean, now: number): void {
+    this.abi.x.wwp_transport_open(this.h, backup ? 1 : 0, now);
+    this.take();
+  }
+  /** The socket closed (or never opened); `replaced`: the app replaced it itself. */
+  transportClosed(now: number, reason = '', replaced = false): void {
+    this.abi.args([reason]);
+    this.abi.x.wwp_transport_closed(this.h, replaced ? 1 : 0, now);
+    this.take();
+  }
+  /** The browser's online/offline event. */
+  network(online: boolean, now: number): void {
+    this.abi.x.wwp_network(this.h, online ? 1 : 0, now);
     this.take();
   }
   startRegister(now: number): CoreStatus {

@@ -36,7 +36,9 @@ export type CoreCallEvent =
   /** An x-rc/agent MESSAGE for this instance (Cln filtered); `call` is 0 when no live call has its Call-ID. */
   | { type: 'event'; name: 'rcMessage'; call: number; cmd: number; sid: string; hdr: [string, string][]; bdy: [string, string][] }
   /** The result INFO of a JSON command (`result` is the JSON text of `response.result`). */
-  | { type: 'event'; name: 'rcInfoResult'; call: number; reqid: number; command: string; result: string };
+  | { type: 'event'; name: 'rcInfoResult'; call: number; reqid: number; command: string; result: string }
+  /** Recovery: the phone registered again and this call survived; restart its media (ICE restart re-INVITE). */
+  | { type: 'event'; name: 'recoverMedia'; call: number };
 
 export type CoreEvent =
   | CoreCallEvent
@@ -44,6 +46,14 @@ export type CoreEvent =
   | { type: 'event'; name: 'registrationFailed'; status: number; message: string }
   | { type: 'event'; name: 'unregistered' }
   | { type: 'event'; name: 'transportDead'; reason: string }
+  /** Recovery (core/flow/supervisor.hpp): a connection state change; server 0 primary, 1 backup. */
+  | { type: 'event'; name: 'connectionState'; state: 'idle' | 'connected' | 'waiting' | 'connecting' | 'failed'; server: number; attempt: number; delay: number; reason: string }
+  /** Recovery: open a socket to the primary (0) or backup (1) server. */
+  | { type: 'event'; name: 'openTransport'; server: number }
+  /** Recovery: close the current socket (a silent server, a refused registration). */
+  | { type: 'event'; name: 'closeTransport'; reason: string }
+  /** Recovery: registered again after an outage. */
+  | { type: 'event'; name: 'recovered' }
   | { type: 'event'; name: 'dropped'; reason: string }
   /** Final response (or synthetic 408/503, see `detail`) to an app request from sendAppMessage. */
   | ({ type: 'event'; name: 'appResponse'; request: number; detail: string } & CoreMessage)
@@ -60,6 +70,12 @@ export interface CoreUaConfig {
   registerExpires?: number;
   seedHigh: number;
   seedLow: number;
+  /** Keep the phone connected (core/flow/supervisor.hpp); absent: off. Durations in ms. */
+  recovery?: {
+    baseDelay: number; multiplierPct: number; maxDelay: number; maxAttempts: number; jitterPct: number;
+    keepAliveInterval: number; keepAliveTimeout: number; failoverAfter: number; hasBackup: boolean;
+    primaryReturn: number; callGrace: number;
+  };
 }
 
 export interface CoreInvite {
