@@ -367,7 +367,7 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
     // BYE that crossed the peer's BYE (§15.1.2), a REGISTER superseded by a
     // newer one. The transaction matched it (§17.1.3), so it is no stray;
     // it was traced, and nothing waits for it.
-    (void)registration_.handle_response(cr->response, now);
+    (void)registration_.handle_response(cr->response, now, cr->source);
     return;
   }
   if (auto* ack = std::get_if<txn::ReceivedAck>(&event)) {
