@@ -47,7 +47,8 @@ namespace wwp::wasm {
   X(requestDone) X(rcMessage) X(rcInfoResult) X(expires) X(reason) X(detail) X(autoAnswerMs)   \
   X(rcSid) X(replaces) X(statusLine) X(sdp) X(target) X(cmd) X(sid) X(hdr) X(bdy) X(reqid)    \
   X(command) X(localPeer) X(remotePeer) X(localTag) X(remoteTag) X(localUser) X(remoteUser)    \
-  X(partyId) X(sessionId) X(msg) X(headerIds) X(calls) X(dialogs) X(transactions)
+  X(partyId) X(sessionId) X(msg) X(headerIds) X(calls) X(dialogs) X(transactions)         \
+  X(retryAfterMs) X(bindings)
 
 enum class Key : std::int32_t {
 #define WWP_KEY_ENUM(k) k,
