@@ -79,7 +79,8 @@ std::uint32_t retry_after_ms(const msg::Message& r) {
   const auto value = r.get("Retry-After");
   if (!value) return 0;
   std::string_view rest;
-  const auto secs = leading_delta(msg::scan::trim(*value), &rest);
+  // Message values come with LWS trimmed (core/msg/message.hpp).
+  const auto secs = leading_delta(*value, &rest);
   if (!secs) return 0;
   if (!rest.empty() && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '(' && rest[0] != ';') return 0;
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{*secs} * 1000, 0x7fffffffu));
@@ -252,18 +253,12 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now, txn::Re
   }
   if (r.status() == 423 && !interval_retried_ && state_ == State::Registering) {
     // RFC 3261 §10.2.8: retry with an expiry no lower than Min-Expires.
-    if (const auto min = r.get("Min-Expires")) {
-      std::uint32_t value = 0;
-      for (char ch : *min) {
-        if (ch < '0' || ch > '9' || value > 100000000u) { value = 0; break; }
-        value = value * 10 + static_cast<std::uint32_t>(ch - '0');
-      }
-      if (value > 0) {
-        interval_retried_ = true;
-        requested_ = value;
-        send_register(now, value, {}, {});
-        return true;
-      }
+    const std::uint32_t value = delta_seconds(r.get("Min-Expires")).value_or(0);
+    if (value > 0 && value <= 100000000u) {
+      interval_retried_ = true;
+      requested_ = value;
+      send_register(now, value, {}, {});
+      return true;
     }
   }
   fail_response(code, r, "Registration failed: " + status_line);
