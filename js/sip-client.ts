@@ -4,13 +4,15 @@
 // It never parses or builds SIP.
 import EventEmitter from './event-emitter.js';
 import { check, loadCore } from './core/loader.js';
+import { parseBindings } from './core/abi.js';
+import { RegistrationError } from './registration-error.js';
 import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-core.js';
 import InboundMessage from './sip-message/inbound.js';
 import OutboundMessage from './sip-message/outbound/index.js';
 import type SipMessage from './sip-message/index.js';
 import { recoveryConfig } from './recovery-options.js';
-import type { ConnectionStateChange, SipClient, SipClientOptions, SipInfo } from './types.js';
+import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -54,6 +56,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private removeNetworkListeners: (() => void) | undefined;
   /** Where the connection is (`autoRecover`): see `connectionStateChanged`. */
   connectionState: ConnectionStateChange['state'] = 'idle';
+  private bindings: RegistrationBinding[] = [];
   /** app requests (send/request) waiting for their final response, by core id */
   private appRequests = new Map<number, { resolve: (m: InboundMessage) => void; reject: (e: Error) => void }>();
 
@@ -69,6 +72,15 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
     this.debug = options.debug ?? false;
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
+  }
+
+  /**
+   * The bindings of our AOR that the registrar's last REGISTER 2xx listed
+   * (RFC 3261 §10.3: every device's, ours marked `ours`); [] once the
+   * registration failed or was removed.
+   */
+  get registrations(): RegistrationBinding[] {
+    return this.bindings;
   }
 
   /** Use `outboundProxyBackup` on the next `start()` (spec §2.8). */
@@ -220,7 +232,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
 
   /**
    * Register again on the current connection (spec §2.8 `register(expires)`);
-   * `register(0)` is `unregister()`. Rejects with `Registration failed: …`.
+   * `register(0)` is `unregister()`. Rejects with a `RegistrationError`
+   * (`Registration failed: …`).
    */
   async register(expires = 60): Promise<void> {
     if (expires === 0) return this.unregister();
@@ -359,18 +372,23 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         break;
       }
       case 'registered':
+        this.bindings = parseBindings(e.bindings);
         this.registering?.resolve();
         this.registering = undefined;
         this.emit('registered', e.expires);
         break;
       case 'registrationFailed': {
-        const error = new Error(e.message);
+        this.bindings = [];
+        // The rest of the event is exactly the error's detail (code, status, reason, retryAfterMs).
+        const { type, name, message, ...detail } = e;
+        const error = new RegistrationError(message, detail);
         if (this.registering) this.registering.reject(error);
         else this.emit('registrationFailed', error);
         this.registering = undefined;
         break;
       }
       case 'unregistered':
+        this.bindings = [];
         this.unregistering?.resolve();
         this.unregistering = undefined;
         break;

@@ -82,8 +82,37 @@ export interface ConnectionStateChange {
   reason: string;
 }
 
+/**
+ * `RegistrationError.code` (core/reg/registration.hpp `RegFailure`; a test
+ * keeps the two lists equal). What each asks of the app: README
+ * "Registration errors".
+ */
+export type RegistrationErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'tooManyContacts'
+  | 'intervalTooBrief'
+  | 'timeout'
+  | 'transport'
+  | 'serverError'
+  | 'rejected';
+
+/** One binding of our AOR as the registrar's last REGISTER 2xx lists it (RFC 3261 §10.3). */
+export interface RegistrationBinding {
+  /** The Contact URI (`sip:101@abc.invalid;transport=wss`). */
+  uri: string;
+  /** Seconds left, as the registrar said (0 if it did not say). */
+  expires: number;
+  /** The `+sip.instance` URN (`urn:uuid:…`), when the binding has one. */
+  instance?: string;
+  /** This phone's binding (our instance id or our Contact). */
+  ours: boolean;
+}
+
 export interface SipClient extends EventEmitter {
   start(): Promise<void>;
+  /** wasm-web-phone: the bindings of the last REGISTER 2xx; [] when not registered. */
+  readonly registrations?: RegistrationBinding[];
   dispose(): Promise<void>;
   /** Send an app-written request; resolves with its final response. */
   request?(msg: SipMessage | string): Promise<InboundMessage>;

@@ -13,7 +13,8 @@ import { EventWaiters, type Waiting } from './event-waiters.js';
 import { DefaultSipClient } from './sip-client.js';
 import { loadCore } from './core/loader.js';
 import type InboundMessage from './sip-message/inbound.js';
-import type { DeviceManager, SipClient, SipInfo, WebPhoneOptions } from './types.js';
+import { RegistrationError } from './registration-error.js';
+import type { DeviceManager, RegistrationBinding, SipClient, SipInfo, WebPhoneOptions } from './types.js';
 import { CORE_COMMIT, CORE_VERSION, WASM_SHA256 } from './version.js';
 
 export default class WebPhone extends EventEmitter {
@@ -21,6 +22,13 @@ export default class WebPhone extends EventEmitter {
   static readonly CORE_VERSION = CORE_VERSION;
   static readonly CORE_COMMIT = CORE_COMMIT;
   static readonly WASM_SHA256 = WASM_SHA256;
+  /**
+   * The class of `start()`'s registration errors (`code`, `status`, `reason`,
+   * `retryAfterMs`). A static rather than a named export: under `require`
+   * the package is WebPhone itself, as in 2.x. Also
+   * `wasm-web-phone/registration-error`.
+   */
+  static readonly RegistrationError = RegistrationError;
   sipInfo: SipInfo;
   sipClient: SipClient;
   deviceManager: DeviceManager;
@@ -58,10 +66,18 @@ export default class WebPhone extends EventEmitter {
     });
   }
 
-  /** Connect and register. Rejects with `Registration failed: <status line>`. */
+  /**
+   * Connect and register. Rejects with a `RegistrationError` whose message is
+   * `Registration failed: <status line>` (README "Registration errors").
+   */
   async start(): Promise<void> {
     if (this.disposed) throw new Error('WebPhone is disposed');
     await this.sipClient.start();
+  }
+
+  /** The bindings of the registrar's last REGISTER 2xx (`sipClient.registrations`). */
+  get registrations(): RegistrationBinding[] {
+    return this.sipClient.registrations ?? [];
   }
 
   /**

@@ -69,13 +69,33 @@ struct Drain {
 
   void operator()(const wwp::ua::MessageTraced& t) const { out.trace(t.inbound, *t.message, t.frame_offset); }
   void operator()(const wwp::reg::Registered& e) const {
-    out.begin(Key::registered, 1);
+    out.begin(Key::registered, 2);
     out.field(Key::expires, static_cast<std::int32_t>(e.expires));
+    // The bindings as one string, a line each: `<expires> <ours 0|1> <uri>
+    // <instance>` (js/core/abi.ts splits it). Smaller than any structured
+    // field: no new field type in the writer or the decoder, two words in
+    // the batch, and it crosses once per refresh. A URI holds no whitespace
+    // (core/msg name-addr); the instance goes last, so a space in it is
+    // harmless, and CR/LF (which an unescaped quoted-pair could leave)
+    // become spaces.
+    std::string lines;
+    for (const auto& b : e.bindings) {
+      if (!lines.empty()) lines += '\n';
+      lines += std::to_string(b.expires);
+      lines += b.ours ? " 1 " : " 0 ";
+      lines += b.uri;
+      lines += ' ';
+      for (char c : b.instance) lines += c == '\n' || c == '\r' ? ' ' : c;
+    }
+    out.field(Key::bindings, lines);
   }
   void operator()(const wwp::reg::RegistrationFailed& e) const {
-    out.begin(Key::registrationFailed, 2);
+    out.begin(Key::registrationFailed, 5);
     out.field(Key::status, e.status);
     out.field(Key::message, e.message);
+    out.field(Key::code, wwp::reg::to_string(e.code));
+    out.field(Key::reason, e.reason);
+    out.field(Key::retryAfterMs, static_cast<std::int32_t>(e.retry_after_ms));
   }
   void operator()(const wwp::reg::Unregistered&) const { out.begin(Key::unregistered, 0); }
   void operator()(const wwp::reg::TransportDead& e) const {

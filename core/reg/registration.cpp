@@ -5,8 +5,86 @@
 
 #include "core/auth/digest.hpp"
 #include "core/msg/header_fields.hpp"
+#include "core/msg/scan.hpp"
 
 namespace wwp::reg {
+
+namespace {
+
+/// `1*DIGIT` at the start of `s` (delta-seconds, RFC 3261 §25.1), saturated
+/// at 2^32-1; `rest` gets what follows. nullopt without a digit.
+std::optional<std::uint32_t> leading_delta(std::string_view s, std::string_view* rest) {
+  std::size_t i = 0;
+  std::uint64_t v = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    v = std::min<std::uint64_t>(v * 10 + static_cast<std::uint64_t>(s[i] - '0'), 0xffffffffu);
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  if (rest) *rest = s.substr(i);
+  return static_cast<std::uint32_t>(v);
+}
+
+/// The whole of `s` as delta-seconds (an `expires` param or header).
+std::optional<std::uint32_t> delta_seconds(std::optional<std::string_view> s) {
+  std::string_view rest;
+  if (!s) return std::nullopt;
+  auto v = leading_delta(*s, &rest);
+  if (!v || !rest.empty()) return std::nullopt;
+  return v;
+}
+
+/// Classify first (house style §6): what a final non-2xx means for the app.
+RegFailure classify(int status, txn::ResponseSource source, bool credentials_sent) {
+  switch (source) {
+    case txn::ResponseSource::TimerB:
+    case txn::ResponseSource::TimerF: return RegFailure::Timeout;
+    case txn::ResponseSource::TransportClosed: return RegFailure::Transport;
+    case txn::ResponseSource::Wire: break;
+  }
+  switch (status) {
+    case 401:
+    case 407: return credentials_sent ? RegFailure::Unauthorized : RegFailure::Rejected;
+    case 403: return RegFailure::Forbidden;
+    case 408: return RegFailure::Timeout;
+    case 423: return RegFailure::IntervalTooBrief;
+    case 603: return RegFailure::TooManyContacts;  // RingCentral "Too Many Contacts"
+    default: return status >= 500 && status < 600 ? RegFailure::ServerError : RegFailure::Rejected;
+  }
+}
+
+}  // namespace
+
+const char* to_string(RegFailure f) {
+  // These are the JS `RegistrationError.code` values (js/types.ts
+  // RegistrationErrorCode; tests/js/registration-codes.test.mjs keeps the two
+  // lists equal).
+  switch (f) {
+    case RegFailure::Unauthorized: return "unauthorized";
+    case RegFailure::Forbidden: return "forbidden";
+    case RegFailure::TooManyContacts: return "tooManyContacts";
+    case RegFailure::IntervalTooBrief: return "intervalTooBrief";
+    case RegFailure::Timeout: return "timeout";
+    case RegFailure::Transport: return "transport";
+    case RegFailure::ServerError: return "serverError";
+    case RegFailure::Rejected: return "rejected";
+  }
+  return "rejected";
+}
+
+std::uint32_t retry_after_ms(const msg::Message& r) {
+  // RFC 3261 §20.33: Retry-After = delta-seconds [ comment ] *( SEMI
+  // retry-param ). Only the delta-seconds matter here; whatever follows must
+  // at least start like a comment or a param, else the value is malformed.
+  const auto value = r.get("Retry-After");
+  if (!value) return 0;
+  std::string_view rest;
+  // Message values come with LWS trimmed (core/msg/message.hpp).
+  const auto secs = leading_delta(*value, &rest);
+  if (!secs) return 0;
+  if (!rest.empty() && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '(' && rest[0] != ';') return 0;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{*secs} * 1000, 0x7fffffffu));
+}
 
 const char* to_string(State s) {
   switch (s) {
@@ -30,6 +108,10 @@ Registration::Registration(const ua::Config& config, Rng& rng) : config_(config)
 std::string Registration::contact_uri() const {
   return "sip:" + config_.username + "@" + config_.contact_host +
          (config_.secure_transport ? ";transport=wss" : ";transport=ws");
+}
+
+const std::string& Registration::instance_id() const {
+  return config_.instance_id.empty() ? config_.authorization_id : config_.instance_id;
 }
 
 void Registration::transition(State next) {
@@ -86,7 +168,7 @@ void Registration::handle_transport_closed(TimePoint /*now*/) {
     transition(State::Idle);
     events_.push_back(Unregistered{});
   } else if (state_ == State::Registering || state_ == State::Registered) {
-    fail(503, "Registration failed: transport closed");
+    fail(RegFailure::Transport, 503, "Service Unavailable", "Registration failed: transport closed");
   }
 }
 
@@ -108,9 +190,7 @@ void Registration::send_register(TimePoint now, std::uint32_t expires,
   // `+sip.instance` (RFC 5626 §4.1) wraps the raw instance id as
   // ringcentral-web-phone does: its server keys bindings (and the 5-device
   // limit) by this value.
-  const std::string& instance =
-      config_.instance_id.empty() ? config_.authorization_id : config_.instance_id;
-  m.add("Contact", "<" + contact_uri() + ">;+sip.instance=\"<urn:uuid:" + instance +
+  m.add("Contact", "<" + contact_uri() + ">;+sip.instance=\"<urn:uuid:" + instance_id() +
                        ">\";expires=" + std::to_string(expires));
   if (!authorization_header.empty()) m.add(authorization_header, authorization_value);
   m.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
@@ -120,7 +200,7 @@ void Registration::send_register(TimePoint now, std::uint32_t expires,
   timers_.set(TimerKind::NoAnswer, now + config_.register_no_answer);
 }
 
-bool Registration::handle_response(const msg::Message& r, TimePoint now) {
+bool Registration::handle_response(const msg::Message& r, TimePoint now, txn::ResponseSource source) {
   if (state_ != State::Registering && state_ != State::Unregistering) return false;
   // Match by the top Via branch (RFC 3261 §17.1.3) and CSeq.
   const auto via = r.get("Via");
@@ -139,6 +219,9 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now) {
     return true;
   }
   const std::string status_line = r.start_line();
+  // challenged_: this cycle already sent credentials (a 401/407 now means
+  // they were refused).
+  const RegFailure code = classify(r.status(), source, challenged_);
   if (r.status() < 300) {
     on_success(r, now);
     return true;
@@ -148,13 +231,13 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now) {
     const auto values = r.get_all(proxy ? "Proxy-Authenticate" : "WWW-Authenticate");
     auto chosen = auth::choose_challenge(values);
     if (!chosen) {
-      fail(r.status(), "Registration failed: " + status_line + " (" + chosen.error().to_string() + ")");
+      fail_response(code, r, "Registration failed: " + status_line + " (" + chosen.error().to_string() + ")");
       return true;
     }
     // One answer per challenge; a new challenge after our credentials means
     // they were refused, unless the server flags the nonce as stale.
     if (challenged_ && !chosen->stale) {
-      fail(r.status(), "Registration failed: " + status_line);
+      fail_response(code, r, "Registration failed: " + status_line);
       return true;
     }
     challenged_ = true;
@@ -162,7 +245,7 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now) {
     auth::ClientNonce cn{rng_.hex(16), ++nonce_count_};
     auto header = auth::build_authorization(*chosen, creds, "REGISTER", "sip:" + config_.domain, cn);
     if (!header) {
-      fail(r.status(), "Registration failed: " + status_line + " (" + header.error().to_string() + ")");
+      fail_response(code, r, "Registration failed: " + status_line + " (" + header.error().to_string() + ")");
       return true;
     }
     send_register(now, expires_, proxy ? "Proxy-Authorization" : "Authorization", *header);
@@ -170,21 +253,15 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now) {
   }
   if (r.status() == 423 && !interval_retried_ && state_ == State::Registering) {
     // RFC 3261 §10.2.8: retry with an expiry no lower than Min-Expires.
-    if (const auto min = r.get("Min-Expires")) {
-      std::uint32_t value = 0;
-      for (char ch : *min) {
-        if (ch < '0' || ch > '9' || value > 100000000u) { value = 0; break; }
-        value = value * 10 + static_cast<std::uint32_t>(ch - '0');
-      }
-      if (value > 0) {
-        interval_retried_ = true;
-        requested_ = value;
-        send_register(now, value, {}, {});
-        return true;
-      }
+    const std::uint32_t value = delta_seconds(r.get("Min-Expires")).value_or(0);
+    if (value > 0 && value <= 100000000u) {
+      interval_retried_ = true;
+      requested_ = value;
+      send_register(now, value, {}, {});
+      return true;
     }
   }
-  fail(r.status(), "Registration failed: " + status_line);
+  fail_response(code, r, "Registration failed: " + status_line);
   return true;
 }
 
@@ -194,53 +271,64 @@ void Registration::on_success(const msg::Message& r, TimePoint now) {
     events_.push_back(Unregistered{});
     return;
   }
-  const std::uint32_t granted = granted_expires(r);
+  std::vector<Binding> all = bindings(r);
+  // Prefer our own binding (RFC 3261 §10.2.4: the 2xx lists every binding of
+  // the AOR): our exact Contact, then our instance (a registrar that keeps
+  // an older connection's binding of the same instance lists both); else
+  // the first binding; with no Contact at all, the Expires header.
+  const auto pick = [&]() -> std::uint32_t {
+    const std::string uri = contact_uri();
+    for (const auto& b : all)
+      if (b.uri == uri) return b.expires;
+    for (const auto& b : all)
+      if (b.ours) return b.expires;
+    if (!all.empty()) return all.front().expires;
+    return delta_seconds(r.get("Expires")).value_or(0);
+  };
+  const std::uint32_t granted = std::min<std::uint32_t>(pick(), 100000000u);
   if (granted == 0) {
     // RFC 3261 §10.2.4: a 2xx whose Contact for us is missing means the
     // registrar did not bind us.
-    fail(r.status(), "Registration failed: " + r.start_line() + " (missing Contact expires)");
+    fail_response(RegFailure::Rejected, r, "Registration failed: " + r.start_line() + " (missing Contact expires)");
     return;
   }
   transition(State::Registered);
   const Duration interval = static_cast<Duration>(granted) * 1000;
   timers_.set(TimerKind::Refresh, now + std::max(interval / 2, interval - 5000));
-  events_.push_back(Registered{granted});
+  events_.push_back(Registered{granted, std::move(all)});
 }
 
-std::uint32_t Registration::granted_expires(const msg::Message& r) const {
-  // Prefer our own binding (RFC 3261 §10.2.4: the 2xx lists every binding of
-  // the AOR); fall back to the first Contact, then to the Expires header.
-  const std::string ours = contact_uri();
-  std::optional<std::uint32_t> first, mine;
+std::vector<Binding> Registration::bindings(const msg::Message& r) const {
+  // RFC 3261 §10.3 step 8: the 2xx lists every current binding, each with an
+  // `expires` param (else the Expires header applies, §10.2.1.1). A Contact
+  // that does not parse is skipped: the rest are still worth reporting.
+  const auto header_expires = delta_seconds(r.get("Expires"));
+  const std::string uri = contact_uri();
+  const std::string instance = "urn:uuid:" + instance_id();
+  std::vector<Binding> out;
   for (const auto value : r.get_all("Contact")) {
     const auto na = msg::parse_name_addr(value);
-    if (!na) continue;
-    const auto e = na->param("expires");
-    if (!e) continue;
-    std::uint32_t secs = 0;
-    bool numeric = !e->empty();
-    for (char ch : *e) {
-      if (ch < '0' || ch > '9' || secs > 100000000u) { numeric = false; break; }
-      secs = secs * 10 + static_cast<std::uint32_t>(ch - '0');
+    if (!na || na->uri.empty() || na->uri == "*") continue;
+    Binding b{na->uri, 0, {}, false};
+    b.expires = delta_seconds(na->param("expires")).value_or(header_expires.value_or(0));
+    if (const auto inst = na->param("+sip.instance")) {
+      // RFC 5626 §4.1: `+sip.instance="<urn:uuid:…>"`; report the URN.
+      std::string_view v = *inst;
+      if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
+      b.instance = std::string(v);
     }
-    if (!numeric) continue;
-    if (!first) first = secs;
-    if (na->uri_text() == ours) mine = secs;
+    b.ours = b.uri == uri || (!b.instance.empty() && msg::scan::iequals(b.instance, instance));
+    out.push_back(std::move(b));
   }
-  if (mine) return *mine;
-  if (first) return *first;
-  if (const auto e = r.get("Expires")) {
-    std::uint32_t secs = 0;
-    for (char ch : *e) {
-      if (ch < '0' || ch > '9' || secs > 100000000u) return 0;
-      secs = secs * 10 + static_cast<std::uint32_t>(ch - '0');
-    }
-    return secs;
-  }
-  return 0;
+  return out;
 }
 
-void Registration::fail(int status, std::string message) {
+void Registration::fail_response(RegFailure code, const msg::Message& r, std::string message) {
+  fail(code, r.status(), std::string(r.reason()), std::move(message), retry_after_ms(r));
+}
+
+void Registration::fail(RegFailure code, int status, std::string reason, std::string message,
+                        std::uint32_t retry_after) {
   const bool was_unregistering = state_ == State::Unregistering;
   transition(State::Failed);
   if (was_unregistering) {
@@ -250,7 +338,8 @@ void Registration::fail(int status, std::string message) {
     events_.push_back(Unregistered{});
     return;
   }
-  events_.push_back(RegistrationFailed{status, std::move(message)});
+  events_.push_back(
+      RegistrationFailed{status, std::move(message), code, std::move(reason), retry_after});
 }
 
 void Registration::handle_timeout(TimePoint now) {
@@ -258,7 +347,8 @@ void Registration::handle_timeout(TimePoint now) {
     // Not even a 1xx: the WebSocket is dead (ringcentral-web-phone's 5 s rule).
     events_.push_back(TransportDead{"no response to REGISTER within " +
                                     std::to_string(config_.register_no_answer) + " ms"});
-    fail(408, "Registration failed: no response from the server (timeout)");
+    fail(RegFailure::Timeout, 408, "Request Timeout",
+         "Registration failed: no response from the server (timeout)");
   }
   if (timers_.take_expired(TimerKind::Refresh, now) && state_ == State::Registered) {
     transition(State::Registering);

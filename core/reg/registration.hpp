@@ -22,6 +22,10 @@
 //    "Registration failed: SIP/2.0 401 Unauthorized" and nothing is retried.
 //  - 423 Interval Too Brief is retried once with the server's Min-Expires
 //    (RFC 3261 §10.2.8).
+//  - Every failure is classified (`RegFailure`, house style §6/§12) and
+//    carries the server's Retry-After (RFC 3261 §20.33) so the app knows
+//    what to do and when; the 2xx's bindings (§10.3 step 8: the registrar
+//    lists every current binding of the AOR) ride on `Registered`.
 //  - Call-ID and From tag stay the same for every refresh, CSeq increases by
 //    one per request (RFC 3261 §10.2.4); ringcentral-web-phone changes them
 //    per cycle, which its server accepts either way.
@@ -42,8 +46,10 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/msg/message.hpp"
+#include "core/txn/transaction_layer.hpp"
 #include "core/ua/config.hpp"
 #include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
@@ -54,14 +60,61 @@ namespace wwp::reg {
 enum class State { Idle, Registering, Registered, Unregistering, Failed };
 const char* to_string(State s);
 
+/// Why a registration failed, and what the app must do (house style §12;
+/// README "Registration errors" says the same to app authors). `to_string`
+/// gives the name the JS error's `code` carries.
+enum class RegFailure {
+  /// 401/407 again after our credentials: they are wrong. Ask the user or
+  /// re-provision; retrying with the same ones fails the same way.
+  Unauthorized,
+  /// 403: the server refuses this AOR or instance (RingCentral also says so
+  /// when the instance id is taken over). Do not retry blindly.
+  Forbidden,
+  /// 603 (RingCentral "Too Many Contacts": a sixth `+sip.instance` for the
+  /// extension). Dispose phones no longer in use, or wait ~1 min (or
+  /// `retry_after_ms`) for stale bindings to expire.
+  TooManyContacts,
+  /// 423 even after the retry with Min-Expires (RFC 3261 §10.2.8).
+  IntervalTooBrief,
+  /// 408, Timer F, or nothing at all within `register_no_answer`.
+  /// Reconnect (`start()`) with back-off.
+  Timeout,
+  /// The transport closed (or a synthetic 503 for that, RFC 3261 §17.1.4).
+  /// Reconnect with back-off.
+  Transport,
+  /// Any other 5xx, including a real 503: retry after `retry_after_ms`, or
+  /// with back-off; try the backup proxy.
+  ServerError,
+  /// Anything else 3xx-6xx (and a 2xx that does not bind us).
+  Rejected,
+};
+const char* to_string(RegFailure f);
+
+/// One binding of our AOR as a REGISTER 2xx lists it (RFC 3261 §10.3 step 8).
+struct Binding {
+  std::string uri;           ///< Contact URI, without <>
+  std::uint32_t expires;     ///< its `expires` param, else the Expires header, else 0
+  std::string instance;      ///< `+sip.instance` without quotes and <> ("urn:uuid:…"), "" if absent
+  bool ours;                 ///< our instance id, or our Contact URI
+};
+
 /// Registration outcomes reported to the UA.
 struct Registered {
-  std::uint32_t expires;  ///< seconds granted by the registrar
+  std::uint32_t expires;          ///< seconds granted by the registrar
+  std::vector<Binding> bindings;  ///< every binding the 2xx lists (garbled Contacts skipped)
 };
 struct RegistrationFailed {
-  int status;             ///< SIP status, or 408 for no answer
-  std::string message;    ///< "Registration failed: SIP/2.0 403 Forbidden"
+  int status;                   ///< SIP status; 408 for no answer, 503 for transport loss
+  std::string message;          ///< "Registration failed: SIP/2.0 403 Forbidden" (2.x text, unchanged)
+  RegFailure code = RegFailure::Rejected;
+  std::string reason;           ///< reason phrase ("Too Many Contacts"); the standard one when synthetic
+  std::uint32_t retry_after_ms = 0;  ///< Retry-After (RFC 3261 §20.33), 0 when absent or malformed
 };
+
+/// Retry-After (RFC 3261 §20.33: `delta-seconds [ comment ] *( SEMI
+/// retry-param )`) in ms; 0 when absent or malformed, saturated at INT32_MAX
+/// ms (it crosses to JS as an int32).
+std::uint32_t retry_after_ms(const msg::Message& response);
 struct Unregistered {};
 /// No response at all within `register_no_answer`: the driver must close the
 /// transport (and may reconnect and call `start()` again).
@@ -84,7 +137,9 @@ class Registration {
   void handle_transport_closed(TimePoint now);
 
   /// Returns true when the response belonged to our current request.
-  bool handle_response(const msg::Message& response, TimePoint now);
+  /// `source` tells a synthetic 408/503 (core/txn) from one on the wire.
+  bool handle_response(const msg::Message& response, TimePoint now,
+                       txn::ResponseSource source = txn::ResponseSource::Wire);
   void handle_timeout(TimePoint now);
 
   std::optional<msg::Message> poll_transmit();
@@ -100,6 +155,8 @@ class Registration {
   const std::string& call_id() const { return call_id_; }
   /// The Contact URI we register (`<sip:user@host;transport=wss>` without <>).
   std::string contact_uri() const;
+  /// Our `+sip.instance` id (the configured one, else the authorization id).
+  const std::string& instance_id() const;
 
  private:
   enum class TimerKind : std::size_t { Refresh, NoAnswer, Count };
@@ -108,8 +165,10 @@ class Registration {
   void send_register(TimePoint now, std::uint32_t expires, const std::string& authorization_header,
                      const std::string& authorization_value);
   void on_success(const msg::Message& response, TimePoint now);
-  void fail(int status, std::string message);
-  std::uint32_t granted_expires(const msg::Message& response) const;
+  void fail(RegFailure code, int status, std::string reason, std::string message,
+            std::uint32_t retry_after = 0);
+  void fail_response(RegFailure code, const msg::Message& response, std::string message);
+  std::vector<Binding> bindings(const msg::Message& response) const;
 
   const ua::Config& config_;
   Rng& rng_;

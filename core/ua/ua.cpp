@@ -392,7 +392,7 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
     // BYE that crossed the peer's BYE (§15.1.2), a REGISTER superseded by a
     // newer one. The transaction matched it (§17.1.3), so it is no stray;
     // it was traced, and nothing waits for it.
-    (void)registration_.handle_response(cr->response, now);
+    (void)registration_.handle_response(cr->response, now, cr->source);
     return;
   }
   if (auto* ack = std::get_if<txn::ReceivedAck>(&event)) {
@@ -552,13 +552,13 @@ void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
   }
   if (auto* failed = std::get_if<reg::RegistrationFailed>(&event); failed && supervisor_.recovering()) {
     // While recovering, a lost or refused registration is the supervisor's
-    // to retry. Only wrong credentials and a forbidden account are final:
-    // they are the app's to fix, and it hears of them.
-    const int st = failed->status;
-    const bool final_error = st == 401 || st == 403 || st == 407;
+    // to retry, no sooner than the server's Retry-After (503/603). Only wrong
+    // credentials and a forbidden account are final: they are the app's to
+    // fix, and it hears of them.
+    const bool final_error = failed->code == reg::RegFailure::Unauthorized || failed->code == reg::RegFailure::Forbidden;
     if (supervisor_.state() == flow::State::Connected)
-      supervisor_.handle_register_failed(final_error ? flow::RegisterOutcome::Final : flow::RegisterOutcome::Retry, 0,
-                                         failed->message, now);
+      supervisor_.handle_register_failed(final_error ? flow::RegisterOutcome::Final : flow::RegisterOutcome::Retry,
+                                         static_cast<Duration>(failed->retry_after_ms), failed->message, now);
     if (!final_error) return;
   }
   std::visit([this](auto&& ev) { out_.push_back(Event{std::move(ev)}); }, std::move(event));

@@ -6,6 +6,7 @@
 // through `poll()`, as the driver contract asks (core/ua/ua.hpp).
 import type {
   CoreCallResult, CoreEvent, CoreInvite, CoreOutput, CoreStatus, CoreUaConfig, RcCommandName, RcCommandOptions,
+  RegistrationBinding,
 } from './sip-core.js';
 import { WireMessage } from './wire-message.js';
 
@@ -625,6 +626,21 @@ export class SipCore {
   memory(): { heapUsed: number; memoryBytes: number } {
     return { heapUsed: this.abi.x.wwp_heap_used(), memoryBytes: this.abi.x.memory.buffer.byteLength };
   }
+}
+
+/**
+ * The `bindings` of a `registered` event: a line per binding, `<expires>
+ * <ours 0|1> <uri> <instance>` (wasm/abi.cpp says why one string). The URI
+ * holds no space; the instance is the rest of the line and may be empty.
+ */
+export function parseBindings(lines: string): RegistrationBinding[] {
+  if (!lines) return [];
+  return lines.split('\n').map((line) => {
+    const [, expires, ours, uri, instance] = /(\S+) (.) (\S+) (.*)/.exec(line)!;
+    const b: RegistrationBinding = { uri, expires: +expires, ours: ours === '1' };
+    if (instance) b.instance = instance;
+    return b;
+  });
 }
 
 export type { CoreEvent };

@@ -3,6 +3,8 @@
  * them from wasm/abi.cpp; the shim never uses anything else.
  */
 import type { WireMessage } from './wire-message.js';
+import type { RegistrationBinding, RegistrationErrorCode } from '../types.js';
+export type { RegistrationBinding };
 export interface CoreStatus {
   ok: boolean;
   code?: string;
@@ -42,8 +44,13 @@ export type CoreCallEvent =
 
 export type CoreEvent =
   | CoreCallEvent
-  | { type: 'event'; name: 'registered'; expires: number }
-  | { type: 'event'; name: 'registrationFailed'; status: number; message: string }
+  /**
+   * `bindings`: the 2xx's bindings, a line each, `<expires> <ours 0|1> <uri>
+   * <instance>` (wasm/abi.cpp); `parseBindings` (core/abi.ts) reads it.
+   */
+  | { type: 'event'; name: 'registered'; expires: number; bindings: string }
+  /** `code`: core/reg RegFailure's name; `retryAfterMs` 0 when the server sent no Retry-After. */
+  | { type: 'event'; name: 'registrationFailed'; status: number; message: string; code: RegistrationErrorCode; reason: string; retryAfterMs: number }
   | { type: 'event'; name: 'unregistered' }
   | { type: 'event'; name: 'transportDead'; reason: string }
   /** Recovery (core/flow/supervisor.hpp): a connection state change; server 0 primary, 1 backup. */

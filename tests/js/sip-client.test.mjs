@@ -52,6 +52,13 @@ globalThis.WebSocket = FakeWebSocket;
 
 const challenge = (req) => [reply(req, 401, 'Unauthorized', ['WWW-Authenticate: Digest realm="example.test", nonce="abc"'])];
 const newPhone = () => new WebPhone({ sipInfo, wasm: { wasmBinary } });
+/** A registrar whose 200 lists `contacts(req)`, one Contact header each. */
+const registrarWith = (contacts) => (req) => {
+  if (!/^REGISTER /.test(req)) return [];
+  if (!/^Authorization:/im.test(req)) return challenge(req);
+  if (/;expires=0/.test(req)) return [reply(req, 200, 'OK')];
+  return [reply(req, 200, 'OK', contacts(req).map((c) => `Contact: ${c}`))];
+};
 
 test('start() registers through a 401 challenge and dispose() unregisters with expires=0', async () => {
   FakeWebSocket.script = (req) => {
@@ -93,11 +100,85 @@ test('403 and 603 reject with their status lines', async () => {
   }
 });
 
+// --- registration errors say what happened (README "Registration errors") ---
+const { RegistrationError } = await import(`${root}/dist/es/registration-error.js`);
+
+test('403: start() rejects with a RegistrationError, code forbidden, message unchanged', async () => {
+  FakeWebSocket.script = (req) => (/^Authorization:/im.test(req) ? [reply(req, 403, 'Forbidden')] : challenge(req));
+  const phone = newPhone();
+  const err = await phone.start().catch((e) => e);
+  assert.ok(err instanceof RegistrationError);
+  assert.ok(err instanceof WebPhone.RegistrationError);
+  assert.ok(err instanceof Error);
+  assert.equal(err.message, 'Registration failed: SIP/2.0 403 Forbidden');
+  assert.equal(String(err), 'Error: Registration failed: SIP/2.0 403 Forbidden', 'reads as in 2.x');
+  assert.deepEqual({ ...err }, { code: 'forbidden', status: 403, reason: 'Forbidden', retryAfterMs: 0 });
+  assert.deepEqual(phone.registrations, []);
+  await phone.dispose();
+});
+
+test('603 with Retry-After: 60: code tooManyContacts, retryAfterMs 60000', async () => {
+  FakeWebSocket.script = (req) => (/^Authorization:/im.test(req)
+    ? [reply(req, 603, 'Too Many Contacts', ['Retry-After: 60'])] : challenge(req));
+  const phone = newPhone();
+  await assert.rejects(phone.start(), {
+    message: 'Registration failed: SIP/2.0 603 Too Many Contacts',
+    code: 'tooManyContacts', status: 603, reason: 'Too Many Contacts', retryAfterMs: 60000,
+  });
+  await phone.dispose();
+});
+
+test('wrong password (a second 401): code unauthorized', async () => {
+  FakeWebSocket.script = (req) => challenge(req);
+  const phone = newPhone();
+  await assert.rejects(phone.start(), (e) => e instanceof RegistrationError && e.code === 'unauthorized' &&
+    e.status === 401 && e.message === 'Registration failed: SIP/2.0 401 Unauthorized');
+  await phone.dispose();
+});
+
+test('a refresh refused with 503 emits registrationFailed with code serverError and Retry-After', async () => {
+  let registers = 0;
+  FakeWebSocket.script = (req) => {
+    if (!/^REGISTER /.test(req)) return [];
+    registers++;
+    if (/;expires=0/.test(req)) return [reply(req, 200, 'OK')];
+    if (registers > 2) return [reply(req, 503, 'Service Unavailable', ['Retry-After: 120 (maintenance)'])];
+    if (!/^Authorization:/im.test(req)) return challenge(req);
+    return [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=6`])];
+  };
+  const phone = newPhone();
+  await phone.start();
+  assert.equal(phone.registrations.length, 1);
+  const failed = await new Promise((resolve) => phone.sipClient.once('registrationFailed', resolve));
+  assert.ok(failed instanceof RegistrationError);
+  assert.deepEqual({ ...failed }, { code: 'serverError', status: 503, reason: 'Service Unavailable', retryAfterMs: 120000 });
+  assert.deepEqual(phone.registrations, [], 'no binding after a failed refresh');
+  await phone.dispose();
+});
+
+test('registrations lists the bindings of the last 2xx, ours marked', async () => {
+  FakeWebSocket.script = registrarWith((req) => [
+    '<sip:101@other.invalid;transport=wss>;+sip.instance="<urn:uuid:other-device>";expires=42',
+    `${contactOf(req)};expires=60`,
+  ]);
+  const phone = new WebPhone({ sipInfo, instanceId: 'my-device', wasm: { wasmBinary } });
+  assert.deepEqual(phone.registrations, []);
+  await phone.start();
+  const ours = contactOf(FakeWebSocket.instances.at(-1).sent.at(-1));
+  assert.deepEqual(phone.registrations, [
+    { uri: 'sip:101@other.invalid;transport=wss', expires: 42, instance: 'urn:uuid:other-device', ours: false },
+    { uri: ours.replace(/^<([^>]*)>.*$/, '$1'), expires: 60, instance: 'urn:uuid:my-device', ours: true },
+  ]);
+  assert.equal(phone.sipClient.registrations, phone.registrations);
+  await phone.dispose();
+  assert.deepEqual(phone.registrations, [], 'none after dispose');
+});
+
 test('a silent server: start() rejects after 5 s and the socket is closed', async () => {
   FakeWebSocket.script = () => [];
   const phone = newPhone();
   const t0 = performance.now();
-  await assert.rejects(phone.start(), /Registration failed: no response from the server \(timeout\)/);
+  await assert.rejects(phone.start(), { message: 'Registration failed: no response from the server (timeout)', code: 'timeout', status: 408 });
   assert.ok(performance.now() - t0 >= 4900);
   assert.equal(FakeWebSocket.instances.at(-1).readyState, 3);
   await phone.dispose(); // must not hang on a dead socket
@@ -106,7 +187,7 @@ test('a silent server: start() rejects after 5 s and the socket is closed', asyn
 test('the socket drops while registering: start() rejects instead of hanging', async () => {
   FakeWebSocket.script = (req, ws) => { ws.close(); return []; };
   const phone = newPhone();
-  await assert.rejects(phone.start(), /Registration failed: transport closed/);
+  await assert.rejects(phone.start(), { message: 'Registration failed: transport closed', code: 'transport', status: 503 });
   await phone.dispose();
 });
 

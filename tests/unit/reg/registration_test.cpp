@@ -123,6 +123,7 @@ TEST_F(RegistrationTest, second_challenge_after_credentials_fails_without_retry_
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
   EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: SIP/2.0 401 Unauthorized");
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Unauthorized);
   EXPECT_EQ(reg_.state(), State::Failed);
   advance_to(now_ + 600000);  // nothing is ever retried by itself
   expect_no_request();
@@ -178,11 +179,12 @@ TEST_F(RegistrationTest, provisional_then_silence_is_a_408_not_a_dead_transport_
     reg_.handle_timeout(now_);
     txns.handle_timeout(now_);
     while (auto te = txns.poll_event())
-      if (auto* cr = std::get_if<txn::ClientResponse>(&*te)) reg_.handle_response(cr->response, now_);
+      if (auto* cr = std::get_if<txn::ClientResponse>(&*te)) reg_.handle_response(cr->response, now_, cr->source);
   }
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));  // not TransportDead
   EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: SIP/2.0 408 Request Timeout");
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Timeout);
   EXPECT_EQ(now_, timer_f);
 }
 
@@ -261,6 +263,250 @@ TEST_F(RegistrationTest, transport_closed_while_registering_fails_start) {
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
   EXPECT_EQ(reg_.next_timeout(), kNever);
+}
+
+// --- classified failures (house style §6, §12) ---------------------------------
+
+struct FailureCase {
+  int status;
+  const char* reason;
+  txn::ResponseSource source;
+  RegFailure code;
+};
+
+class RegistrationFailureTest : public RegistrationTest,
+                                public ::testing::WithParamInterface<FailureCase> {};
+
+TEST_P(RegistrationFailureTest, final_response_is_classified_and_keeps_the_2x_message) {
+  const FailureCase c = GetParam();
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto req = take_request();
+  auto r = ua::make_reply(req, c.status, "t", c.reason);
+  ASSERT_TRUE(reg_.handle_response(r, now_, c.source));
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e)) << c.status;
+  const auto& f = std::get<RegistrationFailed>(*e);
+  EXPECT_EQ(f.code, c.code) << c.status << " -> " << to_string(f.code);
+  EXPECT_EQ(f.status, c.status);
+  EXPECT_EQ(f.reason, c.reason);
+  // 2.x text, unchanged (a 401 without a challenge adds why in parentheses).
+  EXPECT_EQ(f.message.rfind("Registration failed: " + r.start_line(), 0), 0u) << f.message;
+  EXPECT_EQ(f.retry_after_ms, 0u);
+  expect_no_request();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, RegistrationFailureTest,
+    ::testing::Values(
+        FailureCase{403, "Forbidden", txn::ResponseSource::Wire, RegFailure::Forbidden},
+        FailureCase{603, "Too Many Contacts", txn::ResponseSource::Wire, RegFailure::TooManyContacts},
+        FailureCase{423, "Interval Too Brief", txn::ResponseSource::Wire, RegFailure::IntervalTooBrief},
+        FailureCase{408, "Request Timeout", txn::ResponseSource::Wire, RegFailure::Timeout},
+        FailureCase{408, "Request Timeout", txn::ResponseSource::TimerF, RegFailure::Timeout},
+        FailureCase{503, "Service Unavailable", txn::ResponseSource::TransportClosed, RegFailure::Transport},
+        FailureCase{503, "Service Unavailable", txn::ResponseSource::Wire, RegFailure::ServerError},
+        FailureCase{500, "Server Internal Error", txn::ResponseSource::Wire, RegFailure::ServerError},
+        FailureCase{504, "Server Time-out", txn::ResponseSource::Wire, RegFailure::ServerError},
+        // A 401 before we sent credentials, with no challenge to answer.
+        FailureCase{401, "Unauthorized", txn::ResponseSource::Wire, RegFailure::Rejected},
+        FailureCase{302, "Moved Temporarily", txn::ResponseSource::Wire, RegFailure::Rejected},
+        FailureCase{404, "Not Found", txn::ResponseSource::Wire, RegFailure::Rejected},
+        FailureCase{488, "Not Acceptable Here", txn::ResponseSource::Wire, RegFailure::Rejected},
+        FailureCase{600, "Busy Everywhere", txn::ResponseSource::Wire, RegFailure::Rejected}));
+
+TEST(RegFailureNames, are_the_js_codes) {
+  EXPECT_STREQ(to_string(RegFailure::Unauthorized), "unauthorized");
+  EXPECT_STREQ(to_string(RegFailure::Forbidden), "forbidden");
+  EXPECT_STREQ(to_string(RegFailure::TooManyContacts), "tooManyContacts");
+  EXPECT_STREQ(to_string(RegFailure::IntervalTooBrief), "intervalTooBrief");
+  EXPECT_STREQ(to_string(RegFailure::Timeout), "timeout");
+  EXPECT_STREQ(to_string(RegFailure::Transport), "transport");
+  EXPECT_STREQ(to_string(RegFailure::ServerError), "serverError");
+  EXPECT_STREQ(to_string(RegFailure::Rejected), "rejected");
+}
+
+TEST_F(RegistrationTest, proxy_challenge_after_credentials_is_unauthorized) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  auto second = take_request();
+  auto r = ua::make_reply(second, 407, "srvtag");
+  r.add("Proxy-Authenticate", "Digest realm=\"sip.example.test\", nonce=\"n1\"");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Unauthorized);
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).status, 407);
+}
+
+TEST_F(RegistrationTest, interval_too_brief_after_the_retry_is_classified) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto r = ua::make_reply(take_request(), 423, "t");
+  r.add("Min-Expires", "3600");
+  reg_.handle_response(r, now_);
+  auto again = ua::make_reply(take_request(), 423, "t");
+  again.add("Min-Expires", "7200");
+  reg_.handle_response(again, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::IntervalTooBrief);
+  expect_no_request();
+}
+
+TEST_F(RegistrationTest, no_answer_watchdog_is_a_timeout_with_a_408_phrase) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  take_request();
+  advance_to(now_ + 5000);
+  ASSERT_TRUE(std::holds_alternative<TransportDead>(*event()));
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  const auto& f = std::get<RegistrationFailed>(*e);
+  EXPECT_EQ(f.code, RegFailure::Timeout);
+  EXPECT_EQ(f.status, 408);
+  EXPECT_EQ(f.reason, "Request Timeout");
+  EXPECT_EQ(f.message, "Registration failed: no response from the server (timeout)");
+}
+
+TEST_F(RegistrationTest, transport_loss_is_a_transport_failure) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(ok(take_request()), now_);
+  ASSERT_TRUE(std::holds_alternative<Registered>(*event()));
+  reg_.handle_transport_closed(now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  const auto& f = std::get<RegistrationFailed>(*e);
+  EXPECT_EQ(f.code, RegFailure::Transport);
+  EXPECT_EQ(f.status, 503);
+  EXPECT_EQ(f.message, "Registration failed: transport closed");
+}
+
+TEST_F(RegistrationTest, ok_that_does_not_bind_us_is_rejected) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(ua::make_reply(take_request(), 200, "t"), now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Rejected);
+}
+
+// --- Retry-After (RFC 3261 §20.33) ---------------------------------------------
+
+TEST(RetryAfter, delta_seconds_with_comment_and_params_rfc3261_20_33) {
+  const std::pair<const char*, std::uint32_t> cases[] = {
+      {"60", 60000},
+      {"18000;duration=3600", 18000000},
+      {"120 (I'm in a meeting)", 120000},
+      {"120 (lunch) ;duration=60", 120000},
+      {"0", 0},
+      // Malformed: 0, never a crash.
+      {"", 0},
+      {"soon", 0},
+      {"-5", 0},
+      {"6O", 0},
+      {"60.5", 0},
+      {"(comment) 60", 0},
+      {";duration=10", 0},
+      // Saturates: it crosses to JS as an int32 of ms.
+      {"99999999999999999999999", 0x7fffffffu},
+      {"2147484", 0x7fffffffu},
+      {"2147483", 2147483000u},
+  };
+  for (const auto& [value, ms] : cases) {
+    auto r = msg::Message::response(603, "Too Many Contacts");
+    r.add("Retry-After", value);
+    EXPECT_EQ(retry_after_ms(r), ms) << "'" << value << "'";
+  }
+  EXPECT_EQ(retry_after_ms(msg::Message::response(503, "Service Unavailable")), 0u);
+}
+
+TEST_F(RegistrationTest, too_many_contacts_carries_retry_after) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  auto r = ua::make_reply(take_request(), 603, "t", "Too Many Contacts");
+  r.add("Retry-After", "60");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  const auto& f = std::get<RegistrationFailed>(*e);
+  EXPECT_EQ(f.code, RegFailure::TooManyContacts);
+  EXPECT_EQ(f.retry_after_ms, 60000u);
+  EXPECT_EQ(f.message, "Registration failed: " + r.start_line());
+}
+
+TEST_F(RegistrationTest, real_503_carries_retry_after_and_is_a_server_error) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto r = ua::make_reply(take_request(), 503, "t");
+  r.add("Retry-After", "30 (maintenance)");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::ServerError);
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).retry_after_ms, 30000u);
+}
+
+// --- bindings of the 2xx (RFC 3261 §10.3 step 8) --------------------------------
+
+TEST_F(RegistrationTest, ok_lists_every_binding_ours_marked_rfc3261_10_3) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto r = ua::make_reply(take_request(), 200, "t");
+  r.add("Expires", "45");
+  r.add("Contact", "<sip:16505550101@other.invalid;transport=wss>;+sip.instance=\"<urn:uuid:dev-2>\";expires=30");
+  r.add("Contact", "<" + reg_.contact_uri() + ">;+sip.instance=\"<urn:uuid:dev-1>\";expires=90");
+  // Two in one line (get_all splits), one without expires (the Expires
+  // header applies), one garbled (skipped), and a wildcard (skipped).
+  r.add("Contact", "\"Desk\" <sip:16505550101@desk.invalid>, <sip:bad@x;expires=1, *");
+  r.add("Contact", "sip:16505550101@bare.invalid;expires=12");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Registered>(*e));
+  const auto& reg = std::get<Registered>(*e);
+  EXPECT_EQ(reg.expires, 90u);  // ours, not the first
+  ASSERT_EQ(reg.bindings.size(), 4u);
+  EXPECT_EQ(reg.bindings[0].uri, "sip:16505550101@other.invalid;transport=wss");
+  EXPECT_EQ(reg.bindings[0].expires, 30u);
+  EXPECT_EQ(reg.bindings[0].instance, "urn:uuid:dev-2");
+  EXPECT_FALSE(reg.bindings[0].ours);
+  EXPECT_EQ(reg.bindings[1].uri, reg_.contact_uri());
+  EXPECT_EQ(reg.bindings[1].expires, 90u);
+  EXPECT_EQ(reg.bindings[1].instance, "urn:uuid:dev-1");
+  EXPECT_TRUE(reg.bindings[1].ours);
+  EXPECT_EQ(reg.bindings[2].uri, "sip:16505550101@desk.invalid");
+  EXPECT_EQ(reg.bindings[2].expires, 45u);
+  EXPECT_EQ(reg.bindings[2].instance, "");
+  EXPECT_FALSE(reg.bindings[2].ours);
+  EXPECT_EQ(reg.bindings[3].uri, "sip:16505550101@bare.invalid");
+  EXPECT_EQ(reg.bindings[3].expires, 12u);
+}
+
+TEST_F(RegistrationTest, our_instance_under_another_contact_is_ours) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  auto r = ua::make_reply(take_request(), 200, "t");
+  r.add("Contact", "<sip:16505550101@old.invalid;transport=wss>;+sip.instance=\"<URN:UUID:dev-1>\";expires=20");
+  reg_.handle_response(r, now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Registered>(*e));
+  ASSERT_EQ(std::get<Registered>(*e).bindings.size(), 1u);
+  EXPECT_TRUE(std::get<Registered>(*e).bindings[0].ours);
+  EXPECT_EQ(std::get<Registered>(*e).expires, 20u);
+}
+
+TEST_F(RegistrationTest, every_prefix_of_a_contact_is_survived) {
+  // House style §19: a truncated or garbled Contact never crashes; the 2xx
+  // either binds us or fails clearly.
+  const std::string full = "\"A \\\"b\\\"\" <" + reg_.contact_uri() +
+                           ">;+sip.instance=\"<urn:uuid:dev-1>\";expires=60;q=0.5, <sip:x@y>;expires=9";
+  for (std::size_t n = 0; n <= full.size(); ++n) {
+    Registration reg(config_, rng_);
+    ASSERT_TRUE(reg.start(now_).ok());
+    auto r = ua::make_reply(*reg.poll_transmit(), 200, "t");
+    r.add("Contact", full.substr(0, n));
+    reg.handle_response(r, now_);
+    auto e = reg.poll_event();
+    ASSERT_TRUE(e && (std::holds_alternative<Registered>(*e) || std::holds_alternative<RegistrationFailed>(*e)))
+        << n;
+    if (auto* ok = std::get_if<Registered>(&*e)) {
+      EXPECT_GT(ok->expires, 0u);
+      for (const auto& b : ok->bindings) EXPECT_FALSE(b.uri.empty());
+    }
+  }
 }
 
 }  // namespace

@@ -192,6 +192,24 @@ TEST_F(RecoveryTest, a_503_after_reconnecting_is_retried_not_reported) {
   EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
 }
 
+TEST_F(RecoveryTest, retry_after_on_a_503_is_honoured_while_recovering_rfc3261_20_33) {
+  connect_and_register();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  reopen();
+  auto reg = last_sent("REGISTER");
+  auto busy = ua::make_reply(reg, 503, "r");
+  busy.add("Retry-After", "30");
+  feed(busy);
+  const TimePoint refused_at = now_;
+  const auto opens = events_of<flow::OpenTransport>().size();
+  advance(29900);
+  EXPECT_EQ(events_of<flow::OpenTransport>().size(), opens) << "tried again before Retry-After";
+  advance(200);
+  EXPECT_EQ(events_of<flow::OpenTransport>().size(), opens + 1);
+  EXPECT_GE(now_ - refused_at, 30000);
+}
+
 TEST_F(RecoveryTest, keep_alive_pings_go_out_and_a_pong_is_not_a_message) {
   connect_and_register();
   raw_sent_.clear();
