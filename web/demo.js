@@ -34,7 +34,19 @@ $('login').addEventListener('submit', async (e) => {
   const sipInfo = { ...user, domain: config.domain, outboundProxy: $('proxy').value, stunServers: [] };
   delete sipInfo.name;
   if (phone) await phone.dispose().catch(() => {});
-  phone = new WebPhone({ sipInfo, instanceId: `demo-${user.username}-${Math.random().toString(36).slice(2, 8)}`, debug: $('debug').checked });
+  phone = new WebPhone({
+    sipInfo, instanceId: `demo-${user.username}-${Math.random().toString(36).slice(2, 8)}`, debug: $('debug').checked,
+    autoRecover: $('autoRecover').checked,
+  });
+  // autoRecover (README "Self-healing"): where the connection is, and why.
+  phone.on('connectionStateChanged', ({ state, server, attempt, delay, reason }) => {
+    $('connection').textContent = state;
+    $('connection').dataset.state = state;
+    $('connection-detail').textContent = state === 'waiting' ? `attempt ${attempt} in ${Math.round(delay)} ms (${reason})`
+      : state === 'connected' ? `to the ${server} server` : reason;
+  });
+  phone.on('recovered', () => setState('registered', 'again, after a lost connection'));
+  phone.on('failed', (e) => setState('failed', e.message));
   phone.sipClient.on('inboundMessage', (m) => trace('in', m));
   phone.sipClient.on('outboundMessage', (m) => trace('out', m));
   phone.on('inboundCall', showCall);

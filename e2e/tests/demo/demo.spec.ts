@@ -26,6 +26,8 @@ async function register(page: Page, index: number) {
   await page.selectOption('#user', { index });
   await page.click('#register');
   await expect(page.locator('#state')).toHaveText('registered');
+  // auto-recover is on by default in the demo: the connection state shows.
+  await expect(page.locator('#connection')).toHaveText('connected');
 }
 
 test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser }) => {
