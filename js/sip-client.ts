@@ -33,7 +33,7 @@ const SERVER = ['primary', 'backup'] as const;
 
 const CALL_EVENTS = new Set([
   'incomingCall', 'callProgress', 'callAnswered', 'callConfirmed', 'callFailed', 'callEnded',
-  'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult',
+  'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult', 'recoverMedia',
 ]);
 
 export class DefaultSipClient extends EventEmitter implements SipClient, CallCore {

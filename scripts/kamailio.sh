@@ -4,6 +4,7 @@
 #   scripts/kamailio.sh start     start in the background, wait until SIP/WS/WSS/RPC ports accept
 #   scripts/kamailio.sh stop      SIGTERM it (by pid file) and wait until it is gone
 #   scripts/kamailio.sh restart
+#   scripts/kamailio.sh kill      SIGKILL every process of it at once (a crash, for fault-injection tests)
 #   scripts/kamailio.sh status    exit 0 if running (prints pid, ports, run dir, log)
 #   scripts/kamailio.sh run       run in the foreground (Ctrl-C stops it)
 #   scripts/kamailio.sh kamcmd ARGS...   e.g. `scripts/kamailio.sh kamcmd ul.dump`
@@ -29,7 +30,8 @@ CTL="$RUNDIR/kamailio_ctl"
 # ports: users.json "server" is the source of truth for clients; kamailio.cfg has them literally
 read -r SIP_PORT WS_PORT WSS_PORT RPC_PORT < <(node -e '
   const s = require(process.argv[1]).server;
-  console.log(s.sipPort, s.wsPort, s.wssPort, s.rpcPort)' "$USERS")
+  // a string: with FORCE_COLOR set (Playwright workers set it), console.log colours bare numbers
+  console.log(`${s.sipPort} ${s.wsPort} ${s.wssPort} ${s.rpcPort}`)' "$USERS")
 
 pid_alive() {
   [ -s "$PIDFILE" ] || return 1
@@ -86,8 +88,21 @@ start() {
     fi
     sleep 0.05
   done
-  echo "kamailio: not ready after 10 s, see $LOG" >&2
+  local p state=""
+  for p in "$SIP_PORT" "$WS_PORT" "$WSS_PORT" "$RPC_PORT"; do port_open "$p" && state+=" $p:open" || state+=" $p:closed"; done
+  echo "kamailio: not ready after 10 s (ports:$state), see $LOG" >&2
   stop; return 1
+}
+
+# Kamailio forks its workers; they hold the client connections. setsid made
+# the main process a process-group leader, so its group is all of them.
+crash() {
+  if ! pid_alive; then echo "kamailio: not running"; return 0; fi
+  local pid; pid="$(cat "$PIDFILE")"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$PIDFILE"
+  echo "kamailio: killed (pid $pid and its workers)"
 }
 
 stop() {
@@ -118,6 +133,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start ;;
+  kill) crash ;;
   status) status ;;
   run) prepare; mapfile -d '' args < <(kam_args); exec kamailio "${args[@]}" ;;
   kamcmd) shift; exec kamcmd -s "unix:$CTL" "$@" ;;

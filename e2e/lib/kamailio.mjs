@@ -54,6 +54,13 @@ export async function startKamailio() {
   return { alreadyRunning, message: r.stdout.trim() };
 }
 
+/** SIGKILL Kamailio and its workers at once: a crash, as a fault-injection test needs it. */
+export async function killKamailio() {
+  const r = await sh('kill');
+  if (r.code !== 0) throw new Error(`scripts/kamailio.sh kill failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+}
+
 export async function stopKamailio() {
   const r = await sh('stop');
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh stop failed:\n${r.stdout}${r.stderr}`);

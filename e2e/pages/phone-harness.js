@@ -23,7 +23,7 @@
   let webPhone = null;
 
   const track = (s) => {
-    for (const e of ['ringing', 'answered', 'failed', 'disposed', 'referred', 'replaced']) {
+    for (const e of ['ringing', 'answered', 'failed', 'disposed', 'referred', 'replaced', 'mediaRecovering', 'mediaRecovered', 'mediaRecoveryFailed']) {
       s.on?.(e, () => ev(e, { direction: s.direction, state: s.state, callId: s.callId }));
     }
   };
@@ -42,6 +42,10 @@
     sc?.on?.('outboundMessage', logMsg('>>>'));
     webPhone.on('inboundCall', (s) => { window.session = s; ev('inboundCall', { from: s.remoteNumber, callId: s.callId }); track(s); });
     webPhone.on('outboundCall', (s) => { window.session = s; ev('outboundCall', { callId: s.callId }); track(s); });
+    // autoRecover (our SDK only)
+    webPhone.on('connectionStateChanged', (c) => ev('connectionStateChanged', { state: c.state, server: c.server, attempt: c.attempt, reason: c.reason }));
+    webPhone.on('recovered', () => ev('recovered'));
+    webPhone.on('failed', (e) => ev('recoveryFailed', { message: String(e?.message ?? e) }));
     ev('setup');
     return true;
   };

@@ -14,6 +14,8 @@ export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
 
 /** Default REFER completion timeout (spec §7.10), ms. */
 const TRANSFER_TIMEOUT_MS = 10000;
+/** ICE-restart re-INVITEs tried after a recovered connection (autoRecover). */
+const MEDIA_RECOVERY_ATTEMPTS = 3;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
@@ -124,16 +126,31 @@ export default class CallSession extends EventEmitter {
    * restart re-INVITE, which also tells the server where the call now is.
    */
   private async recoverMedia(): Promise<void> {
+    if (this.mediaRecovery) return; // one at a time; a second outage finds this one still trying
+    this.mediaRecovery = true;
     this.emit('mediaRecovering');
+    let error: unknown;
     try {
-      await this.reInvite(true);
-      this.emit('mediaRecovered');
-    } catch (e) {
-      // The call stays up unless the core ended it (a 481: the server lost
-      // the dialog), which disposes it with that reason.
-      if (this.state !== 'disposed') this.emit('mediaRecoveryFailed', e instanceof Error ? e : new Error(String(e)));
+      // Both ends of a call usually recover at once: their re-INVITEs cross
+      // (491, retried by the core, RFC 3261 §14.1), or one reaches a peer not
+      // registered again yet (404/408). A few tries, further apart each time.
+      for (let attempt = 1; attempt <= MEDIA_RECOVERY_ATTEMPTS; attempt++) {
+        try {
+          await this.reInvite(true);
+          this.emit('mediaRecovered');
+          return;
+        } catch (e) {
+          error = e;
+          if (this.state === 'disposed') return; // the core ended it (a 481: the dialog is gone), with a reason
+          if (attempt < MEDIA_RECOVERY_ATTEMPTS) await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
+      if (this.state !== 'disposed') this.emit('mediaRecoveryFailed', error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      this.mediaRecovery = false;
     }
   }
+  private mediaRecovery = false;
 
   protected updatePeer(info: PeerInfo): void {
     for (const [k, v] of Object.entries(info)) {
