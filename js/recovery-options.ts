@@ -23,6 +23,7 @@ export function recoveryConfig(opt: boolean | AutoRecoverOptions | undefined, ha
     maxAttempts: ms('reconnectLimit', 0), jitterPct: Math.round(jitter * 100), keepAliveInterval: ms('pingInterval', 25000),
     keepAliveTimeout: ms('pongTimeout', 10000), failoverAfter: ms('failoverAfter', 2), hasBackup,
     primaryReturn: ms('primaryReturnDelay', 300000), callGrace: ms('callRecoveryWindow', 60000),
+    connectTimeout: ms('connectTimeout', 10000),
   };
 }
 

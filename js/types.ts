@@ -69,6 +69,8 @@ export interface AutoRecoverOptions {
   primaryReturnDelay?: number;
   /** Calls not recovered within this time after the loss end (reason on `disposed`). Default 60000. */
   callRecoveryWindow?: number;
+  /** An attempt whose socket is not open by then is given up (a stopped server still accepts TCP). Default 10000. */
+  connectTimeout?: number;
 }
 
 /** `connectionStateChanged`'s argument. */

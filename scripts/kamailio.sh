@@ -5,6 +5,7 @@
 #   scripts/kamailio.sh stop      SIGTERM it (by pid file) and wait until it is gone
 #   scripts/kamailio.sh restart
 #   scripts/kamailio.sh kill      SIGKILL every process of it at once (a crash, for fault-injection tests)
+#   scripts/kamailio.sh pause     SIGSTOP them all (a server that stops answering); resume: SIGCONT
 #   scripts/kamailio.sh status    exit 0 if running (prints pid, ports, run dir, log)
 #   scripts/kamailio.sh run       run in the foreground (Ctrl-C stops it)
 #   scripts/kamailio.sh kamcmd ARGS...   e.g. `scripts/kamailio.sh kamcmd ul.dump`
@@ -105,6 +106,13 @@ crash() {
   echo "kamailio: killed (pid $pid and its workers)"
 }
 
+signal_group() { # signal: every process of this instance
+  if ! pid_alive; then echo "kamailio: not running" >&2; return 1; fi
+  local pid; pid="$(cat "$PIDFILE")"
+  kill "-$1" -- "-$pid"
+  echo "kamailio: SIG$1 to pid $pid and its workers"
+}
+
 stop() {
   if ! pid_alive; then rm -f "$PIDFILE"; echo "kamailio: not running"; return 0; fi
   local pid; pid="$(cat "$PIDFILE")"
@@ -134,6 +142,8 @@ case "${1:-}" in
   stop) stop ;;
   restart) stop; start ;;
   kill) crash ;;
+  pause) signal_group STOP ;;
+  resume) signal_group CONT ;;
   status) status ;;
   run) prepare; mapfile -d '' args < <(kam_args); exec kamailio "${args[@]}" ;;
   kamcmd) shift; exec kamcmd -s "unix:$CTL" "$@" ;;

@@ -312,7 +312,7 @@ WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(ma
 /// registerExpires (0 = default), seedHigh, seedLow, then recovery
 /// (flow::RecoveryConfig, in its order): enabled, base delay, multiplier %,
 /// max delay, max attempts, jitter %, keep-alive interval and timeout,
-/// failover after, has backup, primary return, call grace (ms as int32).
+/// failover after, has backup, primary return, call grace, connect timeout (ms as int32).
 WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   wwp::ua::Config cfg;
   cfg.username = arg_str(0);
@@ -339,6 +339,7 @@ WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   r.has_backup = g_args[25] != 0;
   r.primary_return = g_args[26];
   r.call_grace = g_args[27];
+  r.connect_timeout = g_args[28];
   return new wwp::ua::Ua(std::move(cfg));
 }
 WWP_EXPORT(wwp_ua_delete) void wwp_ua_delete(void* h) { delete static_cast<wwp::ua::Ua*>(h); }

@@ -49,6 +49,7 @@ void Supervisor::handle_transport_open(Server server, TimePoint now) {
   server_ = server;
   pong_seen_ = false;  // learnt per connection: primary and backup may differ
   timers_.stop(TimerKind::Retry);
+  timers_.stop(TimerKind::ConnectWait);
   if (state_ == State::Connected) {
     // The driver replaced the socket itself (a second start()): same flow state.
     arm_keepalive(now);
@@ -74,6 +75,7 @@ void Supervisor::handle_transport_closed(std::string reason, TimePoint now) {
       return transition(State::Idle, std::move(reason));
     case State::Connecting:
       // This attempt failed; the next one may go elsewhere.
+      timers_.stop(TimerKind::ConnectWait);
       primary_failures_ = server_ == Server::Primary ? primary_failures_ + 1 : 0;
       return schedule_attempt(0, std::move(reason), now);
     case State::Idle:
@@ -130,6 +132,7 @@ void Supervisor::attempt(TimePoint now) {
                 : Server::Primary;
   if (server_ == Server::Backup) primary_failures_ = 0;  // after the backup, the primary again
   requests_.push_back(OpenTransport{server_});
+  if (config_.connect_timeout > 0) timers_.set(TimerKind::ConnectWait, now + config_.connect_timeout);
   transition(State::Connecting);
 }
 
@@ -194,6 +197,7 @@ void Supervisor::stop(TimePoint now) {
   armed_ = false;
   outage_ = false;
   timers_.stop(TimerKind::Retry);
+  timers_.stop(TimerKind::ConnectWait);
   timers_.stop(TimerKind::Grace);
   timers_.stop(TimerKind::PrimaryReturn);
   if (state_ == State::Waiting || state_ == State::Failed || state_ == State::Connecting)
@@ -204,6 +208,12 @@ void Supervisor::handle_timeout(TimePoint now) {
   if (!config_.enabled) return;
   if (timers_.take_expired(TimerKind::Grace, now)) grace_expired_ = true;
   if (timers_.take_expired(TimerKind::Retry, now) && state_ == State::Waiting) attempt(now);
+  if (timers_.take_expired(TimerKind::ConnectWait, now) && state_ == State::Connecting) {
+    std::string why = "not connected within " + std::to_string(config_.connect_timeout / 1000) + " s";
+    requests_.push_back(CloseTransport{why});
+    primary_failures_ = server_ == Server::Primary ? primary_failures_ + 1 : 0;
+    schedule_attempt(0, std::move(why), now);
+  }
   if (timers_.take_expired(TimerKind::PongWait, now) && state_ == State::Connected) {
     timers_.stop(TimerKind::Ping);
     timers_.stop(TimerKind::PrimaryReturn);

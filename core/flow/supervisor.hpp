@@ -32,6 +32,9 @@
 //    a server that has answered a ping with CRLF (so we know it does) and
 //    then stays silent `keepalive_timeout` after the next one is dead. A
 //    server that never pongs is judged by its REGISTER refreshes instead.
+//  - An attempt that neither opens nor fails within `connect_timeout` (a
+//    stopped server still accepts TCP connections) is closed and counted
+//    as failed.
 //  - `offline` (a browser hint) changes nothing by itself: the socket usually
 //    dies on its own; `online` ends a wait at once.
 #pragma once
@@ -56,6 +59,9 @@ struct RecoveryConfig {
   std::uint32_t jitter_pct = 20;      ///< each delay ± this % (0-100)
   Duration keepalive_interval = 25000;  ///< CRLFCRLF ping period; 0 = none
   Duration keepalive_timeout = 10000;   ///< RFC 5626 §4.4.1: pong within 10 s
+  /// An attempt not open by then is given up (a server that accepts the TCP
+  /// connection but never completes the WebSocket handshake).
+  Duration connect_timeout = 10000;
   std::uint32_t failover_after = 2;   ///< failed primary attempts before the backup
   bool has_backup = false;            ///< the driver knows a backup server
   Duration primary_return = 300000;   ///< idle on the backup this long → primary; 0 = stay
@@ -135,7 +141,7 @@ class Supervisor {
   bool enabled() const { return config_.enabled; }
 
  private:
-  enum class TimerKind : std::size_t { Ping, PongWait, Retry, Grace, PrimaryReturn, Count };
+  enum class TimerKind : std::size_t { Ping, PongWait, Retry, ConnectWait, Grace, PrimaryReturn, Count };
 
   void transition(State next, std::string reason = {});
   void lost(std::string reason, Duration at_least, TimePoint now);

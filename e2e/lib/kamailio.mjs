@@ -61,6 +61,13 @@ export async function killKamailio() {
   return r.stdout.trim();
 }
 
+/** SIGSTOP (pause) or SIGCONT (resume) Kamailio and its workers: a server that stops answering. */
+export async function pauseKamailio(paused = true) {
+  const r = await sh(paused ? 'pause' : 'resume');
+  if (r.code !== 0) throw new Error(`scripts/kamailio.sh ${paused ? 'pause' : 'resume'} failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+}
+
 export async function stopKamailio() {
   const r = await sh('stop');
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh stop failed:\n${r.stdout}${r.stderr}`);

@@ -81,7 +81,7 @@ export interface CoreUaConfig {
   recovery?: {
     baseDelay: number; multiplierPct: number; maxDelay: number; maxAttempts: number; jitterPct: number;
     keepAliveInterval: number; keepAliveTimeout: number; failoverAfter: number; hasBackup: boolean;
-    primaryReturn: number; callGrace: number;
+    primaryReturn: number; callGrace: number; connectTimeout: number;
   };
 }
 

@@ -2,9 +2,11 @@
 // with the fault injected from outside the page: the SIP server process is
 // killed (SIGKILL) in the middle of a call and started again. Both phones
 // must register again on their own, keep the call, restart its media with an
-// ICE-restart re-INVITE, and end up with exactly one binding each.
+// ICE-restart re-INVITE, and end up with exactly one binding each. Then the
+// server stops answering (SIGSTOP): the RFC 5626 keep-alive notices. And the
+// browser goes offline for 10 s (Chromium's network emulation).
 import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
-import { killKamailio, registrations, startKamailio } from '../../lib/kamailio.mjs';
+import { killKamailio, pauseKamailio, registrations, startKamailio } from '../../lib/kamailio.mjs';
 
 const recovering = {
   sdk: 'ours' as const,
@@ -73,4 +75,67 @@ test('the SIP server is killed mid-call and restarted: both phones register agai
   }
   test.info().annotations.push({ type: 'recovery', description: figures.join('; ') });
   console.log(`[recovery] ${figures.join('; ')}`);
+});
+
+test('the server stops answering (SIGSTOP): the keep-alive notices, attempts time out, the phone comes back when it answers again', async ({ phonePage }) => {
+  test.setTimeout(90_000);
+  const quick = { ...recovering, options: { autoRecover: { ...recovering.options.autoRecover, pingInterval: 1000, pongTimeout: 1500, connectTimeout: 2000 } } };
+  const a = await phonePage('101', quick);
+  const b = await phonePage('102', quick);
+  await connect(a, b, '102');
+  await a.page.waitForTimeout(1500); // a ping answered: the phones know this server answers keep-alives
+  const stoppedAt = Date.now();
+  console.log(`[recovery] ${await pauseKamailio(true)}`);
+  let backAt = 0;
+  try {
+    for (const p of [a, b]) {
+      await expect.poll(async () => (await p.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' &&
+        (e.t as number) >= stoppedAt && /no answer to the keep-alive/.test(String(e.reason))),
+      { message: `${p.ext} noticed the silent server`, timeout: 10_000 }).toBe(true);
+    }
+    // Attempts meanwhile hang (the kernel accepts, nobody answers) and are given up.
+    await expect.poll(async () => (await a.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' &&
+      /not connected within 2 s/.test(String(e.reason))), { timeout: 15_000 }).toBe(true);
+  } finally {
+    console.log(`[recovery] ${await pauseKamailio(false)}`);
+    backAt = Date.now();
+  }
+  for (const p of [a, b]) {
+    await expect.poll(() => eventTime(p, 'recovered', backAt), { message: `${p.ext} registered again`, timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => eventTime(p, 'mediaRecovered', backAt), { message: `${p.ext} restarted the call's media`, timeout: 20_000 }).toBeDefined();
+  }
+  expect(await a.state()).toBe('answered');
+  await expectAudio([a, b]);
+  expect(await registrations('101')).toHaveLength(1);
+  expect(await registrations('102')).toHaveLength(1);
+  await a.hangup();
+  await b.waitForState('disposed');
+  const took = [];
+  for (const p of [a, b]) took.push(`${p.ext}: registered ${(await eventTime(p, 'recovered', backAt))! - backAt} ms after SIGCONT`);
+  console.log(`[recovery] ${took.join('; ')}`);
+});
+
+test('the browser goes offline for 10 s and back: the phone is registered again and the call goes on', async ({ phonePage }) => {
+  test.setTimeout(90_000);
+  const a = await phonePage('101', recovering);
+  const b = await phonePage('102', recovering);
+  await connect(a, b, '102');
+  const offAt = Date.now();
+  await a.context.setOffline(true);
+  await a.page.waitForTimeout(10_000);
+  await a.context.setOffline(false);
+  const onAt = Date.now();
+  const lost = (await a.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' && (e.t as number) >= offAt);
+  console.log(`[recovery] offline: the socket was ${lost ? 'lost' : 'kept'} by Chromium's emulation`);
+  if (lost) {
+    await expect.poll(() => eventTime(a, 'recovered', onAt - 1), { message: 'registered again after coming online', timeout: 10_000 }).toBeDefined();
+    await expect.poll(() => eventTime(a, 'mediaRecovered', onAt - 1), { timeout: 20_000 }).toBeDefined();
+    console.log(`[recovery] offline: registered ${(await eventTime(a, 'recovered', onAt - 1))! - onAt} ms after coming online`);
+  }
+  await expect.poll(() => a.page.evaluate(() => (window as any).webPhone.sipClient.connectionState)).toBe('connected');
+  expect(await a.state()).toBe('answered');
+  await expectAudio([a, b]);
+  expect(await registrations('101')).toHaveLength(1);
+  await a.hangup();
+  await b.waitForState('disposed');
 });

@@ -234,6 +234,35 @@ TEST_F(SupervisorTest, KeepAlivePingsAndASilentServerThatUsedToAnswerIsDead) {
   EXPECT_TRUE(events().empty());
 }
 
+TEST_F(SupervisorTest, AnAttemptThatHangsIsClosedAndCountedAsFailed) {
+  config_.connect_timeout = 5000;
+  connect_and_register();
+  sup_.handle_transport_closed("closed", now_);
+  run_until(sup_.next_timeout());
+  EXPECT_EQ(expect_open(), Server::Primary);
+  const TimePoint opened_at = now_;
+  events();
+  // The socket neither opens nor fails (a stopped server accepts TCP).
+  run_until(opened_at + 4999);
+  EXPECT_TRUE(requests().empty());
+  run_until(opened_at + 5000);
+  auto r = requests();
+  ASSERT_EQ(r.size(), 1u);
+  const auto* close = std::get_if<CloseTransport>(&r[0]);
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->reason, "not connected within 5 s");
+  EXPECT_EQ(sup_.state(), State::Waiting);
+  // It counts towards failover: the next failure on the primary goes to the backup.
+  run_until(sup_.next_timeout());
+  EXPECT_EQ(expect_open(), Server::Primary);
+  sup_.handle_transport_closed("refused", now_);
+  run_until(sup_.next_timeout());
+  EXPECT_EQ(expect_open(), Server::Backup);
+  // The backup opens: connected.
+  sup_.handle_transport_open(Server::Backup, now_);
+  EXPECT_EQ(sup_.state(), State::Connected);
+}
+
 TEST_F(SupervisorTest, AServerThatNeverPongsIsNotDeclaredDead) {
   connect_and_register();
   for (int i = 0; i < 10; ++i) {
