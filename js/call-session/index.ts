@@ -16,6 +16,8 @@ export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
 const TRANSFER_TIMEOUT_MS = 10000;
 /** ICE-restart re-INVITEs tried after a recovered connection (autoRecover). */
 const MEDIA_RECOVERY_ATTEMPTS = 3;
+/** How long the caller leaves the callee to restart a recovered call's media first. */
+const CALLER_RECOVERY_DELAY_MS = 1000;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
@@ -129,8 +131,22 @@ export default class CallSession extends EventEmitter {
     if (this.mediaRecovery) return; // one at a time; a second outage finds this one still trying
     this.mediaRecovery = true;
     this.emit('mediaRecovering');
+    const started = performance.now();
     let error: unknown;
     try {
+      // Both ends recover at once. The end that did not start the call goes
+      // first; the caller waits a moment, and if the callee's re-INVITE came
+      // meanwhile, that one exchange restarted ICE on both sides and, its 2xx
+      // carrying our Contact, refreshed our target at the peer too (RFC 3261
+      // §12.2.1.2): no second re-INVITE, no glare (§14.1).
+      if (this.direction === 'outbound') {
+        await new Promise((r) => setTimeout(r, CALLER_RECOVERY_DELAY_MS));
+        if (this.state === 'disposed') return;
+        if (this.peerReinviteAnsweredAt >= started) {
+          this.emit('mediaRecovered');
+          return;
+        }
+      }
       // Both ends of a call usually recover at once: their re-INVITEs cross
       // (491, retried by the core, RFC 3261 §14.1), or one reaches a peer not
       // registered again yet (404/408). A few tries, further apart each time.
@@ -229,10 +245,13 @@ export default class CallSession extends EventEmitter {
     }
     try {
       this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');
+      if (answer) this.peerReinviteAnsweredAt = performance.now();
     } catch {
       /* the call ended meanwhile */
     }
   }
+  /** When we last accepted the peer's re-INVITE offer (performance.now()). */
+  private peerReinviteAnsweredAt = -1;
 
   /**
    * The peer transferred us (REFER, RFC 3515): call the target (with Replaces
