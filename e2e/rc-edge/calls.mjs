@@ -19,9 +19,30 @@ import { uriOf, userOf, tagOf, parseAuth, digestOk, hex, rcXml } from './sip.mjs
 export class CallMethods {
   // ---------------------------------------------------------------- INVITE from a client
 
+  /**
+   * An in-dialog INVITE for a call of this instance that lives on one of its
+   * closed connections: the phone reconnected (e.g. wasm-web-phone
+   * autoRecover) and restarts the call's media. The call follows it to the new
+   * connection, as on a server with RFC 5626 flow recovery.
+   * @this {RcEdge} @param {Conn} conn @param {string} callId
+   */
+  adoptLeg(conn, callId) {
+    if (!conn.instanceId) return undefined;
+    for (const old of this.conns.values()) {
+      const leg = old !== conn && old.closed && old.instanceId === conn.instanceId ? old.legs.get(callId) : undefined;
+      if (!leg || leg.state === 'terminated') continue;
+      old.legs.delete(callId);
+      leg.conn = conn;
+      conn.legs.set(callId, leg);
+      this.trace(conn, 'event', `call ${callId} follows instance ${conn.instanceId} from ${old.id}`);
+      return leg;
+    }
+    return undefined;
+  }
+
   /** @this {RcEdge} @param {Conn} conn @param {any} msg */
   async onInvite(conn, msg) {
-    const existing = conn.legs.get(msg.callId);
+    const existing = conn.legs.get(msg.callId) ?? (tagOf(msg.get('to')) ? this.adoptLeg(conn, msg.callId) : undefined);
     if (existing && existing.state !== 'terminated') {
       if (existing.dir === 'out' && !tagOf(msg.get('to')) && existing.state === 'early') {
         // Retransmission / second INVITE of a call still being set up.

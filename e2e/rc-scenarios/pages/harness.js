@@ -8,7 +8,10 @@ window.h = {
   async setup(sipInfo, opts = {}) {
     await window.sdkReady;
     const wp = new WebPhone({ sipInfo, instanceId: opts.instanceId, debug: !!opts.debug,
-      ...(opts.autoAnswer === undefined ? {} : { autoAnswer: opts.autoAnswer }) });
+      ...(opts.autoAnswer === undefined ? {} : { autoAnswer: opts.autoAnswer }),
+      ...(opts.autoRecover === undefined ? {} : { autoRecover: opts.autoRecover }) });
+    h.recovery = [];
+    for (const ev of ['recovered', 'reconnecting']) wp.on(ev, () => h.recovery.push(ev));
     window.wp = wp;
     wp.on('inboundCall', (s) => h.track(s));
     wp.on('outboundCall', (s) => h.track(s));
@@ -25,7 +28,7 @@ window.h = {
   track(s) {
     if (h.sessions.includes(s)) return;
     s.events = [];
-    for (const ev of ['ringing', 'answered', 'failed', 'disposed']) s.on(ev, (arg) => s.events.push(arg ? `${ev}:${arg}` : ev));
+    for (const ev of ['ringing', 'answered', 'failed', 'disposed', 'mediaRecovered', 'mediaRecoveryFailed']) s.on(ev, (arg) => s.events.push(arg && typeof arg === 'string' ? `${ev}:${arg}` : ev));
     h.sessions.push(s);
   },
   /** Start a call without awaiting it (the edge sends 200 OK only on answer). */

@@ -42,7 +42,7 @@ export class Phone {
   cmds() { return this.frames.filter((f) => f.rc).map((f) => `${f.dir === 'inbound' ? 'in' : 'out'} Cmd ${f.rc.hdr.Cmd}`); }
 }
 
-export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean } = {}) {
+export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}) {
   const dir = await api('/api/directory');
   const ext = dir.extensions.find((e: any) => e.ext === extNo);
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -66,7 +66,7 @@ export async function openPhone(browser: Browser, extNo: string, opts: { instanc
   });
   page.on('pageerror', (e) => console.log(`[page ${extNo}] pageerror: ${e.message}`));
   await page.goto(`${EDGE}/phone.html?sdk=${SDK}`);
-  await page.evaluate(([si, o]) => (window as any).h.setup(si, o), [ext.sipInfo, { instanceId: opts.instanceId ?? `rc-scenarios-${extNo}`, autoAnswer: opts.autoAnswer, debug: opts.debug }] as const);
+  await page.evaluate(([si, o]) => (window as any).h.setup(si, o), [ext.sipInfo, { instanceId: opts.instanceId ?? `rc-scenarios-${extNo}`, autoAnswer: opts.autoAnswer, debug: opts.debug, autoRecover: opts.autoRecover }] as const);
   phone.clear();
   return phone;
 }
