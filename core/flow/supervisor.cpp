@@ -71,6 +71,8 @@ void Supervisor::handle_transport_closed(std::string reason, TimePoint now) {
       timers_.stop(TimerKind::Ping);
       timers_.stop(TimerKind::PongWait);
       timers_.stop(TimerKind::PrimaryReturn);
+      timers_.stop(TimerKind::LeaveWait);
+      leaving_ = false;
       if (armed_) return lost(std::move(reason), 0, now);
       return transition(State::Idle, std::move(reason));
     case State::Connecting:
@@ -192,10 +194,26 @@ void Supervisor::handle_register_failed(RegisterOutcome outcome, Duration retry_
   schedule_attempt(retry_after, std::move(reason), now);
 }
 
+void Supervisor::handle_left(TimePoint now) {
+  if (!leaving_) return;
+  leaving_ = false;
+  timers_.stop(TimerKind::LeaveWait);
+  if (state_ != State::Connected) return;
+  timers_.stop(TimerKind::Ping);
+  timers_.stop(TimerKind::PongWait);
+  requests_.push_back(CloseTransport{"returning to the primary server"});
+  outage_ = true;  // register again on the new flow
+  attempt_ = 0;
+  primary_failures_ = 0;
+  attempt(now);
+}
+
 void Supervisor::stop(TimePoint now) {
   if (!config_.enabled) return;
   armed_ = false;
   outage_ = false;
+  leaving_ = false;
+  timers_.stop(TimerKind::LeaveWait);
   timers_.stop(TimerKind::Retry);
   timers_.stop(TimerKind::ConnectWait);
   timers_.stop(TimerKind::Grace);
@@ -234,15 +252,13 @@ void Supervisor::handle_timeout(TimePoint now) {
     if (has_calls_ || !armed_) {
       timers_.set(TimerKind::PrimaryReturn, now + config_.primary_return);  // not while calls depend on it
     } else {
-      timers_.stop(TimerKind::Ping);
-      timers_.stop(TimerKind::PongWait);
-      requests_.push_back(CloseTransport{"returning to the primary server"});
-      outage_ = true;  // re-register on the new flow
-      attempt_ = 0;
-      primary_failures_ = 0;
-      attempt(now);
+      leaving_ = true;
+      requests_.push_back(LeaveFlow{});
+      // A backup that does not answer the unREGISTER does not hold us.
+      timers_.set(TimerKind::LeaveWait, now + std::max<Duration>(config_.keepalive_timeout, 1000));
     }
   }
+  if (timers_.take_expired(TimerKind::LeaveWait, now)) handle_left(now);
 }
 
 std::optional<FlowRequest> Supervisor::poll_request() {

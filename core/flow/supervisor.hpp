@@ -27,7 +27,10 @@
 //    UA's injected RNG, house style §10), at least the server's Retry-After.
 //  - Failover: after `failover_after` failed attempts on the primary the next
 //    attempt goes to the backup; the next outage starts at the primary again,
-//    and a phone idle on the backup for `primary_return` moves back.
+//    and a phone idle on the backup for `primary_return` moves back. Moving
+//    back is a departure, not a loss: it first removes its binding on the
+//    backup (`LeaveFlow`, an unREGISTER, RFC 3261 §10.2.2) so no server
+//    keeps routing calls to a connection we are about to close.
 //  - Keep-alive (RFC 5626 §4.4.1): a CRLFCRLF ping every `keepalive_interval`;
 //    a server that has answered a ping with CRLF (so we know it does) and
 //    then stays silent `keepalive_timeout` after the next one is dead. A
@@ -82,7 +85,9 @@ struct CloseTransport {
 };
 /// Send the RFC 5626 keep-alive ping (CRLFCRLF) on the open transport.
 struct SendPing {};
-using FlowRequest = std::variant<OpenTransport, CloseTransport, SendPing>;
+/// Remove our binding on this flow's server, then call `handle_left()`.
+struct LeaveFlow {};
+using FlowRequest = std::variant<OpenTransport, CloseTransport, SendPing, LeaveFlow>;
 
 /// What the app hears: every state change, with why.
 struct StateChanged {
@@ -117,6 +122,9 @@ class Supervisor {
   /// `Final`: give up (wrong credentials, forbidden).
   void handle_register_failed(RegisterOutcome outcome, Duration retry_after, std::string reason,
                               TimePoint now);
+  /// The unREGISTER asked for by `LeaveFlow` completed (or failed: either
+  /// way we go); the flow is closed and the primary tried.
+  void handle_left(TimePoint now);
   /// The app unregistered or disposed: no more recovery until armed again.
   void stop(TimePoint now);
   /// Whether calls exist decides if an idle backup flow may move back.
@@ -141,7 +149,7 @@ class Supervisor {
   bool enabled() const { return config_.enabled; }
 
  private:
-  enum class TimerKind : std::size_t { Ping, PongWait, Retry, ConnectWait, Grace, PrimaryReturn, Count };
+  enum class TimerKind : std::size_t { Ping, PongWait, Retry, ConnectWait, Grace, PrimaryReturn, LeaveWait, Count };
 
   void transition(State next, std::string reason = {});
   void lost(std::string reason, Duration at_least, TimePoint now);
@@ -159,6 +167,7 @@ class Supervisor {
   bool pong_seen_ = false;  ///< the server answers pings (so silence means dead)
   bool has_calls_ = false;
   bool grace_expired_ = false;
+  bool leaving_ = false;    ///< a LeaveFlow (unREGISTER) is under way
   std::uint32_t attempt_ = 0;          ///< attempts in this outage
   std::uint32_t primary_failures_ = 0;  ///< consecutive, in this outage
   Duration last_delay_ = 0;

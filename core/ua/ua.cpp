@@ -550,6 +550,12 @@ void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
     out_.push_back(Event{std::move(*ok)});
     return;
   }
+  if (std::holds_alternative<reg::Unregistered>(event) && leaving_flow_) {
+    // Our own unREGISTER before moving back to the primary: not the app's.
+    leaving_flow_ = false;
+    supervisor_.handle_left(now);
+    return;
+  }
   if (auto* failed = std::get_if<reg::RegistrationFailed>(&event); failed && supervisor_.recovering()) {
     // While recovering, a lost or refused registration is the supervisor's
     // to retry, no sooner than the server's Retry-After (503/603). Only wrong
@@ -572,6 +578,12 @@ bool Ua::collect_flow(TimePoint now) {
       out_.push_back(Transmit{"\r\n\r\n"});  // RFC 5626 §4.4.1 "ping"
     } else if (auto* open = std::get_if<flow::OpenTransport>(&*r)) {
       out_.push_back(Event{*open});
+    } else if (std::holds_alternative<flow::LeaveFlow>(*r)) {
+      leaving_flow_ = true;
+      if (!registration_.stop(now).ok()) {  // already unregistering: go without
+        leaving_flow_ = false;
+        supervisor_.handle_left(now);
+      }
     } else {
       // Closed on our own account (a silent server, a refused registration):
       // what was in flight on it can never be answered.

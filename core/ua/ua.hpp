@@ -218,6 +218,7 @@ class Ua {
   Config config_;
   Rng rng_;
   flow::Supervisor supervisor_{config_.recovery, rng_};
+  bool leaving_flow_ = false;  ///< our unREGISTER before returning to the primary
   /// registration_.contact_uri(), built once (the config does not change):
   /// every call context refers to it.
   std::string contact_uri_;

@@ -335,7 +335,7 @@ TEST_F(SupervisorTest, AFinalRegistrationErrorStopsRecovery) {
   EXPECT_TRUE(std::holds_alternative<CloseTransport>(r[0]));
 }
 
-TEST_F(SupervisorTest, IdleOnTheBackupReturnsToThePrimaryButNotDuringACall) {
+TEST_F(SupervisorTest, IdleOnTheBackupLeavesItCleanlyAndReturnsToThePrimaryButNotDuringACall) {
   connect_and_register(Server::Backup);
   sup_.set_has_calls(true);
   run_until(now_ + 300000);
@@ -343,14 +343,50 @@ TEST_F(SupervisorTest, IdleOnTheBackupReturnsToThePrimaryButNotDuringACall) {
   EXPECT_EQ(sup_.state(), State::Connected);
   sup_.set_has_calls(false);
   run_until(now_ + 300000);
-  std::vector<FlowRequest> r;
-  for (auto& x : requests())
-    if (!std::holds_alternative<SendPing>(x)) r.push_back(std::move(x));
+  auto non_ping = [this] {
+    std::vector<FlowRequest> r;
+    for (auto& x : requests())
+      if (!std::holds_alternative<SendPing>(x)) r.push_back(std::move(x));
+    return r;
+  };
+  // First the binding on the backup goes (an unREGISTER), the socket stays.
+  auto r = non_ping();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<LeaveFlow>(r[0]));
+  EXPECT_EQ(sup_.state(), State::Connected);
+  sup_.handle_left(now_);
+  r = non_ping();
   ASSERT_EQ(r.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<CloseTransport>(r[0]));
   ASSERT_TRUE(std::holds_alternative<OpenTransport>(r[1]));
   EXPECT_EQ(std::get<OpenTransport>(r[1]).server, Server::Primary);
   EXPECT_TRUE(sup_.recovering());  // so the UA registers on the new flow
+  sup_.handle_left(now_);          // a late second answer changes nothing
+  EXPECT_TRUE(non_ping().empty());
+}
+
+TEST_F(SupervisorTest, ABackupThatDoesNotAnswerTheUnregisterDoesNotHoldThePhone) {
+  connect_and_register(Server::Backup);
+  run_until(now_ + 300000);
+  requests();
+  run_until(now_ + config_.keepalive_timeout);  // no handle_left(): the wait runs out
+  std::vector<FlowRequest> r;
+  for (auto& x : requests())
+    if (!std::holds_alternative<SendPing>(x)) r.push_back(std::move(x));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<CloseTransport>(r[0]));
+  EXPECT_TRUE(std::holds_alternative<OpenTransport>(r[1]));
+}
+
+TEST_F(SupervisorTest, ASocketLostWhileLeavingTheBackupIsAnOrdinaryOutage) {
+  connect_and_register(Server::Backup);
+  run_until(now_ + 300000);
+  requests();
+  sup_.handle_transport_closed("gone", now_);
+  EXPECT_EQ(sup_.state(), State::Waiting);
+  sup_.handle_left(now_);  // the unREGISTER's end, reported after the loss
+  EXPECT_EQ(sup_.state(), State::Waiting);
+  for (auto& x : requests()) EXPECT_FALSE(std::holds_alternative<CloseTransport>(x));
 }
 
 TEST_F(SupervisorTest, StopDisarms) {

@@ -21,7 +21,7 @@ ua::Config recovery_config() {
 
 class RecoveryTest : public UaHarness {
  protected:
-  RecoveryTest() : UaHarness(recovery_config()) {}
+  explicit RecoveryTest(ua::Config config = recovery_config()) : UaHarness(std::move(config)) {}
 
   template <class T>
   std::vector<T> events_of() {
@@ -264,6 +264,43 @@ TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
   EXPECT_EQ(live.calls, 1u);
   EXPECT_EQ(live.dialogs, 1u);
   EXPECT_LE(live.transactions, 1u);  // at most the last REGISTER's, ending on its timer
+}
+
+ua::Config backup_config() {
+  ua::Config c = recovery_config();
+  c.recovery.has_backup = true;
+  c.recovery.primary_return = 20000;  // before the first refresh (55 s)
+  return c;
+}
+class BackupReturnTest : public RecoveryTest {
+ protected:
+  BackupReturnTest() : RecoveryTest(backup_config()) {}
+};
+
+TEST_F(BackupReturnTest, idle_on_the_backup_it_unregisters_there_then_registers_on_the_primary_unnoticed) {
+  ua_.handle_transport_open(flow::Server::Backup, now_);  // as after a failover
+  drain();
+  register_ua();
+  all_events_.clear();
+  sent_.clear();
+  advance(20000);
+  // An unREGISTER (Contact expires=0, RFC 3261 §10.2.2) on the backup first.
+  auto leave = last_sent("REGISTER");
+  EXPECT_NE(std::string(*leave.get("Contact")).find("expires=0"), std::string::npos) << leave.to_string();
+  EXPECT_TRUE(events_of<flow::OpenTransport>().empty());
+  answer_register();
+  // Then the primary; the app heard neither an unregistration nor a failure.
+  auto opens = events_of<flow::OpenTransport>();
+  ASSERT_EQ(opens.size(), 1u);
+  EXPECT_EQ(opens[0].server, flow::Server::Primary);
+  EXPECT_EQ(events_of<flow::CloseTransport>().size(), 1u);
+  EXPECT_TRUE(events_of<reg::Unregistered>().empty());
+  EXPECT_TRUE(events_of<reg::RegistrationFailed>().empty());
+  ua_.handle_transport_open(flow::Server::Primary, now_);
+  drain();
+  answer_register();
+  EXPECT_EQ(events_of<reg::Registered>().size(), 1u);
+  EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
 }
 
 }  // namespace
