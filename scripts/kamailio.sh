@@ -18,21 +18,33 @@
 # have their own Kamailio on the same ports at once, but /tmp is shared, so the
 # pid file, log, control socket and generated users.cfg must not collide.
 # Override with KAMAILIO_RUNDIR; the log is $RUNDIR/kamailio.log unless KAMAILIO_LOG.
+#
+# KAMAILIO_INSTANCE=backup runs a second instance on users.json "server.backup"
+# ports with its own run dir (the failover target of autoRecover tests). The
+# two form one cluster: each is told the other's ports (PEER_*) and takes the
+# other's Record-Route as its own (see kamailio.cfg).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CFG="$ROOT/e2e/kamailio/kamailio.cfg"
 USERS="$ROOT/e2e/kamailio/users.json"
 CERTS="$ROOT/e2e/.certs"
 NETNS="$(stat -L -c %i /proc/self/ns/net)"
-RUNDIR="${KAMAILIO_RUNDIR:-/tmp/wwp-kamailio-$NETNS}"
+INSTANCE="${KAMAILIO_INSTANCE:-primary}"
+case "$INSTANCE" in
+  primary) SUFFIX="" LABEL="" ;;
+  backup) SUFFIX="-backup" LABEL=" (backup)" ;;
+  *) echo "kamailio.sh: KAMAILIO_INSTANCE must be primary or backup, not '$INSTANCE'" >&2; exit 2 ;;
+esac
+RUNDIR="${KAMAILIO_RUNDIR:-/tmp/wwp-kamailio-$NETNS$SUFFIX}"
 PIDFILE="$RUNDIR/kamailio.pid"
 LOG="${KAMAILIO_LOG:-$RUNDIR/kamailio.log}"
 CTL="$RUNDIR/kamailio_ctl"
 # ports: users.json "server" is the source of truth for clients; kamailio.cfg has them literally
-read -r SIP_PORT WS_PORT WSS_PORT RPC_PORT < <(node -e '
-  const s = require(process.argv[1]).server;
+read -r SIP_PORT WS_PORT WSS_PORT RPC_PORT PEER_SIP PEER_WS PEER_WSS < <(node -e '
+  const { backup, ...primary } = require(process.argv[1]).server;
+  const [me, peer] = process.argv[2] === "backup" ? [backup, primary] : [primary, backup];
   // a string: with FORCE_COLOR set (Playwright workers set it), console.log colours bare numbers
-  console.log(`${s.sipPort} ${s.wsPort} ${s.wssPort} ${s.rpcPort}`)' "$USERS")
+  console.log(`${me.sipPort} ${me.wsPort} ${me.wssPort} ${me.rpcPort} ${peer.sipPort} ${peer.wsPort} ${peer.wssPort}`)' "$USERS" "$INSTANCE")
 
 pid_alive() {
   [ -s "$PIDFILE" ] || return 1
@@ -64,11 +76,13 @@ prepare() {
 
 kam_args() {
   printf '%s\0' -f "$RUNDIR/kamailio.cfg" -DD -E -Y "$RUNDIR" -m 64 -M 8 \
-    -A "TLS_CERT=\"$CERTS/cert.pem\"" -A "TLS_KEY=\"$CERTS/key.pem\"" -A "CTL_SOCK=\"unix:$CTL\""
+    -A "TLS_CERT=\"$CERTS/cert.pem\"" -A "TLS_KEY=\"$CERTS/key.pem\"" -A "CTL_SOCK=\"unix:$CTL\"" \
+    -A "SIP_PORT=$SIP_PORT" -A "WS_PORT=$WS_PORT" -A "WSS_PORT=$WSS_PORT" -A "RPC_PORT=$RPC_PORT" \
+    -A "PEER_SIP_PORT=$PEER_SIP" -A "PEER_WS_PORT=$PEER_WS" -A "PEER_WSS_PORT=$PEER_WSS"
 }
 
 start() {
-  if pid_alive; then echo "kamailio: already running (pid $(cat "$PIDFILE"), $RUNDIR)"; return 0; fi
+  if pid_alive; then echo "kamailio$LABEL: already running (pid $(cat "$PIDFILE"), $RUNDIR)"; return 0; fi
   prepare
   local t0; t0=$(date +%s%N)
   mapfile -d '' args < <(kam_args)
@@ -79,11 +93,11 @@ start() {
   echo "$pid" >"$PIDFILE"
   for _ in $(seq 1 200); do   # up to 10 s
     if ! kill -0 "$pid" 2>/dev/null; then
-      echo "kamailio: exited during start-up; last log lines ($LOG):" >&2; tail -20 "$LOG" >&2
+      echo "kamailio$LABEL: exited during start-up; last log lines ($LOG):" >&2; tail -20 "$LOG" >&2
       rm -f "$PIDFILE"; return 1
     fi
     if port_open "$WS_PORT" && port_open "$WSS_PORT" && port_open "$SIP_PORT" && port_open "$RPC_PORT"; then
-      echo "kamailio: pid $pid ready in $(( ($(date +%s%N) - t0) / 1000000 )) ms" \
+      echo "kamailio$LABEL: pid $pid ready in $(( ($(date +%s%N) - t0) / 1000000 )) ms" \
            "(udp/tcp $SIP_PORT, ws $WS_PORT, wss $WSS_PORT, rpc $RPC_PORT; log $LOG)"
       return 0
     fi
@@ -91,50 +105,50 @@ start() {
   done
   local p state=""
   for p in "$SIP_PORT" "$WS_PORT" "$WSS_PORT" "$RPC_PORT"; do port_open "$p" && state+=" $p:open" || state+=" $p:closed"; done
-  echo "kamailio: not ready after 10 s (ports:$state), see $LOG" >&2
+  echo "kamailio$LABEL: not ready after 10 s (ports:$state), see $LOG" >&2
   stop; return 1
 }
 
 # Kamailio forks its workers; they hold the client connections. setsid made
 # the main process a process-group leader, so its group is all of them.
 crash() {
-  if ! pid_alive; then echo "kamailio: not running"; return 0; fi
+  if ! pid_alive; then echo "kamailio$LABEL: not running"; return 0; fi
   local pid; pid="$(cat "$PIDFILE")"
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   rm -f "$PIDFILE"
-  echo "kamailio: killed (pid $pid and its workers)"
+  echo "kamailio$LABEL: killed (pid $pid and its workers)"
 }
 
 signal_group() { # signal: every process of this instance
-  if ! pid_alive; then echo "kamailio: not running" >&2; return 1; fi
+  if ! pid_alive; then echo "kamailio$LABEL: not running" >&2; return 1; fi
   local pid; pid="$(cat "$PIDFILE")"
   kill "-$1" -- "-$pid"
-  echo "kamailio: SIG$1 to pid $pid and its workers"
+  echo "kamailio$LABEL: SIG$1 to pid $pid and its workers"
 }
 
 stop() {
-  if ! pid_alive; then rm -f "$PIDFILE"; echo "kamailio: not running"; return 0; fi
+  if ! pid_alive; then rm -f "$PIDFILE"; echo "kamailio$LABEL: not running"; return 0; fi
   local pid; pid="$(cat "$PIDFILE")"
   kill -TERM "$pid"
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "kamailio: pid $pid ignored SIGTERM for 5 s, sending SIGKILL" >&2
+    echo "kamailio$LABEL: pid $pid ignored SIGTERM for 5 s, sending SIGKILL" >&2
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$PIDFILE"
-  echo "kamailio: stopped (pid $pid)"
+  echo "kamailio$LABEL: stopped (pid $pid)"
 }
 
 status() {
   if pid_alive; then
-    echo "kamailio: running, pid $(cat "$PIDFILE"), netns $NETNS, rundir $RUNDIR, log $LOG"
+    echo "kamailio$LABEL: running, pid $(cat "$PIDFILE"), netns $NETNS, rundir $RUNDIR, log $LOG"
     local p; for p in "$SIP_PORT" "$WS_PORT" "$WSS_PORT" "$RPC_PORT"; do
       port_open "$p" && echo "  127.0.0.1:$p open" || echo "  127.0.0.1:$p CLOSED"
     done
     return 0
   fi
-  echo "kamailio: not running (netns $NETNS, rundir $RUNDIR)"; return 3
+  echo "kamailio$LABEL: not running (netns $NETNS, rundir $RUNDIR)"; return 3
 }
 
 case "${1:-}" in

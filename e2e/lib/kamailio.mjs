@@ -6,14 +6,17 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RPC_URL } from './users.mjs';
+import { RPC_URL, BACKUP_RPC_URL } from './users.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KAMAILIO_SH = path.join(ROOT, 'scripts', 'kamailio.sh');
 
-function sh(cmd) {
+// `instance`: 'primary' (users.json "server") or 'backup' ("server.backup"),
+// a second Kamailio that the failover tests start (scripts/kamailio.sh).
+function sh(cmd, instance = 'primary') {
   return new Promise((resolve) => {
-    execFile(KAMAILIO_SH, [cmd], { timeout: 20_000 }, (err, stdout, stderr) =>
+    const env = { ...process.env, KAMAILIO_INSTANCE: instance };
+    execFile(KAMAILIO_SH, [cmd], { timeout: 20_000, env }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }
@@ -39,37 +42,37 @@ export function kamailioLogTail(lines = 80, { all = false } = {}) {
 }
 
 /** true if this netns has a running instance. */
-export async function kamailioRunning() {
-  return (await sh('status')).code === 0;
+export async function kamailioRunning(instance = 'primary') {
+  return (await sh('status', instance)).code === 0;
 }
 
 /**
  * Start Kamailio (no-op if already running in this netns). Resolves once its
  * SIP/WS/WSS/RPC ports accept. Returns { alreadyRunning, message }.
  */
-export async function startKamailio() {
-  const alreadyRunning = await kamailioRunning();
-  const r = await sh('start');
+export async function startKamailio(instance = 'primary') {
+  const alreadyRunning = await kamailioRunning(instance);
+  const r = await sh('start', instance);
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh start failed:\n${r.stdout}${r.stderr}`);
   return { alreadyRunning, message: r.stdout.trim() };
 }
 
 /** SIGKILL Kamailio and its workers at once: a crash, as a fault-injection test needs it. */
-export async function killKamailio() {
-  const r = await sh('kill');
+export async function killKamailio(instance = 'primary') {
+  const r = await sh('kill', instance);
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh kill failed:\n${r.stdout}${r.stderr}`);
   return r.stdout.trim();
 }
 
 /** SIGSTOP (pause) or SIGCONT (resume) Kamailio and its workers: a server that stops answering. */
-export async function pauseKamailio(paused = true) {
-  const r = await sh(paused ? 'pause' : 'resume');
+export async function pauseKamailio(paused = true, instance = 'primary') {
+  const r = await sh(paused ? 'pause' : 'resume', instance);
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh ${paused ? 'pause' : 'resume'} failed:\n${r.stdout}${r.stderr}`);
   return r.stdout.trim();
 }
 
-export async function stopKamailio() {
-  const r = await sh('stop');
+export async function stopKamailio(instance = 'primary') {
+  const r = await sh('stop', instance);
   if (r.code !== 0) throw new Error(`scripts/kamailio.sh stop failed:\n${r.stdout}${r.stderr}`);
   return r.stdout.trim();
 }
@@ -77,7 +80,12 @@ export async function stopKamailio() {
 let rpcId = 0;
 /** Call a Kamailio RPC command (e.g. rpc('ul.dump')); resolves with `result`, throws on error. */
 export async function rpc(method, ...params) {
-  const res = await fetch(RPC_URL, {
+  return rpcOn('primary', method, ...params);
+}
+
+/** rpc() on the given instance ('primary' or 'backup'). */
+export async function rpcOn(instance, method, ...params) {
+  const res = await fetch(instance === 'backup' ? BACKUP_RPC_URL : RPC_URL, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', method, params, id: ++rpcId }),
@@ -99,11 +107,11 @@ export async function rpc(method, ...params) {
  * `contact` is the Contact URI as registered (a WS client's is a *.invalid host),
  * `received` is where Kamailio actually reaches it (sip:127.0.0.1:PORT;transport=ws).
  */
-export async function registrations(aor) {
+export async function registrations(aor, instance = 'primary') {
   const user = String(aor).replace(/^sips?:/, '').replace(/@.*$/, '');
   let result;
   try {
-    result = await rpc('ul.lookup', 'location', user);
+    result = await rpcOn(instance, 'ul.lookup', 'location', user);
   } catch (e) {
     if (/not found|no contacts/i.test(e.message)) return [];
     throw e;

@@ -9,12 +9,16 @@ export const USERS_JSON = path.join(path.dirname(fileURLToPath(import.meta.url))
 const config = JSON.parse(fs.readFileSync(USERS_JSON, 'utf8'));
 
 export const DOMAIN = config.domain;                 // 'localhost': R-URI/From/To host and digest realm
-export const SERVER = { ...config.server };          // { host, sipPort, wsPort, wssPort, rpcPort }
+export const SERVER = { ...config.server };          // { host, sipPort, wsPort, wssPort, rpcPort, backup }
 export const WS_URL = `ws://${SERVER.host}:${SERVER.wsPort}`;          // ws://127.0.0.1:25080
 export const WSS_HOSTPORT = `localhost:${SERVER.wssPort}`;             // RC SDK outboundProxy (it always uses wss://)
 export const WSS_URL = `wss://${WSS_HOSTPORT}`;                        // wss://localhost:25443 (self-signed)
 export const SIP_HOSTPORT = `${SERVER.host}:${SERVER.sipPort}`;        // 127.0.0.1:25060 (udp + tcp), e.g. for sipp
 export const RPC_URL = `http://${SERVER.host}:${SERVER.rpcPort}/RPC`;  // Kamailio JSON-RPC
+// A second instance (KAMAILIO_INSTANCE=backup): the failover target in autoRecover tests.
+export const BACKUP = { host: SERVER.host, ...config.server.backup };
+export const BACKUP_WS_URL = `ws://${BACKUP.host}:${BACKUP.wsPort}`;        // ws://127.0.0.1:26080
+export const BACKUP_RPC_URL = `http://${BACKUP.host}:${BACKUP.rpcPort}/RPC`;
 export const EXTENSIONS = Object.keys(config.users);                   // ['101', ..., '105']
 
 /** { username, authorizationId, password, displayName } of an extension ('101'..'105'). */

@@ -46,6 +46,7 @@
     webPhone.on('connectionStateChanged', (c) => ev('connectionStateChanged', { state: c.state, server: c.server, attempt: c.attempt, reason: c.reason }));
     webPhone.on('recovered', () => ev('recovered'));
     webPhone.on('failed', (e) => ev('recoveryFailed', { message: String(e?.message ?? e) }));
+    sc?.on?.('registrationFailed', (e) => ev('registrationFailed', { message: String(e?.message ?? e) }));
     ev('setup');
     return true;
   };

@@ -4,9 +4,12 @@
 // must register again on their own, keep the call, restart its media with an
 // ICE-restart re-INVITE, and end up with exactly one binding each. Then the
 // server stops answering (SIGSTOP): the RFC 5626 keep-alive notices. And the
-// browser goes offline for 10 s (Chromium's network emulation).
+// browser goes offline for 10 s (Chromium's network emulation). And with a
+// second Kamailio as `outboundProxyBackup`: the primary stops answering, the
+// phones fail over to the backup with the call kept, and later return.
 import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
-import { killKamailio, pauseKamailio, registrations, startKamailio } from '../../lib/kamailio.mjs';
+import { killKamailio, pauseKamailio, registrations, startKamailio, stopKamailio } from '../../lib/kamailio.mjs';
+import { BACKUP_WS_URL } from '../../lib/users.mjs';
 
 const recovering = {
   sdk: 'ours' as const,
@@ -138,4 +141,88 @@ test('the browser goes offline for 10 s and back: the phone is registered again 
   expect(await registrations('101')).toHaveLength(1);
   await a.hangup();
   await b.waitForState('disposed');
+});
+
+test('the primary stops answering (SIGSTOP): the keep-alive notices, the phones fail over to the backup server with the call kept, and return to the primary once idle', async ({ phonePage }) => {
+  test.setTimeout(120_000);
+  console.log(`[recovery] ${(await startKamailio('backup')).message}`);
+  const withBackup = {
+    ...recovering,
+    sipInfo: { outboundProxyBackup: BACKUP_WS_URL },
+    options: {
+      autoRecover: {
+        ...recovering.options.autoRecover, pingInterval: 1000, pongTimeout: 1500, connectTimeout: 1500,
+        failoverAfter: 1, primaryReturnDelay: 3000,
+      },
+    },
+  };
+  let paused = false;
+  try {
+    const a = await phonePage('101', withBackup);
+    const b = await phonePage('102', withBackup);
+    await connect(a, b, '102');
+    await a.page.waitForTimeout(1500); // a ping answered: the phones know the primary answers keep-alives
+    const stoppedAt = Date.now();
+    console.log(`[recovery] ${await pauseKamailio(true)}`);
+    paused = true;
+    for (const p of [a, b]) {
+      await expect.poll(async () => (await p.events()).some((e) => e.name === 'connectionStateChanged' &&
+        e.state === 'connected' && e.server === 'backup' && (e.t as number) >= stoppedAt),
+      { message: `${p.ext} connected to the backup`, timeout: 20_000 }).toBe(true)
+        .catch(async (e) => {
+          console.log(`[recovery] ${p.ext} events:`, JSON.stringify((await p.events()).slice(-12)));
+          throw e;
+        });
+      await expect.poll(() => eventTime(p, 'recovered', stoppedAt), { message: `${p.ext} registered on the backup`, timeout: 10_000 }).toBeDefined();
+    }
+    // Noticed by the keep-alive, not by a closed socket (a stopped server closes nothing).
+    expect((await a.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' &&
+      (e.t as number) >= stoppedAt && /keep-alive/.test(String(e.reason)))).toBe(true);
+    for (const p of [a, b]) {
+      await expect.poll(() => eventTime(p, 'mediaRecovered', stoppedAt), { message: `${p.ext} restarted the call's media through the backup`, timeout: 20_000 }).toBeDefined()
+        .catch(async (e) => {
+          console.log(`[recovery] ${p.ext} sip:`, (await p.sipLog()).slice(-16).join(' | '));
+          throw e;
+        });
+    }
+    expect(await a.state()).toBe('answered');
+    expect(await b.state()).toBe('answered');
+    await expectAudio([a, b]);
+    expect(await registrations('101', 'backup')).toHaveLength(1);
+    expect(await registrations('102', 'backup')).toHaveLength(1);
+    const figures = [];
+    for (const p of [a, b]) figures.push(`${p.ext}: on the backup ${(await eventTime(p, 'recovered', stoppedAt))! - stoppedAt} ms after SIGSTOP`);
+    console.log(`[recovery] ${figures.join('; ')}`);
+
+    // The primary answers again; a call keeps a phone on the backup.
+    console.log(`[recovery] ${await pauseKamailio(false)}`);
+    paused = false;
+    await a.page.waitForTimeout(4000);
+    expect(await a.page.evaluate(() => (window as any).events.filter((e: any) => e.name === 'connectionStateChanged').at(-1).server)).toBe('backup');
+    // A hangup through the backup reaches the other side.
+    await a.hangup();
+    await b.waitForState('disposed');
+    const idleAt = Date.now();
+    // Idle for primaryReturnDelay: each phone leaves the backup (unREGISTER) and registers on the primary.
+    for (const p of [a, b]) {
+      await expect.poll(async () => (await p.events()).some((e) => e.name === 'connectionStateChanged' &&
+        e.state === 'connected' && e.server === 'primary' && (e.t as number) >= idleAt),
+      { message: `${p.ext} back on the primary`, timeout: 15_000 }).toBe(true);
+      await expect.poll(() => eventTime(p, 'recovered', idleAt), { message: `${p.ext} registered on the primary`, timeout: 10_000 }).toBeDefined();
+    }
+    for (const ext of ['101', '102']) {
+      await expect.poll(() => registrations(ext, 'backup'), { message: `${ext} left the backup` }).toHaveLength(0);
+      expect(await registrations(ext)).toHaveLength(1);
+    }
+    // The app heard of no failed registration on the way.
+    expect((await a.events()).filter((e) => e.name === 'registrationFailed' || e.name === 'recoveryFailed')).toEqual([]);
+    // And the phones work on the primary: a new call.
+    await connect(b, a, '101');
+    await expectAudio([a, b]);
+    await b.hangup();
+    await a.waitForState('disposed');
+  } finally {
+    if (paused) await pauseKamailio(false);
+    console.log(`[recovery] ${await stopKamailio('backup')}`);
+  }
 });
