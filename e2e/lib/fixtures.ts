@@ -25,6 +25,7 @@ export interface PhoneOptions {
   sipInfo?: Record<string, unknown>;  // overrides, e.g. { password: 'wrong' }
   options?: Record<string, unknown>;  // WebPhone options: instanceId, debug, autoAnswer, ...
   query?: string;                     // extra page query string, e.g. 'wasmUrl=/dist/sip-core.wasm'
+  init?: () => void;                  // runs in the page before any of its scripts (context.addInitScript)
 }
 
 export class Phone {
@@ -81,6 +82,7 @@ export async function expectAudio(phones: Phone[], { min = 25, timeout = 10_000 
 export async function openPhone(browser: Browser, baseURL: string | undefined, ext: string, opts: PhoneOptions = {}) {
   const sdk = opts.sdk ?? 'rc';
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL });
+  if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -154,3 +154,23 @@ export async function waitForRegistrations(aor, pred = (b) => b.length > 0, { ti
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/**
+ * Reset, from the server's side, the connection an AoR's (only) binding was
+ * registered over: `ss -K` destroys Kamailio's socket, so the phone gets a
+ * TCP RST, as when a NAT box or load balancer drops the flow. Resolves with
+ * the phone's port. (Kamailio's own `ws.close` RPC sends a close frame but
+ * keeps the TCP connection; Chromium then reports the close only after its
+ * 2 s closing-handshake timeout.)
+ */
+export async function resetConnectionOf(aor, instance = 'primary') {
+  const bindings = await registrations(aor, instance);
+  if (bindings.length !== 1) throw new Error(`resetConnectionOf(${aor}): expected one binding, have ${bindings.length}`);
+  const port = /:(\d+)/.exec(String(bindings[0].received ?? '').replace(/^sips?:/, ''))?.[1];
+  if (!port) throw new Error(`resetConnectionOf(${aor}): binding has no received address: ${JSON.stringify(bindings[0].raw)}`);
+  const out = await new Promise((resolve, reject) =>
+    execFile('ss', ['-K', '-H', '-t', 'dst', '127.0.0.1', 'dport', '=', port], (err, stdout, stderr) =>
+      (err ? reject(new Error(`ss -K: ${stderr || err.message}`)) : resolve(stdout))));
+  if (!String(out).trim()) throw new Error(`resetConnectionOf(${aor}): no connection to 127.0.0.1:${port}`);
+  return Number(port);
+}

@@ -8,7 +8,7 @@
 // second Kamailio as `outboundProxyBackup`: the primary stops answering, the
 // phones fail over to the backup with the call kept, and later return.
 import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
-import { killKamailio, pauseKamailio, registrations, startKamailio, stopKamailio } from '../../lib/kamailio.mjs';
+import { resetConnectionOf, killKamailio, pauseKamailio, registrations, startKamailio, stopKamailio } from '../../lib/kamailio.mjs';
 import { BACKUP_WS_URL } from '../../lib/users.mjs';
 
 const recovering = {
@@ -225,4 +225,78 @@ test('the primary stops answering (SIGSTOP): the keep-alive notices, the phones 
     if (paused) await pauseKamailio(false);
     console.log(`[recovery] ${await stopKamailio('backup')}`);
   }
+});
+
+// Runs in the page before the SDK: counts the page's WebSockets and its live
+// timers, so the test can tell whether 50 recoveries left any behind.
+function trackSocketsAndTimers() {
+  const w = window as any;
+  const sockets: WebSocket[] = (w.__sockets = []);
+  const Native = WebSocket;
+  w.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      sockets.push(this);
+    }
+  };
+  const live = new Set<number>();
+  const [st, ct, si, ci] = [setTimeout, clearTimeout, setInterval, clearInterval];
+  w.setTimeout = (f: any, ms?: number, ...a: unknown[]) => {
+    const id: number = st(() => { live.delete(id); f(...a); }, ms);
+    live.add(id);
+    return id;
+  };
+  w.clearTimeout = (id: number) => { live.delete(id); ct(id); };
+  w.setInterval = (f: any, ms?: number, ...a: unknown[]) => { const id: number = si(f, ms, ...a); live.add(id); return id; };
+  w.clearInterval = (id: number) => { live.delete(id); ci(id); };
+  w.__liveTimers = () => live.size;
+}
+
+test('50 connection resets (TCP RST from the server side), with a call up: recovered every time, one binding, one open socket, no timers or core state left behind', async ({ phonePage }) => {
+  test.setTimeout(240_000);
+  const cycles = Number(process.env.RECOVERY_CYCLES ?? 50); // fewer while debugging
+  const a = await phonePage('101', { ...recovering, init: trackSocketsAndTimers });
+  const b = await phonePage('102', recovering);
+  await connect(b, a, '101'); // a is the callee: it restarts the media at once after each drop
+  await expectAudio([a, b]);
+  const snapshot = () => a.page.evaluate(() => {
+    const w = window as any;
+    return {
+      open: w.__sockets.filter((s: WebSocket) => s.readyState !== WebSocket.CLOSED).length,
+      created: w.__sockets.length,
+      timers: w.__liveTimers(),
+      sessions: w.webPhone.callSessions.length,
+      core: w.webPhone.sipClient.ua_.live(),
+    };
+  });
+  const before = await snapshot();
+  const took: number[] = [];
+  for (let i = 0; i < cycles; i++) {
+    const t0 = Date.now();
+    await resetConnectionOf('101');
+    await expect.poll(() => eventTime(a, 'mediaRecovered', t0), { message: `cycle ${i + 1}: media restarted`, timeout: 15_000 }).toBeDefined()
+      .catch(async (e) => {
+        console.log(`[recovery] cycle ${i + 1} events:`, JSON.stringify((await a.events()).slice(-10)));
+        throw e;
+      });
+    const events = await a.events();
+    const closed = events.find((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' && (e.t as number) >= t0)!.t as number;
+    took.push((await eventTime(a, 'mediaRecovered', t0))! - closed);
+  }
+  await a.page.waitForTimeout(2000); // let the last transactions end on their timers
+  const after = await snapshot();
+  console.log(`[recovery] ${cycles} resets: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}; ` +
+    `socket closed -> media restarted median ${took.sort((x, y) => x - y)[cycles >> 1]} ms, worst ${took.at(-1)} ms`);
+  expect(after.created).toBe(before.created + cycles); // one new socket per drop, no more
+  expect(after.open).toBe(1);
+  expect(after.sessions).toBe(1);
+  expect(after.core).toEqual(before.core);
+  expect(after.timers).toBeLessThanOrEqual(before.timers);
+  expect(await registrations('101')).toHaveLength(1);
+  expect(await a.state()).toBe('answered');
+  expect((await a.events()).filter((e) => e.name === 'disposed' || e.name === 'recoveryFailed')).toEqual([]);
+  await expectAudio([a, b]);
+  await b.hangup();
+  await a.waitForState('disposed');
+  expect((await snapshot()).core).toEqual({ calls: 0, dialogs: 0, transactions: expect.any(Number) });
 });
