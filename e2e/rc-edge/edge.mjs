@@ -224,7 +224,7 @@ export class RcEdge extends FeatureMethods {
 
   /** @param {Conn} conn @param {string} text */
   onFrame(conn, text) {
-    if (/^\s*$/.test(text)) return; // CRLF keep-alive
+    if (/^\s*$/.test(text)) { this.onKeepAlive(conn, text); return; }
     this.trace(conn, 'in', text);
     let msg;
     try {
@@ -243,6 +243,25 @@ export class RcEdge extends FeatureMethods {
       this.warn(`${conn.id} error handling ${msg.method}:`, e?.stack ?? e);
       if (msg.method !== 'ACK') { try { this.respond(conn, msg, 500); } catch { /* ignore */ } }
     });
+  }
+
+  /**
+   * A frame of only whitespace between messages is a keep-alive, not a message.
+   * RFC 5626 §3.5.1 (CRLF keep-alive technique): the client sends a double CRLF,
+   * the "ping", and waits for a single CRLF, the "pong"; §5.4: a server that
+   * receives a double CRLF between SIP messages on a connection-oriented
+   * transport "MUST immediately respond with a single CRLF over the same
+   * connection". RFC 7118 §6 allows WebSocket Ping frames or this CRLF
+   * mechanism on a SIP WebSocket; a page cannot send Ping frames, so a
+   * browser phone (wasm-web-phone's autoRecover) uses CRLF. A lone CRLF (a
+   * pong) is not answered, or two peers would ping-pong forever.
+   * @param {Conn} conn @param {string} text
+   */
+  onKeepAlive(conn, text) {
+    conn.keepAlives.received++;
+    if (!text.includes('\r\n\r\n') || conn.closed || conn.ws.readyState !== 1) return;
+    conn.ws.send('\r\n');
+    conn.keepAlives.answered++;
   }
 
   /** Best effort 400 for a frame the parser rejected. @param {Conn} conn @param {string} text */
