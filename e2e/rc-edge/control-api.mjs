@@ -94,6 +94,7 @@ export class ControlApiMethods {
     }
     const b = /** @type {any} */ (body);
     const route = `${q.method} ${url.pathname}`;
+    if (q.method !== 'GET') this.stateChanged(); // config, reset, drop …: keep the state file current
     switch (route) {
       case 'GET /api/health': return send(200, { ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain });
       case 'GET /api/config': return send(200, this.cfg);

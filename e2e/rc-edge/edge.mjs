@@ -17,8 +17,8 @@
  *
  * Files: this one holds the RcEdge core (lifecycle, directory, transport,
  * requests we originate, request dispatch) and installs the feature methods from
- * registrar.mjs, calls.mjs, rc-commands.mjs, transfers.mjs and control-api.mjs;
- * model.mjs has the Conn/Session/Leg/Call state, config.mjs the options and
+ * registrar.mjs, calls.mjs, rc-commands.mjs, transfers.mjs, control-api.mjs and
+ * store.mjs (the state file that keeps calls across a restart); model.mjs has the Conn/Session/Leg/Call state, config.mjs the options and
  * tunables, cert.mjs the TLS certificate, sip.mjs the SIP parser/serializer.
  * @module rc-edge/edge
  */
@@ -37,6 +37,7 @@ import { CallMethods } from './calls.mjs';
 import { RcCommandMethods } from './rc-commands.mjs';
 import { TransferMethods } from './transfers.mjs';
 import { ControlApiMethods } from './control-api.mjs';
+import { StoreMethods } from './store.mjs';
 
 export { HOST } from './config.mjs';
 export { ensureCert } from './cert.mjs';
@@ -51,13 +52,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 
 /** The feature classes whose methods are copied onto RcEdge.prototype (see installMethods). */
-const FEATURES = [RegistrarMethods, CallMethods, RcCommandMethods, TransferMethods, ControlApiMethods];
+const FEATURES = [RegistrarMethods, CallMethods, RcCommandMethods, TransferMethods, ControlApiMethods, StoreMethods];
 
 /**
  * Type-only base class: it is empty at run time, and tells the type checker that an
  * RcEdge also has the methods that installMethods() copies from FEATURES.
  */
-const FeatureMethods = /** @type {new () => RegistrarMethods & CallMethods & RcCommandMethods & TransferMethods & ControlApiMethods} */ (
+const FeatureMethods = /** @type {new () => RegistrarMethods & CallMethods & RcCommandMethods & TransferMethods & ControlApiMethods & StoreMethods} */ (
   /** @type {unknown} */ (class {}));
 
 // ------------------------------------------------------------------ edge
@@ -77,7 +78,10 @@ export class RcEdge extends FeatureMethods {
     this.wssPort = opts.wssPort ?? 16443;
     this.httpPort = opts.httpPort ?? 16081;
     this.debug = !!opts.debug;
+    this.storeQueued = false;
+    /** @type {string|undefined} */ this.storeLastText = undefined;
     this.resetState();
+    this.restoreState();
   }
 
   resetState() {
@@ -142,6 +146,7 @@ export class RcEdge extends FeatureMethods {
     this.conns = new Map();
     this.resetState();
     this.cfg = { ...DEFAULT_CONFIG, ...(this.opts.config ?? {}), ...config };
+    this.stateChanged();
   }
 
   info(...a) { console.log('[rc-edge]', ...a); }
@@ -202,6 +207,7 @@ export class RcEdge extends FeatureMethods {
     conn.pending.clear();
     // Bindings are NOT removed: like RC, a vanished instance keeps its slot until it expires.
     this.trace(conn, 'event', `socket closed`);
+    this.stateChanged();
   }
 
   /** @param {Conn} conn @param {'in'|'out'|'event'} dir @param {string} text */
@@ -219,6 +225,7 @@ export class RcEdge extends FeatureMethods {
     if (conn.closed || conn.ws.readyState !== 1) { this.trace(conn, 'event', `dropped (socket closed): ${text.split('\r\n', 1)[0]}`); return false; }
     this.trace(conn, 'out', text);
     conn.ws.send(text);
+    this.stateChanged();
     return true;
   }
 
@@ -226,6 +233,7 @@ export class RcEdge extends FeatureMethods {
   onFrame(conn, text) {
     if (/^\s*$/.test(text)) { this.onKeepAlive(conn, text); return; }
     this.trace(conn, 'in', text);
+    this.stateChanged();
     let msg;
     try {
       msg = parse(text);
