@@ -40,6 +40,21 @@ export class CallMethods {
     return undefined;
   }
 
+  /**
+   * Every call of this instance that lives on one of its closed connections
+   * moves to `conn` (its new registration). Returns how many moved.
+   * @this {RcEdge} @param {Conn} conn
+   */
+  adoptLegs(conn) {
+    if (!conn.instanceId) return 0;
+    let n = 0;
+    for (const old of [...this.conns.values()]) {
+      if (old === conn || !old.closed || old.instanceId !== conn.instanceId) continue;
+      for (const callId of [...old.legs.keys()]) if (this.adoptLeg(conn, callId)) n++;
+    }
+    return n;
+  }
+
   /** @this {RcEdge} @param {Conn} conn @param {any} msg */
   async onInvite(conn, msg) {
     const existing = conn.legs.get(msg.callId) ?? (tagOf(msg.get('to')) ? this.adoptLeg(conn, msg.callId) : undefined);
@@ -245,6 +260,15 @@ export class CallMethods {
     let answer = null;
     const peer = leg.peer;
     if (offer && peer && peer.state === 'confirmed' && ufrag(offer) !== ufrag(leg.remoteSdp)) {
+      if (peer.conn.closed) {
+        // The peer's phone lost its connection too and has not registered again
+        // yet: its end cannot learn the new transport now, and an answer made up
+        // here would carry its stale ICE credentials. RFC 3261 §21.4.18: 480, the
+        // callee is "currently unavailable"; §14.1: the session stays as it was,
+        // and the phone tries again (wasm-web-phone's recovery does, a few times).
+        this.trace(conn, 'event', `re-INVITE ${leg.callId}: peer ${peer.conn.instanceId ?? '?'} not reconnected yet, 480`);
+        return this.respond(conn, msg, 480, { headers: [['Retry-After', '1']] });
+      }
       // ICE restart (reInvite()): the transport changed, so the peer must learn it.
       answer = await this.reinvite(peer, offer);
     }

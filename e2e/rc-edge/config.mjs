@@ -18,6 +18,8 @@ export const HOST = '127.0.0.1';
  * @property {boolean} [debug]         log every SIP message
  * @property {Record<string,string>} [static] URL prefix → directory served by the control server
  * @property {Partial<EdgeConfig>} [config]
+ * @property {string} [stateFile]      keep bindings and established calls in this JSON file, written
+ *           on every change and read at start, so a restarted edge keeps them (store.mjs)
  */
 
 /**

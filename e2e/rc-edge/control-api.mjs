@@ -72,7 +72,7 @@ export class ControlApiMethods {
       sessionId: l.session.id, partyId: l.partyId, fromTag: l.fromTag, toTag: l.toTag, label: l.label,
     }));
     const parked = [...this.parked.entries()].map(([k, p]) => ({ park: k, kind: p.kind, parker: p.parker, callId: p.leg.callId, telephonySessionId: p.leg.session.id, sipData: { fromTag: p.leg.fromTag, toTag: p.leg.toTag }, ext: p.leg.ext?.ext }));
-    const conns = [...this.conns.values()].map((c) => ({ id: c.id, transport: c.transport, ext: c.ext?.ext ?? null, instanceId: c.instanceId, closed: c.closed }));
+    const conns = [...this.conns.values()].map((c) => ({ id: c.id, transport: c.transport, ext: c.ext?.ext ?? null, instanceId: c.instanceId, closed: c.closed, keepAlives: c.keepAlives }));
     const replies = [...this.calls].filter((c) => c.reply && !c.reply.closed).map((c) => ({ sid: c.session.sid, sessionId: c.session.id, ext: c.reply.ext?.ext, bdy: c.reply.bdy }));
     return { registrations: regs, legs, parked, conns, replies, takeoverPending: [...this.takeoverPending].map((l) => ({ callId: l.callId, ext: l.ext?.ext })) };
   }
@@ -94,6 +94,7 @@ export class ControlApiMethods {
     }
     const b = /** @type {any} */ (body);
     const route = `${q.method} ${url.pathname}`;
+    if (q.method !== 'GET') this.stateChanged(); // config, reset, drop …: keep the state file current
     switch (route) {
       case 'GET /api/health': return send(200, { ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain });
       case 'GET /api/config': return send(200, this.cfg);

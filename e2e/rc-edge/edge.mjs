@@ -17,8 +17,8 @@
  *
  * Files: this one holds the RcEdge core (lifecycle, directory, transport,
  * requests we originate, request dispatch) and installs the feature methods from
- * registrar.mjs, calls.mjs, rc-commands.mjs, transfers.mjs and control-api.mjs;
- * model.mjs has the Conn/Session/Leg/Call state, config.mjs the options and
+ * registrar.mjs, calls.mjs, rc-commands.mjs, transfers.mjs, control-api.mjs and
+ * store.mjs (the state file that keeps calls across a restart); model.mjs has the Conn/Session/Leg/Call state, config.mjs the options and
  * tunables, cert.mjs the TLS certificate, sip.mjs the SIP parser/serializer.
  * @module rc-edge/edge
  */
@@ -37,6 +37,7 @@ import { CallMethods } from './calls.mjs';
 import { RcCommandMethods } from './rc-commands.mjs';
 import { TransferMethods } from './transfers.mjs';
 import { ControlApiMethods } from './control-api.mjs';
+import { StoreMethods } from './store.mjs';
 
 export { HOST } from './config.mjs';
 export { ensureCert } from './cert.mjs';
@@ -51,13 +52,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 
 /** The feature classes whose methods are copied onto RcEdge.prototype (see installMethods). */
-const FEATURES = [RegistrarMethods, CallMethods, RcCommandMethods, TransferMethods, ControlApiMethods];
+const FEATURES = [RegistrarMethods, CallMethods, RcCommandMethods, TransferMethods, ControlApiMethods, StoreMethods];
 
 /**
  * Type-only base class: it is empty at run time, and tells the type checker that an
  * RcEdge also has the methods that installMethods() copies from FEATURES.
  */
-const FeatureMethods = /** @type {new () => RegistrarMethods & CallMethods & RcCommandMethods & TransferMethods & ControlApiMethods} */ (
+const FeatureMethods = /** @type {new () => RegistrarMethods & CallMethods & RcCommandMethods & TransferMethods & ControlApiMethods & StoreMethods} */ (
   /** @type {unknown} */ (class {}));
 
 // ------------------------------------------------------------------ edge
@@ -77,7 +78,10 @@ export class RcEdge extends FeatureMethods {
     this.wssPort = opts.wssPort ?? 16443;
     this.httpPort = opts.httpPort ?? 16081;
     this.debug = !!opts.debug;
+    this.storeQueued = false;
+    /** @type {string|undefined} */ this.storeLastText = undefined;
     this.resetState();
+    this.restoreState();
   }
 
   resetState() {
@@ -142,6 +146,7 @@ export class RcEdge extends FeatureMethods {
     this.conns = new Map();
     this.resetState();
     this.cfg = { ...DEFAULT_CONFIG, ...(this.opts.config ?? {}), ...config };
+    this.stateChanged();
   }
 
   info(...a) { console.log('[rc-edge]', ...a); }
@@ -202,6 +207,7 @@ export class RcEdge extends FeatureMethods {
     conn.pending.clear();
     // Bindings are NOT removed: like RC, a vanished instance keeps its slot until it expires.
     this.trace(conn, 'event', `socket closed`);
+    this.stateChanged();
   }
 
   /** @param {Conn} conn @param {'in'|'out'|'event'} dir @param {string} text */
@@ -219,13 +225,15 @@ export class RcEdge extends FeatureMethods {
     if (conn.closed || conn.ws.readyState !== 1) { this.trace(conn, 'event', `dropped (socket closed): ${text.split('\r\n', 1)[0]}`); return false; }
     this.trace(conn, 'out', text);
     conn.ws.send(text);
+    this.stateChanged();
     return true;
   }
 
   /** @param {Conn} conn @param {string} text */
   onFrame(conn, text) {
-    if (/^\s*$/.test(text)) return; // CRLF keep-alive
+    if (/^\s*$/.test(text)) { this.onKeepAlive(conn, text); return; }
     this.trace(conn, 'in', text);
+    this.stateChanged();
     let msg;
     try {
       msg = parse(text);
@@ -243,6 +251,25 @@ export class RcEdge extends FeatureMethods {
       this.warn(`${conn.id} error handling ${msg.method}:`, e?.stack ?? e);
       if (msg.method !== 'ACK') { try { this.respond(conn, msg, 500); } catch { /* ignore */ } }
     });
+  }
+
+  /**
+   * A frame of only whitespace between messages is a keep-alive, not a message.
+   * RFC 5626 §3.5.1 (CRLF keep-alive technique): the client sends a double CRLF,
+   * the "ping", and waits for a single CRLF, the "pong"; §5.4: a server that
+   * receives a double CRLF between SIP messages on a connection-oriented
+   * transport "MUST immediately respond with a single CRLF over the same
+   * connection". RFC 7118 §6 allows WebSocket Ping frames or this CRLF
+   * mechanism on a SIP WebSocket; a page cannot send Ping frames, so a
+   * browser phone (wasm-web-phone's autoRecover) uses CRLF. A lone CRLF (a
+   * pong) is not answered, or two peers would ping-pong forever.
+   * @param {Conn} conn @param {string} text
+   */
+  onKeepAlive(conn, text) {
+    conn.keepAlives.received++;
+    if (!text.includes('\r\n\r\n') || conn.closed || conn.ws.readyState !== 1) return;
+    conn.ws.send('\r\n');
+    conn.keepAlives.answered++;
   }
 
   /** Best effort 400 for a frame the parser rejected. @param {Conn} conn @param {string} text */

@@ -5,11 +5,18 @@
  *
  *   node e2e/rc-edge/main.mjs [--ws-port 16080] [--wss-port 16443] [--http-port 16081]
  *        [--grant 60] [--debug] [--no-static] [--directory file.json] [--cert-dir dir]
+ *        [--state-file file.json [--fresh]]
  *
- * Env equivalents: RC_EDGE_WS_PORT, RC_EDGE_WSS_PORT, RC_EDGE_HTTP_PORT, RC_EDGE_DEBUG=1.
+ * --state-file keeps registrations and established calls in that file (written on
+ * every change, read at start), so a killed and restarted edge still has them;
+ * --fresh deletes it first (an empty store). See store.mjs.
+ *
+ * Env equivalents: RC_EDGE_WS_PORT, RC_EDGE_WSS_PORT, RC_EDGE_HTTP_PORT, RC_EDGE_DEBUG=1,
+ * RC_EDGE_STATE_FILE.
  * Binds 127.0.0.1 only. Prints one JSON line `{"ready":true,...}` when listening.
  * @module rc-edge/main
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEdge } from './edge.mjs';
@@ -25,9 +32,11 @@ const opt = (name, env) => {
 };
 const flag = (name) => argv.includes(`--${name}`);
 if (flag('help')) {
-  console.log('usage: node e2e/rc-edge/main.mjs [--ws-port N] [--wss-port N] [--http-port N] [--grant S] [--debug] [--no-static] [--directory F] [--cert-dir D]');
+  console.log('usage: node e2e/rc-edge/main.mjs [--ws-port N] [--wss-port N] [--http-port N] [--grant S] [--debug] [--no-static] [--directory F] [--cert-dir D] [--state-file F [--fresh]]');
   process.exit(0);
 }
+const stateFile = opt('state-file', 'RC_EDGE_STATE_FILE');
+if (stateFile && flag('fresh')) fs.rmSync(stateFile, { force: true });
 const num = (v, d) => (v === undefined ? d : Number(v));
 const edge = await startEdge({
   wsPort: num(opt('ws-port', 'RC_EDGE_WS_PORT'), 16080),
@@ -37,6 +46,7 @@ const edge = await startEdge({
   directory: opt('directory'),
   certDir: opt('cert-dir'),
   config: opt('grant') ? { grantExpires: Number(opt('grant')) } : {},
+  stateFile,
   static: flag('no-static') ? {} : {
     '/rc/': path.join(repo, 'node_modules', 'ringcentral-web-phone', 'dist'),
     '/dist/': path.join(repo, 'dist'),
@@ -44,7 +54,7 @@ const edge = await startEdge({
   },
 });
 console.log(JSON.stringify({ ready: true, wsPort: edge.wsPort, wssPort: edge.wssPort, httpPort: edge.httpPort, pid: process.pid }));
-const stop = async () => { await edge.close(); process.exit(0); };
+const stop = async () => { await edge.close(); edge.writeState(); process.exit(0); };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('uncaughtException', (e) => console.error('[rc-edge] uncaught', e?.stack ?? e));

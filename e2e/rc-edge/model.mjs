@@ -22,6 +22,8 @@ export class Conn {
     this.closed = false;
     /** @type {Map<string, Leg>} */ this.legs = new Map();
     /** @type {Map<string, {onResponse:(m:any)=>void}>} */ this.pending = new Map();
+    /** RFC 5626 CRLF keep-alives: pings received, pongs sent. */
+    this.keepAlives = { received: 0, answered: 0 };
   }
 }
 

@@ -32,6 +32,20 @@ export class RegistrarMethods {
     return [...m.values()].filter((b) => b.expiresAt > Date.now());
   }
 
+  /**
+   * Forget a binding when it expires (unless it was refreshed or replaced meanwhile).
+   * @this {RcEdge} @param {Map<string, any>} map the extension's bindings
+   * @param {{instanceId: string, conn: Conn, expiresAt: number, timer: any}} b
+   */
+  armBindingExpiry(map, b) {
+    b.timer = setTimeout(() => {
+      if (map.get(b.instanceId) !== b) return;
+      map.delete(b.instanceId);
+      this.trace(b.conn, 'event', `binding ${b.instanceId} expired`);
+      this.stateChanged();
+    }, Math.max(0, b.expiresAt - Date.now()));
+  }
+
   /** @this {RcEdge} @param {Conn} conn @param {any} msg */
   onRegister(conn, msg) {
     if (this.cfg.outage) { this.trace(conn, 'event', 'outage: REGISTER ignored'); return; }
@@ -67,11 +81,12 @@ export class RegistrarMethods {
     if (prev) clearTimeout(prev.timer);
     if (prev && prev.conn !== conn) this.trace(conn, 'event', `instance ${inst} taken over from ${prev.conn.id}`);
     const b = { instanceId: inst, conn, contactUri: uriOf(contact), expiresAt: Date.now() + granted * 1000 + this.cfg.expiryGraceMs, granted, timer: null };
-    b.timer = setTimeout(() => {
-      if (map.get(inst) === b) { map.delete(inst); this.trace(conn, 'event', `binding ${inst} expired`); }
-    }, granted * 1000 + this.cfg.expiryGraceMs);
+    this.armBindingExpiry(map, b);
     map.set(inst, b);
     conn.regExpiresAt = b.expiresAt;
+    // The instance's calls left on a closed connection of it (a dropped socket,
+    // a restarted edge) follow it here: the registration names its new flow.
+    this.adoptLegs(conn);
     const contacts = [b, ...[...map.values()].filter((x) => x !== b)]
       .map((x) => `<${x.contactUri}>;+sip.instance="<urn:uuid:${x.instanceId}>";expires=${x === b ? granted : Math.max(0, Math.round((x.expiresAt - Date.now()) / 1000))}`);
     return this.respond(conn, msg, 200, { headers: contacts.map((c) => ['Contact', c]) });

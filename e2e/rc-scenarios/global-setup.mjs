@@ -1,27 +1,18 @@
-// Starts one rc-edge for the whole run (in the runner process) and serves the
-// test pages + SDK builds from its control port. Refuses to run outside the
-// loopback-only network namespace (scripts/netns-run.sh).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startEdge } from '../rc-edge/edge.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
+// Starts one rc-edge for the whole run, as its own process (scripts/rc-edge.sh,
+// through e2e/lib/rc-edge.mjs), so that tests can kill, restart, stop and
+// resume it from outside the page (recovery.spec.ts). Its control port serves
+// the test pages + SDK builds. It starts with an empty state file; its log is
+// in the run dir (rc-edge.log). Refuses to run outside the loopback-only
+// network namespace (scripts/netns-run.sh).
+import { startRcEdge, stopRcEdge, rcEdgeRunDir } from '../lib/rc-edge.mjs';
 
 export default async function globalSetup() {
   if (!process.env.WWP_IN_NETNS) {
     throw new Error('rc-scenarios must run inside the loopback-only netns: scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts');
   }
-  const edge = await startEdge({
-    wsPort: Number(process.env.RC_EDGE_WS_PORT ?? 16080),
-    wssPort: Number(process.env.RC_EDGE_WSS_PORT ?? 16443),
-    httpPort: Number(process.env.RC_EDGE_HTTP_PORT ?? 16081),
-    debug: process.env.RC_EDGE_DEBUG === '1',
-    static: {
-      '/rc/': path.join(repo, 'node_modules', 'ringcentral-web-phone', 'dist'),
-      '/dist/': path.join(repo, 'dist'),
-      '/': path.join(here, 'pages'),
-    },
-  });
-  return async () => { await edge.close(); };
+  const { alreadyRunning, message } = await startRcEdge({ fresh: true });
+  console.log(`[global-setup] ${message}${alreadyRunning ? ' (reused; not stopped at the end)' : ''} (run dir ${rcEdgeRunDir()})`);
+  return async () => {
+    if (!alreadyRunning) console.log(`[global-teardown] ${await stopRcEdge()}`);
+  };
 }

@@ -11,7 +11,10 @@ window.h = {
       ...(opts.autoAnswer === undefined ? {} : { autoAnswer: opts.autoAnswer }),
       ...(opts.autoRecover === undefined ? {} : { autoRecover: opts.autoRecover }) });
     h.recovery = [];
-    for (const ev of ['recovered', 'reconnecting']) wp.on(ev, () => h.recovery.push(ev));
+    /** autoRecover events with their time (Date.now()), for tests that inject faults */
+    h.flow = [];
+    for (const ev of ['recovered', 'reconnecting']) wp.on(ev, () => { h.recovery.push(ev); h.flow.push({ name: ev, t: Date.now() }); });
+    wp.on('connectionStateChanged', (e) => h.flow.push({ name: 'connectionStateChanged', state: e && e.state, reason: e && e.reason, t: Date.now() }));
     window.wp = wp;
     wp.on('inboundCall', (s) => h.track(s));
     wp.on('outboundCall', (s) => h.track(s));
@@ -29,6 +32,7 @@ window.h = {
     if (h.sessions.includes(s)) return;
     s.events = [];
     for (const ev of ['ringing', 'answered', 'failed', 'disposed', 'mediaRecovered', 'mediaRecoveryFailed']) s.on(ev, (arg) => s.events.push(arg && typeof arg === 'string' ? `${ev}:${arg}` : ev));
+    for (const ev of ['mediaRecovering', 'mediaRecovered', 'mediaRecoveryFailed']) s.on(ev, (arg) => (h.flow || []).push({ name: ev, callId: s.callId, error: arg ? String(arg.message || arg) : undefined, t: Date.now() }));
     h.sessions.push(s);
   },
   /** Start a call without awaiting it (the edge sends 200 OK only on answer). */

@@ -24,6 +24,9 @@ export const brief = (f: Frame) => {
 
 export class Phone {
   frames: Frame[] = [];
+  /** RFC 5626 CRLF keep-alive frames (not SIP messages, so not in `frames`): the exact
+   *  payloads, pings sent and pongs received. */
+  keepAlives: { dir: Frame['dir']; text: string; t: number }[] = [];
   /** every frame since the page opened (clear() only resets `frames`) */
   history: Frame[] = [];
   constructor(public page: Page, public ctx: BrowserContext, public ext: any, public sipInfo: any) {}
@@ -51,6 +54,7 @@ export async function openPhone(browser: Browser, extNo: string, opts: { instanc
   page.on('websocket', (ws) => {
     const push = (dir: Frame['dir'], payload: string | Buffer) => {
       const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+      if (/^\s*$/.test(text)) { phone.keepAlives.push({ dir, text, t: Date.now() }); return; }
       let msg: any = null;
       try { msg = parse(text); } catch { /* keep raw */ }
       const subject = text.split('\r\n', 1)[0];

@@ -1,11 +1,40 @@
 // autoRecover against the RingCentral-style edge (ours only: the published
-// SDK never reconnects). The edge drops the caller's WebSocket mid-call
-// (POST /api/drop, from outside the page); the phone reconnects, registers
-// again as the same instance (the edge moves its calls to the new
-// connection, as a server with RFC 5626 flow recovery would), restarts the
-// call's media with an ICE-restart re-INVITE that the edge relays to the
-// peer, and the call goes on with one binding.
-import { test, expect, api, SDK, callAndAnswer, audioFlows } from './fixtures';
+// SDK never reconnects), with the fault injected from outside the page:
+// - the edge drops the caller's WebSocket mid-call (POST /api/drop); the phone
+//   reconnects, registers again as the same instance (the edge moves its calls
+//   to the new connection, as a server with RFC 5626 flow recovery would),
+//   restarts the call's media with an ICE-restart re-INVITE that the edge
+//   relays to the peer, and the call goes on with one binding;
+// - the edge process is killed (SIGKILL) and started again on the same ports
+//   (scripts/rc-edge.sh via e2e/lib/rc-edge.mjs); it keeps registrations and
+//   calls in its state file (e2e/rc-edge/store.mjs), so both phones come back
+//   into the same call;
+// - the edge stops answering (SIGSTOP): the RFC 5626 keep-alive, which the
+//   edge answered until then, notices; after SIGCONT the phones come back.
+// The same faults against Kamailio: e2e/tests/ours/recovery.spec.ts.
+import { test, expect, api, SDK, callAndAnswer, audioFlows, type Phone } from './fixtures';
+// @ts-ignore - plain ESM JavaScript module
+import { killRcEdge, pauseRcEdge, startRcEdge, rcEdgeRunning, rcEdgeLogTail } from '../../lib/rc-edge.mjs';
+
+type FlowEvent = { name: string; state?: string; reason?: string; error?: string; t: number };
+const flow = (p: Phone) => p.ev<FlowEvent[]>(() => (window as any).h.flow);
+/** Whether `p` emitted `name` at or after `t0` (and `pred` holds for it). */
+const saw = async (p: Phone, name: string, t0: number, pred: (e: FlowEvent) => boolean = () => true) =>
+  (await flow(p)).some((e) => e.name === name && e.t >= t0 && pred(e));
+/** The extension's bindings at the edge that are live and on an open connection. */
+const liveBindings = async (ext: string) => (await api('/api/registrations')).filter((r: any) => r.ext === ext && r.live && r.connOpen);
+
+// Short delays, as a test can afford (README "Self-healing": defaults 1 s doubling to 10 s).
+const autoRecoverFast = { reconnectDelay: 250, reconnectTimeMultiplier: 2, reconnectTimeLimit: 1000, jitter: 0.2 };
+
+// Whatever a test did to the edge process, the next one finds it running and
+// answering (this runs before the phones are disposed).
+test.afterEach(async ({}, testInfo) => {
+  if (SDK !== 'ours') return;
+  await pauseRcEdge(false).catch(() => {});
+  if (!(await rcEdgeRunning())) console.log(`[recovery] ${(await startRcEdge()).message}`);
+  if (testInfo.status !== testInfo.expectedStatus) console.log(`[recovery] rc-edge log:\n${rcEdgeLogTail(60)}`);
+});
 
 test('the edge drops the caller mid-call: it registers again, the re-INVITE reaches the peer, the call goes on', async ({ phones }) => {
   test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
@@ -28,6 +57,95 @@ test('the edge drops the caller mid-call: it registers again, the re-INVITE reac
   const mine = JSON.stringify(regs).match(/rc-scenarios-101/g) ?? [];
   expect(mine).toHaveLength(1);
   // And the call still ends normally, through the new connection.
+  await caller.ev(() => (window as any).h.sessions[0].hangup());
+  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+});
+
+test('the edge process is killed mid-call (SIGKILL) and started again: both phones register again, the call and its audio go on, one binding each', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
+  test.setTimeout(90_000);
+  const caller = await phones('101', { autoRecover: autoRecoverFast });
+  const callee = await phones('102', { autoRecover: autoRecoverFast });
+  await callAndAnswer(caller, callee);
+  await audioFlows(caller);
+  await audioFlows(callee);
+
+  const killedAt = Date.now();
+  console.log(`[recovery] ${await killRcEdge()}`);
+  // Each phone notices (its socket closes) and starts waiting/retrying.
+  for (const p of [caller, callee]) {
+    await expect.poll(() => saw(p, 'connectionStateChanged', killedAt, (e) => e.state === 'waiting'),
+      { message: `${p.ext.ext} noticed the loss`, timeout: 10_000 }).toBe(true);
+  }
+  await caller.page.waitForTimeout(1500); // the edge stays down a while; attempts fail meanwhile
+  console.log(`[recovery] ${(await startRcEdge()).message}`);
+  // The new process read what the killed one kept: both bindings and both legs of the call.
+  expect(rcEdgeLogTail(20)).toMatch(/restored from .*: 2 binding\(s\), 2 call leg\(s\)/);
+
+  for (const p of [caller, callee]) {
+    await expect.poll(() => saw(p, 'recovered', killedAt), { message: `${p.ext.ext} registered again`, timeout: 15_000 }).toBe(true);
+    await expect.poll(() => saw(p, 'mediaRecovered', killedAt), { message: `${p.ext.ext} restarted the call's media`, timeout: 20_000 }).toBe(true)
+      .catch(async (e) => { console.log(`[recovery] ${p.ext.ext} events:`, JSON.stringify((await flow(p)).slice(-12))); throw e; });
+  }
+  // Still the same call, audio both ways, no call ended on the way.
+  expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  expect(await callee.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  expect(await caller.ev(() => (window as any).h.sessions.length)).toBe(1);
+  await audioFlows(caller);
+  await audioFlows(callee);
+  // The restarted edge knows each phone once, on its new connection, and both legs there too.
+  expect(await liveBindings('101')).toHaveLength(1);
+  expect(await liveBindings('102')).toHaveLength(1);
+  const conns = new Map((await api('/api/state')).conns.map((c: any) => [c.id, c]));
+  const legs = (await api('/api/calls')).filter((l: any) => l.state === 'confirmed');
+  expect(legs.map((l: any) => l.ext).sort()).toEqual(['101', '102']);
+  for (const l of legs) expect((conns.get(l.conn) as any).closed).toBe(false);
+  // The call still ends normally: the BYE reaches the other side through the edge.
+  await caller.ev(() => (window as any).h.sessions[0].hangup());
+  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+});
+
+test('the edge stops answering (SIGSTOP): the keep-alive it answered until then notices, the phones come back after SIGCONT, the call goes on', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
+  test.setTimeout(90_000);
+  const quick = { ...autoRecoverFast, pingInterval: 1000, pongTimeout: 1500, connectTimeout: 2000 };
+  const caller = await phones('101', { autoRecover: quick });
+  const callee = await phones('102', { autoRecover: quick });
+  await callAndAnswer(caller, callee);
+  // The edge answers each CRLFCRLF ping with one CRLF (RFC 5626 §3.5.1, §4.4.1):
+  // from then on the phones take silence for a dead edge.
+  for (const p of [caller, callee]) {
+    await expect.poll(() => p.keepAlives.filter((k) => k.dir === 'inbound').length, { message: `${p.ext.ext} got a pong` }).toBeGreaterThan(0);
+    expect(p.keepAlives.filter((k) => k.dir === 'outbound').map((k) => k.text)).toContain('\r\n\r\n');
+    expect(new Set(p.keepAlives.filter((k) => k.dir === 'inbound').map((k) => k.text))).toEqual(new Set(['\r\n']));
+  }
+
+  const stoppedAt = Date.now();
+  console.log(`[recovery] ${await pauseRcEdge(true)}`);
+  let backAt = 0;
+  try {
+    for (const p of [caller, callee]) {
+      await expect.poll(() => saw(p, 'connectionStateChanged', stoppedAt, (e) => e.state === 'waiting' && /keep-alive/.test(String(e.reason))),
+        { message: `${p.ext.ext} noticed the silent edge`, timeout: 10_000 }).toBe(true);
+    }
+    // Attempts meanwhile hang (the kernel accepts, nobody answers) and are given up.
+    await expect.poll(() => saw(caller, 'connectionStateChanged', stoppedAt, (e) => e.state === 'waiting' && /not connected within 2 s/.test(String(e.reason))),
+      { timeout: 15_000 }).toBe(true);
+  } finally {
+    console.log(`[recovery] ${await pauseRcEdge(false)}`);
+    backAt = Date.now();
+  }
+  for (const p of [caller, callee]) {
+    await expect.poll(() => saw(p, 'recovered', backAt), { message: `${p.ext.ext} registered again`, timeout: 15_000 }).toBe(true);
+    await expect.poll(() => saw(p, 'mediaRecovered', stoppedAt), { message: `${p.ext.ext} restarted the call's media`, timeout: 20_000 }).toBe(true)
+      .catch(async (e) => { console.log(`[recovery] ${p.ext.ext} events:`, JSON.stringify((await flow(p)).slice(-12))); throw e; });
+  }
+  expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  expect(await callee.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  await audioFlows(caller);
+  await audioFlows(callee);
+  expect(await liveBindings('101')).toHaveLength(1);
+  expect(await liveBindings('102')).toHaveLength(1);
   await caller.ev(() => (window as any).h.sessions[0].hangup());
   await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
 });

@@ -13,10 +13,12 @@ const WSS = `wss://127.0.0.1:${process.env.RC_EDGE_WSS_PORT ?? 16443}`;
 
 class Raw {
   frames: any[] = [];
+  /** every text frame received, unparsed */
+  texts: string[] = [];
   ws!: WebSocket;
   async open(url: string) {
     this.ws = new WebSocket(url, 'sip', { rejectUnauthorized: false });
-    this.ws.on('message', (d) => { try { this.frames.push(parse(d.toString())); } catch { this.frames.push({ raw: d.toString() }); } });
+    this.ws.on('message', (d) => { this.texts.push(d.toString()); try { this.frames.push(parse(d.toString())); } catch { this.frames.push({ raw: d.toString() }); } });
     await new Promise((res, rej) => { this.ws.once('open', res); this.ws.once('error', rej); });
     expect(this.ws.protocol).toBe('sip');
     return this;
@@ -54,6 +56,27 @@ test('garbage frames are ignored, malformed requests get 400, the server keeps s
   const ok = await c.waitFor((m) => m.status === 200 && m.callId === 'ok');
   expect(ok.get('to')).toMatch(/;tag=/);
   expect((await api('/api/health')).ok).toBe(true);
+  c.close();
+});
+
+test('RFC 5626 keep-alive: a CRLFCRLF ping gets one CRLF pong at once, a lone CRLF gets nothing', async () => {
+  const c = await new Raw().open(WS);
+  c.send('\r\n\r\n');
+  await expect.poll(() => c.texts).toEqual(['\r\n']);
+  // §3.5.1: a pong is not a ping; answering it would make two peers ping-pong.
+  c.send('\r\n');
+  // A ping between messages does not disturb the SIP stream on either side of it.
+  c.send(req(['OPTIONS sip:x SIP/2.0', 'Via: SIP/2.0/WS a.invalid;branch=z9hG4bKk1', 'From: <sip:a@b>;tag=1', 'To: <sip:b@b>', 'Call-ID: ka1', 'CSeq: 1 OPTIONS']));
+  c.send('\r\n\r\n');
+  c.send(req(['OPTIONS sip:x SIP/2.0', 'Via: SIP/2.0/WS a.invalid;branch=z9hG4bKk2', 'From: <sip:a@b>;tag=1', 'To: <sip:b@b>', 'Call-ID: ka2', 'CSeq: 2 OPTIONS']));
+  await c.waitFor((m) => m.status === 200 && m.callId === 'ka2');
+  await c.waitFor((m) => m.status === 200 && m.callId === 'ka1');
+  // (The edge answers requests a microtask later than pings, so frames that arrive
+  // together may be answered out of order; only what was sent is asserted.)
+  await expect.poll(() => c.texts.length).toBe(4);
+  expect(c.texts.filter((t) => t === '\r\n')).toHaveLength(2);
+  const state = await api('/api/state');
+  expect(state.conns.map((x: any) => x.keepAlives)).toEqual([{ received: 3, answered: 2 }]);
   c.close();
 });
 
