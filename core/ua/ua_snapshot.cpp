@@ -3,7 +3,6 @@
 // the last export into a fresh UA, registers with the same binding and takes
 // the answered calls over. The JSON lives in core/ua/snapshot.cpp.
 #include <algorithm>
-#include <set>
 
 #include "core/ua/snapshot.hpp"
 #include "core/ua/ua.hpp"
@@ -45,14 +44,12 @@ Status Ua::import_state(std::string_view json, TimePoint now) {
     return ua_error(UaErrorCode::InvalidArgument, "importState: registration.contact " + s.contact +
                                                       " is not what this UA would register (" + contact +
                                                       "): another user or transport");
-  std::set<call::CallHandle> handles;
-  std::set<dialog::DialogId> ids;
-  for (const auto& c : s.calls) {
-    if (!handles.insert(c.call.call).second)
-      return ua_error(UaErrorCode::InvalidArgument, "importState: call " + std::to_string(c.call.call) + " appears twice");
-    if (!ids.insert(c.dialog.id).second)
-      return ua_error(UaErrorCode::InvalidArgument, "importState: dialog of call " + c.call.call_id + " appears twice");
-  }
+  // A handful of calls at most: a pairwise check costs less code than a set.
+  for (std::size_t i = 0; i < s.calls.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (s.calls[k].call.call == s.calls[i].call.call || s.calls[k].dialog.id == s.calls[i].dialog.id)
+        return ua_error(UaErrorCode::InvalidArgument,
+                        "importState: call " + std::to_string(s.calls[i].call.call) + " appears twice");
 
   auto restored = registration_.restore(s.registration);
   if (!restored) return restored;  // not reached: fresh_ implies an untouched registration

@@ -318,7 +318,7 @@ TEST_F(SnapshotTest, malformed_foreign_and_unsupported_states_are_refused_with_a
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "empty"},
       {"{", "not JSON"},
-      {"[]", "not an object"},
+      {"[]", "not a wasm-web-phone state"},
       {"{\"a\":1}", "not a wasm-web-phone state"},
       {with(state, "/type", "other"), "not a wasm-web-phone state"},
       {with(state, "/version", 2), "unsupported state version 2"},
