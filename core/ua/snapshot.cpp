@@ -27,8 +27,11 @@ constexpr std::size_t kMaxDepth = 8;
 // a few hundred bytes; a table row is 8-12 bytes of data).
 using StrOut = std::pair<const char*, const std::string*>;
 
+/// One member set. Out of line on purpose: inlined, nlohmann's operator[]
+/// and assignment are a few hundred bytes of wasm at every member.
+[[gnu::noinline]] void set(Json& j, const char* key, Json value) { j[key] = std::move(value); }
 void put(Json& j, std::initializer_list<StrOut> members) {
-  for (const auto& [key, value] : members) j[key] = *value;
+  for (const auto& [key, value] : members) set(j, key, *value);
 }
 Json u32_or_null(const std::optional<std::uint32_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -42,16 +45,16 @@ Json peer_json(const call::PeerInfo& p) {
 
 Json dialog_json(const dialog::DialogSnapshot& d) {
   Json j = Json::object();
-  j["uac"] = d.uac;
+  set(j, "uac", d.uac);
   put(j, {{"localTag", &d.id.local_tag}, {"remoteTag", &d.id.remote_tag}, {"localUri", &d.local_party},
           {"remoteUri", &d.remote_party}, {"remoteTarget", &d.remote_target}});
-  j["targetFromContact"] = d.target_from_contact;
-  j["routeSet"] = d.route_set;
-  j["localCSeq"] = u32_or_null(d.local_seq);
-  j["remoteCSeq"] = u32_or_null(d.remote_seq);
-  j["creatingCSeq"] = d.creating_cseq;
-  j["secure"] = d.secure;
-  j["localContact"] = d.local_contact;
+  set(j, "targetFromContact", d.target_from_contact);
+  set(j, "routeSet", d.route_set);
+  set(j, "localCSeq", u32_or_null(d.local_seq));
+  set(j, "remoteCSeq", u32_or_null(d.remote_seq));
+  set(j, "creatingCSeq", d.creating_cseq);
+  set(j, "secure", d.secure);
+  set(j, "localContact", d.local_contact);
   return j;
 }
 
@@ -209,32 +212,32 @@ bool read_call(Reader& r, const Json& j, const std::string& path, call::CallSnap
 
 std::string to_json(const UaSnapshot& s) {
   Json root = Json::object();
-  root["type"] = kType;
-  root["version"] = kStateVersion;
-  root["aor"] = s.aor;
+  set(root, "type", kType);
+  set(root, "version", kStateVersion);
+  set(root, "aor", s.aor);
   Json reg = Json::object();
   put(reg, {{"callId", &s.registration.call_id}, {"fromTag", &s.registration.from_tag}});
-  reg["cseq"] = s.registration.cseq;
+  set(reg, "cseq", s.registration.cseq);
   put(reg, {{"contactHost", &s.contact_host}, {"contact", &s.contact}, {"instanceId", &s.instance_id}});
-  reg["bound"] = s.registration.bound;
-  root["registration"] = std::move(reg);
+  set(reg, "bound", s.registration.bound);
+  set(root, "registration", std::move(reg));
   Json calls = Json::array();
   for (const auto& c : s.calls) {
     Json j = Json::object();
-    j["call"] = c.call.call;
-    j["callId"] = c.call.call_id;
-    j["direction"] = c.call.outbound ? "outbound" : "inbound";
-    j["held"] = c.call.held;
-    j["peer"] = peer_json(c.call.peer);
+    set(j, "call", c.call.call);
+    set(j, "callId", c.call.call_id);
+    set(j, "direction", c.call.outbound ? "outbound" : "inbound");
+    set(j, "held", c.call.held);
+    set(j, "peer", peer_json(c.call.peer));
     if (c.has_rc_call_info) {
       Json info = Json::array();
       for (const auto& [name, value] : c.rc_call_info) info.push_back(Json::array({name, value}));
-      j["rcCallInfo"] = std::move(info);
+      set(j, "rcCallInfo", std::move(info));
     }
-    j["dialog"] = dialog_json(c.dialog);
+    set(j, "dialog", dialog_json(c.dialog));
     calls.push_back(std::move(j));
   }
-  root["calls"] = std::move(calls);
+  set(root, "calls", std::move(calls));
   return rc::json_dump(root);
 }
 
