@@ -231,6 +231,9 @@ class Call {
   /// Both ends as the driver heard them (IncomingCall, CallAnswered), kept
   /// for `snapshot()`.
   PeerInfo peer_;
+  /// An adopted call's hold state until it has an SDP of its own again (the
+  /// exporting UA's was not carried over): a second hand-over keeps it.
+  bool adopted_held_ = false;
 
   // outbound INVITE
   msg::Message invite_;                   ///< the INVITE as last sent

@@ -34,7 +34,7 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   const dialog::Dialog* d = dialogs.find(*dialog_id_);
   if (!d || d->state() != dialog::State::Confirmed) return std::nullopt;
   CallSnapshot s;
-  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, is_held(local_sdp_)};
+  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, local_sdp_.empty() ? adopted_held_ : is_held(local_sdp_)};
   s.has_rc_call_info = has_rc_call_info_;
   s.rc_call_info = rc_call_info_;
   s.dialog = d->snapshot();
@@ -47,6 +47,7 @@ Result<Call, ua::UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   c.state_ = State::Confirmed;
   c.local_tag_ = s.dialog.id.local_tag;
   c.peer_ = s.call.peer;
+  c.adopted_held_ = s.call.held;
   c.has_rc_call_info_ = s.has_rc_call_info;
   c.rc_call_info_ = std::move(s.rc_call_info);
   auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));

@@ -262,6 +262,10 @@ TEST_F(SnapshotTest, a_held_call_says_so) {
   auto adopted = b_.call_events<CallAdopted>();
   ASSERT_EQ(adopted.size(), 1u);
   EXPECT_TRUE(adopted[0].held);
+  // Handed over again before its media was restarted: still held.
+  rc::Json j;
+  ASSERT_TRUE(rc::json_parse(b_.ua.export_state(), j));
+  EXPECT_EQ(j["calls"][0]["held"], true);
 }
 
 TEST_F(SnapshotTest, a_ringing_call_is_not_exported) {
