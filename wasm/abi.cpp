@@ -218,6 +218,13 @@ struct Drain {
     out.field(Key::bdy, e.bdy);
   }
   void operator()(const wwp::call::RecoverMedia& e) const { begin(Key::recoverMedia, e.call, 0); }
+  void operator()(const wwp::call::CallAdopted& e) const {
+    begin(Key::callAdopted, e.call, 3 + kPeerFields);
+    out.field(Key::callId, e.call_id);
+    out.field(Key::direction, e.outbound ? "outbound" : "inbound");
+    out.field_bool(Key::held, e.held);
+    peer(e.peer);
+  }
   void operator()(const wwp::call::RcInfoResult& e) const {
     begin(Key::rcInfoResult, e.call, 3);
     out.field_u53(Key::reqid, e.reqid);
@@ -385,6 +392,19 @@ WWP_EXPORT(wwp_contact_host) void wwp_contact_host(void* h) {
   g_out.field_bool(Key::ok, true);
   g_out.field(Key::value, ua_of(h).config().contact_host);
   finish();
+}
+
+/// Ua::export_state as the result's `value` (JSON text, core/ua/snapshot.hpp).
+WWP_EXPORT(wwp_export_state) void wwp_export_state(void* h) {
+  g_out.reset();
+  g_out.begin(Key::result, 2);
+  g_out.field_bool(Key::ok, true);
+  g_out.field(Key::value, ua_of(h).export_state());
+  finish();
+}
+/// args: json. Its callAdopted events follow the result.
+WWP_EXPORT(wwp_import_state) void wwp_import_state(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.import_state(arg_str(0), tp(now))); });
 }
 
 // --- calls (see core/ua/ua.hpp for each command's contract) ----------------------

@@ -49,7 +49,7 @@ namespace wwp::wasm {
   X(command) X(localPeer) X(remotePeer) X(localTag) X(remoteTag) X(localUser) X(remoteUser)    \
   X(partyId) X(sessionId) X(msg) X(headerIds) X(calls) X(dialogs) X(transactions)            \
   X(connectionState) X(state) X(server) X(attempt) X(delay) X(openTransport) X(closeTransport) \
-  X(recovered) X(recoverMedia) X(retryAfterMs) X(bindings)
+  X(recovered) X(recoverMedia) X(retryAfterMs) X(bindings) X(callAdopted) X(direction) X(held)
 
 enum class Key : std::int32_t {
 #define WWP_KEY_ENUM(k) k,

@@ -68,6 +68,16 @@ struct InviteParams {
   std::string sdp;        ///< our offer
 };
 
+/// An answered call as another UA needs it to take the call over
+/// (`Call::snapshot`, `Call::adopt`; core/ua/snapshot.hpp writes it as JSON).
+struct CallSnapshot {
+  CallAdopted call;  ///< what the adopting UA's driver hears
+  /// `p-rc-api-call-info` of the inbound INVITE (Ua::rc_call_info).
+  bool has_rc_call_info = false;
+  std::vector<std::pair<std::string, std::string>> rc_call_info;
+  dialog::DialogSnapshot dialog;
+};
+
 /// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
 std::string our_via(CallContext& ctx);
 
@@ -84,6 +94,17 @@ class Call {
   static Result<Call, dialog::DialogError> start_inbound(CallHandle handle, CallContext& ctx,
                                                          txn::TxnId txn, const msg::Message& invite,
                                                          TimePoint now, CallHandle replaces = 0);
+
+  /// Another UA's answered call, continued here (core/call/call_adopt.cpp):
+  /// inserts its dialog (Confirmed) and reports CallAdopted. Errors:
+  /// InvalidArgument when the dialog is already in the set.
+  static Result<Call, ua::UaError> adopt(CallContext& ctx, CallSnapshot s);
+  /// This call for `adopt()` elsewhere; nullopt unless it is Confirmed. A
+  /// ringing or early call cannot be taken over: its INVITE transaction
+  /// (retransmissions, the final response, CANCEL matching, RFC 3261 §17)
+  /// lives only in this UA, and the new UA could neither answer nor
+  /// cancel it.
+  std::optional<CallSnapshot> snapshot(const dialog::DialogSet& dialogs) const;
 
   // --- commands (UaError on misuse; the message says what to do) -----------
   ua::Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
@@ -207,6 +228,12 @@ class Call {
 
   std::optional<dialog::DialogId> dialog_id_;
   std::string local_tag_;
+  /// Both ends as the driver heard them (IncomingCall, CallAnswered), kept
+  /// for `snapshot()`.
+  PeerInfo peer_;
+  /// An adopted call's hold state until it has an SDP of its own again (the
+  /// exporting UA's was not carried over): a second hand-over keeps it.
+  bool adopted_held_ = false;
 
   // outbound INVITE
   msg::Message invite_;                   ///< the INVITE as last sent

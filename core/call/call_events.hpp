@@ -124,8 +124,20 @@ struct RcInfoResult {
 struct RecoverMedia {
   CallHandle call;
 };
+/// An answered call taken over from another UA's exported state
+/// (`Ua::import_state`, issue #13): the driver creates its session object
+/// for it from these fields, as it would have from IncomingCall or
+/// CallAnswered. Its media is gone with the old UA: after the first
+/// successful registration the call gets RecoverMedia, as after an outage.
+struct CallAdopted {
+  CallHandle call;       ///< the handle the exporting UA had (kept)
+  std::string call_id;   ///< the dialog's Call-ID
+  bool outbound;         ///< we placed the call (else it was an inbound call)
+  PeerInfo peer;         ///< as IncomingCall/CallAnswered reported it
+  bool held;             ///< our last SDP had no stream we receive on (RFC 3264 §8.4)
+};
 using CallEvent = std::variant<IncomingCall, CallProgress, CallAnswered, CallConfirmed, CallFailed,
                                CallEnded, ReinviteOffer, ReinviteDone, ReferDone, ReferReceived,
-                               RequestDone, RcMessageReceived, RcInfoResult, RecoverMedia>;
+                               RequestDone, RcMessageReceived, RcInfoResult, RecoverMedia, CallAdopted>;
 
 }  // namespace wwp::call

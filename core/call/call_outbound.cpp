@@ -153,7 +153,8 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
     remote_sdp_ = r.body();
     transition(State::Confirmed);
     send_ack(ctx, r);
-    ctx.events.push_back(CallAnswered{handle_, r, peer_info(r)});
+    peer_ = peer_info(r);
+    ctx.events.push_back(CallAnswered{handle_, r, peer_});
     if (hung_up) {
       // Our CANCEL lost the race with the 2xx: end the call properly (§9.1).
       cancel_pending_ = false;

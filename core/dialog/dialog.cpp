@@ -269,6 +269,30 @@ Result<Dialog, DialogError> Dialog::from_uas(const msg::Message& request, std::s
 
 // --- state machine ------------------------------------------------------------------
 
+Dialog Dialog::restore(DialogSnapshot s) {
+  Dialog d;
+  d.id_ = std::move(s.id);
+  d.state_ = State::Confirmed;
+  d.uac_ = s.uac;
+  d.local_party_ = std::move(s.local_party);
+  d.remote_party_ = std::move(s.remote_party);
+  d.remote_target_ = std::move(s.remote_target);
+  d.target_from_contact_ = s.target_from_contact;
+  d.route_set_ = std::move(s.route_set);
+  d.local_seq_ = s.local_seq;
+  d.remote_seq_ = s.remote_seq;
+  d.creating_cseq_ = s.creating_cseq;
+  d.secure_ = s.secure;
+  d.local_contact_ = std::move(s.local_contact);
+  return d;
+}
+
+DialogSnapshot Dialog::snapshot() const {
+  return DialogSnapshot{id_,           uac_,      local_party_,  remote_party_, remote_target_,
+                        target_from_contact_, route_set_, local_seq_, remote_seq_, creating_cseq_,
+                        secure_,       local_contact_};
+}
+
 void Dialog::transition(State next) {
   // Legal moves (see the diagram in dialog.hpp). Anything else is a bug.
   bool legal = false;

@@ -132,6 +132,28 @@ enum class ReinviteVerdict {
 };
 const char* to_string(ReinviteVerdict v);
 
+// --- handing a dialog to another UA --------------------------------------------
+
+/// Everything a confirmed dialog holds that later requests need (§12: "dialog
+/// state"), as plain values: what `Dialog::snapshot()` gives and
+/// `Dialog::restore()` takes, so that another UA instance (a new browser tab
+/// taking over, issue #13) can continue the same dialog. Transactions in
+/// progress are not part of it: they die with the UA that ran them.
+struct DialogSnapshot {
+  DialogId id;
+  bool uac = false;            ///< we sent the dialog-creating request
+  std::string local_party;     ///< name-addr with our tag (display name as held)
+  std::string remote_party;    ///< name-addr with the peer's tag
+  std::string remote_target;   ///< addr-spec
+  bool target_from_contact = true;
+  std::vector<std::string> route_set;  ///< name-addr values, in request order
+  std::optional<std::uint32_t> local_seq;
+  std::optional<std::uint32_t> remote_seq;
+  std::uint32_t creating_cseq = 0;  ///< CSeq number of the INVITE that made it
+  bool secure = false;
+  std::string local_contact;   ///< our Contact in target refreshes, "" if none
+};
+
 // --- the dialog --------------------------------------------------------------
 
 class Dialog {
@@ -163,6 +185,13 @@ class Dialog {
   static Result<Dialog, DialogError> from_uas(const msg::Message& request,
                                               std::string local_tag,
                                               std::string local_contact = {});
+
+  /// A Confirmed dialog rebuilt from another UA's `snapshot()`; no INVITE is
+  /// in progress in either direction. The caller has checked the values
+  /// (core/ua/snapshot.cpp); nothing here can fail.
+  static Dialog restore(DialogSnapshot s);
+  /// This dialog's state for `restore()` elsewhere.
+  DialogSnapshot snapshot() const;
 
   // --- state ------------------------------------------------------------------
   const DialogId& id() const { return id_; }

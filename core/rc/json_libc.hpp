@@ -4,13 +4,13 @@
 // family (the same long double formatting, for every format it knows). Both
 // came in for nlohmann alone and were about 16 KB of the module's code.
 //
-// core/rc/json_commands.cpp routes nlohmann's calls here (see the defines at
-// its top); nothing else in the core should call these. Each one matches the
+// core/rc/json.hpp routes nlohmann's calls here (see the defines there);
+// nothing else in the core should call these. Each one matches the
 // C library bit for bit on its documented input (tests/unit/rc/json_libc_test
 // compares them with the host's libc, and, in the wasm test stage, musl).
 //
 // extern "C" because nlohmann calls them as std::strtod etc.: the defines
-// rename the call, and json_commands.cpp makes the renamed function visible
+// rename the call, and json.hpp makes the renamed function visible
 // in namespace std with a using-declaration, as <cstdlib> does for ::strtod.
 #pragma once
 #include <cstddef>

@@ -105,6 +105,15 @@ Registration::Registration(const ua::Config& config, Rng& rng) : config_(config)
   cseq_ = static_cast<std::uint32_t>(rng_.next_u64() % 9000) + 1;
 }
 
+ua::Status Registration::restore(const RegistrationSnapshot& s) {
+  if (state_ != State::Idle || !transmits_.empty() || !branch_.empty())
+    return ua::ua_error(ua::UaErrorCode::InvalidState, "the registration has already started");
+  call_id_ = s.call_id;
+  from_tag_ = s.from_tag;
+  cseq_ = s.cseq;  // send_register() increments before use
+  return ua::ok_status();
+}
+
 std::string Registration::contact_uri() const {
   return "sip:" + config_.username + "@" + config_.contact_host +
          (config_.secure_transport ? ";transport=wss" : ";transport=ws");

@@ -123,6 +123,17 @@ struct TransportDead {
 };
 using RegEvent = std::variant<Registered, RegistrationFailed, Unregistered, TransportDead>;
 
+/// The identity of our registration that another UA continues (issue #13,
+/// core/ua/snapshot.hpp): with the same Call-ID and From tag, and a CSeq
+/// above the last one sent, its REGISTER replaces our binding instead of
+/// adding one (RFC 3261 §10.2.4, §10.3 step 7).
+struct RegistrationSnapshot {
+  std::string call_id;
+  std::string from_tag;
+  std::uint32_t cseq = 0;  ///< the last CSeq sent (or the starting point if none was)
+  bool bound = false;      ///< the registrar had granted the binding (`has_binding()`)
+};
+
 class Registration {
  public:
   Registration(const ua::Config& config, Rng& rng);
@@ -153,6 +164,12 @@ class Registration {
   /// requests are not refused every `expires` seconds.
   bool has_binding() const { return bound_; }
   const std::string& call_id() const { return call_id_; }
+  RegistrationSnapshot snapshot() const { return {call_id_, from_tag_, cseq_, bound_}; }
+  /// Continue another UA's registration: the next REGISTER has its Call-ID
+  /// and From tag and CSeq `s.cseq + 1`. Only before the first `start()`
+  /// (InvalidState otherwise); `s.bound` is information, not state: this UA
+  /// holds no binding until its own REGISTER succeeds.
+  ua::Status restore(const RegistrationSnapshot& s);
   /// The Contact URI we register (`<sip:user@host;transport=wss>` without <>).
   std::string contact_uri() const;
   /// Our `+sip.instance` id (the configured one, else the authorization id).

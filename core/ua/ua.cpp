@@ -3,6 +3,7 @@
 // (RFC 3261 §8, §12.2.2, §17). Requests nothing claims get the right error.
 #include "core/ua/ua.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/dialog/replaces.hpp"
@@ -51,6 +52,7 @@ call::CallContext Ua::context(TimePoint now) {
 }
 
 void Ua::handle_input(const Input& input) {
+  fresh_ = false;
   TimePoint now;
   if (const auto* r = std::get_if<Received>(&input)) {
     now = r->now;
@@ -73,6 +75,7 @@ void Ua::fire_timers(TimePoint now) {
 }
 
 Status Ua::start_register(TimePoint now) {
+  fresh_ = false;
   auto s = registration_.start(now);
   collect(now);
   return s;
@@ -86,6 +89,7 @@ Status Ua::unregister(TimePoint now) {
 }
 
 void Ua::handle_transport_open(flow::Server server, TimePoint now) {
+  fresh_ = false;
   supervisor_.handle_transport_open(server, now);
   // A recovered flow: register on it at once, with the same Call-ID,
   // instance and Contact, so the registrar replaces our binding instead of
@@ -137,6 +141,7 @@ Status Ua::with_call(call::CallHandle handle, TimePoint now, F&& f) {
 Result<call::CallHandle, UaError> Ua::invite(const call::InviteParams& params, TimePoint now) {
   if (!registration_.has_binding())
     return ua_error(UaErrorCode::InvalidState, "not registered: call start() first", 0);
+  fresh_ = false;
   auto ctx = context(now);
   const call::CallHandle handle = next_call_++;
   auto c = call::Call::start_outbound(handle, ctx, params, now);
@@ -540,12 +545,18 @@ void Ua::send(msg::Message m) {
 
 void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
   if (auto* ok = std::get_if<reg::Registered>(&event)) {
-    if (supervisor_.handle_registered(now)) {
-      out_.push_back(Event{Recovered{}});
-      // Calls that lived through the outage restart their media through the
-      // new connection; calls still being set up could not have.
-      for (auto& [h, c] : calls_)
-        if (c.state() == call::State::Confirmed) call_events_.push_back(call::RecoverMedia{h});
+    const bool recovered = supervisor_.handle_registered(now);
+    if (recovered) out_.push_back(Event{Recovered{}});
+    // Calls that lived through the outage restart their media through the
+    // new connection; calls still being set up could not have. Calls adopted
+    // from another UA's state (import_state) lost theirs with that UA.
+    if (recovered || !adopted_.empty()) {
+      for (auto& [h, c] : calls_) {
+        const bool adopted = std::find(adopted_.begin(), adopted_.end(), h) != adopted_.end();
+        if (c.state() == call::State::Confirmed && (recovered || adopted))
+          call_events_.push_back(call::RecoverMedia{h});
+      }
+      adopted_.clear();
     }
     out_.push_back(Event{std::move(*ok)});
     return;

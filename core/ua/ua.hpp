@@ -157,6 +157,26 @@ class Ua {
   /// Call-ID of a live call ("" when unknown).
   std::string call_id(call::CallHandle call) const;
 
+  // --- handing over to another UA (issue #13 "multi-tab"; core/ua/snapshot.hpp)
+  /// What a fresh UA needs to continue this one (core/ua/snapshot.hpp has the
+  /// JSON): the registration identity and every answered (Confirmed) call
+  /// with its dialog. Ringing and early calls are left out: see
+  /// call::Call::snapshot. Cheap enough to call after every batch of outputs.
+  std::string export_state() const;
+  /// Continue another UA's exported state; legal only on a fresh UA, before
+  /// anything was received, registered, connected or called (InvalidState
+  /// otherwise: create a new UA). The next REGISTER carries the state's
+  /// Call-ID, From tag and Contact (host and `+sip.instance` included) with
+  /// the CSeq after its last, so the registrar replaces the binding (RFC 3261
+  /// §10.2.4, RFC 5626 §4.2). Each answered call is recreated, Confirmed,
+  /// with its dialog and handle, and reported as call::CallAdopted; after the
+  /// first successful registration each still-confirmed adopted call gets
+  /// call::RecoverMedia (its media did not survive), as after an outage.
+  /// Errors: InvalidArgument for text that is not such a state (not JSON,
+  /// another version, a bad member, another account or transport); the
+  /// message names what is wrong and nothing has been imported.
+  Status import_state(std::string_view json, TimePoint now);
+
   Output poll_output();
   /// The drain of step 2 without moving each output out: `f` sees every
   /// queued Transmit and Event in order (by const reference), then the queue
@@ -215,6 +235,10 @@ class Ua {
   void fire_timers(TimePoint now);
   TimePoint next_deadline(const char** reason) const;
 
+  /// import_state's precondition: nothing has happened to this UA yet.
+  bool fresh_ = true;
+  /// Adopted calls waiting for the first registration to restart their media.
+  std::vector<call::CallHandle> adopted_;
   Config config_;
   Rng rng_;
   flow::Supervisor supervisor_{config_.recovery, rng_};

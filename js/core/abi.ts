@@ -29,6 +29,8 @@ export interface CoreExports {
   wwp_start_register(ua: number, now: number): void;
   wwp_unregister(ua: number, now: number): void;
   wwp_contact_host(ua: number): void;
+  wwp_export_state(ua: number): void;
+  wwp_import_state(ua: number, now: number): void;
   wwp_invite(ua: number, now: number): void;
   wwp_answer(ua: number, call: number, now: number): void;
   wwp_reject(ua: number, call: number, status: number, now: number): void;
@@ -497,6 +499,28 @@ export class CoreUa {
   contactHost(): string {
     this.abi.x.wwp_contact_host(this.h);
     return (this.abi.readBatch(undefined)[0] as Obj).value as string;
+  }
+  /**
+   * The UA's state as JSON (core/ua/snapshot.hpp): the registration identity
+   * and the answered calls with their dialogs, for another tab's
+   * `importState` (issue #13). No outputs.
+   */
+  exportState(): string {
+    this.abi.x.wwp_export_state(this.h);
+    return (this.abi.readBatch(undefined)[0] as Obj).value as string;
+  }
+  /**
+   * Continue another UA's `exportState()` on this fresh UA, before its
+   * socket opens (core/ua/ua.hpp Ua::import_state). Each adopted call comes
+   * out of `poll()` as a `callAdopted` event, and gets `recoverMedia` after
+   * the first registration. Throws an Error with the core's message (and its
+   * `code`, e.g. 'invalid argument', 'invalid state'); nothing is imported then.
+   */
+  importState(json: string, now: number): void {
+    this.abi.args([json]);
+    this.abi.x.wwp_import_state(this.h, now);
+    const r = this.result();
+    if (!r.ok) throw Object.assign(new Error(r.message ?? 'importState failed'), { code: r.code });
   }
   invite(p: CoreInvite, now: number): CoreCallResult {
     const headers = p.headers ?? [];

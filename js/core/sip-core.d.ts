@@ -40,7 +40,21 @@ export type CoreCallEvent =
   /** The result INFO of a JSON command (`result` is the JSON text of `response.result`). */
   | { type: 'event'; name: 'rcInfoResult'; call: number; reqid: number; command: string; result: string }
   /** Recovery: the phone registered again and this call survived; restart its media (ICE restart re-INVITE). */
-  | { type: 'event'; name: 'recoverMedia'; call: number };
+  | { type: 'event'; name: 'recoverMedia'; call: number }
+  /**
+   * An answered call taken over by `CoreUa.importState` (issue #13): `call`
+   * is the handle it had in the exporting UA, `callId` its SIP Call-ID; the
+   * peer fields are those its incomingCall/callAnswered carried. `held`: our
+   * last SDP had every stream sendonly/inactive. Its media is gone: expect
+   * `recoverMedia` for it after the first registration.
+   */
+  | ({ type: 'event'; name: 'callAdopted'; call: number; callId: string; direction: 'inbound' | 'outbound'; held: boolean } & CorePeer);
+
+/** Both ends of a call (core/call PeerInfo), as call events carry them. */
+export interface CorePeer {
+  localPeer: string; remotePeer: string; localTag: string; remoteTag: string;
+  localUser: string; remoteUser: string; partyId: string; sessionId: string;
+}
 
 export type CoreEvent =
   | CoreCallEvent

@@ -1,0 +1,60 @@
+// Taking an answered call over from another UA instance (issue #13: the
+// browser tab that ran the phone closed, another tab continues it). What
+// moves is the dialog (RFC 3261 §12: Call-ID, tags, URIs, remote target,
+// route set, CSeqs), which is all a later request needs; the media does not
+// move, so the adopting UA restarts it with a re-INVITE once registered
+// (core/ua/ua_snapshot.cpp emits RecoverMedia, as after an outage).
+#include "core/call/call.hpp"
+
+#include "core/sdp/media_direction.hpp"
+#include "core/sdp/session_description.hpp"
+
+namespace wwp::call {
+
+namespace {
+/// RFC 3264 §8.4: a stream on hold is `sendonly` or `inactive`; the call is
+/// on hold when every active stream is (and there is one).
+bool is_held(const std::string& local_sdp) {
+  if (local_sdp.empty()) return false;
+  auto sdp = sdp::parse(local_sdp);
+  if (!sdp) return false;
+  bool any = false;
+  for (const auto& m : sdp->media) {
+    if (m.port == 0) continue;  // rejected (§6): no direction to speak of
+    const sdp::Direction d = sdp::direction_of(*sdp, m);
+    if (d != sdp::Direction::SendOnly && d != sdp::Direction::Inactive) return false;
+    any = true;
+  }
+  return any;
+}
+}  // namespace
+
+std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) const {
+  if (state_ != State::Confirmed || !dialog_id_) return std::nullopt;
+  const dialog::Dialog* d = dialogs.find(*dialog_id_);
+  if (!d || d->state() != dialog::State::Confirmed) return std::nullopt;
+  CallSnapshot s;
+  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, local_sdp_.empty() ? adopted_held_ : is_held(local_sdp_)};
+  s.has_rc_call_info = has_rc_call_info_;
+  s.rc_call_info = rc_call_info_;
+  s.dialog = d->snapshot();
+  return s;
+}
+
+Result<Call, ua::UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
+  Call c(s.call.call, s.call.call_id);
+  c.outbound_ = s.call.outbound;
+  c.state_ = State::Confirmed;
+  c.local_tag_ = s.dialog.id.local_tag;
+  c.peer_ = s.call.peer;
+  c.adopted_held_ = s.call.held;
+  c.has_rc_call_info_ = s.has_rc_call_info;
+  c.rc_call_info_ = std::move(s.rc_call_info);
+  auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));
+  if (!inserted) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "importState: " + inserted.error().message);
+  c.dialog_id_ = (*inserted)->id();
+  ctx.events.push_back(std::move(s.call));
+  return c;
+}
+
+}  // namespace wwp::call
