@@ -34,6 +34,7 @@ const SERVER = ['primary', 'backup'] as const;
 const CALL_EVENTS = new Set([
   'incomingCall', 'callProgress', 'callAnswered', 'callConfirmed', 'callFailed', 'callEnded',
   'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult', 'recoverMedia',
+  'callAdopted',
 ]);
 
 export class DefaultSipClient extends EventEmitter implements SipClient, CallCore {
@@ -149,6 +150,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       });
       this.ua_.wantDropped = () => this.debug || this.hasListeners('dropped');
       if (this.recovery) this.listenToNetwork();
+      this.adoptState(this.ua_);
     }
     this.ua_.transportOpen(backup, now());
     this.pump();
@@ -311,6 +313,51 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     if (this.timer) clearTimeout(this.timer);
     this.ua_?.delete();
     this.ua_ = undefined;
+  }
+
+  /**
+   * Multi-tab takeover: continue the previous leader's registration and
+   * calls. A state this core cannot read (another SDK version) is skipped
+   * with a warning: the phone then registers afresh, and the calls are lost.
+   */
+  private adoptState(ua: CoreUa): void {
+    const state = this.options._coreState;
+    if (!state) return;
+    try {
+      ua.importState(state, now());
+    } catch (e) {
+      console.warn(`wasm-web-phone: the previous tab's phone state was not taken over: ${(e as Error).message}`);
+    }
+    this.pump(); // its calls come out as callAdopted
+  }
+
+  /** @internal Multi-tab: the core's state for the tab that leads next ("" before start). */
+  _exportState(): string {
+    return this.ua_ && !this.disposed ? this.ua_.exportState() : '';
+  }
+
+  /**
+   * @internal Multi-tab: another tab takes this phone over. Close the socket
+   * and let go of the core without a word on the wire: no BYE, no
+   * unREGISTER (it would remove the binding the next tab continues).
+   */
+  _abandon(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.removeNetworkListeners?.();
+    for (const w of this.appRequests.values()) w.reject(new Error('request(): the phone moved to another tab'));
+    this.appRequests.clear();
+    this.registering?.reject(new Error('the phone moved to another tab'));
+    const ws = this.wsc;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      ws.close();
+    }
+    this.ua_?.delete();
+    this.ua_ = undefined;
+    this.removeAllListeners();
   }
 
   /** @internal CallCore: the live core handle. */

@@ -29,6 +29,12 @@ export interface SipInfo {
 
 export interface SipClientOptions {
   sipInfo: SipInfo;
+  /**
+   * @internal Multi-tab takeover (`wasm-web-phone/multi-tab`): the previous
+   * leader's exported core state; this phone continues its registration and
+   * adopts its answered calls.
+   */
+  _coreState?: string;
   /** Stable per-device id for `+sip.instance` (RFC 5626); default `authorizationId`. */
   instanceId?: string;
   /** Log every SIP message to the console. */

@@ -165,7 +165,31 @@ export default class WebPhone extends EventEmitter {
       }
       return;
     }
+    if (e.name === 'callAdopted') {
+      // Multi-tab takeover: an answered call of the tab that led before.
+      const session = e.direction === 'inbound' ? new InboundCallSession(this, e) : new OutboundCallSession(this, e.remoteUser);
+      session._adopt(e);
+      this.callSessions.push(session);
+      this._registerSession(session);
+      this.emit('adoptedCall', session);
+      return;
+    }
     if (e.name === 'rcMessage') this.rcWaiters.feed(e);
     this.byHandle.get(e.call)?._handleCoreEvent(e);
+  }
+
+  /**
+   * @internal Multi-tab: another tab takes this phone over. Its calls' media
+   * stops here and nothing is sent (the next tab re-INVITEs them).
+   */
+  _abandon(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const session of this.callSessions) session.webRtcSession?.dispose();
+    this.callSessions = [];
+    this.byHandle.clear();
+    this.removeAllListeners();
+    this.rcWaiters.rejectAll(new Error('the phone moved to another tab'));
+    (this.sipClient as DefaultSipClient)._abandon?.();
   }
 }

@@ -4,6 +4,7 @@
 #   dist/es/…            ES modules, one per source file (subpath exports)
 #   dist/cjs/…           CommonJS, one per source file (require of subpaths)
 #   dist/iife/wasm-web-phone.js   script-tag build, sets globalThis.WebPhone
+#   dist/iife/wasm-web-phone-multi-tab.js   the same plus WebPhone.MultiTab (multi-tab mode)
 #   dist/sip-core.wasm   the SIP core
 #   dist/types/…         .d.ts from tsc, .d.cts twins for require (scripts/cts-types.mjs)
 # Usage: scripts/build.sh [--no-setup] [--host-only|--wasm-only|--package-only]
@@ -51,7 +52,7 @@ if [ $wasm = 1 ]; then
   # URL from its <script>, and only the IIFE leaves out the inline copy.
   MODULE_FLAGS=(--define:__WWP_IIFE__=false --define:__WWP_INLINE_FALLBACK__=true)
   IIFE_FLAGS=(--define:__WWP_IIFE__=true --define:__WWP_INLINE_FALLBACK__=false)
-  mapfile -t entries < <(find js -name '*.ts' ! -name '*.d.ts' ! -name 'iife.ts' | sort)
+  mapfile -t entries < <(find js -name '*.ts' ! -name '*.d.ts' ! -name 'iife*.ts' | sort)
   "$ESB" "${entries[@]}" --outdir=dist/es --outbase=js --format=esm --target=es2020 "${DEFINES[@]}" "${MODULE_FLAGS[@]}" \
     --metafile=build/esm-meta.json --log-level=warning
   # CommonJS, also one file per source so that every subpath has one (spec §2.1)
@@ -88,6 +89,9 @@ for (const path of process.argv.slice(2)) {
 EOF_CJS
   "$ESB" js/iife.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" "${IIFE_FLAGS[@]}" \
     --outfile=dist/iife/wasm-web-phone.js --log-level=error
+  # The same with the multi-tab mode (WebPhone.MultiTab), for script-tag apps that want it.
+  "$ESB" js/iife-multi-tab.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" "${IIFE_FLAGS[@]}" \
+    --outfile=dist/iife/wasm-web-phone-multi-tab.js --log-level=error
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).
   (cd js && find . -name '*.d.ts' -o -name '*.d.mts') | while read -r d; do cp "js/$d" "dist/types/$d"; done

@@ -63,7 +63,13 @@
   };
   window.startPhone = async (sipInfo, opts) => { window.setup(sipInfo, opts); return window.start(); };
 
-  const cur = () => { if (!window.session) throw new Error('no call session'); return window.session; };
+  // The session of the last call event, else the phone's first (a multi-tab
+  // tab opened mid-call heard no event for it).
+  const cur = () => {
+    const s = window.session ?? webPhone?.callSessions?.[0];
+    if (!s) throw new Error('no call session');
+    return s;
+  };
   window.call = async (callee, headers) => {
     const s = await webPhone.call(callee, undefined, headers ? { headers } : undefined);
     return { state: s.state, callId: s.callId };
@@ -75,13 +81,13 @@
   window.cancel = async () => { await cur().cancel(); return cur().state; };
   window.hold = async () => { await cur().hold(); return cur().state; };
   window.unhold = async () => { await cur().unhold(); return cur().state; };
-  window.sessionState = () => (window.session ? window.session.state : 'none');
+  window.sessionState = () => (window.session ?? webPhone?.callSessions?.[0])?.state ?? 'none';
   window.sessionCount = () => webPhone?.callSessions?.length ?? 0;
   window.localSdp = () => window.session?.rtcPeerConnection?.localDescription?.sdp;
   window.remoteSdp = () => window.session?.rtcPeerConnection?.remoteDescription?.sdp;
 
   window.rtpStats = async () => {
-    const pc = window.session?.rtcPeerConnection;
+    const pc = (window.session ?? webPhone?.callSessions?.[0])?.rtcPeerConnection;
     if (!pc) return null;
     const out = { ice: pc.iceConnectionState, conn: pc.connectionState, inPackets: 0, outPackets: 0, inBytes: 0 };
     (await pc.getStats()).forEach((r) => {

@@ -15,6 +15,7 @@ import type WebPhone from '../web-phone.js';
 const REPLY_TIMEOUT_MS = 120_000;
 
 type IncomingCall = CoreCallEvent & { name: 'incomingCall' };
+type AdoptedCall = CoreCallEvent & { name: 'callAdopted' };
 
 export type ReplyOptions =
   | { type: 'callYouBack'; direction: 'toCaller' | 'fromCaller'; delay: number; unit: 'minutes' | 'hours' | 'days' }
@@ -25,9 +26,14 @@ export default class InboundCallSession extends CallSession {
   /** SID of the INVITE's `P-rc`: reply()'s SessionClose carries it ("" off RingCentral). */
   private readonly rcSid: string;
 
-  constructor(webPhone: WebPhone, e: IncomingCall) {
+  constructor(webPhone: WebPhone, e: IncomingCall | AdoptedCall) {
     super(webPhone);
     this.direction = 'inbound';
+    if (e.name === 'callAdopted') {
+      // Answered in another tab (multi-tab takeover): WebPhone calls _adopt().
+      this.rcSid = '';
+      return;
+    }
     this.state = 'ringing';
     this._call = e.call;
     this._callId = e.callId;

@@ -104,6 +104,23 @@ export default class CallSession extends EventEmitter {
     this.inputDeviceId = browser.inputDeviceId;
   }
 
+  /**
+   * @internal Multi-tab takeover: continue an answered call of the tab that
+   * led before (core `callAdopted`). Its media went with that tab: this tab
+   * makes its own now, and the core's `recoverMedia` (after the phone has
+   * registered) re-INVITEs the peer with it.
+   */
+  _adopt(e: CoreCallEvent & { name: 'callAdopted' }): void {
+    this._call = e.call;
+    this._callId = e.callId;
+    this.state = 'answered';
+    this.adopted = true;
+    this.updatePeer(e as unknown as PeerInfo);
+    this.answerApplied = this.init().catch(() => undefined); // a failure shows in the re-INVITE
+  }
+  /** Continued from another tab: its peer is not recovering, nobody else re-INVITEs. */
+  private adopted = false;
+
   /** @internal Settles once the remote answer of our INVITE is applied (outbound calls). */
   protected answerApplied: Promise<void> = Promise.resolve();
 
@@ -139,7 +156,7 @@ export default class CallSession extends EventEmitter {
       // meanwhile, that one exchange restarted ICE on both sides and, its 2xx
       // carrying our Contact, refreshed our target at the peer too (RFC 3261
       // §12.2.1.2): no second re-INVITE, no glare (§14.1).
-      if (this.direction === 'outbound') {
+      if (this.direction === 'outbound' && !this.adopted) {
         await new Promise((r) => setTimeout(r, CALLER_RECOVERY_DELAY_MS));
         if (this.state === 'disposed') return;
         if (this.peerReinviteAnsweredAt >= started) {

@@ -1,0 +1,158 @@
+// The shipped multi-tab mode (wasm-web-phone/multi-tab, README "Multiple
+// tabs") in Debian Chromium against Kamailio: any number of tabs of one
+// browser context are one phone with one registration; every tab has the
+// whole API; a call survives the tab that carried it.
+import type { Browser, BrowserContext } from '@playwright/test';
+import { test, expect, expectAudio, Phone } from '../../lib/fixtures';
+import { registrations } from '../../lib/kamailio.mjs';
+import { sipInfo } from '../../lib/users.mjs';
+
+const ours = { sdk: 'ours' as const, transport: 'ws' as const };
+
+/** A tab of the multi-tab phone of `ext` in `context`, started (joined). */
+async function openTab(context: BrowserContext, ext: string, { start = true, options = {} as Record<string, unknown> } = {}) {
+  const page = await context.newPage();
+  await page.goto('/e2e/multi-tab-phone.html');
+  const tab = new Phone(page, context, ext, 'ours');
+  await page.evaluate(([si, o]) => (window as any).setup(si, o), [sipInfo(ext, { transport: 'ws' }), options] as const);
+  if (start) await tab.start();
+  return tab;
+}
+
+async function newContext(browser: Browser, baseURL: string | undefined, { noSharedWorker = false } = {}) {
+  const context = await browser.newContext({ baseURL });
+  // The mode must not depend on SharedWorker (Chrome on Android has none).
+  if (noSharedWorker) await context.addInitScript(() => { delete (window as any).SharedWorker; });
+  return context;
+}
+
+const isLeader = (t: Phone) => t.page.evaluate(() => (window as any).webPhone.isLeader as boolean);
+async function leaderOf(tabs: Phone[]) {
+  let found: Phone[] = [];
+  await expect.poll(async () => {
+    found = [];
+    for (const t of tabs) if (!t.page.isClosed() && (await isLeader(t))) found.push(t);
+    return found.length;
+  }, { message: 'exactly one tab leads' }).toBe(1);
+  return found[0];
+}
+
+test('3 tabs register once; 20 tabs still once; every tab says it is registered', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const context = await newContext(browser, baseURL);
+  try {
+    const tabs = [await openTab(context, '101'), await openTab(context, '101'), await openTab(context, '101')];
+    await leaderOf(tabs);
+    expect(await registrations('101')).toHaveLength(1);
+    const instance = (await registrations('101'))[0].instance;
+    for (let i = 3; i < 20; i++) tabs.push(await openTab(context, '101'));
+    await leaderOf(tabs);
+    const bindings = await registrations('101');
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].instance).toBe(instance);
+    for (const t of tabs) expect(await t.page.evaluate(() => (window as any).webPhone.registered)).toBe(true);
+    // 19 tabs never opened a socket.
+    const sockets = await Promise.all(tabs.map((t) => t.page.evaluate(() => !!(window as any).webPhone.phone)));
+    expect(sockets.filter(Boolean)).toHaveLength(1);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const noSharedWorker of [false, true]) {
+  test(`an inbound call rings in every tab, is answered from a tab that does not lead, audio flows, a third tab hangs up${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, phonePage }) => {
+    const far = await phonePage('102', ours);
+    const context = await newContext(browser, baseURL, { noSharedWorker });
+    try {
+      const tabs = [await openTab(context, '101'), await openTab(context, '101'), await openTab(context, '101')];
+      const leader = await leaderOf(tabs);
+      const [answering, hanging] = tabs.filter((t) => t !== leader);
+      const call = far.call('101');
+      for (const t of tabs) await t.waitForInboundCall();
+      for (const t of tabs) await t.waitForState('ringing');
+      await answering.answer();
+      await call.done;
+      for (const t of tabs) await t.waitForState('answered');
+      // The media is the leader's: audio both ways between it and the far end.
+      await expectAudio([leader, far]);
+      expect(await answering.rtpStats()).toBeNull(); // no media in a tab that does not lead
+      await hanging.hangup();
+      await far.waitForState('disposed');
+      for (const t of tabs) await t.waitForState('disposed');
+      for (const t of tabs) expect(await t.sessionCount()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const how of ['closed', 'crashed'] as const) {
+  test(`the tab carrying an answered call is ${how}: another tab takes over, audio flows again, the far end sees only a re-INVITE`, async ({ browser, baseURL, phonePage }) => {
+    test.setTimeout(90_000);
+    const far = await phonePage('102', ours);
+    const context = await newContext(browser, baseURL);
+    try {
+      const options = { autoRecover: { reconnectDelay: 250, reconnectTimeLimit: 1000 } }; // both modes on
+      const tabs = [await openTab(context, '101', { options }), await openTab(context, '101', { options }), await openTab(context, '101', { options })];
+      const leader = await leaderOf(tabs);
+      const call = far.call('101');
+      for (const t of tabs) await t.waitForInboundCall();
+      await leader.answer();
+      await call.done;
+      await expectAudio([leader, far]);
+      const before = await registrations('101');
+      const farInvitesBefore = (await far.sipLog()).filter((l) => l.startsWith('<<< INVITE ')).length;
+
+      const gone = Date.now();
+      if (how === 'closed') await leader.page.close();
+      else await leader.page.goto('chrome://crash').catch(() => undefined);
+      const rest = tabs.filter((t) => t !== leader);
+      const next = await leaderOf(rest);
+      await expect.poll(async () => (await next.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
+        { message: 'the new leader restarted the media', timeout: 15_000 }).toBe(true);
+      const recoveredAt = (await next.events()).find((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone)!.t as number;
+      await expectAudio([next, far]);
+      console.log(`[multi-tab] ${how}: media again ${recoveredAt - gone} ms after the tab went`);
+      test.info().annotations.push({ type: 'takeover', description: `${how}: ${recoveredAt - gone} ms` });
+      // Every surviving tab still shows one answered call; the far end saw a re-INVITE and no BYE.
+      for (const t of rest) expect(await t.state()).toBe('answered');
+      const farLog = await far.sipLog();
+      expect(farLog.filter((l) => l.startsWith('<<< INVITE ')).length).toBe(farInvitesBefore + 1);
+      expect(farLog.filter((l) => l.startsWith('<<< BYE '))).toEqual([]);
+      expect(await far.state()).toBe('answered');
+      // Still one binding, the same device.
+      const after = await registrations('101');
+      expect(after).toHaveLength(1);
+      expect(after[0].instance).toBe(before[0].instance);
+      // A surviving tab that does not lead hangs up.
+      const other = rest.find((t) => t !== next)!;
+      await other.hangup();
+      await far.waitForState('disposed');
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('the last tab to close removes the binding; a new tab starts cleanly', async ({ browser, baseURL }) => {
+  const context = await newContext(browser, baseURL);
+  try {
+    const tabs = [await openTab(context, '101'), await openTab(context, '101')];
+    expect(await registrations('101')).toHaveLength(1);
+    const first = await leaderOf(tabs);
+    await first.page.close({ runBeforeUnload: true }); // the other tab takes over: still registered
+    const second = tabs.find((t) => t !== first)!;
+    await leaderOf([second]);
+    await expect.poll(() => second.page.evaluate(() => !!(window as any).webPhone.phone?.sipClient?.registrations?.length)).toBe(true);
+    expect(await registrations('101')).toHaveLength(1);
+    await second.page.close({ runBeforeUnload: true });
+    await expect.poll(() => registrations('101'), { message: 'unregistered when the last tab closed' }).toEqual([]);
+    const fresh = await openTab(context, '101');
+    expect(await isLeader(fresh)).toBe(true);
+    expect(await registrations('101')).toHaveLength(1);
+    await fresh.dispose();
+    await expect.poll(() => registrations('101')).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,446 @@
+// `MultiTabWebPhone` (`wasm-web-phone/multi-tab`, README "Multiple tabs"):
+// one registration for any number of tabs of an origin, and the 2.x WebPhone
+// API in each of them.
+//
+// The tabs elect a leader with Web Locks (election.ts). The leader runs the
+// one real WebPhone: the SIP core, the WebSocket and every call's media.
+// Every tab, the leader too, sees it through this class: `callSessions` of
+// TabCallSession (tab-session.ts), the phone's and the calls' events, and
+// commands that the leader carries out. They talk over a BroadcastChannel
+// (protocol.ts). After every change the leader also sends the core's
+// exported state (the registration and the answered dialogs); when it closes
+// or crashes, the browser hands the lock to the next tab, which starts a
+// phone from that state: it registers as the same binding and re-INVITEs
+// each call with its own media (`mediaRecovering` → `mediaRecovered`).
+import type CallSession from '../call-session/index.js';
+import EventEmitter from '../event-emitter.js';
+import { RegistrationError } from '../registration-error.js';
+import type { RegistrationErrorCode, SipInfo, WebPhoneOptions } from '../types.js';
+import WebPhone from '../web-phone.js';
+import { LeaderElection } from './election.js';
+import {
+  serializeArg, serializeError, type PhoneView, type SerializedError, type SessionView, type TabMessage,
+} from './protocol.js';
+import { SESSION_METHODS, TabCallSession, viewOf, type SessionMethod } from './tab-session.js';
+
+export interface MultiTabOptions extends WebPhoneOptions {
+  /**
+   * Which tabs form one phone: those with the same name (default: the SIP
+   * user and domain). Two different users in one browser get two phones.
+   */
+  name?: string;
+}
+
+/** Phone events every tab re-emits (the leader's WebPhone's, and its client's). */
+const PHONE_EVENTS = ['registered', 'registrationFailed', 'connectionStateChanged', 'reconnecting', 'recovered', 'failed'] as const;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; leader: string };
+
+function randomId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function toError(e: SerializedError): Error {
+  // A registration failure keeps its class (its `name` is "Error", as in 2.x).
+  if (e.code)
+    return new RegistrationError(e.message, {
+      code: e.code as RegistrationErrorCode, status: e.status ?? 0, reason: e.reason ?? '', retryAfterMs: e.retryAfterMs ?? 0,
+    });
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+export class MultiTabWebPhone extends EventEmitter {
+  readonly options: MultiTabOptions;
+  readonly sipInfo: SipInfo;
+  /** This tab's id (random, per page load). */
+  readonly tabId = randomId();
+  /** The phone's `+sip.instance`: the same in every tab, and kept in localStorage. */
+  readonly instanceId: string;
+  /** This tab runs the real phone. */
+  isLeader = false;
+  /** The real phone, in the leader tab only. */
+  phone: WebPhone | undefined;
+  callSessions: TabCallSession[] = [];
+  /** The leader's phone is registered. */
+  registered = false;
+  connectionState = 'idle';
+  disposed = false;
+
+  private readonly channel: BroadcastChannel;
+  private readonly election: LeaderElection;
+  private leaderId: string | undefined;
+  /** The last exported core state the leader sent: where a new leader starts from. */
+  private coreState: string | undefined;
+  private pending = new Map<number, Pending>();
+  private nextCmd = 1;
+  private started = false;
+  private startWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private publishQueued = false;
+  private successorCount = 0;
+  private successorTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly onPageHide = () => this.leave(true);
+
+  constructor(options: MultiTabOptions) {
+    super();
+    if (!options || typeof options !== 'object' || !options.sipInfo) throw new Error('MultiTabWebPhone: options.sipInfo is required');
+    if (options.sipClient) throw new Error('MultiTabWebPhone: sipClient cannot be set; the leader tab runs the default SIP client');
+    this.options = options;
+    this.sipInfo = options.sipInfo;
+    const name = options.name ?? `${options.sipInfo.authorizationId ?? options.sipInfo.username}@${options.sipInfo.domain}`;
+    this.instanceId = options.instanceId ?? storedInstanceId(name);
+    this.election = new LeaderElection(`wasm-web-phone:${name}`);
+    this.channel = new BroadcastChannel(`wasm-web-phone:${name}`);
+    this.channel.onmessage = (e: MessageEvent<TabMessage>) => this.onMessage(e.data);
+    this.post({ t: 'hello', from: this.tabId });
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
+  }
+
+  /**
+   * Join the phone: resolves once it is registered, whichever tab leads;
+   * rejects with the leader's `RegistrationError` if registering failed.
+   */
+  start(): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('WebPhone is disposed'));
+    const done = this.registered ? Promise.resolve() : new Promise<void>((resolve, reject) => this.startWaiters.push({ resolve, reject }));
+    if (!this.started) {
+      this.started = true;
+      this.election.join(() => void this.lead());
+    }
+    return done;
+  }
+
+  /** Place a call from whichever tab; it runs in the leader tab. Resolves as WebPhone.call does. */
+  async call(callee: string, callerId?: string, options?: { headers?: Record<string, string> }): Promise<TabCallSession> {
+    if (this.disposed) throw new Error('WebPhone is disposed');
+    if (typeof callee !== 'string' || callee.trim() === '') throw new Error('call: callee must be a non-empty string');
+    if (this.isLeader && this.phone) return this.wrapLocal(await this.phone.call(callee, callerId, options))!;
+    const view = (await this.command(undefined, 'call', [callee, callerId, options])) as SessionView;
+    return this.wrap(view);
+  }
+
+  /**
+   * Leave: this tab no longer shows or runs the phone. The last tab to leave
+   * ends the calls and unregisters (as WebPhone.dispose()); otherwise the
+   * next tab takes over the registration and the calls.
+   */
+  async dispose(): Promise<void> {
+    await this.leave(false);
+  }
+
+  // --- the leader ------------------------------------------------------------
+
+  private async lead(): Promise<void> {
+    if (this.disposed) return this.election.resign();
+    this.isLeader = true;
+    this.leaderId = this.tabId;
+    this.rejectPending('the tab holding the phone went away; try again');
+    const phone = new WebPhone({ ...this.options, instanceId: this.instanceId, _coreState: this.coreState } as WebPhoneOptions);
+    this.phone = phone;
+    this.emit('roleChanged', 'leader');
+    for (const name of PHONE_EVENTS) {
+      phone.sipClient.on(name, (...args: unknown[]) => {
+        this.broadcastEvent(undefined, name, args);
+        this.schedulePublish();
+      });
+    }
+    for (const name of ['inboundMessage', 'outboundMessage']) phone.sipClient.on(name, () => this.schedulePublish());
+    phone.on('inboundCall', (s: CallSession) => this.announce(s, 'inboundCall'));
+    phone.on('outboundCall', () => this.schedulePublish()); // announced once it has a Call-ID
+    phone.on('adoptedCall', (s: CallSession) => this.wrapLocal(s));
+    this.successorTimer = setInterval(() => void this.countSuccessors(), 1000);
+    void this.countSuccessors();
+    try {
+      await phone.start();
+      this.registered = true;
+    } catch (e) {
+      this.broadcastEvent(undefined, 'startFailed', [e], false);
+      this.settleStart(e as Error);
+    }
+    this.publish();
+    if (this.registered) this.settleStart();
+  }
+
+  private async countSuccessors(): Promise<void> {
+    try {
+      this.successorCount = await this.election.successors();
+    } catch {
+      /* keep the last count */
+    }
+  }
+
+  /** The leader's wrapper for a real session (made on first sight). */
+  private wrapLocal(s: CallSession): TabCallSession | undefined {
+    const view = viewOf(s);
+    if (!view) return undefined;
+    const w = this.wrap(view);
+    if (w._local !== s) {
+      w._local = s;
+      // Every event of the real session, in this tab and in the others.
+      const emit = s.emit.bind(s);
+      s.emit = (name: string, ...args: unknown[]) => {
+        emit(name, ...args);
+        w._update(viewOf(s) ?? view);
+        this.deliver(w, name, args);
+        this.broadcastEvent(w.callId, name, args);
+        this.schedulePublish();
+      };
+    }
+    return w;
+  }
+
+  private announce(s: CallSession, name: 'inboundCall' | 'outboundCall'): void {
+    const w = this.wrapLocal(s);
+    if (!w) return;
+    // The view itself (serializeArg would reduce it to a session reference).
+    this.post({ t: 'event', from: this.tabId, name, args: [viewOf(s)] });
+    this.emit(name, w);
+    this.schedulePublish();
+  }
+
+  private schedulePublish(): void {
+    if (this.publishQueued || !this.isLeader) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      this.publish();
+    });
+  }
+
+  /** Send every tab the phone's state (and the core's, for the next leader). */
+  private publish(): void {
+    const phone = this.phone;
+    if (!this.isLeader || !phone) return;
+    const sessions: SessionView[] = [];
+    for (const s of phone.callSessions) {
+      const view = viewOf(s);
+      if (!view) continue;
+      if (!this.callSessions.some((w) => w.callId === view.callId) && s.direction === 'outbound') this.announce(s, 'outboundCall');
+      sessions.push(view);
+    }
+    this.dropMissing(sessions);
+    const client = phone.sipClient as { connectionState?: string; _exportState?: () => string };
+    this.connectionState = client.connectionState ?? 'idle';
+    const core = client._exportState?.();
+    this.post({ t: 'state', from: this.tabId, phone: this.phoneView(), sessions, core });
+  }
+
+  private phoneView(): PhoneView {
+    return { registered: this.registered, connectionState: this.connectionState };
+  }
+
+  /** A command from another tab. */
+  private async serve(m: TabMessage & { t: 'cmd' }): Promise<void> {
+    const reply = (ok: boolean, value?: unknown, error?: SerializedError) =>
+      this.post({ t: 'result', from: this.tabId, to: m.from, id: m.id, ok, value, error });
+    try {
+      const phone = this.phone;
+      if (!phone) throw new Error('this tab no longer runs the phone');
+      if (m.callId === undefined) {
+        if (m.method !== 'call') throw new Error(`unknown phone command ${m.method}`);
+        const [callee, callerId, options] = m.args as [string, string | undefined, { headers?: Record<string, string> } | undefined];
+        const s = await phone.call(callee, callerId, options);
+        this.wrapLocal(s);
+        return reply(true, viewOf(s));
+      }
+      const w = this.callSessions.find((x) => x.callId === m.callId);
+      if (!w?._local) throw new Error(`no such call (${m.callId}): it has ended`);
+      reply(true, serializeArg(await this.runLocal(w, m.method as SessionMethod, m.args)));
+    } catch (e) {
+      reply(false, undefined, serializeError(e));
+    }
+  }
+
+  private runLocal(w: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown> {
+    if (!SESSION_METHODS.includes(method)) return Promise.reject(new Error(`unknown call method ${method}`));
+    const real = w._local as unknown as Record<string, (...a: unknown[]) => unknown>;
+    if (typeof real[method] !== 'function') return Promise.reject(new Error(`${method} is not available on this ${w.direction} call`));
+    // A session argument (completeWarmTransfer) names a call by its Call-ID.
+    const local = args.map((a) => {
+      const id = a instanceof TabCallSession ? a.callId : (a as { __session?: string } | null)?.__session;
+      return id === undefined ? a : this.callSessions.find((x) => x.callId === id)?._local ?? a;
+    });
+    return Promise.resolve(real[method](...local));
+  }
+
+  // --- every tab ---------------------------------------------------------------
+
+  /** @internal A TabCallSession's method: here when this tab leads, else by the leader. */
+  _invoke(session: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown> {
+    if (this.disposed) return Promise.reject(new Error('WebPhone is disposed'));
+    if (this.isLeader && session._local) return this.runLocal(session, method, args);
+    const wire = args.map((a) => (a instanceof TabCallSession ? { __session: a.callId } : a));
+    return this.command(session.callId, method, wire);
+  }
+
+  private command(callId: string | undefined, method: string, args: unknown[]): Promise<unknown> {
+    const leader = this.leaderId;
+    if (!leader) return Promise.reject(new Error('no tab runs the phone yet: call start() first'));
+    const id = this.nextCmd++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, leader });
+      this.post({ t: 'cmd', from: this.tabId, to: leader, id, callId, method, args });
+    });
+  }
+
+  private rejectPending(why: string): void {
+    for (const [id, p] of this.pending) {
+      if (p.leader === this.leaderId) continue;
+      this.pending.delete(id);
+      p.reject(new Error(why));
+    }
+  }
+
+  private onMessage(m: TabMessage): void {
+    if (this.disposed || !m || typeof m !== 'object') return;
+    switch (m.t) {
+      case 'hello':
+        if (this.isLeader) this.publish();
+        return;
+      case 'bye':
+        if (this.isLeader) void this.countSuccessors();
+        return;
+      case 'cmd':
+        if (m.to === this.tabId && this.isLeader) void this.serve(m);
+        else if (m.to === this.tabId) this.post({ t: 'result', from: this.tabId, to: m.from, id: m.id, ok: false, error: { name: 'Error', message: 'the tab holding the phone went away; try again' } });
+        return;
+      case 'result': {
+        if (m.to !== this.tabId) return;
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(toError(m.error ?? { name: 'Error', message: 'failed' }));
+        return;
+      }
+      case 'state':
+        if (this.isLeader) return;
+        if (m.from !== this.leaderId) {
+          this.leaderId = m.from;
+          this.rejectPending('the tab holding the phone went away; try again');
+        }
+        if (m.core) this.coreState = m.core;
+        this.connectionState = m.phone.connectionState;
+        for (const view of m.sessions) this.wrap(view);
+        this.dropMissing(m.sessions);
+        this.registered = m.phone.registered;
+        if (this.registered) this.settleStart();
+        return;
+      case 'event': {
+        if (this.isLeader) return;
+        const args = m.args.map((a) => this.revive(a));
+        if (m.callId !== undefined) {
+          const w = this.callSessions.find((x) => x.callId === m.callId);
+          if (w) this.deliver(w, m.name, args);
+          return;
+        }
+        if (m.name === 'inboundCall' || m.name === 'outboundCall') {
+          this.emit(m.name, this.wrap(m.args[0] as SessionView));
+          return;
+        }
+        if (m.name === 'startFailed') return this.settleStart(args[0] as Error);
+        if (m.name === 'registered') this.registered = true;
+        this.emit(m.name, ...args);
+        return;
+      }
+    }
+  }
+
+  /** Emit a call's event on its wrapper; `disposed` also removes it. */
+  private deliver(w: TabCallSession, name: string, args: unknown[]): void {
+    if (name === 'disposed') {
+      w.state = 'disposed';
+      this.callSessions = this.callSessions.filter((x) => x !== w);
+    }
+    w.emit(name, ...args);
+  }
+
+  /** The wrapper for a call (created, and added to callSessions, on first sight). */
+  private wrap(view: SessionView): TabCallSession {
+    let w = this.callSessions.find((x) => x.callId === view.callId);
+    if (w) w._update(view);
+    else {
+      w = new TabCallSession(this, view);
+      this.callSessions.push(w);
+    }
+    return w;
+  }
+
+  /** Calls the leader no longer has ended without this tab hearing it (a leader that crashed). */
+  private dropMissing(views: SessionView[]): void {
+    const live = new Set(views.map((v) => v.callId));
+    for (const w of [...this.callSessions]) if (!live.has(w.callId)) this.deliver(w, 'disposed', []);
+  }
+
+  private revive(a: unknown): unknown {
+    if (a && typeof a === 'object') {
+      const o = a as { __error?: SerializedError; __session?: string };
+      if (o.__error) return toError(o.__error);
+      if (o.__session) return this.callSessions.find((x) => x.callId === o.__session);
+    }
+    return a;
+  }
+
+  /** Tell the other tabs; a phone event is also emitted here (`local`). */
+  private broadcastEvent(callId: string | undefined, name: string, args: unknown[], local = callId === undefined): void {
+    if (name === 'registered') this.registered = true;
+    if (local) this.emit(name, ...args);
+    this.post({ t: 'event', from: this.tabId, callId, name, args: args.map(serializeArg) });
+  }
+
+  private settleStart(error?: Error): void {
+    const waiters = this.startWaiters;
+    this.startWaiters = [];
+    for (const w of waiters) (error ? w.reject(error) : w.resolve());
+  }
+
+  private post(m: TabMessage): void {
+    try {
+      this.channel.postMessage(m);
+    } catch {
+      /* closed */
+    }
+  }
+
+  private async leave(unloading: boolean): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    globalThis.removeEventListener?.('pagehide', this.onPageHide);
+    clearInterval(this.successorTimer);
+    const phone = this.phone;
+    if (this.isLeader && phone) {
+      if (this.successorCount > 0) {
+        // Another tab takes the calls and the binding over: end nothing on
+        // the wire (an unREGISTER would remove the binding it keeps).
+        phone._abandon();
+      } else if (unloading) {
+        // The page is going: what can still go out must go now.
+        void phone.dispose().catch(() => undefined);
+      } else {
+        await phone.dispose().catch(() => undefined);
+      }
+    }
+    this.post({ t: 'bye', from: this.tabId });
+    this.election.resign();
+    this.channel.close();
+    for (const [, p] of this.pending) p.reject(new Error('WebPhone is disposed'));
+    this.pending.clear();
+    this.settleStart(new Error('WebPhone is disposed'));
+    this.removeAllListeners();
+  }
+}
+
+/** One instance id per phone name and browser profile (RFC 5626 §4.1: stable per device). */
+function storedInstanceId(name: string): string {
+  const key = `wasm-web-phone:instance:${name}`;
+  try {
+    const stored = globalThis.localStorage?.getItem(key);
+    if (stored) return stored;
+    const id = randomId();
+    globalThis.localStorage?.setItem(key, id);
+    return id;
+  } catch {
+    return randomId(); // storage blocked: still one per tab set as long as the leader's lives
+  }
+}

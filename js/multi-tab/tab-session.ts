@@ -1,0 +1,125 @@
+// The call as every tab of a multi-tab phone sees it: the 2.x CallSession
+// API, carried out by the leader tab's real session (README "Multiple tabs").
+// In the leader tab it calls that session directly; elsewhere it asks the
+// leader. Its fields follow the leader's state; its events are the real
+// session's, re-emitted in every tab. It outlives a change of leader: the
+// next leader adopts the call and this object goes on.
+import type CallSession from '../call-session/index.js';
+
+type CallState = CallSession['state'];
+import EventEmitter from '../event-emitter.js';
+import type { SessionView } from './protocol.js';
+
+/** Session methods a tab can call on any call (they run in the leader tab). */
+export const SESSION_METHODS = [
+  'answer', 'decline', 'toVoicemail', 'forward', 'confirmReceive', 'startReply', 'reply', 'cancel',
+  'hangup', 'hold', 'unhold', 'reInvite', 'mute', 'unmute', 'sendDtmf', 'transfer',
+  'startRecording', 'stopRecording', 'flip', 'park', 'changeInputDevice', 'changeOutputDevice',
+  'completeWarmTransfer',
+] as const;
+export type SessionMethod = (typeof SESSION_METHODS)[number];
+
+/** How a TabCallSession reaches the phone (the MultiTabWebPhone). */
+export interface SessionHost {
+  _invoke(session: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown>;
+}
+
+export class TabCallSession extends EventEmitter {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  state: CallState;
+  remoteNumber: string;
+  localNumber: string;
+  remotePeer: string | undefined;
+  localPeer: string | undefined;
+  sessionId: string | undefined;
+  partyId: string | undefined;
+  /** @internal The real session, when this tab is the leader. */
+  _local: CallSession | undefined;
+  /** @internal */
+  _host: SessionHost;
+
+  constructor(host: SessionHost, view: SessionView) {
+    super();
+    this._host = host;
+    this.callId = view.callId;
+    this.direction = view.direction;
+    this.state = view.state;
+    this.remoteNumber = view.remoteNumber;
+    this.localNumber = view.localNumber;
+    this._update(view);
+  }
+
+  /** This call's media is in this tab (it is the leader). */
+  get isLocal(): boolean {
+    return this._local !== undefined;
+  }
+  /** The leader tab's media objects; undefined in the other tabs. */
+  get mediaStream(): MediaStream | undefined {
+    return this._local?.mediaStream;
+  }
+  get rtcPeerConnection(): RTCPeerConnection | undefined {
+    return this._local?.rtcPeerConnection;
+  }
+  get audioElement(): HTMLAudioElement | undefined {
+    return this._local?.audioElement;
+  }
+
+  /** @internal Take the leader's view of the call. */
+  _update(view: SessionView): void {
+    this.state = view.state;
+    this.remotePeer = view.remotePeer;
+    this.localPeer = view.localPeer;
+    this.sessionId = view.sessionId;
+    this.partyId = view.partyId;
+    if (view.remoteNumber) this.remoteNumber = view.remoteNumber;
+    if (view.localNumber) this.localNumber = view.localNumber;
+  }
+}
+
+export interface TabCallSession {
+  answer(): Promise<void>;
+  decline(): Promise<void>;
+  toVoicemail(): Promise<void>;
+  forward(target: string): Promise<void>;
+  confirmReceive(): Promise<void>;
+  startReply(): Promise<void>;
+  reply(arg: string | { replyType: number; [k: string]: unknown }): Promise<unknown>;
+  cancel(): Promise<void>;
+  hangup(): Promise<void>;
+  hold(): Promise<void>;
+  unhold(): Promise<void>;
+  reInvite(toReceive?: boolean): Promise<void>;
+  mute(): Promise<void>;
+  unmute(): Promise<void>;
+  sendDtmf(tones: string, duration?: number, interToneGap?: number): Promise<void>;
+  transfer(target: string, timeout?: number): Promise<void>;
+  startRecording(): Promise<unknown>;
+  stopRecording(): Promise<unknown>;
+  flip(target: string): Promise<unknown>;
+  park(): Promise<unknown>;
+  changeInputDevice(deviceId: string): Promise<void>;
+  changeOutputDevice(deviceId: string): Promise<void>;
+  completeWarmTransfer(existing: TabCallSession, timeout?: number): Promise<void>;
+}
+
+for (const method of SESSION_METHODS) {
+  (TabCallSession.prototype as unknown as Record<string, unknown>)[method] = function (this: TabCallSession, ...args: unknown[]) {
+    return this._host._invoke(this, method, args);
+  };
+}
+
+/** The leader's view of one of its sessions (undefined until it has a Call-ID). */
+export function viewOf(s: CallSession): SessionView | undefined {
+  let callId: string;
+  try {
+    callId = s.callId;
+  } catch {
+    return undefined;
+  }
+  if (!callId) return undefined;
+  return {
+    callId, direction: s.direction, state: s.state, remoteNumber: s.remoteNumber, localNumber: s.localNumber,
+    remotePeer: s.remotePeer, localPeer: s.localPeer, sessionId: s.sessionId, partyId: s.partyId,
+  };
+}
