@@ -25,6 +25,7 @@ const IMPORTS = {
     "import type { SipInfo, WebPhoneOptions } from 'wasm-web-phone/types';",
     "import RequestMessage from 'wasm-web-phone/sip-message/outbound/request';",
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
+    "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
   ],
   // `require`: a default-only module is the value itself (`export =`).
   'consumer.cts': [
@@ -35,6 +36,7 @@ const IMPORTS = {
     "import type { SipInfo, WebPhoneOptions } from 'wasm-web-phone/types';",
     "import RequestMessage = require('wasm-web-phone/sip-message/outbound/request');",
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
+    "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
   ],
 };
 mkdirSync(dir, { recursive: true });

@@ -1,0 +1,177 @@
+// The multi-tab mode's tab side (js/multi-tab, README "Multiple tabs") in
+// Node: a tab that does not lead, talking to a scripted leader over a real
+// BroadcastChannel. Web Locks are a stand-in that never grants this tab the
+// lock (another tab leads). The browser e2e tests cover real tabs.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { MultiTabWebPhone, TabCallSession } = await import(`${root}dist/es/multi-tab.js`);
+
+const sipInfo = { username: '101', authorizationId: '101001', password: 'pw', domain: 'example.test', outboundProxy: 'x.invalid:443' };
+const pendingLocks = [];
+const locks = {
+  request: (name, opts, fn) => new Promise((resolve, reject) => {
+    pendingLocks.push(name);
+    opts?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+  }),
+  query: async () => ({ held: [], pending: [] }),
+};
+const realNavigator = globalThis.navigator;
+function withLocks() {
+  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+}
+function withoutLocks() {
+  Object.defineProperty(globalThis, 'navigator', { value: realNavigator, configurable: true });
+}
+
+let n = 0;
+/** A follower tab and a scripted leader on the same channel. */
+function tabAndLeader() {
+  withLocks();
+  const name = `t${++n}`;
+  const leader = new BroadcastChannel(`wasm-web-phone:${name}`);
+  const heard = [];
+  leader.onmessage = (e) => heard.push(e.data);
+  const tab = new MultiTabWebPhone({ sipInfo, name });
+  after(() => { void tab.dispose(); leader.close(); }); // also when the test failed
+  const say = (m) => leader.postMessage({ from: 'L1', ...m });
+  const next = async (pred) => {
+    for (let i = 0; i < 100; i++) {
+      const m = heard.find(pred);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error('no such message');
+  };
+  return { tab, leader, say, heard, next, done: async () => { await tab.dispose(); leader.close(); } };
+}
+const tick = () => new Promise((r) => setTimeout(r, 20));
+const view = { callId: 'c1', direction: 'inbound', state: 'ringing', remoteNumber: '102', localNumber: '101' };
+
+test('misuse is refused with a clear error', () => {
+  assert.throws(() => new MultiTabWebPhone({}), /options.sipInfo is required/);
+  withLocks();
+  assert.throws(() => new MultiTabWebPhone({ sipInfo, sipClient: {} }), /sipClient cannot be set/);
+  withoutLocks();
+  assert.throws(() => new MultiTabWebPhone({ sipInfo, name: 'nolocks' }), /needs Web Locks/);
+});
+
+test('a tab says hello, asks for the lock, and start() resolves once the leader says registered', async () => {
+  const { tab, say, heard, next, done } = tabAndLeader();
+  await next((m) => m.t === 'hello');
+  const started = tab.start();
+  await tick();
+  assert.ok(pendingLocks.includes(`wasm-web-phone:t${n}`));
+  let settled = false;
+  started.then(() => { settled = true; });
+  say({ t: 'state', phone: { registered: false, connectionState: 'idle' }, sessions: [] });
+  await tick();
+  assert.equal(settled, false);
+  say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [] });
+  await started;
+  assert.equal(tab.registered, true);
+  assert.equal(tab.isLeader, false);
+  assert.equal(heard.filter((m) => m.t === 'cmd').length, 0);
+  await done();
+});
+
+test("the leader's failed registration rejects start() in every tab, as a RegistrationError", async () => {
+  const { tab, say, done } = tabAndLeader();
+  const started = tab.start();
+  say({ t: 'event', name: 'startFailed', args: [{ __error: { name: 'Error', message: 'Registration failed: SIP/2.0 403 Forbidden', code: 'forbidden', status: 403, reason: 'Forbidden', retryAfterMs: 0 } }] });
+  await assert.rejects(started, (e) => e.message === 'Registration failed: SIP/2.0 403 Forbidden' && e.code === 'forbidden' && e.status === 403);
+  await done();
+});
+
+test('calls are mirrored: inboundCall with a session, its events, its end', async () => {
+  const { tab, say, done } = tabAndLeader();
+  const seen = [];
+  tab.on('inboundCall', (s) => seen.push(s));
+  say({ t: 'event', name: 'inboundCall', args: [view] });
+  await tick();
+  assert.equal(seen.length, 1);
+  const s = seen[0];
+  assert.ok(s instanceof TabCallSession);
+  assert.deepEqual([s.callId, s.direction, s.state, s.remoteNumber], ['c1', 'inbound', 'ringing', '102']);
+  assert.equal(tab.callSessions[0], s);
+  const events = [];
+  s.on('answered', (...a) => events.push(['answered', ...a]));
+  s.on('disposed', () => events.push(['disposed']));
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered' }] });
+  say({ t: 'event', callId: 'c1', name: 'answered', args: ['SIP/2.0 200 OK'] });
+  await tick();
+  assert.equal(s.state, 'answered');
+  assert.deepEqual(events, [['answered', 'SIP/2.0 200 OK']]);
+  say({ t: 'event', callId: 'c1', name: 'disposed', args: [] });
+  await tick();
+  assert.deepEqual(events.at(-1), ['disposed']);
+  assert.equal(s.state, 'disposed');
+  assert.deepEqual(tab.callSessions, []);
+  await done();
+});
+
+test("a session's method is a command to the leader; its result or error comes back", async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
+  await tick();
+  const s = tab.callSessions[0];
+  const answering = s.answer();
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'answer');
+  assert.deepEqual([cmd.to, cmd.callId, cmd.args], ['L1', 'c1', []]);
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true });
+  await answering;
+  const dtmf = s.sendDtmf('12#');
+  const cmd2 = await next((m) => m.t === 'cmd' && m.method === 'sendDtmf');
+  assert.deepEqual(cmd2.args, ['12#']);
+  say({ t: 'result', to: tab.tabId, id: cmd2.id, ok: false, error: { name: 'Error', message: 'sendDtmf: invalid DTMF tones "x"' } });
+  await assert.rejects(dtmf, /invalid DTMF tones/);
+  await done();
+});
+
+test('call() from a tab that does not lead: the leader places it and the session comes back', async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [] });
+  await tick();
+  await assert.rejects(tab.call(''), /callee must be a non-empty string/);
+  const calling = tab.call('102');
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'call');
+  assert.equal(cmd.callId, undefined);
+  assert.equal(cmd.args[0], '102');
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true, value: { ...view, callId: 'c2', direction: 'outbound', state: 'answered' } });
+  const s = await calling;
+  assert.deepEqual([s.callId, s.direction, s.state], ['c2', 'outbound', 'answered']);
+  assert.equal(tab.callSessions.length, 1);
+  await done();
+});
+
+test('a command in flight when the leader changes rejects (nothing hangs); a tab that leaves rejects its own', async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
+  await tick();
+  const holding = tab.callSessions[0].hold();
+  await next((m) => m.t === 'cmd' && m.method === 'hold');
+  // Another tab leads now (the first one crashed before answering).
+  say({ t: 'state', from: 'L2', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
+  await assert.rejects(holding, /went away; try again/);
+  const parking = tab.callSessions[0].park();
+  await next((m) => m.t === 'cmd' && m.method === 'park' && m.to === 'L2');
+  await done();
+  await assert.rejects(parking, /disposed/);
+  await assert.rejects(tab.call('102'), /disposed/);
+});
+
+test('a leader that no longer lists a call (it crashed mid-call) ends it in every tab', async () => {
+  const { tab, say, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
+  await tick();
+  const s = tab.callSessions[0];
+  let disposed = 0;
+  s.on('disposed', () => disposed++);
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [] });
+  await tick();
+  assert.equal(disposed, 1);
+  assert.equal(tab.callSessions.length, 0);
+  await done();
+});
