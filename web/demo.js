@@ -34,10 +34,12 @@ $('login').addEventListener('submit', async (e) => {
   const sipInfo = { ...user, domain: config.domain, outboundProxy: $('proxy').value, stunServers: [] };
   delete sipInfo.name;
   if (phone) await phone.dispose().catch(() => {});
-  phone = new WebPhone({
-    sipInfo, instanceId: `demo-${user.username}-${Math.random().toString(36).slice(2, 8)}`, debug: $('debug').checked,
-    autoRecover: $('autoRecover').checked,
-  });
+  localStorage.setItem('demo-multi-tab', String($('multiTab').checked));
+  const options = { sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked };
+  // Multi-tab (README "Multiple tabs"): every tab with this extension is one
+  // phone, one registration; the leader tab registers and carries the media.
+  phone = $('multiTab').checked ? new WebPhone.MultiTab(options)
+    : new WebPhone({ ...options, instanceId: `demo-${user.username}-${Math.random().toString(36).slice(2, 8)}` });
   // autoRecover (README "Self-healing"): where the connection is, and why.
   phone.on('connectionStateChanged', ({ state, server, attempt, delay, reason }) => {
     $('connection').textContent = state;
@@ -47,8 +49,24 @@ $('login').addEventListener('submit', async (e) => {
   });
   phone.on('recovered', () => setState('registered', 'again, after a lost connection'));
   phone.on('failed', (e) => setState('failed', e.message));
-  phone.sipClient.on('inboundMessage', (m) => trace('in', m));
-  phone.sipClient.on('outboundMessage', (m) => trace('out', m));
+  const traceClient = (client) => {
+    client?.on('inboundMessage', (m) => trace('in', m));
+    client?.on('outboundMessage', (m) => trace('out', m));
+  };
+  if (phone instanceof WebPhone.MultiTab) {
+    const p = phone;
+    const showRole = () => {
+      $('tab-role').dataset.role = p.isLeader ? 'leader' : 'follower';
+      $('tab-role').textContent = p.isLeader ? '· this tab leads (it registers and carries the media)'
+        : '· another tab leads (it registers for this one)';
+      if (p.isLeader) traceClient(p.phone?.sipClient); // the SIP trace is the leader's
+    };
+    p.on('roleChanged', showRole);
+    showRole();
+  } else {
+    $('tab-role').textContent = '';
+    traceClient(phone.sipClient);
+  }
   phone.on('inboundCall', showCall);
   phone.on('outboundCall', showCall);
   setState('registering');
@@ -73,6 +91,7 @@ $('unregister').addEventListener('click', async () => {
   $('register').disabled = false;
 });
 
+$('multiTab').checked = localStorage.getItem('demo-multi-tab') !== 'false';
 loadConfig().catch((e) => setState('failed', `cannot load demo config: ${e.message}`));
 
 // --- calls -------------------------------------------------------------------

@@ -67,6 +67,8 @@ export class MultiTabWebPhone extends EventEmitter {
   registered = false;
   connectionState = 'idle';
   disposed = false;
+  /** The last connectionStateChanged argument (leader: its client's; others: as told). */
+  private connection: { state?: string } | undefined;
 
   private readonly channel: BroadcastChannel;
   private readonly election: LeaderElection;
@@ -141,6 +143,7 @@ export class MultiTabWebPhone extends EventEmitter {
     this.emit('roleChanged', 'leader');
     for (const name of PHONE_EVENTS) {
       phone.sipClient.on(name, (...args: unknown[]) => {
+        if (name === 'connectionStateChanged') this.connection = serializeArg(args[0]) as { state?: string };
         this.broadcastEvent(undefined, name, args);
         this.schedulePublish();
       });
@@ -227,7 +230,7 @@ export class MultiTabWebPhone extends EventEmitter {
   }
 
   private phoneView(): PhoneView {
-    return { registered: this.registered, connectionState: this.connectionState };
+    return { registered: this.registered, connectionState: this.connectionState, connection: this.connection };
   }
 
   /** A command from another tab. */
@@ -322,6 +325,11 @@ export class MultiTabWebPhone extends EventEmitter {
         }
         if (m.core) this.coreState = m.core;
         this.connectionState = m.phone.connectionState;
+        // A tab that joined after the change hears it once, from the state.
+        if (m.phone.connection && (m.phone.connection as { state?: string }).state !== this.connection?.state) {
+          this.connection = m.phone.connection as { state?: string };
+          this.emit('connectionStateChanged', this.connection);
+        }
         for (const view of m.sessions) this.wrap(view);
         this.dropMissing(m.sessions);
         this.registered = m.phone.registered;
@@ -341,6 +349,7 @@ export class MultiTabWebPhone extends EventEmitter {
         }
         if (m.name === 'startFailed') return this.settleStart(args[0] as Error);
         if (m.name === 'registered') this.registered = true;
+        if (m.name === 'connectionStateChanged') this.connection = args[0] as { state?: string };
         this.emit(m.name, ...args);
         return;
       }

@@ -26,6 +26,8 @@ export interface PhoneView {
   registered: boolean;
   /** autoRecover's connection state ('idle' without it). */
   connectionState: string;
+  /** The last `connectionStateChanged` (autoRecover), for a tab that joins later. */
+  connection?: unknown;
 }
 
 export type TabMessage =

@@ -61,3 +61,18 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
   await expect(alice.locator('#detail')).not.toContainText('failed');
   await context.close();
 });
+
+test('demo: the same extension in three tabs is one phone with one registration', async ({ browser }) => {
+  const context = await browser.newContext();
+  const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
+  for (const tab of tabs) {
+    await register(tab, 2); // "one phone for all tabs" is on by default
+    await expect(tab.locator('#multiTab')).toBeChecked();
+  }
+  const roles = await Promise.all(tabs.map((t) => t.locator('#tab-role').getAttribute('data-role')));
+  expect(roles.sort()).toEqual(['follower', 'follower', 'leader']);
+  const username = await tabs[0].locator('#user').inputValue(); // 1650555xxxx; the edge lists its extension xxx
+  const regs = await (await fetch('http://127.0.0.1:16081/api/registrations')).json();
+  expect(regs.filter((r: { ext: string; live: boolean }) => r.live && username.endsWith(r.ext))).toHaveLength(1);
+  await context.close();
+});
