@@ -115,11 +115,14 @@ export default class CallSession extends EventEmitter {
     this._callId = e.callId;
     this.state = 'answered';
     this.adopted = true;
+    this.adoptedHeld = e.held;
     this.updatePeer(e as unknown as PeerInfo);
     this.answerApplied = this.init().catch(() => undefined); // a failure shows in the re-INVITE
   }
   /** Continued from another tab: its peer is not recovering, nobody else re-INVITEs. */
   private adopted = false;
+  /** The adopted call was on hold (our last offer sendonly/inactive). */
+  private adoptedHeld = false;
 
   /** @internal Settles once the remote answer of our INVITE is applied (outbound calls). */
   protected answerApplied: Promise<void> = Promise.resolve();
@@ -169,7 +172,7 @@ export default class CallSession extends EventEmitter {
       // registered again yet (404/408). A few tries, further apart each time.
       for (let attempt = 1; attempt <= MEDIA_RECOVERY_ATTEMPTS; attempt++) {
         try {
-          await this.reInvite(true);
+          await this.reInvite(!this.adoptedHeld); // a call on hold stays on hold
           this.emit('mediaRecovered');
           return;
         } catch (e) {

@@ -156,3 +156,36 @@ test('the last tab to close removes the binding; a new tab starts cleanly', asyn
     await context.close();
   }
 });
+
+test('a call placed from a tab that does not lead and put on hold survives the leader closing: still on hold after the takeover, unhold brings audio back', async ({ browser, baseURL, phonePage }) => {
+  test.setTimeout(90_000);
+  const far = await phonePage('102', ours);
+  const context = await newContext(browser, baseURL);
+  try {
+    const tabs = [await openTab(context, '101'), await openTab(context, '101')];
+    const leader = await leaderOf(tabs);
+    const follower = tabs.find((t) => t !== leader)!;
+    const call = follower.call('102');
+    await far.waitForInboundCall();
+    await far.answer();
+    expect((await call.done).state).toBe('answered');
+    await expectAudio([leader, far]);
+    await follower.hold();
+    const gone = Date.now();
+    await leader.page.close();
+    await leaderOf([follower]);
+    await expect.poll(async () => (await follower.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
+      { message: 'the new leader restarted the media', timeout: 20_000 }).toBe(true);
+    const took = ((await follower.events()).find((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone)!.t as number) - gone;
+    console.log(`[multi-tab] outbound call on hold: media again ${took} ms after the tab went`);
+    // The takeover's re-INVITE kept the call on hold (RFC 3264 §8.4: our side sendonly).
+    const invites = (await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE '));
+    expect(invites.at(-1)).toMatch(/a=sendonly/);
+    await follower.unhold();
+    await expectAudio([follower, far]);
+    await far.hangup();
+    await follower.waitForState('disposed');
+  } finally {
+    await context.close();
+  }
+});
