@@ -113,6 +113,7 @@ for (const how of ['closed', 'crashed'] as const) {
     await expect.poll(() => far.ev(() => (window as any).h.liveOutbound()[0]?.state)).toBe('answered');
     await audioFlows(leader);
     await audioFlows(far);
+    const [before] = await liveBindings('101');
     far.clear();
 
     const gone = Date.now();
@@ -152,7 +153,11 @@ for (const how of ['closed', 'crashed'] as const) {
     expect(bindings[0].conn).toBe(conns[0].id);
     const legs = (await api('/api/calls')).filter((l: any) => l.ext === '101' && l.state === 'confirmed');
     expect(legs.map((l: any) => l.conn)).toEqual([conns[0].id]);
-    // The new leader's REGISTER continued the binding: same Call-ID and Contact, higher CSeq.
+    // The new leader's REGISTER continued the binding: same Call-ID and Contact, higher CSeq
+    // (the edge refuses a lower one with the same Call-ID, RFC 3261 §10.3).
+    expect(bindings[0].callId).toBe(before.callId);
+    expect(bindings[0].contact).toBe(before.contact);
+    expect(bindings[0].cseq).toBeGreaterThan(before.cseq);
     const regs = (p: Phone) => p.history.filter((f) => f.dir === 'outbound' && /^REGISTER /.test(f.subject)).map((f) => f.msg);
     const [a, b] = [regs(leader).at(-1), regs(next)[0]];
     expect(b.callId).toBe(a.callId);
