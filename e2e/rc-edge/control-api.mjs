@@ -65,7 +65,7 @@ export class ControlApiMethods {
   snapshot() {
     const regs = [];
     for (const [ext, m] of this.bindings) for (const b of m.values()) {
-      regs.push({ ext, instanceId: b.instanceId, conn: b.conn.id, connOpen: !b.conn.closed, contact: b.contactUri, granted: b.granted, expiresInMs: b.expiresAt - Date.now(), live: b.expiresAt > Date.now() });
+      regs.push({ ext, instanceId: b.instanceId, conn: b.conn.id, connOpen: !b.conn.closed, contact: b.contactUri, callId: b.callId, cseq: b.cseq, granted: b.granted, expiresInMs: b.expiresAt - Date.now(), live: b.expiresAt > Date.now() });
     }
     const legs = [...this.conns.values()].flatMap((c) => [...c.legs.values()]).map((l) => ({
       id: l.id, ext: l.ext?.ext, conn: l.conn.id, dir: l.dir, callId: l.callId, state: l.state, peer: l.peer?.id ?? null,

@@ -86,7 +86,7 @@ export class RcEdge extends FeatureMethods {
 
   resetState() {
     /** @type {Map<string, Conn>} */ this.conns = this.conns ?? new Map();
-    /** @type {Map<string, Map<string, {instanceId:string, conn:Conn, contactUri:string, expiresAt:number, granted:number, timer:any}>>} */
+    /** @type {Map<string, Map<string, {instanceId:string, conn:Conn, contactUri:string, expiresAt:number, granted:number, callId?:string, cseq?:number, timer:any}>>} */
     this.bindings = new Map();
     /** @type {Map<string, number>} */ this.nonces = new Map();
     /** @type {Map<string, {leg: Leg, parker: string, since: number, kind: 'park'|'private'}>} */ this.parked = new Map();

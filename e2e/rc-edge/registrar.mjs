@@ -65,10 +65,21 @@ export class RegistrarMethods {
     const requested = Number(expParam ?? msg.get('expires') ?? 3600);
     let map = this.bindings.get(e.ext);
     if (!map) this.bindings.set(e.ext, (map = new Map()));
+    // RFC 3261 §10.3 step 7: a REGISTER with the binding's own Call-ID updates
+    // it only with a higher CSeq; "If not, the update MUST be aborted and the
+    // request fails" (400 "Invalid CSeq number", as Kamailio's registrar says).
+    // A phone that continues its registration from another socket (our
+    // multi-tab mode's next leader, autoRecover) keeps the Call-ID and must
+    // count on; a new Call-ID simply replaces the binding.
+    const prev = map.get(inst);
+    if (prev && prev.callId === msg.callId && !(msg.cseqNum > prev.cseq)) {
+      this.trace(conn, 'event', `REGISTER for ${inst}: CSeq ${msg.cseqNum} not above the binding's ${prev.cseq} (same Call-ID)`);
+      return this.respond(conn, msg, 400, { reason: 'Invalid CSeq number' });
+    }
     conn.ext = e;
     conn.instanceId = inst;
     if (requested === 0 || contact.trim() === '*') {
-      const b = map.get(inst);
+      const b = prev;
       if (b) { clearTimeout(b.timer); map.delete(inst); }
       conn.regExpiresAt = 0;
       this.trace(conn, 'event', `unregistered instance ${inst}`);
@@ -77,10 +88,9 @@ export class RegistrarMethods {
     for (const [k, b] of map) if (b.expiresAt <= Date.now()) { clearTimeout(b.timer); map.delete(k); }
     if (!map.has(inst) && map.size >= this.cfg.maxInstances) return this.respond(conn, msg, 603);
     const granted = Math.max(1, Math.min(requested, this.cfg.grantExpires));
-    const prev = map.get(inst);
     if (prev) clearTimeout(prev.timer);
     if (prev && prev.conn !== conn) this.trace(conn, 'event', `instance ${inst} taken over from ${prev.conn.id}`);
-    const b = { instanceId: inst, conn, contactUri: uriOf(contact), expiresAt: Date.now() + granted * 1000 + this.cfg.expiryGraceMs, granted, timer: null };
+    const b = { instanceId: inst, conn, contactUri: uriOf(contact), expiresAt: Date.now() + granted * 1000 + this.cfg.expiryGraceMs, granted, callId: msg.callId, cseq: msg.cseqNum, timer: null };
     this.armBindingExpiry(map, b);
     map.set(inst, b);
     conn.regExpiresAt = b.expiresAt;

@@ -6,7 +6,8 @@
  * one JSON file (`EdgeOptions.stateFile`), rewritten whenever the state may
  * have changed and read once at start.
  *
- * Kept: the run-time config, the bindings (+sip.instance, contact, expiry),
+ * Kept: the run-time config, the bindings (+sip.instance, contact, expiry,
+ * the registration's Call-ID and CSeq),
  * and every established (confirmed) leg with its dialog (Call-ID, tags,
  * route set stand-ins, CSeq, both SDPs, its peer) and telephony session, plus
  * parked calls. Not kept: the connections themselves (a WebSocket dies with
@@ -69,7 +70,7 @@ export class StoreMethods {
     for (const [ext, m] of this.bindings) {
       for (const b of m.values()) {
         if (b.expiresAt <= now) continue;
-        bindings.push({ ext, instanceId: b.instanceId, contactUri: b.contactUri, expiresAt: b.expiresAt, granted: b.granted, transport: b.conn.transport });
+        bindings.push({ ext, instanceId: b.instanceId, contactUri: b.contactUri, expiresAt: b.expiresAt, granted: b.granted, callId: b.callId, cseq: b.cseq, transport: b.conn.transport });
       }
     }
     const legs = [...this.conns.values()].flatMap((c) => [...c.legs.values()]).filter((l) => l.state === 'confirmed' && l.conn.instanceId);
@@ -122,7 +123,7 @@ export class StoreMethods {
       if (d.expiresAt <= now) continue;
       let map = this.bindings.get(d.ext);
       if (!map) this.bindings.set(d.ext, (map = new Map()));
-      const b = { instanceId: d.instanceId, conn: ghost(d.ext, d.instanceId, d.transport), contactUri: d.contactUri, expiresAt: d.expiresAt, granted: d.granted, timer: null };
+      const b = { instanceId: d.instanceId, conn: ghost(d.ext, d.instanceId, d.transport), contactUri: d.contactUri, expiresAt: d.expiresAt, granted: d.granted, callId: d.callId, cseq: d.cseq, timer: null };
       this.armBindingExpiry(map, b);
       map.set(d.instanceId, b);
       nb++;

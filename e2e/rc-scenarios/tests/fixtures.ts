@@ -45,13 +45,10 @@ export class Phone {
   cmds() { return this.frames.filter((f) => f.rc).map((f) => `${f.dir === 'inbound' ? 'in' : 'out'} Cmd ${f.rc.hdr.Cmd}`); }
 }
 
-export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}) {
-  const dir = await api('/api/directory');
-  const ext = dir.extensions.find((e: any) => e.ext === extNo);
-  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-  const page = await ctx.newPage();
-  const phone = new Phone(page, ctx, ext, ext.sipInfo);
-  page.on('websocket', (ws) => {
+/** Record every WebSocket frame of `phone.page` into `phone.frames`/`history`
+ *  (CRLF keep-alives into `keepAlives`). */
+export function recordFrames(phone: Phone) {
+  phone.page.on('websocket', (ws) => {
     const push = (dir: Frame['dir'], payload: string | Buffer) => {
       const text = typeof payload === 'string' ? payload : payload.toString('utf8');
       if (/^\s*$/.test(text)) { phone.keepAlives.push({ dir, text, t: Date.now() }); return; }
@@ -60,7 +57,7 @@ export async function openPhone(browser: Browser, extNo: string, opts: { instanc
       const subject = text.split('\r\n', 1)[0];
       const rc = msg && /^MESSAGE /.test(subject) ? parseRcXml(msg.body) : null;
       // mirror the SDK's Cln filter (test/common.ts does the same)
-      if (dir === 'inbound' && rc?.bdy?.Cln && rc.bdy.Cln !== ext.sipInfo.authorizationId) return;
+      if (dir === 'inbound' && rc?.bdy?.Cln && rc.bdy.Cln !== phone.ext.sipInfo.authorizationId) return;
       const f: Frame = { dir, subject, short: `${dir} - ${subject}`, text, msg, rc, t: Date.now() };
       phone.frames.push(f);
       phone.history.push(f);
@@ -68,6 +65,15 @@ export async function openPhone(browser: Browser, extNo: string, opts: { instanc
     ws.on('framesent', (e) => push('outbound', e.payload));
     ws.on('framereceived', (e) => push('inbound', e.payload));
   });
+}
+
+export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}) {
+  const dir = await api('/api/directory');
+  const ext = dir.extensions.find((e: any) => e.ext === extNo);
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  const phone = new Phone(page, ctx, ext, ext.sipInfo);
+  recordFrames(phone);
   page.on('pageerror', (e) => console.log(`[page ${extNo}] pageerror: ${e.message}`));
   await page.goto(`${EDGE}/phone.html?sdk=${SDK}`);
   await page.evaluate(([si, o]) => (window as any).h.setup(si, o), [ext.sipInfo, { instanceId: opts.instanceId ?? `rc-scenarios-${extNo}`, autoAnswer: opts.autoAnswer, debug: opts.debug, autoRecover: opts.autoRecover }] as const);

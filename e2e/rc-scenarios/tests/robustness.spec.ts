@@ -127,3 +127,37 @@ test('wss:// with a self-signed cert and the sip subprotocol; per-extension trac
   expect(trace.map((t: any) => `${t.dir} ${t.line}`)).toEqual(expect.arrayContaining(['in REGISTER sip:sip.ringcentral.com SIP/2.0', 'out SIP/2.0 401 Unauthorized']));
   c.close();
 });
+
+test('a REGISTER continuing a binding (its Call-ID) from a new socket: a higher CSeq moves it there, an equal or lower one gets 400 (RFC 3261 §10.3 step 7)', async () => {
+  const ha1 = md5('800000000103:sip.ringcentral.com:pw-103-secret');
+  /** An authenticated REGISTER at `cseq` (its unauthenticated try at cseq - 1); the final response. */
+  const register = async (c: Raw, callId: string, cseq: number) => {
+    const lines = (n: number, auth?: string) => req([
+      'REGISTER sip:sip.ringcentral.com SIP/2.0', `Via: SIP/2.0/WS a.invalid;branch=z9hG4bKc${callId}${n}`,
+      'From: <sip:16505550103@sip.ringcentral.com>;tag=c1', 'To: <sip:16505550103@sip.ringcentral.com>', `Call-Id: ${callId}`, `CSeq: ${n} REGISTER`,
+      'Contact: <sip:cont@a.invalid;transport=ws>;+sip.instance="<urn:uuid:cont-1>";expires=30', ...(auth ? [`Authorization: ${auth}`] : []), 'Content-Length: 0']);
+    const final = (n: number) => (m: any) => m.status >= 200 && m.cseqNum === n;
+    c.send(lines(cseq - 1));
+    const nonce = /nonce="([^"]+)"/.exec((await c.waitFor(final(cseq - 1))).get('www-authenticate'))![1];
+    const resp = md5(`${ha1}:${nonce}:${md5('REGISTER:sip:sip.ringcentral.com')}`);
+    c.send(lines(cseq, `Digest username="800000000103", realm="sip.ringcentral.com", nonce="${nonce}", uri="sip:sip.ringcentral.com", response="${resp}"`));
+    return c.waitFor(final(cseq));
+  };
+  const first = await new Raw().open(WS);
+  expect((await register(first, 'cont-reg', 10)).status).toBe(200);
+  const [b1] = await api('/api/registrations');
+  expect([b1.callId, b1.cseq]).toEqual(['cont-reg', 10]);
+  first.close();
+  const next = await new Raw().open(WS);
+  const stale = await register(next, 'cont-reg', 10);
+  expect([stale.status, stale.reason]).toEqual([400, 'Invalid CSeq number']);
+  expect((await api('/api/registrations')).map((r: any) => [r.conn, r.cseq])).toEqual([[b1.conn, 10]]);
+  expect((await register(next, 'cont-reg', 12)).status).toBe(200);
+  const [b2] = await api('/api/registrations');
+  expect([b2.callId, b2.cseq, b2.connOpen]).toEqual(['cont-reg', 12, true]);
+  expect(b2.conn).not.toBe(b1.conn);
+  // Another Call-ID (a new registration of the same device) replaces the binding whatever its CSeq.
+  expect((await register(next, 'cont-reg-2', 2)).status).toBe(200);
+  expect((await api('/api/registrations')).map((r: any) => [r.callId, r.cseq])).toEqual([['cont-reg-2', 2]]);
+  next.close();
+});
