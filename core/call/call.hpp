@@ -37,8 +37,8 @@
 #include "core/rc/reply_options.hpp"
 #include "core/txn/transaction_layer.hpp"
 #include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 #include "core/util/timer_table.hpp"
 
 namespace wwp::call {
@@ -85,8 +85,8 @@ class Call {
  public:
   /// Outbound: builds and sends the INVITE. Errors: InvalidArgument for a
   /// header name that is not a token or a value with CR/LF/NUL.
-  static Result<Call, ua::UaError> start_outbound(CallHandle handle, CallContext& ctx,
-                                                  const InviteParams& params, TimePoint now);
+  static Result<Call, UaError> start_outbound(CallHandle handle, CallContext& ctx,
+                                              const InviteParams& params, TimePoint now);
   /// Inbound: a new INVITE arrived as server transaction `txn`. Sends 100 and
   /// 180 and reports IncomingCall. Fails (the UA answers with the hint) when
   /// the INVITE cannot start a dialog.
@@ -98,7 +98,7 @@ class Call {
   /// Another UA's answered call, continued here (core/call/call_adopt.cpp):
   /// inserts its dialog (Confirmed) and reports CallAdopted. Errors:
   /// InvalidArgument when the dialog is already in the set.
-  static Result<Call, ua::UaError> adopt(CallContext& ctx, CallSnapshot s);
+  static Result<Call, UaError> adopt(CallContext& ctx, CallSnapshot s);
   /// This call for `adopt()` elsewhere; nullopt unless it is Confirmed. A
   /// ringing or early call cannot be taken over: its INVITE transaction
   /// (retransmissions, the final response, CANCEL matching, RFC 3261 §17)
@@ -107,28 +107,28 @@ class Call {
   std::optional<CallSnapshot> snapshot(const dialog::DialogSet& dialogs) const;
 
   // --- commands (UaError on misuse; the message says what to do) -----------
-  ua::Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
-  ua::Status reject(CallContext& ctx, int status, TimePoint now);
+  Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
+  Status reject(CallContext& ctx, int status, TimePoint now);
   /// BYE, CANCEL or reject, whatever the state needs; completes with
   /// CallEnded or CallFailed.
-  ua::Status hangup(CallContext& ctx, TimePoint now);
+  Status hangup(CallContext& ctx, TimePoint now);
   /// End the call here without a word to the peer: its connection is gone
   /// and was not recovered in time. Emits CallEnded{0, reason}.
   void drop(CallContext& ctx, std::string reason) { end(ctx, 0, std::move(reason)); }
   /// re-INVITE with our last SDP turned `sendonly`/back (RFC 3264 §8.4).
-  ua::Status hold(CallContext& ctx, bool hold, TimePoint now);
+  Status hold(CallContext& ctx, bool hold, TimePoint now);
   /// re-INVITE with a new offer (ICE restart); `sendonly` unless `to_receive`.
-  ua::Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
+  Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
   /// Answer the peer's re-INVITE (an empty SDP rejects it with 488).
-  ua::Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
+  Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
   /// Blind transfer: REFER with Refer-To `target` (RFC 3515).
-  ua::Status refer(CallContext& ctx, const std::string& target, TimePoint now);
+  Status refer(CallContext& ctx, const std::string& target, TimePoint now);
   /// As the transferee: report the new call's progress to the transferor by
   /// NOTIFY with a sipfrag (RFC 3515 §2.4.4); a final status ends the
   /// implicit subscription.
-  ua::Status refer_progress(CallContext& ctx, int status, TimePoint now);
+  Status refer_progress(CallContext& ctx, int status, TimePoint now);
   /// Refer the peer to `refer_to` (a full Refer-To value, e.g. with Replaces).
-  ua::Status refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now);
+  Status refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now);
 
   // --- RingCentral call control (call_rc.cpp, spec §7.5, §7.12) --------------
   enum class RcCommand { Confirm, Decline, Voicemail, Forward, StartReply, Reply };
@@ -136,12 +136,12 @@ class Call {
   /// RequestDone. Errors: Unsupported without P-rc ("needs a RingCentral
   /// server"), InvalidState for queue calls (only answer/decline) or after
   /// answer, InvalidArgument for bad targets and "Invalid reply options".
-  Result<std::uint32_t, ua::UaError> rc_command(CallContext& ctx, RcCommand command,
-                                                const std::string& target,
-                                                const rc::LooseReplyArgs& reply, TimePoint now);
+  Result<std::uint32_t, UaError> rc_command(CallContext& ctx, RcCommand command,
+                                            const std::string& target,
+                                            const rc::LooseReplyArgs& reply, TimePoint now);
   /// A JSON INFO command; returns the reqid that RcInfoResult will carry.
-  Result<std::uint64_t, ua::UaError> rc_info(CallContext& ctx, const std::string& command,
-                                             const std::string& target, TimePoint now);
+  Result<std::uint64_t, UaError> rc_info(CallContext& ctx, const std::string& command,
+                                         const std::string& target, TimePoint now);
   /// `p-rc-api-call-info` of the inbound INVITE (empty when absent).
   const std::vector<std::pair<std::string, std::string>>& rc_call_info() const { return rc_call_info_; }
   bool has_rc_call_info() const { return has_rc_call_info_; }
@@ -149,9 +149,9 @@ class Call {
   bool is_rc() const { return prc_.has_value(); }
 
   /// Any other in-dialog request (INFO, MESSAGE, …); completes with RequestDone.
-  Result<std::uint32_t, ua::UaError> send_request(CallContext& ctx, const std::string& method,
-                                                  const std::string& content_type,
-                                                  const std::string& body, TimePoint now);
+  Result<std::uint32_t, UaError> send_request(CallContext& ctx, const std::string& method,
+                                              const std::string& content_type,
+                                              const std::string& body, TimePoint now);
 
   // --- inputs routed by the UA ------------------------------------------------
   /// A response for one of this call's client transactions.
@@ -218,7 +218,7 @@ class Call {
   // RingCentral (call_rc.cpp)
   void rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint now);
   bool rc_on_info(CallContext& ctx, const msg::Message& info);
-  Result<std::uint32_t, ua::UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
+  Result<std::uint32_t, UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
 
   CallHandle handle_;
   std::string call_id_;

@@ -80,11 +80,11 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   (void)ctx.txns.respond(txn, std::move(r), ctx.now);
 }
 
-ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
+Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
   if (outbound_ || state_ != State::Incoming)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("answer: the call is ") + to_string(state_) + ", not ringing");
-  if (sdp.empty()) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "answer: an SDP is required");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("answer: the call is ") + to_string(state_) + ", not ringing");
+  if (sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
   local_sdp_ = sdp;
   msg::Message r = ua::make_reply(remote_invite_, 200, local_tag_);
   r.add("Contact", "<" + ctx.contact_uri + ">");
@@ -97,19 +97,19 @@ ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now)
   if (!s.ok()) return s;
   transition(State::Accepted);
   timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
-  return ua::ok_status();
+  return ok_status();
 }
 
-ua::Status Call::reject(CallContext& ctx, int status, TimePoint now) {
+Status Call::reject(CallContext& ctx, int status, TimePoint now) {
   if (outbound_ || state_ != State::Incoming)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("reject: the call is ") + to_string(state_) + ", not ringing");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("reject: the call is ") + to_string(state_) + ", not ringing");
   if (status < 300 || status > 699)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "reject: status must be 300-699");
+    return ua_error(UaErrorCode::InvalidArgument, "reject: status must be 300-699");
   respond(ctx, *invite_server_, remote_invite_, status);
   (void)now;
   end(ctx, status, "rejected");
-  return ua::ok_status();
+  return ok_status();
 }
 
 void Call::handle_cancel(CallContext& ctx, TimePoint now) {
@@ -131,31 +131,31 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
   }
 }
 
-ua::Status Call::hangup(CallContext& ctx, TimePoint now) {
+Status Call::hangup(CallContext& ctx, TimePoint now) {
   switch (state_) {
     case State::Calling:
       // §9.1: no CANCEL before a provisional; send it when one arrives.
       cancel_pending_ = true;
-      return ua::ok_status();
+      return ok_status();
     case State::Early:
       send_cancel(ctx, now);
-      return ua::ok_status();
+      return ok_status();
     case State::Incoming:
       return reject(ctx, 603, now);
     case State::Accepted:
       // §15: the callee must not send BYE before the ACK for its 2xx.
       bye_after_ack_ = true;
-      return ua::ok_status();
+      return ok_status();
     case State::Confirmed:
       send_bye(ctx, now);
-      return ua::ok_status();
+      return ok_status();
     case State::Cancelling:
     case State::Terminating:
-      return ua::ok_status();  // already ending; the pending event completes it
+      return ok_status();  // already ending; the pending event completes it
     case State::Terminated:
       break;
   }
-  return ua::ua_error(ua::UaErrorCode::InvalidState, "hangup: the call has ended");
+  return ua_error(UaErrorCode::InvalidState, "hangup: the call has ended");
 }
 
 }  // namespace wwp::call

@@ -30,21 +30,20 @@ std::string request_uri_for(const std::string& callee, const std::string& domain
 
 }  // namespace
 
-Result<Call, ua::UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
-                                               const InviteParams& p, TimePoint now) {
-  using ua::UaErrorCode;
+Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
+                                           const InviteParams& p, TimePoint now) {
   if (p.callee.empty() || has_line_break(p.callee) || p.callee.find_first_of(" <>\"") != std::string::npos)
-    return ua::ua_error(UaErrorCode::InvalidArgument, "invalid callee \"" + p.callee + "\"");
+    return ua_error(UaErrorCode::InvalidArgument, "invalid callee \"" + p.callee + "\"");
   if (has_line_break(p.caller_id) || p.caller_id.find_first_of(" <>\"") != std::string::npos)
-    return ua::ua_error(UaErrorCode::InvalidArgument, "invalid callerId");
+    return ua_error(UaErrorCode::InvalidArgument, "invalid callerId");
   for (const auto& [name, value] : p.headers) {
     if (!is_token(name))
-      return ua::ua_error(UaErrorCode::InvalidArgument, "invalid header name \"" + name + "\"");
+      return ua_error(UaErrorCode::InvalidArgument, "invalid header name \"" + name + "\"");
     if (has_line_break(value))
-      return ua::ua_error(UaErrorCode::InvalidArgument,
-                          "header " + name + " contains CR or LF: header injection refused");
+      return ua_error(UaErrorCode::InvalidArgument,
+                      "header " + name + " contains CR or LF: header injection refused");
   }
-  if (p.sdp.empty()) return ua::ua_error(UaErrorCode::InvalidArgument, "an SDP offer is required");
+  if (p.sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "an SDP offer is required");
 
   Call c(handle, ctx.rng.token(24));
   c.outbound_ = true;
@@ -69,7 +68,7 @@ Result<Call, ua::UaError> Call::start_outbound(CallHandle handle, CallContext& c
   c.local_sdp_ = p.sdp;
   c.invite_ = m;
   auto txn = ctx.txns.start_client(std::move(m), now);
-  if (!txn) return Err<ua::UaError>{txn.error()};
+  if (!txn) return Err<UaError>{txn.error()};
   c.invite_client_ = *txn;
   return c;
 }

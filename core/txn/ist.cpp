@@ -109,10 +109,10 @@ Step Ist::handle_request(const msg::Message& request, TimePoint now) {
   return s;
 }
 
-Result<Step, ua::UaError> Ist::respond(msg::Message response, TimePoint now) {
+Result<Step, UaError> Ist::respond(msg::Message response, TimePoint now) {
   const int status = response.status();
   if (!response.is_response() || status < 100 || status > 699)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "IST respond(): not a 1xx-6xx response", 500);
+    return ua_error(UaErrorCode::InvalidArgument, "IST respond(): not a 1xx-6xx response", 500);
   Step s;
   switch (state_) {
     case State::Proceeding:
@@ -133,16 +133,16 @@ Result<Step, ua::UaError> Ist::respond(msg::Message response, TimePoint now) {
         s.transmit = std::move(response);
         return s;
       }
-      return ua::ua_error(ua::UaErrorCode::InvalidState,
-                          "IST respond(): only 2xx may follow a 2xx", 500);
+      return ua_error(UaErrorCode::InvalidState,
+                      "IST respond(): only 2xx may follow a 2xx", 500);
     case State::Completed:
     case State::Confirmed:
     case State::Terminated:
       break;
   }
-  return ua::ua_error(ua::UaErrorCode::InvalidState,
-                      std::string("IST respond(): final already sent (state ") + to_string(state_) + ")",
-                      500);
+  return ua_error(UaErrorCode::InvalidState,
+                  std::string("IST respond(): final already sent (state ") + to_string(state_) + ")",
+                  500);
 }
 
 Step Ist::handle_timeout(TimePoint now) {

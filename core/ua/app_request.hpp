@@ -9,8 +9,8 @@
 
 #include "core/msg/message.hpp"
 #include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::ua {
 

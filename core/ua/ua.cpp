@@ -15,16 +15,6 @@
 
 namespace wwp::ua {
 
-const char* to_string(UaErrorCode code) {
-  switch (code) {
-    case UaErrorCode::InvalidState: return "invalid state";
-    case UaErrorCode::InvalidArgument: return "invalid argument";
-    case UaErrorCode::NotFound: return "not found";
-    case UaErrorCode::Unsupported: return "unsupported";
-  }
-  return "?";
-}
-
 namespace {
 constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
 

@@ -29,8 +29,8 @@
 #include "core/reg/registration.hpp"
 #include "core/txn/transaction_layer.hpp"
 #include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::ua {
 

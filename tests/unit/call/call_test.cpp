@@ -28,7 +28,7 @@ class CallTest : public UaHarness {
 TEST_F(CallTest, invite_needs_a_registration_first) {
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
   ASSERT_FALSE(h.ok());
-  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(h.error().code, UaErrorCode::InvalidState);
 }
 
 TEST_F(CallTest, uac_answers_407_once_with_proxy_authorization_rfc3261_22_3) {
@@ -169,7 +169,7 @@ TEST_F(CallTest, header_injection_is_refused_before_sending) {
   register_ua();
   auto h = ua_.invite({"102", "", {{"X-Evil", "a\r\nBYE sip:x SIP/2.0"}}, kOffer}, now_);
   ASSERT_FALSE(h.ok());
-  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidArgument);
+  EXPECT_EQ(h.error().code, UaErrorCode::InvalidArgument);
   drain();
   EXPECT_TRUE(sent_.empty());
   EXPECT_FALSE(ua_.invite({"102", "", {{"Bad Name", "x"}}, kOffer}, now_).ok());

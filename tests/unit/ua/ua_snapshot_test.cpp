@@ -305,7 +305,7 @@ TEST_F(SnapshotTest, every_truncation_of_a_state_is_refused_and_the_UA_stays_fre
   for (std::size_t n = 0; n < state.size(); ++n) {
     auto s = b_.ua.import_state(std::string_view(state).substr(0, n), now_);
     ASSERT_FALSE(s.ok()) << n;
-    EXPECT_EQ(s.error().code, ua::UaErrorCode::InvalidArgument);
+    EXPECT_EQ(s.error().code, UaErrorCode::InvalidArgument);
   }
   b_.drain();
   EXPECT_TRUE(b_.events.empty());
@@ -347,7 +347,7 @@ TEST_F(SnapshotTest, malformed_foreign_and_unsupported_states_are_refused_with_a
   for (const auto& [text, why] : cases) {
     auto s = b_.ua.import_state(text, now_);
     ASSERT_FALSE(s.ok()) << text;
-    EXPECT_EQ(s.error().code, ua::UaErrorCode::InvalidArgument) << text;
+    EXPECT_EQ(s.error().code, UaErrorCode::InvalidArgument) << text;
     EXPECT_NE(s.error().message.find(why), std::string::npos) << s.error().message;
     EXPECT_EQ(s.error().message.rfind("importState: ", 0), 0u) << s.error().message;
   }
@@ -368,12 +368,12 @@ TEST_F(SnapshotTest, only_a_fresh_UA_imports) {
   // A UA that has registered has state of its own.
   auto used = ua_.import_state(state, now_);
   ASSERT_FALSE(used.ok());
-  EXPECT_EQ(used.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(used.error().code, UaErrorCode::InvalidState);
   // A second import is refused as well.
   ASSERT_TRUE(b_.ua.import_state(state, now_).ok());
   auto again = b_.ua.import_state(state, now_);
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(again.error().code, UaErrorCode::InvalidState);
 }
 
 TEST_F(SnapshotTest, export_import_export_round_trips) {
