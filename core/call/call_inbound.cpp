@@ -4,7 +4,7 @@
 
 #include "core/call/call.hpp"
 #include "core/msg/header_fields.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 namespace wwp::call {
 
@@ -68,7 +68,7 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
 void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
                    const std::string& content_type, const std::string& body,
                    std::vector<std::pair<std::string, std::string>> extra) {
-  msg::Message r = ua::make_reply(request, status, status == 100 ? std::string_view{} : local_tag_);
+  msg::Message r = msg::make_reply(request, status, status == 100 ? std::string_view{} : local_tag_);
   // §12.1.1: a dialog-creating or target-refreshing 101–299 carries Contact.
   if (status > 100 && status < 300 && (request.method() == "INVITE" || request.method() == "UPDATE")) {
     r.add("Contact", "<" + ctx.contact_uri + ">");
@@ -86,7 +86,7 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
                     std::string("answer: the call is ") + to_string(state_) + ", not ringing");
   if (sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
   local_sdp_ = sdp;
-  msg::Message r = ua::make_reply(remote_invite_, 200, local_tag_);
+  msg::Message r = msg::make_reply(remote_invite_, 200, local_tag_);
   r.add("Contact", "<" + ctx.contact_uri + ">");
   copy_record_route(remote_invite_, r);
   r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");

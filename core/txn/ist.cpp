@@ -4,7 +4,7 @@
 
 #include <cassert>
 
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 namespace wwp::txn {
 
@@ -65,7 +65,7 @@ Step Ist::start(TimePoint now) {
   started_ = true;
   Step s;
   if (config_.trying_delay <= 0) {
-    last_response_ = ua::make_reply(invite_, 100);
+    last_response_ = msg::make_reply(invite_, 100);
     s.transmit = last_response_;
   } else {
     timers_.set(TimerKind::Trying, now + config_.trying_delay);
@@ -149,7 +149,7 @@ Step Ist::handle_timeout(TimePoint now) {
   Step s;
   if (timers_.take_expired(TimerKind::Trying, now)) {
     // §17.2.1: the TU has been silent for 200 ms.
-    last_response_ = ua::make_reply(invite_, 100);
+    last_response_ = msg::make_reply(invite_, 100);
     s.transmit = last_response_;
   } else if (timers_.take_expired(TimerKind::H, now)) {
     // "If timer H fires while in the 'Completed' state, it implies that the

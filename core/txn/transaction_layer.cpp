@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "core/msg/header_fields.hpp"
+#include "core/msg/reply.hpp"
 #include "core/txn/matching.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::txn {
 
@@ -83,7 +83,7 @@ void TransactionLayer::rearm(TxnId id, Entry& entry) {
 
 msg::Message TransactionLayer::synthetic_response(const msg::Message& request, int status) const {
   // reSIProcate-style: the TU sees an ordinary response it can switch on.
-  return ua::make_reply(request, status);
+  return msg::make_reply(request, status);
 }
 
 bool TransactionLayer::apply(TxnId id, Entry& entry, Step step, const msg::Message* input) {

@@ -160,7 +160,7 @@ class TransactionLayer {
   RequestDisposition handle_request(const msg::Message& request, TimePoint now);
 
   /// Send the TU's response on server transaction `id` (build it with
-  /// ua::make_reply from the ServerRequest's request).
+  /// msg::make_reply from the ServerRequest's request).
   /// Errors: NotFound (hint 481) if `id` is unknown or already terminated –
   /// drop the response; InvalidArgument if `id` is a client transaction or the
   /// message is not a 1xx-6xx response; InvalidState if a final was already

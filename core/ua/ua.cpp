@@ -9,9 +9,9 @@
 #include "core/dialog/replaces.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
+#include "core/msg/reply.hpp"
 #include "core/rc/commands.hpp"
 #include "core/ua/app_request.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::ua {
 
@@ -329,7 +329,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   out_.push_back(Event{MessageTraced{true, std::move(shared), scratch_.offset}});
   if (!complete) {
     if (m.is_request() && m.method() != "ACK" && m.has("Via")) {
-      msg::Message r = make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
+      msg::Message r = msg::make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
       send(std::move(r));
     }
     out_.push_back(Event{Dropped{"SIP message without valid Via/From/To/Call-ID/CSeq"}});
@@ -416,11 +416,11 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
     const auto invite_txn = txns_.find_invite_server_txn(request);
     for (auto& [h, c] : calls_) {
       if (invite_txn && c.is_invite_server(*invite_txn)) {
-        (void)txns_.respond(txn, make_reply(request, 200, rng_.token(12)), now);
+        (void)txns_.respond(txn, msg::make_reply(request, 200, rng_.token(12)), now);
         return c.handle_cancel(ctx, now);
       }
     }
-    (void)txns_.respond(txn, make_reply(request, 481), now);
+    (void)txns_.respond(txn, msg::make_reply(request, 481), now);
     return;
   }
   auto match = dialogs_.match_request(request);
@@ -430,7 +430,7 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
       [[fallthrough]];
     case dialog::RequestMatch::Kind::NoDialog:
       // §12.2.2: "the UAS MUST respond to the request with a 481".
-      (void)txns_.respond(txn, make_reply(request, 481), now);
+      (void)txns_.respond(txn, msg::make_reply(request, 481), now);
       return;
     case dialog::RequestMatch::Kind::OutOfDialog:
       return handle_out_of_dialog(txn, request, now);
@@ -443,7 +443,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   if (method == "INVITE") {
     const ReplacesCheck replaces = check_replaces(request);
     if (replaces.status) {
-      (void)txns_.respond(txn, make_reply(request, replaces.status, tag), now);
+      (void)txns_.respond(txn, msg::make_reply(request, replaces.status, tag), now);
       return;
     }
     auto ctx = context(now);
@@ -451,7 +451,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     auto c = call::Call::start_inbound(handle, ctx, txn, request, now, replaces.call);
     if (!c) {
       const int status = c.error().sip_status_hint ? c.error().sip_status_hint : 400;
-      (void)txns_.respond(txn, make_reply(request, status, tag), now);
+      (void)txns_.respond(txn, msg::make_reply(request, status, tag), now);
       out_.push_back(Event{Dropped{"INVITE refused: " + c.error().message}});
       return;
     }
@@ -459,7 +459,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     return;
   }
   if (method == "MESSAGE") handle_rc_message(request);
-  msg::Message r = make_reply(request, 200, tag);
+  msg::Message r = msg::make_reply(request, 200, tag);
   if (method == "OPTIONS") {
     // RFC 3261 §11.2: answer capabilities as for an INVITE.
     r.add("Allow", kAllow);
@@ -468,7 +468,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
     // delivered to the app through `inboundMessage` and answered 200 (spec
     // §3.6); anything else is not implemented here (§8.2.1).
-    r = make_reply(request, 501, tag);
+    r = msg::make_reply(request, 501, tag);
     r.add("Allow", kAllow);
   }
   r.set_body({});

@@ -24,8 +24,8 @@
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
+#include "core/msg/reply.hpp"
 #include "core/msg/uri.hpp"
-#include "core/ua/reply.hpp"
 #include "tests/sim/endpoint.hpp"
 #include "tests/sim/sim_link.hpp"
 
@@ -183,7 +183,7 @@ class CallSim {
     auto m = msg::parse(frame);
     if (!m.ok()) return;  // the phones never send what they cannot parse back
     if (m->is_request() && m->method() == "REGISTER") {
-      msg::Message ok = ua::make_reply(*m, 200, "relay");
+      msg::Message ok = msg::make_reply(*m, 200, "relay");
       if (const auto contact = m->get("Contact")) ok.add("Contact", std::string(*contact));
       down_[from].send(ok.to_string(), now_);
       return;

@@ -39,7 +39,7 @@ class RecoveryTest : public UaHarness {
   /// Answer the REGISTER just sent with 200 and our Contact.
   void answer_register(int status = 200) {
     auto reg = last_sent("REGISTER");
-    auto r = ua::make_reply(reg, status, "r");
+    auto r = msg::make_reply(reg, status, "r");
     if (status == 200) r.add("Contact", std::string(*reg.get("Contact")));
     feed(r);
   }
@@ -110,7 +110,7 @@ TEST_F(RecoveryTest, a_call_still_ringing_is_not_asked_to_restart_media) {
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
   ASSERT_TRUE(h.ok());
   drain();
-  feed(ua::make_reply(last_sent("INVITE"), 180, "callee"));
+  feed(msg::make_reply(last_sent("INVITE"), 180, "callee"));
   ua_.handle_transport_closed(now_, "closed");
   drain();
   reopen();
@@ -198,7 +198,7 @@ TEST_F(RecoveryTest, retry_after_on_a_503_is_honoured_while_recovering_rfc3261_2
   drain();
   reopen();
   auto reg = last_sent("REGISTER");
-  auto busy = ua::make_reply(reg, 503, "r");
+  auto busy = msg::make_reply(reg, 503, "r");
   busy.add("Retry-After", "30");
   feed(busy);
   const TimePoint refused_at = now_;
@@ -251,7 +251,7 @@ TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
     answer_register();
     ASSERT_TRUE(ua_.reinvite(h, kOffer, true, now_).ok());
     drain();
-    auto ok = ua::make_reply(last_sent("INVITE"), 200, "callee");
+    auto ok = msg::make_reply(last_sent("INVITE"), 200, "callee");
     ok.set_body(kAnswer, "application/sdp");
     feed(ok);
     advance(1000);  // Timer K etc.

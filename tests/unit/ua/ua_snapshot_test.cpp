@@ -64,7 +64,7 @@ struct SecondUa {
     EXPECT_TRUE(ua.start_register(now).ok());
     drain();
     auto reg = last_sent("REGISTER");
-    auto ok = ua::make_reply(reg, 200, "r");
+    auto ok = msg::make_reply(reg, 200, "r");
     ok.add("Contact", std::string(*reg.get("Contact")));
     feed(ok, now);
     return reg;
@@ -92,7 +92,7 @@ class SnapshotTest : public UaHarness {
     EXPECT_TRUE(h.ok());
     drain();
     auto invite = last_sent("INVITE");
-    auto ok = ua::make_reply(invite, 200, "callee");
+    auto ok = msg::make_reply(invite, 200, "callee");
     ok.add("Record-Route", "<sip:p2.example.test;lr>");
     ok.add("Record-Route", "<sip:p1.example.test;lr>");
     ok.add("Contact", "\"Bob\" <sip:102@10.0.0.2;transport=ws>");
@@ -186,7 +186,7 @@ TEST_F(SnapshotTest, an_answered_outbound_call_is_adopted_and_its_media_recovere
   EXPECT_NE(re.get("Contact")->find("me.invalid"), std::string_view::npos);
 
   // Its 2xx completes it as on the first UA.
-  auto ok = ua::make_reply(re, 200);
+  auto ok = msg::make_reply(re, 200);
   ok.add("Contact", "<sip:102@10.0.0.3;transport=ws>");
   ok.set_body(kAnswer, "application/sdp");
   b_.feed(ok, now_);
@@ -218,7 +218,7 @@ TEST_F(SnapshotTest, an_answered_inbound_call_is_adopted_and_the_peers_BYE_match
   EXPECT_EQ(re.get_all("Route").size(), 1u);
   EXPECT_EQ(msg::tag_of(*re.get("From")), std::optional<std::string>(tag));
   EXPECT_EQ(msg::tag_of(*re.get("To")), std::optional<std::string>("caller"));
-  b_.feed(ua::make_reply(re, 200), now_);
+  b_.feed(msg::make_reply(re, 200), now_);
 
   // The caller hangs up at the new UA: matched to the adopted dialog, 200.
   msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
@@ -255,7 +255,7 @@ TEST_F(SnapshotTest, a_held_call_says_so) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.hold(h, true, now_).ok());
   drain();
-  auto ok = ua::make_reply(last_sent("INVITE"), 200);
+  auto ok = msg::make_reply(last_sent("INVITE"), 200);
   ok.set_body(kAnswer, "application/sdp");
   feed(ok);
   import_into_b();
