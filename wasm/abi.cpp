@@ -321,7 +321,7 @@ WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(ma
 /// max delay, max attempts, jitter %, keep-alive interval and timeout,
 /// failover after, has backup, primary return, call grace, connect timeout (ms as int32).
 WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
-  wwp::ua::Config cfg;
+  wwp::Config cfg;
   cfg.username = arg_str(0);
   cfg.authorization_id = arg_str(2);
   cfg.password = arg_str(4);

@@ -30,13 +30,13 @@
 
 #include "core/auth/digest_session.hpp"
 #include "core/call/call_events.hpp"
+#include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/msg/message.hpp"
-#include "core/rc/rc_message.hpp"
 #include "core/rc/json_commands.hpp"
+#include "core/rc/rc_message.hpp"
 #include "core/rc/reply_options.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
 #include "core/util/rng.hpp"
 #include "core/util/status.hpp"
 #include "core/util/timer_table.hpp"
@@ -48,7 +48,7 @@ const char* to_string(State s);
 
 /// What a call may use of its UA.
 struct CallContext {
-  const ua::Config& config;
+  const Config& config;
   Rng& rng;
   txn::TransactionLayer& txns;
   dialog::DialogSet& dialogs;

@@ -48,7 +48,7 @@ Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
   Call c(handle, ctx.rng.token(24));
   c.outbound_ = true;
   c.local_tag_ = ctx.rng.token(12);
-  const ua::Config& cfg = ctx.config;
+  const Config& cfg = ctx.config;
   const std::string ruri = request_uri_for(p.callee, cfg.domain);
   msg::Message m = msg::Message::request("INVITE", ruri);
   m.add("Via", our_via(ctx));

@@ -97,7 +97,7 @@ const char* to_string(State s) {
   return "?";
 }
 
-Registration::Registration(const ua::Config& config, Rng& rng) : config_(config), rng_(rng) {
+Registration::Registration(const Config& config, Rng& rng) : config_(config), rng_(rng) {
   // RFC 3261 §10.2.4: a UA SHOULD use the same Call-ID for all registrations
   // during a single boot cycle, with CSeq incremented by one per REGISTER.
   call_id_ = rng_.token(22);

@@ -48,9 +48,9 @@
 #include <variant>
 #include <vector>
 
+#include "core/config/config.hpp"
 #include "core/msg/message.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
 #include "core/util/rng.hpp"
 #include "core/util/status.hpp"
 #include "core/util/timer_table.hpp"
@@ -136,7 +136,7 @@ struct RegistrationSnapshot {
 
 class Registration {
  public:
-  Registration(const ua::Config& config, Rng& rng);
+  Registration(const Config& config, Rng& rng);
 
   /// Begin (or restart) registering. Legal from every state except
   /// Unregistering; restarting from Registering abandons the old request.
@@ -187,7 +187,7 @@ class Registration {
   void fail_response(RegFailure code, const msg::Message& response, std::string message);
   std::vector<Binding> bindings(const msg::Message& response) const;
 
-  const ua::Config& config_;
+  const Config& config_;
   Rng& rng_;
   State state_ = State::Idle;
   bool bound_ = false;

@@ -22,13 +22,13 @@
 #include <map>
 
 #include "core/call/call.hpp"
+#include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/flow/supervisor.hpp"
 #include "core/msg/message.hpp"
 #include "core/msg/parser.hpp"
 #include "core/reg/registration.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
 #include "core/util/rng.hpp"
 #include "core/util/status.hpp"
 

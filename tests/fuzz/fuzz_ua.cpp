@@ -61,7 +61,7 @@ struct Driver {
   std::optional<wwp::msg::Message> last_in_dialog;  ///< our last request with a To tag
   std::vector<wwp::call::CallHandle> calls;         ///< every call an event named
 
-  explicit Driver(wwp::ua::Config c) : ua(std::move(c)) {}
+  explicit Driver(wwp::Config c) : ua(std::move(c)) {}
 
   void drain() {
     for (int n = 0;; ++n) {
@@ -152,8 +152,8 @@ void peer_request(Driver& d, Reader& in) {
   d.drain();
 }
 
-wwp::ua::Config config() {
-  wwp::ua::Config c;
+wwp::Config config() {
+  wwp::Config c;
   c.username = "101";
   c.authorization_id = "101001";
   c.password = "pw";

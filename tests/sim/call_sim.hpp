@@ -54,7 +54,7 @@ class CallSim {
   using Reaction = std::function<void(CallSim&, Side, const call::CallEvent&)>;
 
   /// Phone i is Side i; every link gets `link`.
-  CallSim(std::vector<ua::Config> phones, LinkParams link, std::uint64_t seed) {
+  CallSim(std::vector<Config> phones, LinkParams link, std::uint64_t seed) {
     for (auto& config : phones) {
       const auto i = static_cast<std::uint64_t>(phones_.size());
       by_user_[config.username] = static_cast<Side>(i);
@@ -65,8 +65,8 @@ class CallSim {
     relayed_.resize(phones_.size());
     reacted_.resize(phones_.size());
   }
-  CallSim(ua::Config a, ua::Config b, LinkParams link, std::uint64_t seed)
-      : CallSim(std::vector<ua::Config>{std::move(a), std::move(b)}, link, seed) {}
+  CallSim(Config a, Config b, LinkParams link, std::uint64_t seed)
+      : CallSim(std::vector<Config>{std::move(a), std::move(b)}, link, seed) {}
 
   ua::Ua& ua(Side s) { return phones_[s].ua(); }
   const Endpoint& phone(Side s) const { return phones_[s]; }

@@ -8,7 +8,7 @@ namespace {
 class CallTest : public UaHarness {
  protected:
   CallTest() : UaHarness(config()) {}
-  static ua::Config config() { return ua::ua_test_config(3); }
+  static Config config() { return ua::ua_test_config(3); }
 
   /// The transferee's NOTIFY for our REFER saying its new call was answered
   /// (RFC 3515 §2.4.5: a 2xx sipfrag), on `branch` with CSeq `cseq`.

@@ -14,8 +14,8 @@
 namespace wwp::reg {
 namespace {
 
-ua::Config test_config() {
-  ua::Config c;
+Config test_config() {
+  Config c;
   c.username = "16505550101";
   c.authorization_id = "802400000000";
   c.password = "pw";
@@ -28,7 +28,7 @@ ua::Config test_config() {
 
 class RegistrationTest : public ::testing::Test {
  protected:
-  ua::Config config_ = test_config();
+  Config config_ = test_config();
   Rng rng_{7};
   Registration reg_{config_, rng_};
   TimePoint now_ = 1000;

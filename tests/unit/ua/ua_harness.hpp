@@ -23,7 +23,7 @@ inline const char* kAnswer =
 
 class UaHarness : public ::testing::Test {
  protected:
-  explicit UaHarness(ua::Config config) : ua_(std::move(config)) {}
+  explicit UaHarness(Config config) : ua_(std::move(config)) {}
 
   ua::Ua ua_;
   TimePoint now_ = 1000;

@@ -9,8 +9,8 @@
 namespace wwp::call {
 namespace {
 
-ua::Config recovery_config() {
-  ua::Config c = ua::ua_test_config(11);
+Config recovery_config() {
+  Config c = ua::ua_test_config(11);
   c.recovery.enabled = true;
   c.recovery.jitter_pct = 0;
   c.recovery.base_delay = 1000;
@@ -21,7 +21,7 @@ ua::Config recovery_config() {
 
 class RecoveryTest : public UaHarness {
  protected:
-  explicit RecoveryTest(ua::Config config = recovery_config()) : UaHarness(std::move(config)) {}
+  explicit RecoveryTest(Config config = recovery_config()) : UaHarness(std::move(config)) {}
 
   template <class T>
   std::vector<T> events_of() {
@@ -266,8 +266,8 @@ TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
   EXPECT_LE(live.transactions, 1u);  // at most the last REGISTER's, ending on its timer
 }
 
-ua::Config backup_config() {
-  ua::Config c = recovery_config();
+Config backup_config() {
+  Config c = recovery_config();
   c.recovery.has_backup = true;
   c.recovery.primary_return = 20000;  // before the first refresh (55 s)
   return c;

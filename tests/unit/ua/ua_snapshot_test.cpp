@@ -15,8 +15,8 @@ namespace {
 
 /// The tab that takes over: same account and instance, no contact host of
 /// its own (the import supplies the old one), another random seed.
-ua::Config second_config() {
-  ua::Config c = ua::ua_test_config(77);
+Config second_config() {
+  Config c = ua::ua_test_config(77);
   c.contact_host.clear();
   return c;
 }
