@@ -81,6 +81,17 @@ struct CallSnapshot {
 /// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
 std::string our_via(CallContext& ctx);
 
+/// A 2xx to an INVITE of ours that no call wants any more: the call was
+/// cancelled, timed out or hung up before the answer, or this is a fork's
+/// 2xx after another fork answered or the call ended. §13.2.2.4: "The UAC
+/// core MUST generate an ACK request for each 2xx received ... If the UAC
+/// does not want to continue with that dialog, then the UAC MUST terminate
+/// the dialog by sending a BYE request". Both are built from the 2xx alone
+/// (`Dialog::from_uac_response`); no dialog and no event are kept, only the
+/// BYE's client transaction until its response. Returns false (nothing
+/// sent) when the 2xx cannot make a dialog (no To tag, bad headers).
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now);
+
 class Call {
  public:
   /// Outbound: builds and sends the INVITE. Errors: InvalidArgument for a

@@ -217,6 +217,24 @@ void Call::send_ack(CallContext& ctx, const msg::Message& response) {
   ctx.txns.send_stateless(std::move(ack));
 }
 
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now) {
+  auto d = dialog::Dialog::from_uac_response(response);
+  if (!d) return false;
+  // The ACK first (CSeq of the INVITE, a branch of its own, §17.1.1.3),
+  // then the BYE in a client transaction of its own (CSeq + 1, §12.2.1.1).
+  msg::Message ack = d->create_ack(*d->local_seq());
+  ack.add_first("Via", our_via(ctx));
+  ack.set_body({});
+  ctx.txns.send_stateless(std::move(ack));
+  auto bye = d->create_request("BYE");
+  if (!bye) return true;
+  bye->add_first("Via", our_via(ctx));
+  bye->add("User-Agent", ctx.config.user_agent);
+  bye->set_body({});
+  (void)ctx.txns.start_client(std::move(*bye), now);
+  return true;
+}
+
 void Call::handle_stray_2xx(CallContext& ctx, const msg::Message& response) {
   // §13.2.2.4: every 2xx retransmission gets the same ACK again.
   if (state_ == State::Confirmed || state_ == State::Terminating) send_ack(ctx, response);

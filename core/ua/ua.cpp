@@ -16,6 +16,10 @@
 namespace wwp::ua {
 
 namespace {
+bool is_invite_2xx(const msg::Message& response) {
+  const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
+  return response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE";
+}
 constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
 
 txn::TxnConfig txn_config(const Config& c) {
@@ -347,16 +351,9 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
 }
 
 void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
-  // §13.2.2.4: a 2xx retransmission for an INVITE whose transaction has
-  // ended belongs to its dialog (it is ACKed again).
-  const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
-  if (response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE") {
-    if (auto* d = dialogs_.match_response(response))
-      if (auto* c = call_for_dialog(d)) {
-        auto ctx = context(now);
-        return c->handle_stray_2xx(ctx, response);
-      }
-  }
+  // §13.2.2.4: a 2xx for an INVITE whose transaction has ended is ACKed:
+  // again by its call, or with a BYE when no call wants it.
+  if (is_invite_2xx(response) && handle_unowned_invite_2xx(response, now)) return;
   static constexpr std::string_view kWhy = "response matches no transaction: SIP/2.0 ";
   std::string reason;
   reason.reserve(kWhy.size() + 4 + response.reason().size());
@@ -367,6 +364,18 @@ void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
   reason += ' ';
   reason += response.reason();
   out_.push_back(Event{Dropped{std::move(reason)}});
+}
+
+bool Ua::handle_unowned_invite_2xx(const msg::Message& response, TimePoint now) {
+  auto ctx = context(now);
+  if (auto* d = dialogs_.match_response(response))
+    if (auto* c = call_for_dialog(d)) {
+      c->handle_stray_2xx(ctx, response);
+      return true;
+    }
+  // No call wants this dialog: the call ended (cancelled, timed out, hung
+  // up) or another fork answered it. ACK and BYE; the app hears nothing.
+  return call::end_unwanted_2xx(ctx, response, now);
 }
 
 void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
@@ -381,6 +390,10 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
       app_requests_.erase(app);
       return;
     }
+    // A 2xx our INVITE's client transaction passed up after its call had
+    // taken the first final (RFC 6026 §8.4, Accepted): a retransmission, or
+    // a fork's 2xx. §13.2.2.4 wants an ACK for each.
+    if (is_invite_2xx(cr->response) && handle_unowned_invite_2xx(cr->response, now)) return;
     // Registration matches its own REGISTERs by branch; Timer F and transport
     // loss arrive here as synthetic 408/503 (core/txn).
     // Anything else answers a request of ours whose owner has finished: a
