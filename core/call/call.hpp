@@ -198,7 +198,12 @@ class Call {
   bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
 
  private:
-  enum class TimerKind : std::size_t { GlareRetry, AckWait, TransferBye, CancelWait, Count };
+  /// AckWait: 64*T1 for the ACK of our 2xx to the INVITE (§13.3.1.4);
+  /// Reinvite2xx/ReinviteAckWait: the same duty for our 2xx to a re-INVITE,
+  /// which we also retransmit (T1, doubling up to T2) until its ACK.
+  enum class TimerKind : std::size_t {
+    GlareRetry, AckWait, TransferBye, CancelWait, Reinvite2xx, ReinviteAckWait, Count
+  };
   enum class ReinviteKind { Hold, Unhold, Offer };
 
   Call(CallHandle handle, std::string call_id) : handle_(handle), call_id_(std::move(call_id)) {}
@@ -206,6 +211,10 @@ class Call {
   dialog::Dialog* dialog(CallContext& ctx);
   PeerInfo peer_info(const msg::Message& m) const;
   void end(CallContext& ctx, int status, std::string reason);
+  /// §13.3.1.4: "If the server retransmits the 2xx response for 64*T1
+  /// seconds without receiving an ACK, the dialog is confirmed, but the
+  /// session SHOULD be terminated" (with BYE).
+  void end_unacked_2xx(CallContext& ctx, TimePoint now);
   void fail(CallContext& ctx, int status, std::string status_line);
 
   // outbound INVITE (call_outbound.cpp)
@@ -272,6 +281,14 @@ class Call {
   std::string reinvite_offer_;
   std::optional<txn::TxnId> reinvite_server_;
   msg::Message remote_reinvite_;
+  /// Our 2xx to the peer's re-INVITE until its ACK (§13.3.1.4).
+  struct Unacked2xx {
+    txn::TxnId txn;
+    msg::Message response;
+    std::uint32_t cseq;
+    Duration interval;  ///< to the next retransmission: T1, doubling, at most T2
+  };
+  std::optional<Unacked2xx> unacked_reinvite_2xx_;
   std::optional<txn::TxnId> bye_client_;
   std::optional<txn::TxnId> refer_client_;
   bool refer_accepted_ = false;  ///< our REFER got a 2xx; NOTIFYs report on it

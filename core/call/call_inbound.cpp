@@ -77,6 +77,15 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
+  if (status >= 200 && status < 300 && request.method() == "INVITE" && state_ == State::Confirmed) {
+    // Our 2xx to a re-INVITE (the INVITE's own goes out in answer()): the UAS
+    // core retransmits it until the ACK comes, and gives up after 64*T1
+    // (§13.3.1.4), whatever the transport.
+    const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
+    unacked_reinvite_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1};
+    timers_.set(TimerKind::Reinvite2xx, ctx.now + ctx.config.t1);
+    timers_.set(TimerKind::ReinviteAckWait, ctx.now + 64 * ctx.config.t1);
+  }
   (void)ctx.txns.respond(txn, std::move(r), ctx.now);
 }
 
@@ -120,6 +129,16 @@ void Call::handle_cancel(CallContext& ctx, TimePoint now) {
 }
 
 void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) {
+  if (unacked_reinvite_2xx_) {
+    // §13.3.1.4: "Retransmissions end when an ACK request for the response
+    // is received" (the ACK carries the re-INVITE's CSeq number).
+    const auto cseq = msg::parse_cseq(ack.get("CSeq").value_or(""));
+    if (cseq && cseq->seq == unacked_reinvite_2xx_->cseq) {
+      unacked_reinvite_2xx_.reset();
+      timers_.stop(TimerKind::Reinvite2xx);
+      timers_.stop(TimerKind::ReinviteAckWait);
+    }
+  }
   if (state_ == State::Accepted) {
     transition(State::Confirmed);
     if (!ack.body().empty()) remote_sdp_ = ack.body();
