@@ -5,6 +5,8 @@
 #   3. the suite under ASan+UBSan               7. browser e2e (Playwright + Chromium),
 #   4. size budgets (gzip -9 of wasm and IIFE)      inside a loopback-only network namespace,
 #                                                   and apps built with Vite, webpack, esbuild
+# Stage 1 (unit) also checks that core/ includes follow the layer order
+# (scripts/check-layers.mjs and its self-test, tests/scripts/).
 # Options: --quick (skip sanitizers and fuzzing), --only <stage> (unit|wasm|asan|fuzz|size|js|e2e)
 # FUZZ_SECONDS (default 30) bounds each fuzz target.
 set -uo pipefail
@@ -36,7 +38,15 @@ stage() { # name, command...
   else results+=("FAIL  $name ($(( $(date +%s) - s )) s)"); failed=$((failed + 1)); fi
 }
 
-unit() { ctest --test-dir build/host --output-on-failure -j"$JOBS" 2>&1 | tail -25; return "${PIPESTATUS[0]}"; }
+unit() {
+  # Every #include "core/…" points down the RFC layers (README "Architecture"),
+  # and the check itself fails on a tree that breaks them.
+  local rc=0
+  node scripts/check-layers.mjs || rc=1
+  node --test --test-reporter=dot tests/scripts/ || rc=1
+  ctest --test-dir build/host --output-on-failure -j"$JOBS" 2>&1 | tail -25
+  [ "${PIPESTATUS[0]}" = 0 ] && [ $rc = 0 ]
+}
 wasm_unit() { node build/wasm/tests/wwp_unit_tests.cjs --gtest_brief=1 2>&1 | tail -15; return "${PIPESTATUS[0]}"; }
 asan() {
   # The sanitizer build (clang 14, ASan+UBSan, no recovery) shared with fuzz.sh.

@@ -242,7 +242,7 @@ void drain(wwp::ua::Ua& ua) {
 }
 
 /// A command's result: the first record of its batch.
-void result(const wwp::ua::Status& s) {
+void result(const wwp::Status& s) {
   if (s.ok()) {
     g_out.begin(Key::result, 1);
     g_out.field_bool(Key::ok, true);
@@ -250,13 +250,13 @@ void result(const wwp::ua::Status& s) {
   }
   g_out.begin(Key::result, 4);
   g_out.field_bool(Key::ok, false);
-  g_out.field(Key::code, wwp::ua::to_string(s.error().code));
+  g_out.field(Key::code, wwp::to_string(s.error().code));
   g_out.field(Key::message, s.error().message);
   g_out.field(Key::status, s.error().sip_status_hint);
 }
 template <class T>
-void result_value(const wwp::Result<T, wwp::ua::UaError>& r, Key key) {
-  if (!r.ok()) return result(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+void result_value(const wwp::Result<T, wwp::UaError>& r, Key key) {
+  if (!r.ok()) return result(wwp::Status(wwp::Err<wwp::UaError>{r.error()}));
   g_out.begin(Key::result, 2);
   g_out.field_bool(Key::ok, true);
   g_out.field_u53(key, static_cast<std::uint64_t>(*r));
@@ -321,7 +321,7 @@ WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(ma
 /// max delay, max attempts, jitter %, keep-alive interval and timeout,
 /// failover after, has backup, primary return, call grace, connect timeout (ms as int32).
 WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
-  wwp::ua::Config cfg;
+  wwp::Config cfg;
   cfg.username = arg_str(0);
   cfg.authorization_id = arg_str(2);
   cfg.password = arg_str(4);
@@ -420,7 +420,7 @@ WWP_EXPORT(wwp_invite) void wwp_invite(void* h, double now) {
     if (n < 0 || 7 + 4 * n > 64) return invalid("too many custom headers");
     for (int i = 0; i < n; ++i) p.headers.emplace_back(arg_str(7 + 4 * i), arg_str(9 + 4 * i));
     auto r = ua.invite(p, tp(now));
-    if (!r.ok()) return result(wwp::ua::Status(wwp::Err<wwp::ua::UaError>{r.error()}));
+    if (!r.ok()) return result(wwp::Status(wwp::Err<wwp::UaError>{r.error()}));
     g_out.begin(Key::result, 3);
     g_out.field_bool(Key::ok, true);
     g_out.field(Key::call, static_cast<std::int32_t>(*r));

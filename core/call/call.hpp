@@ -30,15 +30,15 @@
 
 #include "core/auth/digest_session.hpp"
 #include "core/call/call_events.hpp"
+#include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/msg/message.hpp"
-#include "core/rc/rc_message.hpp"
 #include "core/rc/json_commands.hpp"
+#include "core/rc/rc_message.hpp"
 #include "core/rc/reply_options.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 #include "core/util/timer_table.hpp"
 
 namespace wwp::call {
@@ -48,7 +48,7 @@ const char* to_string(State s);
 
 /// What a call may use of its UA.
 struct CallContext {
-  const ua::Config& config;
+  const Config& config;
   Rng& rng;
   txn::TransactionLayer& txns;
   dialog::DialogSet& dialogs;
@@ -81,12 +81,23 @@ struct CallSnapshot {
 /// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
 std::string our_via(CallContext& ctx);
 
+/// A 2xx to an INVITE of ours that no call wants any more: the call was
+/// cancelled, timed out or hung up before the answer, or this is a fork's
+/// 2xx after another fork answered or the call ended. §13.2.2.4: "The UAC
+/// core MUST generate an ACK request for each 2xx received ... If the UAC
+/// does not want to continue with that dialog, then the UAC MUST terminate
+/// the dialog by sending a BYE request". Both are built from the 2xx alone
+/// (`Dialog::from_uac_response`); no dialog and no event are kept, only the
+/// BYE's client transaction until its response. Returns false (nothing
+/// sent) when the 2xx cannot make a dialog (no To tag, bad headers).
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now);
+
 class Call {
  public:
   /// Outbound: builds and sends the INVITE. Errors: InvalidArgument for a
   /// header name that is not a token or a value with CR/LF/NUL.
-  static Result<Call, ua::UaError> start_outbound(CallHandle handle, CallContext& ctx,
-                                                  const InviteParams& params, TimePoint now);
+  static Result<Call, UaError> start_outbound(CallHandle handle, CallContext& ctx,
+                                              const InviteParams& params, TimePoint now);
   /// Inbound: a new INVITE arrived as server transaction `txn`. Sends 100 and
   /// 180 and reports IncomingCall. Fails (the UA answers with the hint) when
   /// the INVITE cannot start a dialog.
@@ -98,7 +109,7 @@ class Call {
   /// Another UA's answered call, continued here (core/call/call_adopt.cpp):
   /// inserts its dialog (Confirmed) and reports CallAdopted. Errors:
   /// InvalidArgument when the dialog is already in the set.
-  static Result<Call, ua::UaError> adopt(CallContext& ctx, CallSnapshot s);
+  static Result<Call, UaError> adopt(CallContext& ctx, CallSnapshot s);
   /// This call for `adopt()` elsewhere; nullopt unless it is Confirmed. A
   /// ringing or early call cannot be taken over: its INVITE transaction
   /// (retransmissions, the final response, CANCEL matching, RFC 3261 §17)
@@ -107,28 +118,28 @@ class Call {
   std::optional<CallSnapshot> snapshot(const dialog::DialogSet& dialogs) const;
 
   // --- commands (UaError on misuse; the message says what to do) -----------
-  ua::Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
-  ua::Status reject(CallContext& ctx, int status, TimePoint now);
+  Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
+  Status reject(CallContext& ctx, int status, TimePoint now);
   /// BYE, CANCEL or reject, whatever the state needs; completes with
   /// CallEnded or CallFailed.
-  ua::Status hangup(CallContext& ctx, TimePoint now);
+  Status hangup(CallContext& ctx, TimePoint now);
   /// End the call here without a word to the peer: its connection is gone
   /// and was not recovered in time. Emits CallEnded{0, reason}.
   void drop(CallContext& ctx, std::string reason) { end(ctx, 0, std::move(reason)); }
   /// re-INVITE with our last SDP turned `sendonly`/back (RFC 3264 §8.4).
-  ua::Status hold(CallContext& ctx, bool hold, TimePoint now);
+  Status hold(CallContext& ctx, bool hold, TimePoint now);
   /// re-INVITE with a new offer (ICE restart); `sendonly` unless `to_receive`.
-  ua::Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
+  Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
   /// Answer the peer's re-INVITE (an empty SDP rejects it with 488).
-  ua::Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
+  Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
   /// Blind transfer: REFER with Refer-To `target` (RFC 3515).
-  ua::Status refer(CallContext& ctx, const std::string& target, TimePoint now);
+  Status refer(CallContext& ctx, const std::string& target, TimePoint now);
   /// As the transferee: report the new call's progress to the transferor by
   /// NOTIFY with a sipfrag (RFC 3515 §2.4.4); a final status ends the
   /// implicit subscription.
-  ua::Status refer_progress(CallContext& ctx, int status, TimePoint now);
+  Status refer_progress(CallContext& ctx, int status, TimePoint now);
   /// Refer the peer to `refer_to` (a full Refer-To value, e.g. with Replaces).
-  ua::Status refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now);
+  Status refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now);
 
   // --- RingCentral call control (call_rc.cpp, spec §7.5, §7.12) --------------
   enum class RcCommand { Confirm, Decline, Voicemail, Forward, StartReply, Reply };
@@ -136,12 +147,12 @@ class Call {
   /// RequestDone. Errors: Unsupported without P-rc ("needs a RingCentral
   /// server"), InvalidState for queue calls (only answer/decline) or after
   /// answer, InvalidArgument for bad targets and "Invalid reply options".
-  Result<std::uint32_t, ua::UaError> rc_command(CallContext& ctx, RcCommand command,
-                                                const std::string& target,
-                                                const rc::LooseReplyArgs& reply, TimePoint now);
+  Result<std::uint32_t, UaError> rc_command(CallContext& ctx, RcCommand command,
+                                            const std::string& target,
+                                            const rc::LooseReplyArgs& reply, TimePoint now);
   /// A JSON INFO command; returns the reqid that RcInfoResult will carry.
-  Result<std::uint64_t, ua::UaError> rc_info(CallContext& ctx, const std::string& command,
-                                             const std::string& target, TimePoint now);
+  Result<std::uint64_t, UaError> rc_info(CallContext& ctx, const std::string& command,
+                                         const std::string& target, TimePoint now);
   /// `p-rc-api-call-info` of the inbound INVITE (empty when absent).
   const std::vector<std::pair<std::string, std::string>>& rc_call_info() const { return rc_call_info_; }
   bool has_rc_call_info() const { return has_rc_call_info_; }
@@ -149,9 +160,9 @@ class Call {
   bool is_rc() const { return prc_.has_value(); }
 
   /// Any other in-dialog request (INFO, MESSAGE, …); completes with RequestDone.
-  Result<std::uint32_t, ua::UaError> send_request(CallContext& ctx, const std::string& method,
-                                                  const std::string& content_type,
-                                                  const std::string& body, TimePoint now);
+  Result<std::uint32_t, UaError> send_request(CallContext& ctx, const std::string& method,
+                                              const std::string& content_type,
+                                              const std::string& body, TimePoint now);
 
   // --- inputs routed by the UA ------------------------------------------------
   /// A response for one of this call's client transactions.
@@ -187,7 +198,12 @@ class Call {
   bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
 
  private:
-  enum class TimerKind : std::size_t { GlareRetry, AckWait, TransferBye, CancelWait, Count };
+  /// AckWait: 64*T1 for the ACK of our 2xx to the INVITE (§13.3.1.4);
+  /// Reinvite2xx/ReinviteAckWait: the same duty for our 2xx to a re-INVITE,
+  /// which we also retransmit (T1, doubling up to T2) until its ACK.
+  enum class TimerKind : std::size_t {
+    GlareRetry, AckWait, TransferBye, CancelWait, Reinvite2xx, ReinviteAckWait, Count
+  };
   enum class ReinviteKind { Hold, Unhold, Offer };
 
   Call(CallHandle handle, std::string call_id) : handle_(handle), call_id_(std::move(call_id)) {}
@@ -195,6 +211,10 @@ class Call {
   dialog::Dialog* dialog(CallContext& ctx);
   PeerInfo peer_info(const msg::Message& m) const;
   void end(CallContext& ctx, int status, std::string reason);
+  /// §13.3.1.4: "If the server retransmits the 2xx response for 64*T1
+  /// seconds without receiving an ACK, the dialog is confirmed, but the
+  /// session SHOULD be terminated" (with BYE).
+  void end_unacked_2xx(CallContext& ctx, TimePoint now);
   void fail(CallContext& ctx, int status, std::string status_line);
 
   // outbound INVITE (call_outbound.cpp)
@@ -218,7 +238,7 @@ class Call {
   // RingCentral (call_rc.cpp)
   void rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint now);
   bool rc_on_info(CallContext& ctx, const msg::Message& info);
-  Result<std::uint32_t, ua::UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
+  Result<std::uint32_t, UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
 
   CallHandle handle_;
   std::string call_id_;
@@ -261,6 +281,14 @@ class Call {
   std::string reinvite_offer_;
   std::optional<txn::TxnId> reinvite_server_;
   msg::Message remote_reinvite_;
+  /// Our 2xx to the peer's re-INVITE until its ACK (§13.3.1.4).
+  struct Unacked2xx {
+    txn::TxnId txn;
+    msg::Message response;
+    std::uint32_t cseq;
+    Duration interval;  ///< to the next retransmission: T1, doubling, at most T2
+  };
+  std::optional<Unacked2xx> unacked_reinvite_2xx_;
   std::optional<txn::TxnId> bye_client_;
   std::optional<txn::TxnId> refer_client_;
   bool refer_accepted_ = false;  ///< our REFER got a 2xx; NOTIFYs report on it

@@ -41,7 +41,7 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   return s;
 }
 
-Result<Call, ua::UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
+Result<Call, UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   Call c(s.call.call, s.call.call_id);
   c.outbound_ = s.call.outbound;
   c.state_ = State::Confirmed;
@@ -51,7 +51,7 @@ Result<Call, ua::UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   c.has_rc_call_info_ = s.has_rc_call_info;
   c.rc_call_info_ = std::move(s.rc_call_info);
   auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));
-  if (!inserted) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "importState: " + inserted.error().message);
+  if (!inserted) return ua_error(UaErrorCode::InvalidArgument, "importState: " + inserted.error().message);
   c.dialog_id_ = (*inserted)->id();
   ctx.events.push_back(std::move(s.call));
   return c;

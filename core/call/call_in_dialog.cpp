@@ -28,37 +28,37 @@ void Call::send_bye(CallContext& ctx, TimePoint now) {
   transition(State::Terminating);
 }
 
-ua::Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
+Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
   if (state_ != State::Confirmed)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string(hold ? "hold" : "unhold") + ": the call is " + to_string(state_) +
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string(hold ? "hold" : "unhold") + ": the call is " + to_string(state_) +
                             ", not answered");
   auto offer = hold_offer(local_sdp_, hold);
-  if (!offer) return ua::ua_error(ua::UaErrorCode::InvalidState, offer.error());
+  if (!offer) return ua_error(UaErrorCode::InvalidState, offer.error());
   if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
+    return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   reinvite_kind_ = hold ? ReinviteKind::Hold : ReinviteKind::Unhold;
   reinvite_offer_ = std::move(*offer);
   send_reinvite(ctx, now);
-  return ua::ok_status();
+  return ok_status();
 }
 
-ua::Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now) {
+Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now) {
   if (state_ != State::Confirmed)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("reInvite: the call is ") + to_string(state_) + ", not answered");
-  if (offer.empty()) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "reInvite: an SDP offer is required");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("reInvite: the call is ") + to_string(state_) + ", not answered");
+  if (offer.empty()) return ua_error(UaErrorCode::InvalidArgument, "reInvite: an SDP offer is required");
   if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
+    return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   if (!to_receive) {
     auto held = hold_offer(offer, true);
-    if (!held) return ua::ua_error(ua::UaErrorCode::InvalidArgument, held.error());
+    if (!held) return ua_error(UaErrorCode::InvalidArgument, held.error());
     offer = std::move(*held);
   }
   reinvite_kind_ = ReinviteKind::Offer;
   reinvite_offer_ = std::move(offer);
   send_reinvite(ctx, now);
-  return ua::ok_status();
+  return ok_status();
 }
 
 void Call::send_reinvite(CallContext& ctx, TimePoint now) {
@@ -101,68 +101,68 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
   if (r.status() == 481 || r.status() == 408) send_bye(ctx, now);
 }
 
-ua::Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now) {
+Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now) {
   if (!reinvite_server_)
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "answerReinvite: no re-INVITE is waiting for an answer");
+    return ua_error(UaErrorCode::InvalidState, "answerReinvite: no re-INVITE is waiting for an answer");
   const txn::TxnId txn = *reinvite_server_;
   reinvite_server_.reset();
   if (sdp.empty()) {
     respond(ctx, txn, remote_reinvite_, 488);
-    return ua::ok_status();
+    return ok_status();
   }
   local_sdp_ = sdp;
   respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp);
   (void)now;
-  return ua::ok_status();
+  return ok_status();
 }
 
-ua::Status Call::refer(CallContext& ctx, const std::string& target, TimePoint now) {
+Status Call::refer(CallContext& ctx, const std::string& target, TimePoint now) {
   if (target.empty() || has_line_break(target) || target.find_first_of(" <>\"") != std::string::npos)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "transfer: invalid target \"" + target + "\"");
+    return ua_error(UaErrorCode::InvalidArgument, "transfer: invalid target \"" + target + "\"");
   const bool is_uri = target.rfind("sip:", 0) == 0 || target.rfind("sips:", 0) == 0 || target.rfind("tel:", 0) == 0;
   const std::string uri = is_uri ? target
                                  : "sip:" + target + (target.find('@') == std::string::npos ? "@" + ctx.config.domain : "");
   return refer_to(ctx, "<" + uri + ">", now);
 }
 
-ua::Status Call::refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now) {
+Status Call::refer_to(CallContext& ctx, std::string refer_to_value, TimePoint now) {
   if (state_ != State::Confirmed)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("transfer: the call is ") + to_string(state_) + ", not answered");
-  if (refer_client_) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: a REFER is already pending");
-  if (has_line_break(refer_to_value)) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "transfer: CR/LF refused");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("transfer: the call is ") + to_string(state_) + ", not answered");
+  if (refer_client_) return ua_error(UaErrorCode::InvalidState, "transfer: a REFER is already pending");
+  if (has_line_break(refer_to_value)) return ua_error(UaErrorCode::InvalidArgument, "transfer: CR/LF refused");
   auto* d = dialog(ctx);
-  if (!d) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: no dialog");
+  if (!d) return ua_error(UaErrorCode::InvalidState, "transfer: no dialog");
   auto req = new_request(ctx, *d, "REFER");
-  if (!req) return ua::ua_error(ua::UaErrorCode::InvalidState, "transfer: " + req.error().message);
+  if (!req) return ua_error(UaErrorCode::InvalidState, "transfer: " + req.error().message);
   req->add("Refer-To", std::move(refer_to_value));
   req->add("Referred-By", "<sip:" + ctx.config.username + "@" + ctx.config.domain + ">");
   req->set_body({});
   auto txn = ctx.txns.start_client(std::move(*req), now);
-  if (!txn) return Err<ua::UaError>{txn.error()};
+  if (!txn) return Err<UaError>{txn.error()};
   refer_client_ = *txn;
-  return ua::ok_status();
+  return ok_status();
 }
 
-Result<std::uint32_t, ua::UaError> Call::send_request(CallContext& ctx, const std::string& method,
-                                                      const std::string& content_type,
-                                                      const std::string& body, TimePoint now) {
+Result<std::uint32_t, UaError> Call::send_request(CallContext& ctx, const std::string& method,
+                                                  const std::string& content_type,
+                                                  const std::string& body, TimePoint now) {
   // RFC 6086 §4.2: INFO (and the others) may also be sent in an early
   // dialog; RingCentral then answers its JSON commands with a code (-4).
   if (state_ != State::Confirmed && state_ != State::Accepted && state_ != State::Early)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        method + ": the call is " + to_string(state_) + ", no dialog to send it in");
+    return ua_error(UaErrorCode::InvalidState,
+                    method + ": the call is " + to_string(state_) + ", no dialog to send it in");
   if (method == "INVITE" || method == "ACK" || method == "CANCEL" || method == "BYE")
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, method + " has its own command");
+    return ua_error(UaErrorCode::InvalidArgument, method + " has its own command");
   if (has_line_break(content_type) || has_line_break(method))
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "CR/LF in method or content type refused");
+    return ua_error(UaErrorCode::InvalidArgument, "CR/LF in method or content type refused");
   auto* d = dialog(ctx);
-  if (!d) return ua::ua_error(ua::UaErrorCode::InvalidState, method + ": no dialog");
+  if (!d) return ua_error(UaErrorCode::InvalidState, method + ": no dialog");
   auto req = new_request(ctx, *d, method);
-  if (!req) return ua::ua_error(ua::UaErrorCode::InvalidState, method + ": " + req.error().message);
+  if (!req) return ua_error(UaErrorCode::InvalidState, method + ": " + req.error().message);
   req->set_body(body, body.empty() ? std::string_view{} : std::string_view(content_type));
   auto txn = ctx.txns.start_client(std::move(*req), now);
-  if (!txn) return Err<ua::UaError>{txn.error()};
+  if (!txn) return Err<UaError>{txn.error()};
   const std::uint32_t id = next_request_++;
   requests_.emplace_back(*txn, id);
   return id;
@@ -246,12 +246,12 @@ void Call::on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, T
   (void)refer_progress(ctx, 100, now);
 }
 
-ua::Status Call::refer_progress(CallContext& ctx, int status, TimePoint now) {
-  if (!refer_subscription_) return ua::ua_error(ua::UaErrorCode::InvalidState, "no REFER to report on");
+Status Call::refer_progress(CallContext& ctx, int status, TimePoint now) {
+  if (!refer_subscription_) return ua_error(UaErrorCode::InvalidState, "no REFER to report on");
   auto* d = dialog(ctx);
-  if (!d || state_ == State::Terminated) return ua::ua_error(ua::UaErrorCode::InvalidState, "the call has ended");
+  if (!d || state_ == State::Terminated) return ua_error(UaErrorCode::InvalidState, "the call has ended");
   auto notify = new_request(ctx, *d, "NOTIFY");
-  if (!notify) return ua::ua_error(ua::UaErrorCode::InvalidState, notify.error().message);
+  if (!notify) return ua_error(UaErrorCode::InvalidState, notify.error().message);
   const bool final = status >= 200;
   notify->add("Event", "refer");
   notify->add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
@@ -259,9 +259,9 @@ ua::Status Call::refer_progress(CallContext& ctx, int status, TimePoint now) {
   notify->set_body("SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n", "message/sipfrag;version=2.0");
   if (final) refer_subscription_ = false;
   auto t = ctx.txns.start_client(std::move(*notify), now);
-  if (!t) return Err<ua::UaError>{t.error()};
+  if (!t) return Err<UaError>{t.error()};
   requests_.emplace_back(*t, 0);
-  return ua::ok_status();
+  return ok_status();
 }
 
 }  // namespace wwp::call

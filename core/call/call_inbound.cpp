@@ -4,7 +4,7 @@
 
 #include "core/call/call.hpp"
 #include "core/msg/header_fields.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 namespace wwp::call {
 
@@ -68,7 +68,7 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
 void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
                    const std::string& content_type, const std::string& body,
                    std::vector<std::pair<std::string, std::string>> extra) {
-  msg::Message r = ua::make_reply(request, status, status == 100 ? std::string_view{} : local_tag_);
+  msg::Message r = msg::make_reply(request, status, status == 100 ? std::string_view{} : local_tag_);
   // §12.1.1: a dialog-creating or target-refreshing 101–299 carries Contact.
   if (status > 100 && status < 300 && (request.method() == "INVITE" || request.method() == "UPDATE")) {
     r.add("Contact", "<" + ctx.contact_uri + ">");
@@ -77,16 +77,25 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
+  if (status >= 200 && status < 300 && request.method() == "INVITE" && state_ == State::Confirmed) {
+    // Our 2xx to a re-INVITE (the INVITE's own goes out in answer()): the UAS
+    // core retransmits it until the ACK comes, and gives up after 64*T1
+    // (§13.3.1.4), whatever the transport.
+    const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
+    unacked_reinvite_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1};
+    timers_.set(TimerKind::Reinvite2xx, ctx.now + ctx.config.t1);
+    timers_.set(TimerKind::ReinviteAckWait, ctx.now + 64 * ctx.config.t1);
+  }
   (void)ctx.txns.respond(txn, std::move(r), ctx.now);
 }
 
-ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
+Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
   if (outbound_ || state_ != State::Incoming)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("answer: the call is ") + to_string(state_) + ", not ringing");
-  if (sdp.empty()) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "answer: an SDP is required");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("answer: the call is ") + to_string(state_) + ", not ringing");
+  if (sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
   local_sdp_ = sdp;
-  msg::Message r = ua::make_reply(remote_invite_, 200, local_tag_);
+  msg::Message r = msg::make_reply(remote_invite_, 200, local_tag_);
   r.add("Contact", "<" + ctx.contact_uri + ">");
   copy_record_route(remote_invite_, r);
   r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
@@ -97,19 +106,19 @@ ua::Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now)
   if (!s.ok()) return s;
   transition(State::Accepted);
   timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
-  return ua::ok_status();
+  return ok_status();
 }
 
-ua::Status Call::reject(CallContext& ctx, int status, TimePoint now) {
+Status Call::reject(CallContext& ctx, int status, TimePoint now) {
   if (outbound_ || state_ != State::Incoming)
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("reject: the call is ") + to_string(state_) + ", not ringing");
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("reject: the call is ") + to_string(state_) + ", not ringing");
   if (status < 300 || status > 699)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "reject: status must be 300-699");
+    return ua_error(UaErrorCode::InvalidArgument, "reject: status must be 300-699");
   respond(ctx, *invite_server_, remote_invite_, status);
   (void)now;
   end(ctx, status, "rejected");
-  return ua::ok_status();
+  return ok_status();
 }
 
 void Call::handle_cancel(CallContext& ctx, TimePoint now) {
@@ -120,6 +129,16 @@ void Call::handle_cancel(CallContext& ctx, TimePoint now) {
 }
 
 void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) {
+  if (unacked_reinvite_2xx_) {
+    // §13.3.1.4: "Retransmissions end when an ACK request for the response
+    // is received" (the ACK carries the re-INVITE's CSeq number).
+    const auto cseq = msg::parse_cseq(ack.get("CSeq").value_or(""));
+    if (cseq && cseq->seq == unacked_reinvite_2xx_->cseq) {
+      unacked_reinvite_2xx_.reset();
+      timers_.stop(TimerKind::Reinvite2xx);
+      timers_.stop(TimerKind::ReinviteAckWait);
+    }
+  }
   if (state_ == State::Accepted) {
     transition(State::Confirmed);
     if (!ack.body().empty()) remote_sdp_ = ack.body();
@@ -131,31 +150,31 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
   }
 }
 
-ua::Status Call::hangup(CallContext& ctx, TimePoint now) {
+Status Call::hangup(CallContext& ctx, TimePoint now) {
   switch (state_) {
     case State::Calling:
       // §9.1: no CANCEL before a provisional; send it when one arrives.
       cancel_pending_ = true;
-      return ua::ok_status();
+      return ok_status();
     case State::Early:
       send_cancel(ctx, now);
-      return ua::ok_status();
+      return ok_status();
     case State::Incoming:
       return reject(ctx, 603, now);
     case State::Accepted:
       // §15: the callee must not send BYE before the ACK for its 2xx.
       bye_after_ack_ = true;
-      return ua::ok_status();
+      return ok_status();
     case State::Confirmed:
       send_bye(ctx, now);
-      return ua::ok_status();
+      return ok_status();
     case State::Cancelling:
     case State::Terminating:
-      return ua::ok_status();  // already ending; the pending event completes it
+      return ok_status();  // already ending; the pending event completes it
     case State::Terminated:
       break;
   }
-  return ua::ua_error(ua::UaErrorCode::InvalidState, "hangup: the call has ended");
+  return ua_error(UaErrorCode::InvalidState, "hangup: the call has ended");
 }
 
 }  // namespace wwp::call

@@ -30,26 +30,25 @@ std::string request_uri_for(const std::string& callee, const std::string& domain
 
 }  // namespace
 
-Result<Call, ua::UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
-                                               const InviteParams& p, TimePoint now) {
-  using ua::UaErrorCode;
+Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
+                                           const InviteParams& p, TimePoint now) {
   if (p.callee.empty() || has_line_break(p.callee) || p.callee.find_first_of(" <>\"") != std::string::npos)
-    return ua::ua_error(UaErrorCode::InvalidArgument, "invalid callee \"" + p.callee + "\"");
+    return ua_error(UaErrorCode::InvalidArgument, "invalid callee \"" + p.callee + "\"");
   if (has_line_break(p.caller_id) || p.caller_id.find_first_of(" <>\"") != std::string::npos)
-    return ua::ua_error(UaErrorCode::InvalidArgument, "invalid callerId");
+    return ua_error(UaErrorCode::InvalidArgument, "invalid callerId");
   for (const auto& [name, value] : p.headers) {
     if (!is_token(name))
-      return ua::ua_error(UaErrorCode::InvalidArgument, "invalid header name \"" + name + "\"");
+      return ua_error(UaErrorCode::InvalidArgument, "invalid header name \"" + name + "\"");
     if (has_line_break(value))
-      return ua::ua_error(UaErrorCode::InvalidArgument,
-                          "header " + name + " contains CR or LF: header injection refused");
+      return ua_error(UaErrorCode::InvalidArgument,
+                      "header " + name + " contains CR or LF: header injection refused");
   }
-  if (p.sdp.empty()) return ua::ua_error(UaErrorCode::InvalidArgument, "an SDP offer is required");
+  if (p.sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "an SDP offer is required");
 
   Call c(handle, ctx.rng.token(24));
   c.outbound_ = true;
   c.local_tag_ = ctx.rng.token(12);
-  const ua::Config& cfg = ctx.config;
+  const Config& cfg = ctx.config;
   const std::string ruri = request_uri_for(p.callee, cfg.domain);
   msg::Message m = msg::Message::request("INVITE", ruri);
   m.add("Via", our_via(ctx));
@@ -69,7 +68,7 @@ Result<Call, ua::UaError> Call::start_outbound(CallHandle handle, CallContext& c
   c.local_sdp_ = p.sdp;
   c.invite_ = m;
   auto txn = ctx.txns.start_client(std::move(m), now);
-  if (!txn) return Err<ua::UaError>{txn.error()};
+  if (!txn) return Err<UaError>{txn.error()};
   c.invite_client_ = *txn;
   return c;
 }
@@ -216,6 +215,24 @@ void Call::send_ack(CallContext& ctx, const msg::Message& response) {
   ack.add_first("Via", our_via(ctx));
   ack.set_body({});
   ctx.txns.send_stateless(std::move(ack));
+}
+
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now) {
+  auto d = dialog::Dialog::from_uac_response(response);
+  if (!d) return false;
+  // The ACK first (CSeq of the INVITE, a branch of its own, §17.1.1.3),
+  // then the BYE in a client transaction of its own (CSeq + 1, §12.2.1.1).
+  msg::Message ack = d->create_ack(*d->local_seq());
+  ack.add_first("Via", our_via(ctx));
+  ack.set_body({});
+  ctx.txns.send_stateless(std::move(ack));
+  auto bye = d->create_request("BYE");
+  if (!bye) return true;
+  bye->add_first("Via", our_via(ctx));
+  bye->add("User-Agent", ctx.config.user_agent);
+  bye->set_body({});
+  (void)ctx.txns.start_client(std::move(*bye), now);
+  return true;
 }
 
 void Call::handle_stray_2xx(CallContext& ctx, const msg::Message& response) {

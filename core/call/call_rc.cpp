@@ -24,9 +24,9 @@ void Call::rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint 
   if (auto confirm = rc::build_confirm_receive(*prc_, ctx.config.authorization_id)) (void)send_rc(ctx, *confirm, now);
 }
 
-Result<std::uint32_t, ua::UaError> Call::send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now) {
+Result<std::uint32_t, UaError> Call::send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now) {
   auto uri = rc::message_request_uri(*prc_);
-  if (!uri) return ua::ua_error(ua::UaErrorCode::InvalidArgument, uri.error().to_string());
+  if (!uri) return ua_error(UaErrorCode::InvalidArgument, uri.error().to_string());
   // An out-of-dialog MESSAGE that shares the call's Call-ID, with a fresh
   // From tag, to the RingCentral agent named in P-rc (spec §7.5).
   msg::Message m = msg::Message::request("MESSAGE", *uri);
@@ -40,16 +40,15 @@ Result<std::uint32_t, ua::UaError> Call::send_rc(CallContext& ctx, const rc::RcM
   m.add("User-Agent", ctx.config.user_agent);
   m.set_body(message.to_xml(), "x-rc/agent");
   auto txn = ctx.txns.start_client(std::move(m), now);
-  if (!txn) return Err<ua::UaError>{txn.error()};
+  if (!txn) return Err<UaError>{txn.error()};
   const std::uint32_t id = next_request_++;
   requests_.emplace_back(*txn, id);
   return id;
 }
 
-Result<std::uint32_t, ua::UaError> Call::rc_command(CallContext& ctx, RcCommand command,
-                                                    const std::string& target,
-                                                    const rc::LooseReplyArgs& reply, TimePoint now) {
-  using ua::UaErrorCode;
+Result<std::uint32_t, UaError> Call::rc_command(CallContext& ctx, RcCommand command,
+                                                const std::string& target,
+                                                const rc::LooseReplyArgs& reply, TimePoint now) {
   static constexpr const char* kNames[] = {"confirmReceive", "decline", "toVoicemail",
                                            "forward", "startReply", "reply"};
   const std::string name = kNames[static_cast<int>(command)];
@@ -58,18 +57,18 @@ Result<std::uint32_t, ua::UaError> Call::rc_command(CallContext& ctx, RcCommand 
   std::optional<rc::ReplyOptions> options;
   if (command == RcCommand::Reply) {
     auto parsed = rc::parse_reply_options(reply);
-    if (!parsed) return ua::ua_error(UaErrorCode::InvalidArgument, "Invalid reply options");
+    if (!parsed) return ua_error(UaErrorCode::InvalidArgument, "Invalid reply options");
     options = std::move(*parsed);
   }
-  if (outbound_) return ua::ua_error(UaErrorCode::InvalidState, name + ": only for inbound calls");
+  if (outbound_) return ua_error(UaErrorCode::InvalidState, name + ": only for inbound calls");
   if (!prc_)
-    return ua::ua_error(UaErrorCode::Unsupported,
-                        name + " needs a RingCentral server (the INVITE has no P-rc header)");
+    return ua_error(UaErrorCode::Unsupported,
+                    name + " needs a RingCentral server (the INVITE has no P-rc header)");
   if (state_ != State::Incoming)
-    return ua::ua_error(UaErrorCode::InvalidState, name + ": the call is " + to_string(state_) + ", not ringing");
+    return ua_error(UaErrorCode::InvalidState, name + ": the call is " + to_string(state_) + ", not ringing");
   // Spec §12.4: calls from call queues can only be answered or declined.
   if (rc::is_queue_call(rc_call_info_) && command != RcCommand::Decline && command != RcCommand::Confirm)
-    return ua::ua_error(UaErrorCode::InvalidState, name + ": calls from call queues can only be answered or declined");
+    return ua_error(UaErrorCode::InvalidState, name + ": calls from call queues can only be answered or declined");
   const std::string& cln = ctx.config.authorization_id;
   Result<rc::RcMessage, rc::RcError> built = [&]() -> Result<rc::RcMessage, rc::RcError> {
     switch (command) {
@@ -82,21 +81,21 @@ Result<std::uint32_t, ua::UaError> Call::rc_command(CallContext& ctx, RcCommand 
     }
     return rc::build_confirm_receive(*prc_, cln);
   }();
-  if (!built) return ua::ua_error(UaErrorCode::InvalidArgument, name + ": " + built.error().to_string());
+  if (!built) return ua_error(UaErrorCode::InvalidArgument, name + ": " + built.error().to_string());
   return send_rc(ctx, *built, now);
 }
 
-Result<std::uint64_t, ua::UaError> Call::rc_info(CallContext& ctx, const std::string& command,
-                                                 const std::string& target, TimePoint now) {
+Result<std::uint64_t, UaError> Call::rc_info(CallContext& ctx, const std::string& command,
+                                             const std::string& target, TimePoint now) {
   const auto cmd = rc::info_command_from_string(command);
-  if (!cmd) return ua::ua_error(ua::UaErrorCode::InvalidArgument, "unknown RingCentral command " + command);
+  if (!cmd) return ua_error(UaErrorCode::InvalidArgument, "unknown RingCentral command " + command);
   const std::uint64_t reqid = next_reqid_;
   auto body = rc::build_info_request(reqid, *cmd,
                                      *cmd == rc::InfoCommand::CallFlip ? std::optional<std::string_view>(target)
                                                                        : std::nullopt);
-  if (!body) return ua::ua_error(ua::UaErrorCode::InvalidArgument, command + ": " + body.error().to_string());
+  if (!body) return ua_error(UaErrorCode::InvalidArgument, command + ": " + body.error().to_string());
   auto sent = send_request(ctx, "INFO", "application/json;charset=utf-8", *body, now);
-  if (!sent) return Err<ua::UaError>{sent.error()};
+  if (!sent) return Err<UaError>{sent.error()};
   ++next_reqid_;
   pending_info_.emplace_back(reqid, *cmd);
   return reqid;

@@ -224,6 +224,40 @@ Result<Dialog, DialogError> Dialog::from_uac(const msg::Message& request,
   return d;
 }
 
+Result<Dialog, DialogError> Dialog::from_uac_response(const msg::Message& response) {
+  auto rs = read_core(response, 0);
+  if (!rs) return Err<DialogError>{rs.error()};
+  const auto local_tag = rs->from_na.tag();
+  const auto remote_tag = rs->to_na.tag();
+  if (!local_tag || local_tag->empty()) return fail(DialogErrorCode::Malformed, "response From has no tag");
+  if (!remote_tag || remote_tag->empty())
+    return fail(DialogErrorCode::MissingToTag, "response To has no tag");
+  if (response.status() < 200 || response.status() > 299)
+    return fail(DialogErrorCode::Malformed, "only a 2xx is ACKed and ended without its request");
+  Dialog d;
+  d.uac_ = true;
+  d.id_ = DialogId{rs->call_id, std::string(*local_tag), std::string(*remote_tag)};
+  // As in from_uac(): Record-Route reversed, remote target from Contact
+  // (else the To URI), local seq = the INVITE's CSeq, which the 2xx echoes.
+  auto rr = record_routes(response, 0);
+  if (!rr) return Err<DialogError>{rr.error()};
+  d.route_set_.assign(rr->rbegin(), rr->rend());
+  d.local_seq_ = rs->cseq.seq;
+  d.creating_cseq_ = rs->cseq.seq;
+  d.local_party_ = rs->from;
+  d.remote_party_ = rs->to;
+  auto target = contact_uri(response, 0);
+  if (!target) return Err<DialogError>{target.error()};
+  if (target->has_value()) {
+    d.remote_target_ = **target;
+    d.target_from_contact_ = true;
+  } else {
+    d.remote_target_ = rs->to_na.uri;
+  }
+  d.state_ = State::Confirmed;
+  return d;
+}
+
 Result<Dialog, DialogError> Dialog::from_uas(const msg::Message& request, std::string local_tag,
                                              std::string local_contact) {
   auto rq = read_core(request, 400);

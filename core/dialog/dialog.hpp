@@ -172,6 +172,15 @@ class Dialog {
   static Result<Dialog, DialogError> from_uac(const msg::Message& request,
                                               const msg::Message& response);
 
+  /// UAC side for a 2xx whose INVITE we no longer hold (the call was
+  /// cancelled, timed out or ended; a forked 2xx came late): the dialog
+  /// only so that it can be ACKed and ended with BYE (§13.2.2.4). A response
+  /// echoes From, Call-ID and CSeq (§8.2.6.2), so everything comes from it
+  /// as `from_uac()` would take it, except `secure` (false: the Request-URI
+  /// is gone) and our Contact (none). State Confirmed.
+  /// Errors: Malformed, MissingToTag.
+  static Result<Dialog, DialogError> from_uac_response(const msg::Message& response);
+
   /// UAS side (§12.1.1): `request` is a received dialog-creating request
   /// without a To tag, `local_tag` the To tag we put in our responses and
   /// `local_contact` the Contact URI (or name-addr) we send (§12.1.1 "MUST

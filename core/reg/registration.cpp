@@ -97,7 +97,7 @@ const char* to_string(State s) {
   return "?";
 }
 
-Registration::Registration(const ua::Config& config, Rng& rng) : config_(config), rng_(rng) {
+Registration::Registration(const Config& config, Rng& rng) : config_(config), rng_(rng) {
   // RFC 3261 §10.2.4: a UA SHOULD use the same Call-ID for all registrations
   // during a single boot cycle, with CSeq incremented by one per REGISTER.
   call_id_ = rng_.token(22);
@@ -105,13 +105,13 @@ Registration::Registration(const ua::Config& config, Rng& rng) : config_(config)
   cseq_ = static_cast<std::uint32_t>(rng_.next_u64() % 9000) + 1;
 }
 
-ua::Status Registration::restore(const RegistrationSnapshot& s) {
+Status Registration::restore(const RegistrationSnapshot& s) {
   if (state_ != State::Idle || !transmits_.empty() || !branch_.empty())
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "the registration has already started");
+    return ua_error(UaErrorCode::InvalidState, "the registration has already started");
   call_id_ = s.call_id;
   from_tag_ = s.from_tag;
   cseq_ = s.cseq;  // send_register() increments before use
-  return ua::ok_status();
+  return ok_status();
 }
 
 std::string Registration::contact_uri() const {
@@ -146,29 +146,29 @@ void Registration::transition(State next) {
   state_ = next;
 }
 
-ua::Status Registration::start(TimePoint now) {
+Status Registration::start(TimePoint now) {
   if (state_ == State::Unregistering)
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "cannot register while unregistering");
+    return ua_error(UaErrorCode::InvalidState, "cannot register while unregistering");
   transition(State::Registering);
   requested_ = config_.register_expires;
   challenged_ = false;
   interval_retried_ = false;
   send_register(now, requested_, {}, {});
-  return ua::ok_status();
+  return ok_status();
 }
 
-ua::Status Registration::stop(TimePoint now) {
+Status Registration::stop(TimePoint now) {
   if (state_ == State::Idle || state_ == State::Failed) {
     events_.push_back(Unregistered{});
     if (state_ == State::Failed) state_ = State::Idle;
-    return ua::ok_status();
+    return ok_status();
   }
   if (state_ == State::Unregistering)
-    return ua::ua_error(ua::UaErrorCode::InvalidState, "already unregistering");
+    return ua_error(UaErrorCode::InvalidState, "already unregistering");
   transition(State::Unregistering);
   challenged_ = false;
   send_register(now, 0, {}, {});
-  return ua::ok_status();
+  return ok_status();
 }
 
 void Registration::handle_transport_closed(TimePoint /*now*/) {

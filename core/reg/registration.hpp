@@ -48,11 +48,11 @@
 #include <variant>
 #include <vector>
 
+#include "core/config/config.hpp"
 #include "core/msg/message.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 #include "core/util/timer_table.hpp"
 
 namespace wwp::reg {
@@ -136,14 +136,14 @@ struct RegistrationSnapshot {
 
 class Registration {
  public:
-  Registration(const ua::Config& config, Rng& rng);
+  Registration(const Config& config, Rng& rng);
 
   /// Begin (or restart) registering. Legal from every state except
   /// Unregistering; restarting from Registering abandons the old request.
-  ua::Status start(TimePoint now);
+  Status start(TimePoint now);
   /// Unregister (Contact expires=0). Legal from Registered and Registering;
   /// from Idle/Failed it completes at once with `Unregistered`.
-  ua::Status stop(TimePoint now);
+  Status stop(TimePoint now);
   /// The transport went away: pending requests can never be answered.
   void handle_transport_closed(TimePoint now);
 
@@ -169,7 +169,7 @@ class Registration {
   /// and From tag and CSeq `s.cseq + 1`. Only before the first `start()`
   /// (InvalidState otherwise); `s.bound` is information, not state: this UA
   /// holds no binding until its own REGISTER succeeds.
-  ua::Status restore(const RegistrationSnapshot& s);
+  Status restore(const RegistrationSnapshot& s);
   /// The Contact URI we register (`<sip:user@host;transport=wss>` without <>).
   std::string contact_uri() const;
   /// Our `+sip.instance` id (the configured one, else the authorization id).
@@ -187,7 +187,7 @@ class Registration {
   void fail_response(RegFailure code, const msg::Message& response, std::string message);
   std::vector<Binding> bindings(const msg::Message& response) const;
 
-  const ua::Config& config_;
+  const Config& config_;
   Rng& rng_;
   State state_ = State::Idle;
   bool bound_ = false;

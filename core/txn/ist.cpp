@@ -4,7 +4,7 @@
 
 #include <cassert>
 
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 namespace wwp::txn {
 
@@ -65,7 +65,7 @@ Step Ist::start(TimePoint now) {
   started_ = true;
   Step s;
   if (config_.trying_delay <= 0) {
-    last_response_ = ua::make_reply(invite_, 100);
+    last_response_ = msg::make_reply(invite_, 100);
     s.transmit = last_response_;
   } else {
     timers_.set(TimerKind::Trying, now + config_.trying_delay);
@@ -109,10 +109,10 @@ Step Ist::handle_request(const msg::Message& request, TimePoint now) {
   return s;
 }
 
-Result<Step, ua::UaError> Ist::respond(msg::Message response, TimePoint now) {
+Result<Step, UaError> Ist::respond(msg::Message response, TimePoint now) {
   const int status = response.status();
   if (!response.is_response() || status < 100 || status > 699)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "IST respond(): not a 1xx-6xx response", 500);
+    return ua_error(UaErrorCode::InvalidArgument, "IST respond(): not a 1xx-6xx response", 500);
   Step s;
   switch (state_) {
     case State::Proceeding:
@@ -133,23 +133,23 @@ Result<Step, ua::UaError> Ist::respond(msg::Message response, TimePoint now) {
         s.transmit = std::move(response);
         return s;
       }
-      return ua::ua_error(ua::UaErrorCode::InvalidState,
-                          "IST respond(): only 2xx may follow a 2xx", 500);
+      return ua_error(UaErrorCode::InvalidState,
+                      "IST respond(): only 2xx may follow a 2xx", 500);
     case State::Completed:
     case State::Confirmed:
     case State::Terminated:
       break;
   }
-  return ua::ua_error(ua::UaErrorCode::InvalidState,
-                      std::string("IST respond(): final already sent (state ") + to_string(state_) + ")",
-                      500);
+  return ua_error(UaErrorCode::InvalidState,
+                  std::string("IST respond(): final already sent (state ") + to_string(state_) + ")",
+                  500);
 }
 
 Step Ist::handle_timeout(TimePoint now) {
   Step s;
   if (timers_.take_expired(TimerKind::Trying, now)) {
     // §17.2.1: the TU has been silent for 200 ms.
-    last_response_ = ua::make_reply(invite_, 100);
+    last_response_ = msg::make_reply(invite_, 100);
     s.transmit = last_response_;
   } else if (timers_.take_expired(TimerKind::H, now)) {
     // "If timer H fires while in the 'Completed' state, it implies that the

@@ -40,7 +40,7 @@
 // Timer H = 64*T1; Timer I = 0; Timer L = 64*T1 (RFC 6026 §8.7).
 #pragma once
 #include "core/txn/txn_common.hpp"
-#include "core/ua/error.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::txn {
 
@@ -58,7 +58,7 @@ class Ist {
   /// The TU's response. Errors (never fatal): InvalidArgument for a request
   /// or a status outside 100..699; InvalidState once a final other than 2xx
   /// was sent, or for a non-2xx after a 2xx. The caller must not retry them.
-  Result<Step, ua::UaError> respond(msg::Message response, TimePoint now);
+  Result<Step, UaError> respond(msg::Message response, TimePoint now);
   /// Fire whichever timer is due (Trying, H, I or L). H reports a Timeout.
   Step handle_timeout(TimePoint now);
   /// The connection failed (§17.2.4): inform the TU if it still owes a final.

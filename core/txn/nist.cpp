@@ -73,16 +73,16 @@ Step Nist::handle_request(const msg::Message& /*request*/, TimePoint /*now*/) {
   return s;
 }
 
-Result<Step, ua::UaError> Nist::respond(msg::Message response, TimePoint now) {
+Result<Step, UaError> Nist::respond(msg::Message response, TimePoint now) {
   const int status = response.status();
   if (!response.is_response() || status < 100 || status > 699)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "NIST respond(): not a 1xx-6xx response", 500);
+    return ua_error(UaErrorCode::InvalidArgument, "NIST respond(): not a 1xx-6xx response", 500);
   if (state_ != State::Trying && state_ != State::Proceeding) {
     // "Any other final responses passed by the TU to the server transaction
     // MUST be discarded while in the 'Completed' state."
-    return ua::ua_error(ua::UaErrorCode::InvalidState,
-                        std::string("NIST respond(): final already sent (state ") + to_string(state_) + ")",
-                        500);
+    return ua_error(UaErrorCode::InvalidState,
+                    std::string("NIST respond(): final already sent (state ") + to_string(state_) + ")",
+                    500);
   }
   Step s;
   s.transmit = response;

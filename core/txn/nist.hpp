@@ -27,7 +27,7 @@
 // transports, and zero seconds for reliable transports").
 #pragma once
 #include "core/txn/txn_common.hpp"
-#include "core/ua/error.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::txn {
 
@@ -43,7 +43,7 @@ class Nist {
   Step handle_request(const msg::Message& request, TimePoint now);
   /// The TU's response. Errors: InvalidArgument for a request or a status
   /// outside 100..699; InvalidState once a final was sent. Never fatal.
-  Result<Step, ua::UaError> respond(msg::Message response, TimePoint now);
+  Result<Step, UaError> respond(msg::Message response, TimePoint now);
   /// Fire Timer J.
   Step handle_timeout(TimePoint now);
   /// The connection failed (§17.2.4): inform the TU if it still owes a final.

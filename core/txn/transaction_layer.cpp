@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "core/msg/header_fields.hpp"
+#include "core/msg/reply.hpp"
 #include "core/txn/matching.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::txn {
 
@@ -83,7 +83,7 @@ void TransactionLayer::rearm(TxnId id, Entry& entry) {
 
 msg::Message TransactionLayer::synthetic_response(const msg::Message& request, int status) const {
   // reSIProcate-style: the TU sees an ordinary response it can switch on.
-  return ua::make_reply(request, status);
+  return msg::make_reply(request, status);
 }
 
 bool TransactionLayer::apply(TxnId id, Entry& entry, Step step, const msg::Message* input) {
@@ -122,13 +122,12 @@ bool TransactionLayer::apply(TxnId id, Entry& entry, Step step, const msg::Messa
 
 // --- client side --------------------------------------------------------------
 
-Result<TxnId, ua::UaError> TransactionLayer::start_client(msg::Message request, TimePoint now) {
-  using ua::UaErrorCode;
+Result<TxnId, UaError> TransactionLayer::start_client(msg::Message request, TimePoint now) {
   if (!request.is_request())
-    return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): not a request");
+    return ua_error(UaErrorCode::InvalidArgument, "start_client(): not a request");
   if (request.method() == "ACK") {
     // §17.1.1.3 / §13.2.2.4: an ACK is never a transaction of its own.
-    return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): ACK is not a transaction; use send_stateless()");
+    return ua_error(UaErrorCode::InvalidArgument, "start_client(): ACK is not a transaction; use send_stateless()");
   }
   const auto via_value = request.get("Via");
   std::optional<msg::Via> via;
@@ -136,20 +135,20 @@ Result<TxnId, ua::UaError> TransactionLayer::start_client(msg::Message request, 
     if (auto v = msg::parse_via(*via_value)) via = std::move(v.value());
   }
   if (!via || via->branch().substr(0, kMagicCookie.size()) != kMagicCookie)
-    return ua::ua_error(UaErrorCode::InvalidArgument,
-                        "start_client(): top Via needs a z9hG4bK branch (RFC 3261 8.1.1.7)");
+    return ua_error(UaErrorCode::InvalidArgument,
+                    "start_client(): top Via needs a z9hG4bK branch (RFC 3261 8.1.1.7)");
   const auto cseq_value = request.get("CSeq");
   std::optional<msg::CSeq> cseq;
   if (cseq_value) {
     if (auto c = msg::parse_cseq(*cseq_value)) cseq = std::move(c.value());
   }
   if (!cseq || cseq->method != request.method())
-    return ua::ua_error(UaErrorCode::InvalidArgument,
-                        "start_client(): CSeq missing or its method differs (RFC 3261 8.1.1.5)");
+    return ua_error(UaErrorCode::InvalidArgument,
+                    "start_client(): CSeq missing or its method differs (RFC 3261 8.1.1.5)");
   auto key = client_key(request);
-  if (!key) return ua::ua_error(UaErrorCode::InvalidArgument, "start_client(): unmatchable request");
+  if (!key) return ua_error(UaErrorCode::InvalidArgument, "start_client(): unmatchable request");
   if (client_index_.count(*key))
-    return ua::ua_error(UaErrorCode::InvalidState, "start_client(): branch already in use by a live transaction");
+    return ua_error(UaErrorCode::InvalidState, "start_client(): branch already in use by a live transaction");
 
   const bool invite = request.method() == "INVITE";
   Machine machine = invite ? Machine{Ict(std::move(request), config_)} : Machine{Nict(std::move(request), config_)};
@@ -242,24 +241,24 @@ RequestDisposition TransactionLayer::handle_request(const msg::Message& request,
   return is_ack ? RequestDisposition::AckAbsorbed : RequestDisposition::Retransmission;
 }
 
-ua::Status TransactionLayer::respond(TxnId id, msg::Message response, TimePoint now) {
+Status TransactionLayer::respond(TxnId id, msg::Message response, TimePoint now) {
   const auto it = txns_.find(id);
   if (it == txns_.end())
-    return ua::ua_error(ua::UaErrorCode::NotFound, "respond(): no such server transaction", 481);
+    return ua_error(UaErrorCode::NotFound, "respond(): no such server transaction", 481);
   Entry& entry = it->second;
   if (!entry.server)
-    return ua::ua_error(ua::UaErrorCode::InvalidArgument, "respond(): a client transaction cannot respond");
-  Result<Step, ua::UaError> step = std::visit(
-      [&](auto& m) -> Result<Step, ua::UaError> {
+    return ua_error(UaErrorCode::InvalidArgument, "respond(): a client transaction cannot respond");
+  Result<Step, UaError> step = std::visit(
+      [&](auto& m) -> Result<Step, UaError> {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, Ist> || std::is_same_v<M, Nist>) return m.respond(std::move(response), now);
         else return Step{};
       },
       entry.machine);
-  if (!step) return Err<ua::UaError>{step.error()};
+  if (!step) return Err<UaError>{step.error()};
   apply(id, entry, std::move(step.value()), nullptr);
   reap(id);
-  return ua::ok_status();
+  return ok_status();
 }
 
 std::optional<TxnId> TransactionLayer::find_invite_server_txn(const msg::Message& cancel) const {

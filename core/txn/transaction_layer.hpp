@@ -78,7 +78,7 @@
 #include "core/txn/nict.hpp"
 #include "core/txn/nist.hpp"
 #include "core/txn/txn_common.hpp"
-#include "core/ua/error.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::txn {
 
@@ -149,7 +149,7 @@ class TransactionLayer {
   ///   without the magic cookie (§8.1.1.7); a CSeq that does not parse or whose
   ///   method differs from the request's (§8.1.1.5).
   /// InvalidState: a live client transaction already uses this branch+method.
-  Result<TxnId, ua::UaError> start_client(msg::Message request, TimePoint now);
+  Result<TxnId, UaError> start_client(msg::Message request, TimePoint now);
 
   /// A response from the transport (the UA has checked the mandatory headers).
   ResponseDisposition handle_response(const msg::Message& response, TimePoint now);
@@ -160,12 +160,12 @@ class TransactionLayer {
   RequestDisposition handle_request(const msg::Message& request, TimePoint now);
 
   /// Send the TU's response on server transaction `id` (build it with
-  /// ua::make_reply from the ServerRequest's request).
+  /// msg::make_reply from the ServerRequest's request).
   /// Errors: NotFound (hint 481) if `id` is unknown or already terminated –
   /// drop the response; InvalidArgument if `id` is a client transaction or the
   /// message is not a 1xx-6xx response; InvalidState if a final was already
   /// sent (only further 2xx may follow a 2xx on an IST, RFC 6026).
-  ua::Status respond(TxnId id, msg::Message response, TimePoint now);
+  Status respond(TxnId id, msg::Message response, TimePoint now);
 
   /// §9.2: the live IST whose INVITE this CANCEL targets (same top-Via branch
   /// and sent-by), or nullopt (the TU then answers the CANCEL with 481).

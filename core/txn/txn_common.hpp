@@ -26,7 +26,7 @@
 
 namespace wwp::txn {
 
-/// Timer values (RFC 3261 §17.1.1.1, Table 4). T1 comes from ua::Config.
+/// Timer values (RFC 3261 §17.1.1.1, Table 4). T1 comes from wwp::Config.
 struct TxnConfig {
   Duration t1 = 500;  ///< RTT estimate; B, F, H, L and M are 64*T1
   /// How long an IST waits for the TU's first response before sending

@@ -7,10 +7,10 @@
 #pragma once
 #include <string_view>
 
+#include "core/config/config.hpp"
 #include "core/msg/message.hpp"
-#include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::ua {
 

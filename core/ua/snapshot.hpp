@@ -43,7 +43,7 @@
 
 #include "core/call/call.hpp"
 #include "core/reg/registration.hpp"
-#include "core/ua/error.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::ua {
 

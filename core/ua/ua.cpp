@@ -9,23 +9,17 @@
 #include "core/dialog/replaces.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
+#include "core/msg/reply.hpp"
 #include "core/rc/commands.hpp"
 #include "core/ua/app_request.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::ua {
 
-const char* to_string(UaErrorCode code) {
-  switch (code) {
-    case UaErrorCode::InvalidState: return "invalid state";
-    case UaErrorCode::InvalidArgument: return "invalid argument";
-    case UaErrorCode::NotFound: return "not found";
-    case UaErrorCode::Unsupported: return "unsupported";
-  }
-  return "?";
-}
-
 namespace {
+bool is_invite_2xx(const msg::Message& response) {
+  const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
+  return response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE";
+}
 constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
 
 txn::TxnConfig txn_config(const Config& c) {
@@ -339,7 +333,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   out_.push_back(Event{MessageTraced{true, std::move(shared), scratch_.offset}});
   if (!complete) {
     if (m.is_request() && m.method() != "ACK" && m.has("Via")) {
-      msg::Message r = make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
+      msg::Message r = msg::make_reply(m, 400, {}, "Bad Request - missing or malformed mandatory header");
       send(std::move(r));
     }
     out_.push_back(Event{Dropped{"SIP message without valid Via/From/To/Call-ID/CSeq"}});
@@ -357,16 +351,9 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
 }
 
 void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
-  // §13.2.2.4: a 2xx retransmission for an INVITE whose transaction has
-  // ended belongs to its dialog (it is ACKed again).
-  const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
-  if (response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE") {
-    if (auto* d = dialogs_.match_response(response))
-      if (auto* c = call_for_dialog(d)) {
-        auto ctx = context(now);
-        return c->handle_stray_2xx(ctx, response);
-      }
-  }
+  // §13.2.2.4: a 2xx for an INVITE whose transaction has ended is ACKed:
+  // again by its call, or with a BYE when no call wants it.
+  if (is_invite_2xx(response) && handle_unowned_invite_2xx(response, now)) return;
   static constexpr std::string_view kWhy = "response matches no transaction: SIP/2.0 ";
   std::string reason;
   reason.reserve(kWhy.size() + 4 + response.reason().size());
@@ -377,6 +364,18 @@ void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
   reason += ' ';
   reason += response.reason();
   out_.push_back(Event{Dropped{std::move(reason)}});
+}
+
+bool Ua::handle_unowned_invite_2xx(const msg::Message& response, TimePoint now) {
+  auto ctx = context(now);
+  if (auto* d = dialogs_.match_response(response))
+    if (auto* c = call_for_dialog(d)) {
+      c->handle_stray_2xx(ctx, response);
+      return true;
+    }
+  // No call wants this dialog: the call ended (cancelled, timed out, hung
+  // up) or another fork answered it. ACK and BYE; the app hears nothing.
+  return call::end_unwanted_2xx(ctx, response, now);
 }
 
 void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
@@ -391,6 +390,10 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
       app_requests_.erase(app);
       return;
     }
+    // A 2xx our INVITE's client transaction passed up after its call had
+    // taken the first final (RFC 6026 §8.4, Accepted): a retransmission, or
+    // a fork's 2xx. §13.2.2.4 wants an ACK for each.
+    if (is_invite_2xx(cr->response) && handle_unowned_invite_2xx(cr->response, now)) return;
     // Registration matches its own REGISTERs by branch; Timer F and transport
     // loss arrive here as synthetic 408/503 (core/txn).
     // Anything else answers a request of ours whose owner has finished: a
@@ -426,11 +429,11 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
     const auto invite_txn = txns_.find_invite_server_txn(request);
     for (auto& [h, c] : calls_) {
       if (invite_txn && c.is_invite_server(*invite_txn)) {
-        (void)txns_.respond(txn, make_reply(request, 200, rng_.token(12)), now);
+        (void)txns_.respond(txn, msg::make_reply(request, 200, rng_.token(12)), now);
         return c.handle_cancel(ctx, now);
       }
     }
-    (void)txns_.respond(txn, make_reply(request, 481), now);
+    (void)txns_.respond(txn, msg::make_reply(request, 481), now);
     return;
   }
   auto match = dialogs_.match_request(request);
@@ -440,7 +443,7 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
       [[fallthrough]];
     case dialog::RequestMatch::Kind::NoDialog:
       // §12.2.2: "the UAS MUST respond to the request with a 481".
-      (void)txns_.respond(txn, make_reply(request, 481), now);
+      (void)txns_.respond(txn, msg::make_reply(request, 481), now);
       return;
     case dialog::RequestMatch::Kind::OutOfDialog:
       return handle_out_of_dialog(txn, request, now);
@@ -453,7 +456,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   if (method == "INVITE") {
     const ReplacesCheck replaces = check_replaces(request);
     if (replaces.status) {
-      (void)txns_.respond(txn, make_reply(request, replaces.status, tag), now);
+      (void)txns_.respond(txn, msg::make_reply(request, replaces.status, tag), now);
       return;
     }
     auto ctx = context(now);
@@ -461,7 +464,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     auto c = call::Call::start_inbound(handle, ctx, txn, request, now, replaces.call);
     if (!c) {
       const int status = c.error().sip_status_hint ? c.error().sip_status_hint : 400;
-      (void)txns_.respond(txn, make_reply(request, status, tag), now);
+      (void)txns_.respond(txn, msg::make_reply(request, status, tag), now);
       out_.push_back(Event{Dropped{"INVITE refused: " + c.error().message}});
       return;
     }
@@ -469,7 +472,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     return;
   }
   if (method == "MESSAGE") handle_rc_message(request);
-  msg::Message r = make_reply(request, 200, tag);
+  msg::Message r = msg::make_reply(request, 200, tag);
   if (method == "OPTIONS") {
     // RFC 3261 §11.2: answer capabilities as for an INVITE.
     r.add("Allow", kAllow);
@@ -478,7 +481,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
     // delivered to the app through `inboundMessage` and answered 200 (spec
     // §3.6); anything else is not implemented here (§8.2.1).
-    r = make_reply(request, 501, tag);
+    r = msg::make_reply(request, 501, tag);
     r.add("Allow", kAllow);
   }
   r.set_body({});

@@ -22,15 +22,15 @@
 #include <map>
 
 #include "core/call/call.hpp"
+#include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/flow/supervisor.hpp"
 #include "core/msg/message.hpp"
 #include "core/msg/parser.hpp"
 #include "core/reg/registration.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/config.hpp"
-#include "core/ua/error.hpp"
 #include "core/util/rng.hpp"
+#include "core/util/status.hpp"
 
 namespace wwp::ua {
 
@@ -222,6 +222,10 @@ class Ua {
   void route_txn_event(txn::TxnEvent event, TimePoint now);
   /// A response no client transaction claimed (§18.1.2).
   void handle_stray_response(const msg::Message& response, TimePoint now);
+  /// A 2xx to one of our INVITEs that its call no longer takes (§13.2.2.4):
+  /// its own dialog's call re-ACKs it, anything else is ACKed and ended with
+  /// BYE (call::end_unwanted_2xx). False when it could not be (no To tag).
+  bool handle_unowned_invite_2xx(const msg::Message& response, TimePoint now);
   /// send_app_message's response half: onto the live server transaction it answers.
   Status do_send_app_response(msg::Message m, TimePoint now);
   call::Call* find_call(call::CallHandle handle);

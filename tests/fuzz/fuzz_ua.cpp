@@ -24,7 +24,7 @@
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 #include "core/ua/ua.hpp"
 
 namespace {
@@ -61,7 +61,7 @@ struct Driver {
   std::optional<wwp::msg::Message> last_in_dialog;  ///< our last request with a To tag
   std::vector<wwp::call::CallHandle> calls;         ///< every call an event named
 
-  explicit Driver(wwp::ua::Config c) : ua(std::move(c)) {}
+  explicit Driver(wwp::Config c) : ua(std::move(c)) {}
 
   void drain() {
     for (int n = 0;; ++n) {
@@ -152,8 +152,8 @@ void peer_request(Driver& d, Reader& in) {
   d.drain();
 }
 
-wwp::ua::Config config() {
-  wwp::ua::Config c;
+wwp::Config config() {
+  wwp::Config c;
   c.username = "101";
   c.authorization_id = "101001";
   c.password = "pw";
@@ -198,7 +198,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 6: {  // a plausible answer to the last request we sent
         if (!d.last_request) break;
         const int status = 100 + in.u16() % 600;
-        auto r = wwp::ua::make_reply(*d.last_request, status, status == 100 ? "" : "fz");
+        auto r = wwp::msg::make_reply(*d.last_request, status, status == 100 ? "" : "fz");
         const std::uint8_t extra = in.byte();
         if (extra & 1)
           r.add("WWW-Authenticate", std::string("Digest realm=\"example.test\", nonce=\"n") +

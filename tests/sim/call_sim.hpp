@@ -24,8 +24,8 @@
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
+#include "core/msg/reply.hpp"
 #include "core/msg/uri.hpp"
-#include "core/ua/reply.hpp"
 #include "tests/sim/endpoint.hpp"
 #include "tests/sim/sim_link.hpp"
 
@@ -54,7 +54,7 @@ class CallSim {
   using Reaction = std::function<void(CallSim&, Side, const call::CallEvent&)>;
 
   /// Phone i is Side i; every link gets `link`.
-  CallSim(std::vector<ua::Config> phones, LinkParams link, std::uint64_t seed) {
+  CallSim(std::vector<Config> phones, LinkParams link, std::uint64_t seed) {
     for (auto& config : phones) {
       const auto i = static_cast<std::uint64_t>(phones_.size());
       by_user_[config.username] = static_cast<Side>(i);
@@ -65,8 +65,8 @@ class CallSim {
     relayed_.resize(phones_.size());
     reacted_.resize(phones_.size());
   }
-  CallSim(ua::Config a, ua::Config b, LinkParams link, std::uint64_t seed)
-      : CallSim(std::vector<ua::Config>{std::move(a), std::move(b)}, link, seed) {}
+  CallSim(Config a, Config b, LinkParams link, std::uint64_t seed)
+      : CallSim(std::vector<Config>{std::move(a), std::move(b)}, link, seed) {}
 
   ua::Ua& ua(Side s) { return phones_[s].ua(); }
   const Endpoint& phone(Side s) const { return phones_[s]; }
@@ -183,7 +183,7 @@ class CallSim {
     auto m = msg::parse(frame);
     if (!m.ok()) return;  // the phones never send what they cannot parse back
     if (m->is_request() && m->method() == "REGISTER") {
-      msg::Message ok = ua::make_reply(*m, 200, "relay");
+      msg::Message ok = msg::make_reply(*m, 200, "relay");
       if (const auto contact = m->get("Contact")) ok.add("Contact", std::string(*contact));
       down_[from].send(ok.to_string(), now_);
       return;

@@ -11,8 +11,8 @@
 namespace wwp::sim {
 namespace {
 
-ua::Config phone(const std::string& user, std::uint64_t seed) {
-  ua::Config c;
+Config phone(const std::string& user, std::uint64_t seed) {
+  Config c;
   c.username = user;
   c.authorization_id = user;
   c.password = "pw";

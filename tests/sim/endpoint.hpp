@@ -17,7 +17,7 @@ struct TimedEvent {
 
 class Endpoint {
  public:
-  explicit Endpoint(ua::Config config) : ua_(std::move(config)) {}
+  explicit Endpoint(Config config) : ua_(std::move(config)) {}
 
   ua::Ua& ua() { return ua_; }
   const ua::Ua& ua() const { return ua_; }

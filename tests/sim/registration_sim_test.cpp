@@ -9,8 +9,8 @@
 namespace wwp::sim {
 namespace {
 
-ua::Config ua_config() {
-  ua::Config c;
+Config ua_config() {
+  Config c;
   c.username = "101";
   c.authorization_id = "101001";
   c.password = "secret";

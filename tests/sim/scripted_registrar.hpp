@@ -9,7 +9,7 @@
 
 #include "core/auth/md5.hpp"
 #include "core/msg/parser.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 namespace wwp::sim {
 
@@ -34,21 +34,21 @@ class ScriptedRegistrar {
     if (!parsed || !parsed->is_request() || parsed->method() != "REGISTER") return out;
     const msg::Message& req = *parsed;
     ++registers_;
-    if (script_.send_trying) out.push_back(ua::make_reply(req, 100).to_string());
+    if (script_.send_trying) out.push_back(msg::make_reply(req, 100).to_string());
     const auto auth = req.get("Authorization");
     if (script_.challenge && !auth) {
-      msg::Message r = ua::make_reply(req, 401, "regtag");
+      msg::Message r = msg::make_reply(req, 401, "regtag");
       r.add("WWW-Authenticate", "Digest realm=\"" + script_.realm + "\", nonce=\"" + script_.nonce +
                                     "\", algorithm=MD5");
       out.push_back(r.to_string());
       return out;
     }
     if (script_.challenge && !valid(std::string(*auth))) {
-      out.push_back(ua::make_reply(req, 403, "regtag").to_string());
+      out.push_back(msg::make_reply(req, 403, "regtag").to_string());
       return out;
     }
     ++bindings_;
-    msg::Message ok = ua::make_reply(req, 200, "regtag");
+    msg::Message ok = msg::make_reply(req, 200, "regtag");
     if (const auto contact = req.get("Contact")) {
       // Grant our own interval, keeping the UA's URI (RFC 3261 §10.3 step 8).
       std::string c(*contact);

@@ -16,7 +16,7 @@ namespace wwp::sim {
 
 class Sim {
  public:
-  Sim(ua::Config config, ScriptedRegistrar::Script script, LinkParams up, LinkParams down, std::uint64_t seed)
+  Sim(Config config, ScriptedRegistrar::Script script, LinkParams up, LinkParams down, std::uint64_t seed)
       : phone_(std::move(config)), registrar_(std::move(script)), to_server_(up, seed * 2 + 1),
         to_client_(down, seed * 2 + 2) {
     drain();

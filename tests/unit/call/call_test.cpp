@@ -8,7 +8,7 @@ namespace {
 class CallTest : public UaHarness {
  protected:
   CallTest() : UaHarness(config()) {}
-  static ua::Config config() { return ua::ua_test_config(3); }
+  static Config config() { return ua::ua_test_config(3); }
 
   /// The transferee's NOTIFY for our REFER saying its new call was answered
   /// (RFC 3515 §2.4.5: a 2xx sipfrag), on `branch` with CSeq `cseq`.
@@ -28,7 +28,7 @@ class CallTest : public UaHarness {
 TEST_F(CallTest, invite_needs_a_registration_first) {
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
   ASSERT_FALSE(h.ok());
-  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(h.error().code, UaErrorCode::InvalidState);
 }
 
 TEST_F(CallTest, uac_answers_407_once_with_proxy_authorization_rfc3261_22_3) {
@@ -41,7 +41,7 @@ TEST_F(CallTest, uac_answers_407_once_with_proxy_authorization_rfc3261_22_3) {
   EXPECT_EQ(*first.get("X-Custom-Header"), "test");
   EXPECT_EQ(*first.get("P-Asserted-Identity"), "sip:16505550100@example.test");
   EXPECT_TRUE(first.has("Contact"));
-  auto challenge = ua::make_reply(first, 407, "px");
+  auto challenge = msg::make_reply(first, 407, "px");
   challenge.add("Proxy-Authenticate", "Digest realm=\"example.test\", nonce=\"abc\"");
   feed(challenge);
   // The ICT ACKs the 407 itself (§17.1.1.3), then the TU re-sends with credentials.
@@ -52,7 +52,7 @@ TEST_F(CallTest, uac_answers_407_once_with_proxy_authorization_rfc3261_22_3) {
   EXPECT_EQ(*second.get("X-Custom-Header"), "test");
   EXPECT_EQ(msg::parse_cseq(*second.get("CSeq"))->seq, msg::parse_cseq(*first.get("CSeq"))->seq + 1);
   // A second challenge means the credentials were refused: the call fails.
-  auto again = ua::make_reply(second, 407, "px");
+  auto again = msg::make_reply(second, 407, "px");
   again.add("Proxy-Authenticate", "Digest realm=\"example.test\", nonce=\"def\"");
   feed(again);
   auto* failed = last_event<CallFailed>();
@@ -78,8 +78,8 @@ TEST_F(CallTest, uac_non_2xx_final_fails_the_call) {
   auto h = ua_.invite({"78654", "", {}, kOffer}, now_);
   drain();
   auto invite = last_sent("INVITE");
-  feed(ua::make_reply(invite, 183, "x"));
-  feed(ua::make_reply(invite, 486, "x"));
+  feed(msg::make_reply(invite, 183, "x"));
+  feed(msg::make_reply(invite, 486, "x"));
   auto* failed = last_event<CallFailed>();
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->status_line, "SIP/2.0 486 Busy Here");
@@ -94,11 +94,11 @@ TEST_F(CallTest, uac_cancel_waits_for_a_provisional_rfc3261_9_1) {
   ASSERT_TRUE(ua_.hangup(*h, now_).ok());
   drain();
   for (const auto& m : sent_) EXPECT_NE(m.method(), "CANCEL");
-  feed(ua::make_reply(invite, 180, "callee"));
+  feed(msg::make_reply(invite, 180, "callee"));
   auto cancel = last_sent("CANCEL");
   EXPECT_EQ(msg::parse_via(*cancel.get("Via"))->branch(), msg::parse_via(*invite.get("Via"))->branch());
-  feed(ua::make_reply(cancel, 200, "callee"));
-  feed(ua::make_reply(invite, 487, "callee"));
+  feed(msg::make_reply(cancel, 200, "callee"));
+  feed(msg::make_reply(invite, 487, "callee"));
   auto* failed = last_event<CallFailed>();
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->status, 487);
@@ -110,12 +110,12 @@ TEST_F(CallTest, a_2xx_after_the_cancels_own_200_is_acked_and_ended_with_bye_rfc
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
   drain();
   auto invite = last_sent("INVITE");
-  feed(ua::make_reply(invite, 180, "callee"));
+  feed(msg::make_reply(invite, 180, "callee"));
   ASSERT_TRUE(ua_.hangup(*h, now_).ok());
   drain();
-  feed(ua::make_reply(last_sent("CANCEL"), 200, "callee"));
+  feed(msg::make_reply(last_sent("CANCEL"), 200, "callee"));
   sent_.clear();
-  auto ok = ua::make_reply(invite, 200, "callee");
+  auto ok = msg::make_reply(invite, 200, "callee");
   ok.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
   ok.set_body(kAnswer, "application/sdp");
   feed(ok);
@@ -123,7 +123,7 @@ TEST_F(CallTest, a_2xx_after_the_cancels_own_200_is_acked_and_ended_with_bye_rfc
   EXPECT_EQ(sent_[0].method(), "ACK");
   EXPECT_EQ(sent_[1].method(), "BYE");
   EXPECT_EQ(sent_[1].request_uri(), "sip:102@10.0.0.2;transport=ws");
-  feed(ua::make_reply(sent_[1], 200));
+  feed(msg::make_reply(sent_[1], 200));
   auto* ended = last_event<CallEnded>();
   ASSERT_NE(ended, nullptr);
   EXPECT_EQ(ended->reason, "local hangup");
@@ -169,7 +169,7 @@ TEST_F(CallTest, header_injection_is_refused_before_sending) {
   register_ua();
   auto h = ua_.invite({"102", "", {{"X-Evil", "a\r\nBYE sip:x SIP/2.0"}}, kOffer}, now_);
   ASSERT_FALSE(h.ok());
-  EXPECT_EQ(h.error().code, ua::UaErrorCode::InvalidArgument);
+  EXPECT_EQ(h.error().code, UaErrorCode::InvalidArgument);
   drain();
   EXPECT_TRUE(sent_.empty());
   EXPECT_FALSE(ua_.invite({"102", "", {{"Bad Name", "x"}}, kOffer}, now_).ok());
@@ -302,7 +302,7 @@ TEST_F(CallTest, hold_sends_sendonly_with_a_bumped_origin_and_reports_the_answer
   EXPECT_EQ(reinvite.request_uri(), "sip:102@10.0.0.2;transport=ws");
   // A second re-INVITE while one is pending is refused clearly (§14.1).
   EXPECT_FALSE(ua_.hold(h, false, now_).ok());
-  auto ok = ua::make_reply(reinvite, 200, "callee");
+  auto ok = msg::make_reply(reinvite, 200, "callee");
   ok.set_body(kAnswer, "application/sdp");
   feed(ok);
   auto* done = last_event<ReinviteDone>();
@@ -330,7 +330,7 @@ TEST_F(CallTest, crossing_reinvite_gets_491_and_ours_is_retried_after_a_delay_rf
   feed(theirs);
   EXPECT_EQ(last_sent("491").get("CSeq").value_or(""), "500 INVITE");
   // Our re-INVITE is answered 491 too: it is retried after 2.1–4 s (we own the Call-ID).
-  feed(ua::make_reply(ours, 491, "callee"));
+  feed(msg::make_reply(ours, 491, "callee"));
   sent_.clear();
   advance(2000);
   for (const auto& m : sent_) EXPECT_NE(m.method(), "INVITE");
@@ -402,7 +402,7 @@ TEST_F(CallTest, transferor_ends_its_leg_after_a_2xx_notify_unless_the_peer_does
   drain();
   auto refer = last_sent("REFER");
   EXPECT_EQ(*refer.get("Refer-To"), "<sip:103@example.test>");
-  feed(ua::make_reply(refer, 202, "callee"));
+  feed(msg::make_reply(refer, 202, "callee"));
   ASSERT_NE(last_event<ReferDone>(), nullptr);
   feed(refer_notify(refer, "n1", 700));
   sent_.clear();
@@ -421,7 +421,7 @@ TEST_F(CallTest, a_2xx_notify_overtaking_the_202_still_ends_the_transferors_leg_
   auto refer = last_sent("REFER");
   feed(refer_notify(refer, "n2", 700));
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "700 NOTIFY");
-  feed(ua::make_reply(refer, 202, "callee"));
+  feed(msg::make_reply(refer, 202, "callee"));
   sent_.clear();
   advance(2100);
   EXPECT_EQ(last_sent("BYE").method(), "BYE");
@@ -432,7 +432,7 @@ TEST_F(CallTest, a_2xx_notify_after_the_refer_was_refused_ends_nothing_rfc3515_2
   ASSERT_TRUE(ua_.refer(h, "103", now_).ok());
   drain();
   auto refer = last_sent("REFER");
-  feed(ua::make_reply(refer, 403, "callee"));
+  feed(msg::make_reply(refer, 403, "callee"));
   feed(refer_notify(refer, "n3", 701));
   sent_.clear();
   advance(5000);
@@ -445,7 +445,7 @@ TEST_F(CallTest, bye_after_answer_and_its_response_end_the_call) {
   ASSERT_TRUE(ua_.hangup(h, now_).ok());
   drain();
   auto bye = last_sent("BYE");
-  feed(ua::make_reply(bye, 200, "callee"));
+  feed(msg::make_reply(bye, 200, "callee"));
   auto* ended = last_event<CallEnded>();
   ASSERT_NE(ended, nullptr);
   EXPECT_EQ(ended->reason, "local hangup");

@@ -127,6 +127,28 @@ TEST(DialogUac, route_set_MUST_be_record_route_in_reverse_order_rfc3261_12_1_2) 
                                                       "<sip:p3.example.com;lr>"}));
 }
 
+TEST(DialogUac, a_2xx_alone_gives_the_dialog_from_uac_would_for_its_ack_and_bye_rfc3261_13_2_2_4) {
+  const auto ok = response_to_invite(200,
+                                     "Record-Route: <sip:p2.example.com;lr>, <sip:p1.example.com;lr>\n"
+                                     "Contact: <sip:bob@192.0.2.4>\n");
+  auto alone = Dialog::from_uac_response(ok);
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  auto full = Dialog::from_uac(our_invite(), ok);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(alone->id(), full->id());
+  EXPECT_EQ(alone->state(), State::Confirmed);
+  EXPECT_EQ(alone->local_party(), full->local_party());
+  EXPECT_EQ(alone->remote_party(), full->remote_party());
+  EXPECT_EQ(alone->remote_target(), full->remote_target());
+  EXPECT_EQ(alone->route_set(), full->route_set());
+  EXPECT_EQ(alone->local_seq(), full->local_seq());
+  EXPECT_EQ(alone->local_contact(), "");  // the INVITE's Contact is gone with it
+  EXPECT_EQ(alone->create_ack(314159).to_string(), full->create_ack(314159).to_string());
+  EXPECT_EQ(Dialog::from_uac_response(response_to_invite(200, "", "")).error().code,
+            DialogErrorCode::MissingToTag);
+  EXPECT_FALSE(Dialog::from_uac_response(response_to_invite(180, "")).ok());  // only a 2xx
+}
+
 TEST(DialogUac, provisional_with_to_tag_creates_early_dialog_rfc3261_12_1_2) {
   auto d = Dialog::from_uac(our_invite(), response_to_invite(180, ""));
   ASSERT_TRUE(d.ok());

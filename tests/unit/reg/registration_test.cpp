@@ -8,14 +8,14 @@
 
 #include "core/auth/md5.hpp"
 #include "core/msg/header_fields.hpp"
+#include "core/msg/reply.hpp"
 #include "core/txn/transaction_layer.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::reg {
 namespace {
 
-ua::Config test_config() {
-  ua::Config c;
+Config test_config() {
+  Config c;
   c.username = "16505550101";
   c.authorization_id = "802400000000";
   c.password = "pw";
@@ -28,7 +28,7 @@ ua::Config test_config() {
 
 class RegistrationTest : public ::testing::Test {
  protected:
-  ua::Config config_ = test_config();
+  Config config_ = test_config();
   Rng rng_{7};
   Registration reg_{config_, rng_};
   TimePoint now_ = 1000;
@@ -42,12 +42,12 @@ class RegistrationTest : public ::testing::Test {
   std::optional<RegEvent> event() { return reg_.poll_event(); }
 
   msg::Message challenge(const msg::Message& req, const std::string& extra = "") {
-    auto r = ua::make_reply(req, 401, "srvtag");
+    auto r = msg::make_reply(req, 401, "srvtag");
     r.add("WWW-Authenticate", "Digest realm=\"sip.example.test\", nonce=\"n0nce\"" + extra);
     return r;
   }
   msg::Message ok(const msg::Message& req, const std::string& contact_params = ";expires=47") {
-    auto r = ua::make_reply(req, 200, "srvtag");
+    auto r = msg::make_reply(req, 200, "srvtag");
     r.add("Contact", "<" + reg_.contact_uri() + ">" + contact_params);
     return r;
   }
@@ -144,7 +144,7 @@ TEST_F(RegistrationTest, final_errors_fail_with_the_status_line) {
     Registration reg(config_, rng_);
     ASSERT_TRUE(reg.start(now_).ok());
     auto req = *reg.poll_transmit();
-    auto r = ua::make_reply(req, status, "t");
+    auto r = msg::make_reply(req, status, "t");
     reg.handle_response(r, now_);
     auto e = reg.poll_event();
     ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e)) << status;
@@ -172,7 +172,7 @@ TEST_F(RegistrationTest, provisional_then_silence_is_a_408_not_a_dead_transport_
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
   ASSERT_TRUE(txns.start_client(req, now_).ok());
-  reg_.handle_response(ua::make_reply(req, 100), now_);
+  reg_.handle_response(msg::make_reply(req, 100), now_);
   const TimePoint timer_f = now_ + 64 * config_.t1;
   while (std::min(reg_.next_timeout(), txns.next_timeout()) <= timer_f) {
     now_ = std::min(reg_.next_timeout(), txns.next_timeout());
@@ -191,7 +191,7 @@ TEST_F(RegistrationTest, provisional_then_silence_is_a_408_not_a_dead_transport_
 TEST_F(RegistrationTest, interval_too_brief_is_retried_with_min_expires_rfc3261_10_2_8) {
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
-  auto r = ua::make_reply(req, 423, "t");
+  auto r = msg::make_reply(req, 423, "t");
   r.add("Min-Expires", "3600");
   reg_.handle_response(r, now_);
   auto retry = take_request();
@@ -207,7 +207,7 @@ TEST_F(RegistrationTest, unregister_sends_expires_0_and_completes) {
   EXPECT_NE(bye.get("Contact")->find(";expires=0"), std::string_view::npos);
   reg_.handle_response(challenge(bye), now_);
   auto authed = take_request();
-  reg_.handle_response(ua::make_reply(authed, 200, "t"), now_);
+  reg_.handle_response(msg::make_reply(authed, 200, "t"), now_);
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<Unregistered>(*e));
   EXPECT_EQ(reg_.state(), State::Idle);
@@ -230,14 +230,14 @@ TEST_F(RegistrationTest, response_for_another_branch_is_not_ours) {
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
   req.set("Via", "SIP/2.0/WSS abc.invalid;branch=z9hG4bKother");
-  EXPECT_FALSE(reg_.handle_response(ua::make_reply(req, 200, "t"), now_));
+  EXPECT_FALSE(reg_.handle_response(msg::make_reply(req, 200, "t"), now_));
   EXPECT_EQ(reg_.state(), State::Registering);
 }
 
 TEST_F(RegistrationTest, ok_without_contact_expires_fails_clearly) {
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
-  reg_.handle_response(ua::make_reply(req, 200, "t"), now_);
+  reg_.handle_response(msg::make_reply(req, 200, "t"), now_);
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
   EXPECT_EQ(std::get<RegistrationFailed>(*e).message,
@@ -247,7 +247,7 @@ TEST_F(RegistrationTest, ok_without_contact_expires_fails_clearly) {
 TEST_F(RegistrationTest, our_binding_is_chosen_among_several_contacts_rfc3261_10_2_4) {
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
-  auto r = ua::make_reply(req, 200, "t");
+  auto r = msg::make_reply(req, 200, "t");
   r.add("Contact", "<sip:other@x.invalid;transport=wss>;expires=30");
   r.add("Contact", "<" + reg_.contact_uri() + ">;expires=90");
   reg_.handle_response(r, now_);
@@ -281,7 +281,7 @@ TEST_P(RegistrationFailureTest, final_response_is_classified_and_keeps_the_2x_me
   const FailureCase c = GetParam();
   ASSERT_TRUE(reg_.start(now_).ok());
   auto req = take_request();
-  auto r = ua::make_reply(req, c.status, "t", c.reason);
+  auto r = msg::make_reply(req, c.status, "t", c.reason);
   ASSERT_TRUE(reg_.handle_response(r, now_, c.source));
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e)) << c.status;
@@ -329,7 +329,7 @@ TEST_F(RegistrationTest, proxy_challenge_after_credentials_is_unauthorized) {
   ASSERT_TRUE(reg_.start(now_).ok());
   reg_.handle_response(challenge(take_request()), now_);
   auto second = take_request();
-  auto r = ua::make_reply(second, 407, "srvtag");
+  auto r = msg::make_reply(second, 407, "srvtag");
   r.add("Proxy-Authenticate", "Digest realm=\"sip.example.test\", nonce=\"n1\"");
   reg_.handle_response(r, now_);
   auto e = event();
@@ -340,10 +340,10 @@ TEST_F(RegistrationTest, proxy_challenge_after_credentials_is_unauthorized) {
 
 TEST_F(RegistrationTest, interval_too_brief_after_the_retry_is_classified) {
   ASSERT_TRUE(reg_.start(now_).ok());
-  auto r = ua::make_reply(take_request(), 423, "t");
+  auto r = msg::make_reply(take_request(), 423, "t");
   r.add("Min-Expires", "3600");
   reg_.handle_response(r, now_);
-  auto again = ua::make_reply(take_request(), 423, "t");
+  auto again = msg::make_reply(take_request(), 423, "t");
   again.add("Min-Expires", "7200");
   reg_.handle_response(again, now_);
   auto e = event();
@@ -381,7 +381,7 @@ TEST_F(RegistrationTest, transport_loss_is_a_transport_failure) {
 
 TEST_F(RegistrationTest, ok_that_does_not_bind_us_is_rejected) {
   ASSERT_TRUE(reg_.start(now_).ok());
-  reg_.handle_response(ua::make_reply(take_request(), 200, "t"), now_);
+  reg_.handle_response(msg::make_reply(take_request(), 200, "t"), now_);
   auto e = event();
   ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
   EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Rejected);
@@ -420,7 +420,7 @@ TEST(RetryAfter, delta_seconds_with_comment_and_params_rfc3261_20_33) {
 TEST_F(RegistrationTest, too_many_contacts_carries_retry_after) {
   ASSERT_TRUE(reg_.start(now_).ok());
   reg_.handle_response(challenge(take_request()), now_);
-  auto r = ua::make_reply(take_request(), 603, "t", "Too Many Contacts");
+  auto r = msg::make_reply(take_request(), 603, "t", "Too Many Contacts");
   r.add("Retry-After", "60");
   reg_.handle_response(r, now_);
   auto e = event();
@@ -433,7 +433,7 @@ TEST_F(RegistrationTest, too_many_contacts_carries_retry_after) {
 
 TEST_F(RegistrationTest, real_503_carries_retry_after_and_is_a_server_error) {
   ASSERT_TRUE(reg_.start(now_).ok());
-  auto r = ua::make_reply(take_request(), 503, "t");
+  auto r = msg::make_reply(take_request(), 503, "t");
   r.add("Retry-After", "30 (maintenance)");
   reg_.handle_response(r, now_);
   auto e = event();
@@ -446,7 +446,7 @@ TEST_F(RegistrationTest, real_503_carries_retry_after_and_is_a_server_error) {
 
 TEST_F(RegistrationTest, ok_lists_every_binding_ours_marked_rfc3261_10_3) {
   ASSERT_TRUE(reg_.start(now_).ok());
-  auto r = ua::make_reply(take_request(), 200, "t");
+  auto r = msg::make_reply(take_request(), 200, "t");
   r.add("Expires", "45");
   r.add("Contact", "<sip:16505550101@other.invalid;transport=wss>;+sip.instance=\"<urn:uuid:dev-2>\";expires=30");
   r.add("Contact", "<" + reg_.contact_uri() + ">;+sip.instance=\"<urn:uuid:dev-1>\";expires=90");
@@ -478,7 +478,7 @@ TEST_F(RegistrationTest, ok_lists_every_binding_ours_marked_rfc3261_10_3) {
 
 TEST_F(RegistrationTest, our_instance_under_another_contact_is_ours) {
   ASSERT_TRUE(reg_.start(now_).ok());
-  auto r = ua::make_reply(take_request(), 200, "t");
+  auto r = msg::make_reply(take_request(), 200, "t");
   r.add("Contact", "<sip:16505550101@old.invalid;transport=wss>;+sip.instance=\"<URN:UUID:dev-1>\";expires=20");
   reg_.handle_response(r, now_);
   auto e = event();
@@ -496,7 +496,7 @@ TEST_F(RegistrationTest, every_prefix_of_a_contact_is_survived) {
   for (std::size_t n = 0; n <= full.size(); ++n) {
     Registration reg(config_, rng_);
     ASSERT_TRUE(reg.start(now_).ok());
-    auto r = ua::make_reply(*reg.poll_transmit(), 200, "t");
+    auto r = msg::make_reply(*reg.poll_transmit(), 200, "t");
     r.add("Contact", full.substr(0, n));
     reg.handle_response(r, now_);
     auto e = reg.poll_event();

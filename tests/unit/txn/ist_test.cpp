@@ -103,7 +103,7 @@ TEST_P(IstMatrix, rfc3261_17_2_1) {
       auto r = ist.respond(tu_response, now + 10);
       ASSERT_EQ(!r.ok(), row.refused);
       if (r.ok()) s = r.value();
-      else EXPECT_EQ(r.error().code, ua::UaErrorCode::InvalidState);
+      else EXPECT_EQ(r.error().code, UaErrorCode::InvalidState);
       break;
     }
     case In::Timer:
@@ -184,7 +184,7 @@ TEST(Ist, respond_with_a_request_is_invalid_argument) {
   ist.start(test::kStart);
   auto r = ist.respond(test::request("INVITE"), test::kStart);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ua::UaErrorCode::InvalidArgument);
+  EXPECT_EQ(r.error().code, UaErrorCode::InvalidArgument);
 }
 
 }  // namespace

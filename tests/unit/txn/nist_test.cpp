@@ -84,7 +84,7 @@ TEST_P(NistMatrix, rfc3261_17_2_2) {
       auto r = nist.respond(tu_response, now + 10);
       ASSERT_EQ(!r.ok(), row.refused);
       if (r.ok()) s = r.value();
-      else EXPECT_EQ(r.error().code, ua::UaErrorCode::InvalidState);
+      else EXPECT_EQ(r.error().code, UaErrorCode::InvalidState);
       break;
     }
     case In::Timer:

@@ -284,18 +284,18 @@ TEST_F(LayerTest, ict_accepted_MUST_pass_forked_2xx_to_TU_rfc6026_8_4) {
 
 TEST_F(LayerTest, misuse_MUST_return_errors_not_crash) {
   auto no_cookie = test::request("OPTIONS", "oldbranch");
-  EXPECT_EQ(layer_.start_client(no_cookie, kStart).error().code, ua::UaErrorCode::InvalidArgument);
-  EXPECT_EQ(layer_.start_client(test::request("ACK"), kStart).error().code, ua::UaErrorCode::InvalidArgument);
+  EXPECT_EQ(layer_.start_client(no_cookie, kStart).error().code, UaErrorCode::InvalidArgument);
+  EXPECT_EQ(layer_.start_client(test::request("ACK"), kStart).error().code, UaErrorCode::InvalidArgument);
   auto bad_cseq = test::request("OPTIONS");
   bad_cseq.set("CSeq", "1 INVITE");
-  EXPECT_EQ(layer_.start_client(bad_cseq, kStart).error().code, ua::UaErrorCode::InvalidArgument);
+  EXPECT_EQ(layer_.start_client(bad_cseq, kStart).error().code, UaErrorCode::InvalidArgument);
   start(test::request("OPTIONS"));
-  EXPECT_EQ(layer_.start_client(test::request("OPTIONS"), kStart).error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(layer_.start_client(test::request("OPTIONS"), kStart).error().code, UaErrorCode::InvalidState);
   EXPECT_EQ(layer_.respond(TxnId{999}, test::response(test::request("OPTIONS"), 200), kStart).error().code,
-            ua::UaErrorCode::NotFound);
+            UaErrorCode::NotFound);
   const TxnId client = start(test::request("INFO", "z9hG4bKinfo"));
   EXPECT_EQ(layer_.respond(client, test::response(test::request("INFO"), 200), kStart).error().code,
-            ua::UaErrorCode::InvalidArgument);
+            UaErrorCode::InvalidArgument);
 }
 
 TEST_F(LayerTest, rfc2543_request_without_magic_cookie_still_matches_its_ack) {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "core/msg/message.hpp"
+#include "core/msg/reply.hpp"
 #include "core/txn/txn_common.hpp"
-#include "core/ua/reply.hpp"
 
 namespace wwp::txn::test {
 
@@ -35,7 +35,7 @@ inline msg::Message request(const std::string& method, const std::string& branch
 }
 
 inline msg::Message response(const msg::Message& req, int status, const std::string& to_tag = "totag9") {
-  return ua::make_reply(req, status, status == 100 ? "" : to_tag);
+  return msg::make_reply(req, status, status == 100 ? "" : to_tag);
 }
 
 /// A representative status for a class index 1..6.

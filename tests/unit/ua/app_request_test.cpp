@@ -10,7 +10,7 @@
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 #include "core/ua/ua.hpp"
 #include "unit/ua/ua_test_config.hpp"
 

@@ -8,7 +8,7 @@
 
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 #include "core/ua/ua.hpp"
 #include "unit/ua/ua_test_config.hpp"
 
@@ -23,7 +23,7 @@ inline const char* kAnswer =
 
 class UaHarness : public ::testing::Test {
  protected:
-  explicit UaHarness(ua::Config config) : ua_(std::move(config)) {}
+  explicit UaHarness(Config config) : ua_(std::move(config)) {}
 
   ua::Ua ua_;
   TimePoint now_ = 1000;
@@ -84,7 +84,7 @@ class UaHarness : public ::testing::Test {
     drain();
     auto reg = last_sent("REGISTER");
     registered_with_ = reg;
-    auto ok = ua::make_reply(reg, 200, "r");
+    auto ok = msg::make_reply(reg, 200, "r");
     ok.add("Contact", std::string(*reg.get("Contact")));
     feed(ok);
     sent_.clear();
@@ -96,8 +96,8 @@ class UaHarness : public ::testing::Test {
     EXPECT_TRUE(h.ok());
     drain();
     auto invite = last_sent("INVITE");
-    feed(ua::make_reply(invite, 180, "callee"));
-    auto ok = ua::make_reply(invite, 200, "callee");
+    feed(msg::make_reply(invite, 180, "callee"));
+    auto ok = msg::make_reply(invite, 200, "callee");
     ok.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
     ok.set_body(kAnswer, "application/sdp");
     feed(ok);

@@ -9,8 +9,8 @@
 namespace wwp::call {
 namespace {
 
-ua::Config recovery_config() {
-  ua::Config c = ua::ua_test_config(11);
+Config recovery_config() {
+  Config c = ua::ua_test_config(11);
   c.recovery.enabled = true;
   c.recovery.jitter_pct = 0;
   c.recovery.base_delay = 1000;
@@ -21,7 +21,7 @@ ua::Config recovery_config() {
 
 class RecoveryTest : public UaHarness {
  protected:
-  explicit RecoveryTest(ua::Config config = recovery_config()) : UaHarness(std::move(config)) {}
+  explicit RecoveryTest(Config config = recovery_config()) : UaHarness(std::move(config)) {}
 
   template <class T>
   std::vector<T> events_of() {
@@ -39,7 +39,7 @@ class RecoveryTest : public UaHarness {
   /// Answer the REGISTER just sent with 200 and our Contact.
   void answer_register(int status = 200) {
     auto reg = last_sent("REGISTER");
-    auto r = ua::make_reply(reg, status, "r");
+    auto r = msg::make_reply(reg, status, "r");
     if (status == 200) r.add("Contact", std::string(*reg.get("Contact")));
     feed(r);
   }
@@ -110,7 +110,7 @@ TEST_F(RecoveryTest, a_call_still_ringing_is_not_asked_to_restart_media) {
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
   ASSERT_TRUE(h.ok());
   drain();
-  feed(ua::make_reply(last_sent("INVITE"), 180, "callee"));
+  feed(msg::make_reply(last_sent("INVITE"), 180, "callee"));
   ua_.handle_transport_closed(now_, "closed");
   drain();
   reopen();
@@ -198,7 +198,7 @@ TEST_F(RecoveryTest, retry_after_on_a_503_is_honoured_while_recovering_rfc3261_2
   drain();
   reopen();
   auto reg = last_sent("REGISTER");
-  auto busy = ua::make_reply(reg, 503, "r");
+  auto busy = msg::make_reply(reg, 503, "r");
   busy.add("Retry-After", "30");
   feed(busy);
   const TimePoint refused_at = now_;
@@ -251,7 +251,7 @@ TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
     answer_register();
     ASSERT_TRUE(ua_.reinvite(h, kOffer, true, now_).ok());
     drain();
-    auto ok = ua::make_reply(last_sent("INVITE"), 200, "callee");
+    auto ok = msg::make_reply(last_sent("INVITE"), 200, "callee");
     ok.set_body(kAnswer, "application/sdp");
     feed(ok);
     advance(1000);  // Timer K etc.
@@ -266,8 +266,8 @@ TEST_F(RecoveryTest, a_thousand_drops_with_a_call_up_leave_no_state_behind) {
   EXPECT_LE(live.transactions, 1u);  // at most the last REGISTER's, ending on its timer
 }
 
-ua::Config backup_config() {
-  ua::Config c = recovery_config();
+Config backup_config() {
+  Config c = recovery_config();
   c.recovery.has_backup = true;
   c.recovery.primary_return = 20000;  // before the first refresh (55 s)
   return c;

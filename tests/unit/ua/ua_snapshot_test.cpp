@@ -15,8 +15,8 @@ namespace {
 
 /// The tab that takes over: same account and instance, no contact host of
 /// its own (the import supplies the old one), another random seed.
-ua::Config second_config() {
-  ua::Config c = ua::ua_test_config(77);
+Config second_config() {
+  Config c = ua::ua_test_config(77);
   c.contact_host.clear();
   return c;
 }
@@ -64,7 +64,7 @@ struct SecondUa {
     EXPECT_TRUE(ua.start_register(now).ok());
     drain();
     auto reg = last_sent("REGISTER");
-    auto ok = ua::make_reply(reg, 200, "r");
+    auto ok = msg::make_reply(reg, 200, "r");
     ok.add("Contact", std::string(*reg.get("Contact")));
     feed(ok, now);
     return reg;
@@ -92,7 +92,7 @@ class SnapshotTest : public UaHarness {
     EXPECT_TRUE(h.ok());
     drain();
     auto invite = last_sent("INVITE");
-    auto ok = ua::make_reply(invite, 200, "callee");
+    auto ok = msg::make_reply(invite, 200, "callee");
     ok.add("Record-Route", "<sip:p2.example.test;lr>");
     ok.add("Record-Route", "<sip:p1.example.test;lr>");
     ok.add("Contact", "\"Bob\" <sip:102@10.0.0.2;transport=ws>");
@@ -187,7 +187,7 @@ TEST_F(SnapshotTest, an_answered_outbound_call_is_adopted_and_its_media_recovere
   EXPECT_NE(re.get("Contact")->find("me.invalid"), std::string_view::npos);
 
   // Its 2xx completes it as on the first UA.
-  auto ok = ua::make_reply(re, 200);
+  auto ok = msg::make_reply(re, 200);
   ok.add("Contact", "<sip:102@10.0.0.3;transport=ws>");
   ok.set_body(kAnswer, "application/sdp");
   b_.feed(ok, now_);
@@ -219,7 +219,7 @@ TEST_F(SnapshotTest, an_answered_inbound_call_is_adopted_and_the_peers_BYE_match
   EXPECT_EQ(re.get_all("Route").size(), 1u);
   EXPECT_EQ(msg::tag_of(*re.get("From")), std::optional<std::string>(tag));
   EXPECT_EQ(msg::tag_of(*re.get("To")), std::optional<std::string>("caller"));
-  b_.feed(ua::make_reply(re, 200), now_);
+  b_.feed(msg::make_reply(re, 200), now_);
 
   // The caller hangs up at the new UA: matched to the adopted dialog, 200.
   msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
@@ -256,7 +256,7 @@ TEST_F(SnapshotTest, a_held_call_says_so) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.hold(h, true, now_).ok());
   drain();
-  auto ok = ua::make_reply(last_sent("INVITE"), 200);
+  auto ok = msg::make_reply(last_sent("INVITE"), 200);
   ok.set_body(kAnswer, "application/sdp");
   feed(ok);
   import_into_b();
@@ -306,7 +306,7 @@ TEST_F(SnapshotTest, every_truncation_of_a_state_is_refused_and_the_UA_stays_fre
   for (std::size_t n = 0; n < state.size(); ++n) {
     auto s = b_.ua.import_state(std::string_view(state).substr(0, n), now_);
     ASSERT_FALSE(s.ok()) << n;
-    EXPECT_EQ(s.error().code, ua::UaErrorCode::InvalidArgument);
+    EXPECT_EQ(s.error().code, UaErrorCode::InvalidArgument);
   }
   b_.drain();
   EXPECT_TRUE(b_.events.empty());
@@ -348,7 +348,7 @@ TEST_F(SnapshotTest, malformed_foreign_and_unsupported_states_are_refused_with_a
   for (const auto& [text, why] : cases) {
     auto s = b_.ua.import_state(text, now_);
     ASSERT_FALSE(s.ok()) << text;
-    EXPECT_EQ(s.error().code, ua::UaErrorCode::InvalidArgument) << text;
+    EXPECT_EQ(s.error().code, UaErrorCode::InvalidArgument) << text;
     EXPECT_NE(s.error().message.find(why), std::string::npos) << s.error().message;
     EXPECT_EQ(s.error().message.rfind("importState: ", 0), 0u) << s.error().message;
   }
@@ -369,12 +369,12 @@ TEST_F(SnapshotTest, only_a_fresh_UA_imports) {
   // A UA that has registered has state of its own.
   auto used = ua_.import_state(state, now_);
   ASSERT_FALSE(used.ok());
-  EXPECT_EQ(used.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(used.error().code, UaErrorCode::InvalidState);
   // A second import is refused as well.
   ASSERT_TRUE(b_.ua.import_state(state, now_).ok());
   auto again = b_.ua.import_state(state, now_);
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, ua::UaErrorCode::InvalidState);
+  EXPECT_EQ(again.error().code, UaErrorCode::InvalidState);
 }
 
 TEST_F(SnapshotTest, export_import_export_round_trips) {

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "core/ua/config.hpp"
+#include "core/config/config.hpp"
 
 namespace wwp::ua {
 

@@ -1,13 +1,17 @@
 // Local-misuse errors (house style §11b): a command given in the wrong state or
 // with bad arguments. Remote garbage never produces these; it produces
 // `Dropped` events or automatic error responses instead.
+//
+// Every layer that takes commands returns them (the transaction layer's
+// respond(), a call's answer(), the UA's API), so the type lives here at the
+// bottom; its name says whose API reports it: the user agent's.
 #pragma once
 #include <string>
 #include <variant>
 
 #include "core/util/result.hpp"
 
-namespace wwp::ua {
+namespace wwp {
 
 enum class UaErrorCode {
   InvalidState,     ///< command not legal now; the caller must wait or stop first
@@ -31,4 +35,4 @@ inline Err<UaError> ua_error(UaErrorCode code, std::string message, int hint = 0
   return Err<UaError>{UaError{code, std::move(message), hint}};
 }
 
-}  // namespace wwp::ua
+}  // namespace wwp

@@ -1,6 +1,10 @@
 // Static configuration of one user agent: identity, credentials and timer
 // values. Everything the core would otherwise have to look up in the
 // environment arrives here (house style §8–§10).
+//
+// Its own layer (scripts/check-layers.mjs): the registration and the calls
+// read it as well as the UA, so it sits below reg/ and call/; txn/ and
+// dialog/ take narrower values of their own (txn::TxnConfig).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,7 +12,7 @@
 #include "core/flow/supervisor.hpp"
 #include "core/util/time.hpp"
 
-namespace wwp::ua {
+namespace wwp {
 
 struct Config {
   // --- identity (ringcentral-web-phone `sipInfo` names in comments) --------
@@ -45,4 +49,4 @@ struct Config {
   std::uint64_t rng_seed = 0;
 };
 
-}  // namespace wwp::ua
+}  // namespace wwp

@@ -1,16 +1,15 @@
-#include "core/ua/reply.hpp"
+#include "core/msg/reply.hpp"
 
 #include "core/msg/header_fields.hpp"
 
-namespace wwp::ua {
+namespace wwp::msg {
 
-msg::Message make_reply(const msg::Message& request, int status, std::string_view to_tag,
-                        std::string_view reason) {
+Message make_reply(const Message& request, int status, std::string_view to_tag,
+                     std::string_view reason) {
   // §8.2.6.2: From, Call-ID, CSeq and every Via (in order) are copied; To is
   // copied and gains our tag. The parser classified each name, so this is an
   // integer compare per line.
-  using msg::HeaderId;
-  msg::Message r = msg::Message::response(status, reason);
+  Message r = Message::response(status, reason);
   for (const auto& f : request.fields()) {
     const auto h = request.view(f.name);
     const auto v = request.view(f.value);
@@ -22,7 +21,7 @@ msg::Message make_reply(const msg::Message& request, int status, std::string_vie
         r.add(h, v);
         break;
       case HeaderId::To:
-        if (!to_tag.empty() && status != 100 && !msg::tag_of(v)) {
+        if (!to_tag.empty() && status != 100 && !tag_of(v)) {
           std::string to(v);
           to += ";tag=";
           to += to_tag;
@@ -39,4 +38,4 @@ msg::Message make_reply(const msg::Message& request, int status, std::string_vie
   return r;
 }
 
-}  // namespace wwp::ua
+}  // namespace wwp::msg

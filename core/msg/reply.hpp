@@ -7,11 +7,11 @@
 
 #include "core/msg/message.hpp"
 
-namespace wwp::ua {
+namespace wwp::msg {
 
 /// `to_tag` is added to To unless To already carries a tag or `to_tag` is
 /// empty (100 Trying never adds one, RFC 3261 §8.2.6.1).
-msg::Message make_reply(const msg::Message& request, int status, std::string_view to_tag = {},
-                        std::string_view reason = {});
+Message make_reply(const Message& request, int status, std::string_view to_tag = {},
+                     std::string_view reason = {});
 
-}  // namespace wwp::ua
+}  // namespace wwp::msg

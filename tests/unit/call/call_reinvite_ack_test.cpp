@@ -1,0 +1,130 @@
+// Our 2xx to a re-INVITE that never gets its ACK (issue #18): retransmitted
+// with T1 doubling up to T2, and after 64*T1 the session ends with BYE
+// (RFC 3261 §13.3.1.4), through the UA's surface in virtual time.
+#include "unit/ua/ua_harness.hpp"
+
+namespace wwp::call {
+namespace {
+
+constexpr Duration kT1 = 500;  // ua_test_config: the defaults, T1 500 ms, T2 4 s
+
+class UnackedReinviteTest : public UaHarness {
+ protected:
+  UnackedReinviteTest() : UaHarness(ua::ua_test_config(19)) {}
+
+  /// An answered and ACKed inbound call; then the peer's re-INVITE, answered.
+  void answered_reinvite() {
+    register_ua();
+    feed(inbound_invite());
+    handle_ = last_event<IncomingCall>()->call;
+    ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
+    drain();
+    tag_ = *msg::tag_of(*last_sent("200").get("To"));
+    feed(peer_request("ACK", 10, "ack1"));
+    ASSERT_NE(last_event<CallConfirmed>(), nullptr);
+    feed(peer_request("INVITE", 11, "re1", kOffer));
+    ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+    sent_.clear();
+    ASSERT_TRUE(ua_.answer_reinvite(handle_, kAnswer, now_).ok());
+    drain();
+    ASSERT_EQ(sent_.size(), 1u);
+    ASSERT_EQ(sent_[0].status(), 200);
+    ok_ = sent_[0];
+    sent_.clear();
+  }
+  msg::Message peer_request(const std::string& method, int cseq, const std::string& branch,
+                            const std::string& body = {}) {
+    msg::Message m = msg::Message::request(method, "sip:101@me.invalid;transport=ws");
+    m.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bK" + branch);
+    m.add("Max-Forwards", "70");
+    m.add("From", "<sip:102@example.test>;tag=caller");
+    m.add("To", "<sip:101@example.test>;tag=" + tag_);
+    m.add("Call-ID", "in-call-1");
+    m.add("CSeq", std::to_string(cseq) + " " + method);
+    if (method == "INVITE") m.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+    m.set_body(body, body.empty() ? "" : "application/sdp");
+    return m;
+  }
+  int count_sent(const std::string& what) const {
+    int n = 0;
+    for (const auto& m : sent_) n += m.is_request() ? m.method() == what : std::to_string(m.status()) == what;
+    return n;
+  }
+
+  CallHandle handle_ = 0;
+  std::string tag_;
+  msg::Message ok_;
+};
+
+TEST_F(UnackedReinviteTest, uas_retransmits_its_reinvite_2xx_t1_doubling_to_t2_then_byes_after_64_t1_rfc3261_13_3_1_4) {
+  answered_reinvite();
+  const TimePoint answered_at = now_;
+  // Retransmissions at T1, 3*T1, 7*T1, then every T2 (4 s) until 64*T1.
+  std::vector<Duration> due;
+  for (Duration at = kT1, gap = kT1; at < 64 * kT1; gap = std::min<Duration>(2 * gap, 4000), at += gap)
+    due.push_back(at);
+  ASSERT_EQ(due.size(), 10u);  // 0.5 1.5 3.5 7.5 11.5 … 31.5 s
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    advance(answered_at + due[i] - 1 - now_);
+    EXPECT_EQ(count_sent("200"), static_cast<int>(i)) << "early at " << due[i];
+    advance(1);
+    ASSERT_EQ(count_sent("200"), static_cast<int>(i + 1)) << "missing at " << due[i];
+    EXPECT_EQ(sent_.back().to_string(), ok_.to_string()) << "the same 2xx, byte for byte";
+  }
+  EXPECT_EQ(count_sent("BYE"), 0);
+  // 64*T1 without an ACK: the session ends with BYE, as for the INVITE's 2xx.
+  advance(answered_at + 64 * kT1 - now_);
+  EXPECT_EQ(count_sent("BYE"), 1);
+  const auto bye = last_sent("BYE");
+  EXPECT_EQ(msg::tag_of(*bye.get("From")).value_or(""), tag_);
+  feed(msg::make_reply(bye, 200));
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->call, handle_);
+  EXPECT_EQ(ua_.live_counts().calls, 0u);
+  EXPECT_EQ(ua_.live_counts().dialogs, 0u);
+  EXPECT_EQ(ua_.live_counts().transactions, 0u);
+  advance(4 * 4000);
+  EXPECT_EQ(count_sent("200"), 10) << "no retransmission after the BYE";
+}
+
+TEST_F(UnackedReinviteTest, the_ack_ends_the_retransmissions_and_the_call_stays_rfc3261_13_3_1_4) {
+  answered_reinvite();
+  advance(kT1);
+  ASSERT_EQ(count_sent("200"), 1);
+  feed(peer_request("ACK", 11, "ack2"));
+  advance(64 * kT1);
+  EXPECT_EQ(count_sent("200"), 1);
+  EXPECT_EQ(count_sent("BYE"), 0);
+  EXPECT_EQ(last_event<CallEnded>(), nullptr);
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+}
+
+TEST_F(UnackedReinviteTest, an_ack_for_another_cseq_does_not_stop_them) {
+  answered_reinvite();
+  feed(peer_request("ACK", 10, "ack3"));  // a late retransmission of the first ACK
+  advance(kT1);
+  EXPECT_EQ(count_sent("200"), 1);
+}
+
+TEST_F(UnackedReinviteTest, an_offerless_reinvites_2xx_is_retransmitted_too) {
+  register_ua();
+  feed(inbound_invite());
+  handle_ = last_event<IncomingCall>()->call;
+  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
+  drain();
+  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  feed(peer_request("ACK", 10, "ack1"));
+  sent_.clear();
+  feed(peer_request("INVITE", 11, "re2"));  // no SDP: our offer goes in the 2xx
+  ASSERT_EQ(count_sent("200"), 1);
+  advance(kT1);
+  EXPECT_EQ(count_sent("200"), 2);
+  feed(peer_request("ACK", 11, "ack4", kOffer));
+  advance(64 * kT1);
+  EXPECT_EQ(count_sent("200"), 2);
+  EXPECT_EQ(count_sent("BYE"), 0);
+}
+
+}  // namespace
+}  // namespace wwp::call
