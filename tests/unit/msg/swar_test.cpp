@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/msg/scan.hpp"
+
 #include <cstring>
 
 using namespace wwp::msg;
@@ -47,5 +49,23 @@ TEST(MsgSwar, eq_ctl_or_sp_and_to_lower_are_exact_per_byte) {
           EXPECT_EQ(byte_of(swar::to_lower(w), j), lower) << int(c);
         }
         if (testing::Test::HasFailure()) return;
+      }
+}
+
+// The parser's line scan (parser.cpp find_ctl) uses ctl_but_htab; the
+// grammar's class is scan::kLineCtl (RFC 5234 CTL less HTAB). They must be
+// the same set on every byte, at every position, next to every neighbour.
+TEST(MsgSwar, ctl_but_htab_matches_the_line_ctl_class_rfc5234_b_1) {
+  for (unsigned char fill : kFills)
+    for (std::size_t k = 0; k < 8; ++k)
+      for (int v = 0; v < 256; ++v) {
+        const auto b = static_cast<unsigned char>(v);
+        const std::uint64_t m = swar::ctl_but_htab(word_with(b, k, fill));
+        const bool ctl = v < 0x20 ? v != '\t' : v == 0x7f;
+        ASSERT_EQ(flagged(m, k), ctl) << v << " at " << k;
+        ASSERT_EQ(scan::is(static_cast<char>(b), scan::kLineCtl), ctl) << v;
+        const bool fill_ctl = fill < 0x20 ? fill != '\t' : fill == 0x7f;
+        for (std::size_t j = 0; j < 8; ++j)
+          if (j != k) ASSERT_EQ(flagged(m, j), fill_ctl) << int(fill) << " at " << j;
       }
 }
