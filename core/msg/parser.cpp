@@ -324,6 +324,9 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
       while (pos < limit_end && scan::is_wsp(p[pos])) ++pos;
       if (pos >= limit_end) return err(ran_out(ns));
       if (pos == end.bad) return err(bad_char(ns, pos));
+      // A CR as the last byte may be a bare CR (BadChar) or the line's CRLF
+      // (BadHeader): which one, the next byte decides.
+      if (p[pos] == '\r' && pos + 1 == limit_end) return err(ran_out(ns));
       if (p[pos] != ':') return err(fail(ParseErrorCode::BadHeader, pos));
     }
     if (ne == ns) return err(fail(ParseErrorCode::BadHeader, pos));
