@@ -28,7 +28,8 @@ enum CharClass : std::uint16_t {
   // the line's CRLF (or a fold, §7.3.1); every other octet of a header value
   // is SP, HTAB, VCHAR (%x21-7E) or UTF8-NONASCII (>= %x80) under
   // TEXT-UTF8char, LWS, token, separators and quoted-string alike.
-  // swar::ctl_but_htab is the word-at-a-time form the parser's hot loop uses.
+  // swar::first_ctl (plus a step over HTAB) is the word-at-a-time form the
+  // parser's hot loop uses.
   kLineCtl = 1 << 12,
   // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII (§25.1), LWS
   // here meaning its SP and HTAB (folds are unfolded before a quoted-string

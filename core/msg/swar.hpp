@@ -61,15 +61,17 @@ inline std::uint64_t ctl_or_sp(std::uint64_t w) {
   return (~gt20 | is7f) & ~w & kHigh;
 }
 
-/// High bit set in each byte that is a CTL other than HTAB (0x00..0x08,
-/// 0x0a..0x1f, 0x7f): the octets no header line may hold except as its CRLF
-/// (RFC 3261 §25.1 TEXT-UTF8char, LWS; RFC 5234 CTL). Same class as
-/// `scan::kLineCtl`; swar_test checks the two agree on all 256 bytes.
-inline std::uint64_t ctl_but_htab(std::uint64_t w) {
-  const std::uint64_t low7 = w & kLow7;
-  const std::uint64_t ge20 = low7 + (kOnes * 0x60);  // high bit iff low7 >= 0x20
-  const std::uint64_t is7f = low7 + kOnes;           // high bit iff low7 == 0x7f
-  return (~ge20 | is7f) & ~w & kHigh & ~eq(w, '\t');
+/// Finds the first CTL (0x00..0x1f, 0x7f; HTAB included): the lowest flagged
+/// byte is exactly the first CTL of w, and no flag is set if w has none.
+/// Bytes above the first may be flagged falsely (borrows), like the classic
+/// zero-byte test; callers only ever use the lowest. Seven operations, the
+/// price of the bare LF search it replaced plus three: the parser's line
+/// scan (parser.cpp find_ctl) runs it on every byte of every header.
+/// swar_test checks it against the one-byte definition.
+inline std::uint64_t first_ctl(std::uint64_t w) {
+  const std::uint64_t below20 = (w - kOnes * 0x20) & ~w & kHigh;
+  const std::uint64_t x = w ^ (kOnes * 0x7f);  // 0 where DEL
+  return below20 | ((x - kOnes) & ~x & kHigh);
 }
 
 /// ASCII letters lower-cased, every other byte unchanged (exact for any byte).
