@@ -20,11 +20,25 @@ std::size_t scan_quoted_string(std::string_view s, std::size_t i, std::string& o
     const char c = s[i];
     if (c == '"') return i + 1;
     if (c == '\\') {
-      // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+      // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) (§25.1): control
+      // characters are legal here and only here (RFC 4475 "intmeth"); CR,
+      // LF and non-ASCII octets are not.
       if (++i >= s.size()) return npos;
+      const auto e = static_cast<unsigned char>(s[i]);
+      if (e >= 0x80 || e == '\r' || e == '\n') return npos;
       out += s[i];
-    } else {
+    } else if (scan::is(c, scan::kQdtext)) {
+      // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
       out += c;
+    } else if (c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
+      // LWS's fold, `CRLF 1*WSP` (a MessageView value is still folded,
+      // parser.hpp); kept as it is, like the rest of the text.
+      const std::size_t w = c == '\r' ? i + 2 : i + 1;
+      if (w >= s.size() || !scan::is_wsp(s[w])) return npos;
+      out.append(s.substr(i, w - i));
+      i = w - 1;
+    } else {
+      return npos;  // any other CTL: NUL, a bare CR, DEL, ...
     }
   }
   return npos;

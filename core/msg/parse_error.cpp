@@ -25,6 +25,7 @@ std::string_view to_string(ParseErrorCode code) {
     case ParseErrorCode::BadCSeq: return "bad-cseq";
     case ParseErrorCode::BadMediaType: return "bad-media-type";
     case ParseErrorCode::MissingHeader: return "missing-header";
+    case ParseErrorCode::BadChar: return "bad-char";
   }
   return "unknown";
 }

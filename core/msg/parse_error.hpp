@@ -16,8 +16,11 @@
 //    hit; drop the message (a server answers a request with 513, see
 //    `status_hint`), on a stream close the connection (§18.3: framing is lost).
 //  - every other code: the message is malformed; drop it, or answer a
-//    request with 400 (`status_hint`). `offset` is the byte where parsing
-//    stopped, for logs only.
+//    request with 400 (`status_hint`; 505 for `BadVersion`, 416 for
+//    `UnsupportedScheme`). `offset` is the byte where parsing stopped, for
+//    logs only; for `BadChar` it is the offending octet itself.
+//    `Ua::handle_received` sends that reply when the request's Via, From,
+//    To, Call-ID and CSeq can still be read (`salvage_reply_headers`).
 #pragma once
 #include <cstddef>
 #include <string>
@@ -47,6 +50,12 @@ enum class ParseErrorCode {
   BadCSeq,           ///< CSeq not `1*DIGIT LWS Method` in 32 bits (§8.1.1.5)
   BadMediaType,      ///< Content-Type not `type "/" subtype *(;param)` (§20.15)
   MissingHeader,     ///< a mandatory header is absent (§8.1.1)
+  /// An octet the grammar does not allow where it stands: a control
+  /// character (NUL, a bare CR not followed by LF, DEL, ...) in the start
+  /// line or a header line (§25.1, RFC 5234 CTL). `offset` is that octet.
+  /// Appended last so the numeric values of the codes above stay stable
+  /// (wasm/parse_abi.cpp returns them).
+  BadChar,
 };
 
 struct ParseError {

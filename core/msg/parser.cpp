@@ -62,33 +62,62 @@ constexpr std::size_t npos = std::string_view::npos;
 
 ParseError fail(ParseErrorCode code, std::size_t offset) { return ParseError{code, offset, 0}; }
 
-// The hot loop: find the next LF, eight bytes per test, two tests per step
+// The hot loop: find the next CTL, eight bytes per test, two tests per step
 // (swar.hpp): wasm has native 64-bit integers, while musl's memchr (what
-// Emscripten links) steps one 32-bit size_t. Separate branches per word beat
-// OR-ing both masks first (fewer instructions at the exit, which every line
-// takes). The zero-byte test `(x - 1) & ~x & 0x80` on
-// x = w ^ "\n\n..." may flag bytes above a true match, but never below it,
-// so the lowest flagged byte is the first LF.
-inline std::uint64_t lf_bytes(std::uint64_t w) {
-  const std::uint64_t x = w ^ (swar::kOnes * '\n');
-  return (x - swar::kOnes) & ~x & swar::kHigh;
-}
-
-inline std::size_t find_lf(const char* p, std::size_t i, std::size_t end) {
+// Emscripten links) steps one 32-bit size_t. On a well-formed line that byte
+// is its CR or LF, so one pass both ends the line and proves that nothing
+// else in it is a control character (RFC 3261 §25.1: no header line holds a
+// CTL but HTAB and its CRLF). Separate branches per word beat OR-ing both
+// masks first (fewer instructions at the exit, which every line takes).
+inline std::size_t find_ctl_or_htab(const char* p, std::size_t i, std::size_t end) {
   for (; i + 16 <= end; i += 16) {
-    const std::uint64_t a = lf_bytes(swar::load(p + i));
+    const std::uint64_t a = swar::first_ctl(swar::load(p + i));
     if (a != 0) return i + swar::first(a);
-    const std::uint64_t b = lf_bytes(swar::load(p + i + 8));
+    const std::uint64_t b = swar::first_ctl(swar::load(p + i + 8));
     if (b != 0) return i + 8 + swar::first(b);
   }
   if (i + 8 <= end) {
-    const std::uint64_t a = lf_bytes(swar::load(p + i));
+    const std::uint64_t a = swar::first_ctl(swar::load(p + i));
     if (a != 0) return i + swar::first(a);
     i += 8;
   }
-  for (; i < end; ++i)
-    if (p[i] == '\n') return i;
-  return npos;
+  for (; i < end; ++i) {
+    const auto u = static_cast<unsigned char>(p[i]);
+    if (u < 0x20 || u == 0x7f) return i;
+  }
+  return end;
+}
+
+// The first CTL other than HTAB in [i, end), or `end`. HTAB is legal (WSP)
+// but rare in SIP, so stepping over one costs a restart, not a test per word.
+inline std::size_t find_ctl(const char* p, std::size_t i, std::size_t end) {
+  for (;;) {
+    const std::size_t k = find_ctl_or_htab(p, i, end);
+    if (k == end || p[k] != '\t') return k;
+    i = k + 1;
+  }
+}
+
+// Where the physical line that starts at `i` ends. `lf` is its LF, or npos
+// if the bytes ran out first (a CR as the very last byte may yet be followed
+// by its LF); `bad` is the first octet no line may hold (a NUL, a bare CR not
+// followed by LF, ...), else npos. A bare LF is tolerated as a line end
+// (lf-only-folded in the fuzz corpus; RFC 3261 §7 asks for CRLF, but a lone
+// LF cannot hide a second line from a CRLF-only reader the way a bare CR can
+// hide one from an LF-only reader).
+struct LineEnd {
+  std::size_t lf;
+  std::size_t bad;
+};
+inline LineEnd find_line_end(const char* p, std::size_t i, std::size_t end) {
+  const std::size_t c = find_ctl(p, i, end);
+  if (c == end) return {npos, npos};
+  if (p[c] == '\n') return {c, npos};
+  if (p[c] == '\r') {
+    if (c + 1 == end) return {npos, npos};
+    if (p[c + 1] == '\n') return {c + 1, npos};
+  }
+  return {npos, c};
 }
 
 // First byte in [i, end) that may not appear in a Request-URI (CTL or SP,
@@ -103,6 +132,37 @@ std::size_t find_ctl_or_sp(const char* p, std::size_t i, std::size_t end) {
     if (u <= 0x20 || u == 0x7f) return i;
   }
   return end;
+}
+
+// Is the CTL at `c` the second octet of a quoted-pair (§25.1: quoted-pair =
+// "\" (%x00-09 / %x0B-0C / %x0E-7F), inside a quoted-string or a comment)?
+// The one place a header value may hold a control character (RFC 4475
+// "intmeth" escapes BEL, NUL and DEL in a display name). Asked only when a
+// line holds a CTL, so the value is re-read from its start only then. The
+// message layer does not know each header's grammar: a `"` or `(` in a
+// Call-ID word counts as an opening here too, which can let a
+// backslash-escaped CTL through in such a value, never a CR or an LF.
+bool in_quoted_pair(const char* p, std::size_t vs, std::size_t c) {
+  if (p[c] == '\r' || p[c] == '\n') return false;
+  bool quoted = false;
+  int depth = 0;  // comment nesting
+  for (std::size_t i = vs; i < c; ++i) {
+    const char ch = p[i];
+    if ((quoted || depth > 0) && ch == '\\') {
+      if (i + 1 == c) return true;
+      ++i;
+    } else if (quoted) {
+      if (ch == '"') quoted = false;
+    } else if (depth > 0) {  // ctext may hold '"' (%x21-27)
+      if (ch == '(') ++depth;
+      else if (ch == ')') --depth;
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == '(') {
+      depth = 1;
+    }
+  }
+  return false;
 }
 
 // §7.1: "SIP-Version ... is case-insensitive" but must be 2.0 here.
@@ -221,8 +281,19 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
     return fail(ParseErrorCode::Incomplete, n);
   };
 
+  // A forbidden octet at `at` on the line from `line_start`: a line already
+  // over the limit there is reported as too long, as it is when its bytes
+  // arrive in pieces (StreamFramer re-parses prefixes; the first error must
+  // not depend on where a prefix ends).
+  auto bad_char = [&](std::size_t line_start, std::size_t at) {
+    if (at - line_start > lim.max_line_length) return fail(ParseErrorCode::LineTooLong, line_start);
+    return fail(ParseErrorCode::BadChar, at);
+  };
+
   // --- start line ------------------------------------------------------------
-  const std::size_t lf0 = find_lf(p, pos, limit_end);
+  const LineEnd end0 = find_line_end(p, pos, limit_end);
+  if (end0.bad != npos) return err(bad_char(pos, end0.bad));
+  const std::size_t lf0 = end0.lf;
   if (lf0 == npos) return err(ran_out(pos));
   std::size_t le0 = lf0;
   if (le0 > pos && p[le0 - 1] == '\r') --le0;
@@ -246,14 +317,14 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
     if (c == '\r') {
       if (pos + 1 >= limit_end) return err(ran_out(pos));
       if (p[pos + 1] == '\n') { pos += 2; break; }
-      return err(fail(ParseErrorCode::BadHeader, pos));
+      return err(fail(ParseErrorCode::BadChar, pos));  // bare CR
     }
     // field-name = token; HCOLON = *( SP / HTAB ) ":" SWS (§25.1)
     const std::size_t ns = pos;
-    // The line's LF first: LF is neither a token char nor WSP, so it stops
-    // the name scans below without a bounds check per byte.
-    std::size_t lf = find_lf(p, ns, limit_end);
-    if (lf != npos) {
+    // The line's end first: a CTL is neither a token char nor WSP, so it
+    // stops the name scans below without a bounds check per byte.
+    LineEnd end = find_line_end(p, ns, limit_end);
+    if (end.lf != npos || end.bad != npos) {
       while (scan::is_token(p[pos])) ++pos;
     } else {
       while (pos < limit_end && scan::is_token(p[pos])) ++pos;
@@ -262,6 +333,10 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
     if (pos >= limit_end || p[pos] != ':') {  // the colon nearly always follows the name
       while (pos < limit_end && scan::is_wsp(p[pos])) ++pos;
       if (pos >= limit_end) return err(ran_out(ns));
+      if (pos == end.bad) return err(bad_char(ns, pos));
+      // A CR as the last byte may be a bare CR (BadChar) or the line's CRLF
+      // (BadHeader): which one, the next byte decides.
+      if (p[pos] == '\r' && pos + 1 == limit_end) return err(ran_out(ns));
       if (p[pos] != ':') return err(fail(ParseErrorCode::BadHeader, pos));
     }
     if (ne == ns) return err(fail(ParseErrorCode::BadHeader, pos));
@@ -273,6 +348,17 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
     bool folded = false;
     std::size_t le;
     for (;;) {
+      // header-value octets (§25.1): SP, HTAB, %x21-7E, UTF8-NONASCII,
+      // and any CTL but CR and LF as a quoted-pair (`in_quoted_pair`). A
+      // NUL or a bare CR here is refused, not carried into the value: a
+      // peer that ends lines at CR would read a second header (or a second
+      // message) out of it (header injection, request smuggling).
+      // UTF-8 sequences are not validated (TEXT-UTF8char); a malformed one
+      // cannot change where a line ends.
+      while (end.bad != npos && in_quoted_pair(p, vs, end.bad))
+        end = find_line_end(p, end.bad + 1, limit_end);
+      if (end.bad != npos) return err(bad_char(line_start, end.bad));
+      const std::size_t lf = end.lf;
       if (lf == npos) return err(ran_out(line_start));
       le = (lf > line_start && p[lf - 1] == '\r') ? lf - 1 : lf;
       if (le - line_start > max_line)
@@ -282,7 +368,7 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
       if (!scan::is_wsp(p[lf + 1])) break;
       folded = true;
       line_start = pos = lf + 1;
-      lf = find_lf(p, pos, limit_end);
+      end = find_line_end(p, pos, limit_end);
     }
     if (n_headers >= max_headers) return err(fail(ParseErrorCode::TooManyHeaders, ns));
     ++n_headers;
@@ -306,7 +392,7 @@ Result<std::size_t, ParseError> parse_view_into(std::string_view in, MessageView
       out.content_length = cl;
     }
     out.headers.push_back(HeaderView{name, value, id, folded});
-    pos = lf + 1;
+    pos = end.lf + 1;
   }
 
   // --- body ------------------------------------------------------------------

@@ -22,7 +22,10 @@
 // `scheme ":" 1*non-space` without LWS or <> (RFC 4475 ltgtruri/lwsruri),
 // single SP between Request-Line parts (lwsstart/trws), Status-Code is 3 digits
 // 100..699, header names are tokens followed by HCOLON, Content-Length is
-// 1*DIGIT and consistent. Header *values* are not parsed here; use
+// 1*DIGIT and consistent, and no start line or header line holds a control
+// character other than HTAB and its own CRLF (`BadChar`, §25.1: NUL, a bare
+// CR, DEL; see scan::kLineCtl), except a header value's quoted-pair, which
+// may escape any CTL but CR and LF. The body is octets and is not checked. Header *values* are not parsed here; use
 // uri.hpp / header_fields.hpp on demand (layered, like the RFC).
 #pragma once
 #include <cstddef>
@@ -38,11 +41,31 @@
 
 namespace wwp::msg {
 
-/// Resource limits; each breach has its own ParseErrorCode.
+/// Resource limits; each breach has its own ParseErrorCode. Every limit is
+/// inclusive: a message, line or header count exactly at the limit parses,
+/// one more is refused.
+///
+/// The defaults are what the SDK applies to every received frame:
+/// `Ua::handle_received` parses each WebSocket frame with `ParseLimits{}`,
+/// and nothing before it caps a frame (the JS shim writes a frame of any size
+/// into linear memory, js/core/abi.ts `writeFrame`; browsers have no
+/// WebSocket message limit of their own). So `max_message_size` *is* the
+/// SDK's frame limit, and a larger frame is dropped as `TooLarge`.
+///  - `max_line_length` 64 KiB: RFC 3261 sets no line limit, and real
+///    traffic carries long lines (a Route/Record-Route set or a
+///    P-Asserted-Identity list through several proxies, a large
+///    Authorization or Identity header); 8 KiB refused some.
+///  - `max_message_size` 128 KiB: twice the line limit, so a message holding
+///    one maximal line still has 64 KiB for its other headers and body
+///    (SDP offers with many candidates are 2-10 KiB). It bounds what one
+///    frame may cost: the frame's copy in linear memory plus the Message's
+///    one copy of its bytes (core/msg/message.hpp).
+///  - `max_headers` 128: a REGISTER 200 with every binding of a busy AOR is
+///    well under it.
 struct ParseLimits {
-  std::size_t max_message_size = 64 * 1024;  ///< start line to end of body (TooLarge)
-  std::size_t max_headers = 128;             ///< header fields (TooManyHeaders)
-  std::size_t max_line_length = 8 * 1024;    ///< one physical line, CRLF excluded (LineTooLong)
+  std::size_t max_message_size = 128 * 1024;  ///< start line to end of body (TooLarge)
+  std::size_t max_headers = 128;              ///< header fields (TooManyHeaders)
+  std::size_t max_line_length = 64 * 1024;    ///< one physical line, CRLF excluded (LineTooLong)
   /// Stream transports (§18.3): a message without Content-Length is an error
   /// (`MissingContentLength`) instead of "body = rest of input".
   bool require_content_length = false;

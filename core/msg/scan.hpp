@@ -22,6 +22,19 @@ enum CharClass : std::uint16_t {
   kHost = 1 << 9,           // alphanum "-" "." (hostname / IPv4)
   kWord = 1 << 10,          // word chars (§25.1, Call-ID): token plus ( ) < > : \ " / [ ] ? { }
   kLws = 1 << 11,           // SP HTAB CR LF: the bytes LWS (§25.1) is made of
+  // CTL (RFC 5234: %x00-1F / %x7F) except HTAB: never legal in a start
+  // line, nor in a header line except as the second octet of a quoted-pair
+  // (`"\" (%x00-09 / %x0B-0C / %x0E-7F)`, §25.1). CR and LF appear only as
+  // the line's CRLF (or a fold, §7.3.1); every other octet of a header value
+  // is SP, HTAB, VCHAR (%x21-7E) or UTF8-NONASCII (>= %x80) under
+  // TEXT-UTF8char, LWS, token, separators and quoted-string alike.
+  // swar::first_ctl (plus a step over HTAB) is the word-at-a-time form the
+  // parser's hot loop uses.
+  kLineCtl = 1 << 12,
+  // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII (§25.1), LWS
+  // here meaning its SP and HTAB (folds are unfolded before a quoted-string
+  // is read).
+  kQdtext = 1 << 13,
 };
 
 namespace detail {
@@ -41,6 +54,14 @@ constexpr std::array<std::uint16_t, 256> make_table() {
   for (char c : std::string_view("-.")) t[static_cast<unsigned char>(c)] |= kHost;
   for (char c : std::string_view("()<>:\\\"/[]?{}")) t[static_cast<unsigned char>(c)] |= kWord;
   for (char c : std::string_view(" \t\r\n")) t[static_cast<unsigned char>(c)] |= kLws;
+  for (int c = 0x00; c <= 0x1f; ++c)
+    if (c != '\t') t[c] |= kLineCtl;
+  t[0x7f] |= kLineCtl;
+  for (int c = 0x21; c <= 0x7e; ++c)
+    if (c != '"' && c != '\\') t[c] |= kQdtext;
+  for (int c = 0x80; c <= 0xff; ++c) t[c] |= kQdtext;
+  t[' '] |= kQdtext;
+  t['\t'] |= kQdtext;
   return t;
 }
 inline constexpr std::array<std::uint16_t, 256> kTable = make_table();

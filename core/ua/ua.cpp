@@ -10,8 +10,10 @@
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
 #include "core/msg/reply.hpp"
+#include "core/msg/salvage.hpp"
 #include "core/rc/commands.hpp"
 #include "core/ua/app_request.hpp"
+#include "core/ua/request_checks.hpp"
 
 namespace wwp::ua {
 
@@ -310,10 +312,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   // The view parse allocates nothing; the Message is one copy of the bytes
   // plus a vector of spans (core/msg/message.hpp), shared with the trace.
   auto parsed = msg::parse_view_into(bytes, scratch_);
-  if (!parsed) {
-    out_.push_back(Event{Dropped{"malformed SIP message: " + msg::to_string(parsed.error())}});
-    return;
-  }
+  if (!parsed) return reply_to_malformed(bytes, parsed.error());
   // The previous frame's message object is reused when nothing holds it any
   // more (its trace was drained, no event kept it): no allocation per frame.
   // Whoever still holds it (an undrained trace, a driver that keeps events)
@@ -339,6 +338,21 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
     out_.push_back(Event{Dropped{"SIP message without valid Via/From/To/Call-ID/CSeq"}});
     return;
   }
+  if (m.is_request()) {
+    // §8.2: requests whose parts disagree are answered here, statelessly:
+    // they start no transaction and reach no call (request_checks.hpp).
+    if (const RequestVerdict v = check_request(m); v.status != 0) {
+      std::string why = "request refused: ";
+      why += v.reason;
+      if (m.method() == "ACK") {
+        why += " (an ACK is never answered)";  // §17.1.1.3
+      } else {
+        send(make_reply(m, v.status, rng_.token(12), v.reason));
+      }
+      out_.push_back(Event{Dropped{std::move(why)}});
+      return;
+    }
+  }
   if (m.is_response()) {
     // Every response goes through the transaction layer (§17.1.3); the TU
     // (registration or a call) hears of it as a ClientResponse.
@@ -348,6 +362,32 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   const auto disposition = txns_.handle_request(m, now);
   if (disposition == txn::RequestDisposition::Malformed)
     out_.push_back(Event{Dropped{"request without a usable Via branch or CSeq"}});
+}
+
+void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error) {
+  // RFC 3261 §21.4 / §21.5: the parse error's hint (400; 505 for a
+  // SIP-Version other than 2.0, §21.5.6; 513 past a size limit, §21.5.14).
+  // A WebSocket frame is one whole message (RFC 7118 §5), so `Incomplete`
+  // here means the frame ended before the body Content-Length announced, or
+  // before the header section ended: §18.3 "If the transport packet ends
+  // before the end of the message body ... If the message is a request, the
+  // element SHOULD generate a 400 (Bad Request) response."
+  const int status = error.code == msg::ParseErrorCode::Incomplete ? 400 : msg::status_hint(error.code);
+  std::string why = "malformed SIP message: " + msg::to_string(error);
+  if (status != 0) {
+    // The reply is built from the request's own Via, From, To, Call-ID and
+    // CSeq (§8.2.6.2). Without all five (or from a response, or an ACK)
+    // there is nobody to address it to, so the frame is only dropped: a
+    // response the peer cannot match to its request helps nobody, and
+    // answering unaddressable bytes would make us a reflector.
+    const std::size_t scan_limit = msg::ParseLimits{}.max_message_size;
+    if (auto request = msg::salvage_reply_headers(bytes, scan_limit)) {
+      send(make_reply(*request, status, rng_.token(12)));
+      why += "; answered ";
+      why += std::to_string(status);
+    }
+  }
+  out_.push_back(Event{Dropped{std::move(why)}});
 }
 
 void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {

@@ -204,6 +204,9 @@ class Ua {
 
  private:
   void handle_received(std::string_view bytes, TimePoint now);
+  /// A frame the parser refused: Dropped, and the parse error's status hint
+  /// sent back when the request's reply headers can still be read.
+  void reply_to_malformed(std::string_view bytes, const msg::ParseError& error);
   void on_registration_event(reg::RegEvent event, TimePoint now);
   /// Recovery's per-timeout duties: the flow's requests and state changes
   /// become outputs; calls end when the outage outlasted their grace window.

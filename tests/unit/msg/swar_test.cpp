@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/msg/scan.hpp"
+
 #include <cstring>
 
 using namespace wwp::msg;
@@ -47,5 +49,26 @@ TEST(MsgSwar, eq_ctl_or_sp_and_to_lower_are_exact_per_byte) {
           EXPECT_EQ(byte_of(swar::to_lower(w), j), lower) << int(c);
         }
         if (testing::Test::HasFailure()) return;
+      }
+}
+
+// The parser's line scan (parser.cpp find_ctl) uses first_ctl: its lowest
+// flag must be exactly the first CTL (RFC 5234 CTL: %x00-1F / %x7F) of the
+// word, for every byte at every position next to every neighbour; and the
+// grammar's class scan::kLineCtl is CTL less HTAB.
+TEST(MsgSwar, first_ctl_flags_exactly_the_first_ctl_rfc5234_b_1) {
+  auto is_ctl = [](int v) { return v < 0x20 || v == 0x7f; };
+  for (unsigned char fill : kFills)
+    for (std::size_t k = 0; k < 8; ++k)
+      for (int v = 0; v < 256; ++v) {
+        const auto b = static_cast<unsigned char>(v);
+        const std::uint64_t w = word_with(b, k, fill);
+        std::size_t want = 8;
+        for (std::size_t j = 0; j < 8 && want == 8; ++j)
+          if (is_ctl(byte_of(w, j))) want = j;
+        const std::uint64_t m = swar::first_ctl(w);
+        ASSERT_EQ(m == 0, want == 8) << v << " at " << k << " fill " << int(fill);
+        if (m != 0) ASSERT_EQ(swar::first(m), want) << v << " at " << k << " fill " << int(fill);
+        ASSERT_EQ(scan::is(static_cast<char>(b), scan::kLineCtl), is_ctl(v) && v != '\t') << v;
       }
 }

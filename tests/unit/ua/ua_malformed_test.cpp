@@ -1,0 +1,221 @@
+// Requests the UA must refuse before any transaction starts (RFC 3261 §8.2,
+// §8.1.1.5, §18.3, §20.22, §21.4, §21.5) and malformed frames it answers
+// from the parse error's status hint (core/msg/parse_error.hpp,
+// core/msg/salvage.hpp, core/ua/request_checks.hpp). Each case is fed as
+// bytes to a registered UA; the duty is: exactly one response with the right
+// status, echoing the request's Call-ID and CSeq with a To tag, a Dropped
+// event saying why, no server transaction, no call, no 100 Trying.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "unit/ua/ua_harness.hpp"
+
+namespace wwp::call {
+namespace {
+
+const std::string kInvite =
+    "INVITE sip:101@me.invalid;transport=ws SIP/2.0\r\n"
+    "Via: SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1\r\n"
+    "Max-Forwards: 70\r\n"
+    "From: <sip:102@example.test>;tag=caller\r\n"
+    "To: <sip:101@example.test>\r\n"
+    "Call-ID: bad-1\r\n"
+    "CSeq: 10 INVITE\r\n"
+    "Contact: <sip:102@10.0.0.2;transport=ws>\r\n"
+    "Subject: hello\r\n"
+    "Content-Type: application/sdp\r\n"
+    "Content-Length: 4\r\n"
+    "\r\n"
+    "v=0\n";
+
+std::string edit(std::string s, std::string_view from, std::string_view to) {
+  const auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+class UaMalformed : public UaHarness {
+ protected:
+  UaMalformed() : UaHarness(ua::ua_test_config(18)) {}
+
+  void SetUp() override { register_ua(); }
+
+  void receive(const std::string& bytes) {
+    sent_.clear();
+    all_events_.clear();
+    events_.clear();
+    ua_.handle_input(ua::Received{bytes, now_});
+    drain();
+  }
+  int dropped() const {
+    int n = 0;
+    for (const auto& e : all_events_) n += std::holds_alternative<ua::Dropped>(e);
+    return n;
+  }
+  std::string dropped_reason() const {
+    for (const auto& e : all_events_)
+      if (auto* d = std::get_if<ua::Dropped>(&e)) return d->reason;
+    return {};
+  }
+  /// The one duty every refusal shares.
+  void expect_refused_with(int status) {
+    ASSERT_EQ(sent_.size(), 1u) << dropped_reason();
+    const msg::Message& r = sent_[0];
+    EXPECT_EQ(r.status(), status) << dropped_reason();
+    EXPECT_EQ(*r.get("Call-ID"), "bad-1");
+    EXPECT_EQ(*r.get("CSeq"), "10 INVITE");
+    EXPECT_EQ(*r.get("Via"), "SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1");
+    EXPECT_TRUE(msg::tag_of(*r.get("To")));  // §8.2.6.2
+    EXPECT_EQ(dropped(), 1);
+    EXPECT_TRUE(events_.empty()) << "a call heard of it";
+    EXPECT_EQ(ua_.live_counts().transactions, 0u);
+    EXPECT_EQ(ua_.live_counts().calls, 0u);
+  }
+  void expect_silently_dropped() {
+    EXPECT_TRUE(sent_.empty()) << sent_[0].to_string();
+    EXPECT_EQ(dropped(), 1);
+    EXPECT_TRUE(events_.empty());
+    EXPECT_EQ(ua_.live_counts().transactions, 0u);
+  }
+};
+
+TEST_F(UaMalformed, the_well_formed_invite_rings) {
+  receive(kInvite);
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_[0].status(), 100);
+  EXPECT_NE(last_event<IncomingCall>(), nullptr);
+}
+
+// --- §8.2 semantic MUSTs on a request that parsed -----------------------------
+
+struct Semantic {
+  const char* name;
+  std::string_view from, to;
+  int status;
+};
+
+class UaSemantic : public UaMalformed, public ::testing::WithParamInterface<Semantic> {};
+
+TEST_P(UaSemantic, refused_statelessly_before_any_transaction_rfc3261_8_2) {
+  receive(edit(kInvite, GetParam().from, GetParam().to));
+  expect_refused_with(GetParam().status);
+}
+
+// For the CSeq cases the reply echoes the request's CSeq; the fixture's
+// expectation of "10 INVITE" is met by changing the method on the start line.
+INSTANTIATE_TEST_SUITE_P(
+    Rfc3261, UaSemantic,
+    ::testing::Values(
+        // §8.1.1.5 "The method MUST match that of the request."
+        Semantic{"cseq_method_differs_8_1_1_5", "INVITE sip:101", "OPTIONS sip:101", 400},
+        Semantic{"cseq_method_case_differs_7_1", "INVITE sip:101", "invite sip:101", 400},
+        // §20.22 Max-Forwards = 1*DIGIT in 0-255.
+        Semantic{"max_forwards_256_20_22", "Max-Forwards: 70", "Max-Forwards: 256", 400},
+        Semantic{"max_forwards_negative_20_22", "Max-Forwards: 70", "Max-Forwards: -1", 400},
+        Semantic{"max_forwards_not_digits_20_22", "Max-Forwards: 70", "Max-Forwards: seventy", 400},
+        Semantic{"max_forwards_huge_20_22", "Max-Forwards: 70", "Max-Forwards: 99999999999", 400},
+        // §8.2.2.1 unsupported Request-URI scheme → 416.
+        Semantic{"unknown_uri_scheme_8_2_2_1", "INVITE sip:101@me.invalid;transport=ws", "INVITE mailto:101@me.invalid",
+                 416}),
+    [](const auto& i) { return std::string(i.param.name); });
+
+TEST_F(UaMalformed, max_forwards_0_and_255_and_absent_are_accepted_rfc3261_20_22) {
+  int n = 0;
+  for (std::string_view mf : {"Max-Forwards: 0\r\n", "Max-Forwards: 255\r\n", ""}) {
+    SCOPED_TRACE(std::string(mf));
+    std::string in = edit(kInvite, "Max-Forwards: 70\r\n", mf);
+    in = edit(in, "Call-ID: bad-1", "Call-ID: ok-" + std::to_string(++n));
+    receive(in);
+    ASSERT_FALSE(sent_.empty());
+    EXPECT_LT(sent_[0].status(), 200);  // the call went ahead
+    EXPECT_EQ(dropped(), 0);
+  }
+}
+
+TEST_F(UaMalformed, an_ack_that_fails_the_checks_is_dropped_never_answered_rfc3261_17_1_1_3) {
+  std::string ack = edit(kInvite, "INVITE sip:101", "ACK sip:101");  // CSeq says INVITE
+  receive(ack);
+  expect_silently_dropped();
+  receive(edit(edit(ack, "CSeq: 10 INVITE", "CSeq: 10 ACK"), "Max-Forwards: 70", "Max-Forwards: 300"));
+  expect_silently_dropped();
+}
+
+// --- malformed frames answered from status_hint (§21.4, §21.5, §18.3) ----------
+
+struct Malformed {
+  const char* name;
+  std::string_view from, to;
+  int status;
+};
+
+class UaParseHint : public UaMalformed, public ::testing::WithParamInterface<Malformed> {};
+
+TEST_P(UaParseHint, answered_with_the_parse_error_s_status_hint) {
+  receive(edit(kInvite, GetParam().from, GetParam().to));
+  expect_refused_with(GetParam().status);
+  EXPECT_NE(dropped_reason().find("malformed SIP message: "), std::string::npos);
+  EXPECT_NE(dropped_reason().find("answered " + std::to_string(GetParam().status)), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rfc3261, UaParseHint,
+    ::testing::Values(
+        // §21.5.6 505 Version Not Supported.
+        Malformed{"sip_version_3_0_is_505_21_5_6", "SIP/2.0\r\nVia", "SIP/3.0\r\nVia", 505},
+        // §18.3: the frame ends before the body Content-Length announced.
+        Malformed{"content_length_past_the_frame_is_400_18_3", "Content-Length: 4", "Content-Length: 40", 400},
+        // §20.14 two Content-Lengths that disagree (RFC 4475 mcl01).
+        Malformed{"conflicting_content_lengths_is_400_20_14", "Content-Length: 4", "Content-Length: 4\r\nl: 5", 400},
+        Malformed{"negative_content_length_is_400_20_14", "Content-Length: 4", "Content-Length: -4", 400},
+        // §25.1: a NUL or a bare CR in a header value.
+        Malformed{"nul_in_a_header_value_is_400_25_1", "Subject: hello", std::string_view("Subject: hel\0lo", 15),
+                  400},
+        Malformed{"bare_cr_in_a_header_value_is_400_25_1", "Subject: hello",
+                  "Subject: hel\rVia: SIP/2.0/WSS evil;branch=z9hG4bKevil", 400},
+        Malformed{"header_without_colon_is_400_7_3", "Subject: hello", "Subject hello", 400}),
+    [](const auto& i) { return std::string(i.param.name); });
+
+TEST_F(UaMalformed, a_line_past_the_limit_is_513_rfc3261_21_5_14) {
+  const std::size_t lim = msg::ParseLimits{}.max_line_length;
+  receive(edit(kInvite, "Subject: hello", "Subject: " + std::string(lim, 'x')));
+  expect_refused_with(513);
+  // At the limit it is an ordinary call.
+  receive(edit(edit(kInvite, "Subject: hello", "Subject: " + std::string(lim - 9, 'x')), "bad-1", "long-ok"));
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_[0].status(), 100);
+}
+
+TEST_F(UaMalformed, a_frame_past_the_message_limit_is_513_rfc3261_21_5_14) {
+  const std::size_t lim = msg::ParseLimits{}.max_message_size;
+  std::string big = edit(kInvite, "Content-Length: 4\r\n\r\nv=0\n", "Content-Length: " + std::to_string(lim) + "\r\n\r\n");
+  big += std::string(lim, 'v');
+  receive(big);
+  expect_refused_with(513);
+}
+
+TEST_F(UaMalformed, nothing_is_echoed_that_the_parser_refused) {
+  // The Call-ID itself holds the NUL: no reply can be built without echoing it.
+  receive(edit(kInvite, "Call-ID: bad-1", std::string_view("Call-ID: bad\0-1", 15)));
+  expect_silently_dropped();
+  EXPECT_NE(dropped_reason().find("bad-char at byte"), std::string::npos);
+}
+
+TEST_F(UaMalformed, malformed_frames_without_reply_headers_are_dropped_silently_rfc3261_8_2) {
+  for (const std::string& frame : {
+           std::string("INVITE sip:a SIP/3.0\r\n\r\n"),                      // no Via to answer to
+           edit(kInvite, "Via: SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1\r\n", "") + std::string(1, '\0'),
+           edit(edit(kInvite, "INVITE sip:101@me.invalid;transport=ws SIP/2.0", "SIP/2.0 200 OK"), "Subject: hello",
+                std::string_view("Subject: \0", 10)),  // a response
+           edit(edit(edit(kInvite, "INVITE sip:101", "ACK sip:101"), "10 INVITE", "10 ACK"), "Subject: hello",
+                std::string_view("Subject: \0", 10)),  // an ACK
+       }) {
+    SCOPED_TRACE(frame.substr(0, 30));
+    receive(frame);
+    expect_silently_dropped();
+  }
+}
+
+}  // namespace
+}  // namespace wwp::call
