@@ -28,7 +28,7 @@ import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchDir, envInfo, fmt, fmtRatio, median, min, parseArgs, repoDir, table } from './lib/util.mjs';
-import { oursVersion, pageAssets, rcVersion, resolveDist, sipInfo } from './lib/sdk.mjs';
+import { oursVersion, pageAssets, rcVersion, resolveDist, shownPath, sipInfo } from './lib/sdk.mjs';
 
 if (!process.env.WWP_IN_NETNS) {
   const r = spawnSync('bash', [join(repoDir, 'scripts', 'netns-run.sh'), process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
@@ -157,7 +157,7 @@ const env = { ...envInfo(), chromium: version, dist };
 const out = [];
 out.push('# Cold start in Chromium: navigation start -> first frame (REGISTER) sent (ms)\n');
 out.push(`Chromium ${version} (headless, ${opts.chromium}), loopback HTTP on 127.0.0.1, fresh browser context per sample, fake WebSocket that opens at once; ` +
-  `${opts.runs} samples per variant after ${opts.warmup} warm-up round(s), variants alternating; ${env.date}; dist: \`${dist}\`.`);
+  `${opts.runs} samples per variant after ${opts.warmup} warm-up round(s), variants alternating; ${env.date}; dist: \`${shownPath(dist)}\`.`);
 out.push('Breakdown (medians): "HTML in" = the page\'s responseEnd; "SDK script ran" = performance.now() in the inline script right after the SDK\'s script tag; ' +
   '"start() -> frame" = first frame minus that (for ours: wasm fetch + compile + instantiate + start()); "wasm in" = responseEnd of sip-core.wasm. Ratio = ours / RC (< 1: we are on the wire sooner).\n');
 out.push(table(['variant', 'first frame median', 'min', 'max', 'HTML in', 'SDK script ran', 'wasm in', 'start() -> frame', 'samples', 'errors', 'ours × this'],

@@ -67,7 +67,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchDir, envInfo, fmt, fmtRatio, loadCorpus, median, min, parseArgs, table } from './lib/util.mjs';
 import {
-  FakeWebSocket, answer, freshString, header, installFakeWebSocket, loadSdks, macrotask, measureAsyncInterleaved, resolveDist,
+  FakeWebSocket, answer, freshString, header, installFakeWebSocket, loadSdks, macrotask, measureAsyncInterleaved, resolveDist, shownPath,
   startClient, startLine, tick,
 } from './lib/sdk.mjs';
 
@@ -354,7 +354,7 @@ const rows = workloads.map((w) => {
 });
 const out = [];
 out.push('# Receive path: text frame -> `inboundMessage` emitted and read (µs/frame)\n');
-out.push(`${env.rc} vs ${env.ours} (dist: \`${dist}\`), each SDK's own DefaultSipClient on a fake WebSocket, one Node process.`);
+out.push(`${env.rc} vs ${env.ours} (dist: \`${shownPath(dist)}\`), each SDK's own DefaultSipClient on a fake WebSocket, one Node process.`);
 out.push(`node ${env.node} (V8 ${env.v8}), ${env.cpu} x${env.cores}; ${env.date}; load average at end ${env.loadavg.map((x) => x.toFixed(1)).join(' ')}; ` +
   `reps=${opts.reps}, ~${opts.targetMs} ms timed per sample, warm-up ${opts.warmupMs} ms.`);
 out.push('Ratio = RC time / workload time (> 1: faster than RC). "full read" adds `m.headers` (every value) and `m.toString()` to the listener.\n');

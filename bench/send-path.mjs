@@ -39,7 +39,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchDir, envInfo, fmt, fmtRatio, median, min, parseArgs, table } from './lib/util.mjs';
 import {
-  FakeWebSocket, header, installFakeWebSocket, loadSdks, macrotask, measureAsyncInterleaved, resolveDist, sipInfo,
+  FakeWebSocket, header, installFakeWebSocket, loadSdks, macrotask, measureAsyncInterleaved, resolveDist, shownPath, sipInfo,
   startClient, startLine,
 } from './lib/sdk.mjs';
 
@@ -194,7 +194,7 @@ const rows = workloads.map((w) => {
 });
 const out = [];
 out.push('# Send path: API call -> frame handed to `ws.send` (µs/call)\n');
-out.push(`${env.rc} vs ${env.ours} (dist: \`${dist}\`), each SDK's own DefaultSipClient on a fake WebSocket, one Node process.`);
+out.push(`${env.rc} vs ${env.ours} (dist: \`${shownPath(dist)}\`), each SDK's own DefaultSipClient on a fake WebSocket, one Node process.`);
 out.push(`node ${env.node} (V8 ${env.v8}), ${env.cpu} x${env.cores}; ${env.date}; load average at end ${env.loadavg.map((x) => x.toFixed(1)).join(' ')}; ` +
   `reps=${opts.reps}, ~${opts.targetMs} ms timed per sample, warm-up ${opts.warmupMs} ms.`);
 out.push('Ratio = RC time / workload time (> 1: faster than RC). "sync" = share of calls whose frame reached ws.send before the call returned (else the harness awaited it; the time is still taken inside send()).\n');

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { benchDir, fmtRatio, parseArgs, table } from './lib/util.mjs';
-import { oursVersion, pageAssets, rcVersion, resolveDist } from './lib/sdk.mjs';
+import { oursVersion, pageAssets, rcVersion, resolveDist, shownPath } from './lib/sdk.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { dist: '', quick: false, out: join(benchDir, 'results', 'sizes') });
 if (opts.quick && opts.out === join(benchDir, 'results', 'sizes')) opts.out = '/tmp/wwp-bench-quick/sizes';
@@ -45,7 +45,7 @@ for (const k of ['rc', 'rc-min', 'ours']) {
 }
 const out = [];
 out.push('# Download size: what a page fetches (bytes)\n');
-out.push(`dist: \`${dist}\`; gzip: ${gzipTool}; brotli: node:zlib quality 11. Ratios are ours/RC on gzip bytes (< 1: smaller).\n`);
+out.push(`dist: \`${shownPath(dist)}\`; gzip: ${gzipTool}; brotli: node:zlib quality 11. Ratios are ours/RC on gzip bytes (< 1: smaller).\n`);
 out.push(table(['SDK', 'file', 'raw', 'gzip -9', 'brotli', 'gzip × RC shipped', 'gzip × RC minified'], rows));
 out.push(`\nours / RC as shipped: raw ${fmtRatio(ratios.vsShipped.raw)}, gzip ${fmtRatio(ratios.vsShipped.gzip)}, brotli ${fmtRatio(ratios.vsShipped.brotli)}`);
 out.push(`ours / RC minified:   raw ${fmtRatio(ratios.vsMinified.raw)}, gzip ${fmtRatio(ratios.vsMinified.gzip)}, brotli ${fmtRatio(ratios.vsMinified.brotli)}`);

@@ -5,7 +5,7 @@
 // API only (DefaultSipClient, RequestMessage, the `wsc` socket they expose),
 // so the scripts keep working when the wasm boundary behind it is rewritten.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoDir } from './util.mjs';
 
@@ -21,6 +21,13 @@ export function resolveDist(dist) {
     if (!existsSync(join(dir, f))) throw new Error(`${join(dir, f)} is missing: build the package or pass --dist DIR`);
   }
   return dir;
+}
+
+/// A path as results show it: relative to the repo when inside it (no
+/// machine-specific absolute paths in committed results).
+export function shownPath(p) {
+  const r = relative(repoDir, p);
+  return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? p : r;
 }
 
 /// Our version string, read from the built package (dist/es/version.js).
