@@ -100,11 +100,17 @@ test('the server stops answering (SIGSTOP): the keep-alive notices, attempts tim
     await expect.poll(async () => (await a.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' &&
       /not connected within 2 s/.test(String(e.reason))), { timeout: 15_000 }).toBe(true);
   } finally {
-    console.log(`[recovery] ${await pauseKamailio(false)}`);
+    // Before SIGCONT: the phone may be registered again before the script returns.
     backAt = Date.now();
+    console.log(`[recovery] ${await pauseKamailio(false)}`);
   }
   for (const p of [a, b]) {
-    await expect.poll(() => eventTime(p, 'recovered', backAt), { message: `${p.ext} registered again`, timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => eventTime(p, 'recovered', backAt), { message: `${p.ext} registered again`, timeout: 15_000 }).toBeDefined()
+      .catch(async (e) => {
+        console.log(`[recovery] ${p.ext} events:`, JSON.stringify((await p.events()).slice(-12)));
+        console.log(`[recovery] ${p.ext} sip:`, (await p.sipLog()).slice(-16).join(' | '));
+        throw e;
+      });
     await expect.poll(() => eventTime(p, 'mediaRecovered', backAt), { message: `${p.ext} restarted the call's media`, timeout: 20_000 }).toBeDefined();
   }
   expect(await a.state()).toBe('answered');
@@ -207,7 +213,12 @@ test('the primary stops answering (SIGSTOP): the keep-alive notices, the phones 
     for (const p of [a, b]) {
       await expect.poll(async () => (await p.events()).some((e) => e.name === 'connectionStateChanged' &&
         e.state === 'connected' && e.server === 'primary' && (e.t as number) >= idleAt),
-      { message: `${p.ext} back on the primary`, timeout: 15_000 }).toBe(true);
+      { message: `${p.ext} back on the primary`, timeout: 30_000 }).toBe(true)
+        .catch(async (e) => {
+          console.log(`[recovery] ${p.ext} events:`, JSON.stringify((await p.events()).slice(-10)));
+          console.log(`[recovery] ${p.ext} sip:`, (await p.sipLog()).slice(-12).join(' | '));
+          throw e;
+        });
       await expect.poll(() => eventTime(p, 'recovered', idleAt), { message: `${p.ext} registered on the primary`, timeout: 10_000 }).toBeDefined();
     }
     for (const ext of ['101', '102']) {
