@@ -123,7 +123,8 @@ TEST(MsgGrammar, line_ends_are_crlf_or_a_tolerated_lf_rfc3261_7) {
 
 TEST(MsgGrammar, the_body_is_octets_and_never_checked_rfc3261_7_4) {
   const std::string body("\0\r\x01\x7f\xff", 5);
-  auto r = parse_view("MESSAGE sip:a@b SIP/2.0\r\nl: 5\r\n\r\n" + body);
+  const std::string text = "MESSAGE sip:a@b SIP/2.0\r\nl: 5\r\n\r\n" + body;  // the views point into it
+  auto r = parse_view(text);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->body, body);
 }
