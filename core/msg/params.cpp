@@ -45,11 +45,21 @@ std::size_t scan_quoted_string(std::string_view s, std::size_t i, std::string& o
 }
 
 std::string quote(std::string_view text) {
+  // RFC 3261 §25.1: quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE,
+  // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F). Controls other than
+  // HTAB are not qdtext, so they go out escaped; CR and LF cannot be escaped
+  // at all, and left raw they would end the header and let a display name
+  // an app supplies inject headers of its own: they become spaces.
   std::string q;
   q.reserve(text.size() + 2);
   q += '"';
   for (char c : text) {
-    if (c == '"' || c == '\\') q += '\\';
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r' || c == '\n') {
+      q += ' ';
+      continue;
+    }
+    if (c == '"' || c == '\\' || (u < 0x20 && c != '\t') || u == 0x7f) q += '\\';
     q += c;
   }
   q += '"';

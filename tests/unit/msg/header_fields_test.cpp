@@ -158,3 +158,22 @@ TEST(MsgMediaType, content_type_rfc3261_20_15) {
   for (std::string_view s : {"", "text", "text/", "/plain", "text/plain;", "te xt/plain"})
     EXPECT_FALSE(parse_media_type(s).ok()) << s;
 }
+
+// RFC 3261 §25.1: what quote() writes is a quoted-string. CR and LF have no
+// quoted-pair form; left raw they would end the header (header injection
+// through an app-supplied display name), so they become spaces.
+TEST(MsgParams, quote_escapes_controls_and_never_writes_cr_or_lf_rfc3261_25_1) {
+  EXPECT_EQ(wwp::msg::quote("Bob \"B\" \\"), "\"Bob \\\"B\\\" \\\\\"");
+  EXPECT_EQ(wwp::msg::quote("Eve\r\nX-Injected: yes"), "\"Eve  X-Injected: yes\"");
+  EXPECT_EQ(wwp::msg::quote(std::string("a\0b\x7f\tc", 6)), std::string("\"a\\\0b\\\x7f\tc\"", 10));
+  wwp::msg::NameAddr na;
+  na.display_name = "Eve\r\nVia: SIP/2.0/UDP evil";
+  na.uri = "sip:eve@x";
+  const std::string s = na.to_string();
+  EXPECT_EQ(s.find('\r'), std::string::npos);
+  EXPECT_EQ(s.find('\n'), std::string::npos);
+  // And it parses back as one name-addr.
+  auto back = wwp::msg::parse_name_addr(s);
+  ASSERT_TRUE(back.ok()) << s;
+  EXPECT_EQ(back->uri, "sip:eve@x");
+}
