@@ -192,11 +192,8 @@ Result<Dialog, DialogError> Dialog::from_uac(const msg::Message& request,
   Dialog d;
   d.uac_ = true;
   d.id_ = DialogId{rq->call_id, std::string(*local_tag), std::string(*remote_tag)};
-  // §12.1.2: "The route set MUST be set to the list of URIs in the
-  // Record-Route header field from the response, taken in reverse order".
-  auto rr = record_routes(response, 0);
-  if (!rr) return Err<DialogError>{rr.error()};
-  d.route_set_.assign(rr->rbegin(), rr->rend());
+  // §12.1.2: route set and remote target from the response (below).
+  if (auto e = d.take_response_routing(response, rs->to_na.uri)) return Err<DialogError>{std::move(*e)};
   // "The local sequence number MUST be set to the value of the sequence
   // number in the CSeq header field of the request. The remote sequence
   // number MUST be empty".
@@ -209,19 +206,24 @@ Result<Dialog, DialogError> Dialog::from_uac(const msg::Message& request,
   // URI, the "secure" flag is set to TRUE."
   d.secure_ = is_sips(request.request_uri());
   if (auto lc = contact_uri(request, 0); lc && lc->has_value()) d.local_contact_ = bracket(**lc);
-  // "The remote target MUST be set to the URI from the Contact header field
-  // of the response." RC note in the header: fall back to the To URI.
-  auto target = contact_uri(response, 0);
-  if (!target) return Err<DialogError>{target.error()};
-  if (target->has_value()) {
-    d.remote_target_ = **target;
-    d.target_from_contact_ = true;
-  } else {
-    d.remote_target_ = rs->to_na.uri;
-  }
   d.state_ = response.status() >= 200 ? State::Confirmed : State::Early;
   if (request.method() == "INVITE" && response.status() < 200) d.outgoing_invite_ = rq->cseq.seq;
   return d;
+}
+
+std::optional<DialogError> Dialog::take_response_routing(const msg::Message& response, const std::string& to_uri) {
+  // RFC 3261 §12.1.2: "The route set MUST be set to the list of URIs in the
+  // Record-Route header field from the response, taken in reverse order".
+  auto rr = record_routes(response, 0);
+  if (!rr) return rr.error();
+  route_set_.assign(rr->rbegin(), rr->rend());
+  // "The remote target MUST be set to the URI from the Contact header field
+  // of the response." RC note in the header: fall back to the To URI.
+  auto target = contact_uri(response, 0);
+  if (!target) return target.error();
+  target_from_contact_ = target->has_value();
+  remote_target_ = target_from_contact_ ? std::string(**target) : to_uri;
+  return std::nullopt;
 }
 
 Result<Dialog, DialogError> Dialog::from_uac_response(const msg::Message& response) {
@@ -237,23 +239,13 @@ Result<Dialog, DialogError> Dialog::from_uac_response(const msg::Message& respon
   Dialog d;
   d.uac_ = true;
   d.id_ = DialogId{rs->call_id, std::string(*local_tag), std::string(*remote_tag)};
-  // As in from_uac(): Record-Route reversed, remote target from Contact
-  // (else the To URI), local seq = the INVITE's CSeq, which the 2xx echoes.
-  auto rr = record_routes(response, 0);
-  if (!rr) return Err<DialogError>{rr.error()};
-  d.route_set_.assign(rr->rbegin(), rr->rend());
+  // As in from_uac(): route set and remote target from the response, local
+  // seq = the INVITE's CSeq, which the 2xx echoes.
+  if (auto e = d.take_response_routing(response, rs->to_na.uri)) return Err<DialogError>{std::move(*e)};
   d.local_seq_ = rs->cseq.seq;
   d.creating_cseq_ = rs->cseq.seq;
   d.local_party_ = rs->from;
   d.remote_party_ = rs->to;
-  auto target = contact_uri(response, 0);
-  if (!target) return Err<DialogError>{target.error()};
-  if (target->has_value()) {
-    d.remote_target_ = **target;
-    d.target_from_contact_ = true;
-  } else {
-    d.remote_target_ = rs->to_na.uri;
-  }
   d.state_ = State::Confirmed;
   return d;
 }

@@ -294,6 +294,9 @@ class Dialog {
   void terminate();
 
  private:
+  /// Route set and remote target from a response that creates the dialog
+  /// (UAC side, RFC 3261 §12.1.2); the error when it cannot be read.
+  std::optional<DialogError> take_response_routing(const msg::Message& response, const std::string& to_uri);
   Dialog() = default;
   void transition(State next);
   void set_remote_target_from(const msg::Message& m);
