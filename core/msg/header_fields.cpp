@@ -51,8 +51,15 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view value) {
     std::size_t j = i;
     while (j < s.size() && (scan::is_token(s[j]) || scan::is_lws_char(s[j]))) ++j;
     if (j < s.size() && s[j] == '<') {
-      const std::string_view dn = scan::trim(s.substr(i, j - i));
-      if (!dn.empty()) na.display_name = std::string(dn);
+      // Each LWS run between the tokens becomes one SP: "the LWS ... MAY be
+      // replaced with a single SP" (RFC 3261 §7.3.1), so a folded or tabbed
+      // name reads, and is written back, as plain words.
+      std::string dn;
+      for (char c : scan::trim(s.substr(i, j - i))) {
+        if (!scan::is_lws_char(c)) dn += c;
+        else if (dn.back() != ' ') dn += ' ';
+      }
+      if (!dn.empty()) na.display_name = std::move(dn);
       lt = j;
     } else if (s.find('<', i) != npos) {
       return err(fail(ParseErrorCode::BadNameAddr, j));  // RFC 4475 baddn: `Bell, Alexander <...>`
