@@ -31,11 +31,15 @@ std::size_t scan_quoted_string(std::string_view s, std::size_t i, std::string& o
       // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
       out += c;
     } else if (c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
-      // LWS's fold, `CRLF 1*WSP` (a MessageView value is still folded,
-      // parser.hpp); kept as it is, like the rest of the text.
-      const std::size_t w = c == '\r' ? i + 2 : i + 1;
+      // LWS's fold, `*WSP CRLF 1*WSP` (a MessageView value is still folded,
+      // parser.hpp): one SP, as unfold() makes of it (§7.3.1), so a value
+      // reads the same from a view and from a Message, and is written back
+      // as it reads (quote() has no way to write a line break).
+      std::size_t w = c == '\r' ? i + 2 : i + 1;
       if (w >= s.size() || !scan::is_wsp(s[w])) return npos;
-      out.append(s.substr(i, w - i));
+      while (!out.empty() && scan::is_wsp(out.back())) out.pop_back();
+      out += ' ';
+      while (w < s.size() && scan::is_wsp(s[w])) ++w;
       i = w - 1;
     } else {
       return npos;  // any other CTL: NUL, a bare CR, DEL, ...

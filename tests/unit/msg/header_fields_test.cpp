@@ -51,6 +51,13 @@ TEST(MsgNameAddr, token_display_name_and_no_lws_before_laquot_rfc4475_lwsdisp) {
   ASSERT_TRUE(folded.ok());
   EXPECT_EQ(folded->display_name.value(), "Alice Smith");
   EXPECT_EQ(folded->to_string(), "Alice Smith <sip:a@b>");
+  // Inside a quoted-string a fold is one SP too (what unfold() makes of it);
+  // plain tabs stay. A line break that is not a fold is refused.
+  auto quoted = parse_name_addr("\"Alice \t\r\n\t Smith\tJr\" <sip:a@b>");
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_EQ(quoted->display_name.value(), "Alice Smith\tJr");
+  EXPECT_EQ(quoted->to_string(), "\"Alice Smith\tJr\" <sip:a@b>");
+  EXPECT_FALSE(parse_name_addr("\"Alice\nSmith\" <sip:a@b>").ok());
   auto none = parse_name_addr("<sip:a@b;transport=ws>;expires=30");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->display_name);
