@@ -90,7 +90,11 @@ std::string our_via(CallContext& ctx);
 /// (`Dialog::from_uac_response`); no dialog and no event are kept, only the
 /// BYE's client transaction until its response. Returns false (nothing
 /// sent) when the 2xx cannot make a dialog (no To tag, bad headers).
-bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now);
+/// `bye_sent` true: a BYE for this dialog is already under way (the 2xx is
+/// a retransmission), so only the ACK goes; otherwise `*bye` receives the
+/// BYE's transaction.
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now, bool bye_sent,
+                      std::optional<txn::TxnId>* bye);
 
 class Call {
  public:

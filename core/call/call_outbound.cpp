@@ -217,7 +217,8 @@ void Call::send_ack(CallContext& ctx, const msg::Message& response) {
   ctx.txns.send_stateless(std::move(ack));
 }
 
-bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now) {
+bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint now, bool bye_sent,
+                      std::optional<txn::TxnId>* bye) {
   auto d = dialog::Dialog::from_uac_response(response);
   if (!d) return false;
   // The ACK first (CSeq of the INVITE, a branch of its own, §17.1.1.3),
@@ -226,12 +227,13 @@ bool end_unwanted_2xx(CallContext& ctx, const msg::Message& response, TimePoint 
   ack.add_first("Via", our_via(ctx));
   ack.set_body({});
   ctx.txns.send_stateless(std::move(ack));
-  auto bye = d->create_request("BYE");
-  if (!bye) return true;
-  bye->add_first("Via", our_via(ctx));
-  bye->add("User-Agent", ctx.config.user_agent);
-  bye->set_body({});
-  (void)ctx.txns.start_client(std::move(*bye), now);
+  if (bye_sent) return true;
+  auto req = d->create_request("BYE");
+  if (!req) return true;
+  req->add_first("Via", our_via(ctx));
+  req->add("User-Agent", ctx.config.user_agent);
+  req->set_body({});
+  if (auto txn = ctx.txns.start_client(std::move(*req), now)) *bye = *txn;
   return true;
 }
 

@@ -250,6 +250,14 @@ class Ua {
   Rng rng_;
   flow::Supervisor supervisor_{config_.recovery, rng_};
   bool leaving_flow_ = false;  ///< our unREGISTER before returning to the primary
+  /// Dialogs of unwanted 2xx responses whose BYE is still under way, so a
+  /// retransmitted 2xx gets its ACK but no second BYE (§13.2.2.4). Pruned
+  /// as the BYE transactions end; a handful at most.
+  struct UnwantedDialog {
+    std::string call_id, remote_tag;
+    txn::TxnId bye;
+  };
+  std::vector<UnwantedDialog> unwanted_;
   /// registration_.contact_uri(), built once (the config does not change):
   /// every call context refers to it.
   std::string contact_uri_;

@@ -141,5 +141,29 @@ TEST_F(UnwantedTwoHundredTest, a_forks_2xx_after_the_call_was_hung_up_is_acked_a
   expect_no_state();
 }
 
+TEST_F(UnwantedTwoHundredTest, a_retransmitted_unwanted_2xx_is_acked_again_but_ended_only_once) {
+  const auto invite = place_call();
+  advance(64 * kT1);  // Timer B: the call failed
+  const auto ok = fork_2xx(invite, "late");
+  sent_.clear();
+  feed(ok);
+  ASSERT_EQ(sent_.size(), 2u);
+  const msg::Message bye = sent_[1];
+  ASSERT_EQ(bye.method(), "BYE");
+  // §13.2.2.4: each 2xx retransmission gets its ACK; the dialog is already
+  // being ended, so no second BYE (and no second transaction).
+  for (int i = 0; i < 3; ++i) {
+    sent_.clear();
+    feed(ok);
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_[0].method(), "ACK");
+  }
+  EXPECT_EQ(ua_.live_counts().transactions, 1u);
+  // Another fork's 2xx is another dialog: ACK and its own BYE.
+  expect_ack_and_bye(fork_2xx(invite, "other"), "other");
+  feed(msg::make_reply(bye, 200));
+  expect_no_state();
+}
+
 }  // namespace
 }  // namespace wwp::call
