@@ -416,14 +416,17 @@ bool Ua::handle_unowned_invite_2xx(const msg::Message& response, TimePoint now) 
   // No call wants this dialog: the call ended (cancelled, timed out, hung
   // up) or another fork answered it. ACK and BYE; the app hears nothing.
   // A retransmission of a 2xx we already ended gets the ACK alone.
-  unwanted_.erase(std::remove_if(unwanted_.begin(), unwanted_.end(),
-                                 [&](const UnwantedDialog& u) { return !txns_.contains(u.bye); }),
-                  unwanted_.end());
   const std::string_view call_id = response.get(msg::HeaderId::CallId).value_or("");
   const std::string remote_tag = msg::tag_of(response.get(msg::HeaderId::To).value_or("")).value_or("");
-  const bool bye_sent = std::any_of(unwanted_.begin(), unwanted_.end(), [&](const UnwantedDialog& u) {
-    return u.call_id == call_id && u.remote_tag == remote_tag;
-  });
+  bool bye_sent = false;
+  for (auto it = unwanted_.begin(); it != unwanted_.end();) {
+    if (!txns_.contains(it->bye)) {
+      it = unwanted_.erase(it);  // that BYE has its answer (or gave up)
+      continue;
+    }
+    bye_sent |= it->call_id == call_id && it->remote_tag == remote_tag;
+    ++it;
+  }
   std::optional<txn::TxnId> bye;
   if (!call::end_unwanted_2xx(ctx, response, now, bye_sent, &bye)) return false;
   if (bye) unwanted_.push_back({std::string(call_id), remote_tag, *bye});
