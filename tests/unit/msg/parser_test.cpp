@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 using namespace wwp::msg;
@@ -233,6 +234,49 @@ TEST(MsgParser, default_limits_are_128k_128_headers_64k_lines) {
   for (int i = 0; i < 129; ++i) s += "X: 1\r\n";
   s += "\r\n";
   EXPECT_EQ(code_of(s), ParseErrorCode::TooManyHeaders);
+}
+
+// Issue #18: each default limit at its boundary: limit - 1 and limit parse,
+// limit + 1 gets the limit's own code.
+TEST(MsgParser, default_limits_hold_at_their_boundaries) {
+  const ParseLimits d;
+  auto with_line = [](std::size_t n) {  // one header line of exactly n octets, CRLF excluded
+    return "OPTIONS sip:a@b SIP/2.0\r\nSubject: " + std::string(n - 9, 'y') + "\r\nContent-Length: 0\r\n\r\n";
+  };
+  auto with_size = [](std::size_t n) {  // start line to end of body: exactly n octets
+    const std::string head = "MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 000000\r\n\r\n";
+    std::string cl = std::to_string(n - head.size());
+    cl.insert(0, 6 - cl.size(), '0');
+    return "MESSAGE sip:a@b SIP/2.0\r\nContent-Length: " + cl + "\r\n\r\n" + std::string(n - head.size(), 'x');
+  };
+  auto with_headers = [](std::size_t n) {  // n header fields
+    std::string s = "OPTIONS sip:a@b SIP/2.0\r\n";
+    for (std::size_t i = 1; i < n; ++i) s += "X: 1\r\n";
+    return s + "Content-Length: 0\r\n\r\n";
+  };
+  struct Case {
+    const char* limit;
+    std::function<std::string(std::size_t)> make;
+    std::size_t at;
+    ParseErrorCode over;
+  };
+  const Case cases[] = {
+      {"max_line_length", with_line, d.max_line_length, ParseErrorCode::LineTooLong},
+      {"max_message_size", with_size, d.max_message_size, ParseErrorCode::TooLarge},
+      {"max_headers", with_headers, d.max_headers, ParseErrorCode::TooManyHeaders},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.limit);
+    for (std::size_t n : {c.at - 1, c.at}) {
+      const std::string m = c.make(n);
+      auto r = parse_view(m);
+      ASSERT_TRUE(r.ok()) << n << ": " << to_string(r.error());
+      EXPECT_EQ(r->size, m.size());
+    }
+    EXPECT_EQ(code_of(c.make(c.at + 1)), c.over);
+  }
+  EXPECT_EQ(with_size(1000).size(), 1000u);  // the builders make what they say
+  EXPECT_EQ(with_line(100).find("\r\n", 25) - 25, 100u);
 }
 
 TEST(MsgParser, view_reuse_keeps_header_capacity) {
