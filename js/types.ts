@@ -4,6 +4,9 @@ import type InboundMessage from './sip-message/inbound.js';
 import type SipMessage from './sip-message/index.js';
 import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
+import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
+import type { CallQualityReport, CandidateInfo } from './quality/report.js';
+import type { MediaStall } from './quality/watchdog.js';
 
 export interface SipInfo {
   /** Digest username; default instance id. */
@@ -139,6 +142,15 @@ export type WebPhoneOptions = SipClientOptions & {
   autoAnswer?: boolean;
   /** Delegated media (spec §6.7): the SDK keeps SIP, the app owns WebRTC. */
   webRtcSessionFactory?: WebRtcSessionFactory;
+  /**
+   * wasm-web-phone: per-call quality monitoring (README "Call quality"):
+   * periodic `qualityReport` events and the media watchdog
+   * (`mediaStalled` / `mediaResumed`). The watchdog is on by default.
+   */
+  callQuality?: CallQualityOptions;
 };
 
-export type { InboundMessage, WebRtcSession, WebRtcSessionFactory };
+export type {
+  CallQualityOptions, CallQualityReport, CandidateInfo, InboundMessage, MediaConnectionStateChange, MediaStall, WebRtcSession,
+  WebRtcSessionFactory,
+};

@@ -13,6 +13,8 @@ export interface WebRtcSession {
   changeOutputDevice(deviceId: string): Promise<void>;
   setMuted(muted: boolean): void;
   sendDtmf(tones: string, duration?: number, interToneGap?: number): void;
+  /** Optional: the session's webrtc-stats, for `CallSession.getStats()` and the watchdog. */
+  getStats?(): Promise<RTCStatsReport>;
   dispose(): void;
 }
 

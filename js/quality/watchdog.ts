@@ -41,14 +41,22 @@ export class MediaWatchdog {
 
   /**
    * Feed the next report (its `timestamp` in ms). Returns the verdicts it
-   * changed: a direction that went silent, or came back. A paused watchdog
-   * (hold, `pause()`) forgets the counters so a long pause is not a stall.
+   * changed: a direction that went silent, or came back. A direction that
+   * is not expected to carry media now (`expect`: a call on hold, a
+   * recvonly stream) is not judged: its counters are forgotten, so a long
+   * hold is no stall, and a stall it had is resolved.
    */
-  sample(report: CallQualityReport): WatchdogVerdict[] {
+  sample(report: CallQualityReport, expect: { inbound: boolean; outbound: boolean } = { inbound: true, outbound: true }): WatchdogVerdict[] {
     const t = report.timestamp;
     const out: WatchdogVerdict[] = [];
+    if (expect.outbound) this.step('outboundPackets', report.outbound.packets, t, 0, 'outbound', 'noPackets', out);
+    else this.forget('outboundPackets', 'outbound', out);
+    if (!expect.inbound) {
+      this.forget('inboundPackets', 'inbound', out);
+      this.forget('inboundEnergy', 'inbound', out);
+      return out;
+    }
     this.step('inboundPackets', report.inbound.packets, t, 0, 'inbound', 'noPackets', out);
-    this.step('outboundPackets', report.outbound.packets, t, 0, 'outbound', 'noPackets', out);
     // Silence is judged only while packets arrive: no packets is the other verdict.
     if (report.inbound.totalAudioEnergy !== undefined && !this.tracks.inboundPackets.stalled) {
       const e = this.tracks.inboundEnergy;
@@ -60,18 +68,20 @@ export class MediaWatchdog {
     return out;
   }
 
-  /** Stop judging (the call is on hold, or ended); the next sample starts afresh. */
+  /** Stop judging both directions (the call ended); open stalls are resolved. */
   pause(): WatchdogVerdict[] {
     const out: WatchdogVerdict[] = [];
-    for (const [name, track] of Object.entries(this.tracks)) {
-      if (track.stalled) {
-        const direction: StallDirection = name.startsWith('outbound') ? 'outbound' : 'inbound';
-        out.push({ event: 'mediaResumed', stall: { direction, reason: track.stalled, silentForMs: 0 } });
-      }
-      track.last = undefined;
-      track.stalled = undefined;
-    }
+    this.forget('outboundPackets', 'outbound', out);
+    this.forget('inboundPackets', 'inbound', out);
+    this.forget('inboundEnergy', 'inbound', out);
     return out;
+  }
+
+  private forget(name: keyof MediaWatchdog['tracks'], direction: StallDirection, out: WatchdogVerdict[]): void {
+    const track = this.tracks[name];
+    if (track.stalled) out.push({ event: 'mediaResumed', stall: { direction, reason: track.stalled, silentForMs: 0 } });
+    track.last = undefined;
+    track.stalled = undefined;
   }
 
   private step(
