@@ -132,3 +132,19 @@ test('watchdog: pause() (hold) resolves open stalls and a long pause is not a st
   const off = new MediaWatchdog(0);
   assert.deepEqual(feed(off, 0, 10000, 500, () => ({ inPackets: 1, outPackets: 1, energy: 0 })), []);
 });
+
+test('watchdog: a direction not expected to carry media (hold, recvonly) is not judged, and its open stall resolves', () => {
+  const dog = new MediaWatchdog(1000);
+  const held = { inbound: false, outbound: true };
+  const run = (from, to, f, expect) => {
+    const out = [];
+    for (let t = from; t <= to; t += 500) for (const v of dog.sample(buildQualityReport(snapshot(t, f(t))), expect)) out.push([t, v.event, v.stall.direction]);
+    return out;
+  };
+  // Inbound stops while we hold the call: 30 s without a verdict.
+  assert.deepEqual(run(0, 30000, (t) => ({ inPackets: 10, outPackets: t / 20, energy: 0.1 }), held), []);
+  // Off hold, inbound still dead: judged again from a fresh baseline.
+  assert.deepEqual(run(30500, 32000, (t) => ({ inPackets: 10, outPackets: t / 20, energy: 0.1 })), [[31500, 'mediaStalled', 'inbound']]);
+  // Held again: the open stall is resolved at once.
+  assert.deepEqual(run(32500, 32500, (t) => ({ inPackets: 10, outPackets: t / 20, energy: 0.1 }), held), [[32500, 'mediaResumed', 'inbound']]);
+});
