@@ -4,6 +4,7 @@ import type InboundMessage from './sip-message/inbound.js';
 import type SipMessage from './sip-message/index.js';
 import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
+import type { IceOptions } from './media/ice-options.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
 import type { CallQualityReport, CandidateInfo } from './quality/report.js';
 import type { MediaStall } from './quality/watchdog.js';
@@ -148,9 +149,16 @@ export type WebPhoneOptions = SipClientOptions & {
    * (`mediaStalled` / `mediaResumed`). The watchdog is on by default.
    */
   callQuality?: CallQualityOptions;
+  /**
+   * wasm-web-phone: ICE gathering for the SDK-managed media (README "ICE"):
+   * TURN servers, relay-only policy, candidate pool, and how long call setup
+   * waits for candidates (default 2000 ms cap, 300 ms after the first
+   * srflx/relay candidate).
+   */
+  ice?: IceOptions;
 };
 
 export type {
-  CallQualityOptions, CallQualityReport, CandidateInfo, InboundMessage, MediaConnectionStateChange, MediaStall, WebRtcSession,
+  CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, InboundMessage, MediaConnectionStateChange, MediaStall, WebRtcSession,
   WebRtcSessionFactory,
 };

@@ -9,6 +9,7 @@ import type { CoreCallEvent } from './core/sip-core.js';
 type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
 import { CallMonitor } from './quality/call-monitor.js';
+import { iceSettings } from './media/ice-options.js';
 import EventEmitter from './event-emitter.js';
 import { EventWaiters, type Waiting } from './event-waiters.js';
 import { DefaultSipClient } from './sip-client.js';
@@ -43,7 +44,9 @@ export default class WebPhone extends EventEmitter {
   constructor(options: WebPhoneOptions) {
     super();
     if (!options || typeof options !== 'object') throw new Error('WebPhone: options are required');
-    CallMonitor.settings(options.callQuality); // a bad option fails here, not at the first call
+    // A bad option fails here, not at the first call.
+    CallMonitor.settings(options.callQuality);
+    iceSettings(options.ice, options.sipInfo?.stunServers);
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);

@@ -6,6 +6,7 @@ import EventEmitter from '../event-emitter.js';
 import { EventWaiters } from '../event-waiters.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
 import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
+import { iceSettings } from '../media/ice-options.js';
 import { CallMonitor, type MediaConnectionStateChange } from '../quality/call-monitor.js';
 import { buildQualityReport, type CallQualityReport } from '../quality/report.js';
 import InboundMessage from '../sip-message/inbound.js';
@@ -97,7 +98,8 @@ export default class CallSession extends EventEmitter {
       return;
     }
     this.webRtcSession?.dispose();
-    const browser = await BrowserWebRtcSession.create(stunServers, this.webPhone.deviceManager, (s) => {
+    const ice = iceSettings(this.webPhone.options.ice, stunServers);
+    const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
       this.mediaStream = s;
     });
     this.webRtcSession = browser;

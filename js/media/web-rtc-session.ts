@@ -4,6 +4,7 @@
 // SDP is produced and consumed here but never edited: hold and direction
 // changes are done by the core.
 import type { DeviceManager } from '../types.js';
+import type { IceSettings } from './ice-options.js';
 
 export interface WebRtcSession {
   createOffer(options?: { iceRestart?: boolean }): Promise<string>;
@@ -24,8 +25,6 @@ export type WebRtcSessionFactory = (context: {
   stunServers: string[];
 }) => WebRtcSession;
 
-/** How long to wait for ICE gathering before sending what we have (spec §6.2). */
-const ICE_GATHERING_TIMEOUT_MS = 2000;
 
 /** The SDK-managed session: RTCPeerConnection + microphone + <audio> (spec §6.1). */
 export class BrowserWebRtcSession implements WebRtcSession {
@@ -37,11 +36,15 @@ export class BrowserWebRtcSession implements WebRtcSession {
   private muted = false;
 
   private constructor(
-    stunServers: string[],
+    private readonly ice: IceSettings,
     private readonly deviceManager: DeviceManager,
     private readonly onMediaStream: (stream: MediaStream) => void,
   ) {
-    this.rtcPeerConnection = new RTCPeerConnection({ iceServers: stunServers.map((s) => ({ urls: `stun:${s}` })) });
+    this.rtcPeerConnection = new RTCPeerConnection({
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
+      iceCandidatePoolSize: ice.iceCandidatePoolSize,
+    });
     this.audioElement = document.createElement('audio');
     this.audioElement.hidden = true;
     this.audioElement.autoplay = true;
@@ -58,11 +61,11 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   /** Opens the microphone and adds its track (spec §6.1 steps 2–4). */
   static async create(
-    stunServers: string[],
+    ice: IceSettings,
     deviceManager: DeviceManager,
     onMediaStream: (stream: MediaStream) => void,
   ): Promise<BrowserWebRtcSession> {
-    const session = new BrowserWebRtcSession(stunServers, deviceManager, onMediaStream);
+    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream);
     try {
       // Without microphone permission enumerateDevices() hides device ids
       // (empty strings): only then ask first, so the id can be chosen. Once
@@ -151,19 +154,37 @@ export class BrowserWebRtcSession implements WebRtcSession {
     this.audioElement.srcObject = null;
   }
 
-  /** Non-trickle: resolve when gathering completes or after 2 s (spec §6.2). */
+  /**
+   * Non-trickle (spec §6.2): resolve when gathering completes, at most
+   * `gatheringGrace` after the first srflx/relay candidate, or at
+   * `gatheringTimeout`, whichever is first. Rejects when it ends with no
+   * candidate at all: an SDP without one would make a call with no audio.
+   */
   private iceGathered(): Promise<void> {
     const pc = this.rtcPeerConnection;
+    const { gatheringTimeout, gatheringGrace, iceTransportPolicy } = this.ice;
+    // Already complete (an offer without an ICE restart): nothing new to wait for.
     if (pc.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+    let found = 0;
+    return new Promise((resolve, reject) => {
+      let timer = setTimeout(done, gatheringTimeout);
+      let graced = false;
       function done() {
         clearTimeout(timer);
         pc.removeEventListener('icecandidate', onCandidate);
-        resolve();
+        if (found) return resolve();
+        reject(new Error(`ICE gathering found no candidate within ${gatheringTimeout} ms` +
+          (iceTransportPolicy === 'relay' ? " (iceTransportPolicy 'relay': is the TURN server reachable, are its credentials right?)" : '')));
       }
       function onCandidate(e: RTCPeerConnectionIceEvent) {
-        if (e.candidate === null) done();
+        if (e.candidate === null) return done();
+        if (!e.candidate.candidate) return; // end-of-generation marker
+        found++;
+        if (!graced && (e.candidate.type === 'srflx' || e.candidate.type === 'relay')) {
+          graced = true;
+          clearTimeout(timer);
+          timer = setTimeout(done, gatheringGrace);
+        }
       }
       pc.addEventListener('icecandidate', onCandidate);
     });
