@@ -192,6 +192,11 @@ Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i,
   }
   auto ps = parse_params(s.substr(i, e < s.size() ? e - i : s.size() - i));
   if (!ps) return err(fail(ParseErrorCode::BadVia, i + ps.error().offset));
+  // via-branch = "branch" EQUAL token (§20.42, §25.1): a quoted branch is
+  // no branch the transaction layer could match (fuzz_fields found
+  // top_via_branch and this parser reading `branch="a b"` differently).
+  for (const Param& p : *ps)
+    if (p.quoted && scan::iequals(p.name, "branch")) return err(fail(ParseErrorCode::BadVia, i));
   v.params = std::move(*ps);
   return e;
 }
@@ -223,7 +228,8 @@ std::optional<std::string_view> top_via_branch(std::string_view s) {
       value = s.substr(vs, i - vs);
       i = scan::skip_lws(s, i);
     }
-    if (scan::iequals(name, "branch")) return value.empty() ? std::nullopt : std::optional<std::string_view>(value);
+    if (scan::iequals(name, "branch"))  // a token, never a quoted-string (§20.42)
+      return value.empty() || value[0] == '"' ? std::nullopt : std::optional<std::string_view>(value);
     if (i < s.size() && s[i] != ';') break;  // ',' (next via-parm) or junk
   }
   return std::nullopt;
