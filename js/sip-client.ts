@@ -2,6 +2,8 @@
 // WebSocket and one timer, feeds bytes and time into the core, writes what
 // the core asks to send, and turns core events into promises and events.
 // It never parses or builds SIP.
+import { Logger } from './log/logger.js';
+import { secretsOf } from './log/redact.js';
 import EventEmitter from './event-emitter.js';
 import { check, loadCore } from './core/loader.js';
 import { parseBindings } from './core/abi.js';
@@ -44,7 +46,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   wsc: WebSocket | undefined;
   sipInfo: SipInfo;
   instanceId: string;
-  private debug: boolean;
+  /** The SDK's logger (`logLevel`, `logHandler`, `debug`; README "Logs"): every line redacted. */
+  readonly log: Logger;
   private useBackupOutboundProxy = false;
   private ua_: CoreUa | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,7 +74,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
-    this.debug = options.debug ?? false;
+    this.log = new Logger(options, () => secretsOf(this.sipInfo));
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
   }
 
@@ -148,7 +151,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         seedLow,
         recovery: this.recovery,
       });
-      this.ua_.wantDropped = () => this.debug || this.hasListeners('dropped');
+      this.ua_.wantDropped = () => this.log.enabled('info') || this.hasListeners('dropped');
       if (this.recovery) this.listenToNetwork();
       this.adoptState(this.ua_);
     }
@@ -326,7 +329,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     try {
       ua.importState(state, now());
     } catch (e) {
-      console.warn(`wasm-web-phone: the previous tab's phone state was not taken over: ${(e as Error).message}`);
+      this.log.warn('core', `the previous tab's phone state was not taken over: ${(e as Error).message}`);
     }
     this.pump(); // its calls come out as callAdopted
   }
@@ -411,7 +414,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     }
     switch (e.name) {
       case 'message': {
-        if (this.debug) console.log(`${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.message.text}`);
+        if (this.log.enabled('debug')) this.log.debug('sip', `${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.message.text}`);
         // Nobody listening: no message object at all.
         const event = e.inbound ? 'inboundMessage' : 'outboundMessage';
         if (!this.hasListeners(event)) break;
@@ -442,14 +445,14 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       case 'transportDead':
         // The core saw no answer at all: the socket is dead. Close it; the app
         // reconnects with start() (README "Recover from network outage").
-        if (this.debug) console.warn(`SIP transport dead: ${e.reason}`);
+        this.log.warn('connection', `SIP transport dead: ${e.reason}`);
         this.wsc?.close();
         break;
       case 'openTransport':
         this.openRecovery(e.server);
         break;
       case 'closeTransport': {
-        if (this.debug) console.warn(`SIP connection closed: ${e.reason}`);
+        this.log.info('connection', `SIP connection closed: ${e.reason}`);
         const ws = this.wsc;
         if (ws) {
           ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
@@ -462,7 +465,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
           state: e.state, server: SERVER[e.server] ?? 'primary', attempt: e.attempt, delay: e.delay, reason: e.reason,
         };
         this.connectionState = e.state;
-        if (this.debug) console.log(`SIP connection ${e.state}${e.reason ? `: ${e.reason}` : ''}`);
+        this.log.info('connection', `SIP connection ${e.state}${e.reason ? `: ${e.reason}` : ''}`, { ...change });
         this.emit('connectionStateChanged', change);
         if (e.state === 'waiting') this.emit('reconnecting', change);
         if (e.state === 'failed') this.emit('failed', new Error(`Connection recovery failed: ${e.reason}`));
@@ -480,7 +483,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         break;
       }
       case 'dropped':
-        if (this.debug) console.warn(`Dropped inbound SIP: ${e.reason}`);
+        this.log.info('sip', `Dropped inbound SIP: ${e.reason}`);
         this.emit('dropped', e.reason);
         break;
     }

@@ -5,6 +5,7 @@ import type SipMessage from './sip-message/index.js';
 import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
 import type { IceOptions } from './media/ice-options.js';
+import type { LogEntry, LogHandler, LogLevel } from './log/logger.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
 import type { CallQualityReport, CandidateInfo } from './quality/report.js';
 import type { MediaStall } from './quality/watchdog.js';
@@ -41,8 +42,15 @@ export interface SipClientOptions {
   _coreState?: string;
   /** Stable per-device id for `+sip.instance` (RFC 5626); default `authorizationId`. */
   instanceId?: string;
-  /** Log every SIP message to the console. */
+  /** Log every SIP message to the console (with digest secrets and the password masked). */
   debug?: boolean;
+  /**
+   * wasm-web-phone: the lowest level delivered (README "Logs"). Default
+   * `'warn'` (`'debug'` with `debug: true`).
+   */
+  logLevel?: LogLevel;
+  /** wasm-web-phone: receives every log entry instead of the console; entries are already redacted. */
+  logHandler?: LogHandler;
   /** wasm-web-phone: where to load `sip-core.wasm` from (default: next to the SDK). */
   wasm?: CoreLoadOptions;
   /**
@@ -159,6 +167,6 @@ export type WebPhoneOptions = SipClientOptions & {
 };
 
 export type {
-  CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, InboundMessage, MediaConnectionStateChange, MediaStall, WebRtcSession,
+  CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,
   WebRtcSessionFactory,
 };

@@ -1,0 +1,27 @@
+// What may never reach a log line, an event or a diagnostics bundle
+// (README "Logs"): the password and anything else the app marks secret, and
+// the parts of a digest Authorization that allow an offline guess at the
+// password (RFC 7616 §5.12): `response` and `cnonce`. The rest of the header
+// (realm, nonce, username, uri) stays: it is what one debugs with.
+
+const REDACTED = '<redacted>';
+// `response="…"` / `cnonce=…`, quoted or not, inside a (Proxy-)Authorization value.
+const DIGEST_SECRET = /\b(response|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;
+const AUTH_LINE = /^((?:proxy-)?authorization[ \t]*:)(.*)$/gim;
+
+/** `text` with the digest secrets of every Authorization line and every listed secret masked. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(AUTH_LINE, (_, name: string, value: string) => name + value.replace(DIGEST_SECRET, `$1="${REDACTED}"`));
+  for (const secret of secrets) {
+    // Short values would mask ordinary text ("1" as a password); 4 is the floor.
+    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/** The secrets of a sipInfo: its password, and any field the app lists in `sipInfo.secretFields`. */
+export function secretsOf(sipInfo: Record<string, unknown> | undefined): string[] {
+  if (!sipInfo) return [];
+  const names = ['password', ...(Array.isArray(sipInfo.secretFields) ? (sipInfo.secretFields as unknown[]).map(String) : [])];
+  return names.map((n) => sipInfo[n]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}

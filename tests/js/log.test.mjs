@@ -1,0 +1,90 @@
+// Logs (js/log, README "Logs"): levels, the app's handler, debug: true's SIP
+// trace, and redaction: the password and the digest response/cnonce never
+// reach an entry, through a real REGISTER challenge answered by the core.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
+const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
+const { redact, secretsOf } = await import(`${root}/dist/es/log/redact.js`);
+
+const password = 'Pa55-w0rd"x';
+const sipInfo = { username: '101', authorizationId: '101', password, domain: 'example.test', outboundProxy: 'ws://127.0.0.1:9', stunServers: [] };
+
+test('redact: digest response and cnonce of (Proxy-)Authorization lines, and the listed secrets', () => {
+  const text = [
+    'REGISTER sip:example.test SIP/2.0',
+    'Authorization: Digest username="101", realm="example.test", nonce="abc", uri="sip:example.test", response="0123456789abcdef0123456789abcdef", cnonce="c1c2", qop=auth, nc=00000001',
+    'proxy-authorization:Digest response=deadbeef,cnonce=xyz1',
+    'X-Note: response="not a credential here"',
+    `X-Leak: ${password} twice ${password}`,
+  ].join('\r\n');
+  const out = redact(text, [password]);
+  assert.match(out, /username="101", realm="example.test", nonce="abc"/, 'what one debugs with stays');
+  assert.equal(/0123456789abcdef|deadbeef|c1c2|xyz1/.test(out), false, out);
+  assert.match(out, /response="<redacted>".*cnonce="<redacted>"/);
+  assert.match(out, /X-Note: response="not a credential here"/, 'only Authorization lines are touched');
+  assert.equal(out.includes(password), false);
+  assert.match(out, /X-Leak: <redacted> twice <redacted>/);
+  assert.equal(redact('user 1 pw 1', ['1']), 'user 1 pw 1', 'a secret shorter than 4 is not masked everywhere');
+  assert.deepEqual(secretsOf({ password: 'abcd', apiKey: 'k-123456', secretFields: ['apiKey', 'missing'] }), ['abcd', 'k-123456']);
+});
+
+class FakeWebSocket {
+  static OPEN = 1;
+  constructor() { this.readyState = 0; setTimeout(() => { this.readyState = 1; this.onopen?.(); }, 1); }
+  send(text) {
+    const lines = text.split('\r\n\r\n')[0].split('\r\n').slice(1).filter((l) => /^(via|from|to|call-id|cseq):/i.test(l))
+      .map((l) => (/^to:/i.test(l) && !/;tag=/.test(l) ? `${l};tag=srv` : l));
+    const answer = /^Authorization:/im.test(text)
+      ? ['SIP/2.0 200 OK', ...lines, `Contact: <sip:101@x.invalid;transport=ws>;expires=60`]
+      : ['SIP/2.0 401 Unauthorized', ...lines, 'WWW-Authenticate: Digest realm="example.test", nonce="abc", qop="auth"'];
+    if (/^REGISTER /.test(text)) setTimeout(() => this.onmessage?.({ data: [...answer, 'Content-Length: 0', '', ''].join('\r\n') }), 1);
+  }
+  close() { this.readyState = 3; setTimeout(() => this.onclose?.({ code: 1000 }), 1); }
+}
+globalThis.WebSocket = FakeWebSocket;
+
+test('debug: true delivers the SIP trace at level debug, with the digest secrets and the password masked', async () => {
+  const entries = [];
+  const sent = [];
+  const phone = new WebPhone({ sipInfo, debug: true, logHandler: (e) => entries.push(e), wasm: { wasmBinary } });
+  phone.sipClient.on('outboundMessage', (m) => sent.push(m.toString()));
+  await phone.start();
+  await phone.dispose();
+  const sip = entries.filter((e) => e.category === 'sip');
+  assert.ok(sip.length >= 4, `REGISTER, 401, REGISTER with Authorization, 200 (got ${sip.length})`);
+  for (const e of entries) {
+    assert.equal(e.level === 'debug' || e.level === 'info' || e.level === 'warn', true);
+    assert.equal(typeof e.time, 'number');
+  }
+  const authorized = sip.find((e) => /^Authorization:/m.test(e.message));
+  assert.ok(authorized, 'the authorized REGISTER was logged');
+  assert.match(authorized.message, /response="<redacted>"/);
+  assert.match(authorized.message, /cnonce="<redacted>"/);
+  // The real response on the wire, for the check below.
+  const response = /response="([0-9a-f]{32})"/.exec(sent.find((t) => /^Authorization:/m.test(t)))[1];
+  const all = JSON.stringify(entries);
+  assert.equal(all.includes(response), false, 'the digest response never reaches a log entry');
+  assert.equal(all.includes(password), false);
+});
+
+test('levels: the default (warn) delivers no SIP trace; logLevel trace does; a throwing handler breaks nothing; bad options throw', async () => {
+  const quiet = [];
+  const phone = new WebPhone({ sipInfo, logHandler: (e) => quiet.push(e), wasm: { wasmBinary } });
+  await phone.start();
+  await phone.dispose();
+  assert.deepEqual(quiet.filter((e) => e.level === 'debug' || e.level === 'info'), []);
+
+  let calls = 0;
+  const loud = new WebPhone({ sipInfo, logLevel: 'trace', logHandler: () => { calls++; throw new Error('handler bug'); }, wasm: { wasmBinary } });
+  await loud.start();
+  await loud.dispose();
+  assert.ok(calls >= 4, 'every SIP message reached the handler, and its throws were contained');
+
+  assert.throws(() => new WebPhone({ sipInfo, logLevel: 'verbose' }), /logLevel must be one of silent, error, warn, info, debug, trace/);
+  assert.throws(() => new WebPhone({ sipInfo, logHandler: 'console' }), /logHandler must be a function/);
+});
