@@ -7,6 +7,7 @@ import { secretsOf } from './log/redact.js';
 import EventEmitter from './event-emitter.js';
 import { check, loadCore } from './core/loader.js';
 import { parseBindings } from './core/abi.js';
+import type { WireMessage } from './core/wire-message.js';
 import { RegistrationError } from './registration-error.js';
 import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-core.js';
@@ -39,6 +40,15 @@ const CALL_EVENTS = new Set([
   'callAdopted',
 ]);
 
+/** SIP messages the diagnostics bundle can show (the last ones, phone-wide). */
+const TRACE_SIZE = 500;
+/** One traced SIP message: the core's description of text the shim holds. */
+export interface TraceEntry {
+  time: number;
+  inbound: boolean;
+  message: WireMessage;
+}
+
 export class DefaultSipClient extends EventEmitter implements SipClient, CallCore {
   /** @internal Set by WebPhone: receives the core's call events. */
   _onCallEvent: ((e: CoreCallEvent) => void) | undefined;
@@ -48,6 +58,9 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   instanceId: string;
   /** The SDK's logger (`logLevel`, `logHandler`, `debug`; README "Logs"): every line redacted. */
   readonly log: Logger;
+  /** The last TRACE_SIZE SIP messages, for `diagnostics()`: a ring. */
+  private trace: TraceEntry[] = [];
+  private traceNext = 0;
   private useBackupOutboundProxy = false;
   private ua_: CoreUa | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +76,14 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private bindings: RegistrationBinding[] = [];
   /** app requests (send/request) waiting for their final response, by core id */
   private appRequests = new Map<number, { resolve: (m: InboundMessage) => void; reject: (e: Error) => void }>();
+
+  /** @internal The recent SIP messages, oldest first (`diagnostics()`). */
+  _trace(): TraceEntry[] {
+    const n = Math.min(this.traceNext, TRACE_SIZE);
+    const out: TraceEntry[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.trace[(this.traceNext - n + i) % TRACE_SIZE];
+    return out;
+  }
 
   constructor(options: SipClientOptions) {
     super();
@@ -415,6 +436,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     switch (e.name) {
       case 'message': {
         if (this.log.enabled('debug')) this.log.debug('sip', `${e.inbound ? 'Receiving' : 'Sending'}...(${new Date()})\n${e.message.text}`);
+        // The diagnostics trace keeps the core's description (no copy, no parse).
+        this.trace[this.traceNext++ % TRACE_SIZE] = { time: Date.now(), inbound: e.inbound, message: e.message };
         // Nobody listening: no message object at all.
         const event = e.inbound ? 'inboundMessage' : 'outboundMessage';
         if (!this.hasListeners(event)) break;

@@ -4,6 +4,7 @@ import type InboundMessage from './sip-message/inbound.js';
 import type SipMessage from './sip-message/index.js';
 import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
+import type { CallDiagnostics, PhoneDiagnostics, TracedMessage } from './diagnostics.js';
 import type { IceOptions } from './media/ice-options.js';
 import type { LogEntry, LogHandler, LogLevel } from './log/logger.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
@@ -167,6 +168,6 @@ export type WebPhoneOptions = SipClientOptions & {
 };
 
 export type {
-  CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,
+  CallDiagnostics, CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, PhoneDiagnostics, TracedMessage, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,
   WebRtcSessionFactory,
 };

@@ -10,6 +10,7 @@ type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
 import { CallMonitor } from './quality/call-monitor.js';
 import { iceSettings } from './media/ice-options.js';
+import { phoneDiagnostics, type PhoneDiagnostics } from './diagnostics.js';
 import EventEmitter from './event-emitter.js';
 import { EventWaiters, type Waiting } from './event-waiters.js';
 import { DefaultSipClient } from './sip-client.js';
@@ -78,6 +79,15 @@ export default class WebPhone extends EventEmitter {
   async start(): Promise<void> {
     if (this.disposed) throw new Error('WebPhone is disposed');
     await this.sipClient.start();
+  }
+
+  /**
+   * One JSON-ready bundle for a support ticket: build identity, the phone's
+   * recent SIP trace and every live call's SDP, ICE timeline and stats,
+   * redacted (README "Diagnostics").
+   */
+  diagnostics(): Promise<PhoneDiagnostics> {
+    return phoneDiagnostics(this);
   }
 
   /** The bindings of the registrar's last REGISTER 2xx (`sipClient.registrations`). */

@@ -6,6 +6,7 @@ import EventEmitter from '../event-emitter.js';
 import { EventWaiters } from '../event-waiters.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
 import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
+import { callDiagnostics, type CallDiagnostics } from '../diagnostics.js';
 import { iceSettings } from '../media/ice-options.js';
 import { CallMonitor, type MediaConnectionStateChange } from '../quality/call-monitor.js';
 import { buildQualityReport, type CallQualityReport } from '../quality/report.js';
@@ -139,6 +140,19 @@ export default class CallSession extends EventEmitter {
     if (t.signal !== undefined) report.timeToInviteMs = Math.round(t.signal - t.start);
     if (t.media !== undefined) report.timeToMediaMs = Math.round(t.media - t.start);
     return report;
+  }
+
+  /**
+   * One JSON-ready bundle for a support ticket: this call's SIP messages,
+   * SDP, ICE timeline and stats samples, redacted (README "Diagnostics").
+   */
+  diagnostics(): Promise<CallDiagnostics> {
+    return callDiagnostics(this);
+  }
+
+  /** @internal The quality monitor (diagnostics reads its timeline and samples). */
+  _monitor(): CallMonitor | undefined {
+    return this.monitor;
   }
 
   /** @internal Which directions should carry media now (the watchdog judges only those). */

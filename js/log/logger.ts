@@ -2,7 +2,7 @@
 // handler, and every entry's text and data passed through `redact` first.
 // `debug: true` keeps its ringcentral-web-phone 2.x meaning (every SIP
 // message on the console), now at level `debug`.
-import { redact } from './redact.js';
+import { redact, redactDeep } from './redact.js';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /** What a line is about: `sip` messages, the `connection`, a `call`, its `media`, the `core`. */
@@ -52,13 +52,7 @@ export class Logger {
     if (!this.enabled(level)) return;
     const secrets = this.secrets();
     const entry: LogEntry = { level, time: Date.now(), category, message: redact(message, secrets) };
-    if (data) {
-      try {
-        entry.data = JSON.parse(redact(JSON.stringify(data), secrets)) as Record<string, unknown>;
-      } catch {
-        entry.data = { redacted: 'the detail held a secret and could not be shown' };
-      }
-    }
+    if (data) entry.data = redactDeep(data, secrets);
     try {
       this.handler(entry);
     } catch {

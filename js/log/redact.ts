@@ -25,3 +25,15 @@ export function secretsOf(sipInfo: Record<string, unknown> | undefined): string[
   const names = ['password', ...(Array.isArray(sipInfo.secretFields) ? (sipInfo.secretFields as unknown[]).map(String) : [])];
   return names.map((n) => sipInfo[n]).filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
+
+/** A copy of `value` with `redact` applied to every string in it (objects and arrays walked). */
+export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
+  if (typeof value === 'string') return redact(value, secrets) as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as unknown as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
+    return out as T;
+  }
+  return value;
+}

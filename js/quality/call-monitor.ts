@@ -38,6 +38,9 @@ export class CallMonitor {
   private timer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
   private lastReportAt = -Infinity;
+  /** For `diagnostics()`: ICE and gathering states with their times, and the last reports. */
+  readonly timeline: Array<{ time: number; what: string }> = [];
+  readonly samples: CallQualityReport[] = [];
   private detach: (() => void) | undefined;
 
   constructor(private readonly call: MonitoredCall, options: CallQualityOptions | undefined) {
@@ -64,20 +67,37 @@ export class CallMonitor {
   watch(pc: RTCPeerConnection, onIceState: (change: MediaConnectionStateChange) => void, onFirstMedia: () => void): void {
     this.detach?.();
     let previous = pc.iceConnectionState;
+    const mark = (what: string) => {
+      this.timeline.push({ time: Date.now(), what });
+      if (this.timeline.length > 200) this.timeline.shift();
+    };
+    const onGathering = () => mark(`gathering ${pc.iceGatheringState}`);
+    const onCandidate = (e: RTCPeerConnectionIceEvent) => {
+      if (e.candidate?.candidate) mark(`candidate ${e.candidate.type ?? '?'} ${e.candidate.protocol ?? ''}`.trim());
+    };
     const onState = () => {
       const state = pc.iceConnectionState;
+      mark(`ice ${state}`);
       if (state === previous) return;
       const change = { state, previous };
       previous = state;
       onIceState(change);
     };
     // A remote track starts muted and unmutes when its first packets arrive.
-    const onTrack = (e: RTCTrackEvent) => e.track.addEventListener('unmute', onFirstMedia, { once: true });
+    const onFirst = () => {
+      mark('first media');
+      onFirstMedia();
+    };
+    const onTrackFirst = (e: RTCTrackEvent) => e.track.addEventListener('unmute', onFirst, { once: true });
     pc.addEventListener('iceconnectionstatechange', onState);
-    pc.addEventListener('track', onTrack);
+    pc.addEventListener('icegatheringstatechange', onGathering);
+    pc.addEventListener('icecandidate', onCandidate);
+    pc.addEventListener('track', onTrackFirst);
     this.detach = () => {
       pc.removeEventListener('iceconnectionstatechange', onState);
-      pc.removeEventListener('track', onTrack);
+      pc.removeEventListener('icegatheringstatechange', onGathering);
+      pc.removeEventListener('icecandidate', onCandidate);
+      pc.removeEventListener('track', onTrackFirst);
     };
   }
 
@@ -104,6 +124,8 @@ export class CallMonitor {
     try {
       const report = await this.call.getStats();
       if (!this.timer || this.call.state !== 'answered') return; // stopped meanwhile
+      this.samples.push(report);
+      if (this.samples.length > 60) this.samples.shift();
       if (this.options.stallTimeout) {
         for (const v of this.watchdog.sample(report, this.call.expectedMedia())) this.call.emit(v.event, v.stall);
       }

@@ -88,3 +88,35 @@ test('levels: the default (warn) delivers no SIP trace; logLevel trace does; a t
   assert.throws(() => new WebPhone({ sipInfo, logLevel: 'verbose' }), /logLevel must be one of silent, error, warn, info, debug, trace/);
   assert.throws(() => new WebPhone({ sipInfo, logHandler: 'console' }), /logHandler must be a function/);
 });
+
+test('webPhone.diagnostics(): build identity and the SIP trace, redacted like the logs', async () => {
+  const sent = [];
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary } });
+  phone.sipClient.on('outboundMessage', (m) => sent.push(m.toString()));
+  await phone.start();
+  const d = await phone.diagnostics();
+  await phone.dispose();
+  assert.equal(d.sdk.name, 'wasm-web-phone');
+  assert.match(d.sdk.wasmSha256, /^[0-9a-f]{64}$/);
+  assert.equal(d.phone.username, '101');
+  assert.deepEqual(d.sipTrace.map((m) => `${m.direction} ${m.text.split('\r\n')[0]}`), [
+    'out REGISTER sip:example.test SIP/2.0', 'in SIP/2.0 401 Unauthorized', 'out REGISTER sip:example.test SIP/2.0', 'in SIP/2.0 200 OK',
+  ]);
+  assert.ok(!Number.isNaN(Date.parse(d.sipTrace[0].time)));
+  assert.deepEqual(d.calls, []);
+  const response = /response="([0-9a-f]{32})"/.exec(sent.find((t) => /^Authorization:/m.test(t)))[1];
+  const text = JSON.stringify(d);
+  assert.equal(text.includes(response), false, 'no digest response in the bundle');
+  assert.equal(text.includes(password), false, 'no password in the bundle');
+  assert.match(d.sipTrace[2].text, /response="<redacted>"/);
+});
+
+test('redactDeep and log data: secrets inside structured data are masked too (a quote in the password included)', async () => {
+  const { redactDeep } = await import(`${root}/dist/es/log/redact.js`);
+  const out = redactDeep({ a: [`x ${password} y`, { b: 'Authorization: Digest response="abcdef0123"' }], n: 3, ok: true, none: null }, [password]);
+  assert.deepEqual(out, { a: ['x <redacted> y', { b: 'Authorization: Digest response="<redacted>"' }], n: 3, ok: true, none: null });
+  const entries = [];
+  const phone = new WebPhone({ sipInfo, logLevel: 'info', logHandler: (e) => entries.push(e), wasm: { wasmBinary } });
+  phone.sipClient.log.info('core', `pw ${password}`, { nested: { pw: password } });
+  assert.deepEqual(entries.map((e) => [e.message, e.data]), [['pw <redacted>', { nested: { pw: '<redacted>' } }]]);
+});

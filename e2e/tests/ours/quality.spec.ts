@@ -3,6 +3,7 @@
 // figures on loopback, the ICE state events, and the media watchdog when
 // the far side stops sending packets or sends digital silence.
 import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { sipInfo } from '../../lib/users.mjs';
 
 const ours = (callQuality: Record<string, number>) => ({ sdk: 'ours' as const, transport: 'ws' as const, options: { callQuality } });
 
@@ -68,6 +69,24 @@ test('a loopback call reports sane quality: no loss, small RTT, MOS > 4, host pa
     expect(states).toContain('checking');
     expect(states).toContain('connected');
   }
+
+  // The diagnostics bundles of a live call (README "Diagnostics").
+  const d = await a.page.evaluate(() => (window as any).session.diagnostics());
+  expect(d.callId).toBe(await a.page.evaluate(() => (window as any).session.callId));
+  expect(d.sipTrace.map((m: any) => `${m.direction} ${m.text.split('\r\n')[0]}`)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^out INVITE sip:102@/), 'in SIP/2.0 200 OK', expect.stringMatching(/^out ACK /)]));
+  expect(d.localSdp).toContain('m=audio');
+  expect(d.remoteSdp).toContain('m=audio');
+  const timeline = d.iceTimeline.map((t: any) => t.what);
+  for (const what of ['gathering complete', 'ice checking', 'ice connected', 'first media']) expect(timeline).toContain(what);
+  expect(d.stats.length).toBeGreaterThanOrEqual(2);
+  const phone = await a.page.evaluate(() => (window as any).webPhone.diagnostics());
+  expect(phone.calls).toHaveLength(1);
+  expect(phone.sdk.wasmSha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(phone.sipTrace.some((m: any) => m.text.startsWith('REGISTER '))).toBe(true);
+  const text = JSON.stringify(phone);
+  expect(text).not.toContain(sipInfo('101').password);
+  expect(text).not.toMatch(/response="[0-9a-f]{32}"/);
 
   await a.hangup();
   await b.waitForState('disposed');
