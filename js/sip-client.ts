@@ -3,7 +3,7 @@
 // the core asks to send, and turns core events into promises and events.
 // It never parses or builds SIP.
 import { Logger } from './log/logger.js';
-import { secretsOf } from './log/redact.js';
+import { maskDigestSecrets, secretsOf } from './log/redact.js';
 import EventEmitter from './event-emitter.js';
 import { check, loadCore } from './core/loader.js';
 import { parseBindings } from './core/abi.js';
@@ -39,6 +39,13 @@ const CALL_EVENTS = new Set([
   'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult', 'recoverMedia',
   'callAdopted',
 ]);
+
+/** An outbound message as events show it: digest secrets overwritten, same offsets. */
+function maskedForEvents(m: WireMessage): WireMessage {
+  const text = maskDigestSecrets(m.text);
+  // (Our own messages are never folded, so no unfolded copy holds a secret.)
+  return text === m.text ? m : m.withText(text);
+}
 
 /** SIP messages the diagnostics bundle can show (the last ones, phone-wide). */
 const TRACE_SIZE = 500;
@@ -441,7 +448,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         // Nobody listening: no message object at all.
         const event = e.inbound ? 'inboundMessage' : 'outboundMessage';
         if (!this.hasListeners(event)) break;
-        this.emit(event, e.inbound ? InboundMessage.fromCore(e.message) : OutboundMessage.fromCore(e.message));
+        // Our digest response and cnonce never reach an app event (README "Logs").
+        this.emit(event, e.inbound ? InboundMessage.fromCore(e.message) : OutboundMessage.fromCore(maskedForEvents(e.message)));
         break;
       }
       case 'registered':

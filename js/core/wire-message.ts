@@ -35,6 +35,11 @@ export class WireMessage {
     private readonly extra: string[] | undefined,
   ) {}
 
+  /** @internal The same message over `text` of the same length (a masked copy for events). */
+  withText(text: string): WireMessage {
+    return new WireMessage(text, this.t, this.extra);
+  }
+
   private cut(off: number, len: number): string {
     return off >= 0 ? this.text.substring(off, off + len) : this.extra![-1 - off];
   }

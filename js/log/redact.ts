@@ -37,3 +37,20 @@ export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
   }
   return value;
 }
+
+/**
+ * `text` with the digest `response` and `cnonce` values of its Authorization
+ * lines overwritten by `*`, keeping every length, so that the core's table of
+ * offsets into the text still holds (the message objects of
+ * `outboundMessage` events read through it).
+ */
+export function maskDigestSecrets(text: string): string {
+  if (!/authorization/i.test(text)) return text;
+  return text.replace(AUTH_LINE, (_, name: string, value: string) =>
+    name + value.replace(DIGEST_SECRET, (m: string, key: string, v: string) => {
+      const quoted = v.startsWith('"');
+      const inner = quoted ? v.slice(1, -1) : v;
+      const masked = '*'.repeat(inner.length);
+      return m.slice(0, m.length - v.length) + (quoted ? `"${masked}"` : masked);
+    }));
+}

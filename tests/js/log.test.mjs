@@ -33,10 +33,12 @@ test('redact: digest response and cnonce of (Proxy-)Authorization lines, and the
   assert.deepEqual(secretsOf({ password: 'abcd', apiKey: 'k-123456', secretFields: ['apiKey', 'missing'] }), ['abcd', 'k-123456']);
 });
 
+const wire = []; // every frame the phones handed to a socket
 class FakeWebSocket {
   static OPEN = 1;
   constructor() { this.readyState = 0; setTimeout(() => { this.readyState = 1; this.onopen?.(); }, 1); }
   send(text) {
+    wire.push(text);
     const lines = text.split('\r\n\r\n')[0].split('\r\n').slice(1).filter((l) => /^(via|from|to|call-id|cseq):/i.test(l))
       .map((l) => (/^to:/i.test(l) && !/;tag=/.test(l) ? `${l};tag=srv` : l));
     const answer = /^Authorization:/im.test(text)
@@ -66,7 +68,7 @@ test('debug: true delivers the SIP trace at level debug, with the digest secrets
   assert.match(authorized.message, /response="<redacted>"/);
   assert.match(authorized.message, /cnonce="<redacted>"/);
   // The real response on the wire, for the check below.
-  const response = /response="([0-9a-f]{32})"/.exec(sent.find((t) => /^Authorization:/m.test(t)))[1];
+  const response = /response="([0-9a-f]{32})"/.exec(wire.findLast((t) => /^Authorization:/m.test(t)))[1];
   const all = JSON.stringify(entries);
   assert.equal(all.includes(response), false, 'the digest response never reaches a log entry');
   assert.equal(all.includes(password), false);
@@ -104,7 +106,7 @@ test('webPhone.diagnostics(): build identity and the SIP trace, redacted like th
   ]);
   assert.ok(!Number.isNaN(Date.parse(d.sipTrace[0].time)));
   assert.deepEqual(d.calls, []);
-  const response = /response="([0-9a-f]{32})"/.exec(sent.find((t) => /^Authorization:/m.test(t)))[1];
+  const response = /response="([0-9a-f]{32})"/.exec(wire.findLast((t) => /^Authorization:/m.test(t)))[1];
   const text = JSON.stringify(d);
   assert.equal(text.includes(response), false, 'no digest response in the bundle');
   assert.equal(text.includes(password), false, 'no password in the bundle');
@@ -119,4 +121,23 @@ test('redactDeep and log data: secrets inside structured data are masked too (a 
   const phone = new WebPhone({ sipInfo, logLevel: 'info', logHandler: (e) => entries.push(e), wasm: { wasmBinary } });
   phone.sipClient.log.info('core', `pw ${password}`, { nested: { pw: password } });
   assert.deepEqual(entries.map((e) => [e.message, e.data]), [['pw <redacted>', { nested: { pw: '<redacted>' } }]]);
+});
+
+test('outboundMessage events: the digest response and cnonce are masked, lengths and every other header kept', async () => {
+  const events = [];
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary } });
+  phone.sipClient.on('outboundMessage', (m) => events.push(m));
+  await phone.start();
+  await phone.dispose();
+  const onWire = wire.findLast((t) => /^Authorization:/m.test(t) && !/expires=0/.test(t));
+  const m = events.find((e) => e.getHeader('Authorization') && e.getHeader('Call-ID') && e.toString().length === onWire.length && !/expires=0/.test(e.toString()));
+  assert.ok(m, 'the authorized REGISTER reached the event');
+  const auth = m.getHeader('Authorization');
+  assert.match(auth, /response="\*{32}"/);
+  assert.match(auth, /cnonce="\*+"/);
+  assert.match(auth, /username="101", realm="example.test", nonce="abc"/);
+  assert.equal(/response="[0-9a-f]{32}"/.test(m.toString()), false);
+  assert.equal(m.toString().length, onWire.length, 'same length: the core\'s offsets still hold');
+  assert.equal(m.getHeader('CSeq'), /^CSeq: (.*)$/m.exec(onWire)[1]);
+  assert.equal(m.getHeader('Contact'), /^Contact: (.*)$/m.exec(onWire)[1]);
 });
