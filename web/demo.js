@@ -35,7 +35,11 @@ $('login').addEventListener('submit', async (e) => {
   delete sipInfo.name;
   if (phone) await phone.dispose().catch(() => {});
   localStorage.setItem('demo-multi-tab', String($('multiTab').checked));
-  const options = { sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked };
+  const options = {
+    sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked,
+    // README "Call quality": a report every 2 s for the indicator; the watchdog warns of dead media.
+    callQuality: { reportInterval: 2000 },
+  };
   // Multi-tab (README "Multiple tabs"): every tab with this extension is one
   // phone, one registration; the leader tab registers and carries the media.
   phone = $('multiTab').checked ? new WebPhone.MultiTab(options)
@@ -112,10 +116,40 @@ function showCall(s) {
     $('mute').textContent = muted ? 'Unmute' : 'Mute';
   };
   for (const e of ['ringing', 'answered', 'failed', 'disposed']) s.on(e, update);
+  showQuality(s);
   s.on('failed', (line) => ($('detail').textContent = `call failed: ${line}`));
   s.on('disposed', () => { if (session === s) { session = undefined; $('call').hidden = true; } });
   update();
   showCall.update = update;
+}
+
+// README "Call quality": MOS, RTT, loss and jitter from qualityReport; the
+// watchdog's verdicts as a warning.
+function showQuality(s) {
+  $('quality').textContent = '';
+  $('quality').dataset.level = '';
+  $('media-warning').textContent = '';
+  const stalls = new Map();
+  const warn = () => {
+    $('media-warning').textContent = [...stalls.values()].join('; ');
+  };
+  s.on('qualityReport', (r) => {
+    if (session !== s || r.mos === undefined) return;
+    const parts = [`MOS ${r.mos.toFixed(1)}`];
+    if (r.rttMs !== undefined) parts.push(`RTT ${Math.round(r.rttMs)} ms`);
+    parts.push(`loss ${r.inbound.lossPercent} %`);
+    if (r.inbound.jitterMs !== undefined) parts.push(`jitter ${Math.round(r.inbound.jitterMs)} ms`);
+    $('quality').textContent = `· ${parts.join(' · ')}`;
+    $('quality').dataset.level = r.mos >= 4 ? 'good' : r.mos >= 3.6 ? 'fair' : 'poor';
+  });
+  s.on('mediaStalled', ({ direction, reason }) => {
+    stalls.set(direction, reason === 'silence' ? `the other side is silent` : `no ${direction === 'inbound' ? 'incoming' : 'outgoing'} audio`);
+    warn();
+  });
+  s.on('mediaResumed', ({ direction }) => {
+    stalls.delete(direction);
+    warn();
+  });
 }
 
 async function act(fn) {
@@ -138,6 +172,14 @@ $('decline').onclick = () => act(() => session?.decline());
 $('hangup').onclick = () => act(() => session?.hangup());
 $('hold').onclick = () => act(async () => { held ? await session.unhold() : await session.hold(); held = !held; });
 $('mute').onclick = () => act(() => { muted ? session.unmute() : session.mute(); muted = !muted; });
+// README "Diagnostics": the call's bundle, redacted, for a support ticket.
+$('copy-diagnostics').onclick = () => act(async () => {
+  const text = JSON.stringify(await session.diagnostics(), null, 2);
+  $('diagnostics').value = text;
+  $('diagnostics').hidden = false;
+  await navigator.clipboard?.writeText(text).catch(() => {}); // the text area has it if the clipboard is refused
+  $('detail').textContent = `diagnostics: ${text.length} characters, also in the box below the call`;
+});
 for (const key of '123456789*0#') {
   const b = document.createElement('button');
   b.textContent = key;

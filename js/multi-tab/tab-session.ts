@@ -5,6 +5,8 @@
 // session's, re-emitted in every tab. It outlives a change of leader: the
 // next leader adopts the call and this object goes on.
 import type CallSession from '../call-session/index.js';
+import type { CallDiagnostics } from '../diagnostics.js';
+import type { CallQualityReport } from '../quality/report.js';
 
 type CallState = CallSession['state'];
 import EventEmitter from '../event-emitter.js';
@@ -15,7 +17,7 @@ export const SESSION_METHODS = [
   'answer', 'decline', 'toVoicemail', 'forward', 'confirmReceive', 'startReply', 'reply', 'cancel',
   'hangup', 'hold', 'unhold', 'reInvite', 'mute', 'unmute', 'sendDtmf', 'transfer',
   'startRecording', 'stopRecording', 'flip', 'park', 'changeInputDevice', 'changeOutputDevice',
-  'completeWarmTransfer',
+  'completeWarmTransfer', 'getStats', 'diagnostics',
 ] as const;
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 
@@ -101,6 +103,10 @@ export interface TabCallSession {
   changeInputDevice(deviceId: string): Promise<void>;
   changeOutputDevice(deviceId: string): Promise<void>;
   completeWarmTransfer(existing: TabCallSession, timeout?: number): Promise<void>;
+  /** The call's quality, read where its media is (the leader tab). */
+  getStats(): Promise<CallQualityReport>;
+  /** The call's redacted diagnostics bundle, from the leader tab. */
+  diagnostics(): Promise<CallDiagnostics>;
 }
 
 for (const method of SESSION_METHODS) {

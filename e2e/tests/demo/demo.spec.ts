@@ -53,6 +53,16 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
   await expect(bob.locator('#mute')).toHaveText('Unmute');
   await bob.locator('#keypad button', { hasText: '5' }).click();
   await expect(alice.locator('#trace')).toContainText('a=sendonly');
+  // README "Call quality" and "Diagnostics": the indicator fills in from
+  // qualityReport, and the call's bundle lands in the page, redacted.
+  await expect(alice.locator('#quality')).toHaveText(/MOS \d\.\d · RTT \d+ ms · loss [\d.]+ % · jitter \d+ ms/, { timeout: 10_000 });
+  await expect(alice.locator('#quality')).toHaveAttribute('data-level', 'good');
+  await alice.click('#copy-diagnostics');
+  await expect(alice.locator('#diagnostics')).toBeVisible();
+  const bundle = JSON.parse(await alice.locator('#diagnostics').inputValue());
+  expect(bundle.sipTrace.some((m: { text: string }) => m.text.startsWith('INVITE '))).toBe(true);
+  expect(bundle.localSdp).toContain('m=audio');
+  expect(JSON.stringify(bundle)).not.toMatch(/response="[0-9a-f]{32}"/);
   await alice.screenshot({ path: test.info().outputPath('demo-in-call.png') });
 
   await bob.click('#hangup');
