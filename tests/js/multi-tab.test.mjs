@@ -48,6 +48,10 @@ function tabAndLeader() {
   return { tab, leader, say, heard, next, done: async () => { await tab.dispose(); leader.close(); } };
 }
 const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Polls `cond` every 10 ms for up to 3 s (the channel delivers later on a loaded machine). */
+async function until(cond) {
+  for (let waited = 0; !cond() && waited < 3000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+}
 const view = { callId: 'c1', direction: 'inbound', state: 'ringing', remoteNumber: '102', localNumber: '101' };
 
 test('misuse is refused with a clear error', () => {
@@ -90,7 +94,7 @@ test('calls are mirrored: inboundCall with a session, its events, its end', asyn
   const seen = [];
   tab.on('inboundCall', (s) => seen.push(s));
   say({ t: 'event', name: 'inboundCall', args: [view] });
-  await tick();
+  await until(() => seen.length > 0);
   assert.equal(seen.length, 1);
   const s = seen[0];
   assert.ok(s instanceof TabCallSession);
