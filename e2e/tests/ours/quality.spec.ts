@@ -157,3 +157,37 @@ test('watchdog: a muted far end (packets of digital silence) -> mediaStalled "si
   await expectAudio([a, b]);
   await a.hangup();
 });
+
+test('ICE failed with autoRecover on: an ICE-restart re-INVITE restores the call (mediaRecovering -> mediaRecovered)', async ({ phonePage }) => {
+  const a = await phonePage('103', { sdk: 'ours', transport: 'ws', options: { autoRecover: true } });
+  const b = await phonePage('104', { sdk: 'ours', transport: 'ws', options: { autoRecover: true } });
+  await recordQuality(a);
+  await a.page.evaluate(() => {
+    const w = window as any;
+    w.webPhone.on('outboundCall', (s: any) => {
+      for (const name of ['mediaRecovering', 'mediaRecovered', 'mediaRecoveryFailed']) s.on(name, () => w.quality.push({ name, at: Date.now() }));
+    });
+  });
+  await connect(a, b, '104');
+  const invitesBefore = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).length;
+  // The browser gives up on every candidate pair. Chromium will not fail ICE
+  // on loopback, so the page reports `failed` as it would (the state and its
+  // event); what follows — the re-INVITE, the ICE restart — is real.
+  await a.page.evaluate(() => {
+    const pc = (window as any).session.rtcPeerConnection as RTCPeerConnection;
+    Object.defineProperty(pc, 'iceConnectionState', { get: () => 'failed', configurable: true });
+    pc.dispatchEvent(new Event('iceconnectionstatechange'));
+    delete (pc as any).iceConnectionState; // back to the real getter for the restart
+  });
+  await expect.poll(async () => (await quality(a)).map((e) => e.name).filter((n) => n.startsWith('mediaRecover')), { timeout: 15_000 })
+    .toEqual(['mediaRecovering', 'mediaRecovered']);
+  const reinvite = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).slice(invitesBefore);
+  expect(reinvite).toHaveLength(1);
+  expect((await named(a, 'mediaConnectionStateChanged')).map((e) => e.arg.state)).toContain('failed');
+  // A new ICE ufrag: the restart was real (RFC 8839 §4.4.1.1.2), and audio flows again.
+  const ufrags = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).map((m) => /a=ice-ufrag:(\S+)/.exec(m)?.[1]);
+  expect(ufrags.at(-1)).toBeTruthy();
+  expect(ufrags.at(-1)).not.toBe(ufrags[0]); // (the first INVITE and its challenged retry share one)
+  await expectAudio([a, b]);
+  await a.hangup();
+});
