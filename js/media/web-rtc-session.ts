@@ -74,7 +74,12 @@ export class BrowserWebRtcSession implements WebRtcSession {
       session.inputDeviceId = inputId;
       await session.openMicrophone(session.inputDeviceId);
       for (const track of session.mediaStream!.getAudioTracks()) {
-        const sender = session.rtcPeerConnection.addTrack(track);
+        // With its stream, so our SDP names one (`a=msid:<stream> <track>`,
+        // RFC 8830). ringcentral-web-phone 2.x adds the track alone and plays
+        // the peer's `event.streams[0]`: a peer whose SDP says `a=msid:- …`
+        // (no stream) is never heard there, so without this an RC phone
+        // called directly (no media server in between) would not hear us.
+        const sender = session.rtcPeerConnection.addTrack(track, session.mediaStream!);
         const params = sender.getParameters();
         // DSCP EF for voice where the browser supports it (ringcentral-web-phone #257).
         params.encodings?.forEach((e) => ((e as RTCRtpEncodingParameters & { priority?: string }).priority = 'high'));
