@@ -1,7 +1,8 @@
 // Calls with our SDK through the standard-SIP server (Kamailio) in Debian
 // Chromium with fake media: ours ⇄ ours, ours ⇄ the published
 // ringcentral-web-phone in both directions, and sipp calling ours.
-import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { test, expect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
+import { AUDIO_POWER_MIN, meanPower } from '../../lib/media-checks';
 import { runSipp } from '../../lib/sipp.mjs';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
@@ -48,6 +49,30 @@ test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute 
   await b.waitForState('disposed');
   expect(await a.sessionCount()).toBe(0);
   expect(await b.sessionCount()).toBe(0);
+});
+
+test('ours ⇄ ours: the far side hears audio, not just packets; mute brings it below the threshold, unmute back', async ({ phonePage }, testInfo) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+  const before = await b.inboundAudio();
+  await expect.poll(async () => (await b.inboundAudio()).duration - before.duration).toBeGreaterThan(1);
+  const loud = meanPower(before, await b.inboundAudio());
+
+  await a.page.evaluate(() => (window as any).session.mute());
+  const muted = await expectSilence(b);            // A's microphone off: B hears (digital) silence
+  // RTP still flows, so a packet count would pass; the audio check must not
+  await expect(expectAudio([b], { timeout: 3000 })).rejects.toThrow(/mean power/);
+  await expectAudio([a]);                          // B's microphone is still heard by A
+  await a.page.evaluate(() => (window as any).session.unmute());
+  await expectAudio([b]);
+
+  testInfo.annotations.push({ type: 'mean power at the far side', description: `talking ${loud.toExponential(2)}, muted ${muted.toExponential(2)}, threshold ${AUDIO_POWER_MIN}` });
+  expect(loud).toBeGreaterThan(AUDIO_POWER_MIN);
+  expect(muted).toBeLessThan(AUDIO_POWER_MIN);
+  await a.hangup();
+  await b.waitForState('disposed');
 });
 
 test('ours → published ringcentral-web-phone: call, audio, caller hangs up', async ({ phonePage }) => {
