@@ -2,7 +2,7 @@
 // Chromium with fake media: ours ⇄ ours, ours ⇄ the published
 // ringcentral-web-phone in both directions, and sipp calling ours.
 import { test, expect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
-import { AUDIO_POWER_MIN, meanPower } from '../../lib/media-checks';
+import { AUDIO_POWER_MIN, expectDtmfDelivered, meanPower, type MediaEnd } from '../../lib/media-checks';
 import { runSipp } from '../../lib/sipp.mjs';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
@@ -51,6 +51,11 @@ test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute 
   expect(await b.sessionCount()).toBe(0);
 });
 
+/** A phone's current call as the media checks need it. */
+async function end(p: Phone): Promise<MediaEnd> {
+  return { page: p.page, pc: await p.page.evaluateHandle(() => (window as any).session.rtcPeerConnection as RTCPeerConnection | undefined) };
+}
+
 test('ours ⇄ ours: the far side hears audio, not just packets; mute brings it below the threshold, unmute back', async ({ phonePage }, testInfo) => {
   const a = await phonePage('101', ours);
   const b = await phonePage('102', ours);
@@ -71,6 +76,26 @@ test('ours ⇄ ours: the far side hears audio, not just packets; mute brings it 
   testInfo.annotations.push({ type: 'mean power at the far side', description: `talking ${loud.toExponential(2)}, muted ${muted.toExponential(2)}, threshold ${AUDIO_POWER_MIN}` });
   expect(loud).toBeGreaterThan(AUDIO_POWER_MIN);
   expect(muted).toBeLessThan(AUDIO_POWER_MIN);
+  await a.hangup();
+  await b.waitForState('disposed');
+});
+
+test('ours ⇄ ours: DTMF reaches the far side: RFC 4733 events on the wire, the digits heard', async ({ phonePage }, testInfo) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+  // With A muted, B hears silence, so any tone B hears came as telephone-events.
+  await a.page.evaluate(() => (window as any).session.mute());
+  await expectSilence(b);
+  const seen = await expectDtmfDelivered(await end(a), await end(b), '159#', () =>
+    a.page.evaluate(() => (window as any).session.sendDtmf('159#', 200)));
+  testInfo.annotations.push({ type: 'RFC 4733 events', description: JSON.stringify(seen) });
+  // and the other way round, B to A
+  await a.page.evaluate(() => (window as any).session.unmute());
+  await b.page.evaluate(() => (window as any).session.mute());
+  await expectSilence(a);
+  await expectDtmfDelivered(await end(b), await end(a), '*0', () => b.page.evaluate(() => (window as any).session.sendDtmf('*0', 200)));
   await a.hangup();
   await b.waitForState('disposed');
 });
