@@ -100,6 +100,34 @@ test('ours ⇄ ours: DTMF reaches the far side: RFC 4733 events on the wire, the
   await b.waitForState('disposed');
 });
 
+test('sendDtmf says why it cannot send: ringing, put on hold by the other side, ended; sends again after unhold', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const dtmf = (p: Phone) => p.page.evaluate(() => {
+    try { (window as any).session.sendDtmf('1'); return 'sent'; } catch (e) { return String(e); }
+  });
+  const call = a.call('102');
+  await b.waitForInboundCall();
+  await a.waitForState('ringing');
+  expect(await dtmf(a)).toBe('Error: sendDtmf: DTMF cannot be sent: the call is not connected yet (no SDP answer applied)');
+  expect(await dtmf(b)).toBe('Error: sendDtmf: the call has no media yet (state: ringing)');
+  await b.answer();
+  await call.done;
+  await expectAudio([a, b]);
+  expect(await dtmf(a)).toBe('sent');
+
+  await b.hold();                     // B's offer is sendonly, A answers recvonly: A may not send
+  expect(await dtmf(a)).toBe('Error: sendDtmf: DTMF cannot be sent: our audio is not being sent ' +
+    '(media direction recvonly: the other side has put the call on hold)');
+  expect(await dtmf(b)).toBe('sent'); // the holding side still sends (sendonly)
+  await b.unhold();
+  expect(await dtmf(a)).toBe('sent');
+
+  await a.hangup();
+  await b.waitForState('disposed');
+  expect(await dtmf(a)).toBe('Error: sendDtmf: the call has ended (state: disposed)');
+});
+
 test('ours → published ringcentral-web-phone: call, audio, caller hangs up', async ({ phonePage }) => {
   const a = await phonePage('103', ours);
   const b = await phonePage('104');
