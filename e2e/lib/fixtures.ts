@@ -16,6 +16,7 @@
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { sipInfo as sipInfoFor } from './users.mjs';
 import { kamailioLogTail } from './kamailio.mjs';
+import { AUDIO_POWER_MIN, meanPower, PowerWindow, type InboundAudio } from './media-checks';
 
 export type Sdk = 'rc' | 'ours';
 export interface PhoneOptions {
@@ -61,8 +62,15 @@ export class Phone {
   state() { return this.ev<string>('sessionState'); }
   sessionCount() { return this.ev<number>('sessionCount'); }
   localSdp() { return this.ev<string | undefined>('localSdp'); }
-  rtpStats() { return this.ev<{ inPackets: number; outPackets: number; ice: string; conn: string } | null>('rtpStats'); }
+  rtpStats() {
+    return this.ev<{ inPackets: number; outPackets: number; inEnergy: number; inDuration: number; ice: string; conn: string } | null>('rtpStats');
+  }
   async inPackets() { return (await this.rtpStats())?.inPackets ?? 0; }
+  /** inbound-rtp audio counters of the current call (see media-checks.ts). */
+  async inboundAudio(): Promise<InboundAudio> {
+    const s = await this.rtpStats();
+    return { packets: s?.inPackets ?? 0, energy: s?.inEnergy ?? 0, duration: s?.inDuration ?? 0 };
+  }
   events() { return this.page.evaluate(() => (window as any).events as Array<{ name: string; [k: string]: unknown }>); }
   async eventNames() { return (await this.events()).map((e) => e.name); }
   sipLog() { return this.page.evaluate(() => (window as any).sipLog as string[]); }
@@ -72,11 +80,45 @@ export class Phone {
   }
 }
 
-/** Poll until every phone's inbound-rtp packetsReceived rose by `min` (~20 ms per packet). */
+/**
+ * Poll until every phone hears the other side: its inbound-rtp packetsReceived
+ * rose by more than `min` (~20 ms per packet) and the audio it decoded since
+ * the call started polling has a mean power of at least AUDIO_POWER_MIN
+ * (-30 dBFS; the fake microphone's beeps are far louder, silence is 0).
+ */
 export async function expectAudio(phones: Phone[], { min = 25, timeout = 10_000 } = {}) {
+  const start = await Promise.all(phones.map((p) => p.inboundAudio()));
+  await Promise.all(phones.map((p, i) =>
+    expect.poll(async () => {
+      const now = await p.inboundAudio();
+      const power = meanPower(start[i], now);
+      return { packets: now.packets - start[i].packets, power, ok: now.packets - start[i].packets > min && power >= AUDIO_POWER_MIN };
+    }, { timeout, message: `audio into ${p.ext} (${p.sdk}): more than ${min} packets, mean power >= ${AUDIO_POWER_MIN}` })
+      .toEqual(expect.objectContaining({ ok: true }))));
+}
+
+/** Poll until every phone's inbound-rtp packetsReceived rose by more than `min`: RTP arrives, heard or not. */
+export async function expectRtp(phones: Phone[], { min = 25, timeout = 10_000 } = {}) {
   const start = await Promise.all(phones.map((p) => p.inPackets()));
   await Promise.all(phones.map((p, i) =>
-    expect.poll(() => p.inPackets(), { timeout, message: `audio into ${p.ext} (${p.sdk})` }).toBeGreaterThan(start[i] + min)));
+    expect.poll(() => p.inPackets(), { timeout, message: `RTP into ${p.ext} (${p.sdk})` }).toBeGreaterThan(start[i] + min)));
+}
+
+/**
+ * Poll until `phone` hears silence: a window of at least `seconds` of audio
+ * it decoded (media time, not wall time) with a mean power below
+ * AUDIO_POWER_MIN, while packets keep arriving (silence, not a dead stream).
+ * Returns that power.
+ */
+export async function expectSilence(phone: Phone, { seconds = 1, timeout = 10_000 } = {}) {
+  const win = new PowerWindow(seconds);
+  let last: ReturnType<PowerWindow['add']> | undefined;
+  await expect.poll(async () => {
+    last = win.add(await phone.inboundAudio());
+    return { ...last, ok: last.power !== undefined && last.power < AUDIO_POWER_MIN && last.packets > 25 };
+  }, { timeout, message: `silence into ${phone.ext} (${phone.sdk}): ${seconds} s of audio below ${AUDIO_POWER_MIN}` })
+    .toEqual(expect.objectContaining({ ok: true }));
+  return last!.power!;
 }
 
 export async function openPhone(browser: Browser, baseURL: string | undefined, ext: string, opts: PhoneOptions = {}) {

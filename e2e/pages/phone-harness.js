@@ -10,7 +10,7 @@
 //   call(callee, headers?) -> { state, callId }  (settles when answered/failed; never for a cancelled call)
 //   answer() / hangup() / decline() / toVoicemail() / cancel() / hold() / unhold()  on the current session
 //   sessionState() 'none' | 'init' | 'ringing' | 'answered' | 'disposed' ...
-//   sessionCount(), rtpStats() -> { inPackets, outPackets, ice, conn, ... }, localSdp(), remoteSdp()
+//   sessionCount(), rtpStats() -> { inPackets, outPackets, inEnergy, inDuration, ice, conn, ... }, localSdp(), remoteSdp()
 //   dispose()              await webPhone.dispose()
 //   events  [{ t, name, ... }]   registered, inboundCall, outboundCall, ringing, answered, failed, disposed, phoneDisposed
 //   sipLog  ['>>> REGISTER sip:localhost SIP/2.0', '<<< SIP/2.0 200 OK', ...]  (first lines, in order)
@@ -89,9 +89,12 @@
   window.rtpStats = async () => {
     const pc = (window.session ?? webPhone?.callSessions?.[0])?.rtcPeerConnection;
     if (!pc) return null;
-    const out = { ice: pc.iceConnectionState, conn: pc.connectionState, inPackets: 0, outPackets: 0, inBytes: 0 };
+    const out = { ice: pc.iceConnectionState, conn: pc.connectionState, inPackets: 0, outPackets: 0, inBytes: 0, inEnergy: 0, inDuration: 0 };
     (await pc.getStats()).forEach((r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.inPackets = r.packetsReceived; out.inBytes = r.bytesReceived; }
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+        out.inPackets = r.packetsReceived; out.inBytes = r.bytesReceived;
+        out.inEnergy = r.totalAudioEnergy ?? 0; out.inDuration = r.totalSamplesDuration ?? 0;   // what it decoded for playout
+      }
       if (r.type === 'outbound-rtp' && r.kind === 'audio') out.outPackets = r.packetsSent;
     });
     return out;

@@ -28,7 +28,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { parse, serialize, REASONS, tagOf, hex, rcXml } from './sip.mjs';
+import { parse, serialize, REASONS, tagOf, hex, rcXml, withStreamId } from './sip.mjs';
 import { HOST, DEFAULT_CONFIG } from './config.mjs';
 import { ensureCert } from './cert.mjs';
 import { Conn, Leg } from './model.mjs';
@@ -298,7 +298,8 @@ export class RcEdge extends FeatureMethods {
     hs.push(['CSeq', req.get('cseq')]);
     for (const h of o.headers ?? []) hs.push(h);
     if (o.body) hs.push(['Content-Type', o.contentType ?? 'application/sdp']);
-    this.sendRaw(conn, serialize(`SIP/2.0 ${code} ${o.reason ?? REASONS[code] ?? 'Unknown'}`, hs, o.body ?? ''));
+    const body = o.body && !o.contentType ? withStreamId(o.body) : o.body ?? '';
+    this.sendRaw(conn, serialize(`SIP/2.0 ${code} ${o.reason ?? REASONS[code] ?? 'Unknown'}`, hs, body));
   }
 
   /** @param {Conn} conn @param {any} msg */
@@ -334,7 +335,7 @@ export class RcEdge extends FeatureMethods {
       ...(o.headers ?? []),
     ];
     if (o.body) hs.push(['Content-Type', o.contentType ?? 'application/sdp']);
-    const text = serialize(`${method} ${leg.remoteTarget} SIP/2.0`, hs, o.body ?? '');
+    const text = serialize(`${method} ${leg.remoteTarget} SIP/2.0`, hs, o.body && !o.contentType ? withStreamId(o.body) : o.body ?? '');
     if (method === 'INVITE') { leg.inviteCseq = leg.inviteCseq || cseq; }
     if (method === 'ACK') { this.sendRaw(conn, text); return Promise.resolve(null); }
     return new Promise((resolve) => {

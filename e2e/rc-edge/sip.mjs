@@ -142,6 +142,20 @@ export function serialize(startLine, headers, body = '') {
   return out.join('\r\n') + '\r\n\r\n' + body;
 }
 
+/**
+ * An SDP as the edge sends it: the other browser's, except that a media
+ * stream id of `-` (`a=msid:- <track>`, "no stream", RFC 8830 §2; Chromium
+ * writes it for a track added without a stream, as ringcentral-web-phone
+ * 2.x does) gets a stream id. RingCentral anchors media, so a phone never
+ * sees another browser's SDP; the SDK plays the peer's `event.streams[0]`,
+ * which `-` leaves empty, and the spec (§6.1 step 5) asks an emulator to
+ * name a stream. Other SDP passes through unchanged.
+ * @param {string} sdp
+ */
+export function withStreamId(sdp) {
+  return sdp.replace(/^(a=msid:|a=ssrc:\d+ msid:)- /gm, '$1rc-edge ');
+}
+
 /** Standard reason phrases used by the emulator. */
 export const REASONS = {
   100: 'Trying', 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 202: 'Accepted',

@@ -194,6 +194,8 @@ export default class CallSession extends EventEmitter {
 
   /** @internal Settles once the remote answer of our INVITE is applied (outbound calls). */
   protected answerApplied: Promise<void> = Promise.resolve();
+  /** @internal call() has resolved but the browser is still applying the answer. */
+  protected answerPending = false;
 
   protected media(): WebRtcSession {
     if (!this.webRtcSession) throw new Error('WebRTC session is not initialized');
@@ -375,10 +377,45 @@ export default class CallSession extends EventEmitter {
     this.media().setMuted(false);
   }
 
-  /** RFC 4733 telephone-events through RTCDTMFSender (spec §6.4). */
+  /**
+   * Send DTMF as RFC 4733 telephone-events through the browser's
+   * RTCDTMFSender (spec §6.4); no SIP is sent. `tones`: `0-9 A-D * #`, and
+   * `,` for a 2 s pause; `duration` (default 100 ms) and `interToneGap`
+   * (default 70 ms) as in `RTCDTMFSender.insertDTMF`, which replaces tones
+   * still waiting from an earlier call.
+   *
+   * @throws Error when the tones cannot be sent now, where
+   * ringcentral-web-phone 2.x drops them silently: invalid characters; the
+   * call has ended; it has no media yet (an inbound call not answered); or
+   * the browser cannot insert DTMF: not connected yet (no answer applied),
+   * put on hold by the other side (our media direction `recvonly` or
+   * `inactive`), or telephone-event not accepted by the other side. With a
+   * `webRtcSessionFactory`, the app's `WebRtcSession.sendDtmf` decides.
+   * Tones sent between call() resolving and the browser applying the answer
+   * wait for it; if they cannot be sent then, the session emits `mediaError`
+   * with the Error.
+   */
   sendDtmf(tones: string, duration?: number, interToneGap?: number): void {
     if (!/^[0-9A-D#*,]*$/i.test(tones)) throw new Error(`sendDtmf: invalid DTMF tones "${tones}"`);
-    this.media().sendDtmf(tones, duration, interToneGap);
+    if (this.state === 'disposed' || this.state === 'failed') throw new Error(`sendDtmf: the call has ended (state: ${this.state})`);
+    const media = this.webRtcSession;
+    if (!media) throw new Error(`sendDtmf: the call has no media yet (state: ${this.state})`);
+    if (this.answerPending) {
+      // call() resolved before the browser applied the answer (as in the
+      // original); like hold() and reInvite(), the tones wait for it.
+      // The answer takes milliseconds to apply; if the tones still cannot go
+      // then, there is no caller left to throw to, so it is a mediaError.
+      void this.answerApplied.then(() => {
+        if (this.state !== 'answered') return;
+        try {
+          media.sendDtmf(tones, duration, interToneGap);
+        } catch (e) {
+          this.emit('mediaError', e);
+        }
+      });
+      return;
+    }
+    media.sendDtmf(tones, duration, interToneGap);
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {

@@ -65,11 +65,15 @@ export default class OutboundCallSession extends CallSession {
     // core has sent the ACK) while the browser applies the answer; every
     // later media step waits for it (`answerApplied`). An answer the browser
     // refuses cannot carry audio, so the call is ended rather than left silent.
+    this.answerPending = true;
     this.answerApplied = this.media()
       .applyAnswer(e.msg.body)
       .catch(async (err: unknown) => {
         this.emit('mediaError', err);
         await this.hangup().catch(() => undefined);
+      })
+      .finally(() => {
+        this.answerPending = false;
       });
     return true;
   }

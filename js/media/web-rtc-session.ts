@@ -13,6 +13,11 @@ export interface WebRtcSession {
   changeInputDevice(deviceId: string): Promise<void>;
   changeOutputDevice(deviceId: string): Promise<void>;
   setMuted(muted: boolean): void;
+  /**
+   * Send `tones` as RFC 4733 telephone-events. Must throw an Error saying why
+   * when they cannot be sent now, rather than drop them: CallSession.sendDtmf
+   * passes that on to the app.
+   */
   sendDtmf(tones: string, duration?: number, interToneGap?: number): void;
   /** Optional: the session's webrtc-stats, for `CallSession.getStats()` and the watchdog. */
   getStats?(): Promise<RTCStatsReport>;
@@ -79,7 +84,12 @@ export class BrowserWebRtcSession implements WebRtcSession {
       session.inputDeviceId = inputId;
       await session.openMicrophone(session.inputDeviceId);
       for (const track of session.mediaStream!.getAudioTracks()) {
-        const sender = session.rtcPeerConnection.addTrack(track);
+        // With its stream, so our SDP names one (`a=msid:<stream> <track>`,
+        // RFC 8830). ringcentral-web-phone 2.x adds the track alone and plays
+        // the peer's `event.streams[0]`: a peer whose SDP says `a=msid:- …`
+        // (no stream) is never heard there, so without this an RC phone
+        // called directly (no media server in between) would not hear us.
+        const sender = session.rtcPeerConnection.addTrack(track, session.mediaStream!);
         const params = sender.getParameters();
         // DSCP EF for voice where the browser supports it (ringcentral-web-phone #257).
         params.encodings?.forEach((e) => ((e as RTCRtpEncodingParameters & { priority?: string }).priority = 'high'));
@@ -142,10 +152,18 @@ export class BrowserWebRtcSession implements WebRtcSession {
     for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track) sender.track.enabled = !muted;
   }
 
+  /**
+   * Insert the tones into the audio sender's RTCDTMFSender. The browser sends
+   * them only while `canInsertDTMF`: the answer applied, our media flowing
+   * (sendrecv or sendonly) and telephone-event (RFC 4733) accepted by the
+   * other side. Otherwise throw why, where the original SDK drops them.
+   */
   sendDtmf(tones: string, duration?: number, interToneGap?: number): void {
-    for (const sender of this.rtcPeerConnection.getSenders()) {
-      if (sender.dtmf?.canInsertDTMF) sender.dtmf.insertDTMF(tones, duration, interToneGap);
-    }
+    const pc = this.rtcPeerConnection;
+    const senders = pc.getSenders().filter((s) => s.track?.kind === 'audio');
+    const ready = senders.filter((s) => s.dtmf?.canInsertDTMF);
+    if (ready.length === 0) throw new Error(`sendDtmf: DTMF cannot be sent: ${dtmfUnavailable(pc, senders)}`);
+    for (const sender of ready) sender.dtmf!.insertDTMF(tones, duration, interToneGap);
   }
 
   dispose(): void {
@@ -189,4 +207,18 @@ export class BrowserWebRtcSession implements WebRtcSession {
       pc.addEventListener('icecandidate', onCandidate);
     });
   }
+}
+
+/** Why no sender of `pc` can insert DTMF now (W3C webrtc §7.2 canInsertDTMF). */
+export function dtmfUnavailable(pc: RTCPeerConnection, audioSenders: RTCRtpSender[]): string {
+  if (pc.signalingState === 'closed') return 'the call has ended';
+  const sender = audioSenders[0];
+  if (!sender) return 'the call has no audio sender';
+  if (!sender.dtmf) return 'this browser has no RTCDTMFSender';
+  const direction = pc.getTransceivers().find((t) => t.sender === sender)?.currentDirection ?? null;
+  if (direction === null) return 'the call is not connected yet (no SDP answer applied)';
+  if (direction === 'stopped') return 'the call has ended';
+  if (direction === 'recvonly' || direction === 'inactive')
+    return `our audio is not being sent (media direction ${direction}: the other side has put the call on hold)`;
+  return 'the other side did not accept telephone-event (RFC 4733) in its SDP';
 }

@@ -264,7 +264,11 @@ export class MultiTabWebPhone extends EventEmitter {
       const id = a instanceof TabCallSession ? a.callId : (a as { __session?: string } | null)?.__session;
       return id === undefined ? a : this.callSessions.find((x) => x.callId === id)?._local ?? a;
     });
-    return Promise.resolve(real[method](...local));
+    try {
+      return Promise.resolve(real[method](...local));
+    } catch (e) {
+      return Promise.reject(e); // a synchronous method's Error (sendDtmf, mute) rejects like the others
+    }
   }
 
   // --- every tab ---------------------------------------------------------------

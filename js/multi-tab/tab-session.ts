@@ -94,6 +94,7 @@ export interface TabCallSession {
   reInvite(toReceive?: boolean): Promise<void>;
   mute(): Promise<void>;
   unmute(): Promise<void>;
+  /** CallSession.sendDtmf in the leader tab; rejects with its Error when the tones cannot be sent. */
   sendDtmf(tones: string, duration?: number, interToneGap?: number): Promise<void>;
   transfer(target: string, timeout?: number): Promise<void>;
   startRecording(): Promise<unknown>;

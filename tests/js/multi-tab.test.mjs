@@ -134,6 +134,16 @@ test("a session's method is a command to the leader; its result or error comes b
   await done();
 });
 
+test("in the leader, a session method that throws (sendDtmf refused) rejects the tab's promise", async () => {
+  const { tab, done } = tabAndLeader();
+  const refused = new Error('sendDtmf: DTMF cannot be sent: the call is not connected yet (no SDP answer applied)');
+  const w = { direction: 'outbound', _local: { sendDtmf() { throw refused; } } };
+  let result;
+  assert.doesNotThrow(() => { result = tab.runLocal(w, 'sendDtmf', ['1']); });
+  await assert.rejects(result, (e) => e === refused);
+  await done();
+});
+
 test('call() from a tab that does not lead: the leader places it and the session comes back', async () => {
   const { tab, say, next, done } = tabAndLeader();
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [] });

@@ -330,3 +330,83 @@ test('a reply() whose MESSAGE is refused rejects and leaves no SessionClose wait
   assert.equal(phone.rcWaiters.size, 0);
   await phone.dispose();
 });
+
+// --- sendDtmf: sent, or refused with the reason; never dropped silently ---
+/** `resp` (from reply()) carrying an SDP body. */
+const withSdp = (resp, sdp) => resp.replace('Content-Length: 0\r\n\r\n',
+  `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`);
+/** The server's ACK for our 2xx to `inv` (its To tag from what we sent). */
+const ackFor = (inv, sent) => {
+  const ok = sent.find((t) => /^SIP\/2\.0 200 /.test(t) && /CSeq: 1 INVITE/.test(t));
+  const to = /^To: .*$/m.exec(ok)[0];
+  return inv.replace(/^INVITE /, 'ACK ').replace('CSeq: 1 INVITE', 'CSeq: 1 ACK').replace(/^To: .*$/m, to)
+    .replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n');
+};
+
+test('sendDtmf: no media before answer(), the media layer sends or says why, the call ended: clear errors', async () => {
+  FakeWebSocket.script = registrar((req) => (/^(MESSAGE|BYE) /.test(req) ? [reply(req, 200, 'OK')] : []));
+  const sent = [];
+  let refusal = null;
+  const media = () => ({ ...fakeMedia(), sendDtmf: (...a) => { if (refusal) throw new Error(refusal); sent.push(a); } });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  const inv = invite('dtmf-call-1');
+  ws.onmessage({ data: inv });
+  const session = await arrived;
+  assert.throws(() => session.sendDtmf('1'), /^Error: sendDtmf: the call has no media yet \(state: ringing\)$/);
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  session.sendDtmf('12#', 150, 90);
+  assert.deepEqual(sent, [['12#', 150, 90]]);
+  refusal = 'sendDtmf: DTMF cannot be sent: our audio is not being sent (media direction recvonly: ...)';
+  assert.throws(() => session.sendDtmf('3'), /media direction recvonly/); // the media layer's reason, unchanged
+  assert.throws(() => session.sendDtmf('1x'), /invalid DTMF tones "1x"/);
+  await session.hangup();
+  assert.throws(() => session.sendDtmf('1'), /^Error: sendDtmf: the call has ended \(state: disposed\)$/);
+  assert.deepEqual(sent, [['12#', 150, 90]]);
+  await phone.dispose();
+});
+
+test('sendDtmf right after call() resolves waits for the answer to be applied; a refusal then is a mediaError', async () => {
+  const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
+  FakeWebSocket.script = registrar((req) => {
+    if (/^INVITE /.test(req)) return [withSdp(reply(req, 200, 'OK', ['Contact: <sip:102@127.0.0.1:9;transport=ws>']), answer)];
+    if (/^BYE /.test(req)) return [reply(req, 200, 'OK')];
+    return [];
+  });
+  const sent = [];
+  let refusal = null;
+  let apply;
+  const media = () => ({
+    ...fakeMedia(),
+    applyAnswer: () => new Promise((resolve) => (apply = resolve)), // the browser is still applying it
+    sendDtmf: (...a) => { if (refusal) throw new Error(refusal); sent.push(a); },
+  });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
+  await phone.start();
+
+  const session = await phone.call('102');
+  assert.equal(session.state, 'answered');
+  session.sendDtmf('5', 200);
+  assert.deepEqual(sent, [], 'not before the answer is applied');
+  apply();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(sent, [['5', 200, undefined]]);
+  session.sendDtmf('6');
+  assert.deepEqual(sent, [['5', 200, undefined], ['6', undefined, undefined]], 'applied: sent at once');
+  await session.hangup();
+
+  const second = await phone.call('102');
+  const errors = [];
+  second.on('mediaError', (e) => errors.push(e));
+  refusal = 'sendDtmf: DTMF cannot be sent: the other side did not accept telephone-event (RFC 4733) in its SDP';
+  second.sendDtmf('7'); // nothing to throw yet
+  apply();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]), /did not accept telephone-event/);
+  await second.hangup();
+  await phone.dispose();
+});

@@ -58,12 +58,25 @@ window.h = {
     (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived; });
     return n;
   },
-  /** true when packetsReceived increases by > min within ms */
+  /** inbound-rtp audio counters of a session: packets, and the energy and duration
+   *  of the audio it decoded for playout (totalAudioEnergy, totalSamplesDuration) */
+  async audio(s) {
+    const pc = s && s.rtcPeerConnection;
+    const out = { packets: 0, energy: 0, duration: 0 };
+    if (!pc) return out;
+    (await pc.getStats()).forEach((r) => {
+      if (r.type !== 'inbound-rtp' || r.kind !== 'audio') return;
+      out.packets += r.packetsReceived; out.energy += r.totalAudioEnergy || 0; out.duration += r.totalSamplesDuration || 0;
+    });
+    return out;
+  },
+  /** packetsReceived increases by > min within ms (ok), and the mean power of what was decoded meanwhile */
   async flowing(s, ms = 1200, min = 10) {
-    const a = await h.rtp(s);
+    const a = await h.audio(s);
     await new Promise((r) => setTimeout(r, ms));
-    const b = await h.rtp(s);
-    return { before: a, after: b, ok: b - a > min };
+    const b = await h.audio(s);
+    const d = b.duration - a.duration;
+    return { before: a.packets, after: b.packets, ok: b.packets - a.packets > min, power: d > 0 ? (b.energy - a.energy) / d : 0 };
   },
   async teardown() {
     const all = [wp, ...(h.extras || [])].filter(Boolean);

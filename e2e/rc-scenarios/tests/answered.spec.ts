@@ -1,6 +1,7 @@
 // §11.2 answered/* scenarios plus park retrieval, warm-transfer cancel, takeover,
 // ICE-restart re-INVITE, "switch call to this device" and private park.
-import { test, expect, api, call, callAndAnswer, audioFlows, sleep, type Phone, SDK, OUT_TO_183, inDialogRuri } from './fixtures';
+import { test, expect, api, call, callAndAnswer, audioFlows, audioSilent, sleep, type Phone, SDK, OUT_TO_183, inDialogRuri } from './fixtures';
+import { AUDIO_POWER_MIN, expectDtmfDelivered, type MediaEnd } from '../../lib/media-checks';
 
 /** a full outbound call up to the answer, as the caller sees it (ours ACKs the 407, RFC 3261 §17.1.1.3) */
 const OUT_ANSWERED = [...OUT_TO_183, 'in 200', 'out ACK'];
@@ -77,6 +78,28 @@ test('mute/unmute and DTMF send no SIP', async ({ phones }) => {
   expect(callee.seq()).toEqual([]);
   expect(await sessionCount(caller)).toBe(1);
   expect(await sessionCount(callee)).toBe(1);
+});
+
+/** A phone's first live call as the media checks need it. */
+async function mediaEnd(p: Phone): Promise<MediaEnd> {
+  return { page: p.page, pc: await p.page.evaluateHandle(() => (window as any).wp.callSessions[0].rtcPeerConnection as RTCPeerConnection | undefined) };
+}
+
+test('mute silences the far side; DTMF is heard there as the digits, sent as RFC 4733 events; no SIP', async ({ phones }, testInfo) => {
+  const caller = await phones('101');
+  const callee = await phones('102');
+  await callAndAnswer(caller, callee);
+  await audioFlows(caller);
+  await audioFlows(callee);
+  await act(callee, 'mute');
+  const muted = await audioSilent(caller);
+  expect(muted).toBeLessThan(AUDIO_POWER_MIN);
+  const seen = await expectDtmfDelivered(await mediaEnd(callee), await mediaEnd(caller), '159#', () => act(callee, 'sendDtmf', '159#', 200));
+  testInfo.annotations.push({ type: 'far side while muted', description: `mean power ${muted}; RFC 4733 ${JSON.stringify(seen)}` });
+  await act(callee, 'unmute');
+  await audioFlows(caller);
+  expect(caller.seq()).toEqual([]);
+  expect(callee.seq()).toEqual([]);
 });
 
 test('recording: start/stop → INFO/200/INFO result/200 twice, code 0', async ({ phones }) => {

@@ -3,6 +3,7 @@
 import { test as base, expect, type Browser, type Page, type BrowserContext } from '@playwright/test';
 // @ts-ignore - plain ESM JavaScript module
 import { parse, parseRcXml, uriOf } from '../../rc-edge/sip.mjs';
+import { AUDIO_POWER_MIN, PowerWindow } from '../../lib/media-checks';
 
 export const SDK = process.env.WWP_SDK ?? 'rc';
 export const EDGE = `http://127.0.0.1:${process.env.RC_EDGE_HTTP_PORT ?? 16081}`;
@@ -117,12 +118,35 @@ export async function callAndAnswer(caller: Phone, callee: Phone) {
   caller.clear(); callee.clear();
 }
 
-/** audio flows into this phone's first live session (inbound-rtp packetsReceived rising) */
+/**
+ * Audio is heard in this phone's first live session: within 800 ms its
+ * inbound-rtp packetsReceived rises and what it decoded has a mean power of
+ * at least AUDIO_POWER_MIN (e2e/lib/media-checks.ts: -30 dBFS; the fake
+ * microphone's beeps are far louder, a muted sender gives 0).
+ */
 export async function audioFlows(p: Phone, which: 'inbound' | 'outbound' | 'any' = 'any') {
-  await expect.poll(async () => (await p.ev((w: any) => {
-    const s = w === 'any' ? (window as any).wp.callSessions[0] : (window as any).wp.callSessions.find((x: any) => x.direction === w);
-    return (window as any).h.flowing(s, 800, 5);
-  }, which) as any).ok, { timeout: 10_000, intervals: [200, 500, 1000] }).toBe(true);
+  await expect.poll(async () => {
+    const f = await p.ev((w: any) => {
+      const s = w === 'any' ? (window as any).wp.callSessions[0] : (window as any).wp.callSessions.find((x: any) => x.direction === w);
+      return (window as any).h.flowing(s, 800, 5);
+    }, which) as any;
+    return { ...f, ok: f.ok && f.power >= AUDIO_POWER_MIN };
+  }, { timeout: 10_000, intervals: [200, 500, 1000], message: `audio heard by ${p.ext.ext}` }).toEqual(expect.objectContaining({ ok: true }));
+}
+
+/**
+ * Poll until this phone's first live session hears silence: at least
+ * `seconds` of decoded audio (media time) below AUDIO_POWER_MIN while packets
+ * keep arriving. Returns that mean power.
+ */
+export async function audioSilent(p: Phone, { seconds = 1, timeout = 10_000 } = {}) {
+  const win = new PowerWindow(seconds);
+  let last: ReturnType<PowerWindow['add']> | undefined;
+  await expect.poll(async () => {
+    last = win.add(await p.ev(() => (window as any).h.audio((window as any).wp.callSessions[0])));
+    return { ...last, ok: last.power !== undefined && last.power < AUDIO_POWER_MIN && last.packets > 25 };
+  }, { timeout, message: `silence heard by ${p.ext.ext}` }).toEqual(expect.objectContaining({ ok: true }));
+  return last!.power!;
 }
 
 // ---------------------------------------------------------------------------

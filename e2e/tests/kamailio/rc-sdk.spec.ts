@@ -1,6 +1,22 @@
 // The e2e Kamailio proven with the published ringcentral-web-phone 2.5.4
 // (its IIFE, unpatched, in e2e/pages/rc-phone.html), registered over wss.
-import { test, expect, expectAudio } from '../../lib/fixtures';
+import { test, expect, expectRtp, type Phone } from '../../lib/fixtures';
+
+/**
+ * Two published-SDK phones through a plain SIP proxy exchange RTP but play
+ * nothing: 2.5.4 adds its microphone track without a stream (SDP
+ * `a=msid:- <track>`) and plays the peer's `event.streams[0]`, which such an
+ * SDP leaves empty, so its <audio> element never gets a source. (Against RC
+ * the SDP comes from RC's media servers; our SDK names its stream, so the
+ * published SDK hears it: e2e/tests/ours/calls.spec.ts.) If a release fixes
+ * this, expectAudio() from the fixtures is the check to use here.
+ */
+async function rtpButNothingPlayed(phones: Phone[]) {
+  await expectRtp(phones);
+  for (const p of phones) {
+    expect(await p.page.evaluate(() => (window as any).session.audioElement?.srcObject ?? null), `${p.ext} plays nothing`).toBeNull();
+  }
+}
 import { registrations, waitForRegistrations } from '../../lib/kamailio.mjs';
 
 test.describe('ringcentral-web-phone against the local Kamailio', () => {
@@ -24,7 +40,7 @@ test.describe('ringcentral-web-phone against the local Kamailio', () => {
     expect(await registrations('103')).toEqual([]);
   });
 
-  test('A calls B, B answers, audio flows both ways, A hangs up, both sessions end', async ({ phonePage }) => {
+  test('A calls B, B answers, RTP flows both ways (neither plays it: SDK quirk), A hangs up, both sessions end', async ({ phonePage }) => {
     const a = await phonePage('101');
     const b = await phonePage('102');
     const call = a.call('102');
@@ -32,7 +48,7 @@ test.describe('ringcentral-web-phone against the local Kamailio', () => {
     expect(inbound.from).toBe('101');
     expect(await b.answer()).toBe('answered');
     expect((await call.done).state).toBe('answered');
-    await expectAudio([a, b]);             // inbound-rtp packetsReceived rising on both sides
+    await rtpButNothingPlayed([a, b]);
 
     await a.hangup();
     await a.waitForState('disposed');
@@ -46,7 +62,7 @@ test.describe('ringcentral-web-phone against the local Kamailio', () => {
     const b = await phonePage('102');
     const call = a.call('102', { 'Alert-Info': 'Auto Answer' });   // the SDK auto-answers on this header
     expect((await call.done).state).toBe('answered');
-    await expectAudio([a, b]);
+    await rtpButNothingPlayed([a, b]);
     await b.hangup();
     await b.waitForState('disposed');
     await a.waitForState('disposed');

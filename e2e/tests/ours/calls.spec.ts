@@ -1,7 +1,8 @@
 // Calls with our SDK through the standard-SIP server (Kamailio) in Debian
 // Chromium with fake media: ours ⇄ ours, ours ⇄ the published
 // ringcentral-web-phone in both directions, and sipp calling ours.
-import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { test, expect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
+import { AUDIO_POWER_MIN, expectDtmfDelivered, meanPower, type MediaEnd } from '../../lib/media-checks';
 import { runSipp } from '../../lib/sipp.mjs';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
@@ -48,6 +49,83 @@ test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute 
   await b.waitForState('disposed');
   expect(await a.sessionCount()).toBe(0);
   expect(await b.sessionCount()).toBe(0);
+});
+
+/** A phone's current call as the media checks need it. */
+async function end(p: Phone): Promise<MediaEnd> {
+  return { page: p.page, pc: await p.page.evaluateHandle(() => (window as any).session.rtcPeerConnection as RTCPeerConnection | undefined) };
+}
+
+test('ours ⇄ ours: the far side hears audio, not just packets; mute brings it below the threshold, unmute back', async ({ phonePage }, testInfo) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+  const before = await b.inboundAudio();
+  await expect.poll(async () => (await b.inboundAudio()).duration - before.duration).toBeGreaterThan(1);
+  const loud = meanPower(before, await b.inboundAudio());
+
+  await a.page.evaluate(() => (window as any).session.mute());
+  const muted = await expectSilence(b);            // A's microphone off: B hears (digital) silence
+  // RTP still flows, so a packet count would pass; the audio check must not
+  await expect(expectAudio([b], { timeout: 3000 })).rejects.toThrow(/mean power/);
+  await expectAudio([a]);                          // B's microphone is still heard by A
+  await a.page.evaluate(() => (window as any).session.unmute());
+  await expectAudio([b]);
+
+  testInfo.annotations.push({ type: 'mean power at the far side', description: `talking ${loud.toExponential(2)}, muted ${muted.toExponential(2)}, threshold ${AUDIO_POWER_MIN}` });
+  expect(loud).toBeGreaterThan(AUDIO_POWER_MIN);
+  expect(muted).toBeLessThan(AUDIO_POWER_MIN);
+  await a.hangup();
+  await b.waitForState('disposed');
+});
+
+test('ours ⇄ ours: DTMF reaches the far side: RFC 4733 events on the wire, the digits heard', async ({ phonePage }, testInfo) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+  // With A muted, B hears silence, so any tone B hears came as telephone-events.
+  await a.page.evaluate(() => (window as any).session.mute());
+  await expectSilence(b);
+  const seen = await expectDtmfDelivered(await end(a), await end(b), '159#', () =>
+    a.page.evaluate(() => (window as any).session.sendDtmf('159#', 200)));
+  testInfo.annotations.push({ type: 'RFC 4733 events', description: JSON.stringify(seen) });
+  // and the other way round, B to A
+  await a.page.evaluate(() => (window as any).session.unmute());
+  await b.page.evaluate(() => (window as any).session.mute());
+  await expectSilence(a);
+  await expectDtmfDelivered(await end(b), await end(a), '*0', () => b.page.evaluate(() => (window as any).session.sendDtmf('*0', 200)));
+  await a.hangup();
+  await b.waitForState('disposed');
+});
+
+test('sendDtmf says why it cannot send: ringing, put on hold by the other side, ended; sends again after unhold', async ({ phonePage }) => {
+  const a = await phonePage('101', ours);
+  const b = await phonePage('102', ours);
+  const dtmf = (p: Phone) => p.page.evaluate(() => {
+    try { (window as any).session.sendDtmf('1'); return 'sent'; } catch (e) { return String(e); }
+  });
+  const call = a.call('102');
+  await b.waitForInboundCall();
+  await a.waitForState('ringing');
+  expect(await dtmf(a)).toBe('Error: sendDtmf: DTMF cannot be sent: the call is not connected yet (no SDP answer applied)');
+  expect(await dtmf(b)).toBe('Error: sendDtmf: the call has no media yet (state: ringing)');
+  await b.answer();
+  await call.done;
+  await expectAudio([a, b]);
+  expect(await dtmf(a)).toBe('sent');
+
+  await b.hold();                     // B's offer is sendonly, A answers recvonly: A may not send
+  expect(await dtmf(a)).toBe('Error: sendDtmf: DTMF cannot be sent: our audio is not being sent ' +
+    '(media direction recvonly: the other side has put the call on hold)');
+  expect(await dtmf(b)).toBe('sent'); // the holding side still sends (sendonly)
+  await b.unhold();
+  expect(await dtmf(a)).toBe('sent');
+
+  await a.hangup();
+  await b.waitForState('disposed');
+  expect(await dtmf(a)).toBe('Error: sendDtmf: the call has ended (state: disposed)');
 });
 
 test('ours → published ringcentral-web-phone: call, audio, caller hangs up', async ({ phonePage }) => {
