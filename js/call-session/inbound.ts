@@ -46,14 +46,14 @@ export default class InboundCallSession extends CallSession {
   /** Answer with our media (offer/answer, or an offer of ours for an offerless INVITE). */
   async answer(): Promise<void> {
     if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
-    this.timing = { start: performance.now() };
+    this.quality.timing = { start: performance.now() };
     await this.init();
     const offer = this.sipMessage?.body ?? '';
     const offerless = offer.trim() === '';
     const sdp = offerless ? await this.media().createOffer({ iceRestart: true }) : await this.media().createAnswer(offer);
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
-    this.timing.signal = performance.now();
+    this.quality.timing.signal = performance.now();
     if (confirmed) {
       const e = await confirmed;
       if (e.name !== 'callConfirmed') throw new Error('answer: the call ended before it was confirmed');

@@ -8,8 +8,9 @@ import type { CoreCallEvent } from '../core/sip-core.js';
 import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
 import { callDiagnostics, type CallDiagnostics } from '../diagnostics.js';
 import { iceSettings } from '../media/ice-options.js';
-import { CallMonitor, type MediaConnectionStateChange } from '../quality/call-monitor.js';
-import { buildQualityReport, type CallQualityReport } from '../quality/report.js';
+import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-monitor.js';
+import type { CallQualityReport } from '../quality/report.js';
+import { CallQuality } from './call-quality.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
 import type WebPhone from '../web-phone.js';
@@ -107,39 +108,21 @@ export default class CallSession extends EventEmitter {
     this.rtcPeerConnection = browser.rtcPeerConnection;
     this.audioElement = browser.audioElement;
     this.inputDeviceId = browser.inputDeviceId;
-    this.monitor?.stop();
-    this.monitor = new CallMonitor(this, this.webPhone.options.callQuality);
-    this.monitor.watch(browser.rtcPeerConnection, (c) => this.onMediaConnectionState(c), () => {
-      this.timing.media ??= performance.now();
-    });
-    this.monitor.start();
+    this.quality.attach(browser.rtcPeerConnection, this.webPhone.options.callQuality, (c) => this.onMediaConnectionState(c));
   }
 
   // --- call quality (README "Call quality") ------------------------------------
 
-  private monitor: CallMonitor | undefined;
-  private lastReport: CallQualityReport | undefined;
-  /** We put the call on hold (our media sendonly): the peer sends nothing. */
-  private localHeld = false;
-  /** @internal performance.now() marks: the attempt began (call(), answer()), our INVITE or 200 left, first media came. */
-  protected timing: { start: number; signal?: number; media?: number } = { start: performance.now() };
-
+  /** @internal */
+  readonly quality: CallQuality = new CallQuality(this);
   /**
    * This call's quality now: RTT, jitter and loss both ways, bitrate, audio
    * levels, codec, the selected candidate pair, an estimated MOS, and the
    * call's time to INVITE and to media. Loss and bitrate cover the time
    * since the previous report of this call.
    */
-  async getStats(): Promise<CallQualityReport> {
-    if (this.state === 'disposed') throw new Error('getStats: the call has ended');
-    const source = this.rtcPeerConnection ?? this.webRtcSession;
-    if (!source?.getStats) throw new Error('getStats: this call has no media session with statistics (its webRtcSessionFactory session has no getStats())');
-    const report = buildQualityReport(await source.getStats(), this.lastReport);
-    this.lastReport = report;
-    const t = this.timing;
-    if (t.signal !== undefined) report.timeToInviteMs = Math.round(t.signal - t.start);
-    if (t.media !== undefined) report.timeToMediaMs = Math.round(t.media - t.start);
-    return report;
+  getStats(): Promise<CallQualityReport> {
+    return this.quality.report();
   }
 
   /**
@@ -152,17 +135,12 @@ export default class CallSession extends EventEmitter {
 
   /** @internal The quality monitor (diagnostics reads its timeline and samples). */
   _monitor(): CallMonitor | undefined {
-    return this.monitor;
+    return this.quality.monitor;
   }
 
   /** @internal Which directions should carry media now (the watchdog judges only those). */
   expectedMedia(): { inbound: boolean; outbound: boolean } {
-    const audio = this.rtcPeerConnection?.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
-    const dir = audio?.currentDirection ?? 'sendrecv';
-    return {
-      inbound: (dir === 'sendrecv' || dir === 'recvonly') && !this.localHeld,
-      outbound: dir === 'sendrecv' || dir === 'sendonly',
-    };
+    return this.quality.expectedMedia();
   }
 
   private onMediaConnectionState(change: MediaConnectionStateChange): void {
@@ -304,7 +282,7 @@ export default class CallSession extends EventEmitter {
     const e = await done;
     if (e.name !== 'reinviteDone' || e.status >= 300)
       throw new Error(`${hold ? 'hold' : 'unhold'} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-    this.localHeld = hold;
+    this.quality.localHeld = hold;
     // The hold offer is our last SDP with its direction changed by the core;
     // the browser session did not make a new offer, so (as the original SDK
     // does, spec §7.7) the answer is not applied: the peer stops sending,
@@ -535,7 +513,7 @@ export default class CallSession extends EventEmitter {
   dispose(): void {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
-    this.monitor?.stop();
+    this.quality.stop();
     this.webRtcSession?.dispose();
     this.emit('disposed', this.endReason);
     this.removeAllListeners();

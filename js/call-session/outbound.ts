@@ -27,7 +27,7 @@ export default class OutboundCallSession extends CallSession {
     const headers = Object.entries(options?.headers ?? {});
     const result = this.core.ua().invite({ callee: this.callee, callerId, headers, sdp }, performance.now());
     this.core.check(result, 'call');
-    this.timing.signal = performance.now();
+    this.quality.timing.signal = performance.now();
     this._call = result.call;
     this._callId = result.callId;
     this.webPhone._registerSession(this);
