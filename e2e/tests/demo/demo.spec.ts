@@ -1,9 +1,11 @@
 // The main job as a person uses it: `scripts/demo.sh` (RingCentral-compatible
 // edge + demo page), two tabs, two extensions: register, call, answer, hold,
 // mute, DTMF, hang up — by clicking the page's own buttons.
+// Errors in the demo's tabs fail the test (lib/fixtures.ts, pageErrors).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { test, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../../lib/fixtures';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PORT = 18090;
@@ -30,8 +32,9 @@ async function register(page: Page, index: number) {
   await expect(page.locator('#connection')).toHaveText('connected');
 }
 
-test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser }) => {
+test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
+  pageErrors.watchContext(context, 'demo');
   const alice = await context.newPage();
   const bob = await context.newPage();
   await register(alice, 0);
@@ -62,8 +65,9 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
   await context.close();
 });
 
-test('demo: the same extension in three tabs is one phone with one registration', async ({ browser }) => {
+test('demo: the same extension in three tabs is one phone with one registration', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
+  pageErrors.watchContext(context, 'demo');
   const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
   for (const tab of tabs) {
     await register(tab, 2); // "one phone for all tabs" is on by default
