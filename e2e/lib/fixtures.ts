@@ -22,6 +22,7 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { sipInfo as sipInfoFor } from './users.mjs';
 import { kamailioLogTail } from './kamailio.mjs';
 import { PageErrors } from './page-errors';
+import { waitForQuiet } from './quiet';
 
 export type Sdk = 'rc' | 'ours';
 export interface PhoneOptions {
@@ -75,6 +76,11 @@ export class Phone {
   sipMessages() { return this.page.evaluate(() => (window as any).sipMessages as string[]); }
   async waitForState(state: string, timeout = 10_000) {
     await expect.poll(() => this.state(), { timeout }).toBe(state);
+  }
+  /** Wait until the SIP log has not grown for `quietMs` (bounded, lib/quiet.ts),
+   *  before checking that nothing (more) was sent or received. */
+  sipQuiet(quietMs = 500, timeout = 10_000) {
+    return waitForQuiet(async () => (await this.sipLog()).length, { quietMs, timeout, interval: 100, what: `${this.ext}'s SIP log` });
   }
 }
 
