@@ -10,6 +10,7 @@ import { test as base, expect, type Browser, type Page, type BrowserContext } fr
 // @ts-ignore - plain ESM JavaScript module
 import { parse, parseRcXml, uriOf } from '../../rc-edge/sip.mjs';
 import { PageErrors } from '../../lib/page-errors';
+import { waitForQuiet } from '../../lib/quiet';
 
 export const SDK = process.env.WWP_SDK ?? 'rc';
 export const EDGE = `http://127.0.0.1:${process.env.RC_EDGE_HTTP_PORT ?? 16081}`;
@@ -193,3 +194,11 @@ export function inDialogRuri(p: Phone, method: 'ACK' | 'BYE', toUri: string): st
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until none of `phones` recorded a new SIP frame for `quietMs` (bounded;
+ *  lib/quiet.ts), before checking that nothing (more) was sent or received.
+ *  Keep-alives are not SIP frames and do not count. */
+export function framesQuiet(phones: Phone[], quietMs = 500, timeout = 10_000) {
+  return waitForQuiet(() => phones.reduce((n, p) => n + p.history.length, 0),
+    { quietMs, timeout, what: `SIP frames of ${phones.map((p) => p.ext.ext).join(', ')}` });
+}
