@@ -11,12 +11,12 @@ import { test, expect, openPhone } from '../lib/fixtures';
 const RUNS = Number(process.env.CALL_SETUP_RUNS || 9);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-test('call setup: call() to answered', async ({ browser, baseURL }) => {
+test('call setup: call() to answered', async ({ browser, baseURL, pageErrors }) => {
   const sdks = ['rc', 'ours'] as const;
   const pairs = {
-    rc: [await openPhone(browser, baseURL, '101'), await openPhone(browser, baseURL, '102')],
-    ours: [await openPhone(browser, baseURL, '103', { sdk: 'ours', transport: 'wss' }),
-      await openPhone(browser, baseURL, '104', { sdk: 'ours', transport: 'wss' })],
+    rc: [await openPhone(browser, baseURL, '101', {}, pageErrors), await openPhone(browser, baseURL, '102', {}, pageErrors)],
+    ours: [await openPhone(browser, baseURL, '103', { sdk: 'ours', transport: 'wss' }, pageErrors),
+      await openPhone(browser, baseURL, '104', { sdk: 'ours', transport: 'wss' }, pageErrors)],
   };
   const times: Record<string, number[]> = { rc: [], ours: [] };
   const okTimes: Record<string, number[]> = { rc: [], ours: [] };

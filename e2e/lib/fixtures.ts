@@ -13,10 +13,17 @@
 // ignoreHTTPSErrors for the self-signed WSS cert. At the end of the test all
 // phones are disposed and their contexts closed; if the test failed, each
 // phone's SIP log and the tail of the Kamailio log are attached to the report.
+//
+// Errors in any page the test drives fail it at teardown (lib/page-errors.ts):
+// the phones', the built-in `page`, and the pages of any context a test opens
+// itself once it passes it to `pageErrors.watchContext()`. A test that
+// provokes one on purpose calls `expectPageErrors(/pattern/)`.
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { sipInfo as sipInfoFor } from './users.mjs';
 import { kamailioLogTail } from './kamailio.mjs';
 import { AUDIO_POWER_MIN, meanPower, PowerWindow, type InboundAudio } from './media-checks';
+import { PageErrors } from './page-errors';
+import { waitForQuiet } from './quiet';
 
 export type Sdk = 'rc' | 'ours';
 export interface PhoneOptions {
@@ -78,6 +85,11 @@ export class Phone {
   async waitForState(state: string, timeout = 10_000) {
     await expect.poll(() => this.state(), { timeout }).toBe(state);
   }
+  /** Wait until the SIP log has not grown for `quietMs` (bounded, lib/quiet.ts),
+   *  before checking that nothing (more) was sent or received. */
+  sipQuiet(quietMs = 500, timeout = 10_000) {
+    return waitForQuiet(async () => (await this.sipLog()).length, { quietMs, timeout, interval: 100, what: `${this.ext}'s SIP log` });
+  }
 }
 
 /**
@@ -121,16 +133,15 @@ export async function expectSilence(phone: Phone, { seconds = 1, timeout = 10_00
   return last!.power!;
 }
 
-export async function openPhone(browser: Browser, baseURL: string | undefined, ext: string, opts: PhoneOptions = {}) {
+/** `errors` records the page's uncaught errors (the fixtures check them at teardown). */
+export async function openPhone(browser: Browser, baseURL: string | undefined, ext: string, opts: PhoneOptions = {}, errors: PageErrors) {
   const sdk = opts.sdk ?? 'rc';
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL });
   if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  (page as any).__pageErrors = pageErrors;
-  await page.goto(`/e2e/${sdk}-phone.html${opts.query ? `?${opts.query}` : ''}`);
+  errors.watch(page, `${ext} ${sdk}`);
   const phone = new Phone(page, context, ext, sdk);
+  await page.goto(`/e2e/${sdk}-phone.html${opts.query ? `?${opts.query}` : ''}`);
   const info = sipInfoFor(ext, { transport: opts.transport ?? 'wss', ...(opts.sipInfo ?? {}) });
   // instanceId: the RC SDK defaults it to authorizationId, so two phones of one
   // user would share a +sip.instance; give each page its own
@@ -140,11 +151,31 @@ export async function openPhone(browser: Browser, baseURL: string | undefined, e
   return phone;
 }
 
-export const test = base.extend<{ phonePage: (ext: string, opts?: PhoneOptions) => Promise<Phone> }>({
-  phonePage: async ({ browser, baseURL }, use, testInfo) => {
+type Fixtures = {
+  /** Every watched page's errors; checked when the test ends (auto: every test has it). */
+  pageErrors: PageErrors;
+  /** Declare that this test provokes page errors matching `pattern` (at least one must occur). */
+  expectPageErrors: (pattern: RegExp) => void;
+  phonePage: (ext: string, opts?: PhoneOptions) => Promise<Phone>;
+};
+
+export const test = base.extend<Fixtures>({
+  // Torn down after the fixtures that use it (phonePage closes its contexts
+  // first), so it sees the errors of the whole test, dispose() included.
+  pageErrors: [async ({}, use) => {
+    const errors = new PageErrors();
+    await use(errors);
+    errors.check();
+  }, { auto: true }],
+  expectPageErrors: async ({ pageErrors }, use) => { await use((pattern) => pageErrors.expect(pattern)); },
+  page: async ({ page, pageErrors }, use) => {
+    pageErrors.watch(page, 'page');
+    await use(page);
+  },
+  phonePage: async ({ browser, baseURL, pageErrors }, use, testInfo) => {
     const phones: Phone[] = [];
     await use(async (ext, opts) => {
-      const p = await openPhone(browser, baseURL, ext, opts);
+      const p = await openPhone(browser, baseURL, ext, opts, pageErrors);
       phones.push(p);
       return p;
     });
@@ -152,7 +183,7 @@ export const test = base.extend<{ phonePage: (ext: string, opts?: PhoneOptions) 
     for (const p of phones) {
       if (failed) {
         const log = await p.sipMessages().catch(() => null);
-        const errors = (p.page as any).__pageErrors as string[];
+        const errors = pageErrors.seen.filter((e) => e.source === `${p.ext} ${p.sdk}`).map((e) => e.message);
         await testInfo.attach(`sip-${p.ext}-${p.sdk}.txt`, {
           body: `${(log ?? ['(page gone)']).join('\n-----\n')}\n\npage errors:\n${errors.join('\n')}`,
           contentType: 'text/plain',

@@ -3,7 +3,14 @@
 window.h = {
   /** every session ever seen by the main phone, in creation order */
   sessions: [],
+  /** the harness's own errors; each also fails the test (h.fail) */
   errors: [],
+  /** Record an error the harness caught, and report it to the test, which fails
+   *  at teardown (e2e/lib/page-errors.ts) unless it declared it expected. */
+  fail(message) {
+    h.errors.push(message);
+    if (window.wwpHarnessError) window.wwpHarnessError(message).catch(() => {}); // a closing page cannot report
+  },
   /** Create window.wp and start() it. */
   async setup(sipInfo, opts = {}) {
     await window.sdkReady;
@@ -39,7 +46,7 @@ window.h = {
   callOut(number, callerId, headers) {
     h.callDone = wp.call(number, callerId, headers ? { headers } : undefined)
       .then((s) => (h.callResult = 'returned'))
-      .catch((e) => { h.errors.push(String(e)); h.callResult = 'error'; });
+      .catch((e) => { h.fail(`call(${number}) rejected: ${e && e.message || e}`); h.callResult = 'error'; });
     return h.sessions.length - 1;
   },
   live() { return wp.callSessions.length; },
@@ -83,4 +90,6 @@ window.h = {
     await Promise.all(all.map((p) => (p.disposed ? null : p.dispose().catch(() => {}))));
   },
 };
+// Listed here for whoever looks at the page; the test hears of unhandled
+// rejections through Playwright's pageerror already, so not through h.fail.
 window.addEventListener('unhandledrejection', (e) => h.errors.push(`unhandled: ${e.reason && e.reason.message || e.reason}`));

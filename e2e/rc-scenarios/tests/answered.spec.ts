@@ -1,6 +1,6 @@
 // §11.2 answered/* scenarios plus park retrieval, warm-transfer cancel, takeover,
 // ICE-restart re-INVITE, "switch call to this device" and private park.
-import { test, expect, api, call, callAndAnswer, audioFlows, audioSilent, sleep, type Phone, SDK, OUT_TO_183, inDialogRuri } from './fixtures';
+import { test, expect, api, call, callAndAnswer, audioFlows, audioSilent, framesQuiet, type Phone, SDK, OUT_TO_183, inDialogRuri } from './fixtures';
 import { AUDIO_POWER_MIN, expectDtmfDelivered, type MediaEnd } from '../../lib/media-checks';
 
 /** a full outbound call up to the answer, as the caller sees it (ours ACKs the 407, RFC 3261 §17.1.1.3) */
@@ -58,6 +58,8 @@ for (const side of ['caller', 'callee'] as const) {
     await act(me, 'unhold');
     expect(me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
     expect(me.frames[0].msg.body).toContain('a=sendrecv');
+    await framesQuiet([caller, callee]);
+    expect(me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
     expect(other.seq()).toEqual([]);
     expect(await sessionCount(caller)).toBe(1);
     expect(await sessionCount(callee)).toBe(1);
@@ -73,7 +75,7 @@ test('mute/unmute and DTMF send no SIP', async ({ phones }) => {
   expect(await callee.ev(() => (window as any).wp.callSessions[0].rtcPeerConnection?.getSenders()[0].track.enabled)).toBe(false);
   await act(callee, 'unmute');
   await act(callee, 'sendDtmf', '123#');
-  await sleep(500);
+  await framesQuiet([caller, callee]);
   expect(caller.seq()).toEqual([]);
   expect(callee.seq()).toEqual([]);
   expect(await sessionCount(caller)).toBe(1);
@@ -113,6 +115,8 @@ test('recording: start/stop → INFO/200/INFO result/200 twice, code 0', async (
   expect(await act(caller, 'startRecording')).toEqual({ code: 0, description: 'Succeeded' });
   expect(caller.seq()).toEqual(['out INFO', 'in 200', 'in INFO', 'out 200', 'out INFO', 'in 200', 'in INFO', 'out 200']);
   expect(JSON.parse(caller.frames[2].msg.body)).toEqual({ response: { reqid: 3, command: 'stopcallrecord', result: { code: 0, description: 'Succeeded' } } });
+  await framesQuiet([caller, callee]);
+  expect(caller.seq()).toHaveLength(8);
   expect(callee.seq()).toEqual([]);
 });
 
@@ -253,7 +257,9 @@ test('warm transfer cancel: consultation hung up, original unheld (sendrecv)', a
   expect(await callee.ev(() => (window as any).h.warm.newSession.state)).toBe('disposed');
   expect(await sessionCount(callee)).toBe(1);
   await other.waitFrames(4);
+  await framesQuiet([caller, callee, other]);
   expect(other.seq()).toEqual(['in BYE', 'out 200', 'in MESSAGE', 'out 200']);
+  expect(callee.seq()).toEqual(['out BYE', 'in 200', 'out INVITE', 'in 100', 'in 200', 'out ACK']);
   expect(caller.seq()).toEqual([]);
   await audioFlows(caller);
   await audioFlows(callee);

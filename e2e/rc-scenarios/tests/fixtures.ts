@@ -1,9 +1,17 @@
 // Fixtures for the rc-edge scenario suite: phone pages with WebSocket frame
 // recording (like the SDK's own test/common.ts), the control API, and helpers.
+//
+// Errors in the phone pages fail the test at teardown (../../lib/page-errors.ts):
+// uncaught exceptions, unhandled rejections and the harness's own error list
+// (h.errors, which the page also reports to the test as it grows, so a tab
+// that closed mid-test still counts). A test that provokes one on purpose
+// calls `expectPageErrors(/pattern/)`.
 import { test as base, expect, type Browser, type Page, type BrowserContext } from '@playwright/test';
 // @ts-ignore - plain ESM JavaScript module
 import { parse, parseRcXml, uriOf } from '../../rc-edge/sip.mjs';
 import { AUDIO_POWER_MIN, PowerWindow } from '../../lib/media-checks';
+import { PageErrors } from '../../lib/page-errors';
+import { waitForQuiet } from '../../lib/quiet';
 
 export const SDK = process.env.WWP_SDK ?? 'rc';
 export const EDGE = `http://127.0.0.1:${process.env.RC_EDGE_HTTP_PORT ?? 16081}`;
@@ -68,14 +76,21 @@ export function recordFrames(phone: Phone) {
   });
 }
 
-export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}) {
+/** Count `page`'s uncaught errors and its harness's errors (h.fail, reported
+ *  through the `wwpHarnessError` binding) into `errors`. Before the page loads. */
+export async function watchErrors(page: Page, source: string, errors: PageErrors) {
+  errors.watch(page, source);
+  await page.exposeBinding('wwpHarnessError', (_src, message: string) => errors.add(source, `h.errors: ${message}`));
+}
+
+export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}, errors: PageErrors) {
   const dir = await api('/api/directory');
   const ext = dir.extensions.find((e: any) => e.ext === extNo);
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   const phone = new Phone(page, ctx, ext, ext.sipInfo);
   recordFrames(phone);
-  page.on('pageerror', (e) => console.log(`[page ${extNo}] pageerror: ${e.message}`));
+  await watchErrors(page, `${extNo}${opts.instanceId ? ` (${opts.instanceId})` : ''}`, errors);
   await page.goto(`${EDGE}/phone.html?sdk=${SDK}`);
   await page.evaluate(([si, o]) => (window as any).h.setup(si, o), [ext.sipInfo, { instanceId: opts.instanceId ?? `rc-scenarios-${extNo}`, autoAnswer: opts.autoAnswer, debug: opts.debug, autoRecover: opts.autoRecover }] as const);
   phone.clear();
@@ -87,13 +102,27 @@ export async function closePhone(p: Phone) {
   await p.ctx.close().catch(() => {});
 }
 
-type Fx = { phones: (ext: string, opts?: Parameters<typeof openPhone>[2]) => Promise<Phone> };
+type Fx = {
+  /** Every watched page's errors; checked when the test ends (auto: every test has it). */
+  pageErrors: PageErrors;
+  /** Declare that this test provokes page errors matching `pattern` (at least one must occur). */
+  expectPageErrors: (pattern: RegExp) => void;
+  phones: (ext: string, opts?: Parameters<typeof openPhone>[2]) => Promise<Phone>;
+};
 
 export const test = base.extend<Fx>({
-  phones: async ({ browser }, use) => {
+  // Torn down after `phones` (which depends on it), so errors thrown while
+  // the phones are disposed count too.
+  pageErrors: [async ({}, use) => {
+    const errors = new PageErrors();
+    await use(errors);
+    errors.check();
+  }, { auto: true }],
+  expectPageErrors: async ({ pageErrors }, use) => { await use((pattern) => pageErrors.expect(pattern)); },
+  phones: async ({ browser, pageErrors }, use) => {
     await api('/api/reset', {});
     const opened: Phone[] = [];
-    await use(async (ext, opts) => { const p = await openPhone(browser, ext, opts); opened.push(p); return p; });
+    await use(async (ext, opts) => { const p = await openPhone(browser, ext, opts, pageErrors); opened.push(p); return p; });
     for (const p of opened) await closePhone(p);
   },
 });
@@ -189,3 +218,11 @@ export function inDialogRuri(p: Phone, method: 'ACK' | 'BYE', toUri: string): st
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until none of `phones` recorded a new SIP frame for `quietMs` (bounded;
+ *  lib/quiet.ts), before checking that nothing (more) was sent or received.
+ *  Keep-alives are not SIP frames and do not count. */
+export function framesQuiet(phones: Phone[], quietMs = 500, timeout = 10_000) {
+  return waitForQuiet(() => phones.reduce((n, p) => n + p.history.length, 0),
+    { quietMs, timeout, what: `SIP frames of ${phones.map((p) => p.ext.ext).join(', ')}` });
+}

@@ -1,5 +1,5 @@
 // §11.2 inbound/* scenarios (callee side, before answer) plus reply outcomes and call-out auto-answer.
-import { test, expect, api, call, audioFlows, sleep, UAS_487, ACK_NON2XX } from './fixtures';
+import { test, expect, api, call, audioFlows, framesQuiet, UAS_487, ACK_NON2XX } from './fixtures';
 
 const inb = () => (window as any).h.liveInbound()[0];
 
@@ -68,7 +68,7 @@ test('start reply: Cmd 13 → 100/200 only, both sessions stay', async ({ phones
   const callee = await phones('102');
   await call(caller, callee);
   await callee.ev(() => (window as any).h.liveInbound()[0].startReply());
-  await sleep(300);
+  await framesQuiet([caller, callee]);
   expect(callee.seq()).toEqual(['out MESSAGE', 'in 100', 'in 200']);
   expect(callee.frames[0].rc.hdr.Cmd).toBe('13');
   expect(caller.seq()).toEqual([]);
@@ -93,8 +93,9 @@ for (const o of outcomes) {
       const h = (window as any).h;
       h.replyDone = h.liveInbound()[0].reply(arg).then((m: any) => (h.replyResult = m));
     }, o.arg);
-    await callee.waitFor((f) => f.msg?.method === 'CANCEL');
-    await sleep(200);
+    // The callee has answered the CANCEL (and, ours, its INVITE with 487) before the
+    // reply is chosen, so that the edge's SessionClose comes after them in the sequence.
+    await expect.poll(() => callee.seq()).toEqual(['out MESSAGE', 'in 100', 'in 200', 'in CANCEL', 'out 200', ...UAS_487]);
     const r = await api('/api/reply', o.api);
     expect(r.ok).toBe(true);
     await expect.poll(() => callee.ev(() => (window as any).h.replyResult?.headers?.Cmd)).toBe('9');

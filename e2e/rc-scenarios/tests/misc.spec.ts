@@ -1,5 +1,5 @@
 // §11.2 misc/* scenarios plus registrar behaviour (603, expiry, takeover of an instance, outage).
-import { test, expect, api, call, sleep, SDK, OUT_TO_183 } from './fixtures';
+import { test, expect, api, call, framesQuiet, SDK, OUT_TO_183 } from './fixtures';
 
 test('register: start() again re-registers on a new socket (6 frames)', async ({ phones }) => {
   const p = await phones('101');
@@ -34,6 +34,7 @@ test('after dispose an outbound INVITE gets 403 (call() resolves, session stays 
     // reject (403, spec §12.14) and leaving a zombie session in `init` (spec §12)
     const r = await p.ev(() => (window as any).wp.call('102').then(() => 'resolved', (e: any) => String(e?.message ?? e)));
     expect(r).toMatch(/not registered/);
+    await framesQuiet([p]);
     expect(p.seq()).toEqual([]);
     expect(await p.live()).toBe(0);
     return;
@@ -56,7 +57,8 @@ test('6th instance of an extension gets 603 Too Many Contacts', async ({ phones 
 });
 
 test('an instance that stops refreshing expires and frees its slot', async ({ phones }) => {
-  await api('/api/config', { grantExpires: 5, expiryGraceMs: 500 });
+  const grantMs = 5000, graceMs = 500;
+  await api('/api/config', { grantExpires: grantMs / 1000, expiryGraceMs: graceMs });
   const p = await phones('102', { instanceId: 'inst-1' });
   expect(p.frames.length).toBe(0);
   const r1 = await p.ev(async (si: any) => {
@@ -70,14 +72,28 @@ test('an instance that stops refreshing expires and frees its slot', async ({ ph
   const dropped = await api('/api/drop', { ext: '102', instanceId: 'inst-5' });
   expect(dropped.dropped).toHaveLength(1);
   expect(await p.ev((si: any) => (window as any).h.extra(si, 'inst-7'), p.sipInfo)).toMatch(/603/);
-  await sleep(5600);
+  // The edge's trace says when inst-5's binding expired: polled for, and then
+  // checked to be on time, the grant (+ grace) after its last 200 OK.
+  type TraceEntry = { t: number; dir: string; line: string; text: string; instance?: string };
+  const trace = (): Promise<TraceEntry[]> => api('/api/trace?ext=102');
+  const isExpiry = (e: TraceEntry) => e.dir === 'event' && e.line === 'binding inst-5 expired';
+  await expect.poll(async () => (await trace()).some(isExpiry), { message: "inst-5's binding expired", timeout: grantMs + graceMs + 5000 }).toBe(true);
+  const entries = await trace();
+  const lastOk = entries.filter((e) => e.dir === 'out' && e.instance === 'inst-5' && e.line === 'SIP/2.0 200 OK' && /^CSeq:\s*\d+\s+REGISTER\s*$/im.test(e.text)).at(-1)!;
+  const expiredAfter = entries.find(isExpiry)!.t - lastOk.t;
+  expect(expiredAfter).toBeGreaterThanOrEqual(grantMs);
+  expect(expiredAfter).toBeLessThan(grantMs + graceMs + 1000);
   expect(await p.ev((si: any) => (window as any).h.extra(si, 'inst-7'), p.sipInfo)).toBe('ok');
-  const live = (await api('/api/registrations')).filter((r: any) => r.ext === '102' && r.live).map((r: any) => r.instanceId).sort();
-  expect(live).toEqual(['inst-1', 'inst-2', 'inst-3', 'inst-4', 'inst-7']);
-  // the surviving instances keep refreshing (granted 5 s → refresh every 2 s)
+  const regs = (await api('/api/registrations')).filter((r: any) => r.ext === '102' && r.live);
+  expect(regs.map((r: any) => r.instanceId).sort()).toEqual(['inst-1', 'inst-2', 'inst-3', 'inst-4', 'inst-7']);
+  // the surviving instances keep refreshing (granted 5 s → refresh every 2 s): a
+  // challenge is seen within 2.5 s, and every one of them refreshes its binding
+  // (a higher CSeq at the edge) before it would expire
   p.clear();
-  await sleep(2500);
-  expect(p.seq()).toContain('in 401');
+  await expect.poll(() => p.seq().includes('in 401'), { message: 'a refresh within 2.5 s', timeout: 2500, intervals: [100] }).toBe(true);
+  const cseqs = new Map(regs.map((r: any) => [r.instanceId, r.cseq]));
+  await expect.poll(async () => (await api('/api/registrations')).filter((r: any) => r.ext === '102' && r.live && r.cseq > cseqs.get(r.instanceId)!).map((r: any) => r.instanceId).sort(),
+    { message: 'every surviving instance refreshed', timeout: grantMs + graceMs }).toEqual(['inst-1', 'inst-2', 'inst-3', 'inst-4', 'inst-7']);
 });
 
 test('same instance from a newer socket takes over inbound calls', async ({ phones }) => {

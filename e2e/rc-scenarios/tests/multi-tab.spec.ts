@@ -9,7 +9,7 @@
 // autoRecover in recovery.spec.ts) and relays the ICE-restart re-INVITE.
 // The same scenarios against Kamailio: e2e/tests/ours/multi-tab-mode.spec.ts.
 import type { BrowserContext } from '@playwright/test';
-import { test as base, expect, api, SDK, EDGE, Phone, recordFrames, audioFlows } from './fixtures';
+import { test as base, expect, api, SDK, EDGE, Phone, recordFrames, watchErrors, audioFlows } from './fixtures';
 
 /** One `+sip.instance` for the tabs (as MultiTabWebPhone keeps one per user in localStorage). */
 const INSTANCE = 'rc-scenarios-multi-tab-101';
@@ -19,9 +19,10 @@ const autoRecover = { reconnectDelay: 250, reconnectTimeLimit: 1000 };
 type TabOpts = { autoRecover?: unknown };
 type Fx = { tabs: (ext: string, n: number, opts?: TabOpts) => Promise<Phone[]> };
 
-/** `tabs(ext, n)`: n tabs of one new browser context, each started (its phone registered, whichever tab leads). */
+/** `tabs(ext, n)`: n tabs of one new browser context, each started (its phone registered, whichever tab leads).
+ *  Their page errors fail the test like the phones' (fixtures.ts). */
 const test = base.extend<Fx>({
-  tabs: async ({ browser, phones }, use) => {
+  tabs: async ({ browser, phones, pageErrors }, use) => {
     void phones; // its setup resets the edge
     const contexts: BrowserContext[] = [];
     await use(async (extNo, n, opts = {}) => {
@@ -33,7 +34,7 @@ const test = base.extend<Fx>({
         const page = await ctx.newPage();
         const tab = new Phone(page, ctx, ext, ext.sipInfo);
         recordFrames(tab);
-        page.on('pageerror', (e) => console.log(`[tab ${extNo}#${i}] pageerror: ${e.message}`));
+        await watchErrors(page, `${extNo} tab ${i}`, pageErrors);
         await page.goto(`${EDGE}/multi-tab.html`);
         await page.evaluate(([si, o]) => (window as any).h.setup(si, o), [ext.sipInfo, { instanceId: INSTANCE, ...opts }] as const);
         tabs.push(tab);

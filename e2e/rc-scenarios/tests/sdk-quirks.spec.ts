@@ -1,6 +1,6 @@
 // Known bugs of the published SDK (spec §3.7, §12), exercised against a faithful
 // edge. For WWP_SDK=rc these are expected to fail (test.fail); our drop-in must pass.
-import { test, expect, api, call, SDK, sleep } from './fixtures';
+import { test, expect, api, call, framesQuiet, SDK, sleep } from './fixtures';
 
 test('decline() resolves when the edge spells the header "Call-ID"', async ({ phones }) => {
   // SDK bug (spec §3.7): decline()/toVoicemail() wait for their own outbound
@@ -30,7 +30,9 @@ test('WebPhone.dispose() ends every ringing session', async ({ phones }) => {
   await call(a, callee);
   await call(c, callee);
   expect(await callee.live()).toBe(2);
+  // bounded: with the bug, dispose() may never settle
   await Promise.race([callee.ev(() => (window as any).wp.dispose()), sleep(5000)]);
+  await framesQuiet([callee]); // every decline the page sent has reached the test
   const declines = callee.frames.filter((f) => f.rc && ['12'].includes(f.rc.hdr.Cmd)).length;
   expect(declines).toBe(2);
 });

@@ -1,9 +1,14 @@
 // The main job as a person uses it: `scripts/demo.sh` (RingCentral-compatible
 // edge + demo page), two tabs, two extensions: register, call, answer, hold,
 // mute, DTMF, hang up — by clicking the page's own buttons.
+// Errors in the demo's tabs fail the test (lib/fixtures.ts, pageErrors).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { test, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../../lib/fixtures';
+// @ts-ignore - plain ESM JavaScript module
+import { rcEdgeRunning } from '../../lib/rc-edge.mjs';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PORT = 18090;
@@ -15,9 +20,14 @@ test.beforeAll(async () => {
   await expect.poll(async () => (await fetch(`http://127.0.0.1:${PORT}/demo-config.json`).catch(() => null))?.status ?? 0,
     { timeout: 170_000, intervals: [500] }).toBe(200);
 });
+// demo.sh stops its edge in its EXIT trap: wait for the script to end and the
+// edge to be gone (bounded), so that no server outlives the suite.
 test.afterAll(async () => {
-  if (demo?.pid) process.kill(-demo.pid, 'SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  if (!demo?.pid) return;
+  const exited = demo.exitCode !== null || demo.signalCode !== null ? Promise.resolve() : once(demo, 'exit');
+  try { process.kill(-demo.pid, 'SIGTERM'); } catch { /* its process group is gone already */ }
+  await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('demo.sh did not exit within 10 s of SIGTERM')), 10_000))]);
+  await expect.poll(() => rcEdgeRunning(), { message: "demo.sh's rc-edge stopped", timeout: 10_000 }).toBe(false);
 });
 
 async function register(page: Page, index: number) {
@@ -30,8 +40,9 @@ async function register(page: Page, index: number) {
   await expect(page.locator('#connection')).toHaveText('connected');
 }
 
-test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser }) => {
+test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
+  pageErrors.watchContext(context, 'demo');
   const alice = await context.newPage();
   const bob = await context.newPage();
   await register(alice, 0);
@@ -72,8 +83,9 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
   await context.close();
 });
 
-test('demo: the same extension in three tabs is one phone with one registration', async ({ browser }) => {
+test('demo: the same extension in three tabs is one phone with one registration', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
+  pageErrors.watchContext(context, 'demo');
   const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
   for (const tab of tabs) {
     await register(tab, 2); // "one phone for all tabs" is on by default

@@ -3,6 +3,7 @@
 // ringcentral-web-phone in both directions, and sipp calling ours.
 import { test, expect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
 import { AUDIO_POWER_MIN, expectDtmfDelivered, meanPower, type MediaEnd } from '../../lib/media-checks';
+import { waitForQuiet } from '../../lib/quiet';
 import { runSipp } from '../../lib/sipp.mjs';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
@@ -16,11 +17,18 @@ async function connect(a: Phone, b: Phone, callee: string, headers?: Record<stri
   await b.waitForState('answered');
 }
 
-/** inbound-rtp packets keep rising (or not) over `ms`. */
-async function receiving(p: Phone, ms = 1200) {
+// Whether audio reaches `p`, judged by its inbound-rtp packet count (~50 packets
+// a second) within the 1.2 s window the checks have always used.
+/** Audio arrives: more than 10 packets within 1.2 s. */
+async function expectReceiving(p: Phone) {
   const before = await p.inPackets();
-  await p.page.waitForTimeout(ms);
-  return (await p.inPackets()) - before > 10;
+  await expect.poll(() => p.inPackets(), { timeout: 1200, intervals: [100], message: `audio into ${p.ext}` }).toBeGreaterThan(before + 10);
+}
+/** No audio arrives: at most 10 more packets, then none at all for 1.2 s (bounded). */
+async function expectNotReceiving(p: Phone) {
+  const before = await p.inPackets();
+  const settled = await waitForQuiet(() => p.inPackets(), { quietMs: 1200, timeout: 5000, interval: 100, what: `audio into ${p.ext}` });
+  expect(settled - before, `packets into ${p.ext} after it stopped receiving`).toBeLessThanOrEqual(10);
 }
 
 test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute and DTMF send no SIP, hangup', async ({ phonePage }) => {
@@ -34,14 +42,15 @@ test('ours ⇄ ours: call, audio both ways, hold stops it, unhold resumes, mute 
   const held = (await a.sipMessages()).filter((m) => m.startsWith('>>> INVITE')).at(-1)!;
   expect(held).toContain('a=sendonly');
   // The held side no longer receives: the other side answered recvonly.
-  expect(await receiving(a)).toBe(false);
+  await expectNotReceiving(a);
   await a.unhold();
-  expect(await receiving(a)).toBe(true);
+  await expectReceiving(a);
 
-  const before = (await b.sipLog()).length;
+  await Promise.all([a.sipQuiet(), b.sipQuiet()]); // the unhold's messages are in before counting
+  const before = [(await a.sipLog()).length, (await b.sipLog()).length];
   await b.page.evaluate(() => { (window as any).session.mute(); (window as any).session.unmute(); (window as any).session.sendDtmf('123#'); });
-  await b.page.waitForTimeout(500);
-  expect((await b.sipLog()).length).toBe(before);
+  await Promise.all([a.sipQuiet(), b.sipQuiet()]);
+  expect([(await a.sipLog()).length, (await b.sipLog()).length]).toEqual(before);
   await expect(b.page.evaluate(() => (window as any).session.sendDtmf('12<x>'))).rejects.toThrow(/invalid DTMF/);
 
   await b.hangup();
@@ -182,9 +191,11 @@ test('custom headers reach the callee; header injection is refused before anythi
   expect(invite).toContain('X-Custom-Header: test-value');
   await b.decline();
   await call.done;
+  await a.sipQuiet(); // the declined call's last messages are in before counting
   const sent = (await a.sipLog()).length;
   await expect(a.page.evaluate(() => (window as any).webPhone.call('102', undefined, { headers: { 'X-Evil': 'a\r\nBYE sip:x SIP/2.0' } })))
     .rejects.toThrow(/header injection refused/);
+  await a.sipQuiet();
   expect((await a.sipLog()).length).toBe(sent);
 });
 
@@ -279,9 +290,9 @@ test('ours ⇄ ours: ICE-restart reInvite, hold from the callee, microphone and 
 
   // hold and unhold from the callee's side this time
   await b.hold();
-  expect(await receiving(b)).toBe(false);
+  await expectNotReceiving(b);
   await b.unhold();
-  expect(await receiving(b)).toBe(true);
+  await expectReceiving(b);
 
   // a new microphone: the sender's track comes from it, the peer keeps hearing us; mute carries over
   const inputs: string[] = await a.page.evaluate(async () =>

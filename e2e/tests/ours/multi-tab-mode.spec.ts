@@ -4,6 +4,7 @@
 // whole API; a call survives the tab that carried it.
 import type { Browser, BrowserContext } from '@playwright/test';
 import { test, expect, expectAudio, expectRtp, Phone } from '../../lib/fixtures';
+import type { PageErrors } from '../../lib/page-errors';
 import { registrations } from '../../lib/kamailio.mjs';
 import { sipInfo } from '../../lib/users.mjs';
 
@@ -19,8 +20,10 @@ async function openTab(context: BrowserContext, ext: string, { start = true, opt
   return tab;
 }
 
-async function newContext(browser: Browser, baseURL: string | undefined, { noSharedWorker = false } = {}) {
+/** A browser context for the tabs of one phone; errors in any of its pages fail the test. */
+async function newContext(browser: Browser, baseURL: string | undefined, pageErrors: PageErrors, { noSharedWorker = false } = {}) {
   const context = await browser.newContext({ baseURL });
+  pageErrors.watchContext(context, 'multi-tab');
   // The mode must not depend on SharedWorker (Chrome on Android has none).
   if (noSharedWorker) await context.addInitScript(() => { delete (window as any).SharedWorker; });
   return context;
@@ -37,9 +40,9 @@ async function leaderOf(tabs: Phone[]) {
   return found[0];
 }
 
-test('3 tabs register once; 20 tabs still once; every tab says it is registered', async ({ browser, baseURL }) => {
+test('3 tabs register once; 20 tabs still once; every tab says it is registered', async ({ browser, baseURL, pageErrors }) => {
   test.setTimeout(120_000);
-  const context = await newContext(browser, baseURL);
+  const context = await newContext(browser, baseURL, pageErrors);
   try {
     const tabs = [await openTab(context, '101'), await openTab(context, '101'), await openTab(context, '101')];
     await leaderOf(tabs);
@@ -60,9 +63,9 @@ test('3 tabs register once; 20 tabs still once; every tab says it is registered'
 });
 
 for (const noSharedWorker of [false, true]) {
-  test(`an inbound call rings in every tab, is answered from a tab that does not lead, audio flows, a third tab hangs up${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, phonePage }) => {
+  test(`an inbound call rings in every tab, is answered from a tab that does not lead, audio flows, a third tab hangs up${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, phonePage, pageErrors }) => {
     const far = await phonePage('102', ours);
-    const context = await newContext(browser, baseURL, { noSharedWorker });
+    const context = await newContext(browser, baseURL, pageErrors, { noSharedWorker });
     try {
       const tabs = [await openTab(context, '101'), await openTab(context, '101'), await openTab(context, '101')];
       const leader = await leaderOf(tabs);
@@ -87,10 +90,10 @@ for (const noSharedWorker of [false, true]) {
 }
 
 for (const how of ['closed', 'crashed'] as const) {
-  test(`the tab carrying an answered call is ${how}: another tab takes over, audio flows again, the far end sees only a re-INVITE`, async ({ browser, baseURL, phonePage }) => {
+  test(`the tab carrying an answered call is ${how}: another tab takes over, audio flows again, the far end sees only a re-INVITE`, async ({ browser, baseURL, phonePage, pageErrors }) => {
     test.setTimeout(90_000);
     const far = await phonePage('102', ours);
-    const context = await newContext(browser, baseURL);
+    const context = await newContext(browser, baseURL, pageErrors);
     try {
       const options = { autoRecover: { reconnectDelay: 250, reconnectTimeLimit: 1000 } }; // both modes on
       const tabs = [await openTab(context, '101', { options }), await openTab(context, '101', { options }), await openTab(context, '101', { options })];
@@ -134,8 +137,8 @@ for (const how of ['closed', 'crashed'] as const) {
   });
 }
 
-test('the last tab to close removes the binding; a new tab starts cleanly', async ({ browser, baseURL }) => {
-  const context = await newContext(browser, baseURL);
+test('the last tab to close removes the binding; a new tab starts cleanly', async ({ browser, baseURL, pageErrors }) => {
+  const context = await newContext(browser, baseURL, pageErrors);
   try {
     const tabs = [await openTab(context, '101'), await openTab(context, '101')];
     expect(await registrations('101')).toHaveLength(1);
@@ -157,10 +160,10 @@ test('the last tab to close removes the binding; a new tab starts cleanly', asyn
   }
 });
 
-test('a call placed from a tab that does not lead and put on hold survives the leader closing: still on hold after the takeover, unhold brings audio back to the far side (not to the tab yet: known bug)', async ({ browser, baseURL, phonePage }) => {
+test('a call placed from a tab that does not lead and put on hold survives the leader closing: still on hold after the takeover, unhold brings audio back to the far side (not to the tab yet: known bug)', async ({ browser, baseURL, phonePage, pageErrors }) => {
   test.setTimeout(90_000);
   const far = await phonePage('102', ours);
-  const context = await newContext(browser, baseURL);
+  const context = await newContext(browser, baseURL, pageErrors);
   try {
     const tabs = [await openTab(context, '101'), await openTab(context, '101')];
     const leader = await leaderOf(tabs);

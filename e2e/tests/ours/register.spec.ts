@@ -2,6 +2,7 @@
 // (Kamailio) from Debian Chromium: the binding appears on the server, goes
 // away on dispose(), and wrong credentials fail once with a clear error.
 import { test, expect } from '../../lib/fixtures';
+import { waitForQuiet } from '../../lib/quiet';
 import { registrations } from '../../lib/kamailio.mjs';
 
 for (const transport of ['ws', 'wss'] as const) {
@@ -27,7 +28,7 @@ for (const transport of ['ws', 'wss'] as const) {
 test('wrong password: start() rejects with the status line, nothing is retried', async ({ phonePage }) => {
   const phone = await phonePage('102', { sdk: 'ours', transport: 'ws', start: false, sipInfo: { password: 'wrong' } });
   await expect(phone.start()).rejects.toThrow('Registration failed: SIP/2.0 401 Unauthorized');
-  await phone.page.waitForTimeout(1500); // a retry loop would show up here
+  await phone.sipQuiet(1500); // a retry loop would show up here: the log never settles, or grows
   expect((await phone.sipLog()).filter((l) => l.startsWith('>>> REGISTER'))).toHaveLength(2);
   expect(await registrations('sip:102@localhost')).toEqual([]);
 });
@@ -61,12 +62,15 @@ for (const variant of ['preload', 'moved', 'no-preload'] as const) {
       const bytes = (await import('node:fs')).readFileSync(new URL('../../../dist/sip-core.wasm', import.meta.url));
       await page.route('**/moved/core.wasm', (r) => r.fulfill({ contentType: 'application/wasm', body: bytes }));
     }
+    const requested: string[] = []; // every request the page starts, finished or not
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     await page.goto(`/e2e/script-tag.html?attrs=${encodeURIComponent(attrs)}`);
     expect(await page.evaluate(() => (window as any).phoneOk)).toBe(true);
     const wasmRequests = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).map((e) => new URL(e.name).pathname));
     const expected = variant === 'moved' ? '/moved/core.wasm' : '/dist/sip-core.wasm';
     if (variant === 'no-preload') {
-      await page.waitForTimeout(300);
+      await waitForQuiet(() => requested.length, { quietMs: 500, what: 'the page\'s requests' });
+      expect(requested.filter((u) => /\.wasm$/.test(u))).toEqual([]);
       expect(await wasmRequests()).toEqual([]);
     } else {
       await expect.poll(wasmRequests).toEqual([expected]);
