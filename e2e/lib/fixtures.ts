@@ -24,6 +24,7 @@ import { kamailioLogTail } from './kamailio.mjs';
 import { AUDIO_POWER_MIN, meanPower, PowerWindow, type InboundAudio } from './media-checks';
 import { PageErrors } from './page-errors';
 import { waitForQuiet } from './quiet';
+import { findSecrets, recordWireSecrets, testPasswords } from './secrets-check';
 
 export type Sdk = 'rc' | 'ours';
 export interface PhoneOptions {
@@ -37,6 +38,8 @@ export interface PhoneOptions {
 }
 
 export class Phone {
+  /** Digest response/cnonce values this page sent on its WebSockets (lib/secrets-check.ts). */
+  wireSecrets: string[] = [];
   constructor(readonly page: Page, readonly context: BrowserContext, readonly ext: string, readonly sdk: Sdk) {}
 
   private ev<T>(fn: string, ...args: unknown[]): Promise<T> {
@@ -141,6 +144,7 @@ export async function openPhone(browser: Browser, baseURL: string | undefined, e
   const page = await context.newPage();
   errors.watch(page, `${ext} ${sdk}`);
   const phone = new Phone(page, context, ext, sdk);
+  phone.wireSecrets = recordWireSecrets(page);
   await page.goto(`/e2e/${sdk}-phone.html${opts.query ? `?${opts.query}` : ''}`);
   const info = sipInfoFor(ext, { transport: opts.transport ?? 'wss', ...(opts.sipInfo ?? {}) });
   // instanceId: the RC SDK defaults it to authorizationId, so two phones of one
@@ -180,7 +184,9 @@ export const test = base.extend<Fixtures>({
       return p;
     });
     const failed = testInfo.status !== testInfo.expectedStatus;
+    const leaks: string[] = [];
     for (const p of phones) {
+      if (p.sdk === 'ours') leaks.push(...(await secretLeaks(p)).map((l) => `${p.ext}: ${l}`));
       if (failed) {
         const log = await p.sipMessages().catch(() => null);
         const errors = pageErrors.seen.filter((e) => e.source === `${p.ext} ${p.sdk}`).map((e) => e.message);
@@ -194,7 +200,26 @@ export const test = base.extend<Fixtures>({
       await p.context.close().catch(() => {});
     }
     if (failed) await testInfo.attach('kamailio.log (tail)', { body: kamailioLogTail(200), contentType: 'text/plain' });
+    // Issue 14: no password or digest response in our SDK's logs, events or diagnostics.
+    if (leaks.length) throw new Error(`secrets reached the SDK's logs, events or diagnostics:\n${leaks.join('\n')}`);
   },
 });
+
+/** What of the page's SDK log, event trace and diagnostics bundle holds a secret ([] when clean). */
+async function secretLeaks(p: Phone): Promise<string[]> {
+  const texts = await Promise.race([
+    p.page.evaluate(async () => {
+      const w = window as any;
+      const diagnostics = w.webPhone?.diagnostics ? await w.webPhone.diagnostics().catch(() => null) : null;
+      return {
+        'SDK log': JSON.stringify(w.sdkLog ?? []),
+        'event trace': (w.sipMessages ?? []).join('\n'),
+        diagnostics: diagnostics ? JSON.stringify(diagnostics) : '',
+      };
+    }).catch(() => ({} as Record<string, string>)),
+    new Promise<Record<string, string>>((r) => setTimeout(() => r({}), 3000)),
+  ]);
+  return findSecrets(texts, [...testPasswords(), ...p.wireSecrets]);
+}
 
 export { expect };
