@@ -56,8 +56,10 @@ fi
 summary() {
   local log=$1 runs secs stats
   runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  # A run that stopped on a finding prints no "Done" line; its final stats still say how far it got.
+  [ -n "$runs" ] || runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
   secs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log" | tail -1)
-  stats=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1)
+  stats=$(tr -d '\000' <"$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' | tail -1)
   echo "${runs:-?} execs in ${secs:-?} s; ${stats:-no stats}"
 }
 
@@ -71,7 +73,8 @@ for bin in "$BUILD"/tests/fuzz/fuzz_*; do
   # the time it has: that is a setup error, not a pass. (The unit stage also
   # replays each corpus, tests/fuzz/corpus_replay_test.cpp.)
   if [ ! -d "$seeds" ]; then echo "fuzz: $name has no seed corpus at $seeds"; rc=1; continue; fi
-  log=/tmp/wwp-"$name".log
+  # The campaign logs apart from the smoke runs (a CI run beside a campaign would share the file).
+  log=/tmp/wwp-"$name".log; [ "$LONG" = 1 ] && log=/tmp/wwp-long-"$name".log
   if [ "$LONG" = 1 ]; then
     work=build/fuzz-corpus/$target; mkdir -p "$work"; cp -rn "$seeds"/. "$work"/ 2>/dev/null
     limits=(-runs="${FUZZ_RUNS:-10000000}" -max_total_time="${FUZZ_LONG_SECONDS:-7200}")
