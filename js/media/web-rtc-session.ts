@@ -119,11 +119,20 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   async createAnswer(offerSdp: string): Promise<string> {
-    await this.rtcPeerConnection.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-    const answer = await this.rtcPeerConnection.createAnswer();
-    await this.rtcPeerConnection.setLocalDescription(answer);
+    const pc = this.rtcPeerConnection;
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+    } catch (e) {
+      // An offer we could not answer (the core then rejects it with 488) must
+      // not leave the connection half-way (have-remote-offer): every later
+      // offer of ours, e.g. the ICE restart after a reconnect, would fail.
+      if (pc.signalingState === 'have-remote-offer') await pc.setRemoteDescription({ type: 'rollback' }).catch(() => undefined);
+      throw e;
+    }
     await this.iceGathered();
-    return this.rtcPeerConnection.localDescription!.sdp;
+    return pc.localDescription!.sdp;
   }
 
   async applyAnswer(answerSdp: string): Promise<void> {
