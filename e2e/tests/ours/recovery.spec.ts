@@ -205,10 +205,12 @@ test('the primary stops answering (SIGSTOP): the keep-alive notices, the phones 
     paused = false;
     await a.page.waitForTimeout(4000);
     expect(await a.page.evaluate(() => (window as any).events.filter((e: any) => e.name === 'connectionStateChanged').at(-1).server)).toBe('backup');
-    // A hangup through the backup reaches the other side.
+    // A hangup through the backup reaches the other side. Idle from the hangup
+    // on: a phone may return to the primary within milliseconds of its call
+    // ending, before the test has seen that it ended.
+    const idleAt = Date.now();
     await a.hangup();
     await b.waitForState('disposed');
-    const idleAt = Date.now();
     // Idle for primaryReturnDelay: each phone leaves the backup (unREGISTER) and registers on the primary.
     for (const p of [a, b]) {
       await expect.poll(async () => (await p.events()).some((e) => e.name === 'connectionStateChanged' &&
