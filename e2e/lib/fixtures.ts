@@ -40,6 +40,9 @@ export interface PhoneOptions {
 export class Phone {
   /** Digest response/cnonce values this page sent on its WebSockets (lib/secrets-check.ts). */
   wireSecrets: string[] = [];
+  /** RFC 5626 CRLF keep-alives on the page's WebSockets (not SIP, so not in sipLog):
+   *  pings sent, pongs received. Recorded for phones from openPhone(). */
+  readonly keepAlives: { dir: 'inbound' | 'outbound'; text: string; t: number }[] = [];
   constructor(readonly page: Page, readonly context: BrowserContext, readonly ext: string, readonly sdk: Sdk) {}
 
   private ev<T>(fn: string, ...args: unknown[]): Promise<T> {
@@ -145,6 +148,14 @@ export async function openPhone(browser: Browser, baseURL: string | undefined, e
   errors.watch(page, `${ext} ${sdk}`);
   const phone = new Phone(page, context, ext, sdk);
   phone.wireSecrets = recordWireSecrets(page);
+  page.on('websocket', (ws) => {
+    const keepAlive = (dir: 'inbound' | 'outbound') => ({ payload }: { payload: string | Buffer }) => {
+      const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+      if (/^\s*$/.test(text)) phone.keepAlives.push({ dir, text, t: Date.now() });
+    };
+    ws.on('framesent', keepAlive('outbound'));
+    ws.on('framereceived', keepAlive('inbound'));
+  });
   await page.goto(`/e2e/${sdk}-phone.html${opts.query ? `?${opts.query}` : ''}`);
   const info = sipInfoFor(ext, { transport: opts.transport ?? 'wss', ...(opts.sipInfo ?? {}) });
   // instanceId: the RC SDK defaults it to authorizationId, so two phones of one

@@ -77,7 +77,9 @@ test('the edge process is killed mid-call (SIGKILL) and started again: both phon
     await expect.poll(() => saw(p, 'connectionStateChanged', killedAt, (e) => e.state === 'waiting'),
       { message: `${p.ext.ext} noticed the loss`, timeout: 10_000 }).toBe(true);
   }
-  await caller.page.waitForTimeout(1500); // the edge stays down a while; attempts fail meanwhile
+  // Deliberate pause, part of the scenario (no state is awaited): the edge
+  // stays down a while, so reconnection attempts fail meanwhile.
+  await caller.page.waitForTimeout(1500);
   console.log(`[recovery] ${(await startRcEdge()).message}`);
   // The new process read what the killed one kept: both bindings and both legs of the call.
   expect(rcEdgeLogTail(20)).toMatch(/restored from .*: 2 binding\(s\), 2 call leg\(s\)/);
