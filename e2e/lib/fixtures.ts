@@ -115,6 +115,16 @@ export async function expectAudio(phones: Phone[], { min = 25, timeout = 10_000 
       .toEqual(expect.objectContaining({ ok: true }))));
 }
 
+/** `a` calls `callee`, `b` answers; resolves when both sessions are answered. */
+export async function connect(a: Phone, b: Phone, callee: string, headers?: Record<string, string>) {
+  const call = a.call(callee, headers);
+  await b.waitForInboundCall();
+  await b.answer();
+  await call.done;
+  await a.waitForState('answered');
+  await b.waitForState('answered');
+}
+
 /** Poll until every phone's inbound-rtp packetsReceived rose by more than `min`: RTP arrives, heard or not. */
 export async function expectRtp(phones: Phone[], { min = 25, timeout = 10_000 } = {}) {
   const start = await Promise.all(phones.map((p) => p.inPackets()));

@@ -1,21 +1,12 @@
 // Calls with our SDK through the standard-SIP server (Kamailio) in Debian
 // Chromium with fake media: ours ⇄ ours, ours ⇄ the published
 // ringcentral-web-phone in both directions, and sipp calling ours.
-import { test, expect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
+import { test, expect, connect, expectAudio, expectSilence, type Phone } from '../../lib/fixtures';
 import { AUDIO_POWER_MIN, expectDtmfDelivered, meanPower, type MediaEnd } from '../../lib/media-checks';
 import { waitForQuiet } from '../../lib/quiet';
 import { runSipp } from '../../lib/sipp.mjs';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
-
-async function connect(a: Phone, b: Phone, callee: string, headers?: Record<string, string>) {
-  const call = a.call(callee, headers);
-  await b.waitForInboundCall();
-  await b.answer();
-  await call.done;
-  await a.waitForState('answered');
-  await b.waitForState('answered');
-}
 
 // Whether audio reaches `p`, judged by its inbound-rtp packet count (~50 packets
 // a second) within the 1.2 s window the checks have always used.

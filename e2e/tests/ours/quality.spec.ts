@@ -2,7 +2,7 @@
 // our phones through Kamailio, in Chromium with fake audio: the report's
 // figures on loopback, the ICE state events, and the media watchdog when
 // the far side stops sending packets or sends digital silence.
-import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { test, expect, connect as answered, expectAudio, type Phone } from '../../lib/fixtures';
 import { sipInfo } from '../../lib/users.mjs';
 
 const ours = (callQuality: Record<string, number>) => ({ sdk: 'ours' as const, transport: 'ws' as const, options: { callQuality } });
@@ -23,13 +23,9 @@ async function recordQuality(p: Phone) {
 const quality = (p: Phone) => p.page.evaluate(() => (window as any).quality as Array<{ name: string; at: number; arg: any }>);
 const named = async (p: Phone, name: string) => (await quality(p)).filter((e) => e.name === name);
 
+/** A call from `a` to `b`, answered, with audio both ways. */
 async function connect(a: Phone, b: Phone, callee: string) {
-  const call = a.call(callee);
-  await b.waitForInboundCall();
-  await b.answer();
-  await call.done;
-  await a.waitForState('answered');
-  await b.waitForState('answered');
+  await answered(a, b, callee);
   await expectAudio([a, b]);
 }
 

@@ -7,7 +7,7 @@
 // browser goes offline for 10 s (Chromium's network emulation). And with a
 // second Kamailio as `outboundProxyBackup`: the primary stops answering, the
 // phones fail over to the backup with the call kept, and later return.
-import { test, expect, expectAudio, type Phone } from '../../lib/fixtures';
+import { test, expect, connect, expectAudio, type Phone } from '../../lib/fixtures';
 import { resetConnectionOf, killKamailio, pauseKamailio, registrations, startKamailio, stopKamailio } from '../../lib/kamailio.mjs';
 import { BACKUP_WS_URL } from '../../lib/users.mjs';
 
@@ -18,15 +18,6 @@ const recovering = {
   // back -> registered again" (README: defaults 1 s doubling to 10 s).
   options: { autoRecover: { reconnectDelay: 250, reconnectTimeMultiplier: 2, reconnectTimeLimit: 1000, jitter: 0.2 } },
 };
-
-async function connect(a: Phone, b: Phone, callee: string) {
-  const call = a.call(callee);
-  await b.waitForInboundCall();
-  await b.answer();
-  await call.done;
-  await a.waitForState('answered');
-  await b.waitForState('answered');
-}
 
 const eventTime = async (p: Phone, name: string, after = 0) =>
   (await p.events()).find((e) => e.name === name && (e.t as number) >= after)?.t as number | undefined;
