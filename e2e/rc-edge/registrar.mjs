@@ -99,6 +99,10 @@ export class RegistrarMethods {
     this.adoptLegs(conn);
     const contacts = [b, ...[...map.values()].filter((x) => x !== b)]
       .map((x) => `<${x.contactUri}>;+sip.instance="<urn:uuid:${x.instanceId}>";expires=${x === b ? granted : Math.max(0, Math.round((x.expiresAt - Date.now()) / 1000))}`);
-    return this.respond(conn, msg, 200, { headers: contacts.map((c) => ['Contact', c]) });
+    // One Contact header, this binding first (spec §4: the published SDK reads
+    // the first expires of the Contact *value*; its parser keeps only the last
+    // of repeated headers, so one header per binding made every phone refresh
+    // at once whenever another binding had < 3 s left).
+    return this.respond(conn, msg, 200, { headers: [['Contact', contacts.join(', ')]] });
   }
 }
