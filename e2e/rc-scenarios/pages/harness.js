@@ -12,9 +12,22 @@ window.h = {
     if (window.wwpHarnessError) window.wwpHarnessError(message).catch(() => {}); // a closing page cannot report
   },
   /** Create window.wp and start() it. */
+  /** Our SDK's log entries (every phone of the page, at debug), the messages its
+   *  sipClient events handed the page: read by the secrets check (issue 14) at teardown. */
+  sdkLog: [],
+  eventTrace: [],
+  /** Options that make our SDK log everything into h.sdkLog (none for the published SDK). */
+  logOptions() {
+    return window.sdkName === 'ours' ? { logLevel: 'debug', logHandler: (entry) => h.sdkLog.push(entry) } : {};
+  },
+  /** Keep the text of every message `p`'s sipClient events hand the page. */
+  traceEvents(p) {
+    if (window.sdkName !== 'ours') return;
+    for (const ev of ['inboundMessage', 'outboundMessage']) p.sipClient.on(ev, (m) => h.eventTrace.push(String(m)));
+  },
   async setup(sipInfo, opts = {}) {
     await window.sdkReady;
-    const wp = new WebPhone({ sipInfo, instanceId: opts.instanceId, debug: !!opts.debug,
+    const wp = new WebPhone({ sipInfo, instanceId: opts.instanceId, debug: !!opts.debug, ...h.logOptions(),
       ...(opts.autoAnswer === undefined ? {} : { autoAnswer: opts.autoAnswer }),
       ...(opts.autoRecover === undefined ? {} : { autoRecover: opts.autoRecover }) });
     h.recovery = [];
@@ -23,6 +36,7 @@ window.h = {
     for (const ev of ['recovered', 'reconnecting']) wp.on(ev, () => { h.recovery.push(ev); h.flow.push({ name: ev, t: Date.now() }); });
     wp.on('connectionStateChanged', (e) => h.flow.push({ name: 'connectionStateChanged', state: e && e.state, reason: e && e.reason, t: Date.now() }));
     window.wp = wp;
+    h.traceEvents(wp);
     wp.on('inboundCall', (s) => h.track(s));
     wp.on('outboundCall', (s) => h.track(s));
     await wp.start();
@@ -31,7 +45,8 @@ window.h = {
   /** An extra WebPhone on this page (own socket), for multi-instance tests. */
   async extra(sipInfo, instanceId) {
     await window.sdkReady;
-    const p = new WebPhone({ sipInfo, instanceId });
+    const p = new WebPhone({ sipInfo, instanceId, ...h.logOptions() });
+    h.traceEvents(p);
     (h.extras ||= []).push(p);
     try { await p.start(); return 'ok'; } catch (e) { return String(e && e.message || e); }
   },
@@ -84,6 +99,12 @@ window.h = {
     const b = await h.audio(s);
     const d = b.duration - a.duration;
     return { before: a.packets, after: b.packets, ok: b.packets - a.packets > min, power: d > 0 ? (b.energy - a.energy) / d : 0 };
+  },
+  /** Texts the secrets check searches: the log, the event trace, each phone's diagnostics bundle. */
+  async secretTexts() {
+    const all = [window.wp, ...(h.extras || [])].filter(Boolean);
+    const bundles = await Promise.all(all.map((p) => (p.diagnostics ? p.diagnostics().catch((e) => `diagnostics failed: ${e}`) : null)));
+    return { 'SDK log': JSON.stringify(h.sdkLog), 'event trace': h.eventTrace.join('\n'), diagnostics: JSON.stringify(bundles) };
   },
   async teardown() {
     const all = [wp, ...(h.extras || [])].filter(Boolean);
