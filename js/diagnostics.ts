@@ -67,18 +67,30 @@ export async function collectCall(session: CallSession, trace: TraceEntry[]): Pr
   const stats: unknown[] = [...(monitor?.samples ?? [])];
   if (session.state !== 'disposed') stats.push(await session.getStats().catch((e: Error) => ({ error: e.message })));
   const callId = session.callId;
+  const callTrace = callId ? trace.filter((e) => e.message.get('call-id', (n) => n.toLowerCase()) === callId) : [];
   return {
     callId,
     direction: session.direction,
     state: session.state,
     endReason: session.endReason,
     remoteNumber: session.remoteNumber,
-    localSdp: pc?.localDescription?.sdp,
-    remoteSdp: pc?.remoteDescription?.sdp,
+    // An app's webRtcSessionFactory session has no peer connection to ask:
+    // then the last SDP each side put on the wire in this call.
+    localSdp: pc ? pc.localDescription?.sdp : lastSdp(callTrace, false),
+    remoteSdp: pc ? pc.remoteDescription?.sdp : lastSdp(callTrace, true),
     iceTimeline: (monitor?.timeline ?? []).map((t) => ({ time: new Date(t.time).toISOString(), what: t.what })),
     stats,
-    sipTrace: callId ? trace.filter((e) => e.message.get('call-id', (n) => n.toLowerCase()) === callId).map(traced) : [],
+    sipTrace: callTrace.map(traced),
   };
+}
+
+/** The body of the last message with an SDP body sent (or received) in `callTrace`. */
+function lastSdp(callTrace: TraceEntry[], inbound: boolean): string | undefined {
+  for (let i = callTrace.length - 1; i >= 0; i--) {
+    const e = callTrace[i];
+    if (e.inbound === inbound && /^application\/sdp\b/i.test(e.message.get('content-type', (n) => n.toLowerCase()) ?? '') && e.message.body) return e.message.body;
+  }
+  return undefined;
 }
 
 export async function callDiagnostics(session: CallSession): Promise<CallDiagnostics> {

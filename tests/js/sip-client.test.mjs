@@ -410,3 +410,23 @@ test('sendDtmf right after call() resolves waits for the answer to be applied; a
   await second.hangup();
   await phone.dispose();
 });
+
+test("diagnostics() of a webRtcSessionFactory call: no peer connection, so each side's last SDP on the wire", async () => {
+  FakeWebSocket.script = registrar(() => []);
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  ws.onmessage({ data: invite('diag-factory-1') });
+  const session = await arrived;
+  const ringing = await session.diagnostics();
+  assert.equal(ringing.calls?.length, undefined, 'a call bundle, not a phone bundle');
+  assert.equal(ringing.remoteSdp, offer, "the INVITE's offer");
+  assert.equal(ringing.localSdp, undefined, 'nothing sent with SDP yet');
+  await session.answer();
+  const answered = await session.diagnostics();
+  assert.match(answered.localSdp, /^v=0\r\no=- 2 1 /, 'our 200 OK answer');
+  assert.equal(answered.remoteSdp, offer);
+  assert.deepEqual(answered.iceTimeline, []);
+  await phone.dispose();
+});
