@@ -225,6 +225,7 @@ class Call {
   void on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint now);
   bool retry_with_credentials(CallContext& ctx, const msg::Message& r, TimePoint now);
   void send_cancel(CallContext& ctx, TimePoint now);
+  void supersede_glare_retry(CallContext& ctx);
   void send_ack(CallContext& ctx, const msg::Message& response);
   // in-dialog (call_in_dialog.cpp)
   /// An in-dialog request from the dialog with our Via (new branch) on top.

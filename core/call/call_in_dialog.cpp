@@ -64,6 +64,12 @@ Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, Time
 void Call::send_reinvite(CallContext& ctx, TimePoint now) {
   auto* d = dialog(ctx);
   if (!d || state_ != State::Confirmed) return;
+  if (reinvite_kind_ != ReinviteKind::Offer) {
+    // A retried hold/unhold: from the local SDP as it is now (a re-INVITE of
+    // the peer's may have been answered meanwhile, supersede_glare_retry).
+    auto offer = hold_offer(local_sdp_, reinvite_kind_ == ReinviteKind::Hold);
+    if (offer) reinvite_offer_ = std::move(*offer);
+  }
   auto req = new_request(ctx, *d, "INVITE");
   if (!req) {
     // The peer's re-INVITE is still open (§14.1): try again shortly.
@@ -75,6 +81,19 @@ void Call::send_reinvite(CallContext& ctx, TimePoint now) {
   reinvite_cseq_ = msg::parse_cseq(*req->get("CSeq"))->seq;
   auto txn = ctx.txns.start_client(std::move(*req), now);
   if (txn) reinvite_client_ = *txn;
+}
+
+void Call::supersede_glare_retry(CallContext& ctx) {
+  // §14.1: our re-INVITE met a 491 and waits to be sent again, and the
+  // peer's came first (it is not glare: ours is not in progress, §14.2).
+  // Answering it gives the session a new local description, so the offer we
+  // kept is stale: an app-made one (its ICE credentials were rolled back by
+  // the browser when it took the peer's offer) ends here as 491, and the app
+  // makes a fresh one; a hold/unhold offer is rebuilt from the new local SDP
+  // when the timer fires (send_reinvite).
+  if (reinvite_kind_ != ReinviteKind::Offer) return;
+  timers_.stop(TimerKind::GlareRetry);
+  ctx.events.push_back(ReinviteDone{handle_, 491, "SIP/2.0 491 Request Pending", {}});
 }
 
 void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoint now) {
@@ -198,6 +217,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     if (verdict == dialog::ReinviteVerdict::ServerPending)
       return respond(ctx, txn, req, 500, {}, {},
                      {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+    if (timers_.armed(TimerKind::GlareRetry)) supersede_glare_retry(ctx);
     if (req.body().empty()) {
       // Offerless re-INVITE: offer our current SDP in the 2xx; the ACK answers.
       return respond(ctx, txn, req, 200, "application/sdp", local_sdp_);

@@ -11,6 +11,7 @@
 import { HOST } from './config.mjs';
 import { Session, Leg, Call } from './model.mjs';
 import { uriOf, userOf, tagOf, parseAuth, digestOk, hex, rcXml } from './sip.mjs';
+import { sleep } from './sleep.mjs';
 
 /** @typedef {import('./edge.mjs').RcEdge} RcEdge */
 /** @typedef {import('./model.mjs').Conn} Conn */
@@ -270,7 +271,20 @@ export class CallMethods {
         return this.respond(conn, msg, 480, { headers: [['Retry-After', '1']] });
       }
       // ICE restart (reInvite()): the transport changed, so the peer must learn it.
-      answer = await this.reinvite(peer, offer);
+      if (this.cfg.reinviteRelayDelayMs > 0) await sleep(this.cfg.reinviteRelayDelayMs);
+      const relayed = await this.reinviteFull(peer, offer);
+      if (!relayed.answer) {
+        // The peer did not take the offer: most often its own ICE-restart
+        // re-INVITE crossed this one (it answers 491, RFC 3261 §14.1), or it is
+        // gone. No answer may be made up here: the last SDP this client got from
+        // us can be that very crossing offer (a=setup:actpass), and a made-up
+        // answer would carry the peer's stale ICE credentials. 491 lets the
+        // phone retry after its §14.1 back-off; anything else is 480 + Retry-After.
+        const status = relayed.status === 491 ? 491 : 480;
+        this.trace(conn, 'event', `re-INVITE ${leg.callId}: the peer answered ${relayed.status || 'nothing'}, ${status}`);
+        return this.respond(conn, msg, status, status === 480 ? { headers: [['Retry-After', '1']] } : {});
+      }
+      answer = relayed.answer;
     }
     if (offer) leg.remoteSdp = offer;
     if (!answer) answer = this.localAnswer(offer, leg);

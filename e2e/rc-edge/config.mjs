@@ -36,6 +36,8 @@ export const HOST = '127.0.0.1';
  * @property {{sts?:string,resp?:string,extNfo?:string,delayMs?:number}|null} autoReply
  *           when set, a Cmd 14 reply is closed by SessionClose automatically after delayMs
  * @property {string} callIdHeader     spelling of Call-ID in messages we originate (RC SDK needs "Call-Id")
+ * @property {number} reinviteRelayDelayMs  an ICE-restart re-INVITE waits this long before it is relayed to
+ *           the peer (0); tests make two phones' re-INVITEs cross with it (glare, RFC 3261 §14.1)
  */
 
 /** @type {EdgeConfig} */
@@ -50,4 +52,5 @@ export const DEFAULT_CONFIG = {
   notifyGapMs: 30,
   autoReply: null,
   callIdHeader: 'Call-Id',
+  reinviteRelayDelayMs: 0,
 };

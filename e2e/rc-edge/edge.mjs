@@ -402,17 +402,29 @@ export class RcEdge extends FeatureMethods {
    * @param {Leg} leg @param {string} offer @param {{headers?: Array<[string,string]>}} [o]
    */
   async reinvite(leg, offer, o = {}) {
-    if (!leg || leg.state !== 'confirmed') return null;
+    return (await this.reinviteFull(leg, offer, o)).answer;
+  }
+
+  /**
+   * Server re-INVITE on an established leg: the client's answer SDP (null unless
+   * a 2xx with a body) and its final status (0: no leg, no connection or no answer).
+   * The leg's SDP from us becomes `offer` only once the client accepted it, so a
+   * refused offer is never taken later as the base of a local answer.
+   * @param {Leg} leg @param {string} offer @param {{headers?: Array<[string,string]>}} [o]
+   * @returns {Promise<{answer: string | null, status: number}>}
+   */
+  async reinviteFull(leg, offer, o = {}) {
+    if (!leg || leg.state !== 'confirmed') return { answer: null, status: 0 };
     const cseq = leg.nextCseq();
-    leg.localSdp = offer;
     const r = await this.request(leg, 'INVITE', { cseq, body: offer, headers: [['Contact', this.contactHdr(leg)], ...(o.headers ?? [])], timeoutMs: 15000 });
-    if (!r) return null;
+    if (!r) return { answer: null, status: 0 };
     if (r.status >= 200 && r.status < 300) {
+      leg.localSdp = offer;
       await this.ack(leg, cseq);
       if (r.body) leg.remoteSdp = r.body;
-      return r.body || null;
+      return { answer: r.body || null, status: r.status };
     }
-    return null;
+    return { answer: null, status: r.status };
   }
 
   /** @param {Leg} leg */

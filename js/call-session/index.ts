@@ -23,6 +23,8 @@ const TRANSFER_TIMEOUT_MS = 10000;
 const MEDIA_RECOVERY_ATTEMPTS = 3;
 /** How long the caller leaves the callee to restart a recovered call's media first. */
 const CALLER_RECOVERY_DELAY_MS = 1000;
+/** reInvite() offers afresh this many times when the peer's re-INVITEs keep superseding ours. */
+const REINVITE_SUPERSEDED_ATTEMPTS = 3;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
@@ -184,7 +186,7 @@ export default class CallSession extends EventEmitter {
   _handleCoreEvent(e: CoreCallEvent): void {
     if ('localPeer' in e || 'remotePeer' in e) this.updatePeer(e as unknown as PeerInfo);
     this.waiters.feed(e);
-    if (e.name === 'reinviteOffer') void this.answerReinvite(e);
+    if (e.name === 'reinviteOffer') this.peerOfferAnswered = this.answerReinvite(e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
     if (e.name === 'recoverMedia') void this.recoverMedia();
     if (e.name === 'callEnded') this.ended(e.reason);
@@ -293,14 +295,27 @@ export default class CallSession extends EventEmitter {
   async reInvite(toReceive = true): Promise<void> {
     const call = this.requireCall('reInvite');
     await this.answerApplied;
-    const sdp = await this.media().createOffer({ iceRestart: true });
-    const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-    this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), 'reInvite');
-    const e = await done;
-    if (e.name !== 'reinviteDone' || e.status >= 300)
-      throw new Error(`reInvite failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-    await this.media().applyAnswer(e.sdp);
+    for (let attempt = 1; ; attempt++) {
+      const sdp = await this.media().createOffer({ iceRestart: true });
+      const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
+      this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), 'reInvite');
+      const e = await done;
+      // 491 here: ours met a 491 and, while it waited to be resent, the peer's
+      // own re-INVITE came and is being answered, which replaced the offer we
+      // made (RFC 3261 §14.1; the core says so rather than resend a stale
+      // offer). Once that answer is given, offer afresh.
+      if (e.name === 'reinviteDone' && e.status === 491 && attempt < REINVITE_SUPERSEDED_ATTEMPTS) {
+        await this.peerOfferAnswered;
+        continue;
+      }
+      if (e.name !== 'reinviteDone' || e.status >= 300)
+        throw new Error(`reInvite failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
+      await this.media().applyAnswer(e.sdp);
+      return;
+    }
   }
+  /** The answer to the peer's last re-INVITE (answerReinvite), once given. */
+  private peerOfferAnswered: Promise<void> = Promise.resolve();
 
   /** Answer a re-INVITE from the other side (e.g. server takeover, spec §7.9). */
   private async answerReinvite(e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {

@@ -196,17 +196,34 @@ export class BrowserWebRtcSession implements WebRtcSession {
     return new Promise((resolve, reject) => {
       let timer = setTimeout(done, gatheringTimeout);
       let graced = false;
+      const started = performance.now();
       function done() {
         clearTimeout(timer);
         pc.removeEventListener('icecandidate', onCandidate);
-        if (found) return resolve();
-        reject(new Error(`ICE gathering found no candidate within ${gatheringTimeout} ms` +
+        // What is sent is the local description: it counts, not the events
+        // seen here. After an ICE restart that follows an answered offer,
+        // Chromium may end gathering before the restarted generation's first
+        // candidate event, with the candidate already in the description.
+        if (found || hasCandidate()) return resolve();
+        const waited = Math.round(performance.now() - started);
+        reject(new Error((ended ? `ICE gathering ended with no candidate after ${waited} ms` : `ICE gathering found no candidate within ${gatheringTimeout} ms`) +
           (iceTransportPolicy === 'relay' ? " (iceTransportPolicy 'relay': is the TURN server reachable, are its credentials right?)" : '')));
       }
+      let ended = false;
+      const hasCandidate = () => /\na=candidate:/.test(pc.localDescription?.sdp ?? '');
       function onCandidate(e: RTCPeerConnectionIceEvent) {
-        if (e.candidate === null) return done();
+        if (e.candidate === null) {
+          if (found || hasCandidate()) return done();
+          // Ended with nothing seen yet: a candidate may still be on its way
+          // (the case above); give it the grace, not the whole cap.
+          ended = true;
+          clearTimeout(timer);
+          timer = setTimeout(done, gatheringGrace);
+          return;
+        }
         if (!e.candidate.candidate) return; // end-of-generation marker
         found++;
+        if (ended) return done();
         if (!graced && (e.candidate.type === 'srflx' || e.candidate.type === 'relay')) {
           graced = true;
           clearTimeout(timer);

@@ -304,6 +304,32 @@ test('reInvite() (ICE restart) is relayed to the peer and its answer applied', a
   await audioFlows(callee);
 });
 
+test('both ends reInvite() at once: the re-INVITEs cross (491, RFC 3261 §14.1), the refused one is retried or superseded, both resolve, audio goes on', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone does not retry a 491 (its reInvite() rejects)');
+  const caller = await phones('101');
+  const callee = await phones('102');
+  await callAndAnswer(caller, callee);
+  // The edge holds each ICE-restart re-INVITE 400 ms before relaying it, so
+  // both phones have theirs out when the other's arrives: each answers the
+  // other 491, the edge passes the 491 back, and each retries after its
+  // back-off. (The edge used to answer such a re-INVITE itself from the last
+  // SDP it had sent that phone, which was the crossing *offer*: Chrome then
+  // refused every later offer, "Answerer must use either active or passive".)
+  await api('/api/config', { reinviteRelayDelayMs: 400 });
+  const results = await Promise.all([caller, callee].map((p) => p.ev(() => (window as any).wp.callSessions[0].reInvite()
+    .then(() => 'ok', (e: Error) => `rejected: ${e.message}`))));
+  expect(results).toEqual(['ok', 'ok']);
+  // They crossed: at least one was refused 491 (both are when each reaches a
+  // phone whose own is still out; one is when the other's comes while the
+  // refused one waits to be resent, and is answered).
+  expect([...caller.seq(), ...callee.seq()].filter((x) => x === 'in 491').length).toBeGreaterThanOrEqual(1);
+  await api('/api/config', { reinviteRelayDelayMs: 0 });
+  // Both sessions are still usable: one more ICE restart each, one at a time.
+  for (const p of [caller, callee]) expect(await p.ev(() => (window as any).wp.callSessions[0].reInvite().then(() => 'ok', (e: Error) => e.message))).toBe('ok');
+  await audioFlows(caller);
+  await audioFlows(callee);
+});
+
 test('switch call to this device: INVITE with Replaces moves the call, old device gets BYE', async ({ phones }) => {
   const caller = await phones('101');
   const desk = await phones('102', { instanceId: 'desk' });

@@ -63,18 +63,6 @@ test('the edge drops the caller mid-call: it registers again, the re-INVITE reac
 
 test('the edge process is killed mid-call (SIGKILL) and started again: both phones register again, the call and its audio go on, one binding each', async ({ phones }) => {
   test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
-  // Known bug, found at the end of stop 24 (see its note): run after answered.spec.ts against the
-  // same edge, the caller's ICE-restart re-INVITE fails three times with "Answerer must use either
-  // active or passive value for setup attribute" (an answer SDP with a=setup:actpass reached it) and
-  // the call's media is not recovered. This file alone passes (2/2 and 1/1 runs). Reproduce with
-  // WWP_SDK=ours ... answered.spec.ts recovery.spec.ts. Skipped until fixed, so that CI stays usable.
-  test.fixme(!process.env.WWP_RUN_KNOWN_BUGS, 'known bug: media recovery after answered.spec (stop 24 note)');
-  // Known bug, found at the end of stop 24 (see its note): run after answered.spec.ts against the
-  // same edge, the caller's ICE-restart re-INVITE fails three times with "Answerer must use either
-  // active or passive value for setup attribute" (an answer SDP with a=setup:actpass reached it) and
-  // the call's media is not recovered. This file alone passes (2/2 and 1/1 runs). Reproduce with
-  // WWP_SDK=ours ... answered.spec.ts recovery.spec.ts. Skipped until fixed, so that CI stays usable.
-  test.fixme(!process.env.WWP_RUN_KNOWN_BUGS, 'known bug: media recovery after answered.spec (stop 24 note)');
   test.setTimeout(90_000);
   const caller = await phones('101', { autoRecover: autoRecoverFast });
   const callee = await phones('102', { autoRecover: autoRecoverFast });

@@ -74,7 +74,7 @@ test('relay-only with an unreachable TURN server: call() fails with a clear erro
     });
     const started = Date.now();
     await expect(a.page.evaluate(() => (window as any).webPhone.call('102'))).rejects.toThrow(
-      /ICE gathering found no candidate within 1500 ms \(iceTransportPolicy 'relay': is the TURN server reachable/);
+      /ICE gathering (found no candidate within 1500 ms|ended with no candidate after \d+ ms) \(iceTransportPolicy 'relay': is the TURN server reachable/);
     expect(Date.now() - started).toBeLessThan(1500 + 2000);
     expect(turn.received(), 'the TURN server was tried').toBeGreaterThan(0);
     expect((await a.sipMessages()).some((m) => m.startsWith('>>> INVITE'))).toBe(false);

@@ -338,6 +338,69 @@ TEST_F(CallTest, crossing_reinvite_gets_491_and_ours_is_retried_after_a_delay_rf
   EXPECT_NE(last_sent("INVITE").body().find("a=sendonly"), std::string::npos);
 }
 
+namespace {
+/// The peer's re-INVITE (with `sdp`) on the dialog of our `ours` request.
+msg::Message peer_reinvite(const msg::Message& ours, const char* branch, const char* cseq, const std::string& sdp) {
+  msg::Message theirs = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
+  theirs.add("Via", std::string("SIP/2.0/WSS 10.0.0.2;branch=") + branch);
+  theirs.add("From", std::string(*ours.get("To")));
+  theirs.add("To", std::string(*ours.get("From")));
+  theirs.add("Call-ID", std::string(*ours.get("Call-ID")));
+  theirs.add("CSeq", cseq);
+  theirs.set_body(sdp, "application/sdp");
+  return theirs;
+}
+const std::string kRestartOffer =
+    "v=0\r\no=- 7 5 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:ours1\r\na=sendrecv\r\n";
+}  // namespace
+
+TEST_F(CallTest, app_offer_waiting_after_491_is_superseded_by_the_peers_reinvite_rfc3261_14_1) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.reinvite(h, kRestartOffer, true, now_).ok());
+  drain();
+  auto ours = last_sent("INVITE");
+  feed(msg::make_reply(ours, 491, "callee"));
+  EXPECT_EQ(last_event<ReinviteDone>(), nullptr);  // waiting to retry, not done
+  // Before our retry is due, the peer's re-INVITE arrives: not glare (ours is
+  // not in progress, §14.2), so it is taken, and the offer we kept (whose
+  // ICE credentials the browser dropped when it took the peer's) ends as 491.
+  feed(peer_reinvite(ours, "z9hG4bKs1", "600 INVITE", kAnswer));
+  auto* done = last_event<ReinviteDone>();
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->status, 491);
+  auto* offer = last_event<ReinviteOffer>();
+  ASSERT_NE(offer, nullptr);
+  EXPECT_EQ(offer->request.body(), kAnswer);
+  ASSERT_TRUE(ua_.answer_reinvite(h, kOffer, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "600 INVITE");
+  // The stale offer is never sent again; the app may make a fresh one now.
+  sent_.clear();
+  advance(5000);
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "INVITE");
+  ASSERT_TRUE(ua_.reinvite(h, kRestartOffer, true, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("INVITE").body(), kRestartOffer);
+}
+
+TEST_F(CallTest, hold_waiting_after_491_is_rebuilt_from_the_answer_given_meanwhile_rfc3261_14_1) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  auto ours = last_sent("INVITE");
+  feed(msg::make_reply(ours, 491, "callee"));
+  feed(peer_reinvite(ours, "z9hG4bKs2", "600 INVITE", kAnswer));
+  EXPECT_EQ(last_event<ReinviteDone>(), nullptr);  // hold still wants to happen
+  ASSERT_TRUE(ua_.answer_reinvite(h, kRestartOffer, now_).ok());
+  drain();
+  sent_.clear();
+  advance(4100);  // we own the Call-ID: retried within 2.1–4 s
+  const auto retried = last_sent("INVITE");
+  EXPECT_NE(retried.body().find("a=ice-ufrag:ours1"), std::string::npos) << retried.body();
+  EXPECT_NE(retried.body().find("a=sendonly"), std::string::npos);
+}
+
 TEST_F(CallTest, request_for_an_unknown_dialog_gets_481_rfc3261_12_2_2) {
   register_ua();
   msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid");
