@@ -279,6 +279,15 @@ export default class CallSession extends EventEmitter {
 
   private async changeHold(hold: boolean): Promise<void> {
     const call = this.requireCall(hold ? 'hold' : 'unhold');
+    if (!hold && this.webRtcSession?.receiving?.() === false) {
+      // The browser itself negotiated our side to send only (a sendonly
+      // reInvite(false), or the re-INVITE that took over a held call from
+      // another tab), so an answer the browser never sees would leave it
+      // deaf: unhold with an offer it makes, whose answer it applies.
+      await this.offerAnew(true, false, 'unhold');
+      this.quality.localHeld = false;
+      return;
+    }
     const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
     this.core.check(this.core.ua().hold(call, hold, performance.now()), hold ? 'hold' : 'unhold');
     const e = await done;
@@ -293,12 +302,17 @@ export default class CallSession extends EventEmitter {
 
   /** New offer with an ICE restart (network change), `sendonly` unless `toReceive` (spec §7.8). */
   async reInvite(toReceive = true): Promise<void> {
-    const call = this.requireCall('reInvite');
+    return this.offerAnew(toReceive, true, 'reInvite');
+  }
+
+  /** A re-INVITE with an offer the media session makes (`sendonly` unless `toReceive`), its answer applied. */
+  private async offerAnew(toReceive: boolean, iceRestart: boolean, what: 'reInvite' | 'unhold'): Promise<void> {
+    const call = this.requireCall(what);
     await this.answerApplied;
     for (let attempt = 1; ; attempt++) {
-      const sdp = await this.media().createOffer({ iceRestart: true });
+      const sdp = await this.media().createOffer({ iceRestart });
       const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-      this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), 'reInvite');
+      this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), what);
       const e = await done;
       // 491 here: ours met a 491 and, while it waited to be resent, the peer's
       // own re-INVITE came and is being answered, which replaced the offer we
@@ -309,7 +323,7 @@ export default class CallSession extends EventEmitter {
         continue;
       }
       if (e.name !== 'reinviteDone' || e.status >= 300)
-        throw new Error(`reInvite failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
+        throw new Error(`${what} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
       await this.media().applyAnswer(e.sdp);
       return;
     }

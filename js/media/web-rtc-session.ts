@@ -21,6 +21,12 @@ export interface WebRtcSession {
   sendDtmf(tones: string, duration?: number, interToneGap?: number): void;
   /** Optional: the session's webrtc-stats, for `CallSession.getStats()` and the watchdog. */
   getStats?(): Promise<RTCStatsReport>;
+  /**
+   * Optional: false when the last answer this session applied leaves it unable
+   * to receive audio (it offered or answered `sendonly`/`inactive`); then
+   * `unhold()` renegotiates through `createOffer` instead of the core's SDP.
+   */
+  receiving?(): boolean;
   dispose(): void;
 }
 
@@ -137,6 +143,12 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   async applyAnswer(answerSdp: string): Promise<void> {
     await this.rtcPeerConnection.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  }
+
+  receiving(): boolean {
+    const audio = this.rtcPeerConnection.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+    const now = audio?.currentDirection;
+    return !now || now === 'sendrecv' || now === 'recvonly'; // null: nothing negotiated yet
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {

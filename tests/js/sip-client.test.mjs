@@ -430,3 +430,41 @@ test("diagnostics() of a webRtcSessionFactory call: no peer connection, so each 
   assert.deepEqual(answered.iceTimeline, []);
   await phone.dispose();
 });
+
+test('unhold(): through the media session when it negotiated itself deaf (receiving() false), else from the core', async () => {
+  const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
+  FakeWebSocket.script = registrar((req) => {
+    if (/^INVITE /.test(req)) return [withSdp(reply(req, 200, 'OK', ['Contact: <sip:102@127.0.0.1:9;transport=ws>']), answer)];
+    if (/^BYE /.test(req)) return [reply(req, 200, 'OK')];
+    return [];
+  });
+  let receiving = true;
+  const offers = [];
+  const applied = [];
+  const media = () => ({
+    ...fakeMedia(),
+    createOffer: async (o) => { offers.push(o); return fakeMedia().createOffer(); },
+    applyAnswer: async (sdp) => { applied.push(sdp); },
+    receiving: () => receiving,
+  });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const session = await phone.call('102');
+  const invites = () => ws.sent.filter((t) => /^INVITE /.test(t));
+  // Receiving: hold/unhold are the core's (the 2.x wire: direction changed, answer not applied).
+  await session.hold();
+  await session.unhold();
+  assert.equal(offers.length, 1, 'only the INVITE offer came from the media session');
+  assert.equal(applied.length, 1, 'only the INVITE answer was applied');
+  assert.match(invites().at(-1), /a=sendrecv/);
+  // Deaf (e.g. after reInvite(false)): unhold asks the media for an offer, no ICE restart, applies the answer.
+  receiving = false;
+  await session.unhold();
+  assert.deepEqual(offers.at(-1), { iceRestart: false });
+  assert.equal(applied.length, 2);
+  assert.match(invites().at(-1), /a=sendrecv/);
+  assert.match(invites().at(-1), /o=- 1 1 IN IP4/, "the media session's own offer");
+  await session.hangup();
+  await phone.dispose();
+});

@@ -262,7 +262,7 @@ test('attended transfer on a standard server: B consults C and completes; A call
   await c.waitForState('disposed');
 });
 
-test('ours ⇄ ours: ICE-restart reInvite, hold from the callee, microphone and speaker changes keep the call (mute survives)', async ({ phonePage }) => {
+test('ours ⇄ ours: ICE-restart reInvite, reInvite(false) then unhold, hold from the callee, microphone and speaker changes keep the call (mute survives)', async ({ phonePage }) => {
   const a = await phonePage('103', ours);
   const b = await phonePage('104', ours);
   await connect(a, b, '104');
@@ -277,6 +277,15 @@ test('ours ⇄ ours: ICE-restart reInvite, hold from the callee, microphone and 
   expect(ufrag(reinvite)).toBeTruthy();
   expect(ufrag(reinvite)).not.toBe(before);
   expect(ufrag(await b.page.evaluate(() => (window as any).remoteSdp()))).toBe(ufrag(reinvite));
+  await expectAudio([a, b]);
+
+  // reInvite(false) holds through the browser (our offer sendonly, the far
+  // side's recvonly answer applied): unhold() then renegotiates through the
+  // browser too, so a hears b again, not only the reverse
+  await a.page.evaluate(() => (window as any).session.reInvite(false));
+  await expectNotReceiving(a);
+  await a.unhold();
+  expect(await a.page.evaluate(() => (window as any).session.rtcPeerConnection.getTransceivers()[0].currentDirection)).toBe('sendrecv');
   await expectAudio([a, b]);
 
   // hold and unhold from the callee's side this time

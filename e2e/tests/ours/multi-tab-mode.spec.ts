@@ -3,7 +3,7 @@
 // browser context are one phone with one registration; every tab has the
 // whole API; a call survives the tab that carried it.
 import type { Browser, BrowserContext } from '@playwright/test';
-import { test, expect, expectAudio, expectRtp, Phone } from '../../lib/fixtures';
+import { test, expect, expectAudio, Phone } from '../../lib/fixtures';
 import type { PageErrors } from '../../lib/page-errors';
 import { registrations } from '../../lib/kamailio.mjs';
 import { sipInfo } from '../../lib/users.mjs';
@@ -160,7 +160,7 @@ test('the last tab to close removes the binding; a new tab starts cleanly', asyn
   }
 });
 
-test('a call placed from a tab that does not lead and put on hold survives the leader closing: still on hold after the takeover, unhold brings audio back to the far side (not to the tab yet: known bug)', async ({ browser, baseURL, phonePage, pageErrors }) => {
+test('a call placed from a tab that does not lead and put on hold survives the leader closing: still on hold after the takeover, unhold brings audio back both ways', async ({ browser, baseURL, phonePage, pageErrors }) => {
   test.setTimeout(90_000);
   const far = await phonePage('102', ours);
   const context = await newContext(browser, baseURL, pageErrors);
@@ -184,18 +184,14 @@ test('a call placed from a tab that does not lead and put on hold survives the l
     // The takeover's re-INVITE kept the call on hold (RFC 3264 §8.4: our side sendonly).
     const invites = (await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE '));
     expect(invites.at(-1)).toMatch(/a=sendonly/);
+    // unhold(): the new leader's browser had negotiated sendonly itself (the
+    // takeover applied the far side's recvonly answer), so unhold renegotiates
+    // through the browser (an offer it makes, its answer applied) and the tab
+    // hears the far side again, not only the reverse.
     await follower.unhold();
-    await expectAudio([far]);
-    // Known bug, found when expectAudio began to check audio power (issue 18, item 4):
-    // the takeover's ICE-restart re-INVITE kept the hold by applying the far side's
-    // recvonly answer to the new leader's RTCPeerConnection (transceiver sendonly);
-    // unhold() re-INVITEs from the core's SDP without a new browser offer, so its
-    // sendrecv answer is never applied there. RTP arrives, nothing is decoded or
-    // played (totalSamplesDuration stays 0). A packet count passed here.
-    // TODO(issue 18): expectAudio([follower, far]) once unhold renegotiates that tab's media.
-    await expectRtp([follower]);
     expect(await follower.page.evaluate(() =>
-      (window as any).webPhone.callSessions[0].rtcPeerConnection.getTransceivers()[0].currentDirection)).toBe('sendonly');
+      (window as any).webPhone.callSessions[0].rtcPeerConnection.getTransceivers()[0].currentDirection)).toBe('sendrecv');
+    await expectAudio([follower, far]);
     await far.hangup();
     await follower.waitForState('disposed');
   } finally {
