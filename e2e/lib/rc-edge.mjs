@@ -10,16 +10,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RC_EDGE_SH = path.join(ROOT, 'scripts', 'rc-edge.sh');
 
-/** @param {string[]} args */
-function sh(args) {
+/** @param {string[]} args @param {Record<string, string>} [env] */
+function sh(args, env = {}) {
   return new Promise((resolve) => {
-    execFile(RC_EDGE_SH, args, { timeout: 20_000 }, (err, stdout, stderr) =>
+    execFile(RC_EDGE_SH, args, { timeout: 20_000, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }
-/** @param {string[]} args */
-async function must(args) {
-  const r = await sh(args);
+/** @param {string[]} args @param {Record<string, string>} [env] */
+async function must(args, env) {
+  const r = await sh(args, env);
   if (r.code !== 0) throw new Error(`scripts/rc-edge.sh ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   return r.stdout.trim();
 }
@@ -28,6 +28,28 @@ async function must(args) {
 export function rcEdgeRunDir() {
   return process.env.RC_EDGE_RUN_DIR || `/tmp/wwp-rc-edge-${fs.statSync('/proc/self/ns/net').ino}`;
 }
+
+/**
+ * A second edge process, the backup (`sipInfo.outboundProxyBackup`), on its
+ * own ports and run dir. A standby edge of a real deployment reads the
+ * store the primary wrote: `start()` begins from a copy of the primary's
+ * state file (e2e/rc-edge/store.mjs), so it knows the bindings and calls.
+ */
+export const backupRcEdge = {
+  wssPort: 17443,
+  httpPort: 17081,
+  env() {
+    return { RC_EDGE_RUN_DIR: `${rcEdgeRunDir()}-backup`, RC_EDGE_WSS_PORT: '17443', RC_EDGE_WS_PORT: '17080', RC_EDGE_HTTP_PORT: '17081' };
+  },
+  /** Start it from the primary's current store. */
+  async start() {
+    const dir = this.env().RC_EDGE_RUN_DIR;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(rcEdgeRunDir(), 'state.json'), path.join(dir, 'state.json'));
+    return must(['start'], this.env());
+  },
+  stop() { return must(['stop'], this.env()); },
+};
 
 /** Last `lines` lines of the edge's log (for failure diagnostics). */
 export function rcEdgeLogTail(lines = 60) {

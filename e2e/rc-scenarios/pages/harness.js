@@ -34,7 +34,7 @@ window.h = {
     /** autoRecover events with their time (Date.now()), for tests that inject faults */
     h.flow = [];
     for (const ev of ['recovered', 'reconnecting']) wp.on(ev, () => { h.recovery.push(ev); h.flow.push({ name: ev, t: Date.now() }); });
-    wp.on('connectionStateChanged', (e) => h.flow.push({ name: 'connectionStateChanged', state: e && e.state, reason: e && e.reason, t: Date.now() }));
+    wp.on('connectionStateChanged', (e) => h.flow.push({ name: 'connectionStateChanged', state: e && e.state, reason: e && e.reason, server: e && e.server, t: Date.now() }));
     window.wp = wp;
     h.traceEvents(wp);
     wp.on('inboundCall', (s) => h.track(s));

@@ -92,9 +92,11 @@ export async function watchErrors(page: Page, source: string, errors: PageErrors
   await page.exposeBinding('wwpHarnessError', (_src, message: string) => errors.add(source, `h.errors: ${message}`));
 }
 
-export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown } = {}, errors: PageErrors) {
+export async function openPhone(browser: Browser, extNo: string, opts: { instanceId?: string; autoAnswer?: boolean; debug?: boolean; autoRecover?: unknown; sipInfo?: Record<string, unknown> } = {}, errors: PageErrors) {
   const dir = await api('/api/directory');
-  const ext = dir.extensions.find((e: any) => e.ext === extNo);
+  const listed = dir.extensions.find((e: any) => e.ext === extNo);
+  // opts.sipInfo: fields to change in what the directory gives (e.g. a backup edge)
+  const ext = opts.sipInfo ? { ...listed, sipInfo: { ...listed.sipInfo, ...opts.sipInfo } } : listed;
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   const phone = new Phone(page, ctx, ext, ext.sipInfo);

@@ -14,9 +14,9 @@
 // The same faults against Kamailio: e2e/tests/ours/recovery.spec.ts.
 import { test, expect, api, SDK, callAndAnswer, audioFlows, type Phone } from './fixtures';
 // @ts-ignore - plain ESM JavaScript module
-import { killRcEdge, pauseRcEdge, startRcEdge, rcEdgeRunning, rcEdgeLogTail } from '../../lib/rc-edge.mjs';
+import { killRcEdge, pauseRcEdge, startRcEdge, rcEdgeRunning, rcEdgeLogTail, backupRcEdge } from '../../lib/rc-edge.mjs';
 
-type FlowEvent = { name: string; state?: string; reason?: string; error?: string; t: number };
+type FlowEvent = { name: string; state?: string; reason?: string; server?: string; error?: string; t: number };
 const flow = (p: Phone) => p.ev<FlowEvent[]>(() => (window as any).h.flow);
 /** Whether `p` emitted `name` at or after `t0` (and `pred` holds for it). */
 const saw = async (p: Phone, name: string, t0: number, pred: (e: FlowEvent) => boolean = () => true) =>
@@ -150,4 +150,141 @@ test('the edge stops answering (SIGSTOP): the keep-alive it answered until then 
   expect(await liveBindings('102')).toHaveLength(1);
   await caller.ev(() => (window as any).h.sessions[0].hangup());
   await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+});
+
+test('the browser goes offline for 10 s and back: the phone is connected and registered, the call and its audio go on', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
+  test.setTimeout(90_000);
+  const caller = await phones('101', { autoRecover: autoRecoverFast });
+  const callee = await phones('102', { autoRecover: autoRecoverFast });
+  await callAndAnswer(caller, callee);
+  await audioFlows(caller);
+  const offAt = Date.now();
+  await caller.ctx.setOffline(true);
+  await caller.page.waitForTimeout(10_000); // deliberate: the outage the scenario is about lasts 10 s
+  await caller.ctx.setOffline(false);
+  const onAt = Date.now();
+  // Chromium's emulation keeps loopback sockets open (as against Kamailio,
+  // e2e/tests/ours/recovery.spec.ts): if it dropped this one, the phone must
+  // have come back; either way nothing may be broken afterwards.
+  const lost = await saw(caller, 'connectionStateChanged', offAt, (e) => e.state === 'waiting');
+  console.log(`[recovery] offline: the socket was ${lost ? 'lost' : 'kept'} by Chromium's emulation`);
+  if (lost) await expect.poll(() => saw(caller, 'recovered', onAt - 1), { message: 'registered again after coming online', timeout: 10_000 }).toBe(true);
+  await expect.poll(() => caller.ev(() => (window as any).wp.sipClient.connectionState)).toBe('connected');
+  expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  await audioFlows(caller);
+  await audioFlows(callee);
+  expect(await liveBindings('101')).toHaveLength(1);
+  await caller.ev(() => (window as any).h.sessions[0].hangup());
+  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+});
+
+test('50 dropped sockets with a call up: recovered every time, one binding and one open connection at the edge, no call or core state left behind', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
+  test.setTimeout(240_000);
+  const cycles = Number(process.env.RECOVERY_CYCLES ?? 50); // fewer while debugging
+  const caller = await phones('101', { autoRecover: autoRecoverFast });
+  const callee = await phones('102', { autoRecover: autoRecoverFast });
+  await callAndAnswer(caller, callee);
+  await audioFlows(callee);
+  const live = () => callee.ev(() => ({ sessions: (window as any).wp.callSessions.length, core: (window as any).wp.sipClient.ua_.live() }));
+  const before = await live();
+  const took: number[] = [];
+  for (let i = 0; i < cycles; i++) {
+    const t0 = Date.now();
+    const dropped = await api('/api/drop', { ext: '102' });
+    expect(dropped.dropped, `cycle ${i + 1}: one socket dropped`).toHaveLength(1);
+    // The callee restarts the media at once (the caller would wait for it first).
+    await expect.poll(() => saw(callee, 'mediaRecovered', t0), { message: `cycle ${i + 1}: media restarted`, timeout: 15_000 }).toBe(true)
+      .catch(async (e) => { console.log(`[recovery] cycle ${i + 1} events:`, JSON.stringify((await flow(callee)).slice(-10))); throw e; });
+    took.push((await flow(callee)).find((e) => e.name === 'mediaRecovered' && e.t >= t0)!.t - t0);
+  }
+  took.sort((x, y) => x - y);
+  console.log(`[recovery] ${cycles} drops at the edge: socket dropped -> media restarted median ${took[cycles >> 1]} ms, worst ${took.at(-1)} ms`);
+  // Transactions of the last cycle end on their timers: wait (bounded) for the
+  // core to hold what it held before; the checks below say what is left if not.
+  await expect.poll(async () => JSON.stringify(await live()), { message: 'the page settled', timeout: 15_000 }).toBe(JSON.stringify(before)).catch(() => {});
+  expect(await live()).toEqual(before);
+  expect(await liveBindings('102')).toHaveLength(1);
+  const open = (await api('/api/state')).conns.filter((c: any) => c.ext === '102' && !c.closed);
+  expect(open).toHaveLength(1);
+  const legs = (await api('/api/calls')).filter((l: any) => l.state === 'confirmed');
+  expect(legs.map((l: any) => l.ext).sort()).toEqual(['101', '102']);
+  expect((await flow(callee)).filter((e) => e.name === 'mediaRecoveryFailed')).toEqual([]);
+  expect(await callee.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  await audioFlows(callee);
+  await audioFlows(caller);
+  await callee.ev(() => (window as any).h.sessions[0].hangup());
+  await expect.poll(() => caller.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+});
+
+test('the edge stops answering (SIGSTOP): the keep-alive notices, the phones fail over to the backup edge with the call kept, and return to the primary once idle', async ({ phones }) => {
+  test.skip(SDK !== 'ours', 'ringcentral-web-phone has no autoRecover');
+  test.setTimeout(120_000);
+  const backupApi = async (path: string) => (await fetch(`http://127.0.0.1:${backupRcEdge.httpPort}${path}`)).json();
+  const bindingsOn = async (ext: string, api_: (p: string) => Promise<any>) =>
+    (await api_('/api/registrations')).filter((r: any) => r.ext === ext && r.live && r.connOpen);
+  const autoRecover = { ...autoRecoverFast, pingInterval: 1000, pongTimeout: 1500, connectTimeout: 1500, failoverAfter: 1, primaryReturnDelay: 3000 };
+  const sipInfo = { outboundProxyBackup: `127.0.0.1:${backupRcEdge.wssPort}` };
+  const caller = await phones('101', { autoRecover, sipInfo });
+  const callee = await phones('102', { autoRecover, sipInfo });
+  await callAndAnswer(caller, callee);
+  await audioFlows(caller);
+  for (const p of [caller, callee]) {
+    await expect.poll(() => p.keepAlives.filter((k) => k.dir === 'inbound').length, { message: `${p.ext.ext} got a pong` }).toBeGreaterThan(0);
+  }
+  const stoppedAt = Date.now();
+  console.log(`[recovery] ${await pauseRcEdge(true)}`);
+  let paused = true;
+  try {
+    // The standby edge takes over from the store the primary wrote (bindings and the call).
+    console.log(`[recovery] backup: ${await backupRcEdge.start()}`);
+    for (const p of [caller, callee]) {
+      await expect.poll(() => saw(p, 'connectionStateChanged', stoppedAt, (e) => e.state === 'connected' && e.server === 'backup'),
+        { message: `${p.ext.ext} connected to the backup`, timeout: 20_000 }).toBe(true)
+        .catch(async (e) => { console.log(`[recovery] ${p.ext.ext} events:`, JSON.stringify((await flow(p)).slice(-12))); throw e; });
+      await expect.poll(() => saw(p, 'recovered', stoppedAt), { message: `${p.ext.ext} registered on the backup`, timeout: 10_000 }).toBe(true);
+    }
+    // Noticed by the keep-alive: a stopped process closes nothing.
+    expect(await saw(caller, 'connectionStateChanged', stoppedAt, (e) => e.state === 'waiting' && /keep-alive/.test(String(e.reason)))).toBe(true);
+    for (const p of [caller, callee]) {
+      await expect.poll(() => saw(p, 'mediaRecovered', stoppedAt), { message: `${p.ext.ext} restarted the call's media through the backup`, timeout: 20_000 }).toBe(true)
+        .catch(async (e) => { console.log(`[recovery] ${p.ext.ext} events:`, JSON.stringify((await flow(p)).slice(-12))); throw e; });
+    }
+    expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+    expect(await callee.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+    await audioFlows(caller);
+    await audioFlows(callee);
+    expect(await bindingsOn('101', backupApi)).toHaveLength(1);
+    expect(await bindingsOn('102', backupApi)).toHaveLength(1);
+    const t = async (p: Phone) => (await flow(p)).find((e) => e.name === 'recovered' && e.t >= stoppedAt)!.t - stoppedAt;
+    console.log(`[recovery] rc-edge failover: on the backup ${await t(caller)} / ${await t(callee)} ms after SIGSTOP`);
+
+    // The primary answers again; the call keeps the phones on the backup, and
+    // a hangup through it reaches the other side.
+    console.log(`[recovery] ${await pauseRcEdge(false)}`);
+    paused = false;
+    const idleAt = Date.now();
+    await caller.ev(() => (window as any).h.sessions[0].hangup());
+    await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+    // Idle for primaryReturnDelay: each phone leaves the backup and registers on the primary.
+    for (const p of [caller, callee]) {
+      await expect.poll(() => saw(p, 'connectionStateChanged', idleAt, (e) => e.state === 'connected' && e.server === 'primary'),
+        { message: `${p.ext.ext} back on the primary`, timeout: 30_000 }).toBe(true);
+      await expect.poll(() => saw(p, 'recovered', idleAt), { message: `${p.ext.ext} registered on the primary`, timeout: 10_000 }).toBe(true);
+    }
+    for (const ext of ['101', '102']) {
+      await expect.poll(() => bindingsOn(ext, backupApi), { message: `${ext} left the backup` }).toHaveLength(0);
+      expect(await liveBindings(ext)).toHaveLength(1);
+    }
+    // And the phones work on the primary: a new call, audio both ways.
+    await callAndAnswer(caller, callee);
+    await audioFlows(caller);
+    await audioFlows(callee);
+    await callee.ev(() => (window as any).wp.callSessions[0].hangup());
+    await expect.poll(() => caller.ev(() => (window as any).wp.callSessions.length)).toBe(0);
+  } finally {
+    if (paused) await pauseRcEdge(false);
+    console.log(`[recovery] backup: ${await backupRcEdge.stop()}`);
+  }
 });
