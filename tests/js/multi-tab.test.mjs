@@ -179,13 +179,29 @@ test('a command in flight when the leader changes rejects (nothing hangs); a tab
 test('a leader that no longer lists a call (it crashed mid-call) ends it in every tab', async () => {
   const { tab, say, done } = tabAndLeader();
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
-  await tick();
+  await until(() => tab.callSessions.length > 0); // a fixed tick was too short for a first test in a fresh process
   const s = tab.callSessions[0];
   let disposed = 0;
   s.on('disposed', () => disposed++);
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [] });
-  await tick();
+  await until(() => disposed > 0);
   assert.equal(disposed, 1);
   assert.equal(tab.callSessions.length, 0);
+  await done();
+});
+
+test('a tab opened mid-call sees the call: the first state it hears lists it, answered, and its methods go to the leader', async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  assert.deepEqual(tab.callSessions, []);
+  say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [{ ...view, state: 'answered' }] });
+  await until(() => tab.callSessions.length > 0);
+  const s = tab.callSessions[0];
+  assert.ok(s instanceof TabCallSession);
+  assert.deepEqual([s.callId, s.state, s.remoteNumber], ['c1', 'answered', '102']);
+  const held = s.hold();
+  const cmd = await next((m) => m.t === 'cmd');
+  assert.deepEqual([cmd.callId, cmd.method], ['c1', 'hold']);
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true });
+  await held;
   await done();
 });

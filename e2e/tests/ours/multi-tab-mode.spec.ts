@@ -89,11 +89,11 @@ for (const noSharedWorker of [false, true]) {
   });
 }
 
-for (const how of ['closed', 'crashed'] as const) {
-  test(`the tab carrying an answered call is ${how}: another tab takes over, audio flows again, the far end sees only a re-INVITE`, async ({ browser, baseURL, phonePage, pageErrors }) => {
+for (const [how, noSharedWorker] of [['closed', false], ['crashed', false], ['closed', true], ['crashed', true]] as const) {
+  test(`the tab carrying an answered call is ${how}: another tab takes over, audio flows again, the far end sees only a re-INVITE${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, phonePage, pageErrors }) => {
     test.setTimeout(90_000);
     const far = await phonePage('102', ours);
-    const context = await newContext(browser, baseURL, pageErrors);
+    const context = await newContext(browser, baseURL, pageErrors, { noSharedWorker });
     try {
       const options = { autoRecover: { reconnectDelay: 250, reconnectTimeLimit: 1000 } }; // both modes on
       const tabs = [await openTab(context, '101', { options }), await openTab(context, '101', { options }), await openTab(context, '101', { options })];
@@ -137,8 +137,8 @@ for (const how of ['closed', 'crashed'] as const) {
   });
 }
 
-test('the last tab to close removes the binding; a new tab starts cleanly', async ({ browser, baseURL, pageErrors }) => {
-  const context = await newContext(browser, baseURL, pageErrors);
+for (const noSharedWorker of [false, true]) test(`the last tab to close removes the binding; a new tab starts cleanly${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, pageErrors }) => {
+  const context = await newContext(browser, baseURL, pageErrors, { noSharedWorker });
   try {
     const tabs = [await openTab(context, '101'), await openTab(context, '101')];
     expect(await registrations('101')).toHaveLength(1);
