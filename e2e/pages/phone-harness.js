@@ -26,6 +26,10 @@
     for (const e of ['ringing', 'answered', 'failed', 'disposed', 'referred', 'replaced', 'mediaRecovering', 'mediaRecovered', 'mediaRecoveryFailed']) {
       s.on?.(e, () => ev(e, { direction: s.direction, state: s.state, callId: s.callId }));
     }
+    // Device events carry what happened (our SDK only; README "Devices").
+    for (const e of ['deviceLost', 'deviceSwitched', 'deviceSwitchFailed']) {
+      s.on?.(e, (info) => ev(e, { kind: info && info.kind, deviceId: info && info.deviceId, from: info && info.from, error: info && info.error ? String(info.error.message) : undefined }));
+    }
   };
 
   window.setup = (sipInfo, opts = {}) => {

@@ -105,6 +105,9 @@ export default class CallSession extends EventEmitter {
     const ice = iceSettings(this.webPhone.options.ice, stunServers);
     const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
       this.mediaStream = s;
+    }, ({ name, ...info }) => {
+      if (name === 'deviceSwitched') this.inputDeviceId = info.deviceId;
+      this.emit(name, info);
     });
     this.webRtcSession = browser;
     this.rtcPeerConnection = browser.rtcPeerConnection;

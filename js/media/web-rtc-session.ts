@@ -30,6 +30,16 @@ export interface WebRtcSession {
   dispose(): void;
 }
 
+/**
+ * What the SDK-managed session tells its call about devices (README "Devices"):
+ * `deviceLost` when the microphone's track ends (unplugged), then
+ * `deviceSwitched` to the input now in use, or `deviceSwitchFailed`.
+ */
+export type DeviceEvent =
+  | { name: 'deviceLost'; kind: 'audioinput'; deviceId: string; label: string }
+  | { name: 'deviceSwitched'; kind: 'audioinput'; deviceId: string; label: string; from: string }
+  | { name: 'deviceSwitchFailed'; kind: 'audioinput'; deviceId: string; error: Error };
+
 export type WebRtcSessionFactory = (context: {
   callId: string;
   direction: 'inbound' | 'outbound';
@@ -50,6 +60,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     private readonly ice: IceSettings,
     private readonly deviceManager: DeviceManager,
     private readonly onMediaStream: (stream: MediaStream) => void,
+    private readonly onDevice: (event: DeviceEvent) => void = () => {},
   ) {
     this.rtcPeerConnection = new RTCPeerConnection({
       iceServers: ice.iceServers,
@@ -75,8 +86,9 @@ export class BrowserWebRtcSession implements WebRtcSession {
     ice: IceSettings,
     deviceManager: DeviceManager,
     onMediaStream: (stream: MediaStream) => void,
+    onDevice?: (event: DeviceEvent) => void,
   ): Promise<BrowserWebRtcSession> {
-    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream);
+    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream, onDevice);
     try {
       // Without microphone permission enumerateDevices() hides device ids
       // (empty strings): only then ask first, so the id can be chosen. Once
@@ -109,12 +121,38 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   private async openMicrophone(deviceId: string): Promise<void> {
-    this.mediaStream?.getTracks().forEach((t) => t.stop());
+    this.mediaStream?.getTracks().forEach((t) => t.stop()); // stop() fires no 'ended'
     this.mediaStream = await navigator.mediaDevices.getUserMedia({
       video: false,
       audio: { deviceId: { exact: deviceId } },
     });
+    for (const track of this.mediaStream.getAudioTracks()) track.addEventListener('ended', () => void this.microphoneLost(track));
     this.onMediaStream(this.mediaStream);
+  }
+
+  /**
+   * The microphone's track ended without us stopping it: the device was
+   * unplugged (or revoked). Carry on with another input, the default one
+   * first, by replacing the sender's track: no renegotiation, the peer hears
+   * the new microphone at once (mute carries over).
+   */
+  private async microphoneLost(track: MediaStreamTrack): Promise<void> {
+    if (this.rtcPeerConnection.signalingState === 'closed' || !this.mediaStream?.getTracks().includes(track)) return;
+    const lost = this.inputDeviceId ?? '';
+    this.onDevice({ name: 'deviceLost', kind: 'audioinput', deviceId: lost, label: track.label });
+    const inputs = (await navigator.mediaDevices.enumerateDevices().catch(() => []))
+      .filter((d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== lost);
+    const next = inputs.find((d) => d.deviceId === 'default') ?? inputs[0];
+    if (!next) {
+      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audioinput', deviceId: lost, error: new Error('no other microphone to switch to') });
+      return;
+    }
+    try {
+      await this.changeInputDevice(next.deviceId);
+      this.onDevice({ name: 'deviceSwitched', kind: 'audioinput', deviceId: next.deviceId, label: next.label, from: lost });
+    } catch (e) {
+      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audioinput', deviceId: next.deviceId, error: e instanceof Error ? e : new Error(String(e)) });
+    }
   }
 
   async createOffer(options?: { iceRestart?: boolean }): Promise<string> {

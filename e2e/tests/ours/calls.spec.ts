@@ -262,6 +262,42 @@ test('attended transfer on a standard server: B consults C and completes; A call
   await c.waitForState('disposed');
 });
 
+test('the microphone is unplugged mid-call (its track ends): deviceLost, deviceSwitched to another input, the far side keeps hearing us, no re-INVITE', async ({ phonePage }) => {
+  const a = await phonePage('103', ours);
+  const b = await phonePage('104', ours);
+  await connect(a, b, '104');
+  await expectAudio([a, b]);
+  const before = await a.page.evaluate(() => ({
+    device: (window as any).session.inputDeviceId,
+    track: (window as any).session.rtcPeerConnection.getSenders()[0].track.id,
+  }));
+  const invites = (await a.sipMessages()).filter((m) => /^(>>>|<<<) INVITE/.test(m)).length;
+  // What the browser does when a device goes away: the track ends (readyState
+  // 'ended') and fires 'ended'. stop() alone fires nothing, so dispatch it.
+  await a.page.evaluate(() => {
+    const t = (window as any).session.rtcPeerConnection.getSenders()[0].track;
+    t.stop();
+    t.dispatchEvent(new Event('ended'));
+  });
+  await expect.poll(async () => (await a.page.evaluate(() => (window as any).events)).filter((e: any) => e.name.startsWith('device')).map((e: any) => e.name))
+    .toEqual(['deviceLost', 'deviceSwitched']);
+  const evs = (await a.page.evaluate(() => (window as any).events)).filter((e: any) => e.name.startsWith('device'));
+  expect(evs[0].deviceId).toBe(before.device);
+  expect(evs[1].from).toBe(before.device);
+  expect(evs[1].deviceId).not.toBe(before.device);
+  const after = await a.page.evaluate(() => {
+    const t = (window as any).session.rtcPeerConnection.getSenders()[0].track;
+    return { device: (window as any).session.inputDeviceId, track: t.id, live: t.readyState, setting: t.getSettings().deviceId };
+  });
+  expect(after.track).not.toBe(before.track);
+  expect(after.live).toBe('live');
+  expect(after.device).toBe(evs[1].deviceId);
+  await expectAudio([b]); // b hears a through the new microphone
+  expect((await a.sipMessages()).filter((m) => /^(>>>|<<<) INVITE/.test(m))).toHaveLength(invites); // replaceTrack, no renegotiation
+  await a.hangup();
+  await b.waitForState('disposed');
+});
+
 test('ours ⇄ ours: ICE-restart reInvite, reInvite(false) then unhold, hold from the callee, microphone and speaker changes keep the call (mute survives)', async ({ phonePage }) => {
   const a = await phonePage('103', ours);
   const b = await phonePage('104', ours);
