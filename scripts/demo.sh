@@ -17,7 +17,10 @@ CONFIG=$(mktemp /tmp/wwp-demo-config.XXXXXX.json)
 # servers' self-signed wss:// certificates.
 case "$SERVER" in
   rc-edge)
-    bash scripts/rc-edge.sh start
+    # --fresh: the edge keeps bindings and calls in its state file across a
+    # restart (for the recovery tests); a demo starts with none, so bindings
+    # left by the last run cannot count against the 5-instance limit.
+    bash scripts/rc-edge.sh start --fresh
     trap 'bash scripts/rc-edge.sh stop; rm -f "$CONFIG"' EXIT
     node -e '
       const d = require("./e2e/rc-edge/directory.json");

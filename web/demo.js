@@ -118,6 +118,10 @@ function showCall(s) {
   for (const e of ['ringing', 'answered', 'failed', 'disposed']) s.on(e, update);
   showQuality(s);
   s.on('failed', (line) => ($('detail').textContent = `call failed: ${line}`));
+  // README "Calls": an unplugged microphone is replaced by another input.
+  s.on('deviceLost', ({ label }) => ($('detail').textContent = `microphone ${label || ''} disconnected`));
+  s.on('deviceSwitched', ({ label }) => ($('detail').textContent = `microphone disconnected: now using ${label || 'another input'}`));
+  s.on('deviceSwitchFailed', ({ error }) => ($('detail').textContent = `microphone disconnected, no other input: ${error.message}`));
   s.on('disposed', () => { if (session === s) { session = undefined; $('call').hidden = true; } });
   update();
   showCall.update = update;

@@ -43,6 +43,13 @@ async function register(page: Page, index: number) {
 test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
   pageErrors.watchContext(context, 'demo');
+  // Keep the microphone tracks the pages open, to unplug one later.
+  await context.addInitScript(() => {
+    if (!navigator.mediaDevices) return; // about:blank before the page loads
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    const mics: MediaStreamTrack[] = ((window as any).__mics = []);
+    navigator.mediaDevices.getUserMedia = async (c) => { const st = await gum(c); mics.push(...st.getAudioTracks()); return st; };
+  });
   const alice = await context.newPage();
   const bob = await context.newPage();
   await register(alice, 0);
@@ -75,6 +82,14 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
   expect(bundle.localSdp).toContain('m=audio');
   expect(JSON.stringify(bundle)).not.toMatch(/response="[0-9a-f]{32}"/);
   await alice.screenshot({ path: test.info().outputPath('demo-in-call.png') });
+  // README "Calls": the microphone goes away (its track ends); the page says
+  // which input the call now uses.
+  await alice.evaluate(() => {
+    const t = (window as any).__mics.filter((m: MediaStreamTrack) => m.readyState === 'live').at(-1);
+    t.stop();
+    t.dispatchEvent(new Event('ended'));
+  });
+  await expect(alice.locator('#detail')).toContainText('microphone disconnected: now using');
 
   await bob.click('#hangup');
   await expect(bob.locator('#call')).toBeHidden();
@@ -95,6 +110,6 @@ test('demo: the same extension in three tabs is one phone with one registration'
   expect(roles.sort()).toEqual(['follower', 'follower', 'leader']);
   const username = await tabs[0].locator('#user').inputValue(); // 1650555xxxx; the edge lists its extension xxx
   const regs = await (await fetch('http://127.0.0.1:16081/api/registrations')).json();
-  expect(regs.filter((r: { ext: string; live: boolean }) => r.live && username.endsWith(r.ext))).toHaveLength(1);
+  expect(regs.filter((r: { ext: string; live: boolean; connOpen: boolean }) => r.live && r.connOpen && username.endsWith(r.ext))).toHaveLength(1);
   await context.close();
 });
