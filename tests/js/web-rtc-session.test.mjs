@@ -22,7 +22,8 @@ class FakePeerConnection {
   }
   addTrack(track, ...streams) {
     this.added.push({ track, streams });
-    this.sender = { track, dtmf: this.dtmf, getParameters: () => ({ encodings: [{}] }), setParameters: async () => {} };
+    this.sender = { track, dtmf: this.dtmf, getParameters: () => ({ encodings: [{}] }), setParameters: async () => {},
+      replaceTrack: async (t) => { this.sender.track = t; } };
     this.transceiver.sender = this.sender;
     return this.sender;
   }
@@ -33,11 +34,16 @@ class FakePeerConnection {
 
 globalThis.RTCPeerConnection = FakePeerConnection;
 globalThis.document = { createElement: () => ({}) };
-const track = { kind: 'audio', enabled: true, stop() {} };
-const stream = { getTracks: () => [track], getAudioTracks: () => [track] };
-Object.defineProperty(globalThis, 'navigator', {
-  value: { mediaDevices: { getUserMedia: async () => stream } }, configurable: true,
+/** A microphone track: an EventTarget, as the browser's is (it fires 'ended' when unplugged). */
+const micTrack = (deviceId = 'mic') => Object.assign(new EventTarget(), {
+  kind: 'audio', enabled: true, readyState: 'live', label: `Microphone ${deviceId}`, deviceId,
+  stop() { this.readyState = 'ended'; }, // no 'ended' event, as in the browser
 });
+const streamOf = (t) => ({ getTracks: () => [t], getAudioTracks: () => [t] });
+const track = micTrack();
+const stream = streamOf(track);
+const mediaDevices = { getUserMedia: async () => stream, enumerateDevices: async () => [] };
+Object.defineProperty(globalThis, 'navigator', { value: { mediaDevices }, configurable: true });
 const deviceManager = { getInputDeviceId: async () => 'mic', getOutputDeviceId: async () => '' };
 
 async function newSession() {
@@ -84,4 +90,42 @@ test('dtmfUnavailable: no audio sender, or a browser without RTCDTMFSender', () 
   const pc = new FakePeerConnection();
   assert.equal(dtmfUnavailable(pc, []), 'the call has no audio sender');
   assert.equal(dtmfUnavailable(pc, [{ track, dtmf: null }]), 'this browser has no RTCDTMFSender');
+});
+
+test('an unplugged microphone (its track ends): deviceLost, then the default input replaces the track; none left: deviceSwitchFailed', async () => {
+  const opened = [];
+  mediaDevices.getUserMedia = async (c) => { const t = micTrack(c.audio.deviceId.exact); opened.push(t); return streamOf(t); };
+  mediaDevices.enumerateDevices = async () => [
+    { kind: 'audioinput', deviceId: 'mic', label: 'Headset' },
+    { kind: 'audioinput', deviceId: 'usb', label: 'USB' },
+    { kind: 'audioinput', deviceId: 'default', label: 'Default' },
+    { kind: 'audiooutput', deviceId: 'spk', label: 'Speaker' },
+  ];
+  try {
+    const events = [];
+    const session = await BrowserWebRtcSession.create([], deviceManager, () => {}, (e) => events.push(e));
+    const pc = FakePeerConnection.last;
+    session.setMuted(true);
+    const first = opened[0];
+    first.stop(); // the app (or a device change) stopping it: nothing happens
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(events, []);
+    first.dispatchEvent(new Event('ended')); // the browser: the device went away
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(events.map((e) => [e.name, e.deviceId, e.from]), [['deviceLost', 'mic', undefined], ['deviceSwitched', 'default', 'mic']]);
+    assert.equal(pc.sender.track, opened[1], 'the sender carries the new microphone');
+    assert.equal(opened[1].deviceId, 'default');
+    assert.equal(opened[1].enabled, false, 'still muted');
+    assert.equal(session.inputDeviceId, 'default');
+    // The default input goes too, and nothing else is left.
+    mediaDevices.enumerateDevices = async () => [{ kind: 'audioinput', deviceId: 'default', label: 'Default' }];
+    opened[1].dispatchEvent(new Event('ended'));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(events.slice(2).map((e) => [e.name, e.deviceId]), [['deviceLost', 'default'], ['deviceSwitchFailed', 'default']]);
+    assert.match(events.at(-1).error.message, /no other microphone/);
+    session.dispose();
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+    mediaDevices.enumerateDevices = async () => [];
+  }
 });
