@@ -369,13 +369,16 @@ test('sendDtmf: no media before answer(), the media layer sends or says why, the
   await phone.dispose();
 });
 
-test('sendDtmf right after call() resolves waits for the answer to be applied; a refusal then is a mediaError', async () => {
+/** A registrar that answers every INVITE (re-INVITEs too) 200 with an SDP, and BYE 200. */
+const answeringRegistrar = registrar((req) => {
   const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
-  FakeWebSocket.script = registrar((req) => {
-    if (/^INVITE /.test(req)) return [withSdp(reply(req, 200, 'OK', ['Contact: <sip:102@127.0.0.1:9;transport=ws>']), answer)];
-    if (/^BYE /.test(req)) return [reply(req, 200, 'OK')];
-    return [];
-  });
+  if (/^INVITE /.test(req)) return [withSdp(reply(req, 200, 'OK', ['Contact: <sip:102@127.0.0.1:9;transport=ws>']), answer)];
+  if (/^BYE /.test(req)) return [reply(req, 200, 'OK')];
+  return [];
+});
+
+test('sendDtmf right after call() resolves waits for the answer to be applied; a refusal then is a mediaError', async () => {
+  FakeWebSocket.script = answeringRegistrar;
   const sent = [];
   let refusal = null;
   let apply;
@@ -432,12 +435,7 @@ test("diagnostics() of a webRtcSessionFactory call: no peer connection, so each 
 });
 
 test('unhold(): through the media session when it negotiated itself deaf (receiving() false), else from the core', async () => {
-  const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
-  FakeWebSocket.script = registrar((req) => {
-    if (/^INVITE /.test(req)) return [withSdp(reply(req, 200, 'OK', ['Contact: <sip:102@127.0.0.1:9;transport=ws>']), answer)];
-    if (/^BYE /.test(req)) return [reply(req, 200, 'OK')];
-    return [];
-  });
+  FakeWebSocket.script = answeringRegistrar;
   let receiving = true;
   const offers = [];
   const applied = [];

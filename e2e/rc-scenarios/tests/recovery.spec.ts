@@ -24,6 +24,18 @@ const saw = async (p: Phone, name: string, t0: number, pred: (e: FlowEvent) => b
 /** The extension's bindings at the edge that are live and on an open connection. */
 const liveBindings = async (ext: string) => (await api('/api/registrations')).filter((r: any) => r.ext === ext && r.live && r.connOpen);
 
+/** The call survived: answered on both sides, audio both ways, one live binding
+ *  each; then the caller hangs up and the callee's session ends (through the edge). */
+async function callWentOnAndEnds(caller: Phone, callee: Phone) {
+  for (const p of [caller, callee]) expect(await p.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
+  await audioFlows(caller);
+  await audioFlows(callee);
+  expect(await liveBindings('101')).toHaveLength(1);
+  expect(await liveBindings('102')).toHaveLength(1);
+  await caller.ev(() => (window as any).h.sessions[0].hangup());
+  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+}
+
 // Short delays, as a test can afford (README "Self-healing": defaults 1 s doubling to 10 s).
 const autoRecoverFast = { reconnectDelay: 250, reconnectTimeMultiplier: 2, reconnectTimeLimit: 1000, jitter: 0.2 };
 
@@ -142,14 +154,7 @@ test('the edge stops answering (SIGSTOP): the keep-alive it answered until then 
     await expect.poll(() => saw(p, 'mediaRecovered', stoppedAt), { message: `${p.ext.ext} restarted the call's media`, timeout: 20_000 }).toBe(true)
       .catch(async (e) => { console.log(`[recovery] ${p.ext.ext} events:`, JSON.stringify((await flow(p)).slice(-12))); throw e; });
   }
-  expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
-  expect(await callee.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
-  await audioFlows(caller);
-  await audioFlows(callee);
-  expect(await liveBindings('101')).toHaveLength(1);
-  expect(await liveBindings('102')).toHaveLength(1);
-  await caller.ev(() => (window as any).h.sessions[0].hangup());
-  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+  await callWentOnAndEnds(caller, callee);
 });
 
 test('the browser goes offline for 10 s and back: the phone is connected and registered, the call and its audio go on', async ({ phones }) => {
@@ -171,12 +176,7 @@ test('the browser goes offline for 10 s and back: the phone is connected and reg
   console.log(`[recovery] offline: the socket was ${lost ? 'lost' : 'kept'} by Chromium's emulation`);
   if (lost) await expect.poll(() => saw(caller, 'recovered', onAt - 1), { message: 'registered again after coming online', timeout: 10_000 }).toBe(true);
   await expect.poll(() => caller.ev(() => (window as any).wp.sipClient.connectionState)).toBe('connected');
-  expect(await caller.ev(() => (window as any).h.sessions[0].state)).toBe('answered');
-  await audioFlows(caller);
-  await audioFlows(callee);
-  expect(await liveBindings('101')).toHaveLength(1);
-  await caller.ev(() => (window as any).h.sessions[0].hangup());
-  await expect.poll(() => callee.ev(() => (window as any).h.sessions[0].state)).toBe('disposed');
+  await callWentOnAndEnds(caller, callee);
 });
 
 test('50 dropped sockets with a call up: recovered every time, one binding and one open connection at the edge, no call or core state left behind', async ({ phones }) => {
