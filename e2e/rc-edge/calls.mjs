@@ -103,8 +103,11 @@ export class CallMethods {
     const callee = userOf(msg.uri);
     const replaces = msg.get('replaces');
     const send183 = () => this.respond(conn, msg, 183, { toTag: a.localTag, headers: [['p-rc-api-ids', `party-id=${a.partyId};session-id=${session.id}`]] });
-    const finalFail = (code) => { if (a.state !== 'early') return; a.state = 'terminated'; conn.legs.delete(a.callId); this.respond(conn, msg, code, { toTag: a.localTag }); };
+    /** @param {number} code @param {{reason?: string, headers?: Array<[string,string]>}} [o] */
+    const finalFail = (code, o = {}) => { if (a.state !== 'early') return; a.state = 'terminated'; conn.legs.delete(a.callId); this.respond(conn, msg, code, { ...o, toTag: a.localTag }); };
     send183();
+    const rule = this.takeFailRule(conn, msg); // POST /api/fail-next
+    if (rule) return finalFail(rule.status, this.failResponse(rule));
     if (replaces) return this.replacesCall(a, replaces, finalFail);
     if (/^\*83\d*$/.test(callee)) {
       this.takeoverPending.add(a);

@@ -5,6 +5,8 @@
  * @module rc-edge/config
  */
 
+/** @typedef {import('./model.mjs').Ext} Ext */
+
 /** The only address the edge binds or advertises. */
 export const HOST = '127.0.0.1';
 
@@ -15,7 +17,11 @@ export const HOST = '127.0.0.1';
  * @property {number} [httpPort=16081] control API (+ optional static files)
  * @property {string} [certDir]        where cert.pem/key.pem live (generated if missing)
  * @property {string} [directory]      path of the extension directory JSON
+ * @property {Ext[]} [extensions]     the extensions themselves (wins over `directory`; the test kit's way)
+ * @property {string} [domain]         SIP domain with `extensions` (sip.ringcentral.com)
+ * @property {string} [mainNumber]     company number with `extensions` (16505550100)
  * @property {boolean} [debug]         log every SIP message
+ * @property {boolean} [quiet]         log nothing (the test kit runs it inside the app's test process)
  * @property {Record<string,string>} [static] URL prefix → directory served by the control server
  * @property {Partial<EdgeConfig>} [config]
  * @property {string} [stateFile]      keep bindings and established calls in this JSON file, written

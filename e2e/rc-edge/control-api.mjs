@@ -11,9 +11,38 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HOST } from './config.mjs';
 import { Session, Call } from './model.mjs';
-import { digits } from './sip.mjs';
+import { digits, tagOf } from './sip.mjs';
 
 /** @typedef {import('./edge.mjs').RcEdge} RcEdge */
+
+/**
+ * A scripted refusal (`POST /api/fail-next`): the next `count` requests that match
+ * get `status` instead of their normal handling (503 + Retry-After to a REGISTER,
+ * 491 to a re-INVITE, 486 to a call …).
+ * @typedef {Object} FailRule
+ * @property {string} method       SIP method it applies to (REGISTER, INVITE, BYE, …)
+ * @property {number} status       final status to answer, 300-699
+ * @property {string} [reason]     reason phrase (default: the standard one)
+ * @property {number} [retryAfter] seconds for a Retry-After header
+ * @property {number} count        how many requests are still to be refused
+ * @property {string} [ext]        only requests from (or, for REGISTER, for) this extension
+ * @property {boolean} [inDialog]  true: only in-dialog requests (a re-INVITE); false: only initial ones
+ */
+
+/** What `POST /api/fail-next` accepts, checked: a clear error for each bad field. @param {any} b @returns {FailRule} */
+export function failRule(b) {
+  const method = typeof b?.method === 'string' ? b.method.toUpperCase() : '';
+  if (!/^[A-Z]+$/.test(method)) throw new Error('fail-next: method must be a SIP method name, e.g. "REGISTER"');
+  const status = Number(b.status);
+  if (!Number.isInteger(status) || status < 300 || status > 699) throw new Error('fail-next: status must be a final status 300-699');
+  if (method === 'ACK') throw new Error('fail-next: an ACK has no response');
+  const count = b.count === undefined ? 1 : Number(b.count);
+  if (!Number.isInteger(count) || count < 1) throw new Error('fail-next: count must be a positive integer');
+  if (b.retryAfter !== undefined && !(Number.isInteger(b.retryAfter) && b.retryAfter >= 0)) throw new Error('fail-next: retryAfter must be whole seconds');
+  if (b.inDialog !== undefined && typeof b.inDialog !== 'boolean') throw new Error('fail-next: inDialog must be true or false');
+  return { method, status, count, ...(b.reason ? { reason: String(b.reason) } : {}), ...(b.retryAfter !== undefined ? { retryAfter: b.retryAfter } : {}),
+    ...(b.ext !== undefined ? { ext: String(b.ext) } : {}), ...(b.inDialog !== undefined ? { inDialog: b.inDialog } : {}) };
+}
 
 export class ControlApiMethods {
   // ---------------------------------------------------------------- control-API actions
@@ -59,6 +88,43 @@ export class ControlApiMethods {
     const legs = [...this.conns.values()].flatMap((c) => [...c.legs.values()]).filter((l) => (l.callId === id || l.session.id === id) && l.state === 'confirmed');
     for (const l of legs) { const p = l.peer; l.peer = null; await this.bye(l, { cmd2: true }); if (p) { p.peer = null; await this.bye(p, { cmd2: true }); } }
     return { ok: legs.length > 0, legs: legs.length };
+  }
+
+  /**
+   * The first fail rule `msg` matches, used up by one; undefined when none does.
+   * @this {RcEdge} @param {import('./model.mjs').Conn} conn @param {any} msg
+   */
+  takeFailRule(conn, msg) {
+    if (msg.method === 'ACK' || this.failRules.length === 0) return undefined;
+    const inDialog = !!tagOf(msg.get('to') ?? '');
+    const user = /sips?:([^@>;]+)/i.exec(msg.get(msg.method === 'REGISTER' ? 'to' : 'from') ?? '')?.[1];
+    const ext = conn.ext?.ext ?? this.lookup(user)?.ext;
+    const rule = this.failRules.find((r) => r.method === msg.method && (r.ext === undefined || r.ext === ext) &&
+      (r.inDialog === undefined || r.inDialog === inDialog));
+    if (!rule) return undefined;
+    if (--rule.count === 0) this.failRules.splice(this.failRules.indexOf(rule), 1);
+    this.info(`${conn.id} ${msg.method} refused by a fail-next rule: ${rule.status}`);
+    return rule;
+  }
+
+  /** The headers and reason a fail rule's response carries. @param {FailRule} rule */
+  failResponse(rule) {
+    return { ...(rule.reason ? { reason: rule.reason } : {}),
+      headers: /** @type {Array<[string,string]>} */ (rule.retryAfter !== undefined ? [['Retry-After', String(rule.retryAfter)]] : []) };
+  }
+
+  /**
+   * Answer `msg` from a fail rule; true when it was answered here. A new INVITE
+   * is left to newCall, which refuses it as RingCentral refuses a call: after the
+   * proxy challenge, 100 and one 183 (ringcentral-web-phone waits for that 183).
+   * @this {RcEdge} @param {import('./model.mjs').Conn} conn @param {any} msg
+   */
+  failByRule(conn, msg) {
+    if (msg.method === 'INVITE' && !tagOf(msg.get('to') ?? '')) return false;
+    const rule = this.takeFailRule(conn, msg);
+    if (!rule) return false;
+    this.respond(conn, msg, rule.status, this.failResponse(rule));
+    return true;
   }
 
   /** @this {RcEdge} */
@@ -120,6 +186,14 @@ export class ControlApiMethods {
         for (const c of cs) { if (b.graceful) c.ws.close(1001, 'dropped'); else c.ws.terminate(); }
         return send(200, { dropped: cs.map((c) => c.id) });
       }
+      case 'GET /api/fail-next': return send(200, this.failRules);
+      case 'POST /api/fail-next': {
+        let rule;
+        try { rule = failRule(b); } catch (e) { return send(400, { error: String(/** @type {Error} */ (e).message) }); }
+        this.failRules.push(rule);
+        return send(200, rule);
+      }
+      case 'DELETE /api/fail-next': this.failRules.length = 0; return send(200, { ok: true });
       case 'POST /api/callout': {
         const res = await this.callout(b);
         if (b.wait && res.result) return send(200, await res.result);

@@ -69,8 +69,10 @@ export class RcEdge extends FeatureMethods {
     super();
     this.opts = opts;
     this.cfg = { ...DEFAULT_CONFIG, ...(opts.config ?? {}) };
-    const dirPath = opts.directory ?? path.join(HERE, 'directory.json');
-    const dir = JSON.parse(fs.readFileSync(dirPath, 'utf8'));
+    // The test kit (js/testing) passes the extensions a test asked for; the CLI a file.
+    const dir = opts.extensions
+      ? { domain: opts.domain ?? 'sip.ringcentral.com', mainNumber: opts.mainNumber ?? '16505550100', extensions: opts.extensions }
+      : JSON.parse(fs.readFileSync(opts.directory ?? path.join(HERE, 'directory.json'), 'utf8'));
     this.domain = dir.domain;
     this.mainNumber = dir.mainNumber;
     /** @type {Ext[]} */ this.exts = dir.extensions;
@@ -93,6 +95,7 @@ export class RcEdge extends FeatureMethods {
     /** @type {Map<string, Array<any>>} */ this.traces = new Map();
     /** @type {Set<Leg>} */ this.takeoverPending = new Set();
     /** @type {Set<Call>} */ this.calls = new Set();
+    /** @type {import('./control-api.mjs').FailRule[]} */ this.failRules = [];
     this.log = [];
   }
 
@@ -149,8 +152,8 @@ export class RcEdge extends FeatureMethods {
     this.stateChanged();
   }
 
-  info(...a) { console.log('[rc-edge]', ...a); }
-  warn(...a) { console.warn('[rc-edge] WARN', ...a); }
+  info(...a) { if (this.opts.quiet !== true) console.log('[rc-edge]', ...a); }
+  warn(...a) { if (this.opts.quiet !== true) console.warn('[rc-edge] WARN', ...a); }
 
   // ---------------------------------------------------------------- directory
 
@@ -162,6 +165,9 @@ export class RcEdge extends FeatureMethods {
       outboundProxy: `${HOST}:${transport === 'ws' ? this.wsPort : this.wssPort}`,
       outboundProxyBackup: `${HOST}:${transport === 'ws' ? this.wsPort : this.wssPort}`,
       stunServers: [], authorizationTypes: ['SipDigest'],
+      // wasm-web-phone reads a full URL here (a bare outboundProxy means wss://);
+      // ringcentral-web-phone ignores it and always opens wss://.
+      ...(transport === 'ws' ? { wsUrl: `ws://${HOST}:${this.wsPort}` } : {}),
     };
   }
 
@@ -437,6 +443,7 @@ export class RcEdge extends FeatureMethods {
 
   /** @param {Conn} conn @param {any} msg */
   async onRequest(conn, msg) {
+    if (this.failByRule(conn, msg)) return;
     switch (msg.method) {
       case 'REGISTER': return this.onRegister(conn, msg);
       case 'INVITE': return this.onInvite(conn, msg);
