@@ -7,24 +7,49 @@
 #   dist/iife/wasm-web-phone-multi-tab.js   the same plus WebPhone.MultiTab (multi-tab mode)
 #   dist/sip-core.wasm   the SIP core
 #   dist/types/…         .d.ts from tsc, .d.cts twins for require (scripts/cts-types.mjs)
-# Usage: scripts/build.sh [--no-setup] [--host-only|--wasm-only|--package-only]
+#   dist/testing/…       the test kit for apps (Node only): test server, fixture, fakes
+# Usage: scripts/build.sh [--no-setup] [--host-only|--wasm-only|--package-only|--kit-only]
 #   --package-only: just the npm package (what the demo needs), no test binaries
+#   --kit-only: just dist/testing (the test kit), into an existing dist/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-setup=1; host=1; wasm=1; wasm_target=()
+setup=1; host=1; wasm=1; wasm_target=(); build_kit_only=0
 for a in "$@"; do
   case "$a" in
     --no-setup) setup=0 ;;
     --host-only) wasm=0 ;;
     --wasm-only) host=0 ;;
     --package-only) host=0; wasm_target=(--target sip_core) ;;
+    --kit-only) build_kit_only=1 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
-[ $setup = 1 ] && bash scripts/setup.sh
+[ $setup = 1 ] && [ $build_kit_only = 0 ] && bash scripts/setup.sh
 export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs Debian's acorn
 JOBS=${JOBS:-2}
+
+# The test kit (wasm-web-phone/testing, README "Testing your app"): Node-only
+# ES modules with the test server and ws bundled in, so an app installs nothing
+# else (Playwright stays the app's own). Kept out of the browser builds: they
+# take only *.ts, and check-size.sh checks it. The banner gives ws's require()
+# of Node built-ins a require in an ES module. Types are hand-written
+# (js/testing/*.d.ts); the kit's e2e type-checks an app's tests against them.
+build_kit() {
+  rm -rf dist/testing dist/types/testing && mkdir -p dist/types/testing
+  node_modules/.bin/esbuild js/testing/index.mjs js/testing/playwright.mjs js/testing/cli.mjs --bundle --platform=node \
+    --format=esm --target=node18 --splitting --outdir=dist/testing --out-extension:.js=.mjs --chunk-names=chunk-[hash] \
+    --external:@playwright/test --external:bufferutil --external:utf-8-validate \
+    --banner:js="import { createRequire as __wwpCreateRequire } from 'node:module'; const require = __wwpCreateRequire(import.meta.url);" \
+    --log-level=warning
+  cp -r js/testing/pages dist/testing/pages
+  cp js/testing/*.d.ts dist/types/testing/
+  chmod +x dist/testing/cli.mjs
+}
+if [ $build_kit_only = 1 ]; then
+  [ -f dist/es/index.js ] || { echo "build: --kit-only needs a built dist/ (scripts/build.sh --package-only)" >&2; exit 1; }
+  build_kit; exit 0
+fi
 
 if [ $host = 1 ]; then
   cmake -S . -B build/host -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -92,6 +117,7 @@ EOF_CJS
   # The same with the multi-tab mode (WebPhone.MultiTab), for script-tag apps that want it.
   "$ESB" js/iife-multi-tab.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" "${IIFE_FLAGS[@]}" \
     --outfile=dist/iife/wasm-web-phone-multi-tab.js --log-level=error
+  build_kit
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).
   (cd js && find . -name '*.d.ts' -o -name '*.d.mts') | while read -r d; do cp "js/$d" "dist/types/$d"; done

@@ -15,4 +15,16 @@ check() { # file budget
 }
 check dist/sip-core.wasm "$WASM_GZ_BUDGET"
 check dist/iife/wasm-web-phone.js "$IIFE_GZ_BUDGET"
+# The test kit (dist/testing, Node only) must add nothing to what a browser
+# loads: no kit module among the inputs of the browser builds' metafile, and
+# none of its code (the test server, ws) in the bundles or per-file modules.
+kit() {
+  [ -f build/esm-meta.json ] || { echo "size: build/esm-meta.json missing (run scripts/build.sh)"; return 1; }
+  local inputs found
+  inputs=$(node -e 'const m=require("./build/esm-meta.json"); console.log(Object.keys(m.inputs).filter((f) => f.startsWith("js/testing/") || f.startsWith("e2e/") || f.includes("node_modules/ws/")).join(" "))')
+  found=$(grep -rlE 'WebSocketServer|startTestServer|wasm-web-phone-test-server|__wwpKitPeerConnections' dist/iife dist/es dist/cjs 2>/dev/null)
+  if [ -n "$inputs$found" ]; then echo "size: test kit code reached the browser builds: ${inputs} ${found}"; return 1; fi
+  echo "size: the browser builds hold no test kit code ($(du -sk dist/testing | cut -f1) KB of it in dist/testing, Node only)"
+}
+kit || rc=1
 exit $rc

@@ -4,7 +4,8 @@
 #   2. the same suite compiled to wasm (Node)   6. JS shim tests in Node (node --test)
 #   3. the suite under ASan+UBSan               7. browser e2e (Playwright + Chromium),
 #   4. size budgets (gzip -9 of wasm and IIFE)      inside a loopback-only network namespace,
-#                                                   and apps built with Vite, webpack, esbuild
+#                                                   apps built with Vite, webpack, esbuild, and
+#                                                   the test kit's example app (e2e/testing-kit)
 # Stage 1 (unit) also checks that core/ includes follow the layer order
 # (scripts/check-layers.mjs and its self-test, tests/scripts/).
 # Options: --quick (skip sanitizers and fuzzing), --only <stage> (unit|wasm|asan|fuzz|size|js|e2e)
@@ -67,6 +68,9 @@ e2e() {
   # Apps built from the packed package with Vite, webpack and esbuild must
   # register unchanged (builds outside the namespace, browsers inside).
   node e2e/bundlers/run.mjs || rc=1
+  # The test kit as an app gets it (README "Testing your app"): an example app
+  # installs the packed package and runs its own tests with both SDKs.
+  node e2e/testing-kit/run.mjs || rc=1
   return $rc
 }
 

@@ -93,6 +93,20 @@ function errorLines(out) {
 }
 
 /**
+ * `npm pack` pkgDir into dir, as a user's install would get it.
+ * @returns {{packed: {filename: string, size: number, entryCount: number}, tarball: string}}
+ */
+export function packInto(pkgDir, dir, log = console.log) {
+  // --ignore-scripts: the package has none today, and packing must not build.
+  const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: pkgDir });
+  if (pack.status !== 0) throw new Error(`npm pack failed in ${pkgDir}:\n${pack.out}`);
+  const packed = JSON.parse(pack.out.slice(pack.out.indexOf('[')))[0];
+  const pkgJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  log(`packed ${pkgJson.name}@${pkgJson.version} from ${pkgDir}: ${packed.filename} (${packed.size} B, ${packed.entryCount} files)`);
+  return { packed, tarball: path.join(dir, packed.filename) };
+}
+
+/**
  * OUTSIDE the netns. Pack pkgDir, install the tarball into each app, build it.
  * A failed build is recorded (and reported by the check), not thrown.
  * @returns {object} the manifest (also written to <work>/manifest.json)
@@ -117,13 +131,7 @@ export function prepare({ pkg, work, only, log = console.log } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, MARK), 'made by e2e/bundlers/harness.mjs; cleared on every prepare\n');
 
-  // --ignore-scripts: the package has none today, and packing must not build.
-  const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: pkgDir });
-  if (pack.status !== 0) throw new Error(`npm pack failed in ${pkgDir}:\n${pack.out}`);
-  const packed = JSON.parse(pack.out.slice(pack.out.indexOf('[')))[0];
-  const tarball = path.join(dir, packed.filename);
-  const pkgJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-  log(`packed ${pkgJson.name}@${pkgJson.version} from ${pkgDir}: ${packed.filename} (${packed.size} B, ${packed.entryCount} files)`);
+  const { packed, tarball } = packInto(pkgDir, dir, log);
 
   const wanted = (name) => !only || only.includes(name);
   const builds = BUILDS.filter((b) => wanted(b.name));

@@ -1,0 +1,178 @@
+// Types of `wasm-web-phone/testing` (Node only; README "Testing your app").
+// Hand-written for js/testing/*.mjs; the kit's consumer e2e type-checks its
+// tests against them (e2e/testing-kit).
+import type { SipInfo, WebRtcSession } from '../types.js';
+
+export interface TestExtension {
+  /** Extension number ("101"). */
+  ext: string;
+  name: string;
+  /** Its phone number (the SIP username). */
+  number: string;
+  /** What RingCentral's sip-provision returns, for this server. */
+  sipInfo: SipInfo & { wsUrl?: string };
+}
+
+export interface TestServerOptions {
+  /** Extension numbers (2-5 digits), or `{ ext, name }`. Default 101-104. */
+  extensions?: Array<string | { ext: string; name?: string }>;
+  /** 0 (default) = any free port. */
+  ports?: { ws?: number; wss?: number; http?: number };
+  /**
+   * What `sipInfo()` points at by default: 'wss' (default; what
+   * ringcentral-web-phone always opens, the browser must ignore the
+   * self-signed certificate) or 'ws' (wasm-web-phone, through `sipInfo.wsUrl`).
+   */
+  transport?: 'wss' | 'ws';
+  /** Edge tunables, as `configure()` takes them. */
+  config?: Partial<EdgeTunables>;
+  /** URL prefix → directory served over HTTP by the server. */
+  static?: Record<string, string>;
+  /** Where the self-signed certificate is kept (made with openssl on first use). */
+  certDir?: string;
+  /** Log every SIP message to the console. */
+  debug?: boolean;
+}
+
+export interface EdgeTunables {
+  /** Seconds granted in a REGISTER 200 OK (60). */
+  grantExpires: number;
+  /** A binding lives grantExpires × 1000 + this (2000). */
+  expiryGraceMs: number;
+  /** Distinct instances per extension; one more gets 603 Too Many Contacts (5). */
+  maxInstances: number;
+  /** true: REGISTERs get no answer at all. */
+  outage: boolean;
+  /** Unanswered calls are CANCELled after this; the caller gets 480 (60000). */
+  ringTimeoutMs: number;
+  /** After decline/voicemail the caller keeps ringing this long, then 480 (8000). */
+  unansweredFinalMs: number;
+  infoResultDelayMs: number;
+  notifyGapMs: number;
+  /** An ICE-restart re-INVITE waits this long before it is relayed (0). */
+  reinviteRelayDelayMs: number;
+  [name: string]: unknown;
+}
+
+/** One message or event of the server's per-extension SIP trace. */
+export interface TraceEntry {
+  /** Date.now() when the server sent or received it. */
+  t: number;
+  /** 'in': sent by the phone; 'out': sent to it; 'event': socket events. */
+  dir: 'in' | 'out' | 'event';
+  conn: string;
+  instance?: string;
+  /** The start line ("INVITE sip:… SIP/2.0", "SIP/2.0 200 OK"). */
+  line: string;
+  text: string;
+}
+
+export interface FailRule {
+  /** SIP method (REGISTER, INVITE, BYE, …). */
+  method: string;
+  /** Final status to answer, 300-699. */
+  status: number;
+  reason?: string;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  /** How many requests to refuse (1). */
+  count?: number;
+  /** Only requests from (or, for REGISTER, for) this extension. */
+  ext?: string;
+  /** true: only in-dialog requests (a re-INVITE); false: only initial ones. */
+  inDialog?: boolean;
+}
+
+export interface ServerState {
+  registrations: Array<{ ext: string; instanceId: string; conn: string; connOpen: boolean; contact: string; expiresInMs: number; live: boolean }>;
+  legs: Array<{ id: string; ext?: string; callId: string; state: string; peer: string | null; sessionId: string; partyId: string }>;
+  parked: Array<{ park: string; callId: string; telephonySessionId: string; ext?: string }>;
+  conns: Array<{ id: string; transport: 'ws' | 'wss'; ext: string | null; instanceId?: string; closed: boolean; keepAlives: number }>;
+  [name: string]: unknown;
+}
+
+export declare class TestServer {
+  /** Base URL of the control API (and of the static files). */
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  readonly wssUrl: string;
+  readonly domain: string;
+  readonly transport: 'wss' | 'ws';
+  /** Every extension, with its sipInfo for the default transport. */
+  readonly extensions: TestExtension[];
+  extension(ext: string, options?: { transport?: 'wss' | 'ws' }): TestExtension;
+  /** The sipInfo to give `new WebPhone({ sipInfo })` (a copy). */
+  sipInfo(ext: string, options?: { transport?: 'wss' | 'ws' }): SipInfo & { wsUrl?: string };
+  trace(ext: string, options?: { since?: number }): Promise<TraceEntry[]>;
+  /**
+   * Wait until the trace of `ext` has a matching message, and return it:
+   * a request method ("INVITE"), a response status (486), or a predicate.
+   */
+  waitForMessage(ext: string, match: string | number | ((e: TraceEntry) => boolean),
+    options?: { dir?: 'in' | 'out'; since?: number; timeoutMs?: number }): Promise<TraceEntry>;
+  clearTrace(): Promise<unknown>;
+  state(): Promise<ServerState>;
+  configure(patch: Partial<EdgeTunables>): Promise<EdgeTunables>;
+  /** Refuse the next matching request(s): 503 + retryAfter to a REGISTER, 491 to a re-INVITE, … */
+  failNext(rule: FailRule): Promise<FailRule>;
+  /** Kill an extension's sockets (a reset; `graceful`: a 1001 close). */
+  drop(ext: string, options?: { instanceId?: string; graceful?: boolean }): Promise<{ dropped: string[] }>;
+  outage(on?: boolean): Promise<{ outage: boolean }>;
+  hangup(callIdOrSessionId: string): Promise<{ ok: boolean; legs: number }>;
+  reinvite(callIdOrSessionId: string, options?: { ext?: string }): Promise<{ ok: boolean }>;
+  /** RingCentral call-out: `Alert-Info: Auto Answer` to `ext`, then `to` rings. */
+  callout(options: { ext: string; to: string; instance?: string; answerAfter?: number; alertInfo?: string }): Promise<{ ok: boolean; callId?: string; sessionId?: string; error?: string }>;
+  reply(options: { resp: 'yes' | 'no' | 'urgent' | number; ext?: string }): Promise<unknown>;
+  /** Forget every registration, call and rule, drop every socket, restore the tunables. */
+  reset(config?: Partial<EdgeTunables>): Promise<unknown>;
+  /** Stop the server if this process started it. */
+  close(): Promise<void>;
+  static connect(httpUrl: string, transport?: 'wss' | 'ws'): Promise<TestServer>;
+}
+
+/** Start the server in this process, on 127.0.0.1. */
+export declare function startTestServer(options?: TestServerOptions): Promise<TestServer>;
+/** A client for a server the `wasm-web-phone-test-server` command started. */
+export declare function connectTestServer(httpUrl: string, transport?: 'wss' | 'ws'): Promise<TestServer>;
+export declare function makeExtensions(list: Array<string | { ext: string; name?: string }>): Array<{ ext: string; name: string; username: string; authorizationId: string; password: string }>;
+
+/** A media session with no media: valid SDP, every request recorded. */
+export declare class FakeWebRtcSession implements WebRtcSession {
+  readonly callId: string;
+  readonly direction: 'inbound' | 'outbound';
+  /** The SDP this side sent and received, in order. */
+  readonly sdp: Array<{ kind: 'offer' | 'answer'; from: 'local' | 'remote'; sdp: string }>;
+  muted: boolean;
+  readonly dtmf: Array<{ tones: string; duration?: number; interToneGap?: number }>;
+  inputDeviceId: string;
+  outputDeviceId: string | undefined;
+  disposed: boolean;
+  remoteDirection: string;
+  localDirection: string;
+  createOffer(options?: { iceRestart?: boolean }): Promise<string>;
+  createAnswer(offerSdp: string): Promise<string>;
+  applyAnswer(answerSdp: string): Promise<void>;
+  changeInputDevice(deviceId: string): Promise<void>;
+  changeOutputDevice(deviceId: string): Promise<void>;
+  setMuted(muted: boolean): void;
+  sendDtmf(tones: string, duration?: number, interToneGap?: number): void;
+  receiving(): boolean;
+  dispose(): void;
+}
+
+/** A webRtcSessionFactory and deviceManager for `new WebPhone(...)` in Node. */
+export declare function fakeMedia(): {
+  sessions: FakeWebRtcSession[];
+  factory: (context: { callId: string; direction: 'inbound' | 'outbound'; stunServers: string[] }) => FakeWebRtcSession;
+  deviceManager: { getInputDeviceId(): Promise<string>; getOutputDeviceId(): Promise<string | undefined> };
+  /** The fake session of a call (the CallSession, or an inbound Call-ID). */
+  session(call: string | { webRtcSession?: unknown }): FakeWebRtcSession | undefined;
+};
+
+/** A global WebSocket for Node < 22 (the `ws` package, bundled); returns the class in use. */
+export declare function useNodeWebSocket(): unknown;
+
+/** Chromium flags for fake media and WebRTC over loopback. */
+export declare const CHROMIUM_ARGS: string[];
+export declare function chromiumExecutable(bundled?: string): string | undefined;
+export declare function launchOptions(options?: { bundled?: string; args?: string[] }): { executablePath?: string; args: string[] };
