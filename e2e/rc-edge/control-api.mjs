@@ -107,6 +107,19 @@ export class ControlApiMethods {
     return rule;
   }
 
+  /**
+   * A scripted result for the next JSON INFO `command` (`POST /api/rc-result`),
+   * used up by one; undefined when none is waiting.
+   * @this {RcEdge} @param {string} command
+   */
+  takeRcResult(command) {
+    const i = this.rcResults.findIndex((r) => r.command === command);
+    if (i < 0) return undefined;
+    const r = this.rcResults[i];
+    if (--r.count === 0) this.rcResults.splice(i, 1);
+    return r.result;
+  }
+
   /** The headers and reason a fail rule's response carries. @param {FailRule} rule */
   failResponse(rule) {
     return { ...(rule.reason ? { reason: rule.reason } : {}),
@@ -194,6 +207,15 @@ export class ControlApiMethods {
         return send(200, rule);
       }
       case 'DELETE /api/fail-next': this.failRules.length = 0; return send(200, { ok: true });
+      case 'POST /api/rc-result': {
+        const commands = ['startcallrecord', 'stopcallrecord', 'callflip', 'callpark'];
+        if (!commands.includes(b.command)) return send(400, { error: `rc-result: command must be one of ${commands.join(', ')}` });
+        if (!b.result || typeof b.result !== 'object' || !Number.isInteger(b.result.code)) return send(400, { error: 'rc-result: result must be an object with an integer code' });
+        const count = b.count === undefined ? 1 : Number(b.count);
+        if (!Number.isInteger(count) || count < 1) return send(400, { error: 'rc-result: count must be a positive integer' });
+        this.rcResults.push({ command: b.command, result: b.result, count });
+        return send(200, { ok: true });
+      }
       case 'POST /api/callout': {
         const res = await this.callout(b);
         if (b.wait && res.result) return send(200, await res.result);

@@ -96,6 +96,7 @@ export class RcEdge extends FeatureMethods {
     /** @type {Set<Leg>} */ this.takeoverPending = new Set();
     /** @type {Set<Call>} */ this.calls = new Set();
     /** @type {import('./control-api.mjs').FailRule[]} */ this.failRules = [];
+    /** @type {{command: string, result: object, count: number}[]} */ this.rcResults = [];
     this.log = [];
   }
 

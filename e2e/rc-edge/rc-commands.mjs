@@ -96,9 +96,9 @@ export class RcCommandMethods {
     let req;
     try { req = JSON.parse(msg.body)?.request; } catch { this.warn('INFO with bad JSON'); return; }
     if (!req || typeof req.command !== 'string') return;
-    /** @type {any} */ let result;
+    /** @type {any} */ let result = this.takeRcResult(req.command); // POST /api/rc-result
     const answered = leg.state === 'confirmed';
-    switch (req.command) {
+    if (!result) switch (req.command) {
       case 'startcallrecord':
         if (!answered) result = { code: -4, description: 'State is not accepted for processing' };
         else if (leg.session.recording) result = { code: -6, description: 'The same operation in progress' };

@@ -115,6 +115,9 @@ export declare class TestServer {
   configure(patch: Partial<EdgeTunables>): Promise<EdgeTunables>;
   /** Refuse the next matching request(s): 503 + retryAfter to a REGISTER, 491 to a re-INVITE, … */
   failNext(rule: FailRule): Promise<FailRule>;
+  /** The result of the next RingCentral call-control command, instead of what the server would do. */
+  rcResult(command: 'startcallrecord' | 'stopcallrecord' | 'callflip' | 'callpark',
+    result: { code: number; description?: string; [k: string]: unknown }, options?: { count?: number }): Promise<{ ok: true }>;
   /** Kill an extension's sockets (a reset; `graceful`: a 1001 close). */
   drop(ext: string, options?: { instanceId?: string; graceful?: boolean }): Promise<{ dropped: string[] }>;
   outage(on?: boolean): Promise<{ outage: boolean }>;

@@ -163,6 +163,13 @@ export class TestServer {
    * @param {{method: string, status: number, reason?: string, retryAfter?: number, count?: number, ext?: string, inDialog?: boolean}} rule
    */
   failNext(rule) { return this.call('POST', '/api/fail-next', rule); }
+  /**
+   * The result of the next RingCentral call-control command (JSON INFO:
+   * startcallrecord, stopcallrecord, callflip, callpark), instead of what the
+   * server would do: e.g. `{ code: -6, description: 'The same operation in progress' }`.
+   * @param {string} command @param {{code: number, description?: string, [k: string]: unknown}} result @param {{count?: number}} [o]
+   */
+  rcResult(command, result, o = {}) { return this.call('POST', '/api/rc-result', { command, result, ...o }); }
   /** Kill the sockets of an extension (a reset; `graceful`: a 1001 close). @param {string} ext @param {{instanceId?: string, graceful?: boolean}} [o] */
   drop(ext, o = {}) { return this.call('POST', '/api/drop', { ext, ...o }); }
   /** Stop answering REGISTERs at all (true), or answer again (false). */

@@ -123,3 +123,12 @@ test('a dropped socket: the phone reconnects and registers again (autoRecover)',
   assert.deepEqual(conns.map((c) => c.closed), [true, false]);
   await Promise.all([alice.wp.dispose(), bob.wp.dispose()]);
 });
+
+test('a scripted call-control result reaches startRecording(); the next one is the server\'s own', async () => {
+  const { alice, bob, call } = await inCall();
+  await server.rcResult('startcallrecord', { code: -6, description: 'The same operation in progress' });
+  assert.deepEqual(await call.startRecording(), { code: -6, description: 'The same operation in progress' });
+  assert.deepEqual(await call.startRecording(), { code: 0, description: 'Succeeded' });
+  await assert.rejects(server.rcResult('startcall', { code: 0 }), /command must be one of/);
+  await Promise.all([alice.wp.dispose(), bob.wp.dispose()]);
+});
