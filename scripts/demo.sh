@@ -26,7 +26,7 @@ case "$SERVER" in
       const d = require("./e2e/rc-edge/directory.json");
       const port = process.env.RC_EDGE_WS_PORT || 16080;
       const users = d.extensions.map(x => ({ username: x.username, authorizationId: x.authorizationId, password: x.password, name: `ext ${x.ext}, ${x.name}` }));
-      console.log(JSON.stringify({ server: "RingCentral-compatible edge", domain: d.domain, wsUrl: `ws://127.0.0.1:${port}`, users }));
+      console.log(JSON.stringify({ server: "RingCentral-compatible edge", ringCentral: true, domain: d.domain, wsUrl: `ws://127.0.0.1:${port}`, users }));
     ' > "$CONFIG" ;;
   kamailio)
     bash scripts/kamailio.sh start

@@ -1,5 +1,9 @@
-// Demo phone: loads the test extensions from the demo server (/demo-config.json),
-// registers the chosen one with wasm-web-phone and shows the state and SIP trace.
+// Demo phone: loads the local SIP server's test extensions (/demo-config.json),
+// registers the chosen one with wasm-web-phone, and offers every action of the
+// SDK: the call list and its actions are in calls.js, the SIP log in sip-log.js.
+import { logMessage } from './sip-log.js';
+import { showCall, currentCall, sendDigit, setRingCentral, setDiagnosticsBox } from './calls.js';
+
 const $ = (id) => document.getElementById(id);
 let phone;
 let config;
@@ -10,24 +14,46 @@ function setState(state, detail = '') {
   $('detail').textContent = detail;
 }
 
-function trace(direction, message) {
-  const pre = $('trace');
-  pre.textContent += `${direction === 'in' ? '<<<' : '>>>'} ${new Date().toLocaleTimeString()}\n${message.toString()}\n`;
-  pre.scrollTop = pre.scrollHeight;
-}
-
 async function loadConfig() {
   config = await (await fetch('/demo-config.json')).json();
-  for (const u of config.users) {
-    const o = document.createElement('option');
-    o.value = u.username;
-    o.textContent = `${u.username} (${u.name ?? u.authorizationId})`;
-    $('user').append(o);
-  }
+  for (const u of config.users) $('user').append(new Option(`${u.username} (${u.name ?? u.authorizationId})`, u.username));
   $('proxy').value = config.wsUrl;
   $('server').textContent = config.server ?? 'local';
+  // RingCentral's call control (voicemail, forward, reply, record, park, flip)
+  // needs a RingCentral server; on a standard one those buttons are hidden.
+  setRingCentral(!!config.ringCentral);
 }
 
+// --- devices (README "Devices"): the choice applies to new calls and the current one
+const deviceManager = {
+  getInputDeviceId: async () => $('mic').value || 'default',
+  getOutputDeviceId: async () => $('speaker').value || undefined,
+};
+async function listDevices() {
+  const devices = await navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
+  for (const [select, kind] of [[$('mic'), 'audioinput'], [$('speaker'), 'audiooutput']]) {
+    const chosen = select.value;
+    select.replaceChildren(...devices.filter((d) => d.kind === kind)
+      .map((d, i) => new Option(d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}`, d.deviceId)));
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  }
+}
+navigator.mediaDevices?.addEventListener('devicechange', listDevices);
+for (const [id, method, what] of [['mic', 'changeInputDevice', 'microphone'], ['speaker', 'changeOutputDevice', 'speaker']]) {
+  $(id).addEventListener('change', async () => {
+    const call = currentCall();
+    const name = $(id).selectedOptions[0]?.textContent ?? '';
+    if (!call) { $('device-result').textContent = `${what}: ${name} for the next call`; return; }
+    try {
+      await call[method]($(id).value);
+      $('device-result').textContent = `${what}: ${name} in this call`;
+    } catch (e) {
+      $('device-result').textContent = `${what}: ${e.message}`;
+    }
+  });
+}
+
+// --- registration -------------------------------------------------------------
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   const user = config.users.find((u) => u.username === $('user').value);
@@ -36,7 +62,7 @@ $('login').addEventListener('submit', async (e) => {
   if (phone) await phone.dispose().catch(() => {});
   localStorage.setItem('demo-multi-tab', String($('multiTab').checked));
   const options = {
-    sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked,
+    sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked, deviceManager,
     // README "Call quality": a report every 2 s for the indicator; the watchdog warns of dead media.
     callQuality: { reportInterval: 2000 },
   };
@@ -52,10 +78,10 @@ $('login').addEventListener('submit', async (e) => {
       : state === 'connected' ? `to the ${server} server` : reason;
   });
   phone.on('recovered', () => setState('registered', 'again, after a lost connection'));
-  phone.on('failed', (e) => setState('failed', e.message));
+  phone.on('failed', (err) => setState('failed', err.message));
   const traceClient = (client) => {
-    client?.on('inboundMessage', (m) => trace('in', m));
-    client?.on('outboundMessage', (m) => trace('out', m));
+    client?.on('inboundMessage', (m) => logMessage('in', m));
+    client?.on('outboundMessage', (m) => logMessage('out', m));
   };
   if (phone instanceof WebPhone.MultiTab) {
     const p = phone;
@@ -63,7 +89,7 @@ $('login').addEventListener('submit', async (e) => {
       $('tab-role').dataset.role = p.isLeader ? 'leader' : 'follower';
       $('tab-role').textContent = p.isLeader ? '· this tab leads (it registers and carries the media)'
         : '· another tab leads (it registers for this one)';
-      if (p.isLeader) traceClient(p.phone?.sipClient); // the SIP trace is the leader's
+      if (p.isLeader) traceClient(p.phone?.sipClient); // the SIP log is the leader's
     };
     p.on('roleChanged', showRole);
     showRole();
@@ -71,17 +97,19 @@ $('login').addEventListener('submit', async (e) => {
     $('tab-role').textContent = '';
     traceClient(phone.sipClient);
   }
-  phone.on('inboundCall', showCall);
-  phone.on('outboundCall', showCall);
+  phone.on('inboundCall', (s) => showCall(phone, s));
+  phone.on('outboundCall', (s) => showCall(phone, s));
   setState('registering');
   $('register').disabled = true;
   try {
     await phone.start();
     setState('registered', `as ${user.username}@${config.domain}`);
     $('unregister').disabled = false;
-    $('phone').hidden = false;
+    $('phone').hidden = $('calls-panel').hidden = false;
+    await listDevices();
   } catch (err) {
-    setState('failed', err.message);
+    // README "Registration errors": the typed code says what to do.
+    setState('failed', err.code ? `${err.message} (${err.code})` : err.message);
     $('register').disabled = false;
   }
 });
@@ -90,103 +118,31 @@ $('unregister').addEventListener('click', async () => {
   $('unregister').disabled = true;
   await phone.dispose();
   phone = undefined;
-  $('phone').hidden = true;
+  $('phone').hidden = $('calls-panel').hidden = true;
   setState('unregistered');
   $('register').disabled = false;
 });
 
-$('multiTab').checked = localStorage.getItem('demo-multi-tab') !== 'false';
-loadConfig().catch((e) => setState('failed', `cannot load demo config: ${e.message}`));
-
-// --- calls -------------------------------------------------------------------
-let session;
-let held = false;
-let muted = false;
-
-function showCall(s) {
-  session = s;
-  held = muted = false;
-  $('call').hidden = false;
-  $('peer').textContent = s.remoteNumber;
-  const update = () => {
-    $('callState').textContent = session === s ? s.state : '';
-    $('answer').hidden = !(s.direction === 'inbound' && s.state === 'ringing');
-    $('decline').hidden = $('answer').hidden;
-    $('hold').textContent = held ? 'Unhold' : 'Hold';
-    $('mute').textContent = muted ? 'Unmute' : 'Mute';
-  };
-  for (const e of ['ringing', 'answered', 'failed', 'disposed']) s.on(e, update);
-  showQuality(s);
-  s.on('failed', (line) => ($('detail').textContent = `call failed: ${line}`));
-  // README "Calls": an unplugged microphone is replaced by another input.
-  s.on('deviceLost', ({ label }) => ($('detail').textContent = `microphone ${label || ''} disconnected`));
-  s.on('deviceSwitched', ({ label }) => ($('detail').textContent = `microphone disconnected: now using ${label || 'another input'}`));
-  s.on('deviceSwitchFailed', ({ error }) => ($('detail').textContent = `microphone disconnected, no other input: ${error.message}`));
-  s.on('disposed', () => { if (session === s) { session = undefined; $('call').hidden = true; } });
-  update();
-  showCall.update = update;
-}
-
-// README "Call quality": MOS, RTT, loss and jitter from qualityReport; the
-// watchdog's verdicts as a warning.
-function showQuality(s) {
-  $('quality').textContent = '';
-  $('quality').dataset.level = '';
-  $('media-warning').textContent = '';
-  const stalls = new Map();
-  const warn = () => {
-    $('media-warning').textContent = [...stalls.values()].join('; ');
-  };
-  s.on('qualityReport', (r) => {
-    if (session !== s || r.mos === undefined) return;
-    const parts = [`MOS ${r.mos.toFixed(1)}`];
-    if (r.rttMs !== undefined) parts.push(`RTT ${Math.round(r.rttMs)} ms`);
-    parts.push(`loss ${r.inbound.lossPercent} %`);
-    if (r.inbound.jitterMs !== undefined) parts.push(`jitter ${Math.round(r.inbound.jitterMs)} ms`);
-    $('quality').textContent = `· ${parts.join(' · ')}`;
-    $('quality').dataset.level = r.mos >= 4 ? 'good' : r.mos >= 3.6 ? 'fair' : 'poor';
-  });
-  s.on('mediaStalled', ({ direction, reason }) => {
-    stalls.set(direction, reason === 'silence' ? `the other side is silent` : `no ${direction === 'inbound' ? 'incoming' : 'outgoing'} audio`);
-    warn();
-  });
-  s.on('mediaResumed', ({ direction }) => {
-    stalls.delete(direction);
-    warn();
-  });
-}
-
-async function act(fn) {
-  try {
-    await fn();
-  } catch (e) {
-    $('detail').textContent = e.message;
-  }
-  showCall.update?.();
-}
-
-$('dial').addEventListener('submit', (e) => {
+// --- dial pad: types the number, or sends DTMF to the current answered call
+$('dial').addEventListener('submit', async (e) => {
   e.preventDefault();
   const callee = $('callee').value.trim();
   if (!callee || !phone) return;
-  act(() => phone.call(callee));
-});
-$('answer').onclick = () => act(() => session?.answer());
-$('decline').onclick = () => act(() => session?.decline());
-$('hangup').onclick = () => act(() => session?.hangup());
-$('hold').onclick = () => act(async () => { held ? await session.unhold() : await session.hold(); held = !held; });
-$('mute').onclick = () => act(() => { muted ? session.unmute() : session.mute(); muted = !muted; });
-// README "Diagnostics": the call's bundle, redacted, for a support ticket.
-$('copy-diagnostics').onclick = () => act(async () => {
-  const text = JSON.stringify(await session.diagnostics(), null, 2);
-  $('diagnostics').value = text;
-  $('diagnostics').hidden = false;
-  await navigator.clipboard?.writeText(text).catch(() => {}); // the text area has it if the clipboard is refused
-  $('detail').textContent = `diagnostics: ${text.length} characters, also in the box below the call`;
+  try {
+    await phone.call(callee);
+  } catch (err) {
+    setState('registered', `call failed: ${err.message}`);
+  }
 });
 for (const key of '123456789*0#') {
   const b = document.createElement('button');
+  b.type = 'button';
   b.textContent = key;
-  b.onclick = () => act(() => session?.sendDtmf(key));
+  b.setAttribute('aria-label', key === '*' ? 'star' : key === '#' ? 'pound' : key);
+  b.onclick = () => { if (!sendDigit(key)) $('callee').value += key; };
   $('keypad').append(b);
 }
+
+setDiagnosticsBox($('diagnostics'));
+$('multiTab').checked = localStorage.getItem('demo-multi-tab') !== 'false';
+loadConfig().catch((e) => setState('failed', `cannot load demo config: ${e.message}`));

@@ -1,17 +1,23 @@
-// The main job as a person uses it: `scripts/demo.sh` (RingCentral-compatible
-// edge + demo page), two tabs, two extensions: register, call, answer, hold,
-// mute, DTMF, hang up — by clicking the page's own buttons.
+// The demo as a person uses it: `scripts/demo.sh` (RingCentral-compatible edge
+// + demo page) in Chromium, driven through the page's own buttons only (no
+// call into the SDK from the test), each outcome checked on the far side's tab
+// or in the edge's SIP trace. Key states are compared with committed
+// screenshots; axe-core finds no serious accessibility violation.
 // Errors in the demo's tabs fail the test (lib/fixtures.ts, pageErrors).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect } from '../../lib/fixtures';
 // @ts-ignore - plain ESM JavaScript module
 import { rcEdgeRunning } from '../../lib/rc-edge.mjs';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PORT = 18090;
+const EDGE_API = 'http://127.0.0.1:16081';
 let demo: ChildProcess;
 
 test.beforeAll(async () => {
@@ -30,17 +36,261 @@ test.afterAll(async () => {
   await expect.poll(() => rcEdgeRunning(), { message: "demo.sh's rc-edge stopped", timeout: 10_000 }).toBe(false);
 });
 
-async function register(page: Page, index: number) {
+const edge = async (path: string, body?: unknown) =>
+  (await fetch(`${EDGE_API}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+/** Poll the edge's trace of `ext` until a message matches. */
+async function seenByEdge(ext: string, test_: (text: string) => boolean, since: number, what: string) {
+  await expect.poll(async () => (await edge(`/api/trace?ext=${ext}&since=${since}`)).some((e: { dir: string; text: string }) => e.dir !== 'event' && test_(e.text)),
+    { message: `the edge saw ${what}`, timeout: 10_000 }).toBe(true);
+}
+
+async function register(page: Page, index: number, { multiTab = false } = {}) {
   await page.goto(`http://127.0.0.1:${PORT}/`);
   await page.locator('#user option').nth(index).waitFor({ state: 'attached' });
   await page.selectOption('#user', { index });
+  await page.setChecked('#multiTab', multiTab);
   await page.click('#register');
   await expect(page.locator('#state')).toHaveText('registered');
   // auto-recover is on by default in the demo: the connection state shows.
   await expect(page.locator('#connection')).toHaveText('connected');
+  return (await page.locator('#user').inputValue());
+}
+/** The card of the call with `number` (inbound calls show it with a +). */
+const card = (page: Page, number: string) => page.locator('#calls li.call').filter({ has: page.locator('.peer', { hasText: number.slice(1) }) });
+const button = (where: Locator | Page, name: string) => where.getByRole('button', { name, exact: true });
+async function dial(page: Page, number: string) {
+  await page.fill('#callee', number);
+  await page.click('#call-button');
+}
+/** `caller` dials `callee`'s number and `callee` answers from its banner. */
+async function connect(caller: Page, callee: Page, calleeNumber: string, callerNumber: string) {
+  await dial(caller, calleeNumber);
+  const banner = card(callee, callerNumber);
+  await button(banner, 'Answer').click();
+  await expect(banner.locator('.state')).toHaveText('answered');
+  await expect(card(caller, calleeNumber).locator('.state')).toHaveText('answered');
+}
+const SCREENSHOT = { maxDiffPixelRatio: 0.02, animations: 'disabled' as const };
+const dynamic = (page: Page) => [page.locator('.duration'), page.locator('.quality'), page.locator('#trace'), page.locator('#log-count'),
+  page.locator('.media-warning'), page.locator('#diagnostics')];
+async function noSeriousA11yViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+async function tabs(context: BrowserContext, n: number) {
+  const pages = [];
+  for (let i = 0; i < n; i++) pages.push(await context.newPage());
+  return pages;
 }
 
-test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', async ({ browser, pageErrors }) => {
+test('demo: a first load shows the page with no console error', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  await expect(page.locator('#user option')).toHaveCount(4);
+  await expect(page.locator('#server')).toHaveText('RingCentral-compatible edge');
+  expect(consoleErrors).toEqual([]);
+  await noSeriousA11yViolations(page);
+});
+
+test('demo: every call action through the page, checked on the other tabs and the edge', async ({ browser, pageErrors }) => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext({ permissions: ['microphone', 'clipboard-read', 'clipboard-write'], viewport: { width: 1280, height: 800 } });
+  pageErrors.watchContext(context, 'demo');
+  const [alice, bob, carol] = await tabs(context, 3);
+  const A = await register(alice, 0);
+  const B = await register(bob, 1);
+  const C = await register(carol, 2);
+  const [extA, , extC] = [A, B, C].map((n) => n.slice(-3));
+  await expect(alice).toHaveScreenshot('registered.png', { ...SCREENSHOT, mask: dynamic(alice) });
+
+  // Dial with the keypad, then the far side answers from its banner.
+  for (const digit of B) await button(alice.locator('#keypad'), digit).click();
+  await expect(alice.locator('#callee')).toHaveValue(B);
+  await alice.click('#call-button');
+  await expect(card(bob, A).locator('.state')).toHaveText('ringing');
+  await expect(bob).toHaveScreenshot('ringing.png', { ...SCREENSHOT, mask: dynamic(bob) });
+  await button(card(bob, A), 'Answer').click();
+  const call = card(alice, B);
+  await expect(call.locator('.state')).toHaveText('answered');
+  await expect(call.locator('.duration')).toHaveText(/^\d+:\d\d$/);
+  await expect(alice).toHaveScreenshot('in-call.png', { ...SCREENSHOT, mask: dynamic(alice) });
+  await alice.screenshot({ path: test.info().outputPath('demo-in-call.png') }); // the README's picture, unmasked
+
+  let since = Date.now();
+  await button(call, 'Hold').click();
+  await expect(call.locator('.state')).toHaveText('on hold');
+  await seenByEdge(extA, (t) => t.startsWith('INVITE ') && t.includes('a=sendonly'), since, 'the hold re-INVITE');
+  await button(call, 'Resume').click();
+  await expect(call.locator('.state')).toHaveText('answered');
+  await button(call, 'Mute').click();
+  await expect(call.locator('.result')).toHaveText('microphone muted');
+  await button(call, 'Unmute').click();
+  await button(alice.locator('#keypad'), '5').click();
+  await expect(call.locator('.result')).toHaveText('sent DTMF 5');
+  await expect(alice.locator('#callee')).toHaveValue(B); // the digit went to the call, not the number
+  since = Date.now();
+  await button(call, 'Record').click();
+  await expect(call.locator('.result')).toHaveText('recording: 0 Succeeded (on)');
+  await seenByEdge(extA, (t) => t.startsWith('INFO ') && t.includes('startcallrecord'), since, 'the recording command');
+  await button(call, 'Stop recording').click();
+  await expect(call.locator('.result')).toHaveText('recording: 0 Succeeded (off)');
+  await button(call, 'ICE restart').click();
+  await expect(call.locator('.result')).toHaveText('media renegotiated (ICE restart)');
+  await alice.selectOption('#mic', { index: 1 });
+  await expect(alice.locator('#device-result')).toHaveText(/^microphone: .+ in this call$/);
+  await button(call, 'Copy diagnostics').click();
+  await expect(alice.locator('#diagnostics')).toBeVisible();
+  const bundle = JSON.parse(await alice.locator('#diagnostics').inputValue());
+  expect(bundle.sipTrace.some((m: { text: string }) => m.text.startsWith('INVITE '))).toBe(true);
+  expect(JSON.stringify(bundle)).not.toMatch(/response="[0-9a-f]{32}"/);
+  await expect(call.locator('.quality')).toHaveText(/MOS \d\.\d · RTT \d+ ms · loss [\d.]+ % · jitter \d+ ms/, { timeout: 10_000 });
+
+  // Call waiting: Carol calls; answering her puts Bob on hold; switching back swaps them.
+  await dial(carol, A);
+  const fromCarol = card(alice, C);
+  await expect(fromCarol.locator('.state')).toHaveText('ringing');
+  await expect(alice).toHaveScreenshot('two-calls.png', { ...SCREENSHOT, mask: dynamic(alice) });
+  await button(fromCarol, 'Answer').click();
+  await expect(fromCarol.locator('.state')).toHaveText('answered');
+  await expect(call.locator('.state')).toHaveText('on hold');
+  await call.locator('.select').click();
+  await expect(call.locator('.state')).toHaveText('answered');
+  await expect(fromCarol.locator('.state')).toHaveText('on hold');
+  await expect(call).toHaveAttribute('aria-current', 'true');
+  await button(fromCarol, 'Hang up').click();
+  await expect(card(carol, A)).toHaveCount(0);
+
+  // Warm transfer: consult Carol while Bob holds; cancel once (Bob comes back), then join them.
+  await call.locator('.target').fill(C);
+  await button(call, 'Consult').click();
+  await button(card(carol, A), 'Answer').click();
+  await expect(card(alice, C).locator('.state')).toHaveText('answered');
+  await button(call, 'Cancel consult').click();
+  await expect(call.locator('.result')).toHaveText('consultation ended, call resumed');
+  await expect(call.locator('.state')).toHaveText('answered');
+  await expect(carol.locator('#calls li')).toHaveCount(0);
+  await expect(card(alice, C)).toHaveCount(0);
+  await button(call, 'Consult').click();
+  await button(card(carol, A), 'Answer').click();
+  await expect(card(alice, C).locator('.state')).toHaveText('answered');
+  await expect(call.locator('.state')).toHaveText('on hold');
+  await expect(alice).toHaveScreenshot('transfer-consult.png', { ...SCREENSHOT, mask: dynamic(alice) });
+  await button(call, 'Complete transfer').click();
+  await expect(alice.locator('#calls li')).toHaveCount(0);
+  await expect(alice.locator('#last-result')).toContainText('transfer completed');
+  await expect(bob.locator('#calls li.call .state')).toHaveText(['answered']);
+  await expect(carol.locator('#calls li.call .state')).toHaveText(['answered']);
+
+  // Blind transfer: Bob sends Carol to Alice.
+  const bobsCall = bob.locator('#calls li.call');
+  await bobsCall.locator('.target').fill(A);
+  await button(bobsCall, 'Transfer').click();
+  await expect(bob.locator('#calls li')).toHaveCount(0);
+  const transferred = alice.locator('#calls li.call');
+  await button(transferred, 'Answer').click();
+  await expect(transferred.locator('.state')).toHaveText('answered');
+
+  // Flip: Alice rings Bob with this call; Bob answers, Alice hangs up.
+  since = Date.now();
+  await transferred.locator('.target').fill(B);
+  await button(transferred, 'Flip').click();
+  await expect(transferred.locator('.result')).toHaveText(`flip to ${B}: 0 Succeeded`);
+  await button(bob.locator('#calls li.call'), 'Answer').click();
+  await expect(bob.locator('#calls li.call .state')).toHaveText(['answered']);
+  await button(transferred, 'Hang up').click();
+  await expect(carol.locator('#calls li.call .state')).toHaveText(['answered']);
+
+  // Park: Bob parks Carol; the SDK hangs up, Carol stays on the line.
+  await button(bob.locator('#calls li.call'), 'Park').click();
+  await expect(bob.locator('#last-result')).toHaveText(/: parked at \d+$/);
+  await expect(bob.locator('#calls li')).toHaveCount(0);
+  const parked = (await edge('/api/parked')) as Array<{ ext: string }>;
+  expect(parked.map((p) => p.ext)).toContain(extC);
+  await button(carol.locator('#calls li.call'), 'Hang up').click();
+  await expect(carol.locator('#calls li')).toHaveCount(0);
+
+  // The incoming banner's RingCentral actions, each seen by the edge.
+  const ringAlice = async () => {
+    await dial(bob, A);
+    await expect(card(alice, B).locator('.state')).toHaveText('ringing');
+    return card(alice, B);
+  };
+  const bobHangsUp = async () => {
+    await button(bob.locator('#calls li.call'), 'Hang up').click();
+    await expect(bob.locator('#calls li')).toHaveCount(0);
+  };
+  since = Date.now();
+  await button(await ringAlice(), 'To voicemail').click();
+  await seenByEdge(extA, (t) => t.startsWith('MESSAGE ') && t.includes('Cmd="11"'), since, 'the voicemail command');
+  await expect(alice.locator('#calls li')).toHaveCount(0);
+  await bobHangsUp();
+
+  let ringing = await ringAlice();
+  await ringing.locator('.forward-to').fill(C);
+  await button(ringing, 'Forward').click();
+  await expect(card(carol, B).locator('.state')).toHaveText('ringing');
+  await button(card(carol, B), 'Decline').click();
+  await expect(carol.locator('#calls li')).toHaveCount(0);
+  await bobHangsUp();
+
+  ringing = await ringAlice();
+  await ringing.locator('.reply-template').selectOption('onMyWay');
+  await button(ringing, 'Reply').click();
+  // The server stops the ringing (CANCEL) once the reply is on its way; the answer comes later.
+  await expect(alice.locator('#last-result')).toHaveText(/: reply sent; waiting for the caller to answer it…$/);
+  await edge('/api/reply', { resp: 'yes', ext: extA });
+  await expect(alice.locator('#last-result')).toHaveText(/the caller answered: yes$/);
+  await expect(bob.locator('#calls li')).toHaveCount(0, { timeout: 15_000 });
+
+  since = Date.now();
+  await button(await ringAlice(), 'Decline').click();
+  await seenByEdge(extA, (t) => t.startsWith('MESSAGE ') && t.includes('Cmd="12"'), since, 'the decline command');
+  await bobHangsUp();
+
+  // The SIP log: filter by method and Call-ID, copy, no secrets.
+  await alice.selectOption('#log-method', 'INVITE');
+  const shown = await alice.locator('#trace').textContent() ?? '';
+  const messages = shown.split(/\n(?=<<<|>>>)/).filter(Boolean);
+  expect(messages.length).toBeGreaterThan(4);
+  for (const m of messages) expect(m).toMatch(/^CSeq:\s*\d+ INVITE/m);
+  const callId = /^Call-ID:\s*(\S+)/mi.exec(messages[0])![1];
+  await alice.fill('#log-call-id', callId);
+  for (const m of (await alice.locator('#trace').textContent() ?? '').split(/\n(?=<<<|>>>)/).filter(Boolean)) expect(m).toContain(callId);
+  await expect(alice.locator('#log-count')).toHaveText(/^\d+ of \d+ messages$/);
+  await alice.click('#log-copy');
+  await expect(alice.locator('#log-count')).toHaveText(/^copied \d+ messages$/);
+  expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(await alice.locator('#trace').textContent());
+  await alice.selectOption('#log-method', '');
+  await alice.fill('#log-call-id', '');
+  const all = await alice.locator('#trace').textContent() ?? '';
+  expect(all).toContain('Proxy-Authorization: Digest');
+  expect(all).not.toMatch(/response="[0-9a-f]{32}"/);
+  const users = (await (await fetch(`http://127.0.0.1:${PORT}/demo-config.json`)).json()).users as Array<{ password: string }>;
+  for (const u of users) expect(all).not.toContain(u.password);
+
+  await noSeriousA11yViolations(alice);
+  await context.close();
+});
+
+test('demo: a narrow (mobile-width) window stacks the panels and stays usable', async ({ browser, pageErrors }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  pageErrors.watchContext(context, 'demo');
+  const [a, b] = await tabs(context, 2);
+  const A = await register(a, 0);
+  const B = await register(b, 1);
+  await connect(a, b, B, A);
+  await expect(a).toHaveScreenshot('narrow-in-call.png', { ...SCREENSHOT, fullPage: true, mask: dynamic(a) });
+  await noSeriousA11yViolations(a);
+  // Keyboard only: Tab reaches the call's Hang up button, Enter presses it.
+  await card(a, B).locator('[data-action="hangup"]').focus();
+  await a.keyboard.press('Enter');
+  await expect(b.locator('#calls li')).toHaveCount(0);
+  await context.close();
+});
+
+test('demo: an unplugged microphone is replaced, and the page says by which input', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
   pageErrors.watchContext(context, 'demo');
   // Keep the microphone tracks the pages open, to unplug one later.
@@ -50,66 +300,73 @@ test('demo: two tabs register, call, answer, hold, mute, DTMF and hang up', asyn
     const mics: MediaStreamTrack[] = ((window as any).__mics = []);
     navigator.mediaDevices.getUserMedia = async (c) => { const st = await gum(c); mics.push(...st.getAudioTracks()); return st; };
   });
-  const alice = await context.newPage();
-  const bob = await context.newPage();
-  await register(alice, 0);
-  await register(bob, 1);
-  const bobNumber = await bob.locator('#user').inputValue();
-
-  await alice.fill('#callee', bobNumber);
-  await alice.click('#dial button');
-  await expect(bob.locator('#answer')).toBeVisible();
-  await bob.click('#answer');
-  await expect(bob.locator('#callState')).toHaveText('answered');
-  await expect(alice.locator('#callState')).toHaveText('answered');
-
-  await alice.click('#hold');
-  await expect(alice.locator('#hold')).toHaveText('Unhold');
-  await alice.click('#hold');
-  await expect(alice.locator('#hold')).toHaveText('Hold');
-  await bob.click('#mute');
-  await expect(bob.locator('#mute')).toHaveText('Unmute');
-  await bob.locator('#keypad button', { hasText: '5' }).click();
-  await expect(alice.locator('#trace')).toContainText('a=sendonly');
-  // README "Call quality" and "Diagnostics": the indicator fills in from
-  // qualityReport, and the call's bundle lands in the page, redacted.
-  await expect(alice.locator('#quality')).toHaveText(/MOS \d\.\d · RTT \d+ ms · loss [\d.]+ % · jitter \d+ ms/, { timeout: 10_000 });
-  await expect(alice.locator('#quality')).toHaveAttribute('data-level', 'good');
-  await alice.click('#copy-diagnostics');
-  await expect(alice.locator('#diagnostics')).toBeVisible();
-  const bundle = JSON.parse(await alice.locator('#diagnostics').inputValue());
-  expect(bundle.sipTrace.some((m: { text: string }) => m.text.startsWith('INVITE '))).toBe(true);
-  expect(bundle.localSdp).toContain('m=audio');
-  expect(JSON.stringify(bundle)).not.toMatch(/response="[0-9a-f]{32}"/);
-  await alice.screenshot({ path: test.info().outputPath('demo-in-call.png') });
-  // README "Calls": the microphone goes away (its track ends); the page says
-  // which input the call now uses.
-  await alice.evaluate(() => {
+  const [a, b] = await tabs(context, 2);
+  const A = await register(a, 0);
+  const B = await register(b, 1);
+  await connect(a, b, B, A);
+  await a.evaluate(() => {
     const t = (window as any).__mics.filter((m: MediaStreamTrack) => m.readyState === 'live').at(-1);
     t.stop();
     t.dispatchEvent(new Event('ended'));
   });
-  await expect(alice.locator('#detail')).toContainText('microphone disconnected: now using');
-
-  await bob.click('#hangup');
-  await expect(bob.locator('#call')).toBeHidden();
-  await expect(alice.locator('#call')).toBeHidden();
-  await expect(alice.locator('#detail')).not.toContainText('failed');
+  await expect(card(a, B).locator('.result')).toContainText('microphone disconnected: now using');
+  await button(card(b, A), 'Hang up').click();
+  await expect(a.locator('#calls li')).toHaveCount(0);
   await context.close();
 });
 
 test('demo: the same extension in three tabs is one phone with one registration', async ({ browser, pageErrors }) => {
   const context = await browser.newContext();
   pageErrors.watchContext(context, 'demo');
-  const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
-  for (const tab of tabs) {
-    await register(tab, 2); // "one phone for all tabs" is on by default
-    await expect(tab.locator('#multiTab')).toBeChecked();
-  }
-  const roles = await Promise.all(tabs.map((t) => t.locator('#tab-role').getAttribute('data-role')));
+  const pages = await tabs(context, 3);
+  for (const tab of pages) await register(tab, 2, { multiTab: true });
+  const roles = await Promise.all(pages.map((t) => t.locator('#tab-role').getAttribute('data-role')));
   expect(roles.sort()).toEqual(['follower', 'follower', 'leader']);
-  const username = await tabs[0].locator('#user').inputValue(); // 1650555xxxx; the edge lists its extension xxx
-  const regs = await (await fetch('http://127.0.0.1:16081/api/registrations')).json();
+  const username = await pages[0].locator('#user').inputValue(); // 1650555xxxx; the edge lists its extension xxx
+  const regs = await edge('/api/registrations');
   expect(regs.filter((r: { ext: string; live: boolean; connOpen: boolean }) => r.live && r.connOpen && username.endsWith(r.ext))).toHaveLength(1);
   await context.close();
+});
+
+test('demo on a standard SIP server (Kamailio): RingCentral-only actions are hidden, a call works', async ({ browser, pageErrors }) => {
+  // The page as demo.sh serves it with DEMO_SERVER=kamailio, against the suite's own Kamailio
+  // (global-setup.mjs), so that demo.sh does not start or stop a second one.
+  const users = JSON.parse(readFileSync(`${ROOT}/e2e/kamailio/users.json`, 'utf8'));
+  const configFile = `${mkdtempSync(`${tmpdir()}/wwp-demo-`)}/config.json`;
+  writeFileSync(configFile, JSON.stringify({ server: 'Kamailio', domain: users.domain, wsUrl: `ws://${users.server.host}:${users.server.wsPort}`,
+    users: Object.values(users.users).map((u: any) => ({ username: u.username, authorizationId: u.authorizationId, password: u.password, name: u.displayName })) }));
+  const server = spawn(process.execPath, [`${ROOT}/scripts/serve-demo.mjs`, '18091', configFile], { stdio: 'ignore' });
+  try {
+    await expect.poll(async () => (await fetch('http://127.0.0.1:18091/demo-config.json').catch(() => null))?.status ?? 0, { timeout: 10_000 }).toBe(200);
+    const context = await browser.newContext();
+    pageErrors.watchContext(context, 'demo (Kamailio)');
+    const [a, b] = await tabs(context, 2);
+    for (const [page, index] of [[a, 0], [b, 1]] as const) {
+      await page.goto('http://127.0.0.1:18091/');
+      await page.locator('#user option').nth(index).waitFor({ state: 'attached' });
+      await page.selectOption('#user', { index });
+      await page.setChecked('#multiTab', false);
+      await page.click('#register');
+      await expect(page.locator('#state')).toHaveText('registered');
+    }
+    await dial(a, '102');
+    const incoming = b.locator('#calls li.call');
+    await expect(button(incoming, 'Answer')).toBeVisible();
+    for (const name of ['To voicemail', 'Forward', 'Reply']) await expect(button(incoming, name)).toBeHidden();
+    await button(incoming, 'Answer').click();
+    const call = a.locator('#calls li.call');
+    await expect(call.locator('.state')).toHaveText('answered');
+    for (const name of ['Record', 'Park', 'Flip']) await expect(button(call, name)).toBeHidden();
+    for (const name of ['Hold', 'Transfer', 'Consult', 'ICE restart']) await expect(button(call, name)).toBeVisible();
+    await button(call, 'Hold').click();
+    await expect(call.locator('.state')).toHaveText('on hold');
+    await expect(a.locator('#trace')).toContainText('a=sendonly');
+    await button(call, 'Resume').click();
+    await expect(call.locator('.state')).toHaveText('answered');
+    await button(incoming, 'Hang up').click();
+    await expect(a.locator('#calls li')).toHaveCount(0);
+    await context.close();
+  } finally {
+    server.kill();
+  }
 });

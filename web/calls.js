@@ -1,0 +1,234 @@
+// The demo's call list: every call of the phone as a card with its state,
+// duration and actions (README "Calls", "Transfers", "RingCentral call
+// control"). One call is current: the keypad's DTMF and the device pickers
+// act on it, and switching to another call holds the current one (call waiting).
+const calls = new Map(); // CallSession → { s, el, held, muted, recording, consult, answeredAt }
+let current;
+let diagnosticsBox;
+const list = () => document.getElementById('calls');
+
+export function setRingCentral(on) { document.body.dataset.rc = on ? '1' : '0'; }
+export function setDiagnosticsBox(el) { diagnosticsBox = el; }
+export const currentCall = () => current?.s;
+
+/** Send a keypad digit as DTMF on the current answered call; false when there is none. */
+export function sendDigit(key) {
+  if (!current || current.s.state !== 'answered') return false;
+  run(current, 'DTMF', async () => { current.s.sendDtmf(key); return `sent DTMF ${key}`; });
+  return true;
+}
+
+const q = (meta, selector) => meta.el.querySelector(selector);
+const action = (meta, name) => q(meta, `[data-action="${name}"]`);
+
+function setResult(meta, text, error = false) {
+  const p = q(meta, '.result');
+  p.textContent = text;
+  if (error) p.dataset.error = ''; else delete p.dataset.error;
+  // Also outside the card, which goes away with its call (park, transfer).
+  document.getElementById('last-result').textContent = `${meta.s.remoteNumber || 'call'}: ${text}`;
+}
+
+/**
+ * Run an action of a call; its result or its error shows on the call's card.
+ * The card's buttons wait for it, except while a reply waits for the caller
+ * (the call can still be answered, declined or sent on meanwhile).
+ */
+async function run(meta, what, fn, block = true) {
+  if (block) for (const b of meta.el.querySelectorAll('button')) b.disabled = true;
+  try {
+    const text = await fn();
+    if (text) setResult(meta, text);
+  } catch (e) {
+    setResult(meta, `${what}: ${e.message}`, true);
+  } finally {
+    for (const b of meta.el.querySelectorAll('button')) b.disabled = false;
+    update(meta);
+  }
+}
+
+function duration(meta) {
+  if (!meta.answeredAt) return '';
+  const s = Math.floor((Date.now() - meta.answeredAt) / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function update(meta) {
+  const { s } = meta;
+  const ringingIn = s.direction === 'inbound' && s.state === 'ringing';
+  const live = s.state !== 'disposed' && s.state !== 'failed';
+  meta.el.setAttribute('aria-current', String(current === meta));
+  q(meta, '.select').setAttribute('aria-pressed', String(current === meta));
+  q(meta, '.peer').textContent = s.remoteNumber || '…';
+  q(meta, '.direction').textContent = s.direction === 'inbound' ? 'incoming' : 'outgoing';
+  q(meta, '.state').textContent = meta.held && s.state === 'answered' ? 'on hold' : s.state === 'init' ? 'calling' : s.state;
+  q(meta, '.duration').textContent = duration(meta);
+  q(meta, '.incoming').hidden = !ringingIn;
+  q(meta, '.in-call').hidden = ringingIn || !live;
+  const answered = s.state === 'answered';
+  for (const b of q(meta, '.in-call').querySelectorAll('button')) if (b.dataset.action !== 'hangup') b.hidden = !answered;
+  action(meta, 'hold').textContent = meta.held ? 'Resume' : 'Hold';
+  action(meta, 'mute').textContent = meta.muted ? 'Unmute' : 'Mute';
+  action(meta, 'record').textContent = meta.recording ? 'Stop recording' : 'Record';
+  action(meta, 'complete').hidden = action(meta, 'cancelConsult').hidden = !(answered && meta.consult);
+  action(meta, 'consult').hidden = !answered || !!meta.consult;
+  document.getElementById('no-calls').hidden = calls.size > 0;
+}
+
+/** Make `meta` the current call: hold the call that was current, resume this one. */
+async function switchTo(meta) {
+  const before = current;
+  current = meta;
+  if (before && before !== meta && before.s.state === 'answered' && !before.held && !before.consult) {
+    await before.s.hold();
+    before.held = true;
+    update(before);
+  }
+  if (meta.held && meta.s.state === 'answered') {
+    await meta.s.unhold();
+    meta.held = false;
+  }
+  for (const m of calls.values()) update(m);
+}
+
+const ACTIONS = {
+  answer: async (m) => {
+    // Call waiting: the call in progress goes on hold first.
+    for (const other of calls.values()) {
+      if (other !== m && other.s.state === 'answered' && !other.held) { await other.s.hold(); other.held = true; update(other); }
+    }
+    current = m;
+    await m.s.answer();
+  },
+  decline: (m) => m.s.decline(),
+  toVoicemail: async (m) => { await m.s.toVoicemail(); return 'sent to voicemail'; },
+  forward: async (m) => {
+    const to = q(m, '.forward-to').value.trim();
+    if (!to) throw new Error('type a number to forward to');
+    await m.s.forward(to);
+    return `forwarded to ${to}`;
+  },
+  reply: async (m) => {
+    const template = q(m, '.reply-template').value;
+    const text = q(m, '.reply-text').value.trim();
+    const arg = template === 'text' ? text
+      : template === 'callYouBack' ? { type: 'callYouBack', direction: 'toCaller', delay: 5, unit: 'minutes' } : { type: template };
+    if (arg === '') throw new Error('type the reply text, or pick a template');
+    setResult(m, 'reply sent; waiting for the caller to answer it…');
+    const close = await m.s.reply(arg);
+    const resp = { 1: 'yes', 2: 'no', 3: 'urgent' }[close.body?.Resp] ?? close.body?.Resp;
+    return `the caller answered: ${resp}${close.body?.ExtNfo ? ` (${close.body.ExtNfo})` : ''}`;
+  },
+  hold: async (m) => {
+    if (m.held) { await m.s.unhold(); m.held = false; return 'resumed'; }
+    await m.s.hold();
+    m.held = true;
+    return 'on hold';
+  },
+  mute: async (m) => {
+    if (m.muted) m.s.unmute(); else m.s.mute();
+    m.muted = !m.muted;
+    return m.muted ? 'microphone muted' : 'microphone on';
+  },
+  hangup: (m) => m.s.hangup(),
+  record: async (m) => {
+    const r = m.recording ? await m.s.stopRecording() : await m.s.startRecording();
+    if (r.code === 0) m.recording = !m.recording;
+    return `recording: ${r.code} ${r.description}${r.code === 0 ? (m.recording ? ' (on)' : ' (off)') : ''}`;
+  },
+  park: async (m) => {
+    const r = await m.s.park();
+    return r.code === 0 ? `parked at ${r['park extension']}` : `park: ${r.code} ${r.description}`;
+  },
+  reInvite: async (m) => { await m.s.reInvite(); return 'media renegotiated (ICE restart)'; },
+  diagnostics: async (m) => {
+    const text = JSON.stringify(await m.s.diagnostics(), null, 2);
+    diagnosticsBox.value = text;
+    diagnosticsBox.hidden = false;
+    await navigator.clipboard?.writeText(text).catch(() => {}); // the box has it if the clipboard is refused
+    return `diagnostics: ${text.length} characters, also in the box below the calls`;
+  },
+  transfer: async (m) => {
+    const to = target(m);
+    await m.s.transfer(to);
+    return `transferred to ${to}`;
+  },
+  consult: async (m) => {
+    const to = target(m);
+    m.consult = await m.s.warmTransfer(to);
+    m.held = true;
+    current = calls.get(m.consult.newSession) ?? current;
+    return `on hold while you talk to ${to}: complete or cancel the transfer here`;
+  },
+  complete: async (m) => { const wt = m.consult; await wt.complete(); m.consult = undefined; return 'transfer completed'; },
+  cancelConsult: async (m) => {
+    const wt = m.consult;
+    await wt.cancel();
+    m.consult = undefined;
+    m.held = false;
+    current = m;
+    return 'consultation ended, call resumed';
+  },
+  flip: async (m) => {
+    const to = target(m);
+    const r = await m.s.flip(to);
+    return `flip to ${to}: ${r.code} ${r.description}`;
+  },
+};
+function target(m) {
+  const to = q(m, '.target').value.trim();
+  if (!to) throw new Error('type the target number first');
+  return to;
+}
+
+export function showCall(phone, s) {
+  if (calls.has(s)) return;
+  const el = document.getElementById('call-template').content.firstElementChild.cloneNode(true);
+  const meta = { s, el, held: false, muted: false, recording: false, consult: undefined, answeredAt: 0 };
+  calls.set(s, meta);
+  list().append(el);
+  if (!current || current.s.state !== 'answered') current = meta;
+  q(meta, '.select').addEventListener('click', () => run(meta, 'switch', () => switchTo(meta)));
+  for (const b of el.querySelectorAll('[data-action]')) {
+    b.addEventListener('click', () => run(meta, b.textContent, () => ACTIONS[b.dataset.action](meta), b.dataset.action !== 'reply'));
+  }
+  s.on('answered', () => { meta.answeredAt = Date.now(); update(meta); });
+  for (const e of ['ringing', 'failed']) s.on(e, () => update(meta));
+  s.on('failed', (line) => setResult(meta, `call failed: ${line}`, true));
+  // README "Calls": an unplugged microphone is replaced by another input.
+  s.on('deviceLost', ({ label }) => setResult(meta, `microphone ${label || ''} disconnected`));
+  s.on('deviceSwitched', ({ label }) => setResult(meta, `microphone disconnected: now using ${label || 'another input'}`));
+  s.on('deviceSwitchFailed', ({ error }) => setResult(meta, `microphone disconnected, no other input: ${error.message}`, true));
+  showQuality(meta);
+  s.on('disposed', () => {
+    calls.delete(s);
+    el.remove();
+    if (current === meta) current = [...calls.values()].at(-1);
+    for (const m of calls.values()) update(m);
+    document.getElementById('no-calls').hidden = calls.size > 0;
+  });
+  update(meta);
+}
+
+// README "Call quality": MOS, RTT, loss and jitter from qualityReport; the
+// watchdog's verdicts as a warning.
+function showQuality(meta) {
+  const stalls = new Map();
+  const warn = () => { q(meta, '.media-warning').textContent = [...stalls.values()].join('; '); };
+  meta.s.on('qualityReport', (r) => {
+    if (r.mos === undefined) return;
+    const parts = [`MOS ${r.mos.toFixed(1)}`];
+    if (r.rttMs !== undefined) parts.push(`RTT ${Math.round(r.rttMs)} ms`);
+    parts.push(`loss ${r.inbound.lossPercent} %`);
+    if (r.inbound.jitterMs !== undefined) parts.push(`jitter ${Math.round(r.inbound.jitterMs)} ms`);
+    q(meta, '.quality').textContent = parts.join(' · ');
+    q(meta, '.quality').dataset.level = r.mos >= 4 ? 'good' : r.mos >= 3.6 ? 'fair' : 'poor';
+  });
+  meta.s.on('mediaStalled', ({ direction, reason }) => {
+    stalls.set(direction, reason === 'silence' ? 'the other side is silent' : `no ${direction === 'inbound' ? 'incoming' : 'outgoing'} audio`);
+    warn();
+  });
+  meta.s.on('mediaResumed', ({ direction }) => { stalls.delete(direction); warn(); });
+}
+
+setInterval(() => { for (const m of calls.values()) q(m, '.duration').textContent = duration(m); }, 1000);
