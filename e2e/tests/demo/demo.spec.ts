@@ -102,7 +102,7 @@ test('demo: every call action through the page, checked on the other tabs and th
   const A = await register(alice, 0);
   const B = await register(bob, 1);
   const C = await register(carol, 2);
-  const [extA, , extC] = [A, B, C].map((n) => n.slice(-3));
+  const [extA, extB, extC] = [A, B, C].map((n) => n.slice(-3));
   await expect(alice).toHaveScreenshot('registered.png', { ...SCREENSHOT, mask: dynamic(alice) });
 
   // Dial with the keypad, then the far side answers from its banner.
@@ -136,8 +136,11 @@ test('demo: every call action through the page, checked on the other tabs and th
   await seenByEdge(extA, (t) => t.startsWith('INFO ') && t.includes('startcallrecord'), since, 'the recording command');
   await button(call, 'Stop recording').click();
   await expect(call.locator('.result')).toHaveText('recording: 0 Succeeded (off)');
+  since = Date.now();
   await button(call, 'ICE restart').click();
   await expect(call.locator('.result')).toHaveText('media renegotiated (ICE restart)');
+  // The edge relays an ICE restart to the far side (e2e/rc-edge README "Re-INVITEs").
+  await seenByEdge(extB, (t) => t.startsWith('INVITE '), since, 'the ICE restart relayed to Bob');
   await alice.selectOption('#mic', { index: 1 });
   await expect(alice.locator('#device-result')).toHaveText(/^microphone: .+ in this call$/);
   await button(call, 'Copy diagnostics').click();
