@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HOST } from './config.mjs';
+import { HOST, DEFAULT_CONFIG } from './config.mjs';
 import { Session, Call } from './model.mjs';
 import { digits, tagOf } from './sip.mjs';
 
@@ -28,6 +28,23 @@ import { digits, tagOf } from './sip.mjs';
  * @property {string} [ext]        only requests from (or, for REGISTER, for) this extension
  * @property {boolean} [inDialog]  true: only in-dialog requests (a re-INVITE); false: only initial ones
  */
+
+/**
+ * Why a `POST /api/config` body cannot be applied, or '' when it can: only the
+ * known tunables (config.mjs), each of its default's type.
+ * @param {any} b
+ */
+export function configError(b) {
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return 'config: send a JSON object of tunables';
+  for (const [k, v] of Object.entries(b)) {
+    if (!Object.hasOwn(DEFAULT_CONFIG, k)) return `config: unknown tunable ${k} (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`;
+    const d = /** @type {any} */ (DEFAULT_CONFIG)[k];
+    const ok = k === 'autoReply' ? v === null || (typeof v === 'object' && !Array.isArray(v))
+      : typeof d === 'number' ? typeof v === 'number' && Number.isFinite(v) && v >= 0 : typeof v === typeof d;
+    if (!ok) return `config: ${k} must be ${k === 'autoReply' ? 'an object or null' : typeof d === 'number' ? 'a number >= 0' : `a ${typeof d}`}`;
+  }
+  return '';
+}
 
 /** What `POST /api/fail-next` accepts, checked: a clear error for each bad field. @param {any} b @returns {FailRule} */
 export function failRule(b) {
@@ -60,7 +77,10 @@ export class ControlApiMethods {
     if (!b) return { ok: false, error: 'instance not registered' };
     const session = new Session();
     const call = new Call(session, null);
-    const result = new Promise((resolve) => {
+    const result = new Promise((settle) => {
+      // A reset of the server answers a waiting call-out too (edge.mjs reset()).
+      const resolve = (/** @type {any} */ v) => { this.calloutWaiters.delete(resolve); settle(v); };
+      this.calloutWaiters.add(resolve);
       call.onAnswer = (d, offer) => {
         this.calls.delete(call);
         resolve({ ok: true, callId: d.callId, sessionId: session.id });
@@ -161,9 +181,16 @@ export class ControlApiMethods {
   /** @this {RcEdge} @param {import('node:http').IncomingMessage} q @param {import('node:http').ServerResponse} r */
   async onHttp(q, r) {
     const url = new URL(q.url ?? '/', `http://${HOST}`);
-    const send = (code, obj) => { r.writeHead(code, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'no-store' }); r.end(JSON.stringify(obj, null, 1)); };
-    if (q.method === 'OPTIONS') { r.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET,POST,DELETE' }); return r.end(); }
+    // Only pages from this machine may use the API: a website open in the same
+    // browser must not reset the server or read the extensions' passwords
+    // (browsers send Origin on cross-site requests; Node clients send none).
+    const origin = q.headers.origin;
+    const local = !origin || /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
+    const cors = origin && local ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
+    const send = (code, obj) => { r.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store', ...cors }); r.end(JSON.stringify(obj, null, 1)); };
+    if (q.method === 'OPTIONS') { r.writeHead(204, { ...cors, 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET,POST,DELETE' }); return r.end(); }
     if (!url.pathname.startsWith('/api/')) return this.serveStatic(url.pathname, r);
+    if (!local) return send(403, { error: `the control API answers pages from this machine only, not ${origin}` });
     let body = {};
     if (q.method === 'POST') {
       const chunks = [];
@@ -177,7 +204,12 @@ export class ControlApiMethods {
     switch (route) {
       case 'GET /api/health': return send(200, { ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain });
       case 'GET /api/config': return send(200, this.cfg);
-      case 'POST /api/config': Object.assign(this.cfg, b); return send(200, this.cfg);
+      case 'POST /api/config': {
+        const bad = configError(b);
+        if (bad) return send(400, { error: bad });
+        Object.assign(this.cfg, b);
+        return send(200, this.cfg);
+      }
       case 'GET /api/directory': {
         const transport = url.searchParams.get('transport') ?? 'wss';
         return send(200, { domain: this.domain, mainNumber: this.mainNumber, extensions: this.exts.map((e) => ({ ext: e.ext, name: e.name, number: e.username, sipInfo: this.sipInfo(e, transport) })) });
@@ -192,7 +224,12 @@ export class ControlApiMethods {
         return send(200, (this.traces.get(ext) ?? []).filter((t) => t.t >= since));
       }
       case 'DELETE /api/trace': case 'POST /api/trace/clear': this.traces.clear(); return send(200, { ok: true });
-      case 'POST /api/reset': this.reset(b.config ?? {}); return send(200, { ok: true });
+      case 'POST /api/reset': {
+        const bad = b.config === undefined ? '' : configError(b.config);
+        if (bad) return send(400, { error: bad });
+        this.reset(b.config ?? {});
+        return send(200, { ok: true });
+      }
       case 'POST /api/outage': this.cfg.outage = b.on !== false; return send(200, { outage: this.cfg.outage });
       case 'POST /api/drop': {
         const cs = [...this.conns.values()].filter((c) => !c.closed && (b.conn ? c.id === b.conn : (c.ext?.ext === String(b.ext) && (!b.instanceId || c.instanceId === b.instanceId))));
@@ -248,12 +285,20 @@ export class ControlApiMethods {
       if (!p.startsWith(prefix)) continue;
       let rel = decodeURIComponent(p.slice(prefix.length)) || 'index.html';
       if (rel.endsWith('/')) rel += 'index.html';
-      const file = path.resolve(dir, rel);
-      if (!file.startsWith(path.resolve(dir))) break;
+      const root = path.resolve(dir);
+      const file = path.resolve(root, rel);
+      if (file !== root && !file.startsWith(root + path.sep)) break; // no ../ out of the mount
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) break;
-      const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
-      r.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      fs.createReadStream(file).pipe(r);
+      const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png' };
+      const stream = fs.createReadStream(file);
+      stream.once('open', () => {
+        r.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        stream.pipe(r);
+      });
+      stream.once('error', (e) => {
+        this.warn('static', file, e.message);
+        if (!r.headersSent) { r.writeHead(500, { 'content-type': 'text/plain' }); r.end('cannot read the file'); } else r.destroy();
+      });
       return;
     }
     r.writeHead(404, { 'content-type': 'text/plain' });

@@ -97,6 +97,7 @@ export class RcEdge extends FeatureMethods {
     /** @type {Set<Call>} */ this.calls = new Set();
     /** @type {import('./control-api.mjs').FailRule[]} */ this.failRules = [];
     /** @type {{command: string, result: object, count: number}[]} */ this.rcResults = [];
+    /** @type {Set<(v: any) => void>} pending call-outs' answers */ this.calloutWaiters = new Set();
     this.log = [];
   }
 
@@ -145,6 +146,7 @@ export class RcEdge extends FeatureMethods {
 
   /** Drop every connection and forget all state (control API `POST /api/reset`). */
   reset(config = {}) {
+    for (const answer of [...this.calloutWaiters]) answer({ ok: false, error: 'the server was reset' });
     for (const c of this.conns.values()) { try { c.ws.terminate(); } catch { /* ignore */ } }
     this.clearTimers();
     this.conns = new Map();

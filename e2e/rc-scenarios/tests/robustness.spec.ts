@@ -161,3 +161,29 @@ test('a REGISTER continuing a binding (its Call-ID) from a new socket: a higher 
   expect((await api('/api/registrations')).map((r: any) => [r.callId, r.cseq])).toEqual([['cont-reg-2', 2]]);
   next.close();
 });
+
+test('control API: pages from elsewhere are refused, bad tunables get 400, static files stay inside their mount', async () => {
+  const base = `http://127.0.0.1:${process.env.RC_EDGE_HTTP_PORT ?? 16081}`;
+  // A website open in the same browser must not reset the server or read the passwords.
+  const evil = await fetch(`${base}/api/directory`, { headers: { origin: 'https://example.invalid' } });
+  expect(evil.status).toBe(403);
+  expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  expect((await fetch(`${base}/api/reset`, { method: 'POST', headers: { origin: 'https://example.invalid' } })).status).toBe(403);
+  const local = await fetch(`${base}/api/health`, { headers: { origin: 'http://localhost:5173' } });
+  expect(local.status).toBe(200);
+  expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (const [body, error] of [[{ maxInstance: 1 }, /unknown tunable maxInstance/], [{ maxInstances: '5' }, /maxInstances must be a number/],
+    [[1, 2], /send a JSON object/], [{ autoReply: 'yes' }, /autoReply must be an object or null/]] as const) {
+    const r = await post('/api/config', body);
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatch(error);
+  }
+  expect((await post('/api/reset', { config: { outage: 'on' } })).status).toBe(400);
+  expect((await (await fetch(`${base}/api/config`)).json()).maxInstances).toBe(5);
+  // Static mounts: a percent-encoded ../ does not leave the mount's directory.
+  for (const path of ['/rc/..%2F..%2Fpackage.json', '/..%2Fpackage.json', '/rc/..%2Frc-x/index.iife.js']) {
+    expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+  }
+  expect((await fetch(`${base}/rc/index.iife.js`)).status).toBe(200);
+});
