@@ -42,21 +42,26 @@ export async function listenForTone({ hz, holdMs, timeoutMs }) {
   const w = /** @type {any} */ (globalThis);
   const pcs = /** @type {RTCPeerConnection[] | undefined} */ (w.__wwpKitPeerConnections);
   if (!pcs) return { heard: false, why: 'the audio probe is not installed in this page (use the kit\'s page fixture, or add recordPeerConnections as an init script before the page loads)' };
-  const tracks = pcs.filter((pc) => pc.connectionState !== 'closed')
-    .flatMap((pc) => pc.getReceivers().map((r) => r.track))
-    .filter((t) => t && t.kind === 'audio' && t.readyState === 'live');
-  if (tracks.length === 0) return { heard: false, why: 'the page receives no audio track (no live call?)' };
   const ctx = new AudioContext();
   await ctx.resume();
   const N = 2048;
   const k = 2 * Math.cos((2 * Math.PI * hz) / ctx.sampleRate);
   const buf = new Float32Array(N);
-  const analysers = tracks.map((t) => {
-    const a = ctx.createAnalyser();
-    a.fftSize = N;
-    ctx.createMediaStreamSource(new MediaStream([t])).connect(a);
-    return a;
-  });
+  /** @type {Map<MediaStreamTrack, AnalyserNode>} */
+  const analysers = new Map();
+  // Every live received audio track, including one that arrives while we listen.
+  const listen = () => {
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      for (const { track: t } of pc.getReceivers()) {
+        if (!t || t.kind !== 'audio' || t.readyState !== 'live' || analysers.has(t)) continue;
+        const a = ctx.createAnalyser();
+        a.fftSize = N;
+        ctx.createMediaStreamSource(new MediaStream([t])).connect(a);
+        analysers.set(t, a);
+      }
+    }
+  };
   const t0 = performance.now();
   let since = -1;
   let best = { power: 0, share: 0 };
@@ -64,7 +69,8 @@ export async function listenForTone({ hz, holdMs, timeoutMs }) {
     for (;;) {
       const now = performance.now();
       let tone = false;
-      for (const a of analysers) {
+      listen();
+      for (const a of analysers.values()) {
         a.getFloatTimeDomainData(buf);
         let p = 0, s1 = 0, s2 = 0;
         for (let j = 0; j < N; j++) { p += buf[j] * buf[j]; const s0 = buf[j] + k * s1 - s2; s2 = s1; s1 = s0; }
@@ -76,8 +82,11 @@ export async function listenForTone({ hz, holdMs, timeoutMs }) {
       }
       if (!tone) since = -1;
       else if (since < 0) since = now;
-      if (since >= 0 && now - since >= holdMs) return { heard: true, afterMs: Math.round(now - t0), tracks: tracks.length };
-      if (now - t0 > timeoutMs) return { heard: false, why: `no ${hz} Hz tone for ${holdMs} ms within ${timeoutMs} ms on ${tracks.length} received track(s); loudest window: power ${best.power}, ${Math.round(best.share * 100)}% at ${hz} Hz` };
+      if (since >= 0 && now - since >= holdMs) return { heard: true, afterMs: Math.round(now - t0), tracks: analysers.size };
+      if (now - t0 > timeoutMs) {
+        return { heard: false, why: analysers.size === 0 ? `the page received no audio track within ${timeoutMs} ms (no live call?)`
+          : `no ${hz} Hz tone for ${holdMs} ms within ${timeoutMs} ms on ${analysers.size} received track(s); loudest window: power ${best.power}, ${Math.round(best.share * 100)}% at ${hz} Hz` };
+      }
       await new Promise((r) => setTimeout(r, 40));
     }
   } finally {

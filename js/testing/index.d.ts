@@ -119,17 +119,27 @@ export declare class TestServer {
   rcResult(command: 'startcallrecord' | 'stopcallrecord' | 'callflip' | 'callpark',
     result: { code: number; description?: string; [k: string]: unknown }, options?: { count?: number }): Promise<{ ok: true }>;
   /** Kill an extension's sockets (a reset; `graceful`: a 1001 close). */
-  drop(ext: string, options?: { instanceId?: string; graceful?: boolean }): Promise<{ dropped: string[] }>;
+  drop(ext: string, options?: { instanceId?: string; graceful?: boolean; conn?: string }): Promise<{ dropped: string[] }>;
   outage(on?: boolean): Promise<{ outage: boolean }>;
   hangup(callIdOrSessionId: string): Promise<{ ok: boolean; legs: number }>;
   reinvite(callIdOrSessionId: string, options?: { ext?: string }): Promise<{ ok: boolean }>;
-  /** RingCentral call-out: `Alert-Info: Auto Answer` to `ext`, then `to` rings. */
+  /**
+   * RingCentral call-out: `Alert-Info: Auto Answer` to `ext`, then `to` rings.
+   * Resolves once the phone answered (or did not: `ok: false`); rejects for an
+   * unknown extension or instance.
+   */
   callout(options: { ext: string; to: string; instance?: string; answerAfter?: number; alertInfo?: string }): Promise<{ ok: boolean; callId?: string; sessionId?: string; error?: string }>;
-  reply(options: { resp: 'yes' | 'no' | 'urgent' | number; ext?: string }): Promise<unknown>;
+  /** The caller's keypress closing a pending `reply()` (SessionClose: `Sts`, `Resp`, `ExtNfo`). */
+  reply(options: { resp: 'yes' | 'no' | 'urgent' | number; ext?: string; sid?: string; sts?: string; extNfo?: string }): Promise<{ ok: true; sid: string }>;
   /** Forget every registration, call and rule, drop every socket, restore the tunables. */
   reset(config?: Partial<EdgeTunables>): Promise<unknown>;
   /** Stop the server if this process started it. */
   close(): Promise<void>;
+  /**
+   * Any control-API route (e2e/rc-edge/README.md), e.g. `call('POST',
+   * '/api/takeover', { agent: '101' })`; a non-2xx answer rejects with its error.
+   */
+  call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any>;
   static connect(httpUrl: string, transport?: 'wss' | 'ws'): Promise<TestServer>;
 }
 
@@ -141,6 +151,8 @@ export declare function makeExtensions(list: Array<string | { ext: string; name?
 
 /** A media session with no media: valid SDP, every request recorded. */
 export declare class FakeWebRtcSession implements WebRtcSession {
+  constructor(context: { callId: string; direction: 'inbound' | 'outbound' });
+  /** The Call-ID the SDK gave (empty for an outbound call: it is chosen later). */
   readonly callId: string;
   readonly direction: 'inbound' | 'outbound';
   /** The SDP this side sent and received, in order. */

@@ -24,6 +24,8 @@ export declare class FarSide {
   readonly ext: string;
   /** Its phone number (what the app shows as the caller). */
   readonly number: string;
+  /** Any action of a far-side call (`index` from `calls()`; default its newest live call). */
+  act(action: 'answer' | 'decline' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'sendDtmf' | 'transfer', index?: number, arg?: unknown): Promise<FarSideCall>;
   /** Call `target`; resolves once answered or failed. */
   call(target: string): Promise<FarSideCall>;
   /** Wait for a call from the app. */
@@ -56,6 +58,8 @@ export interface KitTestFixtures {
   anotherPage: () => Promise<Page>;
 }
 export interface KitWorkerOptions {
+  /** The kit's Chromium flags; a config that sets its own should build it with `launchOptions({ args })`. */
+  launchOptions: import('@playwright/test').LaunchOptions;
   /** The app's extensions (the far side's is added): default 101-103. */
   extensions: string[];
   /** Default transport of `testServer.sipInfo()`: 'wss' (default) or 'ws'. */

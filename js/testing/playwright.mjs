@@ -50,9 +50,9 @@ export class FarSide {
   /** Wait for a call from the app (ringing at the far side). */
   waitForCall(timeoutMs = 10_000) { return this.page.evaluate((ms) => /** @type {any} */ (window).farSide.waitForCall(ms), timeoutMs); }
   /** Answer the ringing call (waits for one first). */
-  async answer(timeoutMs = 10_000) { await this.waitForCall(timeoutMs); return this.act('answer'); }
+  async answer(timeoutMs = 10_000) { return this.act('answer', (await this.waitForCall(timeoutMs)).index); }
   /** Decline the ringing call (waits for one first). */
-  async decline(timeoutMs = 10_000) { await this.waitForCall(timeoutMs); return this.act('decline'); }
+  async decline(timeoutMs = 10_000) { return this.act('decline', (await this.waitForCall(timeoutMs)).index); }
   hangup() { return this.act('hangup'); }
   hold() { return this.act('hold'); }
   unhold() { return this.act('unhold'); }
@@ -99,12 +99,14 @@ const fixtures = {
   extensions: [['101', '102', '103'], { scope: 'worker', option: true }],
   serverTransport: ['wss', { scope: 'worker', option: true }],
   serve: [{}, { scope: 'worker', option: true }],
-  launchOptions: [launchOptions({ bundled: safeExecutablePath() }), { scope: 'worker' }],
+  // An option, so that a config's own `use.launchOptions` replaces it (README: build it with launchOptions({ args })).
+  launchOptions: [launchOptions({ bundled: safeExecutablePath() }), { scope: 'worker', option: true }],
   ignoreHTTPSErrors: true,
   testServer: [async ({ extensions, serverTransport, serve }, use, workerInfo) => {
     // `serve` paths are relative to the config file, as Playwright's own paths are.
     const base = workerInfo.config.configFile ? path.dirname(workerInfo.config.configFile) : process.cwd();
     const mounts = Object.fromEntries(Object.entries(serve).map(([prefix, dir]) => [prefix, path.resolve(base, dir)]));
+    if (extensions.map(String).includes(FAR_SIDE_EXT)) throw new Error(`extensions: ${FAR_SIDE_EXT} is the far side's; choose other numbers for the app`);
     const server = await startTestServer({ extensions: [...extensions, { ext: FAR_SIDE_EXT, name: 'Far Side' }],
       transport: serverTransport, static: { ...mounts, ...farSideMounts() } });
     await use(server);

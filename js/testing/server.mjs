@@ -48,9 +48,14 @@ export async function startTestServer(options = {}) {
     certDir: options.certDir ?? path.join(os.tmpdir(), 'wasm-web-phone-test-server-cert'),
     debug: !!options.debug, quiet: !options.debug,
   });
-  const server = await TestServer.connect(`http://127.0.0.1:${edge.httpPort}`, options.transport);
-  server.stopper = () => edge.close();
-  return server;
+  try {
+    const server = await TestServer.connect(`http://127.0.0.1:${edge.httpPort}`, options.transport);
+    server.stopper = () => edge.close();
+    return server;
+  } catch (e) {
+    await edge.close(); // nothing left listening when the start fails
+    throw e;
+  }
 }
 
 /** A client for a server started elsewhere (`wasm-web-phone-test-server`). @param {string} httpUrl @param {'wss'|'ws'} [transport] */

@@ -24,7 +24,9 @@ function run(args) {
     out += d;
     if (out.includes('\n')) resolve(out.split('\n')[0]);
   }));
-  return { child, exited, first: Promise.race([line, exited.then(() => undefined)]) };
+  // A server that never prints its line fails the test (15 s) instead of hanging it.
+  const late = new Promise((resolve) => { setTimeout(() => { child.kill(); resolve(undefined); }, 15_000).unref(); });
+  return { child, exited, first: Promise.race([line, exited.then(() => undefined), late]) };
 }
 
 test('wasm-web-phone-test-server prints its URLs and sipInfos, serves the control API, stops on SIGTERM', async () => {

@@ -113,14 +113,23 @@ test('a re-INVITE refused with 491 (crossing requests) is retried, and hold() st
   await Promise.all([alice.wp.dispose(), bob.wp.dispose()]);
 });
 
-test('a dropped socket: the phone reconnects and registers again (autoRecover)', async () => {
-  const { alice, bob } = await inCall();
+test('a dropped socket: the phone reconnects, registers again and keeps its call (autoRecover)', async () => {
+  const { alice, bob, call } = await inCall();
   const recovered = event(alice.wp, 'recovered');
   const { dropped } = await server.drop('101');
   assert.equal(dropped.length, 1);
   await recovered;
-  const conns = (await server.state()).conns.filter((c) => c.ext === '101');
+  const state = await server.state();
+  const conns = state.conns.filter((c) => c.ext === '101');
   assert.deepEqual(conns.map((c) => c.closed), [true, false]);
+  const binding = state.registrations.filter((r) => r.ext === '101' && r.live);
+  assert.equal(binding.length, 1);
+  assert.equal(binding[0].conn, conns[1].id, 'the binding moved to the new socket');
+  // The call survived: the far side's hangup reaches the reconnected phone.
+  assert.equal(call.state, 'answered');
+  const ended = event(call, 'disposed');
+  await bob.wp.callSessions[0].hangup();
+  await ended;
   await Promise.all([alice.wp.dispose(), bob.wp.dispose()]);
 });
 
