@@ -43,7 +43,8 @@ async function run(meta, what, fn, block = true) {
     setResult(meta, `${what}: ${e.message}`, true);
   } finally {
     for (const b of meta.el.querySelectorAll('button')) b.disabled = false;
-    update(meta);
+    // An action on one call can change another (hold, switch, consult).
+    for (const m of calls.values()) update(m);
   }
 }
 
@@ -75,29 +76,28 @@ function update(meta) {
   document.getElementById('no-calls').hidden = calls.size > 0;
 }
 
-/** Make `meta` the current call: hold the call that was current, resume this one. */
+/**
+ * Make `meta` the current call: hold every other live call, resume this one.
+ * `current` moves only once the others are on hold, so that a failed hold
+ * leaves the keypad and devices on the call that still has the media.
+ */
 async function switchTo(meta) {
-  const before = current;
-  current = meta;
-  if (before && before !== meta && before.s.state === 'answered' && !before.held && !before.consult) {
-    await before.s.hold();
-    before.held = true;
-    update(before);
+  for (const other of calls.values()) {
+    if (other !== meta && other.s.state === 'answered' && !other.held) {
+      await other.s.hold();
+      other.held = true;
+    }
   }
+  current = meta;
   if (meta.held && meta.s.state === 'answered') {
     await meta.s.unhold();
     meta.held = false;
   }
-  for (const m of calls.values()) update(m);
 }
 
 const ACTIONS = {
   answer: async (m) => {
-    // Call waiting: the call in progress goes on hold first.
-    for (const other of calls.values()) {
-      if (other !== m && other.s.state === 'answered' && !other.held) { await other.s.hold(); other.held = true; update(other); }
-    }
-    current = m;
+    await switchTo(m); // call waiting: the call in progress goes on hold first
     await m.s.answer();
   },
   decline: (m) => m.s.decline(),
@@ -120,7 +120,7 @@ const ACTIONS = {
     return `the caller answered: ${resp}${close.body?.ExtNfo ? ` (${close.body.ExtNfo})` : ''}`;
   },
   hold: async (m) => {
-    if (m.held) { await m.s.unhold(); m.held = false; return 'resumed'; }
+    if (m.held) { await switchTo(m); return 'resumed'; } // the other calls go on hold
     await m.s.hold();
     m.held = true;
     return 'on hold';
@@ -140,7 +140,8 @@ const ACTIONS = {
     const r = await m.s.park();
     return r.code === 0 ? `parked at ${r['park extension']}` : `park: ${r.code} ${r.description}`;
   },
-  reInvite: async (m) => { await m.s.reInvite(); return 'media renegotiated (ICE restart)'; },
+  // A held call stays held: the ICE-restart offer keeps it sendonly.
+  reInvite: async (m) => { await m.s.reInvite(!m.held); return 'media renegotiated (ICE restart)'; },
   diagnostics: async (m) => {
     const text = JSON.stringify(await m.s.diagnostics(), null, 2);
     diagnosticsBox.value = text;
@@ -155,9 +156,17 @@ const ACTIONS = {
   },
   consult: async (m) => {
     const to = target(m);
-    m.consult = await m.s.warmTransfer(to);
-    m.held = true;
-    current = calls.get(m.consult.newSession) ?? current;
+    m.held = true; // warmTransfer holds this call first, even if the consultation then fails
+    const wt = await m.s.warmTransfer(to);
+    if (wt.newSession.state !== 'answered') {
+      // Declined or not answered: nothing to complete; this call stays on hold for Resume.
+      return `${to} did not answer the consultation (${wt.newSession.state}); this call is on hold`;
+    }
+    m.consult = wt;
+    const consultation = calls.get(wt.newSession);
+    if (consultation) current = consultation;
+    // The consultation may end before the transfer: then there is nothing to complete.
+    wt.newSession.on('disposed', () => { if (m.consult === wt) { m.consult = undefined; update(m); } });
     return `on hold while you talk to ${to}: complete or cancel the transfer here`;
   },
   complete: async (m) => { const wt = m.consult; await wt.complete(); m.consult = undefined; return 'transfer completed'; },

@@ -116,11 +116,16 @@ $('login').addEventListener('submit', async (e) => {
 
 $('unregister').addEventListener('click', async () => {
   $('unregister').disabled = true;
-  await phone.dispose();
-  phone = undefined;
-  $('phone').hidden = $('calls-panel').hidden = true;
-  setState('unregistered');
-  $('register').disabled = false;
+  try {
+    await phone.dispose();
+    setState('unregistered');
+  } catch (err) {
+    setState('unregistered', `not cleanly: ${err.message}`);
+  } finally {
+    phone = undefined;
+    $('phone').hidden = $('calls-panel').hidden = true;
+    $('register').disabled = false;
+  }
 });
 
 // --- dial pad: types the number, or sends DTMF to the current answered call
