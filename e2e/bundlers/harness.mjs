@@ -94,7 +94,7 @@ function errorLines(out) {
 
 /**
  * `npm pack` pkgDir into dir, as a user's install would get it.
- * @returns {{packed: {filename: string, size: number, entryCount: number}, tarball: string}}
+ * @returns {{packed: {filename: string, size: number, entryCount: number}, tarball: string, pkgJson: {name: string, version: string}}}
  */
 export function packInto(pkgDir, dir, log = console.log) {
   // --ignore-scripts: the package has none today, and packing must not build.
@@ -103,7 +103,7 @@ export function packInto(pkgDir, dir, log = console.log) {
   const packed = JSON.parse(pack.out.slice(pack.out.indexOf('[')))[0];
   const pkgJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
   log(`packed ${pkgJson.name}@${pkgJson.version} from ${pkgDir}: ${packed.filename} (${packed.size} B, ${packed.entryCount} files)`);
-  return { packed, tarball: path.join(dir, packed.filename) };
+  return { packed, tarball: path.join(dir, packed.filename), pkgJson };
 }
 
 /**
@@ -131,7 +131,7 @@ export function prepare({ pkg, work, only, log = console.log } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, MARK), 'made by e2e/bundlers/harness.mjs; cleared on every prepare\n');
 
-  const { packed, tarball } = packInto(pkgDir, dir, log);
+  const { packed, tarball, pkgJson } = packInto(pkgDir, dir, log);
 
   const wanted = (name) => !only || only.includes(name);
   const builds = BUILDS.filter((b) => wanted(b.name));
