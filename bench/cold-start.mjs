@@ -153,7 +153,7 @@ const stat = (v) => {
 const stats = Object.fromEntries(variants.map((v) => [v, stat(v)]));
 const ratio = stats.ours.median / stats.rc.median;
 const ratioMin = opts.rcMin ? stats.ours.median / stats['rc-min'].median : NaN;
-const env = { ...envInfo(), chromium: version, dist };
+const env = { ...envInfo(), chromium: version, dist: shownPath(dist) };
 const out = [];
 out.push('# Cold start in Chromium: navigation start -> first frame (REGISTER) sent (ms)\n');
 out.push(`Chromium ${version} (headless, ${opts.chromium}), loopback HTTP on 127.0.0.1, fresh browser context per sample, fake WebSocket that opens at once; ` +

@@ -339,7 +339,7 @@ const leftOver = Object.fromEntries(Object.entries(clients).filter(([k]) => k.st
 
 // ------------------------------------------------------------ report
 
-const env = { ...envInfo(), loadavg: (await import('node:os')).loadavg(), dist, ours: sdks.ours.name, rc: sdks.rc.name };
+const env = { ...envInfo(), loadavg: (await import('node:os')).loadavg(), dist: shownPath(dist), ours: sdks.ours.name, rc: sdks.rc.name };
 const base = (w) => workloads.find((b) => b.sdk === 'rc' && b.kind === w.kind && b.variant === w.variant);
 const rows = workloads.map((w) => {
   const b = base(w);

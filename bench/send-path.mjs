@@ -181,7 +181,7 @@ await measureAsyncInterleaved(workloads, { reps: opts.reps, targetMs: opts.targe
 
 // ------------------------------------------------------------ report
 
-const env = { ...envInfo(), loadavg: (await import('node:os')).loadavg(), dist, ours: sdks.ours.name, rc: sdks.rc.name };
+const env = { ...envInfo(), loadavg: (await import('node:os')).loadavg(), dist: shownPath(dist), ours: sdks.ours.name, rc: sdks.rc.name };
 const rows = workloads.map((w) => {
   const b = workloads.find((v) => v.key === 'rc' && v.name === w.name);
   return {

@@ -26,7 +26,7 @@ function gzip9(buf) {
   }
 }
 const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length;
-const measure = (a) => ({ file: a.label, path: a.path, raw: a.bytes.length, gzip: gzip9(a.bytes), brotli: brotli(a.bytes) });
+const measure = (a) => ({ file: a.label, path: shownPath(a.path), raw: a.bytes.length, gzip: gzip9(a.bytes), brotli: brotli(a.bytes) });
 
 const files = Object.fromEntries(Object.entries(assets).map(([k, list]) => [k, list.map(measure)]));
 const total = (k) => files[k].reduce((s, f) => ({ raw: s.raw + f.raw, gzip: s.gzip + f.gzip, brotli: s.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
@@ -54,5 +54,5 @@ console.log(text);
 if (opts.out) {
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(`${opts.out}.md`, text);
-  writeFileSync(`${opts.out}.json`, JSON.stringify({ dist, date: new Date().toISOString(), gzipTool, files, totals, ratios }, null, 1) + '\n');
+  writeFileSync(`${opts.out}.json`, JSON.stringify({ dist: shownPath(dist), date: new Date().toISOString(), gzipTool, files, totals, ratios }, null, 1) + '\n');
 }
