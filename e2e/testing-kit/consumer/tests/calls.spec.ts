@@ -2,7 +2,7 @@
 // (wasm-web-phone/testing/playwright): an inbound call answered, an outbound
 // call, hold, a blind transfer, a rejected call, a 603 at registration, and
 // the far side's tone heard (or, muted, not heard).
-import { test as kit, expect, expectAudio, measureTone } from 'wasm-web-phone/testing/playwright';
+import { test as kit, expect, expectAudio, measureTone, type FarSide } from 'wasm-web-phone/testing/playwright';
 import type { Page } from '@playwright/test';
 
 const test = kit.extend<{ sdk: 'ours' | 'rc' }>({ sdk: ['ours', { option: true }] });
@@ -14,25 +14,26 @@ async function openApp(page: Page, testServer: any, sdk: string, ext: string, st
   await expect(page.locator('#status')).toHaveText(status);
 }
 
-test('an inbound call is answered and the app hears the far side', async ({ page, testServer, farSide, sdk }) => {
-  await openApp(page, testServer, sdk, '101');
-  await farSide.playTone(1000);
+/** The far side calls `page` (extension 101) playing `hz`; the app answers with its button. */
+async function answerFarSideCall(page: Page, farSide: FarSide, hz: number) {
+  await farSide.playTone(hz);
   const calling = farSide.call('101');
   await expect(page.locator('#status')).toHaveText('ringing');
   await expect(page.locator('#peer')).toContainText(farSide.number);
   await page.click('#answer');
   expect((await calling).state).toBe('answered');
   await expect(page.locator('#status')).toHaveText('in call');
+}
+
+test('an inbound call is answered and the app hears the far side', async ({ page, testServer, farSide, sdk }) => {
+  await openApp(page, testServer, sdk, '101');
+  await answerFarSideCall(page, farSide, 1000);
   await expectAudio(page, { hz: 1000 });
 });
 
 test('the tone check fails while the far side is muted', async ({ page, testServer, farSide, sdk }) => {
   await openApp(page, testServer, sdk, '101');
-  await farSide.playTone(1000);
-  const calling = farSide.call('101');
-  await expect(page.locator('#status')).toHaveText('ringing');
-  await page.click('#answer');
-  await calling;
+  await answerFarSideCall(page, farSide, 1000);
   await expectAudio(page, { hz: 1000 });
   await farSide.mute();
   const muted = await measureTone(page, { hz: 1000, timeoutMs: 2500 });
@@ -70,11 +71,7 @@ test('a blind transfer puts the far side through to a colleague', async ({ page,
   const colleague = await anotherPage();
   await openApp(colleague, testServer, sdk, '102');
   await openApp(page, testServer, sdk, '101');
-  await farSide.playTone(1200);
-  const calling = farSide.call('101');
-  await expect(page.locator('#status')).toHaveText('ringing');
-  await page.click('#answer');
-  await calling;
+  await answerFarSideCall(page, farSide, 1200);
   await page.fill('#transfer-to', '102');
   await page.click('#transfer');
   await expect(colleague.locator('#status')).toHaveText('ringing');
