@@ -8,9 +8,11 @@ APT=(apt-get -o DPkg::Lock::Timeout=600)
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+# kamailio-presence-modules: presence/pua/dialog-info (PUBLISH, SUBSCRIBE, BLF) in e2e/kamailio/kamailio.cfg.
 # python3-minimal: e2e/lib/rtp-capture.py reads RTP headers off loopback (no tcpdump here).
 for p in emscripten nlohmann-json3-dev googletest libgtest-dev cmake ninja-build clang-14 \
          libclang-rt-14-dev chromium kamailio kamailio-websocket-modules kamailio-tls-modules \
+         kamailio-presence-modules \
          sip-tester openssl dpkg-dev iproute2 util-linux python3-minimal nodejs npm; do
   have_pkg "$p" || need+=("$p")
 done
