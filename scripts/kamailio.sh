@@ -39,6 +39,9 @@ RUNDIR="${KAMAILIO_RUNDIR:-/tmp/wwp-kamailio-$NETNS$SUFFIX}"
 PIDFILE="$RUNDIR/kamailio.pid"
 LOG="${KAMAILIO_LOG:-$RUNDIR/kamailio.log}"
 CTL="$RUNDIR/kamailio_ctl"
+DBDIR="$RUNDIR/db"   # db_text tables of presence/pua (fresh at every start)
+DBSCHEMA=/usr/share/kamailio/dbtext/kamailio   # shipped by Debian's kamailio package
+DBTABLES=(version presentity active_watchers watchers xcap pua)
 # ports: users.json "server" is the source of truth for clients; kamailio.cfg has them literally
 read -r SIP_PORT WS_PORT WSS_PORT RPC_PORT PEER_SIP PEER_WS PEER_WSS < <(node -e '
   const { backup, ...primary } = require(process.argv[1]).server;
@@ -72,11 +75,30 @@ prepare() {
     lines.push("}");
     require("fs").writeFileSync(process.argv[2], lines.join("\n") + "\n");
   ' "$USERS" "$RUNDIR/users.cfg"
+  # db_text storage for presence (presentity, active_watchers, watchers, xcap)
+  # and pua (its outgoing PUBLISHes): empty tables with the shipped headers,
+  # so every start begins without stale publications or subscriptions.
+  rm -rf "$DBDIR"; mkdir -p "$DBDIR"
+  local t
+  for t in "${DBTABLES[@]}"; do
+    [ -f "$DBSCHEMA/$t" ] || { echo "kamailio.sh: $DBSCHEMA/$t missing (Debian package kamailio)" >&2; return 1; }
+    if [ "$t" = version ]; then   # header + the rows of our tables
+      { head -1 "$DBSCHEMA/version"
+        grep -E "^[0-9]+:($(IFS='|'; echo "${DBTABLES[*]}")):" "$DBSCHEMA/version"; } >"$DBDIR/version"
+    elif [ "$t" = active_watchers ]; then
+      # presence 5.6 writes its subscriptions back without "flags" (db_text:
+      # "null value not allowed"), so that column may be empty here
+      head -1 "$DBSCHEMA/$t" | sed 's/ flags(int) / flags(int,null) /' >"$DBDIR/$t"
+    else
+      head -1 "$DBSCHEMA/$t" >"$DBDIR/$t"
+    fi
+  done
 }
 
 kam_args() {
   printf '%s\0' -f "$RUNDIR/kamailio.cfg" -DD -E -Y "$RUNDIR" -m 64 -M 8 \
-    -A "TLS_CERT=\"$CERTS/cert.pem\"" -A "TLS_KEY=\"$CERTS/key.pem\"" -A "CTL_SOCK=\"unix:$CTL\"" \
+    -A "TLS_CERT=\"$CERTS/cert.pem\"" -A "TLS_KEY=\"$CERTS/key.pem\"" -A "CTL_SOCK=\"unix:$CTL\"" -A "DBURL=\"text://$DBDIR\"" \
+    -A "PUA_PROXY=\"sip:127.0.0.1:$SIP_PORT\"" \
     -A "SIP_PORT=$SIP_PORT" -A "WS_PORT=$WS_PORT" -A "WSS_PORT=$WSS_PORT" -A "RPC_PORT=$RPC_PORT" \
     -A "PEER_SIP_PORT=$PEER_SIP" -A "PEER_WS_PORT=$PEER_WS" -A "PEER_WSS_PORT=$PEER_WSS"
 }
