@@ -9,6 +9,9 @@
 //   const { res, dialog } = await ua.invite('105', FAKE_SDP);
 //   ua.on('INVITE', (req) => ua.answer(req, FAKE_SDP));    // callee side
 //   await ua.inDialog(dialog, 'BYE');
+//   const { res: p } = await ua.publish(PIDF, { expires: 60 });           // presence: p.get('sip-etag')
+//   const sub = await ua.subscribe('102', { event: 'dialog' });          // sub.dialog, sub.callId
+//   const n = await ua.waitForNotify(sub.callId, (m) => /confirmed/.test(m.body));
 import WebSocket from 'ws';
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -178,11 +181,69 @@ export class SipWsClient extends EventEmitter {
       `Call-ID: ${dialog.callId}`, `CSeq: ${dialog.cseq} ACK`]));
   }
 
-  /** In-dialog request (BYE, INFO, re-INVITE...) to the remote target along the route set. */
+  /** In-dialog request (BYE, INFO, re-INVITE, re-SUBSCRIBE...) to the remote target along the route set. */
   inDialog(dialog, method, { headers = [], body = '', route = dialog.route } = {}) {
     dialog.cseq += 1;
     return this.request(method, dialog.remoteTarget, { callId: dialog.callId, fromTag: dialog.localTag,
-      to: dialog.remote, route, cseq: dialog.cseq, headers, body, contact: method === 'INVITE' });
+      to: dialog.remote, route, cseq: dialog.cseq, headers, body, contact: /^(INVITE|SUBSCRIBE)$/.test(method) });
+  }
+
+  /**
+   * PUBLISH (RFC 3903) of our own state; resolves with { res, etag } (etag: the
+   * SIP-ETag to refresh/modify with). opts: { event = 'presence', expires = 60,
+   * ifMatch (the SIP-ETag of the publication to modify), contentType }.
+   */
+  async publish(body, { event = 'presence', expires = 60, ifMatch, contentType = 'application/pidf+xml', target = this.username } = {}) {
+    const uri = target.startsWith('sip:') ? target : `sip:${target}@${this.domain}`;
+    const res = await this.request('PUBLISH', uri, { body, headers: [`Event: ${event}`, `Expires: ${expires}`,
+      ifMatch ? `SIP-If-Match: ${ifMatch}` : null, body ? `Content-Type: ${contentType}` : null] });
+    return { res, etag: res.get('sip-etag') };
+  }
+
+  /**
+   * SUBSCRIBE (RFC 6665) to `target`'s `event`. Resolves with { res, callId, dialog }
+   * (dialog: for re-SUBSCRIBE/unsubscribe with inDialog(), or this.unsubscribe()).
+   * The NOTIFYs are in this.received; see waitForNotify().
+   */
+  async subscribe(target, { event = 'presence', accept, expires = 60, headers = [] } = {}) {
+    const uri = target.startsWith('sip:') ? target : `sip:${target}@${this.domain}`;
+    const callId = `${rnd()}@${this.host}`;
+    const res = await this.request('SUBSCRIBE', uri, { callId, headers: [`Event: ${event}`, `Expires: ${expires}`,
+      accept ? `Accept: ${accept}` : null, ...headers] });
+    if (res.status < 200 || res.status >= 300) return { res, callId };
+    const dialog = {
+      callId, localTag: res.fromTag, local: `<sip:${this.username}@${this.domain}>;tag=${res.fromTag}`,
+      remote: res.get('to'), remoteTarget: uriOf(res.get('contact')) || uri,
+      route: res.all('record-route').reverse(), cseq: res.cseq().n, event,
+    };
+    return { res, callId, dialog };
+  }
+
+  /** Unsubscribe (in-dialog SUBSCRIBE with Expires: 0); resolves with the response. */
+  unsubscribe(dialog, { event = dialog.event ?? 'presence' } = {}) {
+    return this.inDialog(dialog, 'SUBSCRIBE', { headers: [`Event: ${event}`, 'Expires: 0'] });
+  }
+
+  /** NOTIFYs received so far in the subscription with this Call-ID, oldest first. */
+  notifies(callId) {
+    return this.received.filter((m) => m.method === 'NOTIFY' && m.get('call-id') === callId);
+  }
+
+  /**
+   * The first NOTIFY of the subscription `callId` satisfying `pred` that has not
+   * been returned by waitForNotify() before (already received or still to come).
+   */
+  waitForNotify(callId, pred = () => true, timeout = 5000) {
+    this.seenNotifies ??= new Set();
+    const ok = (m) => m.method === 'NOTIFY' && m.get('call-id') === callId && !this.seenNotifies.has(m) && pred(m);
+    const take = (m) => { this.seenNotifies.add(m); return m; };
+    const got = this.received.find(ok);
+    if (got) return Promise.resolve(take(got));
+    return this.waitFor('NOTIFY', ok, timeout).then(take).catch((e) => {
+      const seen = this.notifies(callId).map((m, i) => `--- NOTIFY #${i + 1} (${m.get('subscription-state')})\n${m.body}`).join('\n');
+      e.message += ` (subscription ${callId}); NOTIFYs received:\n${seen || '(none)'}`;
+      throw e;
+    });
   }
 
   /** Send a response to `req`. A 2xx to INVITE carries Contact + the Record-Route copy (RFC 3261 12.1.1). */
