@@ -25,7 +25,7 @@ export const LAYERS = [
   ['txn'],
   ['dialog'],
   ['config'],
-  ['reg', 'call'],
+  ['reg', 'call', 'event'],
   ['ua'],
 ];
 

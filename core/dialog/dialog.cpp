@@ -391,9 +391,6 @@ DialogStatus Dialog::update_from_response(const msg::Message& response) {
 
 // --- building requests (§12.2.1.1) --------------------------------------------------
 
-namespace {
-
-/// Request-URI and Route headers for a request in a dialog.
 void apply_routing(msg::Message& m, const std::vector<std::string>& route_set,
                    const std::string& remote_target) {
   if (route_set.empty()) {
@@ -424,7 +421,6 @@ void apply_routing(msg::Message& m, const std::vector<std::string>& route_set,
   m.add("Route", bracket(remote_target));
 }
 
-}  // namespace
 
 Result<msg::Message, DialogError> Dialog::create_request(std::string_view method) {
   if (!is_token(method) || method == "ACK" || method == "CANCEL")

@@ -154,6 +154,12 @@ struct DialogSnapshot {
   std::string local_contact;   ///< our Contact in target refreshes, "" if none
 };
 
+/// Request-URI and Route headers of a request in a dialog (RFC 3261
+/// §12.2.1.1): loose routing when the first route has `;lr`, else strict
+/// routing with the remote target as the last Route. For usages that keep
+/// their own dialog state (a subscription, core/event/subscription.hpp).
+void apply_routing(msg::Message& m, const std::vector<std::string>& route_set, const std::string& remote_target);
+
 // --- the dialog --------------------------------------------------------------
 
 class Dialog {

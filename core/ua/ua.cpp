@@ -68,6 +68,10 @@ void Ua::fire_timers(TimePoint now) {
   auto ctx = context(now);
   for (auto& [handle, c] : calls_)
     if (c.next_timeout() <= now) c.handle_timeout(ctx, now);
+  for (auto& [id, s] : subs_)
+    if (s.next_timeout() <= now) s.handle_timeout(now);
+  for (auto& [ev, p] : pubs_)
+    if (p.next_timeout() <= now) p.handle_timeout(config_, rng_, now);
 }
 
 Status Ua::start_register(TimePoint now) {
@@ -437,6 +441,12 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
   auto ctx = context(now);
   if (auto* sr = std::get_if<txn::ServerRequest>(&event)) return handle_new_request(sr->id, sr->request, now);
   if (auto* cr = std::get_if<txn::ClientResponse>(&event)) {
+    if (auto u = usage_txns_.find(cr->id); u != usage_txns_.end()) {
+      if (cr->response.status() < 200) return;  // provisional: traced, not awaited
+      const UsageOwner owner = u->second;
+      usage_txns_.erase(u);
+      return route_usage_response(owner, cr->response, cr->detail, now);
+    }
     for (auto& [h, c] : calls_)
       if (c.owns_client_txn(cr->id)) return c.handle_response(ctx, cr->id, cr->response, now);
     if (auto app = app_requests_.find(cr->id); app != app_requests_.end()) {
@@ -491,6 +501,14 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
     (void)txns_.respond(txn, msg::make_reply(request, 481), now);
     return;
   }
+  if (request.method() == "NOTIFY")
+    for (auto& [id, sub] : subs_)
+      if (sub.matches(request)) {
+        // RFC 6665 §4.1.3: the subscription decides (200, or 481/489/400).
+        const int status = sub.handle_notify(request, now);
+        (void)txns_.respond(txn, msg::make_reply(request, status), now);
+        return;
+      }
   auto match = dialogs_.match_request(request);
   switch (match.kind) {
     case dialog::RequestMatch::Kind::InDialog:
@@ -526,7 +544,24 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     calls_.emplace(handle, std::move(*c));
     return;
   }
-  if (method == "MESSAGE") handle_rc_message(request);
+  if (method == "MESSAGE") {
+    const auto type = request.get("Content-Type");
+    if (type && type->find("x-rc/agent") != std::string_view::npos) {
+      handle_rc_message(request);
+    } else {
+      // RFC 3428 §7: a plain instant message; the app has it before the
+      // 200 leaves, or learns nothing and the sender gets 415/413.
+      auto verdict = event::check_inbound_message(request, message_types_);
+      if (verdict.message) out_.push_back(Event{std::move(*verdict.message)});
+      if (verdict.status != 200) {
+        msg::Message refusal = msg::make_reply(request, verdict.status, tag);
+        if (!verdict.accept.empty()) refusal.add("Accept", verdict.accept);
+        refusal.set_body({});
+        (void)txns_.respond(txn, std::move(refusal), now);
+        return;
+      }
+    }
+  }
   msg::Message r = msg::make_reply(request, 200, tag);
   if (method == "OPTIONS") {
     // RFC 3261 §11.2: answer capabilities as for an INVITE.
@@ -692,6 +727,7 @@ void Ua::collect(TimePoint now) {
     }
     if (supervisor_.enabled() && collect_flow(now)) progressed = true;
     while (auto e = txns_.poll_event()) { route_txn_event(std::move(*e), now); progressed = true; }
+    if (collect_usages(now)) progressed = true;
     while (auto m = txns_.poll_transmit()) { send(std::move(*m)); progressed = true; }
     while (!call_events_.empty()) {
       out_.push_back(Event{std::move(call_events_.front())});
@@ -723,6 +759,10 @@ TimePoint Ua::next_deadline(const char** reason) const {
   if (txns_.next_timeout() < at) { at = txns_.next_timeout(); *reason = "transaction"; }
   for (const auto& [h, c] : calls_)
     if (c.next_timeout() < at) { at = c.next_timeout(); *reason = "call"; }
+  for (const auto& [id, sub] : subs_)
+    if (sub.next_timeout() < at) { at = sub.next_timeout(); *reason = "subscription"; }
+  for (const auto& [ev, p] : pubs_)
+    if (p.next_timeout() < at) { at = p.next_timeout(); *reason = "publication"; }
   return at;
 }
 

@@ -24,6 +24,9 @@
 #include "core/call/call.hpp"
 #include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
+#include "core/event/pager.hpp"
+#include "core/event/publication.hpp"
+#include "core/event/subscription.hpp"
 #include "core/flow/supervisor.hpp"
 #include "core/msg/message.hpp"
 #include "core/msg/parser.hpp"
@@ -91,7 +94,9 @@ struct Recovered {};
 /// flow::StateChanged.
 using Event = std::variant<reg::Registered, reg::RegistrationFailed, reg::Unregistered,
                            reg::TransportDead, MessageTraced, Dropped, call::CallEvent, AppResponse,
-                           flow::StateChanged, flow::OpenTransport, flow::CloseTransport, Recovered>;
+                           flow::StateChanged, flow::OpenTransport, flow::CloseTransport, Recovered,
+                           event::MessageOutcome, event::MessageReceived, event::SubscriptionChanged,
+                           event::NotifyReceived, event::PublicationChanged>;
 using Output = std::variant<Transmit, Timeout, Event>;
 
 class Ua {
@@ -157,6 +162,26 @@ class Ua {
   /// Call-ID of a live call ("" when unknown).
   std::string call_id(call::CallHandle call) const;
 
+  // --- messaging, subscriptions and publications (core/event/) ------------
+  /// An instant message (RFC 3428); its outcome comes as event::MessageOutcome
+  /// with the returned id. InvalidState when not registered.
+  Result<std::uint32_t, UaError> send_message(const event::MessageParams& params, TimePoint now);
+  /// Content types of inbound plain MESSAGEs the app takes (`text/plain` by
+  /// default); others are answered 415 with them as Accept (RFC 3261 §21.4.13).
+  void set_message_types(std::vector<std::string> types) { message_types_ = std::move(types); }
+  /// Subscribe to `params.target`'s `params.event` state (RFC 6665); events
+  /// event::SubscriptionChanged and event::NotifyReceived carry the id.
+  Result<std::uint32_t, UaError> subscribe(const event::SubscriptionParams& params, TimePoint now);
+  /// End a subscription (Expires: 0). NotFound for an id that has ended.
+  Status unsubscribe(std::uint32_t id, TimePoint now);
+  /// Publish our state for `params.event` (RFC 3903); event::PublicationChanged follows.
+  Status publish(event::PublishParams params, TimePoint now);
+  /// Withdraw what publish() put up for `event`.
+  Status unpublish(const std::string& event, TimePoint now);
+  /// End every subscription and publication (the phone is being disposed):
+  /// unSUBSCRIBE and removal PUBLISHes go out now.
+  void end_usages(TimePoint now);
+
   // --- handing over to another UA (issue #13 "multi-tab"; core/ua/snapshot.hpp)
   /// What a fresh UA needs to continue this one (core/ua/snapshot.hpp has the
   /// JSON): the registration identity and every answered (Confirmed) call
@@ -195,9 +220,11 @@ class Ua {
   /// What the UA holds right now: a driver can check that finished calls and
   /// transactions are let go (tests, diagnostics, the memory benchmark).
   struct LiveCounts {
-    std::size_t calls, dialogs, transactions;
+    std::size_t calls, dialogs, transactions, subscriptions, publications;
   };
-  LiveCounts live_counts() const { return {calls_.size(), dialogs_.size(), txns_.size()}; }
+  LiveCounts live_counts() const {
+    return {calls_.size(), dialogs_.size(), txns_.size(), subs_.size(), pubs_.size()};
+  }
 
   const Config& config() const { return config_; }
   reg::State registration_state() const { return registration_.state(); }
@@ -268,6 +295,26 @@ class Ua {
   call::CallHandle next_call_ = 1;
   std::map<txn::TxnId, std::uint32_t> app_requests_;  ///< client txn → app request id
   std::uint32_t next_app_request_ = 1;
+  /// Who waits for a client transaction's response outside calls and the
+  /// registration: the pager, a subscription or a publication.
+  struct UsageOwner {
+    enum class Kind { Message, Subscription, Publication } kind;
+    std::uint32_t id = 0;    ///< message or subscription id
+    std::string event;       ///< publication's event package
+  };
+  std::map<txn::TxnId, UsageOwner> usage_txns_;
+  event::Pager pager_;
+  std::uint32_t next_message_ = 1;
+  std::vector<std::string> message_types_{"text/plain"};
+  std::map<std::uint32_t, event::Subscription> subs_;
+  std::uint32_t next_sub_ = 1;
+  std::map<std::string, event::Publication> pubs_;
+  /// Start a usage's request on a client transaction; a refusal comes back
+  /// to its owner as a synthetic 503.
+  void start_usage_txn(msg::Message m, UsageOwner owner, TimePoint now);
+  void route_usage_response(const UsageOwner& owner, const msg::Message& response, std::string_view detail,
+                            TimePoint now);
+  bool collect_usages(TimePoint now);
   std::deque<call::CallEvent> call_events_;
   std::deque<Output> out_;
   msg::MessageView scratch_;  ///< reused by every received frame: parsing allocates nothing
