@@ -3,7 +3,7 @@
 // `#include "core/<dir>/…"` must point down the stack or stay in its own
 // folder. Folders on one line of LAYERS are peers: independent of each other.
 //
-//   util ← msg ← auth, sdp, rc, flow ← txn ← dialog ← config ← reg, call ← ua
+//   util ← msg ← auth, sdp, rc, flow, pres ← txn ← dialog ← config ← reg, call ← ua
 //
 // Usage: node scripts/check-layers.mjs [root]   (root defaults to the repo;
 // the check reads <root>/core). Exits 1 naming file:line and the include for
@@ -16,12 +16,15 @@ import { fileURLToPath } from 'node:url';
 // Bottom first. Why each folder sits where it does:
 //  - flow is our transport layer (RFC 3261 §18, RFC 5626 flows): it knows
 //    connections and clocks, no SIP, so it sits with the other leaves on msg.
+//  - pres reads and writes presence documents (PIDF, RPID, dialog-info): XML
+//    bodies, no SIP state, a leaf like rc; whatever subscribes to presence
+//    sits above and passes it the NOTIFY body.
 //  - config is the UA's one configuration (identity, timer values, recovery);
 //    reg and call read it, txn and dialog keep their own narrow ones.
 export const LAYERS = [
   ['util'],
   ['msg'],
-  ['auth', 'sdp', 'rc', 'flow'],
+  ['auth', 'sdp', 'rc', 'flow', 'pres'],
   ['txn'],
   ['dialog'],
   ['config'],

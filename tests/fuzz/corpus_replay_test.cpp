@@ -22,6 +22,7 @@ extern "C" {
 int wwp_fuzz_digest_challenge(const std::uint8_t* data, std::size_t size);
 int wwp_fuzz_fields(const std::uint8_t* data, std::size_t size);
 int wwp_fuzz_message(const std::uint8_t* data, std::size_t size);
+int wwp_fuzz_pres_xml(const std::uint8_t* data, std::size_t size);
 int wwp_fuzz_rc_json(const std::uint8_t* data, std::size_t size);
 int wwp_fuzz_rc_xml(const std::uint8_t* data, std::size_t size);
 int wwp_fuzz_sdp(const std::uint8_t* data, std::size_t size);
@@ -42,6 +43,7 @@ const Target kTargets[] = {
     {"digest_challenge", wwp_fuzz_digest_challenge},
     {"fields", wwp_fuzz_fields},
     {"message", wwp_fuzz_message},
+    {"pres_xml", wwp_fuzz_pres_xml},
     {"rc_json", wwp_fuzz_rc_json},
     {"rc_xml", wwp_fuzz_rc_xml},
     {"sdp", wwp_fuzz_sdp},
