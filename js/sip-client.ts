@@ -10,11 +10,12 @@ import { parseBindings } from './core/abi.js';
 import type { WireMessage } from './core/wire-message.js';
 import { RegistrationError } from './registration-error.js';
 import type { CallCore } from './call-session/call-core.js';
-import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa } from './core/sip-core.js';
+import type { CoreCallEvent, CoreEvent, CoreStatus, CoreUa, CoreUsageEvent } from './core/sip-core.js';
 import InboundMessage from './sip-message/inbound.js';
 import OutboundMessage from './sip-message/outbound/index.js';
 import type SipMessage from './sip-message/index.js';
 import { recoveryConfig } from './recovery-options.js';
+import { Usages } from './usages/usages.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -83,6 +84,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private bindings: RegistrationBinding[] = [];
   /** app requests (send/request) waiting for their final response, by core id */
   private appRequests = new Map<number, { resolve: (m: InboundMessage) => void; reject: (e: Error) => void }>();
+  /** @internal Messages, subscriptions and publications (js/usages/). */
+  readonly _usages = new Usages(() => this.ua(), now, () => this.pump());
 
   /** @internal The recent SIP messages, oldest first (`diagnostics()`). */
   _trace(): TraceEntry[] {
@@ -180,6 +183,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         recovery: this.recovery,
       });
       this.ua_.wantDropped = () => this.log.enabled('info') || this.hasListeners('dropped');
+      if (this.options.messageTypes) this._usages.setMessageTypes(this.options.messageTypes);
       if (this.recovery) this.listenToNetwork();
       this.adoptState(this.ua_);
     }
@@ -327,6 +331,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.timer = undefined;
     const ua = this.ua_;
     if (ua && this.wsc?.readyState === WebSocket.OPEN) {
+      // Subscriptions and publications end on the wire before we leave
+      // (RFC 6665 §4.1.2.3, RFC 3903 §4.4); nobody waits for their answers.
+      ua.endUsages(now());
+      this._usages.fail('the SIP client was disposed');
       const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
       check(ua.unregister(now()), 'Unregister failed');
       this.pump();
@@ -336,6 +344,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.removeAllListeners();
     for (const w of this.appRequests.values()) w.reject(new Error('request(): the SIP client was disposed'));
     this.appRequests.clear();
+    this._usages.fail('the SIP client was disposed');
     const ws = this.wsc;
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
@@ -380,6 +389,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.removeNetworkListeners?.();
     for (const w of this.appRequests.values()) w.reject(new Error('request(): the phone moved to another tab'));
     this.appRequests.clear();
+    this._usages.fail('the phone moved to another tab');
     this.registering?.reject(new Error('the phone moved to another tab'));
     const ws = this.wsc;
     if (ws) {
@@ -517,6 +527,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         this.log.info('sip', `Dropped inbound SIP: ${e.reason}`);
         this.emit('dropped', e.reason);
         break;
+      default:
+        this._usages.onEvent(e as CoreUsageEvent);
     }
   }
 }

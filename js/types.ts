@@ -64,6 +64,12 @@ export interface SipClientOptions {
    * Off (the default), a lost socket stays lost, as in ringcentral-web-phone.
    */
   autoRecover?: boolean | AutoRecoverOptions;
+  /**
+   * wasm-web-phone: content types of inbound instant messages the app takes
+   * (README "Messages, presence and busy lamps"); others are refused with
+   * 415. Default `['text/plain']`; the wildcard type (star, slash, star) takes every type.
+   */
+  messageTypes?: string[];
 }
 
 /** `autoRecover` settings; durations in ms (names after Ribbon's `connectivity`). */
@@ -166,6 +172,13 @@ export type WebPhoneOptions = SipClientOptions & {
    */
   ice?: IceOptions;
 };
+
+export type {
+  DialogInfo, DialogStateEntry, DialogStateName, InstantMessage, MessageDelivery, PresenceStatus, PublishPresenceOptions,
+  SendMessageOptions, SubscribeOptions, SubscriptionStateChange,
+} from './usages/types.js';
+export type { Subscription } from './usages/subscription.js';
+export type { MessageError } from './usages/message-error.js';
 
 export type {
   CallDiagnostics, CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, PhoneDiagnostics, TracedMessage, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,

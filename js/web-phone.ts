@@ -19,6 +19,9 @@ import type InboundMessage from './sip-message/inbound.js';
 import { RegistrationError } from './registration-error.js';
 import type { DeviceManager, RegistrationBinding, SipClient, SipInfo, WebPhoneOptions } from './types.js';
 import { CORE_COMMIT, CORE_VERSION, WASM_SHA256 } from './version.js';
+import { MessageError } from './usages/message-error.js';
+import type { Subscription } from './usages/subscription.js';
+import type { MessageDelivery, PublishPresenceOptions, SendMessageOptions, SubscribeOptions } from './usages/types.js';
 
 export default class WebPhone extends EventEmitter {
   /** Build identity (also `wasm-web-phone/version`), reachable from the script-tag global. */
@@ -32,6 +35,8 @@ export default class WebPhone extends EventEmitter {
    * `wasm-web-phone/registration-error`.
    */
   static readonly RegistrationError = RegistrationError;
+  /** The rejection of `sendMessage()` / `publishPresence()` (`status`, `reason`). */
+  static readonly MessageError = MessageError;
   sipInfo: SipInfo;
   sipClient: SipClient;
   deviceManager: DeviceManager;
@@ -55,6 +60,7 @@ export default class WebPhone extends EventEmitter {
     this.autoAnswer = options.autoAnswer ?? true;
     if (this.sipClient instanceof DefaultSipClient) {
       this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
+      this.sipClient._usages.onMessage = (m) => this.emit('message', m);
       // Start the wasm download and compile now; start() awaits the same
       // promise (and reports its error), so this one must not go unhandled.
       loadCore(options.wasm).catch(() => undefined);
@@ -115,6 +121,46 @@ export default class WebPhone extends EventEmitter {
       throw e;
     }
     return session;
+  }
+
+  // --- messages, presence, busy lamps (README "Messages, presence and busy lamps") ---
+
+  /**
+   * Send an instant message (RFC 3428). Resolves with the 2xx (202: the
+   * server accepted it for later delivery); rejects with a `MessageError`
+   * carrying the refusal's status (404, 480, …; 408 when nobody answered).
+   */
+  sendMessage(target: string, body: string, options?: SendMessageOptions): Promise<MessageDelivery> {
+    if (this.disposed) return Promise.reject(new Error('WebPhone is disposed'));
+    return this._callCore()._usages.sendMessage(target, body, options);
+  }
+
+  /** Content types of inbound messages to take (others get 415); default `['text/plain']`. */
+  setMessageTypes(types: string[]): void {
+    this._callCore()._usages.setMessageTypes(types);
+  }
+
+  /** Watch `target`'s presence (RFC 3856): `presence` events with open/closed, note and activity. */
+  subscribePresence(target: string, options?: SubscribeOptions): Subscription {
+    if (this.disposed) throw new Error('WebPhone is disposed');
+    return this._callCore()._usages.subscribe(target, 'presence', options);
+  }
+
+  /** Watch `target`'s calls (RFC 4235, busy lamp): `dialogInfo` events with each dialog's state. */
+  subscribeDialog(target: string, options?: SubscribeOptions): Subscription {
+    if (this.disposed) throw new Error('WebPhone is disposed');
+    return this._callCore()._usages.subscribe(target, 'dialog', options);
+  }
+
+  /** Publish our presence (RFC 3903 PUBLISH of a PIDF the core writes), refreshed until unpublished. */
+  publishPresence(options: PublishPresenceOptions): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('WebPhone is disposed'));
+    return this._callCore()._usages.publishPresence(options);
+  }
+
+  /** Withdraw what publishPresence() put up. */
+  unpublishPresence(): Promise<void> {
+    return this._callCore()._usages.unpublishPresence();
   }
 
   /** Hang up, decline or cancel every call, then unregister and close (spec §7.14). */

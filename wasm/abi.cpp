@@ -133,6 +133,92 @@ struct Drain {
   }
   void operator()(const wwp::ua::Recovered&) const { out.begin(Key::recovered, 0); }
 
+  // --- core/event/: messages, subscriptions, publications ---
+  void operator()(const wwp::event::MessageOutcome& e) const {
+    out.begin(Key::messageOutcome, 4);
+    out.field(Key::request, static_cast<std::int32_t>(e.id));
+    out.field(Key::status, e.status);
+    out.field(Key::reason, e.reason);
+    out.field(Key::detail, e.detail);
+  }
+  void operator()(const wwp::event::MessageReceived& e) const {
+    out.begin(Key::messageReceived, 6);
+    out.field(Key::from, e.from);
+    out.field(Key::displayName, e.display_name);
+    out.field(Key::to, e.to);
+    out.field(Key::contentType, e.content_type);
+    out.field(Key::body, e.body);
+    out.field(Key::callId, e.call_id);
+  }
+  void operator()(const wwp::event::SubscriptionChanged& e) const {
+    out.begin(Key::subscription, 6);
+    out.field(Key::sub, static_cast<std::int32_t>(e.id));
+    out.field(Key::state, wwp::event::to_string(e.state));
+    out.field(Key::reason, e.reason);
+    out.field(Key::status, e.status);
+    out.field(Key::expiresIn, static_cast<std::int32_t>(e.expires));
+    out.field(Key::retryAfterMs, static_cast<std::int32_t>(e.retry_after * 1000));
+  }
+  void operator()(const wwp::event::NotifyReceived& e) const {
+    out.begin(Key::notify, 4);
+    out.field(Key::sub, static_cast<std::int32_t>(e.id));
+    out.field(Key::event, e.event);
+    out.field(Key::contentType, e.content_type);
+    out.field(Key::body, e.body);
+  }
+  void operator()(const wwp::event::PresenceNotify& e) const {
+    const wwp::pres::PresenceTuple* open_tuple = nullptr;
+    for (const auto& t : e.doc.tuples)
+      if (t.open && !open_tuple) open_tuple = &t;
+    out.begin(Key::presence, 6);
+    out.field(Key::sub, static_cast<std::int32_t>(e.id));
+    out.field(Key::entity, e.doc.entity);
+    out.field_bool(Key::open, e.doc.open());
+    // The person's note, else the first tuple note (what a buddy list shows).
+    std::string_view note = e.doc.note;
+    for (const auto& t : e.doc.tuples)
+      if (note.empty()) note = t.note;
+    out.field(Key::note, note);
+    out.field(Key::activity, e.doc.activity);
+    out.field(Key::contact, open_tuple ? std::string_view(open_tuple->contact) : std::string_view());
+  }
+  /// Each dialog as its own record, then the document: js/usages/usages.ts
+  /// collects the dialogs until their `dialogInfo` comes (no list type needed).
+  void operator()(const wwp::event::DialogInfoNotify& e) const {
+    for (const auto& d : e.info.dialogs) {
+      out.begin(Key::dialog, 15);
+      out.field(Key::sub, static_cast<std::int32_t>(e.id));
+      out.field(Key::id, d.id);
+      out.field(Key::callId, d.call_id);
+      out.field(Key::localTag, d.local_tag);
+      out.field(Key::remoteTag, d.remote_tag);
+      out.field(Key::direction, wwp::pres::to_string(d.direction));
+      out.field(Key::state, wwp::pres::to_string(d.state));
+      out.field(Key::event, d.state_event);
+      out.field(Key::code, d.state_code);
+      out.field(Key::localIdentity, d.local_identity);
+      out.field(Key::localDisplay, d.local_display);
+      out.field(Key::remoteIdentity, d.remote_identity);
+      out.field(Key::remoteDisplay, d.remote_display);
+      out.field(Key::remoteTarget, d.remote_target);
+      out.field(Key::contact, d.local_target);
+    }
+    out.begin(Key::dialogInfo, 4);
+    out.field(Key::sub, static_cast<std::int32_t>(e.id));
+    out.field(Key::entity, e.info.entity);
+    out.field_u53(Key::version, e.info.version);
+    out.field_bool(Key::full, e.info.full);
+  }
+  void operator()(const wwp::event::PublicationChanged& e) const {
+    out.begin(Key::publication, 6);
+    out.field(Key::event, e.event);
+    out.field(Key::state, wwp::event::to_string(e.state));
+    out.field(Key::status, e.status);
+    out.field(Key::reason, e.reason);
+    out.field(Key::expiresIn, static_cast<std::int32_t>(e.expires));
+    out.field(Key::request, static_cast<std::int32_t>(e.generation));
+  }
+
   void peer(const wwp::call::PeerInfo& p) const {
     out.field(Key::localPeer, p.local_peer);
     out.field(Key::remotePeer, p.remote_peer);
@@ -512,16 +598,76 @@ WWP_EXPORT(wwp_rc_api_call_info) void wwp_rc_api_call_info(void* h, std::uint32_
   finish();
 }
 
-/// Live calls, dialogs and transactions (Ua::live_counts) as the result.
+/// What the UA holds (Ua::live_counts) as the result.
 WWP_EXPORT(wwp_ua_live) void wwp_ua_live(void* h) {
   g_out.reset();
   const auto c = ua_of(h).live_counts();
-  g_out.begin(Key::result, 4);
+  g_out.begin(Key::result, 6);
   g_out.field_bool(Key::ok, true);
   g_out.field(Key::calls, static_cast<std::int32_t>(c.calls));
   g_out.field(Key::dialogs, static_cast<std::int32_t>(c.dialogs));
   g_out.field(Key::transactions, static_cast<std::int32_t>(c.transactions));
+  g_out.field(Key::subscriptions, static_cast<std::int32_t>(c.subscriptions));
+  g_out.field(Key::publications, static_cast<std::int32_t>(c.publications));
   finish();
+}
+
+// --- messages, subscriptions, publications (core/event/) --------------------------
+
+/// args: target, contentType, body. Result: the message's `request` id.
+WWP_EXPORT(wwp_send_message) void wwp_send_message(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    wwp::event::MessageParams p{std::string(arg_str(0)), std::string(arg_str(2)), std::string(arg_str(4))};
+    result_value(ua.send_message(p, tp(now)), Key::request);
+  });
+}
+/// args: n, then n content types.
+WWP_EXPORT(wwp_set_message_types) void wwp_set_message_types(void* h) {
+  g_out.reset();
+  const int n = g_args[0];
+  if (n < 0 || 1 + 2 * n > 64) {
+    invalid("too many message types");
+  } else {
+    std::vector<std::string> types;
+    for (int i = 0; i < n; ++i) types.emplace_back(arg_str(1 + 2 * i));
+    ua_of(h).set_message_types(std::move(types));
+    result(wwp::ok_status());
+  }
+  finish();
+}
+/// args: target, event, accept. Result: the subscription's `sub` id.
+WWP_EXPORT(wwp_subscribe) void wwp_subscribe(void* h, std::uint32_t expires, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    wwp::event::SubscriptionParams p{std::string(arg_str(0)), std::string(arg_str(2)), std::string(arg_str(4)), expires};
+    result_value(ua.subscribe(p, tp(now)), Key::sub);
+  });
+}
+WWP_EXPORT(wwp_unsubscribe) void wwp_unsubscribe(void* h, std::uint32_t sub, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.unsubscribe(sub, tp(now))); });
+}
+/// args: event, contentType, body.
+WWP_EXPORT(wwp_publish) void wwp_publish(void* h, std::uint32_t expires, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    result_value(ua.publish({std::string(arg_str(0)), std::string(arg_str(2)), std::string(arg_str(4)), expires}, tp(now)),
+                 Key::request);
+  });
+}
+/// args: note, activity. Result: the publish generation as `request`.
+WWP_EXPORT(wwp_publish_presence) void wwp_publish_presence(void* h, std::int32_t open, std::uint32_t expires, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    result_value(ua.publish_presence(open != 0, std::string(arg_str(0)), std::string(arg_str(2)), expires, tp(now)),
+                 Key::request);
+  });
+}
+/// args: event.
+WWP_EXPORT(wwp_unpublish) void wwp_unpublish(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.unpublish(std::string(arg_str(0)), tp(now))); });
+}
+WWP_EXPORT(wwp_end_usages) void wwp_end_usages(void* h, double now) {
+  command(h, [&](wwp::ua::Ua& ua) {
+    ua.end_usages(tp(now));
+    result(wwp::ok_status());
+  });
 }
 
 // --- helpers the public API exposes ------------------------------------------------

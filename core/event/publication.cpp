@@ -19,13 +19,14 @@ const char* to_string(PubState s) {
   return "?";
 }
 
-Status Publication::publish(PublishParams p, const Config& c, Rng& rng, TimePoint now) {
+Result<std::uint32_t, UaError> Publication::publish(PublishParams p, const Config& c, Rng& rng, TimePoint now) {
   if (p.body.empty()) return ua_error(UaErrorCode::InvalidArgument, "publish: the body is empty");
   if (p.body.size() > 64 * 1024) return ua_error(UaErrorCode::InvalidArgument, "publish: the body is over 64 KiB");
   if (!msg::parse_media_type(p.content_type) || p.content_type.find_first_of("\r\n") != std::string::npos)
     return ua_error(UaErrorCode::InvalidArgument, "publish: invalid content type \"" + p.content_type + "\"");
   if (p.expires == 0) return ua_error(UaErrorCode::InvalidArgument, "publish: expires must be above 0 (use remove)");
   params_ = std::move(p);
+  ++generation_;
   if (call_id_.empty()) {
     call_id_ = rng.token(24);
     from_tag_ = rng.token(12);
@@ -39,7 +40,7 @@ Status Publication::publish(PublishParams p, const Config& c, Rng& rng, TimePoin
     send(kind, c, rng);
   }
   (void)now;
-  return ok_status();
+  return generation_;
 }
 
 void Publication::remove(const Config& c, Rng& rng, TimePoint now) {
@@ -68,6 +69,7 @@ void Publication::send(Kind kind, const Config& c, Rng& rng) {
   auth_.authorize(m, rng);
   sent_ = m;
   sent_kind_ = kind;
+  if (kind == Kind::Initial || kind == Kind::Modify) sent_generation_ = generation_;
   awaiting_ = true;
   out_.push_back(std::move(m));
 }
@@ -86,7 +88,8 @@ void Publication::send_queued(const Config& c, Rng& rng) {
 
 void Publication::changed(PubState s, int status, std::string reason) {
   state_ = s;
-  events_.push_back(PublicationChanged{event_, s, status, std::move(reason), s == PubState::Published ? params_.expires : 0});
+  events_.push_back(PublicationChanged{event_, s, status, std::move(reason), s == PubState::Published ? params_.expires : 0,
+                                       sent_generation_});
 }
 
 void Publication::handle_response(const msg::Message& r, const Config& c, Rng& rng, TimePoint now) {

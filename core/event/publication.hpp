@@ -42,14 +42,19 @@ struct PublicationChanged {
   int status = 0;
   std::string reason;
   std::uint32_t expires = 0;
+  /// Published: the newest `publish()` (its return value) this state
+  /// includes. Several publish() calls while a PUBLISH is out become one
+  /// modification (§4.1), so one event can settle several calls.
+  std::uint32_t generation = 0;
 };
 
 class Publication {
  public:
   explicit Publication(std::string event) : event_(std::move(event)) {}
-  /// Publish (or replace) our state. Errors: InvalidArgument (event package,
-  /// content type or body unusable).
-  Status publish(PublishParams p, const Config& c, Rng& rng, TimePoint now);
+  /// Publish (or replace) our state; returns this call's generation (see
+  /// PublicationChanged). Errors: InvalidArgument (content type, body or
+  /// expires unusable).
+  Result<std::uint32_t, UaError> publish(PublishParams p, const Config& c, Rng& rng, TimePoint now);
   /// Withdraw it (§4.4). Nothing published: Removed at once.
   void remove(const Config& c, Rng& rng, TimePoint now);
   void handle_response(const msg::Message& response, const Config& c, Rng& rng, TimePoint now);
@@ -78,6 +83,8 @@ class Publication {
   std::uint32_t cseq_ = 0;
   std::optional<msg::Message> sent_;
   Kind sent_kind_ = Kind::Initial;
+  std::uint32_t generation_ = 0;  ///< publish() calls so far
+  std::uint32_t sent_generation_ = 0;  ///< the generation the PUBLISH out carries
   bool awaiting_ = false;
   bool retried_412_ = false;
   /// A publish()/remove() that came while a PUBLISH was out.

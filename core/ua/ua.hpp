@@ -24,6 +24,7 @@
 #include "core/call/call.hpp"
 #include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
+#include "core/event/notify_body.hpp"
 #include "core/event/pager.hpp"
 #include "core/event/publication.hpp"
 #include "core/event/subscription.hpp"
@@ -96,7 +97,8 @@ using Event = std::variant<reg::Registered, reg::RegistrationFailed, reg::Unregi
                            reg::TransportDead, MessageTraced, Dropped, call::CallEvent, AppResponse,
                            flow::StateChanged, flow::OpenTransport, flow::CloseTransport, Recovered,
                            event::MessageOutcome, event::MessageReceived, event::SubscriptionChanged,
-                           event::NotifyReceived, event::PublicationChanged>;
+                           event::NotifyReceived, event::PresenceNotify, event::DialogInfoNotify,
+                           event::PublicationChanged>;
 using Output = std::variant<Transmit, Timeout, Event>;
 
 class Ua {
@@ -174,8 +176,13 @@ class Ua {
   Result<std::uint32_t, UaError> subscribe(const event::SubscriptionParams& params, TimePoint now);
   /// End a subscription (Expires: 0). NotFound for an id that has ended.
   Status unsubscribe(std::uint32_t id, TimePoint now);
-  /// Publish our state for `params.event` (RFC 3903); event::PublicationChanged follows.
-  Status publish(event::PublishParams params, TimePoint now);
+  /// Publish our state for `params.event` (RFC 3903); returns the
+  /// generation event::PublicationChanged reports when it is up.
+  Result<std::uint32_t, UaError> publish(event::PublishParams params, TimePoint now);
+  /// Publish our presence: a PIDF (core/pres/pidf.hpp) for our AOR, open or
+  /// closed, with a note and an RPID activity.
+  Result<std::uint32_t, UaError> publish_presence(bool open, const std::string& note, const std::string& activity,
+                                                  std::uint32_t expires, TimePoint now);
   /// Withdraw what publish() put up for `event`.
   Status unpublish(const std::string& event, TimePoint now);
   /// End every subscription and publication (the phone is being disposed):

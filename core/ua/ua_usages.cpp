@@ -2,6 +2,8 @@
 // (RFC 3428), subscriptions (RFC 6665) and publications (RFC 3903). Their
 // machines build the requests and read the answers; here they get client
 // transactions, their responses, their timers and the NOTIFYs sent to them.
+#include <cctype>
+
 #include "core/msg/reply.hpp"
 #include "core/ua/ua.hpp"
 
@@ -41,16 +43,30 @@ Status Ua::unsubscribe(std::uint32_t id, TimePoint now) {
   return ok_status();
 }
 
-Status Ua::publish(event::PublishParams params, TimePoint now) {
-  if (auto s = need_binding(registration_, "publish"); !s) return s;
+Result<std::uint32_t, UaError> Ua::publish(event::PublishParams params, TimePoint now) {
+  if (auto s = need_binding(registration_, "publish"); !s) return Err<UaError>{s.error()};
   const std::string ev = params.event;
   auto it = pubs_.try_emplace(ev, ev).first;
-  if (auto s = it->second.publish(std::move(params), config_, rng_, now); !s) {
+  auto generation = it->second.publish(std::move(params), config_, rng_, now);
+  if (!generation) {
     if (it->second.state() == event::PubState::Idle) pubs_.erase(it);
-    return s;
+    return generation;
   }
   collect(now);
-  return ok_status();
+  return generation;
+}
+
+Result<std::uint32_t, UaError> Ua::publish_presence(bool open, const std::string& note, const std::string& activity,
+                                                    std::uint32_t expires, TimePoint now) {
+  if (note.size() > 1024) return ua_error(UaErrorCode::InvalidArgument, "publishPresence: the note is over 1024 bytes");
+  // The tuple id stays the same for this phone, so each PUBLISH replaces
+  // our tuple at the compositor instead of adding one (RFC 3863 §4.1.4).
+  // An XML ID (xs:ID, an NCName): the instance id's safe characters only.
+  std::string tuple = "wwp-";
+  for (char c : config_.instance_id)
+    if (tuple.size() < 40 && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) tuple += c;
+  std::string pidf = pres::build_pidf(event::aor(config_), open, note, tuple, activity);
+  return publish({"presence", "application/pidf+xml", std::move(pidf), expires}, now);
 }
 
 Status Ua::unpublish(const std::string& ev, TimePoint now) {
@@ -110,7 +126,9 @@ bool Ua::collect_usages(TimePoint now) {
     }
     while (auto n = s.poll_notify()) {
       any = true;
-      out_.push_back(Event{std::move(*n)});
+      auto reading = event::read_notify(std::move(*n));
+      if (!reading.error.empty()) out_.push_back(Event{Dropped{std::move(reading.error)}});
+      std::visit([this](auto&& e) { out_.push_back(Event{std::move(e)}); }, std::move(reading.event));
     }
     while (auto c = s.poll_change()) {
       any = true;

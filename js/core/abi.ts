@@ -48,6 +48,14 @@ export interface CoreExports {
   wwp_rc_info(ua: number, call: number, now: number): void;
   wwp_rc_api_call_info(ua: number, call: number): void;
   wwp_ua_live(ua: number): void;
+  wwp_send_message(ua: number, now: number): void;
+  wwp_set_message_types(ua: number): void;
+  wwp_subscribe(ua: number, expires: number, now: number): void;
+  wwp_unsubscribe(ua: number, sub: number, now: number): void;
+  wwp_publish(ua: number, expires: number, now: number): void;
+  wwp_publish_presence(ua: number, open: number, expires: number, now: number): void;
+  wwp_unpublish(ua: number, now: number): void;
+  wwp_end_usages(ua: number, now: number): void;
   wwp_parse_message(len: number): void;
   wwp_digest_response(): void;
 }
@@ -609,11 +617,50 @@ export class CoreUa {
     this.abi.x.wwp_rc_api_call_info(this.h, call);
     return ((this.abi.readBatch(undefined)[0] as Obj).value as [string, string][] | undefined) ?? null;
   }
-  /** What the UA holds now (live calls, dialogs, transactions): for tests and diagnostics. */
-  live(): { calls: number; dialogs: number; transactions: number } {
+  /** What the UA holds now (live calls, dialogs, transactions, subscriptions, publications): for tests and diagnostics. */
+  live(): { calls: number; dialogs: number; transactions: number; subscriptions: number; publications: number } {
     this.abi.x.wwp_ua_live(this.h);
-    const r = this.abi.readBatch(undefined)[0] as Obj;
-    return { calls: r.calls as number, dialogs: r.dialogs as number, transactions: r.transactions as number };
+    const { type, name, ok, ...counts } = this.abi.readBatch(undefined)[0] as Obj;
+    return counts as { calls: number; dialogs: number; transactions: number; subscriptions: number; publications: number };
+  }
+  // --- messages, subscriptions, publications (core/event/) ---
+  sendMessage(target: string, contentType: string, body: string, now: number): CoreCallResult {
+    this.abi.args([target, contentType, body]);
+    this.abi.x.wwp_send_message(this.h, now);
+    return this.result();
+  }
+  setMessageTypes(types: string[]): CoreStatus {
+    this.abi.args([types.length, ...types]);
+    this.abi.x.wwp_set_message_types(this.h);
+    return this.abi.readBatch(undefined)[0] as unknown as CoreStatus;
+  }
+  subscribe(target: string, event: string, accept: string, expires: number, now: number): CoreCallResult {
+    this.abi.args([target, event, accept]);
+    this.abi.x.wwp_subscribe(this.h, expires, now);
+    return this.result();
+  }
+  unsubscribe(sub: number, now: number): CoreStatus {
+    this.abi.x.wwp_unsubscribe(this.h, sub, now);
+    return this.result();
+  }
+  publish(event: string, contentType: string, body: string, expires: number, now: number): CoreCallResult {
+    this.abi.args([event, contentType, body]);
+    this.abi.x.wwp_publish(this.h, expires, now);
+    return this.result();
+  }
+  publishPresence(open: boolean, note: string, activity: string, expires: number, now: number): CoreCallResult {
+    this.abi.args([note, activity]);
+    this.abi.x.wwp_publish_presence(this.h, open ? 1 : 0, expires, now);
+    return this.result();
+  }
+  unpublish(event: string, now: number): CoreStatus {
+    this.abi.args([event]);
+    this.abi.x.wwp_unpublish(this.h, now);
+    return this.result();
+  }
+  endUsages(now: number): void {
+    this.abi.x.wwp_end_usages(this.h, now);
+    this.result();
   }
   delete(): void {
     if (this.h) this.abi.x.wwp_ua_delete(this.h);

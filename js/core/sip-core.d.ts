@@ -78,7 +78,26 @@ export type CoreEvent =
   | { type: 'event'; name: 'dropped'; reason: string }
   /** Final response (or synthetic 408/503, see `detail`) to an app request from sendAppMessage. */
   | ({ type: 'event'; name: 'appResponse'; request: number; detail: string } & CoreMessage)
-  | { type: 'event'; name: 'message'; inbound: boolean; message: WireMessage };
+  | { type: 'event'; name: 'message'; inbound: boolean; message: WireMessage }
+  | CoreUsageEvent;
+
+/** Messages, subscriptions and publications (core/event/, wasm/abi.cpp). */
+export type CoreUsageEvent =
+  /** The final response to sendMessage's MESSAGE (a synthetic 408/503 sets `detail`). */
+  | { type: 'event'; name: 'messageOutcome'; request: number; status: number; reason: string; detail: string }
+  /** An inbound plain MESSAGE the core accepted (and answered 200). */
+  | { type: 'event'; name: 'messageReceived'; from: string; displayName: string; to: string; contentType: string; body: string; callId: string }
+  /** `state`: core/event SubState's name; retryAfterMs from a terminated NOTIFY. */
+  | { type: 'event'; name: 'subscription'; sub: number; state: 'pending' | 'active' | 'terminated'; reason: string; status: number; expiresIn: number; retryAfterMs: number }
+  /** A NOTIFY body of a package the core does not read itself (or could not). */
+  | { type: 'event'; name: 'notify'; sub: number; event: string; contentType: string; body: string }
+  /** A PIDF NOTIFY, read by the core (core/pres/pidf.hpp). */
+  | { type: 'event'; name: 'presence'; sub: number; entity: string; open: boolean; note: string; activity: string; contact: string }
+  /** One dialog of a dialog-info NOTIFY (core/pres/dialog_info.hpp); its `dialogInfo` follows the last. */
+  | { type: 'event'; name: 'dialog'; sub: number; id: string; callId: string; localTag: string; remoteTag: string; direction: 'unknown' | 'initiator' | 'recipient'; state: 'trying' | 'proceeding' | 'early' | 'confirmed' | 'terminated'; event: string; code: number; localIdentity: string; localDisplay: string; remoteIdentity: string; remoteDisplay: string; remoteTarget: string; /** the local target (our Contact) */ contact: string }
+  | { type: 'event'; name: 'dialogInfo'; sub: number; entity: string; version: number; full: boolean }
+  /** `request`: the newest publish generation (wwp_publish's result) a `published` state includes. */
+  | { type: 'event'; name: 'publication'; event: string; state: 'published' | 'removed' | 'failed'; status: number; reason: string; expiresIn: number; request: number };
 
 export interface CoreUaConfig {
   username: string;
@@ -114,6 +133,8 @@ export interface RcCommandOptions {
 }
 
 export interface CoreCallResult extends CoreStatus {
+  /** wwp_subscribe's subscription id */
+  sub?: number;
   call?: number;
   callId?: string;
   request?: number;
