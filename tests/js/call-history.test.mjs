@@ -270,6 +270,37 @@ test('without the option a phone records nothing and has no callHistory', T, asy
   assert.equal(alice.callHistory, undefined);
 });
 
+test('multi-tab mode: the leader tab records the calls it runs', T, async () => {
+  // Web Locks stand-in that grants the lock at once: this tab leads.
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { locks: {
+    request: (name, opts, fn) => fn({ name }),
+    query: async () => ({ held: [], pending: [] }),
+  } } });
+  const { MultiTabWebPhone } = await import(`${root}/dist/es/multi-tab.js`);
+  const callHistory = new CallHistory();
+  const media = fakeMedia();
+  const tabs = new MultiTabWebPhone({ sipInfo: server.sipInfo('101'), name: 'history', instanceId: 'hist-tab',
+    webRtcSessionFactory: media.factory, deviceManager: media.deviceManager, wasm: { wasmBinary }, callHistory });
+  try {
+    await tabs.start();
+    assert.equal(tabs.isLeader, true);
+    const bob = await phone('102');
+    const ringing = event(tabs, 'inboundCall');
+    const placing = bob.call('101');
+    await (await ringing).answer();
+    const written = event(callHistory, 'entry');
+    await (await placing).hangup();
+    const entry = await written;
+    assert.equal(entry.result, 'answered');
+    assert.equal(entry.direction, 'inbound');
+  } finally {
+    await tabs.dispose();
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete globalThis.navigator;
+  }
+});
+
 test('wasm-web-phone/call-history for import and require; none of it in the main script', T, async () => {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
