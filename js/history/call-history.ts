@@ -153,7 +153,10 @@ export class CallHistory extends EventEmitter {
 
   /**
    * Record every call of `phone` from now on; returns a function that stops
-   * it. The phone does this itself for `options.callHistory`.
+   * it. The phone does this itself for `options.callHistory`. A WebPhone:
+   * in multi-tab mode use the option, which only the leader tab's phone
+   * acts on (a MultiTabWebPhone attached in every tab would record each
+   * call once per tab).
    */
   attach(phone: Pick<WebPhone, 'on' | 'off'>): () => void {
     const track = (session: CallSession) => this.track(session);

@@ -19,7 +19,7 @@ useNodeWebSocket();
 let server;
 before(async () => {
   // After a decline the edge keeps the caller ringing unansweredFinalMs (8 s by default).
-  server = await startTestServer({ extensions: ['101', '102'], transport: 'ws', config: { unansweredFinalMs: 100 } });
+  server = await startTestServer({ extensions: ['101', '102', '103'], transport: 'ws', config: { unansweredFinalMs: 100 } });
 });
 after(() => server.close());
 beforeEach(() => server.reset({ unansweredFinalMs: 100 }));
@@ -102,6 +102,29 @@ test('an inbound call we decline is declined, not missed (RingCentral: the serve
   assert.equal(entry.result, 'declined');
   assert.equal(entry.reason, 'cancelled', 'the core saw a CANCEL: only the app knows it declined');
   await placing;
+});
+
+test('an inbound call sent to voicemail is voicemail; one answered and transferred is transferred', T, async () => {
+  const { alice, bob, callHistory } = await pair();
+  let ringing = event(alice, 'inboundCall');
+  let placing = bob.call('101');
+  const written = event(callHistory, 'entry');
+  await (await ringing).toVoicemail();
+  assert.equal((await written).result, 'voicemail');
+  await placing;
+
+  const carol = await phone('103');
+  carol.on('inboundCall', (s) => void s.answer());
+  ringing = event(alice, 'inboundCall');
+  placing = bob.call('101');
+  const inbound = await ringing;
+  await inbound.answer();
+  await placing;
+  const transferred = event(callHistory, 'entry');
+  await inbound.transfer('103');
+  const entry = await transferred;
+  assert.equal(entry.result, 'transferred');
+  assert.ok(entry.answerTime > 0 && entry.durationMs >= 0);
 });
 
 test('an outbound call refused with 486 is busy, with the status', T, async () => {
