@@ -8,6 +8,7 @@ import type { CallDiagnostics, PhoneDiagnostics, TracedMessage } from './diagnos
 import type { IceOptions } from './media/ice-options.js';
 import type { LogEntry, LogHandler, LogLevel } from './log/logger.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
+import type { CallHistory } from './history/call-history.js';
 import type { CallQualityReport, CandidateInfo } from './quality/report.js';
 import type { MediaStall } from './quality/watchdog.js';
 
@@ -171,6 +172,12 @@ export type WebPhoneOptions = SipClientOptions & {
    * srflx/relay candidate).
    */
   ice?: IceOptions;
+  /**
+   * wasm-web-phone: record every call of this phone (README "Call history").
+   * A `CallHistory` from `wasm-web-phone/call-history`, with the store of
+   * your choice; off by default. Also `webPhone.callHistory`.
+   */
+  callHistory?: CallHistory;
 };
 
 export type {

@@ -5,6 +5,7 @@ import OutboundCallSession from './call-session/outbound.js';
 import type CallSession from './call-session/index.js';
 import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent } from './core/sip-core.js';
+import type { CallHistory } from './history/call-history.js';
 
 type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
@@ -41,6 +42,8 @@ export default class WebPhone extends EventEmitter {
   sipClient: SipClient;
   deviceManager: DeviceManager;
   autoAnswer: boolean;
+  /** wasm-web-phone: `options.callHistory`, which records this phone's calls (README "Call history"). */
+  callHistory: CallHistory | undefined;
   options: WebPhoneOptions;
   disposed = false;
   callSessions: CallSession[] = [];
@@ -58,6 +61,8 @@ export default class WebPhone extends EventEmitter {
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);
     this.deviceManager = options.deviceManager ?? new DefaultDeviceManager();
     this.autoAnswer = options.autoAnswer ?? true;
+    this.callHistory = options.callHistory;
+    this.callHistory?.attach(this);
     if (this.sipClient instanceof DefaultSipClient) {
       this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
       this.sipClient._usages.onMessage = (m) => this.emit('message', m);

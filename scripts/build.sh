@@ -5,6 +5,7 @@
 #   dist/cjs/…           CommonJS, one per source file (require of subpaths)
 #   dist/iife/wasm-web-phone.js   script-tag build, sets globalThis.WebPhone
 #   dist/iife/wasm-web-phone-multi-tab.js   the same plus WebPhone.MultiTab (multi-tab mode)
+#   dist/iife/wasm-web-phone-call-history.js   add-on: WebPhone.CallHistory and its stores
 #   dist/sip-core.wasm   the SIP core
 #   dist/types/…         .d.ts from tsc, .d.cts twins for require (scripts/cts-types.mjs)
 #   dist/testing/…       the test kit for apps (Node only): test server, fixture, fakes
@@ -117,6 +118,10 @@ EOF_CJS
   # The same with the multi-tab mode (WebPhone.MultiTab), for script-tag apps that want it.
   "$ESB" js/iife-multi-tab.ts --bundle --format=iife --target=es2020 --minify "${DEFINES[@]}" "${IIFE_FLAGS[@]}" \
     --outfile=dist/iife/wasm-web-phone-multi-tab.js --log-level=error
+  # The call history add-on (WebPhone.CallHistory, README "Call history"), loaded after either
+  # script: a file of its own keeps it out of the main script's size budget.
+  "$ESB" js/iife-call-history.ts --bundle --format=iife --target=es2020 --minify \
+    --outfile=dist/iife/wasm-web-phone-call-history.js --log-level=error
   build_kit
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).

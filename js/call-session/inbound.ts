@@ -82,21 +82,21 @@ export default class InboundCallSession extends CallSession {
     const call = this.requireCall('decline');
     const ended = this.waitFor((e) => e.name === 'callEnded');
     // The core picks RingCentral's Cmd 12 or a standard 603 Decline.
-    await this.awaitRequest(this.core.ua().decline(call, performance.now()), 'decline', true);
+    await this.ending('decline', () => this.awaitRequest(this.core.ua().decline(call, performance.now()), 'decline', true));
     await ended;
   }
 
   /** Send the caller to voicemail (Cmd 11); resolves when the server CANCELs the INVITE. */
   async toVoicemail(): Promise<void> {
     const ended = this.waitFor((e) => e.name === 'callEnded');
-    await this.rcCommand('voicemail', {}, true);
+    await this.ending('voicemail', () => this.rcCommand('voicemail', {}, true));
     await ended;
   }
 
   /** Forward the ringing call (Cmd 10); resolves when the server CANCELs the INVITE. */
   async forward(target: string): Promise<void> {
     const ended = this.waitFor((e) => e.name === 'callEnded');
-    await this.rcCommand('forward', { target: String(target) }, true);
+    await this.ending('forward', () => this.rcCommand('forward', { target: String(target) }, true));
     await ended;
   }
 
@@ -115,7 +115,7 @@ export default class InboundCallSession extends CallSession {
     const closed = this.webPhone._waitRcMessage((e) => e.cmd === 9 && e.sid === sid, REPLY_TIMEOUT_MS);
     try {
       // RingCentral CANCELs the INVITE before the SessionClose: that ends the call, not the reply
-      await this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] }, true);
+      await this.ending('reply', () => this.rcCommand('reply', { reply: reply as RcCommandOptions['reply'] }, true));
     } catch (err) {
       closed.cancel();
       throw err;

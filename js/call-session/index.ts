@@ -445,7 +445,25 @@ export default class CallSession extends EventEmitter {
     const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
     ended.catch(() => {});
     this.core.check(this.core.ua().refer(call, String(target), performance.now()), 'transfer');
-    await this.awaitTransfer(ended, refused);
+    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
+  }
+
+  /**
+   * @internal The app's action that ends this call other than by a hangup,
+   * while it runs and after it succeeded (the call history's `result`; the
+   * core reports a declined or forwarded RingCentral call as cancelled).
+   */
+  _ending: 'decline' | 'reply' | 'voicemail' | 'forward' | 'transfer' | undefined;
+
+  /** @internal Note `_ending` while `action` runs; forget it if it fails. */
+  protected async ending<T>(what: NonNullable<CallSession['_ending']>, action: () => Promise<T>): Promise<T> {
+    this._ending = what;
+    try {
+      return await action();
+    } catch (e) {
+      this._ending = undefined;
+      throw e;
+    }
   }
 
   // --- RingCentral JSON INFO commands (spec §7.12) -----------------------------
@@ -513,7 +531,7 @@ export default class CallSession extends EventEmitter {
     const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
     ended.catch(() => {});
     this.core.check(this.core.ua().referReplaces(call, existing._call, performance.now()), 'completeWarmTransfer');
-    await this.awaitTransfer(ended, refused);
+    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
   }
 
   private async awaitTransfer(ended: Promise<CoreCallEvent>, refused: Promise<CoreCallEvent>): Promise<void> {

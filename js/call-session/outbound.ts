@@ -31,22 +31,25 @@ export default class OutboundCallSession extends CallSession {
     this._call = result.call;
     this._callId = result.callId;
     this.webPhone._registerSession(this);
-    for (;;) {
-      const e = await this.waitFor(
-        (e) => e.name === 'callProgress' || e.name === 'callAnswered' || e.name === 'callFailed' || e.name === 'callEnded',
-      );
-      if (e.name === 'callProgress') this.onProvisional(e);
-      else if (e.name === 'callAnswered') return this.onAnswered(e);
-      else {
-        if (e.name === 'callFailed') {
-          this.state = 'failed';
-          this.emit('failed', e.statusLine);
-        }
-        this.webPhone._removeSession(this);
-        this.dispose();
-        return false;
-      }
+    // One wait for the final outcome; 1xx are handled as they come
+    // (_handleCoreEvent). A wait per event would miss a final response fed
+    // in the same task as a 1xx (two frames in one socket read, as Node's
+    // ws delivers them), and call() would never settle.
+    const e = await this.waitFor((e) => e.name === 'callAnswered' || e.name === 'callFailed' || e.name === 'callEnded');
+    if (e.name === 'callAnswered') return this.onAnswered(e);
+    if (e.name === 'callFailed') {
+      this.state = 'failed';
+      this.emit('failed', e.statusLine);
     }
+    this.webPhone._removeSession(this);
+    this.dispose();
+    return false;
+  }
+
+  /** @internal */
+  override _handleCoreEvent(e: CoreCallEvent): void {
+    super._handleCoreEvent(e); // the peer's identity first, as 'ringing' listeners read it
+    if (e.name === 'callProgress') this.onProvisional(e);
   }
 
   private onProvisional(e: CoreCallEvent & { name: 'callProgress' }): void {

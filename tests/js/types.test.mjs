@@ -26,6 +26,7 @@ const IMPORTS = {
     "import RequestMessage from 'wasm-web-phone/sip-message/outbound/request';",
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
     "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
+    "import { CallHistory, IndexedDbCallHistoryStore, MemoryCallHistoryStore, type CallHistoryEntry, type CallHistoryStore } from 'wasm-web-phone/call-history';",
   ],
   // `require`: a default-only module is the value itself (`export =`).
   'consumer.cts': [
@@ -37,6 +38,7 @@ const IMPORTS = {
     "import RequestMessage = require('wasm-web-phone/sip-message/outbound/request');",
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
     "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
+    "import { CallHistory, IndexedDbCallHistoryStore, MemoryCallHistoryStore, type CallHistoryEntry, type CallHistoryStore } from 'wasm-web-phone/call-history';",
   ],
 };
 mkdirSync(dir, { recursive: true });
