@@ -58,6 +58,13 @@ void Publication::remove(const Config& c, Rng& rng, TimePoint now) {
   (void)now;
 }
 
+void Publication::republish(const Config& c, Rng& rng) {
+  if (state_ != PubState::Published && state_ != PubState::Publishing) return;
+  etag_.clear();
+  if (awaiting_) queued_ = Kind::Initial;
+  else send(Kind::Initial, c, rng);
+}
+
 void Publication::send(Kind kind, const Config& c, Rng& rng) {
   const std::string self = aor(c);
   // §4: the Request-URI is the presentity (ourselves); outside any dialog.

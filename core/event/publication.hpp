@@ -57,6 +57,9 @@ class Publication {
   Result<std::uint32_t, UaError> publish(PublishParams p, const Config& c, Rng& rng, TimePoint now);
   /// Withdraw it (§4.4). Nothing published: Removed at once.
   void remove(const Config& c, Rng& rng, TimePoint now);
+  /// The connection is back after an outage: publish the state afresh
+  /// (the compositor may have let it expire meanwhile, §6).
+  void republish(const Config& c, Rng& rng);
   void handle_response(const msg::Message& response, const Config& c, Rng& rng, TimePoint now);
   void handle_timeout(const Config& c, Rng& rng, TimePoint now);
   TimePoint next_timeout() const { return timers_.next(); }

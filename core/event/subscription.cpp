@@ -135,6 +135,12 @@ void Subscription::unsubscribe(TimePoint now) {
   timers_.set(TimerKind::N, now + 64 * config_->t1);
 }
 
+void Subscription::resubscribe(TimePoint now) {
+  if (state_ == SubState::Terminated || state_ == SubState::Unsubscribing || awaiting_) return;
+  timers_.clear();
+  send_initial(now);
+}
+
 bool Subscription::matches(const msg::Message& notify) const {
   if (notify.get(msg::HeaderId::CallId).value_or("") != call_id_) return false;
   return msg::tag_of(notify.get(msg::HeaderId::To).value_or("")).value_or("") == local_tag_;

@@ -80,6 +80,9 @@ class Subscription {
   /// Before any dialog exists there is nothing to end at the notifier, and
   /// the subscription ends here.
   void unsubscribe(TimePoint now);
+  /// The connection was lost and is back (a new flow, RFC 5626): the
+  /// notifier's NOTIFYs went to the old one, so subscribe again, afresh.
+  void resubscribe(TimePoint now);
   /// Is this NOTIFY for us: its Call-ID and To tag name our SUBSCRIBE.
   bool matches(const msg::Message& notify) const;
   /// A NOTIFY that `matches()`; returns the status to answer it with.

@@ -639,7 +639,12 @@ void Ua::send(msg::Message m) {
 void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
   if (auto* ok = std::get_if<reg::Registered>(&event)) {
     const bool recovered = supervisor_.handle_registered(now);
-    if (recovered) out_.push_back(Event{Recovered{}});
+    if (recovered) {
+      out_.push_back(Event{Recovered{}});
+      // NOTIFYs went to the lost flow: subscribe and publish afresh.
+      for (auto& [id, s] : subs_) s.resubscribe(now);
+      for (auto& [ev, p] : pubs_) p.republish(config_, rng_);
+    }
     // Calls that lived through the outage restart their media through the
     // new connection; calls still being set up could not have. Calls adopted
     // from another UA's state (import_state) lost theirs with that UA.

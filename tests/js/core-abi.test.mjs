@@ -200,7 +200,7 @@ test('a cancelled inbound call and its transactions are let go: the core holds n
   const turn = () => new Promise((r) => setTimeout(r, 5)); // zero-length timers (Timer I/J/K on a reliable transport) fire
   try {
     await turn();
-    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0 }, 'registered and idle');
+    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0, subscriptions: 0, publications: 0 }, 'registered and idle');
     const head = (method, cseq, extra = []) => [
       `${method} sip:101@example.test SIP/2.0`, 'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKleft1', 'From: <sip:200@example.test>;tag=f1',
       ...extra, 'Call-ID: left-1', `CSeq: ${cseq}`, 'Max-Forwards: 70',
@@ -212,7 +212,7 @@ test('a cancelled inbound call and its transactions are let go: the core holds n
     assert.ok(final, 'the INVITE got 487 Request Terminated');
     ws.deliver([...head('ACK', '1 ACK', [`To: ${field(final, 'To')}`]), 'Content-Length: 0', '', ''].join('\r\n'));
     await turn();
-    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0 });
+    assert.deepEqual(live(), { calls: 0, dialogs: 0, transactions: 0, subscriptions: 0, publications: 0 });
   } finally {
     await client.dispose();
   }

@@ -305,3 +305,36 @@ TEST_F(BackupReturnTest, idle_on_the_backup_it_unregisters_there_then_registers_
 
 }  // namespace
 }  // namespace wwp::call
+
+namespace wwp::call {
+namespace {
+
+TEST_F(RecoveryTest, subscriptions_and_publications_start_afresh_on_the_new_flow) {
+  connect_and_register();
+  auto sub_id = ua_.subscribe({"102", "presence", "application/pidf+xml", 600}, now_);
+  ASSERT_TRUE(sub_id.ok());
+  ASSERT_TRUE(ua_.publish({"presence", "application/pidf+xml", "<p/>", 600}, now_).ok());
+  drain();
+  auto sub = last_sent("SUBSCRIBE");
+  auto ok = msg::make_reply(sub, 200, "n");
+  ok.add("Expires", "600");
+  feed(ok);
+  auto pub = last_sent("PUBLISH");
+  auto pok = msg::make_reply(pub, 200, "c");
+  pok.add("SIP-ETag", "e1");
+  feed(pok);
+  ua_.handle_transport_closed(now_, "closed (code 1006)");
+  drain();
+  sent_.clear();
+  reopen();
+  answer_register();
+  auto again = last_sent("SUBSCRIBE");
+  EXPECT_NE(again.get("Call-ID"), sub.get("Call-ID"));
+  EXPECT_FALSE(msg::tag_of(*again.get("To")));
+  auto republished = last_sent("PUBLISH");
+  EXPECT_FALSE(republished.has("SIP-If-Match"));
+  EXPECT_EQ(republished.body(), "<p/>");
+}
+
+}  // namespace
+}  // namespace wwp::call

@@ -337,6 +337,7 @@ TEST_F(UsagesTest, a_publication_is_made_refreshed_modified_and_removed_with_its
   auto ok2 = msg::make_reply(modify, 200, "c");
   ok2.add("SIP-ETag", "e2");
   feed(ok2);
+  EXPECT_EQ(events_of<event::PublicationChanged>().back().generation, 2u);  // p2 is up, p3 goes next
   auto third = last_sent("PUBLISH");
   EXPECT_EQ(third.body(), "<p3/>");
   EXPECT_EQ(third.get("SIP-If-Match"), "e2");
@@ -349,6 +350,7 @@ TEST_F(UsagesTest, a_publication_is_made_refreshed_modified_and_removed_with_its
   ok3.add("SIP-ETag", "e3");
   ok3.add("Expires", "120");
   feed(ok3);
+  EXPECT_EQ(events_of<event::PublicationChanged>().back().generation, 3u);
   // Refresh: If-Match and no body, before it expires.
   sent_.clear();
   advance(61'000);
