@@ -4,8 +4,9 @@
 // last request we sent" with a fuzzer-chosen status, app-written messages
 // (sipClient.send) of arbitrary text, calls placed and every call command on
 // any call the UA reported, and requests from the peer inside the last dialog
-// we spoke in (so the registration, transaction, dialog and call machines
-// reach their deep states, which random bytes alone rarely do).
+// we spoke in, messages, subscriptions and publications with NOTIFYs for the
+// last SUBSCRIBE (so the registration, transaction, dialog, call and event
+// machines reach their deep states, which random bytes alone rarely do).
 //
 // Invariants (abort on violation, on top of ASan/UBSan/leak checks):
 //  - every output is a Transmit, an Event or a Timeout, and the drain ends
@@ -152,6 +153,52 @@ void peer_request(Driver& d, Reader& in) {
   d.drain();
 }
 
+/// Messages, subscriptions and publications (core/event/): one command.
+void usage_command(Driver& d, Reader& in) {
+  const std::uint8_t arg = in.byte();
+  switch (in.byte() % 7) {
+    case 0: (void)d.ua.send_message({(arg & 1) ? "102" : "1 02", (arg & 2) ? "text/plain" : "x", "hi"}, d.now); break;
+    case 1: (void)d.ua.subscribe({"102", (arg & 1) ? "presence" : "dialog", "", 30u + arg}, d.now); break;
+    case 2: (void)d.ua.unsubscribe(1u + arg % 4, d.now); break;
+    case 3: (void)d.ua.publish({"presence", "application/pidf+xml", "<p/>", 10u + arg}, d.now); break;
+    case 4: (void)d.ua.publish_presence(arg & 1, "note <&>", (arg & 2) ? "away" : "", 60, d.now); break;
+    case 5: (void)d.ua.unpublish("presence", d.now); break;
+    case 6: d.ua.end_usages(d.now); break;
+  }
+  d.drain();
+}
+
+/// A NOTIFY for the last SUBSCRIBE we sent: its dialog, a chosen state and
+/// one of a few bodies (or fuzzer bytes).
+void notify_for_last_subscribe(Driver& d, Reader& in) {
+  if (!d.last_request || d.last_request->method() != "SUBSCRIBE") return;
+  const auto& sub = *d.last_request;
+  static const char* kStates[] = {"active;expires=60", "pending", "terminated;reason=probation;retry-after=5",
+                                  "terminated;reason=rejected", "terminated", "bogus;;", ""};
+  static const char* kBodies[] = {
+      "<presence xmlns='urn:ietf:params:xml:ns:pidf' entity='sip:102@example.test'><tuple id='t'><status>"
+      "<basic>open</basic></status><note>n</note></tuple></presence>",
+      "<dialog-info xmlns='urn:ietf:params:xml:ns:dialog-info' version='1' state='full' entity='sip:102@x'>"
+      "<dialog id='d' direction='initiator'><state>Trying</state></dialog></dialog-info>",
+      ""};
+  const std::uint8_t arg = in.byte();
+  auto m = wwp::msg::Message::request("NOTIFY", "sip:101@fz.invalid;transport=wss");
+  m.add("Via", "SIP/2.0/WSS peer.invalid;branch=z9hG4bKn" + std::to_string(in.u16()));
+  m.add("From", std::string(sub.get("To").value_or("")) + ";tag=" + ((arg & 1) ? "n1" : "n2"));
+  m.add("To", std::string(sub.get("From").value_or("")));
+  m.add("Call-ID", std::string(sub.get("Call-ID").value_or("")));
+  m.add("CSeq", std::to_string(1 + in.u16()) + " NOTIFY");
+  m.add("Event", (arg & 2) ? "presence" : "dialog");
+  m.add("Subscription-State", kStates[in.byte() % 7]);
+  m.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+  if (arg & 4) m.add("Record-Route", "<sip:proxy.invalid;lr>");
+  const std::uint8_t b = in.byte() % 4;
+  const std::string body = b < 3 ? kBodies[b] : in.bytes(in.u16() % 1024);
+  if (!body.empty()) m.set_body(body, (arg & 8) ? "application/pidf+xml" : "application/dialog-info+xml");
+  d.ua.handle_input(wwp::ua::Received{m.to_string(), d.now});
+  d.drain();
+}
+
 wwp::Config config() {
   wwp::Config c;
   c.username = "101";
@@ -170,7 +217,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Driver d(config());
   d.drain();
   for (int ops = 0; !in.done() && ops < 256; ++ops) {
-    switch (in.byte() % 12) {
+    switch (in.byte() % 14) {
       case 0: {  // a raw frame from the peer
         const std::size_t len = in.u16() % 4096;
         d.ua.handle_input(wwp::ua::Received{in.bytes(len), d.now});
@@ -206,6 +253,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (extra & 2) r.add("Contact", "<sip:101@fz.invalid;transport=wss>;expires=" + std::to_string(extra));
         if (extra & 4) r.add("Min-Expires", std::to_string(extra * 30));
         if (extra & 16) r.set_body(kSdp, "application/sdp");
+        if (extra & 32) r.add("SIP-ETag", "e" + std::to_string(extra));
+        if (extra & 64) r.add("Expires", std::to_string(extra));
         d.ua.handle_input(wwp::ua::Received{r.to_string(), d.now});
         d.drain();
         break;
@@ -232,6 +281,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case 11:
         peer_request(d, in);
+        break;
+      case 12:
+        usage_command(d, in);
+        break;
+      case 13:
+        notify_for_last_subscribe(d, in);
         break;
     }
   }
