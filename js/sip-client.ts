@@ -15,6 +15,7 @@ import InboundMessage from './sip-message/inbound.js';
 import OutboundMessage from './sip-message/outbound/index.js';
 import type SipMessage from './sip-message/index.js';
 import { recoveryConfig } from './recovery-options.js';
+import { sessionTimerConfig } from './session-timer-options.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -104,6 +105,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
     this.log = new Logger(options, () => secretsOf(this.sipInfo));
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
+    sessionTimerConfig(options.sessionTimers);  // throws now on nonsense, not at start()
   }
 
   /**
@@ -178,6 +180,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         seedHigh,
         seedLow,
         recovery: this.recovery,
+        ...sessionTimerConfig(this.options.sessionTimers),
       });
       this.ua_.wantDropped = () => this.log.enabled('info') || this.hasListeners('dropped');
       if (this.recovery) this.listenToNetwork();
