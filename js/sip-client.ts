@@ -16,6 +16,7 @@ import OutboundMessage from './sip-message/outbound/index.js';
 import type SipMessage from './sip-message/index.js';
 import { recoveryConfig } from './recovery-options.js';
 import { Usages } from './usages/usages.js';
+import { sessionTimerConfig } from './session-timer-options.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -107,6 +108,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.instanceId = options.instanceId ?? options.sipInfo.authorizationId;
     this.log = new Logger(options, () => secretsOf(this.sipInfo));
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
+    sessionTimerConfig(options.sessionTimers);  // throws now on nonsense, not at start()
   }
 
   /**
@@ -181,6 +183,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         seedHigh,
         seedLow,
         recovery: this.recovery,
+        ...sessionTimerConfig(this.options.sessionTimers),
       });
       this.ua_.wantDropped = () => this.log.enabled('info') || this.hasListeners('dropped');
       if (this.options.messageTypes) this._usages.setMessageTypes(this.options.messageTypes);

@@ -71,6 +71,23 @@ export interface SipClientOptions {
    * 415. Default `['text/plain']`; the wildcard type (star, slash, star) takes every type.
    */
   messageTypes?: string[];
+  /**
+   * wasm-web-phone: SIP session timers (RFC 4028; README "Session timers").
+   * Every INVITE and every 2xx to one lists `Supported: timer`; our INVITEs
+   * ask for `expires` seconds (default 1800; 0 asks for none but still
+   * honours a peer that asks), and an interval below `minSE` (default and
+   * floor 90) is refused with 422. The core refreshes or, when the peer stops
+   * refreshing, ends the call ("session timer expired").
+   */
+  sessionTimers?: SessionTimerOptions;
+}
+
+/** `sessionTimers` settings, in seconds. */
+export interface SessionTimerOptions {
+  /** Session-Expires our INVITEs ask for; 0 = none. Default 1800. */
+  expires?: number;
+  /** The shortest interval we accept (Min-SE). Default 90, never lower. */
+  minSE?: number;
 }
 
 /** `autoRecover` settings; durations in ms (names after Ribbon's `connectivity`). */

@@ -405,7 +405,10 @@ WWP_EXPORT(wwp_heap_used) double wwp_heap_used() { return static_cast<double>(ma
 /// registerExpires (0 = default), seedHigh, seedLow, then recovery
 /// (flow::RecoveryConfig, in its order): enabled, base delay, multiplier %,
 /// max delay, max attempts, jitter %, keep-alive interval and timeout,
-/// failover after, has backup, primary return, call grace, connect timeout (ms as int32).
+/// failover after, has backup, primary return, call grace, connect timeout (ms as int32),
+/// then session timers (RFC 4028): sessionExpires (s; 0 = do not ask, -1 =
+/// the default 1800) and minSE (s; 0 or less = the default 90; the core
+/// never goes below 90).
 WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   wwp::Config cfg;
   cfg.username = arg_str(0);
@@ -433,6 +436,8 @@ WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
   r.primary_return = g_args[26];
   r.call_grace = g_args[27];
   r.connect_timeout = g_args[28];
+  if (g_args[29] >= 0) cfg.session_expires = static_cast<std::uint32_t>(g_args[29]);
+  if (g_args[30] > 0) cfg.min_se = static_cast<std::uint32_t>(g_args[30]);
   return new wwp::ua::Ua(std::move(cfg));
 }
 WWP_EXPORT(wwp_ua_delete) void wwp_ua_delete(void* h) { delete static_cast<wwp::ua::Ua*>(h); }

@@ -44,6 +44,8 @@ void Call::transition(State next) {
   assert(legal && "illegal call transition");
   (void)legal;
   if (next == State::Terminated) timers_.clear();
+  // RFC 4028 §10: the timer guards a session; a BYE either way ends it.
+  if (next == State::Terminating || next == State::Terminated) session_timer_.stop();
   if (next != State::Accepted) timers_.stop(TimerKind::AckWait);
   if (next != State::Cancelling) timers_.stop(TimerKind::CancelWait);
   if (next != State::Confirmed) {
@@ -138,7 +140,7 @@ Result<msg::Message, dialog::DialogError> Call::new_request(CallContext& ctx, di
 bool Call::owns_client_txn(txn::TxnId id) const {
   auto is = [&](const std::optional<txn::TxnId>& t) { return t && *t == id; };
   if (is(invite_client_) || is(cancel_client_) || is(reinvite_client_) || is(bye_client_) ||
-      is(refer_client_))
+      is(refer_client_) || is(refresh_client_))
     return true;
   for (const auto& r : requests_)
     if (r.first == id) return true;
@@ -179,6 +181,21 @@ void Call::handle_timeout(CallContext& ctx, TimePoint now) {
   }
   if (timers_.take_expired(TimerKind::ReinviteAckWait, now) && unacked_reinvite_2xx_ && state_ == State::Confirmed)
     end_unacked_2xx(ctx, now);
+  switch (session_timer_.handle_timeout(now)) {
+    case SessionTimer::Action::None: break;
+    case SessionTimer::Action::Refresh:
+      if (state_ == State::Confirmed) send_session_refresh(ctx, now);
+      break;
+    case SessionTimer::Action::Expire:
+      // RFC 4028 §10: "If no session refresh request is received before the
+      // session expires, the UA SHOULD send a BYE request to terminate the
+      // session." An answered call that is still waiting for its ACK ends too.
+      if (state_ != State::Confirmed && state_ != State::Accepted) break;
+      bye_reason_ = "session timer expired";
+      if (state_ == State::Accepted) transition(State::Confirmed);
+      send_bye(ctx, now);
+      break;
+  }
 }
 
 void Call::end_unacked_2xx(CallContext& ctx, TimePoint now) {

@@ -15,13 +15,20 @@
 //
 // Orthogonal to the session state: one re-INVITE at a time in either
 // direction (`Dialog` enforces §14.1; crossing re-INVITEs get 491 and ours is
-// retried after the §14.1 random delay), and one pending REFER.
+// retried after the §14.1 random delay), one pending REFER, and the session
+// timer (RFC 4028, its own machine in session_timer.hpp; the glue is
+// call_session_timer.cpp): every 2xx to an INVITE, re-INVITE or UPDATE, either
+// way, settles it; as the refresher the call sends UPDATE (or a re-INVITE
+// with its unchanged SDP when the peer does not allow UPDATE) at half the
+// interval, otherwise it sends BYE when the interval passes unrefreshed and
+// ends with CallEnded "session timer expired".
 //
 // Calling contract: the UA calls the `handle_*` methods with what the
 // transaction layer and dialog matching delivered for this call, calls
 // `handle_timeout()` when `next_timeout()` is due, and drains events from
 // the shared event queue in `CallContext`.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +37,7 @@
 
 #include "core/auth/digest_session.hpp"
 #include "core/call/call_events.hpp"
+#include "core/call/session_timer.hpp"
 #include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
 #include "core/msg/message.hpp"
@@ -76,6 +84,10 @@ struct CallSnapshot {
   bool has_rc_call_info = false;
   std::vector<std::pair<std::string, std::string>> rc_call_info;
   dialog::DialogSnapshot dialog;
+  /// The session timer (RFC 4028) as last settled; interval 0 when off.
+  /// Adoption restarts it from these terms (SessionTimer::resume).
+  SessionTerms session;
+  bool peer_allows_update = false;  ///< the peer's Allow listed UPDATE
 };
 
 /// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
@@ -182,7 +194,8 @@ class Call {
   void handle_cancel(CallContext& ctx, TimePoint now);
   void handle_server_failed(CallContext& ctx, txn::TxnId txn, TimePoint now);
   void handle_timeout(CallContext& ctx, TimePoint now);
-  TimePoint next_timeout() const { return timers_.next(); }
+  TimePoint next_timeout() const { return std::min(timers_.next(), session_timer_.next_timeout()); }
+  const SessionTimer& session_timer() const { return session_timer_; }
 
   CallHandle handle() const { return handle_; }
   State state() const { return state_; }
@@ -208,7 +221,9 @@ class Call {
   enum class TimerKind : std::size_t {
     GlareRetry, AckWait, TransferBye, CancelWait, Reinvite2xx, ReinviteAckWait, Count
   };
-  enum class ReinviteKind { Hold, Unhold, Offer };
+  /// Refresh: a session refresh (RFC 4028 §7.4) with our unchanged SDP;
+  /// no event reaches the app.
+  enum class ReinviteKind { Hold, Unhold, Offer, Refresh };
 
   Call(CallHandle handle, std::string call_id) : handle_(handle), call_id_(std::move(call_id)) {}
   void transition(State next);
@@ -240,6 +255,23 @@ class Call {
                const std::string& content_type = {}, const std::string& body = {},
                std::vector<std::pair<std::string, std::string>> extra = {});
   void on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& request, TimePoint now);
+  // session timer (call_session_timer.cpp)
+  SessionTimerConfig timer_config(const CallContext& ctx) const;
+  /// A 2xx to our INVITE/re-INVITE/UPDATE: what it settled (§7.2).
+  void on_session_2xx(const msg::Message& response, TimePoint now);
+  /// 422 to our initial INVITE: once more with the larger interval (§7.4-ish
+  /// in RFC 4028's words: "the UAC MAY retry"); false when it will not.
+  bool retry_session_interval(CallContext& ctx, const msg::Message& r, TimePoint now);
+  /// Session-Expires (our role as the refresher param) and Min-SE for an
+  /// in-dialog INVITE/UPDATE of ours, empty when the timer is off.
+  std::vector<std::pair<std::string, std::string>> refresh_headers(const CallContext& ctx) const;
+  void send_session_refresh(CallContext& ctx, TimePoint now);
+  void on_refresh_response(CallContext& ctx, const msg::Message& r, TimePoint now);
+  /// A session refresh request of ours failed for good: BYE (§10).
+  void end_refresh_failed(CallContext& ctx, const msg::Message& r, TimePoint now);
+  /// Our 2xx to a re-INVITE/UPDATE carried (or did not carry) `verdict`.
+  void apply_uas_verdict(const UasVerdict& verdict, TimePoint now);
+
   // RingCentral (call_rc.cpp)
   void rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint now);
   bool rc_on_info(CallContext& ctx, const msg::Message& info);
@@ -268,12 +300,14 @@ class Call {
   bool challenged_ = false;
   std::optional<auth::DigestSession> digest_;
   PeerInfo early_peer_;
+  int session_422_retries_ = 0;           ///< RFC 4028 §7.4 retries of the INVITE
 
   // inbound INVITE
   std::optional<txn::TxnId> invite_server_;
   msg::Message remote_invite_;
   bool bye_after_ack_ = false;            ///< hangup() while waiting for the ACK (§15)
   CallHandle replaces_ = 0;               ///< the call this INVITE replaces (RFC 3891)
+  UasVerdict invite_timer_;               ///< what our 2xx to the INVITE settles (RFC 4028 §9)
 
   // session description (RFC 3264)
   std::string local_sdp_;   ///< our last offer/answer as sent
@@ -286,6 +320,7 @@ class Call {
   std::string reinvite_offer_;
   std::optional<txn::TxnId> reinvite_server_;
   msg::Message remote_reinvite_;
+  UasVerdict reinvite_timer_;  ///< what our 2xx to the peer's re-INVITE settles
   /// Our 2xx to the peer's re-INVITE until its ACK (§13.3.1.4).
   struct Unacked2xx {
     txn::TxnId txn;
@@ -295,6 +330,13 @@ class Call {
   };
   std::optional<Unacked2xx> unacked_reinvite_2xx_;
   std::optional<txn::TxnId> bye_client_;
+  /// CallEnded's reason once our BYE completes.
+  std::string bye_reason_ = "local hangup";
+
+  // session timer (RFC 4028)
+  SessionTimer session_timer_;
+  std::optional<txn::TxnId> refresh_client_;  ///< our UPDATE refresh in flight
+  bool peer_allows_update_ = false;           ///< the peer's last Allow listed UPDATE
   std::optional<txn::TxnId> refer_client_;
   bool refer_accepted_ = false;  ///< our REFER got a 2xx; NOTIFYs report on it
   bool transfer_done_before_202_ = false;  ///< a 2xx NOTIFY overtook the REFER's 202

@@ -38,6 +38,8 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   s.has_rc_call_info = has_rc_call_info_;
   s.rc_call_info = rc_call_info_;
   s.dialog = d->snapshot();
+  s.session = session_timer_.terms();
+  s.peer_allows_update = peer_allows_update_;
   return s;
 }
 
@@ -53,6 +55,11 @@ Result<Call, UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));
   if (!inserted) return ua_error(UaErrorCode::InvalidArgument, "importState: " + inserted.error().message);
   c.dialog_id_ = (*inserted)->id();
+  // RFC 4028: the terms move with the call, the deadlines cannot (each UA
+  // counts time from its own origin), so the timer restarts here on the
+  // safe side of whatever the old UA had left (SessionTimer::resume).
+  c.peer_allows_update_ = s.peer_allows_update;
+  c.session_timer_.resume(s.session, ctx.now);
   ctx.events.push_back(std::move(s.call));
   return c;
 }

@@ -3,6 +3,7 @@
 // requests we only acknowledge (INFO, MESSAGE, NOTIFY, UPDATE, OPTIONS).
 #include "core/call/call.hpp"
 #include "core/call/call_sdp.hpp"
+#include "core/call/session_timer.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/uri.hpp"
 
@@ -17,13 +18,13 @@ bool has_line_break(std::string_view s) {
 
 void Call::send_bye(CallContext& ctx, TimePoint now) {
   auto* d = dialog(ctx);
-  if (!d) return end(ctx, 0, "local hangup");
+  if (!d) return end(ctx, 0, bye_reason_);
   abandon_pending_reinvite(ctx);  // the session is over once the BYE is out (§15.1.1)
   d->abandon_outgoing_invite();  // BYE may cross a pending re-INVITE (§15)
   auto bye = new_request(ctx, *d, "BYE");
-  if (!bye) return end(ctx, 0, "local hangup");
+  if (!bye) return end(ctx, 0, bye_reason_);
   auto txn = ctx.txns.start_client(std::move(*bye), now);
-  if (!txn) return end(ctx, 0, "local hangup");
+  if (!txn) return end(ctx, 0, bye_reason_);
   bye_client_ = *txn;
   transition(State::Terminating);
 }
@@ -64,7 +65,12 @@ Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, Time
 void Call::send_reinvite(CallContext& ctx, TimePoint now) {
   auto* d = dialog(ctx);
   if (!d || state_ != State::Confirmed) return;
-  if (reinvite_kind_ != ReinviteKind::Offer) {
+  if (reinvite_kind_ == ReinviteKind::Refresh) {
+    // RFC 4028 §7.4 / RFC 3264 §8: a refresh offers the session unchanged,
+    // so the SDP goes again as it is, version and all ("the version MUST
+    // NOT change" for an unchanged description is how the peer knows).
+    reinvite_offer_ = local_sdp_;
+  } else if (reinvite_kind_ != ReinviteKind::Offer) {
     // A retried hold/unhold: from the local SDP as it is now (a re-INVITE of
     // the peer's may have been answered meanwhile, supersede_glare_retry).
     auto offer = hold_offer(local_sdp_, reinvite_kind_ == ReinviteKind::Hold);
@@ -77,6 +83,8 @@ void Call::send_reinvite(CallContext& ctx, TimePoint now) {
     return;
   }
   req->add("Allow", kAllow);
+  req->add("Supported", "replaces, timer");  // RFC 4028 §7.1, in every request
+  for (auto& [name, value] : refresh_headers(ctx)) req->add(name, value);
   req->set_body(reinvite_offer_, "application/sdp");
   reinvite_cseq_ = msg::parse_cseq(*req->get("CSeq"))->seq;
   auto txn = ctx.txns.start_client(std::move(*req), now);
@@ -104,9 +112,12 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
   if (r.status() < 300) {
     if (d) (void)d->update_from_response(r);  // target refresh (§12.2.1.2)
     send_ack(ctx, r);
+    on_session_2xx(r, now);  // RFC 4028 §7.2: every 2xx settles the timer
     local_sdp_ = reinvite_offer_;
-    remote_sdp_ = r.body();
-    ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body())});
+    if (!r.body().empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = r.body();
+    // A session refresh is the core's own business: the app asked for nothing.
+    if (reinvite_kind_ != ReinviteKind::Refresh)
+      ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body())});
     return;
   }
   if (r.status() == 491) {
@@ -114,6 +125,7 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
     return;
   }
+  if (reinvite_kind_ == ReinviteKind::Refresh) return end_refresh_failed(ctx, r, now);
   // §14.1: a failed re-INVITE leaves the session unchanged, except that 481
   // and 408 mean the dialog is gone (RFC 5057 §5.1).
   ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), {}});
@@ -130,8 +142,8 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
     return ok_status();
   }
   local_sdp_ = sdp;
-  respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp);
-  (void)now;
+  respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp, reinvite_timer_.headers);
+  apply_uas_verdict(reinvite_timer_, now);
   return ok_status();
 }
 
@@ -217,16 +229,40 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     if (verdict == dialog::ReinviteVerdict::ServerPending)
       return respond(ctx, txn, req, 500, {}, {},
                      {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+    const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
+    if (timer.kind == UasVerdict::Kind::Reject422)
+      return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
     if (timers_.armed(TimerKind::GlareRetry)) supersede_glare_retry(ctx);
+    if (req.has("Allow")) peer_allows_update_ = lists_option(req, "Allow", "UPDATE");
     if (req.body().empty()) {
       // Offerless re-INVITE: offer our current SDP in the 2xx; the ACK answers.
-      return respond(ctx, txn, req, 200, "application/sdp", local_sdp_);
+      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
+      return apply_uas_verdict(timer, now);
+    }
+    if (timer.kind == UasVerdict::Kind::Accept && req.body() == remote_sdp_ && !local_sdp_.empty()) {
+      // A session refresh (RFC 4028 §10) by re-INVITE, offering the session
+      // exactly as it was: RFC 3264 §8 leaves the answer as it was too, so
+      // the core answers with our current SDP and the app hears nothing.
+      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
+      return apply_uas_verdict(timer, now);
     }
     reinvite_server_ = txn;
     remote_reinvite_ = req;
+    reinvite_timer_ = timer;
     remote_sdp_ = req.body();
     ctx.events.push_back(ReinviteOffer{handle_, req});
     return;
+  }
+  if (method == "UPDATE") {
+    // RFC 3311 without a body: a session refresh (RFC 4028 §7.4, §9) or a
+    // target refresh; either way only its 200 and the timer it settles.
+    const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
+    if (timer.kind == UasVerdict::Kind::Reject422)
+      return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
+    auto extra = timer.headers;
+    extra.emplace_back("Supported", "replaces, timer");
+    respond(ctx, txn, req, 200, {}, {}, std::move(extra));
+    return apply_uas_verdict(timer, now);
   }
   if (method == "REFER") return on_refer(ctx, txn, req, now);
   if (method == "INFO") rc_on_info(ctx, req);
@@ -237,8 +273,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     if (refer_accepted_) timers_.set(TimerKind::TransferBye, now + 2000);
     else transfer_done_before_202_ = true;
   }
-  if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY" || method == "UPDATE" ||
-      method == "OPTIONS") {
+  if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY" || method == "OPTIONS") {
     // The message itself reaches the app through the session's
     // `inboundMessage` feed; here it only needs its 200 (spec §3.6).
     std::vector<std::pair<std::string, std::string>> extra;

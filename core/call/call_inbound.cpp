@@ -55,6 +55,11 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   c.invite_server_ = txn;
   c.remote_invite_ = invite;
   c.remote_sdp_ = invite.body();
+  // RFC 4028 §9: what our 2xx will settle (the UA has already answered a
+  // too-small interval with 422, Ua::handle_out_of_dialog).
+  c.invite_timer_ = uas_negotiate(invite, c.timer_config(ctx));
+  if (c.invite_timer_.kind != UasVerdict::Kind::Accept) c.invite_timer_ = {};
+  c.peer_allows_update_ = lists_option(invite, "Allow", "UPDATE");
   // 100 then 180, as ringcentral-web-phone does (spec §7.3 step 2).
   c.respond(ctx, txn, invite, 100);
   c.respond(ctx, txn, invite, 180);
@@ -74,6 +79,9 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
     r.add("Contact", "<" + ctx.contact_uri + ">");
     if (request.method() == "INVITE") copy_record_route(request, r);
   }
+  // RFC 4028 §9 (and §7.1 for requests): we list `timer` wherever we list
+  // extensions, so the peer knows it may use session timers with us.
+  if (status >= 200 && status < 300 && request.method() == "INVITE") r.add("Supported", "replaces, timer");
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
@@ -99,13 +107,16 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
   r.add("Contact", "<" + ctx.contact_uri + ">");
   copy_record_route(remote_invite_, r);
   r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
-  r.add("Supported", "replaces");
+  r.add("Supported", "replaces, timer");
+  for (const auto& [name, value] : invite_timer_.headers) r.add(name, value);
   r.set_body(sdp, "application/sdp");
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
   auto s = ctx.txns.respond(*invite_server_, std::move(r), now);
   if (!s.ok()) return s;
   transition(State::Accepted);
   timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
+  // RFC 4028 §10: the interval runs from the 2xx that settled it.
+  apply_uas_verdict(invite_timer_, now);
   return ok_status();
 }
 

@@ -59,7 +59,12 @@ Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
   m.add("CSeq", std::to_string(ctx.rng.next_u64() % 9000 + 1) + " INVITE");
   m.add("Contact", "<" + ctx.contact_uri + ">");
   m.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
-  m.add("Supported", "replaces");
+  // RFC 4028 §7.1: "A UAC which supports the session timer extension ...
+  // MUST include a Supported header field in each request (except ACK),
+  // listing the option tag 'timer'".
+  m.add("Supported", "replaces, timer");
+  if (const SessionTimerConfig st = c.timer_config(ctx); st.session_expires > 0)
+    for (auto& [name, value] : uac_request_headers(st.session_expires, st.min_se)) m.add(name, value);
   m.add("User-Agent", cfg.user_agent);
   // RingCentral's caller-id selection (spec §7.1): no angle brackets.
   if (!p.caller_id.empty()) m.add("P-Asserted-Identity", "sip:" + p.caller_id + "@" + cfg.domain);
@@ -82,10 +87,11 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
     return;
   }
   if (reinvite_client_ && *reinvite_client_ == txn) return on_reinvite_response(ctx, r, now);
+  if (refresh_client_ && *refresh_client_ == txn) return on_refresh_response(ctx, r, now);
   if (bye_client_ && *bye_client_ == txn) {
     if (r.status() >= 200) {
       bye_client_.reset();
-      end(ctx, r.status(), "local hangup");
+      end(ctx, r.status(), bye_reason_);
     }
     return;
   }
@@ -151,6 +157,7 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
     if (digest_) digest_->handle_accepted();
     remote_sdp_ = r.body();
     transition(State::Confirmed);
+    on_session_2xx(r, now);
     send_ack(ctx, r);
     peer_ = peer_info(r);
     ctx.events.push_back(CallAnswered{handle_, r, peer_});
@@ -163,6 +170,8 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
   }
   if ((status == 401 || status == 407) && state_ != State::Cancelling && !cancel_pending_ &&
       retry_with_credentials(ctx, r, now))
+    return;
+  if (status == 422 && state_ != State::Cancelling && !cancel_pending_ && retry_session_interval(ctx, r, now))
     return;
   if (dialog_id_) ctx.dialogs.erase(*dialog_id_);
   dialog_id_.reset();

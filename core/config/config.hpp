@@ -41,6 +41,14 @@ struct Config {
   Duration t2 = 4000;
   Duration t4 = 5000;
 
+  // --- session timers (RFC 4028; core/call/session_timer.hpp) ----------------
+  /// Seconds our INVITEs ask for in Session-Expires; 0: ask for none, but
+  /// still honour a peer that asks (we always list `Supported: timer`).
+  std::uint32_t session_expires = 1800;
+  /// Our Min-SE: the shortest interval we accept (422 below it, §9); never
+  /// below 90 (§4), whatever is set here.
+  std::uint32_t min_se = 90;
+
   /// Keep a registered phone connected (core/flow/supervisor.hpp); off by
   /// default, as in ringcentral-web-phone 2.x.
   flow::RecoveryConfig recovery;

@@ -205,6 +205,17 @@ bool read_call(Reader& r, const Json& j, const std::string& path, call::CallSnap
     }
     c.has_rc_call_info = true;
   }
+  // Optional (states from before session timers have neither): the RFC 4028
+  // terms as last settled; the adopting UA restarts the timer from them.
+  if (const auto st = j.find("sessionTimer"); st != j.end()) {
+    if (!st->is_object()) return r.fail(path, "sessionTimer", "expected an object");
+    const std::string sub = path + "sessionTimer.";
+    if (!r.u32(*st, sub, "interval", c.session.interval, std::numeric_limits<std::uint32_t>::max(), 1) ||
+        !r.booleans(*st, sub, {{"weRefresh", &c.session.we_refresh}}))
+      return false;
+  }
+  if (j.find("peerAllowsUpdate") != j.end() && !r.booleans(j, path, {{"peerAllowsUpdate", &c.peer_allows_update}}))
+    return false;
   return true;
 }
 
@@ -235,6 +246,13 @@ std::string to_json(const UaSnapshot& s) {
       set(j, "rcCallInfo", std::move(info));
     }
     set(j, "dialog", dialog_json(c.dialog));
+    if (c.session.interval > 0) {
+      Json st = Json::object();
+      set(st, "interval", c.session.interval);
+      set(st, "weRefresh", c.session.we_refresh);
+      set(j, "sessionTimer", std::move(st));
+    }
+    set(j, "peerAllowsUpdate", c.peer_allows_update);
     calls.push_back(std::move(j));
   }
   set(root, "calls", std::move(calls));

@@ -532,6 +532,15 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
       (void)txns_.respond(txn, msg::make_reply(request, replaces.status, tag), now);
       return;
     }
+    // RFC 4028 §9: an interval below our Min-SE from a UAC that supports
+    // timers gets 422 with our Min-SE, before any call exists for it.
+    const auto timer = call::uas_negotiate(request, call::clamp(config_.session_expires, config_.min_se));
+    if (timer.kind == call::UasVerdict::Kind::Reject422) {
+      msg::Message r = msg::make_reply(request, 422, tag);
+      r.add("Min-SE", std::to_string(timer.min_se));
+      (void)txns_.respond(txn, std::move(r), now);
+      return;
+    }
     auto ctx = context(now);
     const call::CallHandle handle = next_call_++;
     auto c = call::Call::start_inbound(handle, ctx, txn, request, now, replaces.call);

@@ -429,7 +429,9 @@ export class CoreUa {
       // core/flow/supervisor.hpp RecoveryConfig, in its order (wasm/abi.cpp)
       r ? 1 : 0, r?.baseDelay ?? 0, r?.multiplierPct ?? 0, r?.maxDelay ?? 0, r?.maxAttempts ?? 0, r?.jitterPct ?? 0,
       r?.keepAliveInterval ?? 0, r?.keepAliveTimeout ?? 0, r?.failoverAfter ?? 0, r?.hasBackup ? 1 : 0,
-      r?.primaryReturn ?? 0, r?.callGrace ?? 0, r?.connectTimeout ?? 0]);
+      r?.primaryReturn ?? 0, r?.callGrace ?? 0, r?.connectTimeout ?? 0,
+      // session timers (RFC 4028): -1 / 0 keep the core's defaults (wasm/abi.cpp)
+      config.sessionExpires ?? -1, config.minSE ?? 0]);
     this.h = abi.x.wwp_ua_new();
   }
 

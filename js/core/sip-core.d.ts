@@ -108,6 +108,10 @@ export interface CoreUaConfig {
   secure?: boolean;
   userAgent?: string;
   registerExpires?: number;
+  /** RFC 4028 Session-Expires we ask for, seconds; 0 = ask for none (default 1800). */
+  sessionExpires?: number;
+  /** RFC 4028 Min-SE, seconds (default and floor 90). */
+  minSE?: number;
   seedHigh: number;
   seedLow: number;
   /** Keep the phone connected (core/flow/supervisor.hpp); absent: off. Durations in ms. */

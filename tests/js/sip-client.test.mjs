@@ -466,3 +466,28 @@ test('unhold(): through the media session when it negotiated itself deaf (receiv
   await session.hangup();
   await phone.dispose();
 });
+
+test('sessionTimers (RFC 4028) reach the INVITE through the core config; nonsense throws at once', async () => {
+  FakeWebSocket.script = answeringRegistrar;
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia, sessionTimers: { expires: 600, minSE: 120 } });
+  await phone.start();
+  const session = await phone.call('102');
+  const invite = FakeWebSocket.instances.at(-1).sent.find((t) => /^INVITE /.test(t));
+  const { lines } = headerLines(invite);
+  assert.ok(lines.includes('Supported: replaces, timer'), invite);
+  assert.ok(lines.includes('Session-Expires: 600'), invite);
+  assert.ok(lines.includes('Min-SE: 120'), invite);
+  await session.hangup();
+  await phone.dispose();
+
+  const off = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia, sessionTimers: { expires: 0 } });
+  await off.start();
+  const s2 = await off.call('102');
+  const invite2 = FakeWebSocket.instances.at(-1).sent.find((t) => /^INVITE /.test(t));
+  assert.ok(!/^Session-Expires:/im.test(invite2) && /^Supported: replaces, timer$/im.test(invite2), invite2);
+  await s2.hangup();
+  await off.dispose();
+
+  assert.throws(() => new WebPhone({ sipInfo, sessionTimers: { expires: -1 } }), /sessionTimers\.expires must be a whole number of seconds/);
+  assert.throws(() => new WebPhone({ sipInfo, sessionTimers: { minSE: 1.5 } }), /sessionTimers\.minSE/);
+});

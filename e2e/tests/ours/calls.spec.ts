@@ -207,6 +207,18 @@ test('sipp over UDP calls our SDK through Kamailio: answered and hung up by sipp
   expect((await b.sipLog())).toContain('>>> SIP/2.0 200 OK');
 });
 
+test('session timers (RFC 4028): sipp asks our SDK to refresh every 90 s; it sends UPDATE at 45 s through Kamailio', async ({ phonePage }) => {
+  test.setTimeout(120_000);
+  const b = await phonePage('102', ours);
+  const r = await runSipp({ scenario: 'uac-session-timer.xml', service: '102', caller: '103', transport: 'udp', timeout: 90, args: ['-p', '5072'] });
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0);
+  const log = await b.sipLog();
+  expect(log).toContain('>>> SIP/2.0 200 OK');
+  expect(log.some((l) => l.startsWith('>>> UPDATE'))).toBe(true);
+  expect(log.some((l) => l.startsWith('>>> INVITE'))).toBe(false);  // no re-INVITE: the peer allows UPDATE
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+});
+
 test('blind transfer on a standard server: B refers A to C; A calls C, NOTIFYs 200, B hangs up', async ({ phonePage }) => {
   const a = await phonePage('101', ours);
   const b = await phonePage('102', ours);
