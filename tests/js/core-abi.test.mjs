@@ -206,7 +206,7 @@ test('a cancelled inbound call and its transactions are let go: the core holds n
       ...extra, 'Call-ID: left-1', `CSeq: ${cseq}`, 'Max-Forwards: 70',
     ];
     ws.deliver([...head('INVITE', '1 INVITE', ['To: <sip:101@example.test>']), 'Contact: <sip:200@127.0.0.1>', 'Content-Length: 0', '', ''].join('\r\n'));
-    assert.deepEqual(live(), { calls: 1, dialogs: 1, transactions: 1 }, 'ringing: the call, its early dialog, the INVITE server transaction');
+    assert.deepEqual(live(), { calls: 1, dialogs: 1, transactions: 1, subscriptions: 0, publications: 0 }, 'ringing: the call, its early dialog, the INVITE server transaction');
     ws.deliver([...head('CANCEL', '1 CANCEL', ['To: <sip:101@example.test>']), 'Content-Length: 0', '', ''].join('\r\n'));
     const final = ws.sent.find((t) => t.startsWith('SIP/2.0 487 '));
     assert.ok(final, 'the INVITE got 487 Request Terminated');
