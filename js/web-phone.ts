@@ -128,6 +128,20 @@ export default class WebPhone extends EventEmitter {
     return session;
   }
 
+  /**
+   * Call waiting (README "Calls"): make `session` the one the user talks
+   * on. Every other answered call is put on hold first (one re-INVITE at a
+   * time, so a failed hold stops here and nothing else changes); then a
+   * ringing inbound `session` is answered, and a held one resumed.
+   */
+  async switchTo(session: CallSession): Promise<void> {
+    if (!this.callSessions.includes(session)) throw new Error('switchTo: not a live call of this phone');
+    for (const other of this.callSessions)
+      if (other !== session && other.state === 'answered' && !other.held) await other.hold();
+    if (session instanceof InboundCallSession && session.state === 'ringing') await session.answer();
+    else if (session.state === 'answered' && session.held) await session.unhold();
+  }
+
   // --- messages, presence, busy lamps (README "Messages, presence and busy lamps") ---
 
   /**

@@ -271,6 +271,11 @@ export default class CallSession extends EventEmitter {
     await ended;
   }
 
+  /** wasm-web-phone: true while we hold this call (hold() succeeded, unhold() not yet). */
+  get held(): boolean {
+    return this.quality.localHeld;
+  }
+
   /** Put the remote party on hold: re-INVITE with our media `sendonly` (RFC 3264 §8.4). */
   hold(): Promise<void> {
     return this.changeHold(true);
