@@ -1,8 +1,12 @@
 // Demo phone: loads the local SIP server's test extensions (/demo-config.json),
 // registers the chosen one with wasm-web-phone, and offers every action of the
-// SDK: the call list and its actions are in calls.js, the SIP log in sip-log.js.
+// SDK: the call list and its actions are in calls.js, the SIP log in sip-log.js,
+// the chat in chat.js, the buddy list in buddies.js, the call history in history.js.
 import { logMessage } from './sip-log.js';
 import { showCall, currentCall, sendDigit, setRingCentral, setDiagnosticsBox } from './calls.js';
+import { setChatPhone, openChat } from './chat.js';
+import { setBuddyPhone } from './buddies.js';
+import { setHistory } from './history.js';
 
 const $ = (id) => document.getElementById(id);
 let phone;
@@ -21,6 +25,8 @@ async function loadConfig() {
   $('server').textContent = config.server ?? 'local';
   // RingCentral's call control (voicemail, forward, reply, record, park, flip)
   // needs a RingCentral server; on a standard one those buttons are hidden.
+  // Chat, presence and busy lamps need a standard one (the edge routes no
+  // plain MESSAGE and has no presence server): hidden on RingCentral.
   setRingCentral(!!config.ringCentral);
 }
 
@@ -53,16 +59,35 @@ for (const [id, method, what] of [['mic', 'changeInputDevice', 'microphone'], ['
   });
 }
 
+// --- chat, presence and busy lamps: on a standard server, in the tab that runs the phone
+const panels = ['phone', 'calls-panel', 'history-panel', 'buddies-panel', 'chat-panel'];
+/** Chat and buddies run on the real WebPhone: this tab's, or the leader's in multi-tab mode. */
+function bindUsages(user, off = false) {
+  const real = phone instanceof WebPhone.MultiTab ? phone.phone : phone;
+  const on = !config.ringCentral && !off && real ? real : undefined;
+  for (const note of document.querySelectorAll('.follower-note')) note.hidden = !!on || !!config.ringCentral;
+  setChatPhone(on);
+  setBuddyPhone(on, user, {
+    call: (ext) => { $('callee').value = ext; $('dial').requestSubmit(); },
+    chat: openChat,
+  });
+}
+
 // --- registration -------------------------------------------------------------
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   const user = config.users.find((u) => u.username === $('user').value);
   const sipInfo = { ...user, domain: config.domain, outboundProxy: $('proxy').value, stunServers: [] };
   delete sipInfo.name;
-  if (phone) await phone.dispose().catch(() => {});
+  if (phone) { bindUsages(undefined, true); await phone.dispose().catch(() => {}); }
   localStorage.setItem('demo-multi-tab', String($('multiTab').checked));
+  // README "Call history": kept in IndexedDB, one database per extension (the
+  // demo's tabs share an origin); in multi-tab mode the leader's phone records.
+  let started = false; // the first start() resolved (a later roleChanged is a takeover)
+  const callHistory = new WebPhone.CallHistory({ store: new WebPhone.IndexedDbCallHistoryStore({ dbName: `wwp-demo-${user.username}@${config.domain}` }) });
+  setHistory(callHistory, (number) => { $('callee').value = number; $('dial').requestSubmit(); });
   const options = {
-    sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked, deviceManager,
+    sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked, deviceManager, callHistory,
     // README "Call quality": a report every 2 s for the indicator; the watchdog warns of dead media.
     callQuality: { reportInterval: 2000 },
   };
@@ -91,7 +116,8 @@ $('login').addEventListener('submit', async (e) => {
         : '· another tab leads (it registers for this one)';
       if (p.isLeader) traceClient(p.phone?.sipClient); // the SIP log is the leader's
     };
-    p.on('roleChanged', showRole);
+    // A tab that takes over runs chat and buddies once its phone is registered.
+    p.on('roleChanged', () => { showRole(); if (p.isLeader && started) p.start().then(() => bindUsages(user.username), () => {}); });
     showRole();
   } else {
     $('tab-role').textContent = '';
@@ -99,13 +125,22 @@ $('login').addEventListener('submit', async (e) => {
   }
   phone.on('inboundCall', (s) => showCall(phone, s));
   phone.on('outboundCall', (s) => showCall(phone, s));
+  if (phone instanceof WebPhone.MultiTab) {
+    // A follower's history is what it loaded: read the leader's entries again after each call.
+    const p = phone;
+    const reload = (s) => s.on('disposed', () => { if (!p.isLeader) setTimeout(() => callHistory.reload(), 500); });
+    p.on('inboundCall', reload);
+    p.on('outboundCall', reload);
+  }
   setState('registering');
   $('register').disabled = true;
   try {
     await phone.start();
+    started = true;
     setState('registered', `as ${user.username}@${config.domain}`);
     $('unregister').disabled = false;
-    $('phone').hidden = $('calls-panel').hidden = false;
+    for (const id of panels) $(id).hidden = false;
+    bindUsages(user.username);
     await listDevices();
   } catch (err) {
     // README "Registration errors": the typed code says what to do.
@@ -116,6 +151,7 @@ $('login').addEventListener('submit', async (e) => {
 
 $('unregister').addEventListener('click', async () => {
   $('unregister').disabled = true;
+  bindUsages(undefined, true); // unsubscribes first
   try {
     await phone.dispose();
     setState('unregistered');
@@ -123,7 +159,7 @@ $('unregister').addEventListener('click', async () => {
     setState('unregistered', `not cleanly: ${err.message}`);
   } finally {
     phone = undefined;
-    $('phone').hidden = $('calls-panel').hidden = true;
+    for (const id of panels) $(id).hidden = true;
     $('register').disabled = false;
   }
 });

@@ -72,7 +72,7 @@ async function connect(caller: Page, callee: Page, calleeNumber: string, callerN
 }
 const SCREENSHOT = { maxDiffPixelRatio: 0.02, animations: 'disabled' as const };
 const dynamic = (page: Page) => [page.locator('.duration'), page.locator('.quality'), page.locator('#trace'), page.locator('#log-count'),
-  page.locator('.media-warning'), page.locator('#diagnostics')];
+  page.locator('.media-warning'), page.locator('#diagnostics'), page.locator('#history .time'), page.locator('#history .duration')];
 async function noSeriousA11yViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -298,6 +298,14 @@ test('demo: a narrow (mobile-width) window stacks the panels and stays usable', 
   await expect(hangup).toBeFocused();
   await a.keyboard.press('Enter');
   await expect(b.locator('#calls li')).toHaveCount(0);
+  // The edge has no presence server and routes no plain MESSAGE: those panes are hidden
+  // (as the RingCentral-only actions are on a standard server); the call history is not.
+  for (const id of ['#buddies-panel', '#chat-panel']) await expect(a.locator(id)).toBeHidden();
+  await expect(a.getByText('not available on this server')).toBeVisible();
+  await expect(a.locator('#history li')).toHaveCount(1);
+  await expect(a.locator('#history li')).toContainText(`outgoing ${B}`);
+  await expect(a.locator('#history li .result')).toHaveText('answered');
+  await expect(b.locator('#history li .result')).toHaveText('answered');
   await context.close();
 });
 
