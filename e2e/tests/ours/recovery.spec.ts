@@ -325,5 +325,5 @@ test('50 connection resets (TCP RST from the server side), with a call up: recov
   await expectAudio([a, b]);
   await b.hangup();
   await a.waitForState('disposed');
-  expect((await snapshot()).core).toEqual({ calls: 0, dialogs: 0, transactions: expect.any(Number) });
+  expect((await snapshot()).core).toEqual({ calls: 0, dialogs: 0, transactions: expect.any(Number), subscriptions: 0, publications: 0 });
 });
