@@ -9,6 +9,7 @@ import type { IceOptions } from './media/ice-options.js';
 import type { LogEntry, LogHandler, LogLevel } from './log/logger.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
 import type { CallHistory } from './history/call-history.js';
+import type { Ringer } from './ringer.js';
 import type { CallQualityReport, CandidateInfo } from './quality/report.js';
 import type { MediaStall } from './quality/watchdog.js';
 
@@ -195,7 +196,19 @@ export type WebPhoneOptions = SipClientOptions & {
    * your choice; off by default. Also `webPhone.callHistory`.
    */
   callHistory?: CallHistory;
+  /**
+   * wasm-web-phone: ring inbound calls on an output of your choice (README
+   * "Devices"). A `Ringer` from `wasm-web-phone/ringer`; off by default, as
+   * in ringcentral-web-phone. Also `webPhone.ringer`.
+   */
+  ringer?: Ringer;
 };
+
+/** `devicesChanged`'s argument: the browser's audio devices after a `devicechange`. */
+export interface DevicesChange {
+  inputs: MediaDeviceInfo[];
+  outputs: MediaDeviceInfo[];
+}
 
 export type {
   DialogInfo, DialogStateEntry, DialogStateName, InstantMessage, MessageDelivery, PresenceStatus, PublishPresenceOptions,
@@ -203,6 +216,8 @@ export type {
 } from './usages/types.js';
 export type { Subscription } from './usages/subscription.js';
 export type { MessageError } from './usages/message-error.js';
+export type { DeviceError, DeviceErrorCode } from './device-error.js';
+export type { Ringer, RingerOptions } from './ringer.js';
 
 export type {
   CallDiagnostics, CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, PhoneDiagnostics, TracedMessage, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,

@@ -9,6 +9,8 @@ import type { CallHistory } from './history/call-history.js';
 
 type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
+import { DeviceError } from './device-error.js';
+import type { Ringer } from './ringer.js';
 import { CallMonitor } from './quality/call-monitor.js';
 import { iceSettings } from './media/ice-options.js';
 import { phoneDiagnostics, type PhoneDiagnostics } from './diagnostics.js';
@@ -38,16 +40,26 @@ export default class WebPhone extends EventEmitter {
   static readonly RegistrationError = RegistrationError;
   /** The rejection of `sendMessage()` / `publishPresence()` (`status`, `reason`). */
   static readonly MessageError = MessageError;
+  /** The rejection of `changeOutputDevice()` and the ringer's `setDevice()` (`code`: NotSupported, NotFound, NotAllowed). */
+  static readonly DeviceError = DeviceError;
   sipInfo: SipInfo;
   sipClient: SipClient;
   deviceManager: DeviceManager;
   autoAnswer: boolean;
   /** wasm-web-phone: `options.callHistory`, which records this phone's calls (README "Call history"). */
   callHistory: CallHistory | undefined;
+  /** wasm-web-phone: `options.ringer`, which rings inbound calls (README "Devices"). */
+  ringer: Ringer | undefined;
   options: WebPhoneOptions;
   disposed = false;
   callSessions: CallSession[] = [];
   private byHandle = new Map<number, CallSession>();
+  /** `devicesChanged` (README "Devices"): the lists now, for the app's pickers. */
+  private readonly onDeviceChange = () => {
+    if (this.hasListeners('devicesChanged')) navigator.mediaDevices.enumerateDevices().then((d) => this.emit('devicesChanged', {
+      inputs: d.filter((i) => i.kind === 'audioinput'), outputs: d.filter((i) => i.kind === 'audiooutput'),
+    })).catch(() => {});
+  };
   private rcWaiters = new EventWaiters<RcMessageEvent>();
 
   constructor(options: WebPhoneOptions) {
@@ -63,6 +75,9 @@ export default class WebPhone extends EventEmitter {
     this.autoAnswer = options.autoAnswer ?? true;
     this.callHistory = options.callHistory;
     this.callHistory?.attach(this);
+    this.ringer = options.ringer;
+    this.ringer?.attach(this);
+    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
     if (this.sipClient instanceof DefaultSipClient) {
       this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
       this.sipClient._usages.onMessage = (m) => this.emit('message', m);
@@ -195,9 +210,14 @@ export default class WebPhone extends EventEmitter {
         session.dispose(); // the core has already given up on it
       }
     }
-    this.removeAllListeners();
+    this.stopDeviceWatch();
     this.rcWaiters.rejectAll(new Error('the phone was disposed'));
     await this.sipClient.dispose();
+  }
+
+  private stopDeviceWatch(): void {
+    this.removeAllListeners();
+    globalThis.navigator?.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
   /** @internal */
@@ -268,7 +288,7 @@ export default class WebPhone extends EventEmitter {
     for (const session of this.callSessions) session.webRtcSession?.dispose();
     this.callSessions = [];
     this.byHandle.clear();
-    this.removeAllListeners();
+    this.stopDeviceWatch();
     this.rcWaiters.rejectAll(new Error('the phone moved to another tab'));
     (this.sipClient as DefaultSipClient)._abandon?.();
   }

@@ -6,6 +6,7 @@
 #   dist/iife/wasm-web-phone.js   script-tag build, sets globalThis.WebPhone
 #   dist/iife/wasm-web-phone-multi-tab.js   the same plus WebPhone.MultiTab (multi-tab mode)
 #   dist/iife/wasm-web-phone-call-history.js   add-on: WebPhone.CallHistory and its stores
+#   dist/iife/wasm-web-phone-ringer.js   add-on: WebPhone.Ringer
 #   dist/sip-core.wasm   the SIP core
 #   dist/types/…         .d.ts from tsc, .d.cts twins for require (scripts/cts-types.mjs)
 #   dist/testing/…       the test kit for apps (Node only): test server, fixture, fakes
@@ -122,6 +123,9 @@ EOF_CJS
   # script: a file of its own keeps it out of the main script's size budget.
   "$ESB" js/iife-call-history.ts --bundle --format=iife --target=es2020 --minify \
     --outfile=dist/iife/wasm-web-phone-call-history.js --log-level=error
+  # The ringer add-on (WebPhone.Ringer, README "Devices"), likewise.
+  "$ESB" js/iife-ringer.ts --bundle --format=iife --target=es2020 --minify \
+    --outfile=dist/iife/wasm-web-phone-ringer.js --log-level=error
   build_kit
   node_modules/.bin/tsc -p tsconfig.json
   # tsc does not copy hand-written declarations (the wasm module's interface).

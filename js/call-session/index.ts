@@ -106,7 +106,7 @@ export default class CallSession extends EventEmitter {
     const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
       this.mediaStream = s;
     }, ({ name, ...info }) => {
-      if (name === 'deviceSwitched') this.inputDeviceId = info.deviceId;
+      if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
       this.emit(name, info);
     });
     this.webRtcSession = browser;
@@ -438,9 +438,14 @@ export default class CallSession extends EventEmitter {
     await this.media().changeInputDevice(deviceId);
   }
 
+  /**
+   * Play the call on another output. Rejects with a `DeviceError`:
+   * `NotSupported` where the browser has no `setSinkId`, `NotFound` for an
+   * unknown id, `NotAllowed` (README "Devices").
+   */
   async changeOutputDevice(deviceId: string): Promise<void> {
-    this.outputDeviceId = deviceId;
     await this.media().changeOutputDevice(deviceId);
+    this.outputDeviceId = deviceId;
   }
 
   /** Blind transfer (REFER, RFC 3515); resolves when the server ends our leg (spec §7.10). */

@@ -3,6 +3,7 @@
 // spec §6.7) when WebRTC lives elsewhere (e.g. the tab behind a SharedWorker).
 // SDP is produced and consumed here but never edited: hold and direction
 // changes are done by the core.
+import { setSink } from '../device-error.js';
 import type { DeviceManager } from '../types.js';
 import type { IceSettings } from './ice-options.js';
 
@@ -32,13 +33,14 @@ export interface WebRtcSession {
 
 /**
  * What the SDK-managed session tells its call about devices (README "Devices"):
- * `deviceLost` when the microphone's track ends (unplugged), then
- * `deviceSwitched` to the input now in use, or `deviceSwitchFailed`.
+ * `deviceLost` when the microphone's track ends or the device in use leaves
+ * the browser's list (unplugged), then `deviceSwitched` to the device now in
+ * use, or `deviceSwitchFailed`.
  */
 export type DeviceEvent =
-  | { name: 'deviceLost'; kind: 'audioinput'; deviceId: string; label: string }
-  | { name: 'deviceSwitched'; kind: 'audioinput'; deviceId: string; label: string; from: string }
-  | { name: 'deviceSwitchFailed'; kind: 'audioinput'; deviceId: string; error: Error };
+  | { name: 'deviceLost'; kind: MediaDeviceKind; deviceId: string; label: string }
+  | { name: 'deviceSwitched'; kind: MediaDeviceKind; deviceId: string; label: string; from: string }
+  | { name: 'deviceSwitchFailed'; kind: MediaDeviceKind; deviceId: string; error: Error };
 
 export type WebRtcSessionFactory = (context: {
   callId: string;
@@ -55,6 +57,9 @@ export class BrowserWebRtcSession implements WebRtcSession {
   inputDeviceId: string | undefined;
   outputDeviceId: string | undefined;
   private muted = false;
+  /** A fallback to another input is under way (the track's 'ended' and 'devicechange' both report an unplug). */
+  private switching = false;
+  private readonly onDeviceChange = () => void this.devicesChanged();
 
   private constructor(
     private readonly ice: IceSettings,
@@ -72,13 +77,13 @@ export class BrowserWebRtcSession implements WebRtcSession {
     this.audioElement.autoplay = true;
     this.rtcPeerConnection.ontrack = (event) => {
       this.audioElement.srcObject = event.streams[0] ?? new MediaStream([event.track]);
-      void this.deviceManager.getOutputDeviceId().then((id) => {
-        this.outputDeviceId = id;
-        if (id && 'setSinkId' in this.audioElement) {
-          (this.audioElement as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(id).catch(() => {});
-        }
+      // The device manager's output, unless the app chose one already.
+      if (this.outputDeviceId === undefined) void this.deviceManager.getOutputDeviceId().then((id) => {
+        this.outputDeviceId ??= id;
+        if (id === this.outputDeviceId) setSink(this.audioElement, id ?? '').catch(() => {});
       });
     };
+    navigator.mediaDevices.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
   /** Opens the microphone and adds its track (spec §6.1 steps 2–4). */
@@ -137,21 +142,50 @@ export class BrowserWebRtcSession implements WebRtcSession {
    * the new microphone at once (mute carries over).
    */
   private async microphoneLost(track: MediaStreamTrack): Promise<void> {
-    if (this.rtcPeerConnection.signalingState === 'closed' || !this.mediaStream?.getTracks().includes(track)) return;
+    if (!this.mediaStream?.getTracks().includes(track)) return;
+    await this.inputLost(track.label);
+  }
+
+  /** deviceLost, then the default input (else the first other one) in its place. */
+  private async inputLost(label: string): Promise<void> {
+    if (this.switching || this.rtcPeerConnection.signalingState === 'closed') return;
+    this.switching = true;
     const lost = this.inputDeviceId ?? '';
-    this.onDevice({ name: 'deviceLost', kind: 'audioinput', deviceId: lost, label: track.label });
+    this.onDevice({ name: 'deviceLost', kind: 'audioinput', deviceId: lost, label });
     const inputs = (await navigator.mediaDevices.enumerateDevices().catch(() => []))
       .filter((d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== lost);
     const next = inputs.find((d) => d.deviceId === 'default') ?? inputs[0];
-    if (!next) {
-      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audioinput', deviceId: lost, error: new Error('no other microphone to switch to') });
-      return;
-    }
     try {
+      if (!next) throw new Error('no other microphone to switch to');
       await this.changeInputDevice(next.deviceId);
       this.onDevice({ name: 'deviceSwitched', kind: 'audioinput', deviceId: next.deviceId, label: next.label, from: lost });
     } catch (e) {
-      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audioinput', deviceId: next.deviceId, error: e instanceof Error ? e : new Error(String(e)) });
+      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audioinput', deviceId: next?.deviceId ?? lost, error: e instanceof Error ? e : new Error(String(e)) });
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  /**
+   * `devicechange`: the input or output in use may have left the list
+   * without its track ending (some browsers and drivers). Ids hidden
+   * (no permission yet) or the default device: nothing to compare.
+   */
+  private async devicesChanged(): Promise<void> {
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+    const gone = (kind: MediaDeviceKind, id: string | undefined) => id && id !== 'default' && devices.some((d) => d.kind === kind && d.deviceId) &&
+      !devices.some((d) => d.kind === kind && d.deviceId === id);
+    if (gone('audioinput', this.inputDeviceId)) await this.inputLost(this.mediaStream?.getAudioTracks()[0]?.label ?? '');
+    const lost = this.outputDeviceId!;
+    if (!gone('audiooutput', lost) || this.rtcPeerConnection.signalingState === 'closed') return;
+    const next = devices.find((d) => d.kind === 'audiooutput' && d.deviceId === 'default');
+    const to = next?.deviceId ?? '';
+    this.onDevice({ name: 'deviceLost', kind: 'audiooutput', deviceId: lost, label: '' });
+    try {
+      await this.changeOutputDevice(to);
+      this.onDevice({ name: 'deviceSwitched', kind: 'audiooutput', deviceId: to, label: next?.label ?? '', from: lost });
+    } catch (e) {
+      this.onDevice({ name: 'deviceSwitchFailed', kind: 'audiooutput', deviceId: to, error: e as Error });
     }
   }
 
@@ -198,12 +232,10 @@ export class BrowserWebRtcSession implements WebRtcSession {
     await sender?.replaceTrack(track);
   }
 
+  /** Rejects with a DeviceError: `NotSupported` (no setSinkId), `NotFound`, `NotAllowed`. */
   async changeOutputDevice(deviceId: string): Promise<void> {
+    await setSink(this.audioElement, deviceId);
     this.outputDeviceId = deviceId;
-    if (!deviceId) return;
-    const el = this.audioElement as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-    if (!el.setSinkId) throw new Error('This browser cannot select an audio output device');
-    await el.setSinkId(deviceId);
   }
 
   setMuted(muted: boolean): void {
@@ -226,6 +258,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   dispose(): void {
+    navigator.mediaDevices.removeEventListener?.('devicechange', this.onDeviceChange);
     this.rtcPeerConnection.close();
     this.mediaStream?.getTracks().forEach((t) => t.stop());
     this.audioElement.srcObject = null;

@@ -27,6 +27,7 @@ const IMPORTS = {
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
     "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
     "import { CallHistory, IndexedDbCallHistoryStore, MemoryCallHistoryStore, type CallHistoryEntry, type CallHistoryStore } from 'wasm-web-phone/call-history';",
+    "import { Ringer } from 'wasm-web-phone/ringer';",
   ],
   // `require`: a default-only module is the value itself (`export =`).
   'consumer.cts': [
@@ -39,6 +40,7 @@ const IMPORTS = {
     "import { generateAuthorization, uuid } from 'wasm-web-phone/utils';",
     "import { MultiTabWebPhone, TabCallSession } from 'wasm-web-phone/multi-tab';",
     "import { CallHistory, IndexedDbCallHistoryStore, MemoryCallHistoryStore, type CallHistoryEntry, type CallHistoryStore } from 'wasm-web-phone/call-history';",
+    "import { Ringer } from 'wasm-web-phone/ringer';",
   ],
 };
 mkdirSync(dir, { recursive: true });
