@@ -11,6 +11,7 @@ type RcMessageEvent = CoreCallEvent & { name: 'rcMessage' };
 import { DefaultDeviceManager } from './device-manager.js';
 import { CallMonitor } from './quality/call-monitor.js';
 import { iceSettings } from './media/ice-options.js';
+import { mediaSettings, type MediaSettings } from './media/media-options.js';
 import { phoneDiagnostics, type PhoneDiagnostics } from './diagnostics.js';
 import EventEmitter from './event-emitter.js';
 import { EventWaiters, type Waiting } from './event-waiters.js';
@@ -45,6 +46,8 @@ export default class WebPhone extends EventEmitter {
   /** wasm-web-phone: `options.callHistory`, which records this phone's calls (README "Call history"). */
   callHistory: CallHistory | undefined;
   options: WebPhoneOptions;
+  /** @internal checked codecPreferences, bandwidth and sdpHandlers */
+  _media: MediaSettings;
   disposed = false;
   callSessions: CallSession[] = [];
   private byHandle = new Map<number, CallSession>();
@@ -56,6 +59,7 @@ export default class WebPhone extends EventEmitter {
     // A bad option fails here, not at the first call.
     CallMonitor.settings(options.callQuality);
     iceSettings(options.ice, options.sipInfo?.stunServers);
+    this._media = mediaSettings(options);
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);
