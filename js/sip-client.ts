@@ -17,6 +17,7 @@ import type SipMessage from './sip-message/index.js';
 import { recoveryConfig } from './recovery-options.js';
 import { Usages } from './usages/usages.js';
 import { sessionTimerConfig } from './session-timer-options.js';
+import { mediaSettings } from './media/media-options.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -109,6 +110,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.log = new Logger(options, () => secretsOf(this.sipInfo));
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
     sessionTimerConfig(options.sessionTimers);  // throws now on nonsense, not at start()
+    mediaSettings(options);
   }
 
   /**
@@ -187,6 +189,9 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       });
       this.ua_.wantDropped = () => this.log.enabled('info') || this.hasListeners('dropped');
       if (this.options.messageTypes) this._usages.setMessageTypes(this.options.messageTypes);
+      const media = mediaSettings(this.options);
+      if (media.audio.length || media.video.length || media.audioKbps)
+        check(this.ua_.setMediaPrefs(media.audio, media.video, media.audioKbps), 'codecPreferences');
       if (this.recovery) this.listenToNetwork();
       this.adoptState(this.ua_);
     }

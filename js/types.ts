@@ -6,6 +6,7 @@ import type { CoreLoadOptions } from './core/loader.js';
 import type { WebRtcSession, WebRtcSessionFactory } from './media/web-rtc-session.js';
 import type { CallDiagnostics, PhoneDiagnostics, TracedMessage } from './diagnostics.js';
 import type { IceOptions } from './media/ice-options.js';
+import type { BandwidthOptions, CodecPreferences, SdpHandler } from './media/media-options.js';
 import type { LogEntry, LogHandler, LogLevel } from './log/logger.js';
 import type { CallQualityOptions, MediaConnectionStateChange } from './quality/call-monitor.js';
 import type { CallHistory } from './history/call-history.js';
@@ -81,6 +82,15 @@ export interface SipClientOptions {
    * refreshing, ends the call ("session timer expired").
    */
   sessionTimers?: SessionTimerOptions;
+  /**
+   * wasm-web-phone: codecs our SDP lists, preferred first, by rtpmap name
+   * (README "Codecs, bandwidth and SDP hooks"): `{ audio: ['opus', 'PCMU'] }`
+   * lists only those (telephone-event always stays); a last `'*'` keeps the
+   * others after them. Checked at construction.
+   */
+  codecPreferences?: CodecPreferences;
+  /** wasm-web-phone: `{ audio: kbps }`: `b=AS`/`b=TIAS` in our `m=audio` and our sender's bitrate cap. */
+  bandwidth?: BandwidthOptions;
 }
 
 /** `sessionTimers` settings, in seconds. */
@@ -190,6 +200,12 @@ export type WebPhoneOptions = SipClientOptions & {
    * srflx/relay candidate).
    */
   ice?: IceOptions;
+  /**
+   * wasm-web-phone: the app's SDP hooks, in order: local SDP after the
+   * core's rewriting, just before it is sent; remote SDP before the browser
+   * gets it. A hook that throws or returns no string fails the call/answer.
+   */
+  sdpHandlers?: SdpHandler[];
   /**
    * wasm-web-phone: record every call of this phone (README "Call history").
    * A `CallHistory` from `wasm-web-phone/call-history`, with the store of

@@ -13,6 +13,7 @@ import { DeviceError } from './device-error.js';
 import type { Ringer } from './ringer.js';
 import { CallMonitor } from './quality/call-monitor.js';
 import { iceSettings } from './media/ice-options.js';
+import { mediaSettings, type MediaSettings } from './media/media-options.js';
 import { phoneDiagnostics, type PhoneDiagnostics } from './diagnostics.js';
 import EventEmitter from './event-emitter.js';
 import { EventWaiters, type Waiting } from './event-waiters.js';
@@ -51,6 +52,8 @@ export default class WebPhone extends EventEmitter {
   /** wasm-web-phone: `options.ringer`, which rings inbound calls (README "Devices"). */
   ringer: Ringer | undefined;
   options: WebPhoneOptions;
+  /** @internal checked codecPreferences, bandwidth and sdpHandlers */
+  _media: MediaSettings;
   disposed = false;
   callSessions: CallSession[] = [];
   private byHandle = new Map<number, CallSession>();
@@ -68,6 +71,7 @@ export default class WebPhone extends EventEmitter {
     // A bad option fails here, not at the first call.
     CallMonitor.settings(options.callQuality);
     iceSettings(options.ice, options.sipInfo?.stunServers);
+    this._media = mediaSettings(options);
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);

@@ -640,6 +640,51 @@ WWP_EXPORT(wwp_set_message_types) void wwp_set_message_types(void* h) {
   }
   finish();
 }
+/// Codec preferences and bandwidth (core/sdp/codec_prefs.hpp), once after
+/// wwp_ua_new. args: n audio names, the names, m video names, the names.
+/// A bad list is refused with its reason and nothing changes.
+WWP_EXPORT(wwp_set_media_prefs) void wwp_set_media_prefs(void* h, std::int32_t audio_kbps) {
+  g_out.reset();
+  wwp::sdp::MediaPrefs p;
+  p.audio_kbps = audio_kbps > 0 ? static_cast<std::uint32_t>(audio_kbps) : 0;
+  int at = 0;
+  std::string bad;
+  for (auto* list : {&p.audio, &p.video}) {
+    const int n = at < 64 ? g_args[at] : -1;
+    if (n < 0 || at + 1 + 2 * n > 64) {
+      bad = "too many codec names";
+      break;
+    }
+    for (int i = 0; i < n; ++i) list->emplace_back(arg_str(at + 1 + 2 * i));
+    at += 1 + 2 * n;
+    if (n > 0) bad = wwp::sdp::check_codec_list(*list);
+    if (!bad.empty()) {
+      bad = std::string(list == &p.audio ? "codecPreferences.audio " : "codecPreferences.video ") + bad;
+      break;
+    }
+  }
+  if (!bad.empty()) {
+    invalid(bad);
+  } else {
+    ua_of(h).set_media_prefs(std::move(p));
+    result(wwp::ok_status());
+  }
+  finish();
+}
+/// args: sdp, offer (empty unless sdp answers it). Result: the rewritten SDP
+/// as `value`, or the error (code "invalid argument", the SDP layer's message).
+WWP_EXPORT(wwp_rewrite_sdp) void wwp_rewrite_sdp(void* h) {
+  g_out.reset();
+  auto r = ua_of(h).rewrite_local_sdp(arg_str(0), arg_str(2));
+  if (!r.ok()) {
+    invalid(r.error().message);
+  } else {
+    g_out.begin(Key::result, 2);
+    g_out.field_bool(Key::ok, true);
+    g_out.field(Key::value, *r);
+  }
+  finish();
+}
 /// args: target, event, accept. Result: the subscription's `sub` id.
 WWP_EXPORT(wwp_subscribe) void wwp_subscribe(void* h, std::uint32_t expires, double now) {
   command(h, [&](wwp::ua::Ua& ua) {

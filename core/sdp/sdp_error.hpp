@@ -34,6 +34,11 @@ enum class SdpErrorCode {
   /// An answer whose m-line count differs from the offer's, or an offer with
   /// fewer m-lines than the previous SDP (RFC 3264 §6, §8). Remote: 488.
   MediaCountMismatch,
+  // --- our own SDP (core/sdp/codec_prefs.hpp)
+  /// The app's codec preferences leave no codec in one of our m-lines (or,
+  /// answering, none the offer allowed). Local: fail the call/answer with the
+  /// message; remote-facing hint 488 when answering.
+  NoCommonCodec,
 };
 const char* to_string(SdpErrorCode code);
 

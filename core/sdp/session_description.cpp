@@ -78,6 +78,7 @@ const char* to_string(SdpErrorCode code) {
     case SdpErrorCode::StaleOffer: return "StaleOffer";
     case SdpErrorCode::NoRemoteOffer: return "NoRemoteOffer";
     case SdpErrorCode::MediaCountMismatch: return "MediaCountMismatch";
+    case SdpErrorCode::NoCommonCodec: return "NoCommonCodec";
   }
   return "?";
 }

@@ -32,6 +32,7 @@
 #include "core/msg/message.hpp"
 #include "core/msg/parser.hpp"
 #include "core/reg/registration.hpp"
+#include "core/sdp/codec_prefs.hpp"
 #include "core/txn/transaction_layer.hpp"
 #include "core/util/rng.hpp"
 #include "core/util/status.hpp"
@@ -171,6 +172,18 @@ class Ua {
   /// Content types of inbound plain MESSAGEs the app takes (`text/plain` by
   /// default); others are answered 415 with them as Accept (RFC 3261 §21.4.13).
   void set_message_types(std::vector<std::string> types) { message_types_ = std::move(types); }
+
+  // --- our SDP (core/sdp/codec_prefs.hpp; README "Codecs, bandwidth and SDP hooks")
+  /// The app's codec preferences and bandwidth, set once after construction.
+  /// The caller checks the lists first (sdp::check_codec_list).
+  void set_media_prefs(sdp::MediaPrefs prefs) { media_prefs_ = std::move(prefs); }
+  /// The SDP the browser made with the preferences applied: what the shim
+  /// passes on (after the app's SDP hooks) to invite()/answer()/reinvite()/
+  /// answer_reinvite(). `offer`: the remote offer when `sdp` answers it.
+  /// The commands themselves send the text they are given as it is.
+  Result<std::string, sdp::SdpError> rewrite_local_sdp(std::string_view sdp, std::string_view offer) const {
+    return sdp::rewrite_local(sdp, media_prefs_, offer);
+  }
   /// Subscribe to `params.target`'s `params.event` state (RFC 6665); events
   /// event::SubscriptionChanged and event::NotifyReceived carry the id.
   Result<std::uint32_t, UaError> subscribe(const event::SubscriptionParams& params, TimePoint now);
@@ -313,6 +326,7 @@ class Ua {
   event::Pager pager_;
   std::uint32_t next_message_ = 1;
   std::vector<std::string> message_types_{"text/plain"};
+  sdp::MediaPrefs media_prefs_;
   std::map<std::uint32_t, event::Subscription> subs_;
   std::uint32_t next_sub_ = 1;
   std::map<std::string, event::Publication> pubs_;

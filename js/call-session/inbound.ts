@@ -50,7 +50,9 @@ export default class InboundCallSession extends CallSession {
     await this.init();
     const offer = this.sipMessage?.body ?? '';
     const offerless = offer.trim() === '';
-    const sdp = offerless ? await this.media().createOffer({ iceRestart: true }) : await this.media().createAnswer(offer);
+    const sdp = offerless
+      ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
+      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer')), 'answer', offer);
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();
@@ -58,7 +60,7 @@ export default class InboundCallSession extends CallSession {
       const e = await confirmed;
       if (e.name !== 'callConfirmed') throw new Error('answer: the call ended before it was confirmed');
       this.sipMessage = InboundMessage.fromCore(e.msg);
-      await this.media().applyAnswer(e.msg.body);
+      await this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer'));
     }
     this.state = 'answered';
     this.emit('answered');

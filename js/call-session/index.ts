@@ -8,6 +8,7 @@ import type { CoreCallEvent } from '../core/sip-core.js';
 import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
 import { callDiagnostics, type CallDiagnostics } from '../diagnostics.js';
 import { iceSettings } from '../media/ice-options.js';
+import { runSdpHandlers } from '../media/media-options.js';
 import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-monitor.js';
 import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
@@ -108,12 +109,29 @@ export default class CallSession extends EventEmitter {
     }, ({ name, ...info }) => {
       if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
       this.emit(name, info);
-    });
+    }, this.webPhone._media);
     this.webRtcSession = browser;
     this.rtcPeerConnection = browser.rtcPeerConnection;
     this.audioElement = browser.audioElement;
     this.inputDeviceId = browser.inputDeviceId;
     this.quality.attach(browser.rtcPeerConnection, this.webPhone.options.callQuality, (c) => this.onMediaConnectionState(c));
+  }
+
+  // --- our SDP and the peer's (README "Codecs, bandwidth and SDP hooks") -----
+
+  /**
+   * The SDP the media session made, as it goes on the wire: the core applies
+   * codecPreferences and bandwidth (`offer`: the peer's offer it answers, so
+   * the answer stays within it), then the app's sdpHandlers run. Throws why.
+   */
+  protected wireSdp(sdp: string, kind: 'offer' | 'answer', offer = ''): string {
+    const r = this.core.ua().rewriteSdp(sdp, offer);
+    if (!r.ok) throw new Error(`${kind}: ${r.message}`);
+    return runSdpHandlers(this.webPhone._media?.handlers ?? [], r.sdp, kind, 'local');
+  }
+  /** The peer's SDP through the app's sdpHandlers, before the media session gets it. Throws why. */
+  protected peerSdp(sdp: string, kind: 'offer' | 'answer'): string {
+    return runSdpHandlers(this.webPhone._media?.handlers ?? [], sdp, kind, 'remote');
   }
 
   // --- call quality (README "Call quality") ------------------------------------
@@ -318,7 +336,7 @@ export default class CallSession extends EventEmitter {
     const call = this.requireCall(what);
     await this.answerApplied;
     for (let attempt = 1; ; attempt++) {
-      const sdp = await this.media().createOffer({ iceRestart });
+      const sdp = this.wireSdp(await this.media().createOffer({ iceRestart }), 'offer');
       const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
       this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), what);
       const e = await done;
@@ -332,7 +350,7 @@ export default class CallSession extends EventEmitter {
       }
       if (e.name !== 'reinviteDone' || e.status >= 300)
         throw new Error(`${what} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-      await this.media().applyAnswer(e.sdp);
+      await this.media().applyAnswer(this.peerSdp(e.sdp, 'answer'));
       return;
     }
   }
@@ -345,9 +363,10 @@ export default class CallSession extends EventEmitter {
     await this.answerApplied;
     let answer = '';
     try {
-      answer = await this.media().createAnswer(e.msg.body);
+      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer')), 'answer', e.msg.body);
     } catch {
-      // Media refused the offer: an empty answer makes the core reject it with 488.
+      // Media (or a codec preference, or an SDP hook) refused the offer: an
+      // empty answer makes the core reject it with 488.
     }
     try {
       this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');

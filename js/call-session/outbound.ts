@@ -23,7 +23,7 @@ export default class OutboundCallSession extends CallSession {
    * with `true` when answered, `false` when the call failed or was cancelled.
    */
   async call(callerId?: string, options?: { headers?: Record<string, string> }): Promise<boolean | undefined> {
-    const sdp = await this.media().createOffer({ iceRestart: true });
+    const sdp = this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer');
     const headers = Object.entries(options?.headers ?? {});
     const result = this.core.ua().invite({ callee: this.callee, callerId, headers, sdp }, performance.now());
     this.core.check(result, 'call');
@@ -69,8 +69,8 @@ export default class OutboundCallSession extends CallSession {
     // later media step waits for it (`answerApplied`). An answer the browser
     // refuses cannot carry audio, so the call is ended rather than left silent.
     this.answerPending = true;
-    this.answerApplied = this.media()
-      .applyAnswer(e.msg.body)
+    this.answerApplied = Promise.resolve()
+      .then(() => this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer')))
       .catch(async (err: unknown) => {
         this.emit('mediaError', err);
         await this.hangup().catch(() => undefined);

@@ -50,6 +50,8 @@ export interface CoreExports {
   wwp_ua_live(ua: number): void;
   wwp_send_message(ua: number, now: number): void;
   wwp_set_message_types(ua: number): void;
+  wwp_set_media_prefs(ua: number, audioKbps: number): void;
+  wwp_rewrite_sdp(ua: number): void;
   wwp_subscribe(ua: number, expires: number, now: number): void;
   wwp_unsubscribe(ua: number, sub: number, now: number): void;
   wwp_publish(ua: number, expires: number, now: number): void;
@@ -635,6 +637,22 @@ export class CoreUa {
     this.abi.args([types.length, ...types]);
     this.abi.x.wwp_set_message_types(this.h);
     return this.abi.readBatch(undefined)[0] as unknown as CoreStatus;
+  }
+  /** Codec preferences and bandwidth for our SDP (core/sdp/codec_prefs.hpp); once, after construction. */
+  setMediaPrefs(audio: string[], video: string[], audioKbps: number): CoreStatus {
+    this.abi.args([audio.length, ...audio, video.length, ...video]);
+    this.abi.x.wwp_set_media_prefs(this.h, audioKbps | 0);
+    return this.abi.readBatch(undefined)[0] as unknown as CoreStatus;
+  }
+  /**
+   * The SDP the browser made with the preferences applied (`offer`: the
+   * remote offer it answers, else ''): the text to send, or the core's error.
+   */
+  rewriteSdp(sdp: string, offer = ''): { ok: true; sdp: string } | { ok: false; message: string } {
+    this.abi.args([sdp, offer]);
+    this.abi.x.wwp_rewrite_sdp(this.h);
+    const r = this.abi.readBatch(undefined)[0] as Obj;
+    return r.ok ? { ok: true, sdp: r.value as string } : { ok: false, message: r.message as string };
   }
   subscribe(target: string, event: string, accept: string, expires: number, now: number): CoreCallResult {
     this.abi.args([target, event, accept]);

@@ -2,10 +2,13 @@
 // browser session below, or an app-supplied one (`webRtcSessionFactory`,
 // spec §6.7) when WebRTC lives elsewhere (e.g. the tab behind a SharedWorker).
 // SDP is produced and consumed here but never edited: hold and direction
-// changes are done by the core.
+// changes, codec preferences and bandwidth lines are done by the core. Codec
+// order and the bitrate cap also reach the browser through its own APIs
+// (setCodecPreferences, RTCRtpSender.setParameters).
 import { setSink } from '../device-error.js';
 import type { DeviceManager } from '../types.js';
 import type { IceSettings } from './ice-options.js';
+import { orderCodecs, type MediaSettings } from './media-options.js';
 
 export interface WebRtcSession {
   createOffer(options?: { iceRestart?: boolean }): Promise<string>;
@@ -66,6 +69,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     private readonly deviceManager: DeviceManager,
     private readonly onMediaStream: (stream: MediaStream) => void,
     private readonly onDevice: (event: DeviceEvent) => void = () => {},
+    private readonly media?: MediaSettings,
   ) {
     this.rtcPeerConnection = new RTCPeerConnection({
       iceServers: ice.iceServers,
@@ -92,8 +96,9 @@ export class BrowserWebRtcSession implements WebRtcSession {
     deviceManager: DeviceManager,
     onMediaStream: (stream: MediaStream) => void,
     onDevice?: (event: DeviceEvent) => void,
+    media?: MediaSettings,
   ): Promise<BrowserWebRtcSession> {
-    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream, onDevice);
+    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream, onDevice, media);
     try {
       // Without microphone permission enumerateDevices() hides device ids
       // (empty strings): only then ask first, so the id can be chosen. Once
@@ -116,6 +121,8 @@ export class BrowserWebRtcSession implements WebRtcSession {
         const params = sender.getParameters();
         // DSCP EF for voice where the browser supports it (ringcentral-web-phone #257).
         params.encodings?.forEach((e) => ((e as RTCRtpEncodingParameters & { priority?: string }).priority = 'high'));
+        // `bandwidth.audio`: what we send; the core's b=AS/b=TIAS ask the peer likewise.
+        if (media?.audioKbps) params.encodings?.forEach((e) => (e.maxBitrate = media.audioKbps * 1000));
         sender.setParameters(params).catch(() => {});
       }
     } catch (e) {
@@ -189,7 +196,29 @@ export class BrowserWebRtcSession implements WebRtcSession {
     }
   }
 
+  /**
+   * `codecPreferences.audio` through RTCRtpTransceiver.setCodecPreferences
+   * where the browser has it, so its own SDP and what it sends follow the
+   * preference; the core applies the same rule to the SDP text either way.
+   */
+  private preferCodecs(): void {
+    const list = this.media?.audio ?? [];
+    const caps = list.length ? globalThis.RTCRtpReceiver?.getCapabilities?.('audio')?.codecs : undefined;
+    if (!caps) return;
+    const ordered = orderCodecs(caps, list);
+    if (!ordered.length) return; // nothing in common: the core says so
+    for (const t of this.rtcPeerConnection.getTransceivers()) {
+      if (t.receiver.track?.kind !== 'audio' || typeof t.setCodecPreferences !== 'function') continue;
+      try {
+        t.setCodecPreferences(ordered);
+      } catch {
+        /* the core's rewrite still applies */
+      }
+    }
+  }
+
   async createOffer(options?: { iceRestart?: boolean }): Promise<string> {
+    this.preferCodecs();
     const offer = await this.rtcPeerConnection.createOffer({ iceRestart: options?.iceRestart ?? true });
     await this.rtcPeerConnection.setLocalDescription(offer);
     await this.iceGathered();
@@ -200,6 +229,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     const pc = this.rtcPeerConnection;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      this.preferCodecs();
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
     } catch (e) {
