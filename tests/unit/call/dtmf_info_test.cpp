@@ -87,7 +87,8 @@ TEST(DtmfInfo, plain_body_is_the_digit_alone) {
   EXPECT_EQ(d->duration_ms, 0u);
   EXPECT_EQ(parse_dtmf_info(DtmfBody::Plain, " # ")->digit, '#');
   EXPECT_EQ(parse_dtmf_info(DtmfBody::Plain, "16")->digit, '!');
-  for (const char* s : {"", "12", "Signal=1", "x"}) {
+  EXPECT_EQ(parse_dtmf_info(DtmfBody::Plain, "12")->digit, 'A');  // an RFC 4733 event code, as in Signal=
+  for (const char* s : {"", "17", "55", "Signal=1", "x"}) {
     auto r = parse_dtmf_info(DtmfBody::Plain, s);
     ASSERT_FALSE(r.ok()) << s;
     EXPECT_EQ(r.error(), "application/dtmf body is not a DTMF digit");
