@@ -56,6 +56,8 @@ export default class WebPhone extends EventEmitter {
     // A bad option fails here, not at the first call.
     CallMonitor.settings(options.callQuality);
     iceSettings(options.ice, options.sipInfo?.stunServers);
+    if (options.dtmfTransport !== undefined && options.dtmfTransport !== 'rfc4733' && options.dtmfTransport !== 'info')
+      throw new Error(`WebPhone: dtmfTransport must be 'rfc4733' or 'info', not "${String(options.dtmfTransport)}"`);
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);
