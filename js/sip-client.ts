@@ -40,7 +40,7 @@ const SERVER = ['primary', 'backup'] as const;
 const CALL_EVENTS = new Set([
   'incomingCall', 'callProgress', 'callAnswered', 'callConfirmed', 'callFailed', 'callEnded',
   'reinviteOffer', 'reinviteDone', 'referDone', 'referReceived', 'requestDone', 'rcMessage', 'rcInfoResult', 'recoverMedia',
-  'callAdopted',
+  'callAdopted', 'dtmfReceived',
 ]);
 
 /** An outbound message as events show it: digest secrets overwritten, same offsets. */

@@ -181,6 +181,24 @@ export interface DeviceManager {
   getOutputDeviceId(): Promise<string | undefined>;
 }
 
+/** wasm-web-phone: how DTMF is sent (README "DTMF"). */
+export type DtmfTransport = 'rfc4733' | 'info';
+/** wasm-web-phone: `session.sendDtmf(tones, duration, options)`. */
+export interface SendDtmfOptions {
+  /** RFC 4733 only: the gap between tones, ms (default 70). */
+  interToneGap?: number;
+  /** Overrides the phone's `dtmfTransport` for this call of sendDtmf. */
+  transport?: DtmfTransport;
+}
+/** wasm-web-phone: the session's `dtmf` event: a key the peer pressed, reported by SIP INFO. */
+export interface DtmfEvent {
+  /** `0-9 * # A-D`, or `!` for flash */
+  digit: string;
+  /** ms; 0 when the INFO gave none */
+  duration: number;
+  transport: 'info';
+}
+
 export type WebPhoneOptions = SipClientOptions & {
   sipClient?: SipClient;
   deviceManager?: DeviceManager;
@@ -218,6 +236,12 @@ export type WebPhoneOptions = SipClientOptions & {
    * in ringcentral-web-phone. Also `webPhone.ringer`.
    */
   ringer?: Ringer;
+  /**
+   * wasm-web-phone: how `session.sendDtmf` sends by default: `'rfc4733'`
+   * (default, telephone-events in the RTP, what RingCentral takes) or
+   * `'info'` (one SIP INFO per digit, for servers that want it).
+   */
+  dtmfTransport?: DtmfTransport;
 };
 
 /** `devicesChanged`'s argument: the browser's audio devices after a `devicechange`. */

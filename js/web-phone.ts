@@ -72,6 +72,8 @@ export default class WebPhone extends EventEmitter {
     CallMonitor.settings(options.callQuality);
     iceSettings(options.ice, options.sipInfo?.stunServers);
     this._media = mediaSettings(options);
+    if (options.dtmfTransport !== undefined && options.dtmfTransport !== 'rfc4733' && options.dtmfTransport !== 'info')
+      throw new Error(`WebPhone: dtmfTransport must be 'rfc4733' or 'info', not "${String(options.dtmfTransport)}"`);
     this.options = options;
     this.sipInfo = options.sipInfo;
     this.sipClient = options.sipClient ?? new DefaultSipClient(options);

@@ -311,6 +311,11 @@ struct Drain {
     out.field_bool(Key::held, e.held);
     peer(e.peer);
   }
+  void operator()(const wwp::call::DtmfReceived& e) const {
+    begin(Key::dtmfReceived, e.call, 2);
+    out.field(Key::digit, std::string_view(&e.digit, 1));
+    out.field(Key::duration, static_cast<std::int32_t>(e.duration_ms));
+  }
   void operator()(const wwp::call::RcInfoResult& e) const {
     begin(Key::rcInfoResult, e.call, 3);
     out.field_u53(Key::reqid, e.reqid);
@@ -559,6 +564,10 @@ WWP_EXPORT(wwp_send_request) void wwp_send_request(void* h, std::uint32_t call, 
                                  tp(now)),
                  Key::request);
   });
+}
+/// args: digits. Completes with requestDone (core/call/call.hpp send_dtmf_info).
+WWP_EXPORT(wwp_send_dtmf_info) void wwp_send_dtmf_info(void* h, std::uint32_t call, std::uint32_t duration, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result_value(ua.send_dtmf_info(call, arg_str(0), duration, tp(now)), Key::request); });
 }
 /// args: text
 WWP_EXPORT(wwp_send_app_message) void wwp_send_app_message(void* h, double now) {

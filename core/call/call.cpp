@@ -140,7 +140,7 @@ Result<msg::Message, dialog::DialogError> Call::new_request(CallContext& ctx, di
 bool Call::owns_client_txn(txn::TxnId id) const {
   auto is = [&](const std::optional<txn::TxnId>& t) { return t && *t == id; };
   if (is(invite_client_) || is(cancel_client_) || is(reinvite_client_) || is(bye_client_) ||
-      is(refer_client_) || is(refresh_client_))
+      is(refer_client_) || is(refresh_client_) || is(dtmf_client_))
     return true;
   for (const auto& r : requests_)
     if (r.first == id) return true;

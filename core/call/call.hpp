@@ -29,6 +29,7 @@
 // the shared event queue in `CallContext`.
 #pragma once
 #include <algorithm>
+#include <deque>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@
 
 #include "core/auth/digest_session.hpp"
 #include "core/call/call_events.hpp"
+#include "core/call/dtmf_info.hpp"
 #include "core/call/session_timer.hpp"
 #include "core/config/config.hpp"
 #include "core/dialog/dialog.hpp"
@@ -61,6 +63,9 @@ struct CallContext {
   txn::TransactionLayer& txns;
   dialog::DialogSet& dialogs;
   std::deque<CallEvent>& events;
+  /// Reasons for remote input a call refused (the UA reports each as
+  /// ua::Dropped, house style §11a), e.g. a DTMF INFO it answered 400.
+  std::vector<std::string>& dropped;
   /// Our Contact URI (`sip:user@host;transport=ws[s]`), owned by the UA.
   const std::string& contact_uri;
   /// The time of the input or command being handled (server transactions
@@ -180,6 +185,20 @@ class Call {
                                               const std::string& content_type,
                                               const std::string& body, TimePoint now);
 
+  /// DTMF by SIP INFO (core/call/dtmf_info.hpp): one INFO per digit,
+  /// `application/dtmf-relay` with `Signal=<d>` and `Duration=<ms>`, each
+  /// sent when the one before was answered (RFC 6086 §4.2.1 lets a dialog
+  /// have one INFO outstanding at a time) and after any earlier
+  /// send_dtmf_info's digits. Completes with one RequestDone for the returned
+  /// id: the last INFO's 2xx, or the first non-2xx (its digits after it are
+  /// not sent; 481/408 also end the call, as for any in-dialog request).
+  /// Errors: InvalidArgument for digits outside `0-9 * # A-D` (a-d are
+  /// taken as A-D; `,` pauses are RFC 4733 only), none, more than 64, or a
+  /// duration outside 1..60000 ms; InvalidState without a dialog (as
+  /// send_request: confirmed, or early/accepted).
+  Result<std::uint32_t, UaError> send_dtmf_info(CallContext& ctx, std::string_view digits,
+                                                std::uint32_t duration_ms, TimePoint now);
+
   // --- inputs routed by the UA ------------------------------------------------
   /// A response for one of this call's client transactions.
   void handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message& response,
@@ -255,6 +274,12 @@ class Call {
                const std::string& content_type = {}, const std::string& body = {},
                std::vector<std::pair<std::string, std::string>> extra = {});
   void on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& request, TimePoint now);
+  /// An INFO whose Content-Type is a DTMF body: 200 and DtmfReceived, or
+  /// 400 and a dropped reason when the body is malformed.
+  void on_dtmf_info(CallContext& ctx, txn::TxnId txn, const msg::Message& request, DtmfBody kind);
+  /// Send the next queued DTMF digit, unless an INFO of ours is in flight.
+  void send_next_dtmf(CallContext& ctx, TimePoint now);
+  void on_dtmf_response(CallContext& ctx, const msg::Message& r, TimePoint now);
   // session timer (call_session_timer.cpp)
   SessionTimerConfig timer_config(const CallContext& ctx) const;
   /// A 2xx to our INVITE/re-INVITE/UPDATE: what it settled (§7.2).
@@ -342,6 +367,15 @@ class Call {
   bool transfer_done_before_202_ = false;  ///< a 2xx NOTIFY overtook the REFER's 202
   bool refer_subscription_ = false;  ///< we accepted the peer's REFER (transferee)
   std::vector<std::pair<txn::TxnId, std::uint32_t>> requests_;  ///< generic ones
+  /// send_dtmf_info's digits still to send, oldest command first.
+  struct DtmfJob {
+    std::uint32_t id;
+    std::string digits;  ///< validated, upper-cased
+    std::size_t next = 0;
+    std::uint32_t duration_ms;
+  };
+  std::deque<DtmfJob> dtmf_jobs_;
+  std::optional<txn::TxnId> dtmf_client_;  ///< the one DTMF INFO in flight
   std::uint32_t next_request_ = 1;
 
   // RingCentral

@@ -100,6 +100,16 @@ struct RequestDone {
   std::string status_line;
 };
 
+/// The peer pressed a key, reported by an in-dialog INFO with a DTMF body
+/// (application/dtmf-relay or application/dtmf, core/call/dtmf_info.hpp);
+/// the INFO has been answered 200. RFC 4733 telephone-events in the RTP are
+/// not seen here: they never reach SIP, and browsers do not surface them.
+struct DtmfReceived {
+  CallHandle call;
+  char digit;                ///< `0-9 * # A-D`, or `!` for flash
+  std::uint32_t duration_ms; ///< 0 when the INFO gave none
+};
+
 /// A RingCentral x-rc/agent MESSAGE for this instance (spec §7.5, §8.2).
 /// `call` is 0 when no live call has its Call-ID (e.g. a late SessionClose).
 struct RcMessageReceived {
@@ -138,6 +148,7 @@ struct CallAdopted {
 };
 using CallEvent = std::variant<IncomingCall, CallProgress, CallAnswered, CallConfirmed, CallFailed,
                                CallEnded, ReinviteOffer, ReinviteDone, ReferDone, ReferReceived,
-                               RequestDone, RcMessageReceived, RcInfoResult, RecoverMedia, CallAdopted>;
+                               RequestDone, RcMessageReceived, RcInfoResult, RecoverMedia, CallAdopted,
+                               DtmfReceived>;
 
 }  // namespace wwp::call

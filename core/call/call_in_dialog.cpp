@@ -265,7 +265,14 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     return apply_uas_verdict(timer, now);
   }
   if (method == "REFER") return on_refer(ctx, txn, req, now);
-  if (method == "INFO") rc_on_info(ctx, req);
+  if (method == "INFO") {
+    // A DTMF INFO (legacy INFO usage, RFC 6086 §2) is the core's to read;
+    // every other INFO (RingCentral's JSON results among them) keeps its
+    // 200 and reaches the app through `inboundMessage`.
+    const DtmfBody dtmf = dtmf_body_of(req.get("Content-Type").value_or(""));
+    if (dtmf != DtmfBody::None) return on_dtmf_info(ctx, txn, req, dtmf);
+    rc_on_info(ctx, req);
+  }
   if (method == "NOTIFY" && (refer_accepted_ || refer_client_) && req.body().rfind("SIP/2.0 2", 0) == 0) {
     // RFC 3515 §2.4.5: our REFER's target answered (a 2xx sipfrag). The
     // NOTIFY may overtake the REFER's 202 (RFC 6665 §4.1.2.4); then the 202

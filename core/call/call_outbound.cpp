@@ -88,6 +88,7 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
   }
   if (reinvite_client_ && *reinvite_client_ == txn) return on_reinvite_response(ctx, r, now);
   if (refresh_client_ && *refresh_client_ == txn) return on_refresh_response(ctx, r, now);
+  if (dtmf_client_ && *dtmf_client_ == txn) return on_dtmf_response(ctx, r, now);
   if (bye_client_ && *bye_client_ == txn) {
     if (r.status() >= 200) {
       bye_client_.reset();

@@ -44,7 +44,7 @@ Ua::Ua(Config config)
 }
 
 call::CallContext Ua::context(TimePoint now) {
-  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, contact_uri_, now};
+  return call::CallContext{config_, rng_, txns_, dialogs_, call_events_, call_dropped_, contact_uri_, now};
 }
 
 void Ua::handle_input(const Input& input) {
@@ -189,6 +189,15 @@ Result<std::uint32_t, UaError> Ua::send_request(call::CallHandle h, const std::s
   if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
   auto ctx = context(now);
   auto r = c->send_request(ctx, method, content_type, body, now);
+  collect(now);
+  return r;
+}
+Result<std::uint32_t, UaError> Ua::send_dtmf_info(call::CallHandle h, std::string_view digits,
+                                                  std::uint32_t duration_ms, TimePoint now) {
+  call::Call* c = find_call(h);
+  if (!c) return ua_error(UaErrorCode::NotFound, "no such call (it has ended)");
+  auto ctx = context(now);
+  auto r = c->send_dtmf_info(ctx, digits, duration_ms, now);
   collect(now);
   return r;
 }
@@ -748,6 +757,9 @@ void Ua::collect(TimePoint now) {
       call_events_.pop_front();
       progressed = true;
     }
+    for (auto& why : call_dropped_) out_.push_back(Event{Dropped{std::move(why)}});
+    if (!call_dropped_.empty()) progressed = true;
+    call_dropped_.clear();
     if (!progressed) {
       // Timers already due run now rather than on a Tick the driver would
       // have to schedule at once: on a reliable transport Timers I, J, K and

@@ -140,6 +140,9 @@ class Ua {
   Result<std::uint32_t, UaError> send_request(call::CallHandle call, const std::string& method,
                                               const std::string& content_type,
                                               const std::string& body, TimePoint now);
+  /// DTMF by SIP INFO (see call::Call::send_dtmf_info); completes with RequestDone.
+  Result<std::uint32_t, UaError> send_dtmf_info(call::CallHandle call, std::string_view digits,
+                                                std::uint32_t duration_ms, TimePoint now);
   /// As transferee: NOTIFY the transferor of the new call's status.
   Status refer_progress(call::CallHandle call, int status, TimePoint now);
   /// Attended transfer: REFER `call`'s peer to `other`'s peer with Replaces
@@ -337,6 +340,7 @@ class Ua {
                             TimePoint now);
   bool collect_usages(TimePoint now);
   std::deque<call::CallEvent> call_events_;
+  std::vector<std::string> call_dropped_;  ///< CallContext::dropped, drained by collect()
   std::deque<Output> out_;
   msg::MessageView scratch_;  ///< reused by every received frame: parsing allocates nothing
   std::shared_ptr<msg::Message> rx_;  ///< the last received message, reused once nothing else holds it

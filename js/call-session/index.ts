@@ -14,6 +14,7 @@ import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
+import type { DtmfEvent, SendDtmfOptions } from '../types.js';
 import type WebPhone from '../web-phone.js';
 
 export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
@@ -210,6 +211,7 @@ export default class CallSession extends EventEmitter {
     if (e.name === 'reinviteOffer') this.peerOfferAnswered = this.answerReinvite(e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
     if (e.name === 'recoverMedia') void this.recoverMedia();
+    if (e.name === 'dtmfReceived') this.emit('dtmf', { digit: e.digit, duration: e.duration, transport: 'info' } satisfies DtmfEvent);
     if (e.name === 'callEnded') this.ended(e.reason);
   }
 
@@ -412,11 +414,18 @@ export default class CallSession extends EventEmitter {
   }
 
   /**
-   * Send DTMF as RFC 4733 telephone-events through the browser's
-   * RTCDTMFSender (spec §6.4); no SIP is sent. `tones`: `0-9 A-D * #`, and
-   * `,` for a 2 s pause; `duration` (default 100 ms) and `interToneGap`
+   * Send DTMF. By default as RFC 4733 telephone-events through the browser's
+   * RTCDTMFSender (spec §6.4), no SIP sent: `tones` `0-9 A-D * #`, and `,`
+   * for a 2 s pause; `duration` (default 100 ms) and `interToneGap`
    * (default 70 ms) as in `RTCDTMFSender.insertDTMF`, which replaces tones
-   * still waiting from an earlier call.
+   * still waiting from an earlier call. The promise resolves at once.
+   *
+   * wasm-web-phone: with `transport: 'info'` (the third argument as options,
+   * or the phone's `dtmfTransport` option) each digit goes as one SIP INFO
+   * (`application/dtmf-relay`, `Signal=<digit>`, `Duration=<ms>`), the next
+   * once the one before is answered; the promise resolves when the last is
+   * answered 2xx and rejects with the first refusal's status line (the
+   * digits after it are not sent). `,` pauses and `interToneGap` do not apply.
    *
    * @throws Error when the tones cannot be sent now, where
    * ringcentral-web-phone 2.x drops them silently: invalid characters; the
@@ -429,7 +438,13 @@ export default class CallSession extends EventEmitter {
    * wait for it; if they cannot be sent then, the session emits `mediaError`
    * with the Error.
    */
-  sendDtmf(tones: string, duration?: number, interToneGap?: number): void {
+  sendDtmf(tones: string, duration?: number, interToneGapOrOptions?: number | SendDtmfOptions): Promise<void> {
+    const options = typeof interToneGapOrOptions === 'object' && interToneGapOrOptions !== null
+      ? interToneGapOrOptions : { interToneGap: interToneGapOrOptions };
+    const interToneGap = options.interToneGap;
+    const transport = options.transport ?? this.webPhone.options.dtmfTransport ?? 'rfc4733';
+    if (transport === 'info') return this.sendDtmfInfo(tones, duration ?? 100);
+    if (transport !== 'rfc4733') throw new Error(`sendDtmf: unknown DTMF transport "${String(transport)}"`);
     if (!/^[0-9A-D#*,]*$/i.test(tones)) throw new Error(`sendDtmf: invalid DTMF tones "${tones}"`);
     if (this.state === 'disposed' || this.state === 'failed') throw new Error(`sendDtmf: the call has ended (state: ${this.state})`);
     const media = this.webRtcSession;
@@ -447,9 +462,24 @@ export default class CallSession extends EventEmitter {
           this.emit('mediaError', e);
         }
       });
-      return;
+      return Promise.resolve();
     }
     media.sendDtmf(tones, duration, interToneGap);
+    return Promise.resolve();
+  }
+
+  /** One INFO per digit, built and queued by the core (core/call/call_dtmf.cpp). */
+  private sendDtmfInfo(tones: string, duration: number): Promise<void> {
+    const call = this.requireCall('sendDtmf');
+    const r = this.core.ua().sendDtmfInfo(call, tones, Math.round(duration), performance.now());
+    if (!r.ok) this.core.check(r, 'sendDtmf'); // throws: bad digits, no dialog
+    const done = this.waitFor((e) => (e.name === 'requestDone' && e.request === r.request) || e.name === 'callEnded');
+    done.catch(() => {});
+    this.core.check(r, 'sendDtmf');
+    return done.then((e) => {
+      if (e.name !== 'requestDone' || e.status < 200 || e.status >= 300)
+        throw new Error(`sendDtmf: ${e.name === 'requestDone' ? e.statusLine : 'the call ended'}`);
+    });
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {

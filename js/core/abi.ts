@@ -43,6 +43,7 @@ export interface CoreExports {
   wwp_refer_progress(ua: number, call: number, status: number, now: number): void;
   wwp_refer_replaces(ua: number, call: number, other: number, now: number): void;
   wwp_send_request(ua: number, call: number, now: number): void;
+  wwp_send_dtmf_info(ua: number, call: number, duration: number, now: number): void;
   wwp_send_app_message(ua: number, now: number): void;
   wwp_rc_command(ua: number, call: number, cmd: number, delay: number, now: number): void;
   wwp_rc_info(ua: number, call: number, now: number): void;
@@ -590,6 +591,12 @@ export class CoreUa {
   sendRequest(call: number, method: string, contentType: string, body: string, now: number): CoreCallResult {
     this.abi.args([method, contentType, body]);
     this.abi.x.wwp_send_request(this.h, call, now);
+    return this.result();
+  }
+  /** DTMF by SIP INFO, one INFO per digit (core/call/call.hpp send_dtmf_info); completes with requestDone. */
+  sendDtmfInfo(call: number, digits: string, duration: number, now: number): CoreCallResult {
+    this.abi.args([digits]);
+    this.abi.x.wwp_send_dtmf_info(this.h, call, duration, now);
     return this.result();
   }
   sendAppMessage(text: string, now: number): CoreCallResult {

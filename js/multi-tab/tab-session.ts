@@ -11,6 +11,7 @@ import type { CallQualityReport } from '../quality/report.js';
 type CallState = CallSession['state'];
 import EventEmitter from '../event-emitter.js';
 import type { SessionView } from './protocol.js';
+import type { SendDtmfOptions } from '../types.js';
 
 /** Session methods a tab can call on any call (they run in the leader tab). */
 export const SESSION_METHODS = [
@@ -95,7 +96,7 @@ export interface TabCallSession {
   mute(): Promise<void>;
   unmute(): Promise<void>;
   /** CallSession.sendDtmf in the leader tab; rejects with its Error when the tones cannot be sent. */
-  sendDtmf(tones: string, duration?: number, interToneGap?: number): Promise<void>;
+  sendDtmf(tones: string, duration?: number, interToneGapOrOptions?: number | SendDtmfOptions): Promise<void>;
   transfer(target: string, timeout?: number): Promise<void>;
   startRecording(): Promise<unknown>;
   stopRecording(): Promise<unknown>;

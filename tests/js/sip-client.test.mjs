@@ -434,6 +434,90 @@ test("diagnostics() of a webRtcSessionFactory call: no peer connection, so each 
   await phone.dispose();
 });
 
+// --- DTMF by SIP INFO (README "DTMF"): the core reads and builds the INFOs ---
+/** An in-dialog INFO from the callee of our INVITE in `sent` (its To tag "srv", as reply() adds). */
+const peerInfo = (sent, cseq, type, body) => {
+  const inv = sent.find((t) => /^INVITE /.test(t) && /^Authorization:|^Proxy-Authorization:/im.test(t)) ?? sent.find((t) => /^INVITE /.test(t));
+  const h = (name) => new RegExp(`^${name}: (.*)$`, 'mi').exec(inv)[1];
+  return [`INFO sip:101@abc.invalid;transport=ws SIP/2.0`, `Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKdtmf${cseq}`,
+    'Max-Forwards: 70', `From: ${h('To')};tag=srv`, `To: ${h('From')}`, `Call-ID: ${h('Call-ID')}`, `CSeq: ${cseq} INFO`,
+    `Content-Type: ${type}`, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+};
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+test("DTMF INFO in: the session emits dtmf and the core answers 200; a malformed one gets 400 and 'dropped'", async () => {
+  FakeWebSocket.script = answeringRegistrar;
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const session = await phone.call('102');
+  const digits = [];
+  session.on('dtmf', (d) => digits.push(d));
+  const dropped = [];
+  phone.sipClient.on('dropped', (r) => dropped.push(r));
+  ws.onmessage({ data: peerInfo(ws.sent, 20, 'application/dtmf-relay', 'Signal=1\r\nDuration=160\r\n') });
+  ws.onmessage({ data: peerInfo(ws.sent, 21, 'application/dtmf-relay', 'Signal= 11\nDuration=90\n') });
+  ws.onmessage({ data: peerInfo(ws.sent, 22, 'application/dtmf', '2') });
+  ws.onmessage({ data: peerInfo(ws.sent, 23, 'application/dtmf-relay', 'Signal=Q\r\n') });
+  ws.onmessage({ data: peerInfo(ws.sent, 24, 'application/json', '{"request":{}}') });
+  await settle();
+  assert.deepEqual(digits, [
+    { digit: '1', duration: 160, transport: 'info' },
+    { digit: '#', duration: 90, transport: 'info' },
+    { digit: '2', duration: 0, transport: 'info' },
+  ]);
+  const answer = (cseq) => ws.sent.find((t) => /^SIP\/2\.0 /.test(t) && t.includes(`CSeq: ${cseq} INFO`))?.split('\r\n')[0];
+  assert.deepEqual([20, 21, 22, 23, 24].map(answer), [
+    'SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 400 Bad Request', 'SIP/2.0 200 OK']);
+  assert.deepEqual(dropped, ['DTMF INFO refused (400): dtmf-relay Signal is not a DTMF digit']);
+  assert.equal(session.state, 'answered', 'a bad INFO does not end the call');
+  await session.hangup();
+  await phone.dispose();
+});
+
+test("sendDtmf by INFO: one INFO per digit, each after the last is answered; a refusal rejects with its status", async () => {
+  let refuse = null;
+  const held = [];
+  FakeWebSocket.script = (req, ws) => {
+    if (/^INFO /.test(req)) {
+      if (refuse && req.includes(`Signal=${refuse}`)) return [reply(req, 415, 'Unsupported Media Type')];
+      held.push(req); // answered by the test, one at a time
+      return [];
+    }
+    return answeringRegistrar(req, ws);
+  };
+  const rtp = [];
+  const media = () => ({ ...fakeMedia(), sendDtmf: (...a) => rtp.push(a) });
+  assert.throws(() => new WebPhone({ sipInfo, dtmfTransport: 'sip' }), /dtmfTransport must be 'rfc4733' or 'info'/);
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media, dtmfTransport: 'info' });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const session = await phone.call('102');
+  let done = false;
+  const sending = session.sendDtmf('1a#', 120).then(() => (done = true));
+  await settle();
+  assert.equal(held.length, 1, 'one INFO outstanding at a time (RFC 6086)');
+  const bodies = [];
+  while (held.length) {
+    const req = held.shift();
+    assert.match(req, /^Content-Type: application\/dtmf-relay$/m);
+    bodies.push(req.split('\r\n\r\n')[1]);
+    assert.equal(done, false);
+    ws.onmessage({ data: reply(req, 200, 'OK') });
+    await settle();
+  }
+  await sending;
+  assert.deepEqual(bodies, ['Signal=1\r\nDuration=120\r\n', 'Signal=A\r\nDuration=120\r\n', 'Signal=#\r\nDuration=120\r\n']);
+  refuse = '9';
+  await assert.rejects(session.sendDtmf('9'), /^Error: sendDtmf: SIP\/2\.0 415 Unsupported Media Type$/);
+  assert.throws(() => session.sendDtmf('1,2'), /INFO carries only 0-9 \* # A-D/);
+  await session.sendDtmf('5', 200, { transport: 'rfc4733', interToneGap: 80 });
+  assert.deepEqual(rtp, [['5', 200, 80]], 'the per-call transport wins over the phone option');
+  assert.equal(ws.sent.filter((t) => /^INFO /.test(t)).length, 4);
+  await session.hangup();
+  await phone.dispose();
+});
+
 test('unhold(): through the media session when it negotiated itself deaf (receiving() false), else from the core', async () => {
   FakeWebSocket.script = answeringRegistrar;
   let receiving = true;
