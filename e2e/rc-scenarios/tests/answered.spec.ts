@@ -51,15 +51,15 @@ for (const side of ['caller', 'callee'] as const) {
     await callAndAnswer(caller, callee);
     const [me, other] = side === 'caller' ? [caller, callee] : [callee, caller];
     await act(me, 'hold');
-    expect(me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
+    await expect.poll(() => me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
     expect(me.frames[0].msg.body).toContain('a=sendonly');
     expect(me.frames[2].msg.body).toContain('a=recvonly');
     me.clear();
     await act(me, 'unhold');
-    expect(me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
+    await expect.poll(() => me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
     expect(me.frames[0].msg.body).toContain('a=sendrecv');
     await framesQuiet([caller, callee]);
-    expect(me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
+    await expect.poll(() => me.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
     expect(other.seq()).toEqual([]);
     expect(await sessionCount(caller)).toBe(1);
     expect(await sessionCount(callee)).toBe(1);
@@ -161,7 +161,7 @@ test('park: result with park extension, parker hangs up; *<ext> retrieves the pa
   expect((await api('/api/parked')).map((p: any) => p.park)).toEqual(['801']);
   await other.ev(() => (window as any).h.callOut('*801'));
   await other.waitFor((f) => f.subject === 'SIP/2.0 200 OK');
-  expect(other.seq()).toEqual(OUT_ANSWERED);
+  await expect.poll(() => other.seq()).toEqual(OUT_ANSWERED);
   expect(caller.seq()).toEqual(['in INVITE', 'out 200', 'in ACK']);
   await audioFlows(other);
   await audioFlows(caller);
@@ -252,14 +252,14 @@ test('warm transfer cancel: consultation hung up, original unheld (sendrecv)', a
   const other = await phones('103');
   await startWarm(caller, callee, other);
   await callee.ev(() => (window as any).h.warm.cancel());
-  expect(callee.seq()).toEqual(['out BYE', 'in 200', 'out INVITE', 'in 100', 'in 200', 'out ACK']);
+  await expect.poll(() => callee.seq()).toEqual(['out BYE', 'in 200', 'out INVITE', 'in 100', 'in 200', 'out ACK']);
   expect(callee.frames[2].msg.body).toContain('a=sendrecv');
   expect(await callee.ev(() => (window as any).h.warm.newSession.state)).toBe('disposed');
   expect(await sessionCount(callee)).toBe(1);
   await other.waitFrames(4);
   await framesQuiet([caller, callee, other]);
   expect(other.seq()).toEqual(['in BYE', 'out 200', 'in MESSAGE', 'out 200']);
-  expect(callee.seq()).toEqual(['out BYE', 'in 200', 'out INVITE', 'in 100', 'in 200', 'out ACK']);
+  await expect.poll(() => callee.seq()).toEqual(['out BYE', 'in 200', 'out INVITE', 'in 100', 'in 200', 'out ACK']);
   expect(caller.seq()).toEqual([]);
   await audioFlows(caller);
   await audioFlows(callee);
@@ -295,7 +295,7 @@ test('reInvite() (ICE restart) is relayed to the peer and its answer applied', a
   const callee = await phones('102');
   await callAndAnswer(caller, callee);
   await act(caller, 'reInvite');
-  expect(caller.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
+  await expect.poll(() => caller.seq()).toEqual(['out INVITE', 'in 100', 'in 200', 'out ACK']);
   // The edge relays the ACK after the caller's reInvite() has resolved.
   await expect.poll(() => callee.seq()).toEqual(['in INVITE', 'out 200', 'in ACK']);
   const uf = (s: string) => /a=ice-ufrag:(\S+)/.exec(s)?.[1];
@@ -338,7 +338,7 @@ test('switch call to this device: INVITE with Replaces moves the call, old devic
   const leg = (await api('/api/calls')).find((l: any) => l.ext === '102' && l.state === 'confirmed');
   await laptop.ev(([sid, to, from]: any) => (window as any).h.callOut('whatever', undefined, { Replaces: `${sid};to-tag=${to};from-tag=${from};early-only` }), [leg.sessionId, leg.toTag, leg.fromTag]);
   await laptop.waitFor((f) => f.subject === 'SIP/2.0 200 OK');
-  expect(laptop.seq()).toEqual(OUT_ANSWERED);
+  await expect.poll(() => laptop.seq()).toEqual(OUT_ANSWERED);
   await desk.waitFrames(2);
   expect(desk.seq().slice(0, 2)).toEqual(['in BYE', 'out 200']);
   expect(await sessionCount(desk)).toBe(0);

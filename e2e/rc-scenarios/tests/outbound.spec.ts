@@ -62,7 +62,7 @@ test('answered outbound call: 200 OK + ACK on answer, audio both ways', async ({
   await call(caller, callee);
   await callee.ev(() => (window as any).h.liveInbound()[0].answer());
   await caller.waitFrames(2);
-  expect(caller.seq()).toEqual(['in 200', 'out ACK']);
+  await expect.poll(() => caller.seq()).toEqual(['in 200', 'out ACK']);
   expect(caller.frames[0].subject).toBe('SIP/2.0 200 OK');
   // 2.5.4: ACK R-URI = To URI; ours: the remote target from the 200's Contact (RFC 3261 §13.2.2.4, §12.2.1.1)
   expect(caller.frames[1].subject).toBe(`ACK ${inDialogRuri(caller, 'ACK', 'sip:16505550102@sip.ringcentral.com')} SIP/2.0`);
