@@ -49,19 +49,8 @@ void Pager::handle_response(std::uint32_t id, const msg::Message& r, std::string
   pending_.erase(it);
 }
 
-std::optional<std::pair<std::uint32_t, msg::Message>> Pager::poll_transmit() {
-  if (out_.empty()) return std::nullopt;
-  auto o = std::move(out_.front());
-  out_.erase(out_.begin());
-  return o;
-}
-
-std::optional<MessageOutcome> Pager::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto e = std::move(events_.front());
-  events_.erase(events_.begin());
-  return e;
-}
+std::optional<std::pair<std::uint32_t, msg::Message>> Pager::poll_transmit() { return take_front(out_); }
+std::optional<MessageOutcome> Pager::poll_event() { return take_front(events_); }
 
 MessageVerdict check_inbound_message(const msg::Message& request, const std::vector<std::string>& accepted) {
   MessageVerdict v;

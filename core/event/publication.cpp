@@ -163,17 +163,7 @@ void Publication::handle_timeout(const Config& c, Rng& rng, TimePoint now) {
   send(Kind::Refresh, c, rng);
 }
 
-std::optional<msg::Message> Publication::poll_transmit() {
-  if (out_.empty()) return std::nullopt;
-  auto m = std::move(out_.front());
-  out_.erase(out_.begin());
-  return m;
-}
-std::optional<PublicationChanged> Publication::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto e = std::move(events_.front());
-  events_.erase(events_.begin());
-  return e;
-}
+std::optional<msg::Message> Publication::poll_transmit() { return take_front(out_); }
+std::optional<PublicationChanged> Publication::poll_event() { return take_front(events_); }
 
 }  // namespace wwp::event

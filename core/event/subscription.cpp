@@ -6,6 +6,7 @@
 
 #include "core/dialog/dialog.hpp"
 #include "core/msg/header_fields.hpp"
+#include "core/msg/scan.hpp"
 
 namespace wwp::event {
 
@@ -21,13 +22,7 @@ std::string lower(std::string_view s) {
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s)
-    if (!(std::isalnum(c) || std::string_view("-.!%*_+`'~").find(static_cast<char>(c)) != std::string_view::npos))
-      return false;
-  return true;
-}
+using msg::scan::is_token;  // RFC 3261 §25.1 token
 /// The event package of an Event header, without parameters (§8.2.1).
 std::string package_of(std::string_view event) {
   const auto semi = event.find(';');
@@ -306,23 +301,8 @@ void Subscription::handle_timeout(TimePoint now) {
     send_subscribe(params_.expires, now);
 }
 
-std::optional<msg::Message> Subscription::poll_transmit() {
-  if (out_.empty()) return std::nullopt;
-  auto m = std::move(out_.front());
-  out_.erase(out_.begin());
-  return m;
-}
-std::optional<SubscriptionChanged> Subscription::poll_change() {
-  if (changes_.empty()) return std::nullopt;
-  auto c = std::move(changes_.front());
-  changes_.erase(changes_.begin());
-  return c;
-}
-std::optional<NotifyReceived> Subscription::poll_notify() {
-  if (notifies_.empty()) return std::nullopt;
-  auto n = std::move(notifies_.front());
-  notifies_.erase(notifies_.begin());
-  return n;
-}
+std::optional<msg::Message> Subscription::poll_transmit() { return take_front(out_); }
+std::optional<SubscriptionChanged> Subscription::poll_change() { return take_front(changes_); }
+std::optional<NotifyReceived> Subscription::poll_notify() { return take_front(notifies_); }
 
 }  // namespace wwp::event

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/auth/digest_session.hpp"
 #include "core/config/config.hpp"
@@ -37,6 +38,15 @@ msg::Message new_request(std::string_view method, std::string_view request_uri, 
 /// The Expires value of a response (§20.19), or `fallback` when absent or
 /// not a number.
 std::uint32_t expires_of(const msg::Message& m, std::uint32_t fallback);
+
+/// The oldest entry of a machine's output queue (a handful at most), moved out.
+template <class T>
+std::optional<T> take_front(std::vector<T>& queue) {
+  if (queue.empty()) return std::nullopt;
+  std::optional<T> first(std::move(queue.front()));
+  queue.erase(queue.begin());
+  return first;
+}
 
 /// One usage's answer to 401/407 (§22.2, §22.3): a second challenge that is
 /// not `stale` means the credentials were refused, and that is final.
