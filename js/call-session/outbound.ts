@@ -68,16 +68,27 @@ export default class OutboundCallSession extends CallSession {
     // core has sent the ACK) while the browser applies the answer; every
     // later media step waits for it (`answerApplied`). An answer the browser
     // refuses cannot carry audio, so the call is ended rather than left silent.
+    // The answer starts to apply now, in this task, and the pending flag
+    // clears in the first reaction to it: a media session that applies at
+    // once (the test kit's fake) is done before call()'s caller resumes, so
+    // DTMF sent right after `await call()` goes straight to it.
+    let applying: Promise<void>;
+    try {
+      applying = Promise.resolve(this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer')));
+    } catch (err) {
+      applying = Promise.reject(err); // an sdpHandler threw
+    }
     this.answerPending = true;
-    this.answerApplied = Promise.resolve()
-      .then(() => this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer')))
-      .catch(async (err: unknown) => {
+    this.answerApplied = applying.then(
+      () => {
+        this.answerPending = false;
+      },
+      async (err: unknown) => {
+        this.answerPending = false;
         this.emit('mediaError', err);
         await this.hangup().catch(() => undefined);
-      })
-      .finally(() => {
-        this.answerPending = false;
-      });
+      },
+    );
     return true;
   }
 
