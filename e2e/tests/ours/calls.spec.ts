@@ -219,6 +219,50 @@ test('session timers (RFC 4028): sipp asks our SDK to refresh every 90 s; it sen
   expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
 });
 
+test('DTMF by SIP INFO from sipp through Kamailio: dtmf events with the digits; a bad Signal is refused 400 and the call goes on', async ({ phonePage }) => {
+  const b = await phonePage('102', ours);
+  // The harness records session events it knows; `dtmf` is ours (README "DTMF").
+  await b.page.evaluate(() => (window as any).webPhone.on('inboundCall', (s: any) =>
+    s.on('dtmf', (d: any) => (window as any).events.push({ name: 'dtmf', digit: d.digit, duration: d.duration, transport: d.transport }))));
+  const r = await runSipp({ scenario: 'uac-info-dtmf.xml', service: '102', caller: '103', transport: 'udp' });
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0);   // each INFO got the status the scenario expects
+  const dtmf = (await b.events()).filter((e) => e.name === 'dtmf').map(({ digit, duration, transport }) => ({ digit, duration, transport }));
+  expect(dtmf).toEqual([
+    { digit: '5', duration: 160, transport: 'info' },
+    { digit: '#', duration: 100, transport: 'info' },
+    { digit: '9', duration: 0, transport: 'info' },
+  ]);
+  const log = await b.sipLog();
+  expect(log.filter((l) => l.startsWith('<<< INFO '))).toHaveLength(4);
+  expect(log.filter((l) => l.startsWith('>>> SIP/2.0 400 '))).toHaveLength(1);
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+});
+
+test('codecPreferences { audio: [PCMU] } is on the wire and in use: the INVITE offers only PCMU (+ its helpers) and b=AS, both sides send PCMU, audio flows', async ({ phonePage }) => {
+  const a = await phonePage('101', { ...ours, options: { codecPreferences: { audio: ['PCMU'] }, bandwidth: { audio: 64 } } });
+  const b = await phonePage('102', ours);
+  await connect(a, b, '102');
+  await expectAudio([a, b]);
+  const invite = (await a.sipMessages()).find((m) => m.startsWith('>>> INVITE '))!;
+  const mline = /^m=audio \d+ \S+ ([\d ]+)\r?$/m.exec(invite)?.[1].split(' ') ?? [];
+  const rtpmap = (pt: string) => new RegExp(`^a=rtpmap:${pt} ([^/\r\n]+)`, 'm').exec(invite)?.[1];
+  // PCMU first and the only codec; its helpers stay (README: telephone-event always, CN at 8 kHz).
+  const names = mline.map(rtpmap);
+  expect(names[0]).toBe('PCMU');
+  expect(new Set(names)).toEqual(new Set(['PCMU', 'CN', 'telephone-event']));
+  expect(invite).toMatch(/^b=AS:64\r?$/m);
+  // What each browser encodes with, from its own stats (not from the SDP).
+  const sendCodec = (p: Phone) => p.page.evaluate(async () => {
+    const stats = await (window as any).session.rtcPeerConnection.getStats();
+    let mime = '';
+    stats.forEach((r: any) => { if (r.type === 'outbound-rtp' && r.kind === 'audio' && r.codecId) mime = stats.get(r.codecId)?.mimeType ?? ''; });
+    return mime;
+  });
+  await expect.poll(() => sendCodec(a)).toBe('audio/PCMU');
+  await expect.poll(() => sendCodec(b)).toBe('audio/PCMU');
+  await a.hangup();
+});
+
 test('blind transfer on a standard server: B refers A to C; A calls C, NOTIFYs 200, B hangs up', async ({ phonePage }) => {
   const a = await phonePage('101', ours);
   const b = await phonePage('102', ours);
