@@ -14,7 +14,7 @@ export const currentCall = () => current?.s;
 /** Send a keypad digit as DTMF on the current answered call; false when there is none. */
 export function sendDigit(key) {
   if (!current || current.s.state !== 'answered') return false;
-  run(current, 'DTMF', async () => { current.s.sendDtmf(key); return `sent DTMF ${key}`; });
+  run(current, 'DTMF', async () => { await current.s.sendDtmf(key); return `sent DTMF ${key}`; }); // by INFO: answered
   return true;
 }
 
@@ -208,6 +208,12 @@ export function showCall(phone, s) {
   s.on('deviceLost', ({ label }) => setResult(meta, `microphone ${label || ''} disconnected`));
   s.on('deviceSwitched', ({ label }) => setResult(meta, `microphone disconnected: now using ${label || 'another input'}`));
   s.on('deviceSwitchFailed', ({ error }) => setResult(meta, `microphone disconnected, no other input: ${error.message}`, true));
+  // README "DTMF": keys the other side sent by SIP INFO, as they come.
+  s.on('dtmf', ({ digit }) => {
+    const p = q(meta, '.dtmf-in');
+    p.hidden = false;
+    p.querySelector('output').textContent += digit;
+  });
   showQuality(meta);
   s.on('disposed', () => {
     calls.delete(s);

@@ -88,6 +88,7 @@ $('login').addEventListener('submit', async (e) => {
   setHistory(callHistory, (number) => { $('callee').value = number; $('dial').requestSubmit(); });
   const options = {
     sipInfo, debug: $('debug').checked, autoRecover: $('autoRecover').checked, deviceManager, callHistory,
+    dtmfTransport: $('dtmfInfo').checked && !config.ringCentral ? 'info' : 'rfc4733',
     // README "Call quality": a report every 2 s for the indicator; the watchdog warns of dead media.
     callQuality: { reportInterval: 2000 },
   };

@@ -365,6 +365,7 @@ test('demo on a standard SIP server (Kamailio): RingCentral-only actions are hid
       await page.locator('#user option').nth(index).waitFor({ state: 'attached' });
       await page.selectOption('#user', { index });
       await page.setChecked('#multiTab', false);
+      await page.setChecked('#dtmfInfo', page === a); // README "DTMF": a sends its keys by SIP INFO
       await page.click('#register');
       await expect(page.locator('#state')).toHaveText('registered');
     }
@@ -377,6 +378,14 @@ test('demo on a standard SIP server (Kamailio): RingCentral-only actions are hid
     await expect(call.locator('.state')).toHaveText('answered');
     for (const name of ['Record', 'Park', 'Flip']) await expect(button(call, name)).toBeHidden();
     for (const name of ['Hold', 'Transfer', 'Consult', 'ICE restart']) await expect(button(call, name)).toBeVisible();
+    // Keys pressed on a's keypad reach b as SIP INFO and show on b's card, in order.
+    await expect(incoming.locator('.dtmf-in')).toBeHidden();
+    for (const key of ['5', 'pound']) {
+      await a.locator('#keypad').getByRole('button', { name: key, exact: true }).click();
+      await expect(call.locator('.result')).toHaveText(`sent DTMF ${key === 'pound' ? '#' : key}`);
+    }
+    await expect(incoming.locator('.dtmf-in output')).toHaveText('5#');
+    await expect(a.locator('#trace')).toContainText('Signal=5');
     await button(call, 'Hold').click();
     await expect(call.locator('.state')).toHaveText('on hold');
     await expect(a.locator('#trace')).toContainText('a=sendonly');
