@@ -55,7 +55,7 @@ struct MediaPrefs {
   /// Encoding names in preference order; empty = no preference. A last "*"
   /// keeps the codecs not named.
   std::vector<std::string> audio;
-  /// As `audio`, for `m=video` (the SDK sends no video yet).
+  /// As `audio`, for every live `m=video` (README "Video and screen share").
   std::vector<std::string> video;
   /// `b=AS` for `m=audio`, kbit/s; 0 = none.
   std::uint32_t audio_kbps = 0;
