@@ -689,11 +689,12 @@ WWP_EXPORT(wwp_set_media_prefs) void wwp_set_media_prefs(void* h, std::int32_t a
   }
   finish();
 }
-/// args: sdp, offer (empty unless sdp answers it). Result: the rewritten SDP
-/// as `value`, or the error (code "invalid argument", the SDP layer's message).
-WWP_EXPORT(wwp_rewrite_sdp) void wwp_rewrite_sdp(void* h) {
+/// args: sdp, offer (empty unless sdp answers it). reject_video: the answer
+/// refuses the offer's video (port 0). Result: the rewritten SDP as `value`,
+/// or the error (code "invalid argument", the SDP layer's message).
+WWP_EXPORT(wwp_rewrite_sdp) void wwp_rewrite_sdp(void* h, std::int32_t reject_video) {
   g_out.reset();
-  auto r = ua_of(h).rewrite_local_sdp(arg_str(0), arg_str(2));
+  auto r = ua_of(h).rewrite_local_sdp(arg_str(0), arg_str(2), reject_video != 0);
   if (!r.ok()) {
     invalid(r.error().message);
   } else {

@@ -60,7 +60,7 @@ export default class InboundCallSession extends CallSession {
     await this.init(video);
     const sdp = offerless
       ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
-      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), { video: !!video }), 'answer', offer);
+      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), { video: !!video }), 'answer', offer, !video);
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();

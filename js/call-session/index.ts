@@ -132,8 +132,8 @@ export default class CallSession extends EventEmitter {
    * codecPreferences and bandwidth (`offer`: the peer's offer it answers, so
    * the answer stays within it), then the app's sdpHandlers run. Throws why.
    */
-  protected wireSdp(sdp: string, kind: 'offer' | 'answer', offer = ''): string {
-    const r = this.core.ua().rewriteSdp(sdp, offer);
+  protected wireSdp(sdp: string, kind: 'offer' | 'answer', offer = '', rejectVideo = false): string {
+    const r = this.core.ua().rewriteSdp(sdp, offer, rejectVideo);
     if (!r.ok) throw new Error(`${kind}: ${r.message}`);
     return runSdpHandlers(this.webPhone._media?.handlers ?? [], r.sdp, kind, 'local');
   }
@@ -376,8 +376,8 @@ export default class CallSession extends EventEmitter {
     try {
       // Video the peer adds is taken receive-only (the app may addVideo()),
       // or refused with port 0 when the phone's `acceptVideo` is false.
-      const video = this.webPhone.options.acceptVideo === false ? { video: false } : undefined;
-      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), video), 'answer', e.msg.body);
+      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local;
+      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
     } catch {
       // Media (or a codec preference, or an SDP hook) refused the offer: an
       // empty answer makes the core reject it with 488.

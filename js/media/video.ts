@@ -4,8 +4,10 @@
 //  - adding video puts a track on a transceiver, so the browser's next offer
 //    has a live m=video (RFC 3264 §8.1: a new m-line goes at the end);
 //  - removing it stops the transceiver: the next offer keeps the m-line with
-//    port 0 (§8.2), and an answer to an offered video we refuse has port 0
-//    (§6: "To reject an offered stream, the port number ... MUST be set to zero");
+//    port 0 (§8.2). An offered video we refuse is stopped before the answer,
+//    so nothing flows; the browser still writes that m-line live (`inactive`,
+//    Chromium 156), and the core gives it port 0 on the wire (§6: "To reject
+//    an offered stream, the port number ... MUST be set to zero");
 //  - screen share replaces the sender's track: no SDP changes at all.
 // What the peer's SDP holds is the core's to say (the call events' `video`).
 import type { DeviceManager } from '../types.js';
@@ -24,7 +26,7 @@ export interface WebRtcVideo {
   undo(): Promise<void>;
   /** End video both ways: every video m-line gets port 0 in the next offer; the camera closes. */
   remove(): void;
-  /** Called after the peer's offer is applied and before the answer: refuse the video we do not send on (port 0). */
+  /** Called after the peer's offer is applied and before the answer: stop the video we do not send on. */
   reject(): void;
   /** Send `track` instead, with no renegotiation (screen share); without one, the camera again. */
   replace(track?: MediaStreamTrack): Promise<void>;

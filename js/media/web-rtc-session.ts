@@ -13,7 +13,7 @@ import { BrowserVideo, type VideoRequest, type WebRtcVideo } from './video.js';
 
 export interface WebRtcSession {
   createOffer(options?: { iceRestart?: boolean }): Promise<string>;
-  /** `video: false`: refuse the offer's video (port 0, RFC 3264 §6) unless we send on it. */
+  /** `video: false`: stop the offer's video unless we send on it (the core then writes port 0, RFC 3264 §6). */
   createAnswer(offerSdp: string, options?: { video?: boolean }): Promise<string>;
   applyAnswer(answerSdp: string): Promise<void>;
   changeInputDevice(deviceId: string): Promise<void>;

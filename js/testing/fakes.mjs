@@ -194,19 +194,22 @@ export class FakeWebRtcSession {
     // RFC 3264 §6.1: sendonly is answered recvonly, inactive inactive.
     const mine = { sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' }[this.remoteDirection] ?? 'sendrecv';
     this.localDirection = mine;
-    // Video as a browser answers it: refused (port 0) on request when we do
-    // not send, gone when the offer removed it, else what both sides send.
+    // Video as Chromium answers it: gone when the offer removed it (port 0);
+    // refused on request when we do not send: stopped, yet written live and
+    // inactive (the core gives it port 0 on the wire); else what both send.
     const offered = videoOf(offerSdp);
     if (options?.video === false) this.video.reject();
-    if (!offered || offered.port === 0 || (options?.video === false && !this.videoTrack)) {
+    const refused = options?.video === false && !this.videoTrack && offered?.port;
+    if (!offered || offered.port === 0) {
       this.videoPort = offered ? 0 : undefined;
       this.videoTrack = null;
     } else this.videoPort = 9;
     this.remoteSendsVideo = this.videoPort === 9 && sends(offered?.direction ?? '');
-    const theirs = offered?.direction ?? 'inactive';
+    const theirs = refused ? 'inactive' : offered?.direction ?? 'inactive';
     const video = (this.videoTrack && (theirs === 'sendrecv' || theirs === 'recvonly') ? 'send' : '') + (sends(theirs) ? 'recv' : '');
     const sdp = this.describe('active', mine, { sendrecv: 'sendrecv', send: 'sendonly', recv: 'recvonly' }[video] ?? 'inactive');
     this.sdp.push({ kind: 'answer', from: 'local', sdp });
+    if (refused) [this.videoPort, this.remoteSendsVideo] = [0, false];
     this.videoChanged();
     return sdp;
   }

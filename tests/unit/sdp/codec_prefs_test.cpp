@@ -37,6 +37,14 @@ SessionDescription rewritten(const std::string& sdp, const MediaPrefs& p, const 
   return s.value();
 }
 
+SessionDescription rewritten_rejecting(const std::string& sdp) {
+  auto r = rewrite_local(sdp, MediaPrefs{}, {}, true);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  auto s = parse(r.ok() ? *r : sdp);
+  EXPECT_TRUE(s.ok());
+  return s.value();
+}
+
 std::string formats(const MediaDescription& m) {
   std::string f;
   for (const auto& x : m.formats) f += (f.empty() ? "" : " ") + x;
@@ -205,6 +213,25 @@ TEST(SdpCodecPrefs, video_prefs_skip_a_rejected_video_stream_rfc3264_6) {
   MediaPrefs p;
   p.video = {"VP8"};
   EXPECT_EQ(*rewrite_local(t, p), t);
+}
+
+TEST(SdpCodecPrefs, reject_video_gives_our_answers_video_port_0_and_takes_it_out_of_bundle_rfc3264_6) {
+  // Chromium's answer after its video transceiver was stopped: live, inactive.
+  const std::string answer =
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=msid-semantic: WMS\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\na=mid:1\r\na=inactive\r\na=rtpmap:96 VP8/90000\r\n";
+  const auto s = rewritten_rejecting(answer);
+  ASSERT_EQ(s.media.size(), 2u);  // the m-line stays (§6: as many as the offer)
+  EXPECT_EQ(s.media[0].port, 9);
+  EXPECT_EQ(s.media[1].port, 0);
+  EXPECT_EQ(s.media[1].m_value, "video 0 UDP/TLS/RTP/SAVPF 96 97");
+  EXPECT_EQ(s.session[4], (SdpLine{'a', "group:BUNDLE 0"}));
+  EXPECT_EQ(s.session[5], (SdpLine{'a', "msid-semantic: WMS"}));
+  // Without it (and without preferences) the text is untouched.
+  EXPECT_EQ(*rewrite_local(answer, MediaPrefs{}), answer);
+  // An answer without video, or with it already rejected, is unchanged.
+  EXPECT_EQ(*rewrite_local(kChrome, MediaPrefs{}, {}, true), parse(kChrome)->to_string());
 }
 
 TEST(SdpCodecPrefs, rejected_stream_is_left_alone_rfc3264_6) {
