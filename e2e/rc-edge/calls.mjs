@@ -263,10 +263,10 @@ export class CallMethods {
     const ufrag = (s) => /a=ice-ufrag:(\S+)/.exec(s ?? '')?.[1];
     let answer = null;
     const peer = leg.peer;
-    // Video is not anchored here: an offer that adds or removes a stream (the
-    // m-lines and their ports, RFC 3264 §8.1/§8.2) or has live video goes to
+    // Video is not anchored here: an offer that adds or removes a stream (its
+    // m-lines, live or port 0, RFC 3264 §8.1/§8.2) or has live video goes to
     // the peer, whose answer alone says what it will send.
-    const streams = (s) => (s ?? '').match(/^m=\S+ \d+/gm)?.join() ?? '';
+    const streams = (s) => ((s ?? '').match(/^m=\S+ \d+/gm) ?? []).map((m) => m.replace(/ [1-9]\d*$/, ' live')).join();
     const relay = ufrag(offer) !== ufrag(leg.remoteSdp) || streams(offer) !== streams(leg.remoteSdp) || /^m=video [1-9]/m.test(offer ?? '');
     if (offer && peer && peer.state === 'confirmed' && relay) {
       if (peer.conn.closed) {
