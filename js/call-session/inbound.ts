@@ -60,7 +60,8 @@ export default class InboundCallSession extends CallSession {
     await this.init(video);
     const sdp = offerless
       ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
-      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), { video: !!video }), 'answer', offer, !video);
+      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), this.hasRemoteVideo ? { video: !!video } : undefined),
+        'answer', offer, !video && this.hasRemoteVideo);
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();

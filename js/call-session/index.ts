@@ -376,7 +376,8 @@ export default class CallSession extends EventEmitter {
     try {
       // Video the peer adds is taken receive-only (the app may addVideo()),
       // or refused with port 0 when the phone's `acceptVideo` is false.
-      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local;
+      // (An audio-only offer's answer goes untouched: nothing to refuse.)
+      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local && e.video !== '';
       answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
     } catch {
       // Media (or a codec preference, or an SDP hook) refused the offer: an
