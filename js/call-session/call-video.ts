@@ -54,6 +54,8 @@ export class CallVideo {
     if (!force && local === this.local && remote === this.remote) return;
     this.local = local;
     this.remote = remote;
+    // The peer removed (or refused) video while we shared: the share is over.
+    if (this.screen && !local) this.endShare('ended');
     this.host.emit('videoChanged', { local, remote, hasRemoteVideo: this.peer !== '' } satisfies VideoChange);
   }
 
@@ -105,7 +107,7 @@ export class CallVideo {
     this.sync();
   }
 
-  /** `ended`: the browser's "Stop sharing" (or the app's stream ended); `stopped`: the app. */
+  /** `ended`: the browser's "Stop sharing", the app's stream ended, or the peer removed video; `stopped`: the app. */
   async stopShare(reason: 'stopped' | 'ended' = 'stopped'): Promise<void> {
     if (!this.screen) return;
     const hadVideo = this.screen.hadVideo;

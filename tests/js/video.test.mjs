@@ -185,6 +185,17 @@ test('screen share on an audio-only call adds video by re-INVITE and removes it 
   assert.deepEqual(fa.videoLog, ['send screen 2', 'remove']);
 });
 
+test('the peer removing video ends our screen share too', T, async () => {
+  const { a, b } = await call({ video: true }, { video: true });
+  await a.startScreenShare(fakeVideoStream('screen 3'));
+  const ended = event(a, 'screenShareEnded');
+  await b.removeVideo();
+  assert.deepEqual(await ended, { reason: 'ended' });
+  assert.equal(a.screenSharing, false);
+  assert.equal(a.localVideoStream, null);
+  assert.equal(a.remoteVideoStream, null);
+});
+
 test('muteVideo() disables the track we send with no SIP; hold with video holds both m-lines', T, async () => {
   const { a, fa } = await call({ video: true }, { video: true });
   const before = (await sent('101', '')).length;
