@@ -13,4 +13,10 @@ export class DefaultDeviceManager implements DeviceManager {
     const devices = await navigator.mediaDevices.enumerateDevices();
     return devices.find((d) => d.kind === 'audiooutput')?.deviceId;
   }
+
+  /** The first camera (before permission its id is hidden: then the browser picks). */
+  async getVideoInputDeviceId(): Promise<string | undefined> {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    return devices.find((d) => d.kind === 'videoinput')?.deviceId || undefined;
+  }
 }

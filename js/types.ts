@@ -13,6 +13,7 @@ import type { CallHistory } from './history/call-history.js';
 import type { Ringer } from './ringer.js';
 import type { CallQualityReport, CandidateInfo } from './quality/report.js';
 import type { MediaStall } from './quality/watchdog.js';
+import type { VideoRequest, WebRtcVideo } from './media/video.js';
 
 export interface SipInfo {
   /** Digest username; default instance id. */
@@ -179,6 +180,8 @@ export interface SipClient extends EventEmitter {
 export interface DeviceManager {
   getInputDeviceId(): Promise<string>;
   getOutputDeviceId(): Promise<string | undefined>;
+  /** wasm-web-phone, optional: the camera for video calls; undefined (or no method): the browser's default. */
+  getVideoInputDeviceId?(): Promise<string | undefined>;
 }
 
 /** wasm-web-phone: how DTMF is sent (README "DTMF"). */
@@ -242,7 +245,36 @@ export type WebPhoneOptions = SipClientOptions & {
    * `'info'` (one SIP INFO per digit, for servers that want it).
    */
   dtmfTransport?: DtmfTransport;
+  /**
+   * wasm-web-phone: video the peer adds by re-INVITE is accepted receive-only
+   * (`true`, the default: `videoChanged` hands over its stream, and
+   * `addVideo()` sends ours too) or refused with port 0 (`false`). README
+   * "Video and screen share".
+   */
+  acceptVideo?: boolean;
 };
+
+/** `webPhone.call(callee, callerId, options)`. */
+export interface CallOptions {
+  /** Extra headers on the INVITE. */
+  headers?: Record<string, string>;
+  /** wasm-web-phone: offer video too, with our camera (constraints if an object). */
+  video?: VideoRequest;
+}
+/** wasm-web-phone: `inboundSession.answer(options)`. */
+export interface AnswerOptions {
+  /** Send our camera on the offered video (constraints if an object); without it the offered video is refused (port 0). */
+  video?: VideoRequest;
+}
+/** wasm-web-phone: the session's `videoChanged` event (also its `localVideoStream`, `remoteVideoStream`, `hasRemoteVideo`). */
+export interface VideoChange {
+  /** What we send (camera or screen), null when we send no video. */
+  local: MediaStream | null;
+  /** The peer's video we receive, null when none. */
+  remote: MediaStream | null;
+  /** The peer's last offer or answer has live video. */
+  hasRemoteVideo: boolean;
+}
 
 /** `devicesChanged`'s argument: the browser's audio devices after a `devicechange`. */
 export interface DevicesChange {
@@ -261,5 +293,5 @@ export type { Ringer, RingerOptions } from './ringer.js';
 
 export type {
   CallDiagnostics, CallQualityOptions, CallQualityReport, CandidateInfo, IceOptions, PhoneDiagnostics, TracedMessage, InboundMessage, LogEntry, LogHandler, LogLevel, MediaConnectionStateChange, MediaStall, WebRtcSession,
-  WebRtcSessionFactory,
+  WebRtcSessionFactory, VideoRequest, WebRtcVideo,
 };

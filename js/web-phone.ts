@@ -21,7 +21,7 @@ import { DefaultSipClient } from './sip-client.js';
 import { loadCore } from './core/loader.js';
 import type InboundMessage from './sip-message/inbound.js';
 import { RegistrationError } from './registration-error.js';
-import type { DeviceManager, RegistrationBinding, SipClient, SipInfo, WebPhoneOptions } from './types.js';
+import type { CallOptions, DeviceManager, RegistrationBinding, SipClient, SipInfo, WebPhoneOptions } from './types.js';
 import { CORE_COMMIT, CORE_VERSION, WASM_SHA256 } from './version.js';
 import { MessageError } from './usages/message-error.js';
 import type { Subscription } from './usages/subscription.js';
@@ -130,8 +130,9 @@ export default class WebPhone extends EventEmitter {
   /**
    * Place a call (spec §7.1). Emits `outboundCall` synchronously, then resolves
    * with the session once it is answered or has failed (check `state`).
+   * wasm-web-phone: `options.video` offers our camera too (README "Video and screen share").
    */
-  async call(callee: string, callerId?: string, options?: { headers?: Record<string, string> }): Promise<OutboundCallSession> {
+  async call(callee: string, callerId?: string, options?: CallOptions): Promise<OutboundCallSession> {
     if (this.disposed) throw new Error('WebPhone is disposed');
     if (typeof callee !== 'string' || callee.trim() === '') throw new Error('call: callee must be a non-empty string');
     this._callCore(); // a dummy or custom SIP client fails here, before media or events
@@ -139,7 +140,7 @@ export default class WebPhone extends EventEmitter {
     this.callSessions.push(session);
     this.emit('outboundCall', session);
     try {
-      await session.init();
+      await session.init(options?.video);
       await session.call(callerId, options);
     } catch (e) {
       this._removeSession(session);

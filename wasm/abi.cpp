@@ -230,17 +230,23 @@ struct Drain {
     out.field(Key::sessionId, p.session_id);
   }
   static constexpr int kPeerFields = 8;
+  /// The SDP's live video direction ("sendrecv", …), "" for none (core/sdp
+  /// live_direction): the shim never reads SDP.
+  void video(const std::optional<wwp::sdp::Direction>& d) const {
+    out.field(Key::video, d ? std::string_view(wwp::sdp::to_string(*d)) : std::string_view());
+  }
   void begin(Key name, std::uint32_t call, int fields) const {
     out.begin(name, fields + 1);
     out.field(Key::call, static_cast<std::int32_t>(call));
   }
   void operator()(const wwp::call::IncomingCall& e) const {
-    begin(Key::incomingCall, e.call, 5 + kPeerFields);
+    begin(Key::incomingCall, e.call, 6 + kPeerFields);
     out.field(Key::msg, e.invite);
     out.field(Key::callId, e.invite.get(wwp::msg::HeaderId::CallId).value_or(""));
     out.field(Key::autoAnswerMs, static_cast<std::int32_t>(e.auto_answer_after));
     out.field(Key::rcSid, e.rc_sid);
     out.field(Key::replaces, static_cast<std::int32_t>(e.replaces));
+    video(e.video);
     peer(e.peer);
   }
   void operator()(const wwp::call::CallProgress& e) const {
@@ -250,9 +256,10 @@ struct Drain {
     peer(e.peer);
   }
   void operator()(const wwp::call::CallAnswered& e) const {
-    begin(Key::callAnswered, e.call, 2 + kPeerFields);
+    begin(Key::callAnswered, e.call, 3 + kPeerFields);
     out.field(Key::msg, e.response);
     out.field(Key::status, e.response.status());
+    video(e.video);
     peer(e.peer);
   }
   void operator()(const wwp::call::CallConfirmed& e) const {
@@ -270,14 +277,16 @@ struct Drain {
     out.field(Key::reason, e.reason);
   }
   void operator()(const wwp::call::ReinviteOffer& e) const {
-    begin(Key::reinviteOffer, e.call, 1);
+    begin(Key::reinviteOffer, e.call, 2);
     out.field(Key::msg, e.request);
+    video(e.video);
   }
   void operator()(const wwp::call::ReinviteDone& e) const {
-    begin(Key::reinviteDone, e.call, 3);
+    begin(Key::reinviteDone, e.call, 4);
     out.field(Key::status, e.status);
     out.field(Key::statusLine, e.status_line);
     out.field(Key::sdp, e.sdp);
+    video(e.video);
   }
   void operator()(const wwp::call::ReferDone& e) const {
     begin(Key::referDone, e.call, 2);
@@ -680,11 +689,12 @@ WWP_EXPORT(wwp_set_media_prefs) void wwp_set_media_prefs(void* h, std::int32_t a
   }
   finish();
 }
-/// args: sdp, offer (empty unless sdp answers it). Result: the rewritten SDP
-/// as `value`, or the error (code "invalid argument", the SDP layer's message).
-WWP_EXPORT(wwp_rewrite_sdp) void wwp_rewrite_sdp(void* h) {
+/// args: sdp, offer (empty unless sdp answers it). reject_video: the answer
+/// refuses the offer's video (port 0). Result: the rewritten SDP as `value`,
+/// or the error (code "invalid argument", the SDP layer's message).
+WWP_EXPORT(wwp_rewrite_sdp) void wwp_rewrite_sdp(void* h, std::int32_t reject_video) {
   g_out.reset();
-  auto r = ua_of(h).rewrite_local_sdp(arg_str(0), arg_str(2));
+  auto r = ua_of(h).rewrite_local_sdp(arg_str(0), arg_str(2), reject_video != 0);
   if (!r.ok()) {
     invalid(r.error().message);
   } else {

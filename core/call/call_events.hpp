@@ -4,12 +4,14 @@
 // parsing SIP itself.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "core/msg/message.hpp"
+#include "core/sdp/media_direction.hpp"
 #include "core/util/time.hpp"
 
 namespace wwp::call {
@@ -37,6 +39,9 @@ struct IncomingCall {
   /// The call this one replaces (RFC 3891), 0 for none. The driver answers it
   /// at once; once the ACK confirms it the UA hangs the replaced call up.
   CallHandle replaces = 0;
+  /// The offer's live video and its direction (sdp::video_direction), nullopt
+  /// for none: the app decides whether to answer with its camera.
+  std::optional<sdp::Direction> video;
 };
 /// A provisional response (101–199) to our INVITE.
 struct CallProgress {
@@ -49,6 +54,7 @@ struct CallAnswered {
   CallHandle call;
   msg::Message response;
   PeerInfo peer;
+  std::optional<sdp::Direction> video;  ///< the answer's live video (nullopt: none or rejected)
 };
 /// The ACK for our 2xx arrived (its body answers an offer we made in the 2xx).
 struct CallConfirmed {
@@ -71,6 +77,7 @@ struct CallEnded {
 struct ReinviteOffer {
   CallHandle call;
   msg::Message request;
+  std::optional<sdp::Direction> video;  ///< the offer's live video (nullopt: none or removed)
 };
 /// Our re-INVITE (hold/unhold/new offer) completed.
 struct ReinviteDone {
@@ -78,6 +85,7 @@ struct ReinviteDone {
   int status;
   std::string status_line;
   std::string sdp;  ///< the answer on 2xx
+  std::optional<sdp::Direction> video = {};  ///< the answer's live video (2xx only)
 };
 /// Our REFER got its final response.
 struct ReferDone {

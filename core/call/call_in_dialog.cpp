@@ -117,7 +117,8 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     if (!r.body().empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = r.body();
     // A session refresh is the core's own business: the app asked for nothing.
     if (reinvite_kind_ != ReinviteKind::Refresh)
-      ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body())});
+      ctx.events.push_back(
+          ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body()), sdp::video_direction(r.body())});
     return;
   }
   if (r.status() == 491) {
@@ -250,7 +251,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     remote_reinvite_ = req;
     reinvite_timer_ = timer;
     remote_sdp_ = req.body();
-    ctx.events.push_back(ReinviteOffer{handle_, req});
+    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(req.body())});
     return;
   }
   if (method == "UPDATE") {

@@ -66,7 +66,8 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   c.rc_on_invite(ctx, invite, now);
   std::string sid(c.prc_ ? c.prc_->sid().value_or("") : std::string_view{});
   c.peer_ = c.peer_info(invite);
-  ctx.events.push_back(IncomingCall{handle, invite, c.peer_, auto_answer_delay(invite), std::move(sid), replaces});
+  ctx.events.push_back(IncomingCall{handle, invite, c.peer_, auto_answer_delay(invite), std::move(sid), replaces,
+                                    sdp::video_direction(invite.body())});
   return c;
 }
 

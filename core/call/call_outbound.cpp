@@ -161,7 +161,7 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
     on_session_2xx(r, now);
     send_ack(ctx, r);
     peer_ = peer_info(r);
-    ctx.events.push_back(CallAnswered{handle_, r, peer_});
+    ctx.events.push_back(CallAnswered{handle_, r, peer_, sdp::video_direction(r.body())});
     if (hung_up) {
       // Our CANCEL lost the race with the 2xx: end the call properly (§9.1).
       cancel_pending_ = false;

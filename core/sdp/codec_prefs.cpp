@@ -244,8 +244,22 @@ std::string check_codec_list(const std::vector<std::string>& list) {
   return "";
 }
 
-Result<std::string, SdpError> rewrite_local(std::string_view text, const MediaPrefs& prefs, std::string_view offer_text) {
-  if (prefs.empty()) return std::string(text);
+/// RFC 3264 §6 rejection of `m`, and its mid out of the BUNDLE group.
+static void reject(SessionDescription& sdp, MediaDescription& m) {
+  m.set_port(0);
+  const auto mid = find_attribute(m.lines, "mid");
+  if (!mid || mid->empty()) return;
+  const std::string tag = " " + std::string(*mid) + " ";
+  for (auto& l : sdp.session) {
+    if (l.type != 'a' || l.value.rfind("group:BUNDLE", 0) != 0) continue;
+    const auto at = (l.value + " ").find(tag);
+    if (at != std::string::npos) l.value.erase(at, tag.size() - 1);
+  }
+}
+
+Result<std::string, SdpError> rewrite_local(std::string_view text, const MediaPrefs& prefs, std::string_view offer_text,
+                                            bool reject_video) {
+  if (prefs.empty() && !reject_video) return std::string(text);
   auto sdp = parse(text);
   if (!sdp) return err(sdp.error());
   std::optional<SessionDescription> offer;
@@ -257,6 +271,10 @@ Result<std::string, SdpError> rewrite_local(std::string_view text, const MediaPr
   for (std::size_t i = 0; i < sdp->media.size(); ++i) {
     auto& m = sdp->media[i];
     if (m.port == 0) continue;
+    if (reject_video && m.media == "video") {
+      reject(*sdp, m);
+      continue;
+    }
     const auto& list = m.media == "audio" ? prefs.audio : m.media == "video" ? prefs.video : std::vector<std::string>{};
     if (!list.empty()) {
       std::optional<std::vector<Payload>> offered;

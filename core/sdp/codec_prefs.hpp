@@ -38,6 +38,14 @@
 //    replacing any `b=AS`/`b=TIAS` there, after its `i=`/`c=` lines (§5: the
 //    order is i, c, b, k, a). In our SDP it is what we ask the peer to send
 //    us at most.
+//  - `reject_video` (answers only): every live `m=video` gets port 0 (RFC
+//    3264 §6: "To reject an offered stream, the port number in the
+//    corresponding stream in the answer MUST be set to zero") and its mid
+//    leaves `a=group:BUNDLE` (RFC 8843 §7.3.3: the answerer "MUST NOT
+//    include" a rejected m= section's tag). Why the core: a browser whose
+//    video transceiver is stopped while it answers writes the m-line live
+//    and `inactive` (Chromium 156), so answer({ video: false }) and
+//    `acceptVideo: false` would not refuse on the wire.
 //  - Errors (nothing is rewritten): the parse errors of `parse()` for `sdp`
 //    or `offer`, and NoCommonCodec.
 #pragma once
@@ -55,7 +63,7 @@ struct MediaPrefs {
   /// Encoding names in preference order; empty = no preference. A last "*"
   /// keeps the codecs not named.
   std::vector<std::string> audio;
-  /// As `audio`, for `m=video` (the SDK sends no video yet).
+  /// As `audio`, for every live `m=video` (README "Video and screen share").
   std::vector<std::string> video;
   /// `b=AS` for `m=audio`, kbit/s; 0 = none.
   std::uint32_t audio_kbps = 0;
@@ -71,6 +79,6 @@ std::string check_codec_list(const std::vector<std::string>& list);
 /// Our SDP with `prefs` applied (see the contract above). `offer`: the remote
 /// offer when `sdp` is our answer to it, else empty.
 Result<std::string, SdpError> rewrite_local(std::string_view sdp, const MediaPrefs& prefs,
-                                            std::string_view offer = {});
+                                            std::string_view offer = {}, bool reject_video = false);
 
 }  // namespace wwp::sdp

@@ -139,4 +139,17 @@ void unhold(SessionDescription& sdp) {
   apply(sdp, targets, unhold_direction(session));
 }
 
+std::optional<Direction> live_direction(const SessionDescription& sdp, std::string_view kind) {
+  for (const auto& m : sdp.media)
+    if (m.port != 0 && m.media == kind) return direction_of(sdp, m);
+  return std::nullopt;
+}
+
+std::optional<Direction> video_direction(std::string_view sdp_text) {
+  if (sdp_text.empty()) return std::nullopt;
+  auto sdp = parse(sdp_text);
+  if (!sdp) return std::nullopt;
+  return live_direction(*sdp, "video");
+}
+
 }  // namespace wwp::sdp

@@ -76,4 +76,16 @@ void unhold(SessionDescription& sdp, const HoldSnapshot& before_hold);
 /// Resume without a snapshot, by `unhold_direction`.
 void unhold(SessionDescription& sdp);
 
+/// The effective direction of the first live `m=<kind>` of `sdp` (port not
+/// zero), as the SDP's author states it; nullopt when there is none: never
+/// offered, or rejected or removed by port 0 (RFC 3264 §6: "To reject an
+/// offered stream, the port number in the corresponding stream in the answer
+/// MUST be set to zero"; §8.2 removes a stream the same way). How the shim
+/// learns that a peer offers or accepts video without reading SDP (README
+/// "Video and screen share"): the call events carry it for `kind` "video".
+std::optional<Direction> live_direction(const SessionDescription& sdp, std::string_view kind);
+/// `live_direction(parse(text), "video")`; nullopt also for text that does
+/// not parse (no body, or not SDP: no video to show either way).
+std::optional<Direction> video_direction(std::string_view sdp_text);
+
 }  // namespace wwp::sdp

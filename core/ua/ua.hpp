@@ -184,8 +184,10 @@ class Ua {
   /// passes on (after the app's SDP hooks) to invite()/answer()/reinvite()/
   /// answer_reinvite(). `offer`: the remote offer when `sdp` answers it.
   /// The commands themselves send the text they are given as it is.
-  Result<std::string, sdp::SdpError> rewrite_local_sdp(std::string_view sdp, std::string_view offer) const {
-    return sdp::rewrite_local(sdp, media_prefs_, offer);
+  /// `reject_video`: our answer refuses the offer's video (port 0).
+  Result<std::string, sdp::SdpError> rewrite_local_sdp(std::string_view sdp, std::string_view offer,
+                                                       bool reject_video = false) const {
+    return sdp::rewrite_local(sdp, media_prefs_, offer, reject_video);
   }
   /// Subscribe to `params.target`'s `params.event` state (RFC 6665); events
   /// event::SubscriptionChanged and event::NotifyReceived carry the id.

@@ -256,14 +256,19 @@ export class CallMethods {
 
   // ---------------------------------------------------------------- in-dialog requests from clients
 
-  /** Client re-INVITE (hold/unhold/ICE restart). @this {RcEdge} @param {Conn} conn @param {any} msg @param {Leg} leg */
+  /** Client re-INVITE (hold/unhold/ICE restart/video added or removed). @this {RcEdge} @param {Conn} conn @param {any} msg @param {Leg} leg */
   async onReInvite(conn, msg, leg) {
     this.respond(conn, msg, 100);
     const offer = msg.body;
     const ufrag = (s) => /a=ice-ufrag:(\S+)/.exec(s ?? '')?.[1];
     let answer = null;
     const peer = leg.peer;
-    if (offer && peer && peer.state === 'confirmed' && ufrag(offer) !== ufrag(leg.remoteSdp)) {
+    // Video is not anchored here: an offer that adds or removes a stream (its
+    // m-lines, live or port 0, RFC 3264 §8.1/§8.2) or has live video goes to
+    // the peer, whose answer alone says what it will send.
+    const streams = (s) => ((s ?? '').match(/^m=\S+ \d+/gm) ?? []).map((m) => m.replace(/ [1-9]\d*$/, ' live')).join();
+    const relay = ufrag(offer) !== ufrag(leg.remoteSdp) || streams(offer) !== streams(leg.remoteSdp) || /^m=video [1-9]/m.test(offer ?? '');
+    if (offer && peer && peer.state === 'confirmed' && relay) {
       if (peer.conn.closed) {
         // The peer's phone lost its connection too and has not registered again
         // yet: its end cannot learn the new transport now, and an answer made up

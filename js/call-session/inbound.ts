@@ -7,6 +7,7 @@ import type { CoreCallEvent, CoreCallResult, RcCommandName, RcCommandOptions } f
 import RcMessage from '../rc-message/rc-message.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type WebPhone from '../web-phone.js';
+import type { AnswerOptions } from '../types.js';
 
 /**
  * reply() waits this long for the server's SessionClose (Cmd 9): the caller
@@ -39,20 +40,28 @@ export default class InboundCallSession extends CallSession {
     this._callId = e.callId;
     this.sipMessage = InboundMessage.fromCore(e.msg);
     this.rcSid = e.rcSid;
+    this._video.peer = e.video;
     this.updatePeer(e as unknown as Record<string, string>);
     this.emit('ringing'); // as the original: emitted in the constructor
   }
 
-  /** Answer with our media (offer/answer, or an offer of ours for an offerless INVITE). */
-  async answer(): Promise<void> {
+  /**
+   * Answer with our media (offer/answer, or an offer of ours for an offerless
+   * INVITE). wasm-web-phone: `{ video: true }` (or camera constraints) sends
+   * our camera on the offered video; without it the offered video is refused
+   * (port 0, RFC 3264 §6). An offer without video gets none (addVideo() later).
+   */
+  async answer(options?: AnswerOptions): Promise<void> {
     if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
     this.quality.timing = { start: performance.now() };
-    await this.init();
     const offer = this.sipMessage?.body ?? '';
     const offerless = offer.trim() === '';
+    const video = options?.video && (offerless || this.hasRemoteVideo) ? options.video : undefined;
+    await this.init(video);
     const sdp = offerless
       ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
-      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer')), 'answer', offer);
+      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), this.hasRemoteVideo ? { video: !!video } : undefined),
+        'answer', offer, !video && this.hasRemoteVideo);
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();

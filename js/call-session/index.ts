@@ -12,6 +12,8 @@ import { runSdpHandlers } from '../media/media-options.js';
 import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-monitor.js';
 import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
+import { CallVideo } from './call-video.js';
+import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
 import type { DtmfEvent, SendDtmfOptions } from '../types.js';
@@ -95,12 +97,16 @@ export default class CallSession extends EventEmitter {
     return this.remoteNumber.startsWith('conf_');
   }
 
-  /** Prepare media: the SDK-managed browser session or the app's factory (spec §6.1, §6.7). */
-  async init(): Promise<void> {
+  /**
+   * Prepare media: the SDK-managed browser session or the app's factory (spec
+   * §6.1, §6.7). wasm-web-phone: `video` opens the camera too.
+   */
+  async init(video?: VideoRequest): Promise<void> {
     const factory = this.webPhone.options.webRtcSessionFactory;
     const stunServers = this.webPhone.sipInfo.stunServers ?? [];
     if (factory) {
-      this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers });
+      this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
+      if (this.webRtcSession.video) this._video.media('init');
       return;
     }
     this.webRtcSession?.dispose();
@@ -110,8 +116,9 @@ export default class CallSession extends EventEmitter {
     }, ({ name, ...info }) => {
       if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
       this.emit(name, info);
-    }, this.webPhone._media);
+    }, this.webPhone._media, video);
     this.webRtcSession = browser;
+    this._video.media('init'); // videoChanged from here on
     this.rtcPeerConnection = browser.rtcPeerConnection;
     this.audioElement = browser.audioElement;
     this.inputDeviceId = browser.inputDeviceId;
@@ -125,8 +132,8 @@ export default class CallSession extends EventEmitter {
    * codecPreferences and bandwidth (`offer`: the peer's offer it answers, so
    * the answer stays within it), then the app's sdpHandlers run. Throws why.
    */
-  protected wireSdp(sdp: string, kind: 'offer' | 'answer', offer = ''): string {
-    const r = this.core.ua().rewriteSdp(sdp, offer);
+  protected wireSdp(sdp: string, kind: 'offer' | 'answer', offer = '', rejectVideo = false): string {
+    const r = this.core.ua().rewriteSdp(sdp, offer, rejectVideo);
     if (!r.ok) throw new Error(`${kind}: ${r.message}`);
     return runSdpHandlers(this.webPhone._media?.handlers ?? [], r.sdp, kind, 'local');
   }
@@ -207,6 +214,8 @@ export default class CallSession extends EventEmitter {
   /** @internal Feed a core call event for this call. */
   _handleCoreEvent(e: CoreCallEvent): void {
     if ('localPeer' in e || 'remotePeer' in e) this.updatePeer(e as unknown as PeerInfo);
+    // The peer's offer or answer: whether it has video (the core read it).
+    if (e.name === 'callAnswered' || e.name === 'reinviteOffer' || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
     this.waiters.feed(e);
     if (e.name === 'reinviteOffer') this.peerOfferAnswered = this.answerReinvite(e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
@@ -334,7 +343,7 @@ export default class CallSession extends EventEmitter {
   }
 
   /** A re-INVITE with an offer the media session makes (`sendonly` unless `toReceive`), its answer applied. */
-  private async offerAnew(toReceive: boolean, iceRestart: boolean, what: 'reInvite' | 'unhold'): Promise<void> {
+  private async offerAnew(toReceive: boolean, iceRestart: boolean, what: string): Promise<void> {
     const call = this.requireCall(what);
     await this.answerApplied;
     for (let attempt = 1; ; attempt++) {
@@ -365,7 +374,11 @@ export default class CallSession extends EventEmitter {
     await this.answerApplied;
     let answer = '';
     try {
-      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer')), 'answer', e.msg.body);
+      // Video the peer adds is taken receive-only (the app may addVideo()),
+      // or refused with port 0 when the phone's `acceptVideo` is false.
+      // (An audio-only offer's answer goes untouched: nothing to refuse.)
+      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local && e.video !== '';
+      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
     } catch {
       // Media (or a codec preference, or an SDP hook) refused the offer: an
       // empty answer makes the core reject it with 488.
@@ -411,6 +424,73 @@ export default class CallSession extends EventEmitter {
 
   unmute(): void {
     this.media().setMuted(false);
+  }
+
+  // --- video and screen share (README "Video and screen share") ------------------
+
+  /** @internal */
+  readonly _video: CallVideo = new CallVideo(this);
+  /** @internal A re-INVITE with the media session's new offer (no ICE restart), its answer applied. */
+  _renegotiate(what: string): Promise<void> {
+    return this.offerAnew(!this.held, false, what); // a held call stays held (the core makes it sendonly)
+  }
+  /** wasm-web-phone: the video we send (camera or screen), or null. */
+  get localVideoStream(): MediaStream | null {
+    return this._video.local;
+  }
+  /** wasm-web-phone: the peer's video we receive, or null. */
+  get remoteVideoStream(): MediaStream | null {
+    return this._video.remote;
+  }
+  /** wasm-web-phone: the peer's last offer or answer has live video (the core read it; inbound: the INVITE's offer). */
+  get hasRemoteVideo(): boolean {
+    return this._video.peer !== '';
+  }
+  /** wasm-web-phone: muteVideo() is in force. */
+  get videoMuted(): boolean {
+    return this._video.muted;
+  }
+  /** wasm-web-phone: startScreenShare() is in force. */
+  get screenSharing(): boolean {
+    return this._video.sharing;
+  }
+  /**
+   * wasm-web-phone: start sending video (the camera, or `options.track`) by
+   * re-INVITE: on the call's video m-line or a new one (RFC 3264 §8.1).
+   * Rejects (and sends no video) when the peer refuses the offer.
+   */
+  addVideo(options?: { track?: MediaStreamTrack }): Promise<void> {
+    this.requireCall('addVideo');
+    return this._video.add('addVideo', options?.track);
+  }
+  /** wasm-web-phone: end video both ways by re-INVITE (port 0, RFC 3264 §8.2); the camera closes. */
+  removeVideo(): Promise<void> {
+    this.requireCall('removeVideo');
+    return this._video.remove();
+  }
+  /** wasm-web-phone: the peer gets black frames (`track.enabled`); no SIP. */
+  muteVideo(): void {
+    this._video.setMuted(true);
+  }
+  unmuteVideo(): void {
+    this._video.setMuted(false);
+  }
+  /**
+   * wasm-web-phone: send the screen (`getDisplayMedia`) or `stream`'s video
+   * track in place of the camera, with no re-INVITE (replaceTrack); a call
+   * without video gains it by re-INVITE first. Emits `screenShareStarted`.
+   */
+  startScreenShare(stream?: MediaStream): Promise<void> {
+    this.requireCall('startScreenShare');
+    return this._video.startShare(stream);
+  }
+  /**
+   * wasm-web-phone: back to the camera (no re-INVITE), or no video when the
+   * call had none before sharing (re-INVITE). Also done by itself when the
+   * shared track ends (the browser's "Stop sharing"). Emits `screenShareEnded`.
+   */
+  stopScreenShare(): Promise<void> {
+    return this._video.stopShare();
   }
 
   /**
@@ -623,6 +703,7 @@ export default class CallSession extends EventEmitter {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
     this.quality.stop();
+    this._video.dispose();
     this.webRtcSession?.dispose();
     this.emit('disposed', this.endReason);
     this.removeAllListeners();

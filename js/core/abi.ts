@@ -52,7 +52,7 @@ export interface CoreExports {
   wwp_send_message(ua: number, now: number): void;
   wwp_set_message_types(ua: number): void;
   wwp_set_media_prefs(ua: number, audioKbps: number): void;
-  wwp_rewrite_sdp(ua: number): void;
+  wwp_rewrite_sdp(ua: number, rejectVideo: number): void;
   wwp_subscribe(ua: number, expires: number, now: number): void;
   wwp_unsubscribe(ua: number, sub: number, now: number): void;
   wwp_publish(ua: number, expires: number, now: number): void;
@@ -655,9 +655,10 @@ export class CoreUa {
    * The SDP the browser made with the preferences applied (`offer`: the
    * remote offer it answers, else ''): the text to send, or the core's error.
    */
-  rewriteSdp(sdp: string, offer = ''): { ok: true; sdp: string } | { ok: false; message: string } {
+  /** `rejectVideo`: our answer refuses the offer's video (port 0, core/sdp/codec_prefs.hpp). */
+  rewriteSdp(sdp: string, offer = '', rejectVideo = false): { ok: true; sdp: string } | { ok: false; message: string } {
     this.abi.args([sdp, offer]);
-    this.abi.x.wwp_rewrite_sdp(this.h);
+    this.abi.x.wwp_rewrite_sdp(this.h, rejectVideo ? 1 : 0);
     const r = this.abi.readBatch(undefined)[0] as Obj;
     return r.ok ? { ok: true, sdp: r.value as string } : { ok: false, message: r.message as string };
   }

@@ -22,16 +22,22 @@ export interface CoreMessage {
   msg: WireMessage;
 }
 
+/**
+ * The live video of an SDP the peer sent, as its author states its direction
+ * (core/sdp live_direction); '' when it has none (not offered, or port 0).
+ */
+export type CoreVideo = '' | 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
 /** Call events; `call` is the core's call handle. */
 export type CoreCallEvent =
-  | ({ type: 'event'; name: 'incomingCall'; call: number; callId: string; autoAnswerMs: number; rcSid: string; /** the call this one replaces (RFC 3891), 0 for none */ replaces: number } & CoreMessage)
+  | ({ type: 'event'; name: 'incomingCall'; call: number; callId: string; autoAnswerMs: number; rcSid: string; /** the call this one replaces (RFC 3891), 0 for none */ replaces: number; video: CoreVideo } & CoreMessage)
   | ({ type: 'event'; name: 'callProgress'; call: number; status: number } & CoreMessage)
-  | ({ type: 'event'; name: 'callAnswered'; call: number; status: number } & CoreMessage)
+  | ({ type: 'event'; name: 'callAnswered'; call: number; status: number; video: CoreVideo } & CoreMessage)
   | ({ type: 'event'; name: 'callConfirmed'; call: number } & CoreMessage)
   | { type: 'event'; name: 'callFailed'; call: number; status: number; statusLine: string }
   | { type: 'event'; name: 'callEnded'; call: number; status: number; reason: string }
-  | ({ type: 'event'; name: 'reinviteOffer'; call: number } & CoreMessage)
-  | { type: 'event'; name: 'reinviteDone'; call: number; status: number; statusLine: string; sdp: string }
+  | ({ type: 'event'; name: 'reinviteOffer'; call: number; video: CoreVideo } & CoreMessage)
+  | { type: 'event'; name: 'reinviteDone'; call: number; status: number; statusLine: string; sdp: string; /** the answer's, on 2xx */ video: CoreVideo }
   | { type: 'event'; name: 'referDone'; call: number; status: number; statusLine: string }
   | ({ type: 'event'; name: 'referReceived'; call: number; target: string; replaces: string } & CoreMessage)
   | { type: 'event'; name: 'requestDone'; call: number; request: number; status: number; statusLine: string }

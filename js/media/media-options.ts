@@ -7,7 +7,7 @@
 /** Encoding names (rtpmap), preferred first; a last `'*'` keeps the codecs not named. */
 export interface CodecPreferences {
   audio?: string[];
-  /** For `m=video` (the SDK sends no video yet; applied if an SDP has one). */
+  /** For `m=video` (README "Video and screen share"). */
   video?: string[];
 }
 

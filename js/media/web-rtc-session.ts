@@ -9,10 +9,12 @@ import { setSink } from '../device-error.js';
 import type { DeviceManager } from '../types.js';
 import type { IceSettings } from './ice-options.js';
 import { orderCodecs, type MediaSettings } from './media-options.js';
+import { BrowserVideo, type VideoRequest, type WebRtcVideo } from './video.js';
 
 export interface WebRtcSession {
   createOffer(options?: { iceRestart?: boolean }): Promise<string>;
-  createAnswer(offerSdp: string): Promise<string>;
+  /** `video: false`: stop the offer's video unless we send on it (the core then writes port 0, RFC 3264 §6). */
+  createAnswer(offerSdp: string, options?: { video?: boolean }): Promise<string>;
   applyAnswer(answerSdp: string): Promise<void>;
   changeInputDevice(deviceId: string): Promise<void>;
   changeOutputDevice(deviceId: string): Promise<void>;
@@ -31,6 +33,8 @@ export interface WebRtcSession {
    * `unhold()` renegotiates through `createOffer` instead of the core's SDP.
    */
   receiving?(): boolean;
+  /** Optional: video and screen share (README "Video and screen share"); without it a call has no video. */
+  video?: WebRtcVideo;
   dispose(): void;
 }
 
@@ -49,6 +53,8 @@ export type WebRtcSessionFactory = (context: {
   callId: string;
   direction: 'inbound' | 'outbound';
   stunServers: string[];
+  /** The call starts with video (our camera): `call(…, { video })`, `answer({ video })`. */
+  video?: VideoRequest;
 }) => WebRtcSession;
 
 
@@ -56,6 +62,7 @@ export type WebRtcSessionFactory = (context: {
 export class BrowserWebRtcSession implements WebRtcSession {
   readonly rtcPeerConnection: RTCPeerConnection;
   readonly audioElement: HTMLAudioElement;
+  readonly video: BrowserVideo;
   mediaStream: MediaStream | undefined;
   inputDeviceId: string | undefined;
   outputDeviceId: string | undefined;
@@ -70,6 +77,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     private readonly onMediaStream: (stream: MediaStream) => void,
     private readonly onDevice: (event: DeviceEvent) => void = () => {},
     private readonly media?: MediaSettings,
+    video?: VideoRequest,
   ) {
     this.rtcPeerConnection = new RTCPeerConnection({
       iceServers: ice.iceServers,
@@ -79,7 +87,9 @@ export class BrowserWebRtcSession implements WebRtcSession {
     this.audioElement = document.createElement('audio');
     this.audioElement.hidden = true;
     this.audioElement.autoplay = true;
+    this.video = new BrowserVideo(this.rtcPeerConnection, deviceManager, () => this.mediaStream, video);
     this.rtcPeerConnection.ontrack = (event) => {
+      if (event.track.kind === 'video') return; // this.video's
       this.audioElement.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       // The device manager's output, unless the app chose one already.
       if (this.outputDeviceId === undefined) void this.deviceManager.getOutputDeviceId().then((id) => {
@@ -97,8 +107,9 @@ export class BrowserWebRtcSession implements WebRtcSession {
     onMediaStream: (stream: MediaStream) => void,
     onDevice?: (event: DeviceEvent) => void,
     media?: MediaSettings,
+    video?: VideoRequest,
   ): Promise<BrowserWebRtcSession> {
-    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream, onDevice, media);
+    const session = new BrowserWebRtcSession(ice, deviceManager, onMediaStream, onDevice, media, video);
     try {
       // Without microphone permission enumerateDevices() hides device ids
       // (empty strings): only then ask first, so the id can be chosen. Once
@@ -125,6 +136,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
         if (media?.audioKbps) params.encodings?.forEach((e) => (e.maxBitrate = media.audioKbps * 1000));
         sender.setParameters(params).catch(() => {});
       }
+      if (video) await session.video.send(); // after the audio: m=audio stays first
     } catch (e) {
       session.dispose();
       throw e;
@@ -197,22 +209,23 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   /**
-   * `codecPreferences.audio` through RTCRtpTransceiver.setCodecPreferences
+   * `codecPreferences.audio` and `.video` through RTCRtpTransceiver.setCodecPreferences
    * where the browser has it, so its own SDP and what it sends follow the
    * preference; the core applies the same rule to the SDP text either way.
    */
   private preferCodecs(): void {
-    const list = this.media?.audio ?? [];
-    const caps = list.length ? globalThis.RTCRtpReceiver?.getCapabilities?.('audio')?.codecs : undefined;
-    if (!caps) return;
-    const ordered = orderCodecs(caps, list);
-    if (!ordered.length) return; // nothing in common: the core says so
-    for (const t of this.rtcPeerConnection.getTransceivers()) {
-      if (t.receiver.track?.kind !== 'audio' || typeof t.setCodecPreferences !== 'function') continue;
-      try {
-        t.setCodecPreferences(ordered);
-      } catch {
-        /* the core's rewrite still applies */
+    for (const kind of ['audio', 'video'] as const) {
+      const list = this.media?.[kind] ?? [];
+      const caps = list.length ? globalThis.RTCRtpReceiver?.getCapabilities?.(kind)?.codecs : undefined;
+      const ordered = caps ? orderCodecs(caps, list) : [];
+      if (!ordered.length) continue; // none asked, or nothing in common: the core says so
+      for (const t of this.rtcPeerConnection.getTransceivers()) {
+        if (t.receiver.track?.kind !== kind || typeof t.setCodecPreferences !== 'function') continue;
+        try {
+          t.setCodecPreferences(ordered);
+        } catch {
+          /* the core's rewrite still applies */
+        }
       }
     }
   }
@@ -225,10 +238,11 @@ export class BrowserWebRtcSession implements WebRtcSession {
     return this.rtcPeerConnection.localDescription!.sdp;
   }
 
-  async createAnswer(offerSdp: string): Promise<string> {
+  async createAnswer(offerSdp: string, options?: { video?: boolean }): Promise<string> {
     const pc = this.rtcPeerConnection;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      if (options?.video === false) this.video.reject();
       this.preferCodecs();
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
@@ -270,7 +284,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   setMuted(muted: boolean): void {
     this.muted = muted;
-    for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track) sender.track.enabled = !muted;
+    for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track?.kind === 'audio') sender.track.enabled = !muted;
   }
 
   /**
@@ -290,6 +304,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
   dispose(): void {
     navigator.mediaDevices.removeEventListener?.('devicechange', this.onDeviceChange);
     this.rtcPeerConnection.close();
+    this.video.close();
     this.mediaStream?.getTracks().forEach((t) => t.stop());
     this.audioElement.srcObject = null;
   }

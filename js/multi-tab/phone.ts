@@ -15,7 +15,7 @@
 import type CallSession from '../call-session/index.js';
 import EventEmitter from '../event-emitter.js';
 import { RegistrationError } from '../registration-error.js';
-import type { RegistrationErrorCode, SipInfo, WebPhoneOptions } from '../types.js';
+import type { CallOptions, RegistrationErrorCode, SipInfo, WebPhoneOptions } from '../types.js';
 import WebPhone from '../web-phone.js';
 import { LeaderElection } from './election.js';
 import {
@@ -114,7 +114,7 @@ export class MultiTabWebPhone extends EventEmitter {
   }
 
   /** Place a call from whichever tab; it runs in the leader tab. Resolves as WebPhone.call does. */
-  async call(callee: string, callerId?: string, options?: { headers?: Record<string, string> }): Promise<TabCallSession> {
+  async call(callee: string, callerId?: string, options?: CallOptions): Promise<TabCallSession> {
     if (this.disposed) throw new Error('WebPhone is disposed');
     if (typeof callee !== 'string' || callee.trim() === '') throw new Error('call: callee must be a non-empty string');
     if (this.isLeader && this.phone) return this.wrapLocal(await this.phone.call(callee, callerId, options))!;
@@ -242,7 +242,7 @@ export class MultiTabWebPhone extends EventEmitter {
       if (!phone) throw new Error('this tab no longer runs the phone');
       if (m.callId === undefined) {
         if (m.method !== 'call') throw new Error(`unknown phone command ${m.method}`);
-        const [callee, callerId, options] = m.args as [string, string | undefined, { headers?: Record<string, string> } | undefined];
+        const [callee, callerId, options] = m.args as [string, string | undefined, CallOptions | undefined];
         const s = await phone.call(callee, callerId, options);
         this.wrapLocal(s);
         return reply(true, viewOf(s));

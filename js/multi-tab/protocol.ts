@@ -18,6 +18,7 @@ export interface SessionView {
   localPeer?: string;
   sessionId?: string;
   partyId?: string;
+  hasRemoteVideo?: boolean;
 }
 
 /** What every tab knows of the phone. */

@@ -11,7 +11,7 @@ import type { CallQualityReport } from '../quality/report.js';
 type CallState = CallSession['state'];
 import EventEmitter from '../event-emitter.js';
 import type { SessionView } from './protocol.js';
-import type { SendDtmfOptions } from '../types.js';
+import type { AnswerOptions, SendDtmfOptions } from '../types.js';
 
 /** Session methods a tab can call on any call (they run in the leader tab). */
 export const SESSION_METHODS = [
@@ -19,6 +19,7 @@ export const SESSION_METHODS = [
   'hangup', 'hold', 'unhold', 'reInvite', 'mute', 'unmute', 'sendDtmf', 'transfer',
   'startRecording', 'stopRecording', 'flip', 'park', 'changeInputDevice', 'changeOutputDevice',
   'completeWarmTransfer', 'getStats', 'diagnostics',
+  'addVideo', 'removeVideo', 'muteVideo', 'unmuteVideo', 'startScreenShare', 'stopScreenShare',
 ] as const;
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 
@@ -67,6 +68,15 @@ export class TabCallSession extends EventEmitter {
   get audioElement(): HTMLAudioElement | undefined {
     return this._local?.audioElement;
   }
+  /** The leader tab's video streams (null elsewhere: media stays in the leader tab). */
+  get localVideoStream(): MediaStream | null {
+    return this._local?.localVideoStream ?? null;
+  }
+  get remoteVideoStream(): MediaStream | null {
+    return this._local?.remoteVideoStream ?? null;
+  }
+  /** The peer's last offer or answer has video (every tab knows). */
+  hasRemoteVideo = false;
 
   /** @internal Take the leader's view of the call. */
   _update(view: SessionView): void {
@@ -75,13 +85,14 @@ export class TabCallSession extends EventEmitter {
     this.localPeer = view.localPeer;
     this.sessionId = view.sessionId;
     this.partyId = view.partyId;
+    this.hasRemoteVideo = view.hasRemoteVideo ?? false;
     if (view.remoteNumber) this.remoteNumber = view.remoteNumber;
     if (view.localNumber) this.localNumber = view.localNumber;
   }
 }
 
 export interface TabCallSession {
-  answer(): Promise<void>;
+  answer(options?: AnswerOptions): Promise<void>;
   decline(): Promise<void>;
   toVoicemail(): Promise<void>;
   forward(target: string): Promise<void>;
@@ -109,6 +120,14 @@ export interface TabCallSession {
   getStats(): Promise<CallQualityReport>;
   /** The call's redacted diagnostics bundle, from the leader tab. */
   diagnostics(): Promise<CallDiagnostics>;
+  /** Video (README "Video and screen share"), carried out in the leader tab; its streams stay there. */
+  addVideo(): Promise<void>;
+  removeVideo(): Promise<void>;
+  muteVideo(): Promise<void>;
+  unmuteVideo(): Promise<void>;
+  /** Without a stream: the leader tab's getDisplayMedia (a stream cannot cross tabs). */
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): Promise<void>;
 }
 
 for (const method of SESSION_METHODS) {
@@ -129,5 +148,6 @@ export function viewOf(s: CallSession): SessionView | undefined {
   return {
     callId, direction: s.direction, state: s.state, remoteNumber: s.remoteNumber, localNumber: s.localNumber,
     remotePeer: s.remotePeer, localPeer: s.localPeer, sessionId: s.sessionId, partyId: s.partyId,
+    hasRemoteVideo: s.hasRemoteVideo,
   };
 }

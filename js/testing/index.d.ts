@@ -1,7 +1,7 @@
 // Types of `wasm-web-phone/testing` (Node only; README "Testing your app").
 // Hand-written for js/testing/*.mjs; the kit's consumer e2e type-checks its
 // tests against them (e2e/testing-kit).
-import type { SipInfo, WebRtcSession } from '../types.js';
+import type { SipInfo, WebRtcSession, WebRtcVideo } from '../types.js';
 
 export interface TestExtension {
   /** Extension number ("101"). */
@@ -156,7 +156,7 @@ export declare function makeExtensions(list: Array<string | { ext: string; name?
  */
 export interface FakeWebRtcSession extends WebRtcSession {}
 export declare class FakeWebRtcSession {
-  constructor(context: { callId: string; direction: 'inbound' | 'outbound' });
+  constructor(context: { callId: string; direction: 'inbound' | 'outbound'; video?: unknown });
   /** The Call-ID the SDK gave (empty for an outbound call: it is chosen later). */
   readonly callId: string;
   readonly direction: 'inbound' | 'outbound';
@@ -170,12 +170,39 @@ export declare class FakeWebRtcSession {
   remoteDirection: string;
   localDirection: string;
   receiving(): boolean;
+  /** README "Video and screen share": the SDK asked for video when it made the session (call/answer with `video`). */
+  readonly videoRequested: boolean;
+  /** What the SDK asked of `video`, in order: 'send camera', 'send <label>', 'replace <label>', 'replace camera', 'remove', 'reject', 'undo', 'mute', 'unmute'. */
+  readonly videoLog: string[];
+  /** The video track we send (a FakeVideoTrack unless the app gave one), or null. */
+  videoTrack: FakeVideoTrack | { label: string; enabled: boolean } | null;
+  videoMuted: boolean;
+  /** Our m=video in the next SDP: undefined (none), 9 (live) or 0 (refused or removed). */
+  videoPort: 0 | 9 | undefined;
+  /** The peer's last SDP sends us video. */
+  remoteSendsVideo: boolean;
+  /** Its streams are plain objects `{ id, track, getTracks(), getVideoTracks() }` (Node has no MediaStream). */
+  readonly video: WebRtcVideo;
 }
+
+/** A video track for Node: `stop()` ends it quietly, `end()` fires `ended` (the browser's "Stop sharing"). */
+export declare class FakeVideoTrack extends EventTarget {
+  constructor(label: string);
+  readonly kind: 'video';
+  readonly id: string;
+  readonly label: string;
+  enabled: boolean;
+  readyState: 'live' | 'ended';
+  stop(): void;
+  end(): void;
+}
+/** A MediaStream stand-in with one FakeVideoTrack, for `session.startScreenShare(fakeVideoStream())` in Node. */
+export declare function fakeVideoStream(label?: string): MediaStream & { track: FakeVideoTrack };
 
 /** A webRtcSessionFactory and deviceManager for `new WebPhone(...)` in Node. */
 export declare function fakeMedia(): {
   sessions: FakeWebRtcSession[];
-  factory: (context: { callId: string; direction: 'inbound' | 'outbound'; stunServers: string[] }) => FakeWebRtcSession;
+  factory: (context: { callId: string; direction: 'inbound' | 'outbound'; stunServers: string[]; video?: unknown }) => FakeWebRtcSession;
   deviceManager: { getInputDeviceId(): Promise<string>; getOutputDeviceId(): Promise<string | undefined> };
   /** The fake session of a call (the CallSession, or an inbound Call-ID). */
   session(call: string | { webRtcSession?: unknown }): FakeWebRtcSession | undefined;

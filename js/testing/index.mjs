@@ -7,5 +7,5 @@
  * @module wasm-web-phone/testing
  */
 export { startTestServer, connectTestServer, makeExtensions, TestServer } from './server.mjs';
-export { fakeMedia, FakeWebRtcSession, useNodeWebSocket } from './fakes.mjs';
+export { fakeMedia, fakeVideoStream, FakeVideoTrack, FakeWebRtcSession, useNodeWebSocket } from './fakes.mjs';
 export { CHROMIUM_ARGS, chromiumExecutable, launchOptions } from './chromium.mjs';

@@ -12,9 +12,10 @@ const { BrowserWebRtcSession } = await import(`${root}/dist/es/media/web-rtc-ses
 const { DeviceError } = await import(`${root}/dist/es/device-error.js`);
 const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
 
-class FakePeerConnection {
+class FakePeerConnection extends EventTarget { // the session's video listens for 'track' and 'signalingstatechange'
   static last;
   constructor() {
+    super();
     FakePeerConnection.last = this;
     this.signalingState = 'stable';
   }

@@ -10,9 +10,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const { BrowserWebRtcSession, dtmfUnavailable } = await import(`${root}/dist/es/media/web-rtc-session.js`);
 
 /** One audio m-line as the browser would have it; the test sets its state. */
-class FakePeerConnection {
+class FakePeerConnection extends EventTarget { // the session's video listens for 'track' and 'signalingstatechange'
   static last;
   constructor() {
+    super();
     FakePeerConnection.last = this;
     this.signalingState = 'stable';
     this.added = [];

@@ -46,5 +46,18 @@ TEST(CallSdp, missing_or_malformed_origin_is_the_originals_error) {
   EXPECT_FALSE(hold_offer("", true).ok());
 }
 
+TEST(CallSdp, a_removed_video_stream_stays_in_hold_and_unhold_offers_with_port_0_rfc3264_8_2) {
+  const std::string removed =
+      "v=0\r\no=- 100 7 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendrecv\r\n"
+      "m=video 0 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n";
+  auto held = hold_offer(removed, true);
+  ASSERT_TRUE(held.ok());
+  EXPECT_NE(held->find("a=sendonly\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n"), std::string::npos) << *held;
+  auto unheld = hold_offer(*held, false);
+  ASSERT_TRUE(unheld.ok());
+  EXPECT_NE(unheld->find("a=sendrecv\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wwp::call

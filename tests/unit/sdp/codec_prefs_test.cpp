@@ -37,6 +37,14 @@ SessionDescription rewritten(const std::string& sdp, const MediaPrefs& p, const 
   return s.value();
 }
 
+SessionDescription rewritten_rejecting(const std::string& sdp) {
+  auto r = rewrite_local(sdp, MediaPrefs{}, {}, true);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  auto s = parse(r.ok() ? *r : sdp);
+  EXPECT_TRUE(s.ok());
+  return s.value();
+}
+
 std::string formats(const MediaDescription& m) {
   std::string f;
   for (const auto& x : m.formats) f += (f.empty() ? "" : " ") + x;
@@ -175,6 +183,55 @@ TEST(SdpCodecPrefs, video_prefs_keep_rtx_of_kept_codecs_only) {
   EXPECT_FALSE(has_prefix(s.media[1], "fmtp:99 "));
   EXPECT_TRUE(has_line(s.media[1], 'a', "rtcp-fb:96 nack"));
   EXPECT_TRUE(has_line(s.media[1], 'a', "rtcp-fb:* transport-cc"));
+}
+
+TEST(SdpCodecPrefs, audio_and_video_lists_each_shape_their_own_kind_in_an_answer_rfc3264_6_1) {
+  // The peer offered VP8 only on video and PCMU/opus on audio; our answer (a
+  // browser's, listing more) keeps each m-line within its own offered line.
+  const std::string offer =
+      "v=0\r\no=- 2 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 0 111 126\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:111 opus/48000/2\r\n"
+      "a=rtpmap:126 telephone-event/8000\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 100 101\r\na=rtpmap:100 VP8/90000\r\na=rtpmap:101 rtx/90000\r\n"
+      "a=fmtp:101 apt=100\r\n";
+  MediaPrefs p;
+  p.audio = {"opus", "*"};
+  p.video = {"H264", "*"};
+  const auto s = rewritten(kAudioVideo, p, offer);
+  EXPECT_EQ(formats(s.media[0]), "111 0 101");  // opus first, PCMU kept by '*', telephone-event stays
+  EXPECT_EQ(formats(s.media[1]), "96 97");       // H264 (and its rtx) was not offered: VP8 and its rtx only
+  // Where a list leaves a kind nothing, only that kind fails, naming it.
+  p.video = {"AV1"};
+  auto r = rewrite_local(kAudioVideo, p);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("codecPreferences.video [AV1] leaves no codec in m=video"), std::string::npos);
+}
+
+TEST(SdpCodecPrefs, video_prefs_skip_a_rejected_video_stream_rfc3264_6) {
+  const std::string t = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n"
+                        "a=rtpmap:0 PCMU/8000\r\nm=video 0 RTP/AVP 96\r\n";
+  MediaPrefs p;
+  p.video = {"VP8"};
+  EXPECT_EQ(*rewrite_local(t, p), t);
+}
+
+TEST(SdpCodecPrefs, reject_video_gives_our_answers_video_port_0_and_takes_it_out_of_bundle_rfc3264_6) {
+  // Chromium's answer after its video transceiver was stopped: live, inactive.
+  const std::string answer =
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=msid-semantic: WMS\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\na=mid:1\r\na=inactive\r\na=rtpmap:96 VP8/90000\r\n";
+  const auto s = rewritten_rejecting(answer);
+  ASSERT_EQ(s.media.size(), 2u);  // the m-line stays (§6: as many as the offer)
+  EXPECT_EQ(s.media[0].port, 9);
+  EXPECT_EQ(s.media[1].port, 0);
+  EXPECT_EQ(s.media[1].m_value, "video 0 UDP/TLS/RTP/SAVPF 96 97");
+  EXPECT_EQ(s.session[4], (SdpLine{'a', "group:BUNDLE 0"}));
+  EXPECT_EQ(s.session[5], (SdpLine{'a', "msid-semantic: WMS"}));
+  // Without it (and without preferences) the text is untouched.
+  EXPECT_EQ(*rewrite_local(answer, MediaPrefs{}), answer);
+  // An answer without video, or with it already rejected, is unchanged.
+  EXPECT_EQ(*rewrite_local(kChrome, MediaPrefs{}, {}, true), parse(kChrome)->to_string());
 }
 
 TEST(SdpCodecPrefs, rejected_stream_is_left_alone_rfc3264_6) {

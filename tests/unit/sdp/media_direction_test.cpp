@@ -158,3 +158,42 @@ TEST(SdpDirection, names_round_trip) {
   }
   EXPECT_FALSE(direction_from_string("SENDRECV").has_value());
 }
+
+// --- live video (what the call events tell the shim) --------------------------
+
+TEST(SdpDirection, live_direction_is_the_first_m_line_of_that_kind_with_a_port_rfc3264_6) {
+  const std::string head = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
+  const std::string audio = "m=audio 9 RTP/AVP 0\r\na=sendrecv\r\n";
+  // None offered, one rejected/removed (port 0), then one live after it.
+  EXPECT_EQ(video_direction(head + audio), std::nullopt);
+  EXPECT_EQ(video_direction(head + audio + "m=video 0 RTP/AVP 96\r\n"), std::nullopt);
+  EXPECT_EQ(video_direction(head + audio + "m=video 0 RTP/AVP 96\r\nm=video 9 RTP/AVP 97\r\na=recvonly\r\n"),
+            Direction::RecvOnly);
+  // No attribute: the session level's, else sendrecv (RFC 3264 §5.1).
+  EXPECT_EQ(video_direction(head + audio + "m=video 9 RTP/AVP 96\r\n"), Direction::SendRecv);
+  EXPECT_EQ(video_direction(head + "a=inactive\r\n" + audio + "m=video 9 RTP/AVP 96\r\n"), Direction::Inactive);
+  // Not SDP, or no body: no video.
+  EXPECT_EQ(video_direction(""), std::nullopt);
+  EXPECT_EQ(video_direction("m=video 9 RTP/AVP 96\r\n"), std::nullopt);
+  auto s = parse(head + audio + "m=video 9 RTP/AVP 96\r\na=sendonly\r\n");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(live_direction(*s, "audio"), Direction::SendRecv);
+  EXPECT_EQ(live_direction(*s, "video"), Direction::SendOnly);
+  EXPECT_EQ(live_direction(*s, "application"), std::nullopt);
+}
+
+TEST(SdpDirection, hold_of_an_audio_video_call_holds_every_live_m_line_and_skips_port_0_rfc3264_8_4) {
+  auto s = parse(
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+      "m=audio 9 RTP/AVP 0\r\na=sendrecv\r\nm=video 9 RTP/AVP 96\r\na=sendrecv\r\n"
+      "m=video 0 RTP/AVP 97\r\nm=video 9 RTP/AVP 98\r\na=recvonly\r\n");
+  ASSERT_TRUE(s.ok());
+  const auto original = *s;
+  const auto before = hold(*s);
+  EXPECT_EQ(direction_of(*s, 0), Direction::SendOnly);
+  EXPECT_EQ(direction_of(*s, 1), Direction::SendOnly);
+  EXPECT_EQ(s->media[2], original.media[2]);  // removed stays removed, untouched
+  EXPECT_EQ(direction_of(*s, 3), Direction::Inactive);
+  unhold(*s, before);
+  EXPECT_EQ(*s, original);
+}
