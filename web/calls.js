@@ -2,6 +2,9 @@
 // duration and actions (README "Calls", "Transfers", "RingCentral call
 // control"). One call is current: the keypad's DTMF and the device pickers
 // act on it, and switching to another call holds the current one (call waiting).
+// The video controls are in video.js.
+import { VIDEO_ACTIONS, updateVideo, watchVideo } from './video.js';
+
 const calls = new Map(); // CallSession → { s, el, held, muted, recording, consult, answeredAt }
 let current;
 let diagnosticsBox;
@@ -73,6 +76,7 @@ function update(meta) {
   action(meta, 'record').textContent = meta.recording ? 'Stop recording' : 'Record';
   action(meta, 'complete').hidden = action(meta, 'cancelConsult').hidden = !(answered && meta.consult);
   action(meta, 'consult').hidden = !answered || !!meta.consult;
+  updateVideo(meta, q);
   document.getElementById('no-calls').hidden = calls.size > 0;
 }
 
@@ -178,6 +182,8 @@ const ACTIONS = {
     current = m;
     return 'consultation ended, call resumed';
   },
+  ...VIDEO_ACTIONS,
+  answerVideo: (m) => VIDEO_ACTIONS.answerVideo(m, switchTo), // call waiting, as Answer
   flip: async (m) => {
     const to = target(m);
     const r = await m.s.flip(to);
@@ -214,6 +220,7 @@ export function showCall(phone, s) {
     p.hidden = false;
     p.querySelector('output').textContent += digit;
   });
+  watchVideo(meta, q, update, setResult);
   showQuality(meta);
   s.on('disposed', () => {
     calls.delete(s);

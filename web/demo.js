@@ -34,13 +34,15 @@ async function loadConfig() {
 const deviceManager = {
   getInputDeviceId: async () => $('mic').value || 'default',
   getOutputDeviceId: async () => $('speaker').value || undefined,
+  getVideoInputDeviceId: async () => $('camera').value || undefined,
 };
 async function listDevices() {
   const devices = await navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
-  for (const [select, kind] of [[$('mic'), 'audioinput'], [$('speaker'), 'audiooutput']]) {
+  const names = { audioinput: 'Microphone', audiooutput: 'Speaker', videoinput: 'Camera' };
+  for (const [select, kind] of [[$('mic'), 'audioinput'], [$('speaker'), 'audiooutput'], [$('camera'), 'videoinput']]) {
     const chosen = select.value;
     select.replaceChildren(...devices.filter((d) => d.kind === kind)
-      .map((d, i) => new Option(d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}`, d.deviceId)));
+      .map((d, i) => new Option(d.label || `${names[kind]} ${i + 1}`, d.deviceId)));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   }
 }
@@ -58,6 +60,10 @@ for (const [id, method, what] of [['mic', 'changeInputDevice', 'microphone'], ['
     }
   });
 }
+// The camera is asked for when video starts (call, answer or add video).
+$('camera').addEventListener('change', () => {
+  $('device-result').textContent = `camera: ${$('camera').selectedOptions[0]?.textContent ?? ''} for the next video`;
+});
 
 // --- chat, presence and busy lamps: on a standard server, in the tab that runs the phone
 const panels = ['phone', 'calls-panel', 'history-panel', 'buddies-panel', 'chat-panel'];
@@ -166,16 +172,18 @@ $('unregister').addEventListener('click', async () => {
 });
 
 // --- dial pad: types the number, or sends DTMF to the current answered call
-$('dial').addEventListener('submit', async (e) => {
-  e.preventDefault();
+async function dial(options) {
   const callee = $('callee').value.trim();
   if (!callee || !phone) return;
   try {
-    await phone.call(callee);
+    await phone.call(callee, undefined, options);
   } catch (err) {
     setState('registered', `call failed: ${err.message}`);
   }
-});
+}
+$('dial').addEventListener('submit', (e) => { e.preventDefault(); dial(); });
+// README "Video and screen share": audio plus our camera.
+$('video-call-button').addEventListener('click', () => dial({ video: true }));
 for (const key of '123456789*0#') {
   const b = document.createElement('button');
   b.type = 'button';

@@ -136,3 +136,53 @@ test('demo on Kamailio: chat both ways, a buddy\'s presence and busy lamp, the c
   }
   await context.close();
 });
+
+/** Whether the `<video>` at `selector` in the page plays a picture (frames decoded, a size). */
+const playing = (page: Page, selector: string) => page.locator(selector).evaluate((v: HTMLVideoElement) =>
+  !v.hidden && v.videoWidth > 0 && ((v as any).getVideoPlaybackQuality?.().totalVideoFrames ?? 1) > 0);
+
+test('demo on Kamailio: a video call answered with video, camera off and on, screen share, video removed', async ({ browser, pageErrors }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  pageErrors.watchContext(context, 'demo (Kamailio, video)');
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await register(a, 0); // 101
+  await register(b, 1); // 102
+  await expect(a.locator('#camera option')).not.toHaveCount(0); // Chromium's fake camera is listed
+  await a.fill('#callee', '102');
+  await a.click('#video-call-button');
+  const incoming = b.locator('#calls li.call');
+  await button(incoming, 'Answer with video').click();
+  const call = a.locator('#calls li.call');
+  await expect(call.locator('.state')).toHaveText('answered');
+  for (const [page, card] of [[a, call], [b, incoming]] as const) {
+    await expect(card.locator('.video')).toBeVisible();
+    await expect.poll(() => playing(page, '#calls li.call .remote-video'), { message: 'the far side\'s picture plays' }).toBe(true);
+    await expect.poll(() => playing(page, '#calls li.call .local-video'), { message: 'our own picture plays' }).toBe(true);
+    await expect(button(card, 'Remove video')).toBeVisible();
+  }
+  await button(call, 'Camera off').click();
+  await expect(call.locator('.result')).toHaveText('camera off (the other side sees black)');
+  await button(call, 'Camera on').click();
+  await expect(call.locator('.result')).toHaveText('camera on');
+  // Screen share swaps the track: no INVITE after the one that set the call up.
+  const invites = async () => (await a.locator('#trace').textContent())!.split(/\n/).filter((l) => /INVITE sip:/.test(l)).length;
+  const before = await invites();
+  await button(call, 'Share screen').click();
+  await expect(call.locator('.result')).toHaveText('sharing the screen');
+  await button(call, 'Stop sharing').click();
+  await expect(call.locator('.result')).toHaveText('screen share stopped');
+  expect(await invites()).toBe(before);
+  await noSeriousA11yViolations(a);
+  // Removing video re-INVITEs with m=video 0; both cards lose their pictures and offer to add it again.
+  await button(call, 'Remove video').click();
+  await expect(call.locator('.result')).toHaveText('video removed');
+  await expect(a.locator('#trace')).toContainText('m=video 0');
+  for (const card of [call, incoming]) {
+    await expect(card.locator('.video')).toBeHidden();
+    await expect(button(card, 'Add video')).toBeVisible();
+  }
+  await button(incoming, 'Hang up').click();
+  await expect(a.locator('#calls li')).toHaveCount(0);
+  await context.close();
+});
