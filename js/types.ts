@@ -193,6 +193,17 @@ export interface SendDtmfOptions {
   /** Overrides the phone's `dtmfTransport` for this call of sendDtmf. */
   transport?: DtmfTransport;
 }
+/**
+ * wasm-web-phone: an outbound session's `progress` event, for each
+ * provisional response while it rings (after `ringing` for the first).
+ * `earlyMedia`: the callee's early media plays (a 18x carried an early
+ * answer, now applied; see `OutboundCallSession.earlyMedia`).
+ */
+export interface ProgressEvent {
+  status: number;
+  reason: string;
+  earlyMedia: boolean;
+}
 /** wasm-web-phone: the session's `dtmf` event: a key the peer pressed, reported by SIP INFO. */
 export interface DtmfEvent {
   /** `0-9 * # A-D`, or `!` for flash */

@@ -250,9 +250,10 @@ struct Drain {
     peer(e.peer);
   }
   void operator()(const wwp::call::CallProgress& e) const {
-    begin(Key::callProgress, e.call, 2 + kPeerFields);
+    begin(Key::callProgress, e.call, 3 + kPeerFields);
     out.field(Key::msg, e.response);
     out.field(Key::status, e.response.status());
+    out.field_bool(Key::early, e.early_answer);
     peer(e.peer);
   }
   void operator()(const wwp::call::CallAnswered& e) const {
@@ -532,9 +533,9 @@ WWP_EXPORT(wwp_invite) void wwp_invite(void* h, double now) {
     g_out.field(Key::callId, ua.call_id(*r));
   });
 }
-/// args: sdp
-WWP_EXPORT(wwp_answer) void wwp_answer(void* h, std::uint32_t call, double now) {
-  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer(call, std::string(arg_str(0)), tp(now))); });
+/// args: sdp. `early`: 183 Session Progress (sdp "" for none) instead of the 2xx.
+WWP_EXPORT(wwp_answer) void wwp_answer(void* h, std::uint32_t call, int early, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer(call, std::string(arg_str(0)), tp(now), early != 0)); });
 }
 WWP_EXPORT(wwp_reject) void wwp_reject(void* h, std::uint32_t call, int status, double now) {
   command(h, [&](wwp::ua::Ua& ua) { result(ua.reject(call, status, tp(now))); });

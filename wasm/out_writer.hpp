@@ -54,7 +54,7 @@ namespace wwp::wasm {
   X(subscription) X(sub) X(notify) X(event) X(publication) X(expiresIn) X(subscriptions)          \
   X(publications) X(presence) X(entity) X(open) X(note) X(activity) X(contact) X(dialog) X(id)     \
   X(dialogInfo) X(version) X(full) X(localIdentity) X(localDisplay) X(remoteIdentity)             \
-  X(remoteDisplay) X(remoteTarget) X(dtmfReceived) X(digit) X(duration) X(video)
+  X(remoteDisplay) X(remoteTarget) X(dtmfReceived) X(digit) X(duration) X(video) X(early)
 
 enum class Key : std::int32_t {
 #define WWP_KEY_ENUM(k) k,

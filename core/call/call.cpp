@@ -101,6 +101,7 @@ void Call::end(CallContext& ctx, int status, std::string reason) {
   abandon_pending_reinvite(ctx);
   transition(State::Terminated);
   if (auto* d = dialog(ctx)) d->terminate();
+  drop_forks(ctx);  // the other early dialogs of our INVITE, if it was still ringing
   ctx.events.push_back(CallEnded{handle_, status, std::move(reason)});
 }
 
@@ -118,6 +119,7 @@ void Call::fail(CallContext& ctx, int status, std::string status_line) {
   if (state_ == State::Terminated) return;
   transition(State::Terminated);
   if (auto* d = dialog(ctx)) d->terminate();
+  drop_forks(ctx);  // §12.3: a non-2xx final ends every early dialog of the INVITE
   ctx.events.push_back(CallFailed{handle_, status, std::move(status_line)});
 }
 

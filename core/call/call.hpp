@@ -12,6 +12,16 @@
 //               └── hangup: CANCEL after the first 1xx (§9.1) ─► Cancelling ─► Terminated
 //  inbound:   Incoming ──answer: 2xx──► Accepted ──ACK──► Confirmed
 //               │ reject / CANCEL in ──► Terminated
+//               └─ progress: 183 (with our early answer, or none) stays Incoming
+//
+// Forked early dialogs (RFC 3261 §12.1.2, §13.2.2.1, call_early.cpp): while
+// Calling/Early, each To tag in a 1xx has its own early dialog in the
+// DialogSet (all with our Call-ID and From tag). The one the app talks to
+// (`dialog_id()`: INFO, DTMF) is the fork whose early media plays, else the
+// latest fork heard. The 2xx's To tag picks the winner (§13.2.2.4); the other
+// early dialogs are erased without a BYE (the forking proxy CANCELs their
+// branches, §16.7 step 10), and a later 2xx from one of them is ACKed and
+// BYEd like any unwanted 2xx.
 //
 // Orthogonal to the session state: one re-INVITE at a time in either
 // direction (`Dialog` enforces §14.1; crossing re-INVITEs get 491 and ours is
@@ -139,7 +149,19 @@ class Call {
   std::optional<CallSnapshot> snapshot(const dialog::DialogSet& dialogs) const;
 
   // --- commands (UaError on misuse; the message says what to do) -----------
-  Status answer(CallContext& ctx, const std::string& sdp, TimePoint now);
+  /// 2xx to the ringing INVITE. After an early answer (below) the 2xx
+  /// carries that same SDP (RFC 3261 §13.2.1: the 18x held "that same exact
+  /// answer"), whatever `sdp` is; it may then be empty. Errors: InvalidState
+  /// unless Incoming; InvalidArgument without an SDP.
+  ///
+  /// `early`: 183 Session Progress instead (the call keeps ringing); with
+  /// `sdp`, our answer to its offer as early media: the caller hears us
+  /// before the 2xx. Once an early answer went out every later 183 repeats
+  /// it. After an INVITE without an offer the 183 has no body (ours would
+  /// be an offer, which an unreliable 1xx may not carry, §13.2.1). Errors:
+  /// InvalidState unless Incoming. One command for both: the same checks
+  /// and reply, and one wasm entry point less.
+  Status answer(CallContext& ctx, const std::string& sdp, TimePoint now, bool early = false);
   Status reject(CallContext& ctx, int status, TimePoint now);
   /// BYE, CANCEL or reject, whatever the state needs; completes with
   /// CallEnded or CallFailed.
@@ -205,8 +227,10 @@ class Call {
                        TimePoint now);
   /// A 2xx retransmission for our INVITE arriving after the ICT ended: re-ACK.
   void handle_stray_2xx(CallContext& ctx, const msg::Message& response);
-  /// A new in-dialog request (server transaction `txn`).
-  void handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& request, TimePoint now);
+  /// A new in-dialog request (server transaction `txn`) in dialog `d`, which
+  /// `has_dialog` (while our INVITE rings, any fork's).
+  void handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& request, dialog::Dialog* d,
+                      TimePoint now);
   /// An ACK for our 2xx (never matches a transaction, §17.2.1).
   void handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now);
   /// CANCEL for our pending inbound INVITE (the UA has answered the CANCEL).
@@ -222,6 +246,11 @@ class Call {
   bool owns_client_txn(txn::TxnId id) const;
   bool owns_server_txn(txn::TxnId id) const;
   const std::optional<dialog::DialogId>& dialog_id() const { return dialog_id_; }
+  /// `id` is this call's dialog or one of its forked early dialogs (they
+  /// share its Call-ID and our tag).
+  bool has_dialog(const dialog::DialogId& id) const {
+    return id.call_id == call_id_ && id.local_tag == local_tag_;
+  }
   /// Once this call is confirmed: the call it replaces (RFC 3891), handed
   /// over once (0 otherwise), so the UA can end that one.
   CallHandle take_replaced() {
@@ -261,6 +290,16 @@ class Call {
   void send_cancel(CallContext& ctx, TimePoint now);
   void supersede_glare_retry(CallContext& ctx);
   void send_ack(CallContext& ctx, const msg::Message& response);
+  // forked early dialogs (call_early.cpp)
+  /// A 101–199 with a To tag: its fork's early dialog (new or updated); fills
+  /// `e.has_sdp`/`e.early_answer` and moves `dialog_id_` to the fork in use.
+  void on_provisional(CallContext& ctx, const msg::Message& r, CallProgress& e);
+  /// The 2xx's fork becomes `dialog_id_` (reset when it had no early
+  /// dialog); the other early dialogs go.
+  void take_winner(CallContext& ctx, const msg::Message& r);
+  /// End every dialog of this call but `dialog_id_` (§13.2.2.4 for the
+  /// losing forks; all of them once the call failed or ended).
+  void drop_forks(CallContext& ctx);
   // in-dialog (call_in_dialog.cpp)
   /// An in-dialog request from the dialog with our Via (new branch) on top.
   Result<msg::Message, dialog::DialogError> new_request(CallContext& ctx, dialog::Dialog& d,
@@ -325,6 +364,9 @@ class Call {
   bool challenged_ = false;
   std::optional<auth::DigestSession> digest_;
   PeerInfo early_peer_;
+  /// The early answer playing while our INVITE rings (from the fork
+  /// `dialog_id_` names), "" for none (call_early.cpp).
+  std::string early_sdp_;
   int session_422_retries_ = 0;           ///< RFC 4028 §7.4 retries of the INVITE
 
   // inbound INVITE

@@ -43,13 +43,22 @@ struct IncomingCall {
   /// for none: the app decides whether to answer with its camera.
   std::optional<sdp::Direction> video;
 };
-/// A provisional response (101–199) to our INVITE.
+/// A provisional response (101–199) to our INVITE. A 18x with SDP from a
+/// fork is its early answer (RFC 3261 §13.2.1: the answer of the 2xx "MAY
+/// also be placed in any provisional responses sent prior to the answer"):
+/// `early_answer` says its body is one not heard before (a fork repeats its
+/// own in every 18x), to be applied as a provisional answer (`pranswer`)
+/// while the call rings.
 struct CallProgress {
   CallHandle call;
   msg::Message response;
   PeerInfo peer;
+  bool has_sdp = false;       ///< the response carried an SDP body (new or repeated)
+  bool early_answer = false;  ///< that SDP is a new early answer: play its media
 };
-/// A 2xx to our INVITE; the ACK has been sent. `response.body()` is the answer.
+/// A 2xx to our INVITE; the ACK has been sent. `response.body()` is the
+/// answer: with unreliable provisionals the 2xx's is the one in force
+/// (§13.2.1, RFC 6337 §3.1), whatever a 18x said, from its fork or another.
 struct CallAnswered {
   CallHandle call;
   msg::Message response;

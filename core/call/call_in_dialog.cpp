@@ -200,8 +200,15 @@ Result<std::uint32_t, UaError> Call::send_request(CallContext& ctx, const std::s
   return id;
 }
 
-void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& req, TimePoint now) {
-  auto* d = dialog(ctx);
+void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& req, dialog::Dialog* d,
+                          TimePoint now) {
+  if (d && d != dialog(ctx) && req.method() == "BYE") {
+    // A BYE in another fork's early dialog while our INVITE rings (§15 lets
+    // only the caller BYE an early dialog; taken leniently): that fork
+    // alone ends, the others still ring.
+    respond(ctx, txn, req, 200);
+    return d->terminate();
+  }
   if (d) {
     auto valid = d->validate_request(req);
     if (!valid) {

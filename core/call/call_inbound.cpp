@@ -98,22 +98,30 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   (void)ctx.txns.respond(txn, std::move(r), ctx.now);
 }
 
-Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now) {
+Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, bool early) {
   if (outbound_ || state_ != State::Incoming)
-    return ua_error(UaErrorCode::InvalidState,
-                    std::string("answer: the call is ") + to_string(state_) + ", not ringing");
-  if (sdp.empty()) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
-  local_sdp_ = sdp;
-  msg::Message r = msg::make_reply(remote_invite_, 200, local_tag_);
+    return ua_error(UaErrorCode::InvalidState, std::string(early ? "progress" : "answer") + ": the call is " +
+                                                   to_string(state_) + ", not ringing");
+  // §13.2.1: once our 183 held "that same exact answer", every later 18x
+  // and the 2xx repeat it, so the caller's media does not change (RFC 6337
+  // §3.1: no new offer/answer). Early media is an answer in a 18x: after an
+  // INVITE without an offer ours would be an offer, which only a reliable
+  // 1xx may carry, so that 183 goes without a body.
+  if (local_sdp_.empty() && !(early && remote_invite_.body().empty())) local_sdp_ = sdp;
+  if (local_sdp_.empty() && !early) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
+  msg::Message r = msg::make_reply(remote_invite_, early ? 183 : 200, local_tag_);
+  // §12.1.1: a dialog-creating 1xx/2xx carries Contact and the Record-Route.
   r.add("Contact", "<" + ctx.contact_uri + ">");
   copy_record_route(remote_invite_, r);
-  r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
-  r.add("Supported", "replaces, timer");
-  for (const auto& [name, value] : invite_timer_.headers) r.add(name, value);
-  r.set_body(sdp, "application/sdp");
+  if (!early) {
+    r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
+    r.add("Supported", "replaces, timer");
+    for (const auto& [name, value] : invite_timer_.headers) r.add(name, value);
+  }
+  if (!local_sdp_.empty()) r.set_body(local_sdp_, "application/sdp");
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
   auto s = ctx.txns.respond(*invite_server_, std::move(r), now);
-  if (!s.ok()) return s;
+  if (!s.ok() || early) return s;
   transition(State::Accepted);
   timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
   // RFC 4028 §10: the interval runs from the 2xx that settled it.

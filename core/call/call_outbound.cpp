@@ -121,17 +121,12 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
   const int status = r.status();
   if (status == 100) return;
   if (status < 200) {
-    // §13.2.2.1: a provisional with a To tag creates an early dialog.
-    if (msg::tag_of(r.get("To").value_or("")) && !dialog_id_) {
-      if (auto d = dialog::Dialog::from_uac(invite_, r)) {
-        d->set_local_contact("<" + ctx.contact_uri + ">");
-        if (auto inserted = ctx.dialogs.insert(std::move(*d))) dialog_id_ = (*inserted)->id();
-      }
-    } else if (auto* d = dialog(ctx)) {
-      (void)d->update_from_response(r);
-    }
+    // §13.2.2.1: a provisional with a To tag creates an early dialog, one
+    // per fork (call_early.cpp).
+    CallProgress e{handle_, r, peer_info(r), false, false};
+    on_provisional(ctx, r, e);
     if (state_ == State::Calling) transition(State::Early);
-    ctx.events.push_back(CallProgress{handle_, r, peer_info(r)});
+    ctx.events.push_back(std::move(e));
     if (cancel_pending_) {
       cancel_pending_ = false;
       send_cancel(ctx, now);
@@ -143,7 +138,9 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
     // hangup() came first: a CANCEL is out (or waits for a 1xx). Its own 200
     // may overtake this 2xx, so the state says it, not cancel_client_.
     const bool hung_up = state_ == State::Cancelling || cancel_pending_;
-    // §13.2.2.4: 2xx → confirmed dialog and ACK from the TU.
+    // §13.2.2.4: 2xx → confirmed dialog and ACK from the TU. Its To tag
+    // picks the fork; the other early dialogs end here.
+    take_winner(ctx, r);
     if (!dialog_id_) {
       if (auto d = dialog::Dialog::from_uac(invite_, r)) {
         d->set_local_contact("<" + ctx.contact_uri + ">");

@@ -614,6 +614,12 @@ Dialog* DialogSet::match_response(const msg::Message& response) {
 
 bool DialogSet::erase(const DialogId& id) { return dialogs_.erase(id) > 0; }
 
+void DialogSet::end_forks(std::string_view call_id, std::string_view local_tag, std::string_view keep_remote_tag) {
+  // A UA holds a handful of dialogs: a plain walk, no key to build.
+  for (auto& [id, d] : dialogs_)
+    if (id.call_id == call_id && id.local_tag == local_tag && id.remote_tag != keep_remote_tag) d.terminate();
+}
+
 std::size_t DialogSet::erase_terminated() {
   std::size_t n = 0;
   for (auto it = dialogs_.begin(); it != dialogs_.end();) {

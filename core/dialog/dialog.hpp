@@ -376,6 +376,11 @@ class DialogSet {
   Dialog* match_response(const msg::Message& response);
   /// Remove a dialog; returns whether it was there.
   bool erase(const DialogId& id);
+  /// End every dialog of this Call-ID and local tag but the one with remote
+  /// tag `keep_remote_tag` ("" keeps none): the other forks of one INVITE of
+  /// ours (§13.2.2.4; each To tag made its own early dialog, §12.1.2). They
+  /// are Terminated, so `erase_terminated()` removes them.
+  void end_forks(std::string_view call_id, std::string_view local_tag, std::string_view keep_remote_tag);
   /// Remove every Terminated dialog; returns how many.
   std::size_t erase_terminated();
   std::size_t size() const { return dialogs_.size(); }

@@ -124,7 +124,7 @@ call::Call* Ua::find_call(call::CallHandle handle) {
 call::Call* Ua::call_for_dialog(const dialog::Dialog* d) {
   if (!d) return nullptr;
   for (auto& [h, c] : calls_)
-    if (c.dialog_id() && *c.dialog_id() == d->id()) return &c;
+    if (c.has_dialog(d->id())) return &c;
   return nullptr;
 }
 
@@ -151,8 +151,8 @@ Result<call::CallHandle, UaError> Ua::invite(const call::InviteParams& params, T
   return handle;
 }
 
-Status Ua::answer(call::CallHandle h, const std::string& sdp, TimePoint now) {
-  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer(ctx, sdp, now); });
+Status Ua::answer(call::CallHandle h, const std::string& sdp, TimePoint now, bool early) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer(ctx, sdp, now, early); });
 }
 Status Ua::reject(call::CallHandle h, int status, TimePoint now) {
   return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.reject(ctx, status, now); });
@@ -521,7 +521,7 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
   auto match = dialogs_.match_request(request);
   switch (match.kind) {
     case dialog::RequestMatch::Kind::InDialog:
-      if (auto* c = call_for_dialog(match.dialog)) return c->handle_request(ctx, txn, request, now);
+      if (auto* c = call_for_dialog(match.dialog)) return c->handle_request(ctx, txn, request, match.dialog, now);
       [[fallthrough]];
     case dialog::RequestMatch::Kind::NoDialog:
       // §12.2.2: "the UAS MUST respond to the request with a 481".

@@ -125,7 +125,8 @@ class Ua {
   // --- calls (see core/call/call.hpp for each command's contract) ---------
   /// Place a call; returns its handle. Completes with CallAnswered/CallFailed.
   Result<call::CallHandle, UaError> invite(const call::InviteParams& params, TimePoint now);
-  Status answer(call::CallHandle call, const std::string& sdp, TimePoint now);
+  /// The 2xx, or with `early` a 183 (with `sdp` as early media); Call::answer.
+  Status answer(call::CallHandle call, const std::string& sdp, TimePoint now, bool early = false);
   Status reject(call::CallHandle call, int status, TimePoint now);
   /// Decline a ringing inbound call as its server expects: RingCentral (a
   /// `P-rc` INVITE) gets Cmd 12 and CANCELs the INVITE itself (spec §7.5.1),

@@ -12,7 +12,7 @@
 //   sessionState() 'none' | 'init' | 'ringing' | 'answered' | 'disposed' ...
 //   sessionCount(), rtpStats() -> { inPackets, outPackets, inEnergy, inDuration, ice, conn, ... }, localSdp(), remoteSdp()
 //   dispose()              await webPhone.dispose()
-//   events  [{ t, name, ... }]   registered, inboundCall, outboundCall, ringing, answered, failed, disposed, phoneDisposed
+//   events  [{ t, name, ... }]   registered, inboundCall, outboundCall, ringing, progress, answered, failed, disposed, phoneDisposed
 //   sipLog  ['>>> REGISTER sip:localhost SIP/2.0', '<<< SIP/2.0 200 OK', ...]  (first lines, in order)
 //   sipMessages  full text of every message, same order
 (() => {
@@ -26,6 +26,9 @@
     for (const e of ['ringing', 'answered', 'failed', 'disposed', 'referred', 'replaced', 'mediaRecovering', 'mediaRecovered', 'mediaRecoveryFailed']) {
       s.on?.(e, () => ev(e, { direction: s.direction, state: s.state, callId: s.callId }));
     }
+    // Provisional responses of an outbound call (our SDK only; README "Early media"),
+    // with the signaling state the browser reached by then.
+    s.on?.('progress', (p) => ev('progress', { status: p.status, reason: p.reason, earlyMedia: p.earlyMedia, signalingState: s.rtcPeerConnection?.signalingState }));
     // Device events carry what happened (our SDK only; README "Devices").
     for (const e of ['deviceLost', 'deviceSwitched', 'deviceSwitchFailed']) {
       s.on?.(e, (info) => ev(e, { kind: info && info.kind, deviceId: info && info.deviceId, from: info && info.from, error: info && info.error ? String(info.error.message) : undefined }));

@@ -129,6 +129,9 @@ export class CallMethods {
       this.respond(conn, msg, 200, { toTag: a.localTag, body: sdp, headers: [['Contact', this.contactHdr(a)]] });
     };
     call.onFail = (code) => { this.calls.delete(call); finalFail(code); };
+    call.onEarly = (b, sdp) => {
+      if (a.state === 'early') this.respond(conn, msg, 183, { toTag: a.localTag, body: sdp, headers: [['p-rc-api-ids', `party-id=${a.partyId};session-id=${session.id}`]] });
+    };
     this.calls.add(call);
     this.ring(call, target, { offer: msg.body, from: this.callerIdentity(a) });
   }
@@ -192,6 +195,7 @@ export class CallMethods {
         onProvisional: (m) => {
           const tag = tagOf(m.get('to'));
           if (tag && !leg.remoteTag) { leg.remoteTag = tag; leg.remoteHdr = m.get('to'); }
+          if (this.cfg.earlyMedia && m.status === 183 && m.body && call.round === round && !call.answered) call.onEarly(leg, m.body);
         },
       }).then((r) => {
         if (leg.state === 'terminated') {

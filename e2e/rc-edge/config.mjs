@@ -44,6 +44,9 @@ export const HOST = '127.0.0.1';
  * @property {string} callIdHeader     spelling of Call-ID in messages we originate (RC SDK needs "Call-Id")
  * @property {number} reinviteRelayDelayMs  an ICE-restart re-INVITE waits this long before it is relayed to
  *           the peer (0); tests make two phones' re-INVITEs cross with it (glare, RFC 3261 §14.1)
+ * @property {boolean} earlyMedia      relay a callee's 183 with SDP (its early media) to the caller as a
+ *           second 183 with that SDP (false: ringcentral-web-phone 2.x fails a call on a second
+ *           provisional, rc-web-phone-spec §7.1 step 6)
  */
 
 /** @type {EdgeConfig} */
@@ -59,4 +62,5 @@ export const DEFAULT_CONFIG = {
   autoReply: null,
   callIdHeader: 'Call-Id',
   reinviteRelayDelayMs: 0,
+  earlyMedia: false,
 };

@@ -102,6 +102,8 @@ export class Call {
     /** @type {any} */ this.ringTimer = null;
     /** @type {any} */ this.reply = null;
     /** @type {(leg: Leg, sdp: string) => void} */ this.onAnswer = () => {};
+    /** A callee's early media (183 with SDP), relayed when `earlyMedia` is on. @type {(leg: Leg, sdp: string) => void} */
+    this.onEarly = () => {};
     /** @type {(code: number) => void} */ this.onFail = () => {};
   }
 }

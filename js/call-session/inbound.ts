@@ -45,23 +45,62 @@ export default class InboundCallSession extends CallSession {
     this.emit('ringing'); // as the original: emitted in the constructor
   }
 
+  /** Our answer already sent as early media by progress(): the 200 repeats it. */
+  private earlyAnswer = '';
+
+  /**
+   * wasm-web-phone: send 183 Session Progress while the call rings. With
+   * `earlyMedia: true` it carries our answer to the caller's offer (made now,
+   * media and all): the caller hears us before answer(), e.g. an IVR or an
+   * announcement. answer() then sends the same SDP in its 200 (RFC 3261
+   * §13.2.1): no new offer/answer, the media goes on as it is, so the
+   * offered video is taken or refused here (`video`, as for answer()).
+   * @throws Error when the call is not ringing, or for early media when the
+   * INVITE has no offer (ours would be an offer, which a 183 may not carry).
+   */
+  async progress(options: { earlyMedia?: boolean } & AnswerOptions = {}): Promise<void> {
+    if (this.state !== 'ringing') throw new Error(`progress: the call is ${this.state}, not ringing`);
+    if (options.earlyMedia && !this.earlyAnswer) {
+      if (this.offerless) throw new Error('progress: early media needs an offer in the INVITE');
+      this.earlyAnswer = await this.makeAnswer(options);
+    }
+    this.core.check(this.core.ua().answer(this._call!, this.earlyAnswer, performance.now(), true), 'progress');
+  }
+
+  private get offerless(): boolean {
+    return (this.sipMessage?.body ?? '').trim() === '';
+  }
+
+  /**
+   * Media ready, and our answer to the INVITE's offer (or our offer when it
+   * has none). `video` sends our camera on the offered video; without it the
+   * offered video is refused (port 0, RFC 3264 §6).
+   */
+  private async makeAnswer(options?: AnswerOptions): Promise<string> {
+    this.quality.timing = { start: performance.now() };
+    const offer = this.sipMessage?.body ?? '';
+    const offerless = this.offerless;
+    const video = options?.video && (offerless || this.hasRemoteVideo) ? options.video : undefined;
+    await this.init(video);
+    return offerless
+      ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
+      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), this.hasRemoteVideo ? { video: !!video } : undefined),
+        'answer', offer, !video && this.hasRemoteVideo);
+  }
+
   /**
    * Answer with our media (offer/answer, or an offer of ours for an offerless
    * INVITE). wasm-web-phone: `{ video: true }` (or camera constraints) sends
    * our camera on the offered video; without it the offered video is refused
    * (port 0, RFC 3264 §6). An offer without video gets none (addVideo() later).
+   * After progress({ earlyMedia: true }) the 200 repeats that answer, and
+   * `video` has no effect: the early answer decided it.
    */
   async answer(options?: AnswerOptions): Promise<void> {
     if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
-    this.quality.timing = { start: performance.now() };
-    const offer = this.sipMessage?.body ?? '';
-    const offerless = offer.trim() === '';
-    const video = options?.video && (offerless || this.hasRemoteVideo) ? options.video : undefined;
-    await this.init(video);
-    const sdp = offerless
-      ? this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer')
-      : this.wireSdp(await this.media().createAnswer(this.peerSdp(offer, 'offer'), this.hasRemoteVideo ? { video: !!video } : undefined),
-        'answer', offer, !video && this.hasRemoteVideo);
+    const offerless = this.offerless;
+    // After early media the browser already has our answer and plays it.
+    const sdp = this.earlyAnswer || (await this.makeAnswer(options));
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();

@@ -3,9 +3,17 @@ import CallSession from './index.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type WebPhone from '../web-phone.js';
+import type { ProgressEvent } from '../types.js';
 
 export default class OutboundCallSession extends CallSession {
   callee: string;
+  /**
+   * wasm-web-phone: the callee's early media plays: a 18x carried an early
+   * answer (RFC 3261 §13.2.1) and the media session took it as `pranswer`.
+   */
+  earlyMedia = false;
+  /** `progress` events wait for the early answer before them to apply. */
+  private progressed: Promise<unknown> = Promise.resolve();
 
   constructor(webPhone: WebPhone, callee: string) {
     super(webPhone);
@@ -58,6 +66,23 @@ export default class OutboundCallSession extends CallSession {
       this.state = 'ringing';
       this.emit('ringing');
     }
+    // A fork's new early answer: applied as `pranswer` now (the 2xx's answer
+    // may come in the next frame). `progress` says whether media plays once
+    // it is applied; a browser that refuses it (no `pranswer`) plays none,
+    // and the 2xx's answer applies as usual.
+    const media = this.webRtcSession;
+    // (An sdpHandler that throws rejects it too: the executor catches.)
+    const applying = e.early && media?.applyEarlyAnswer
+      ? new Promise((resolve) => resolve(media.applyEarlyAnswer!(this.peerSdp(e.msg.body, 'answer'))))
+        .then(() => (this.earlyMedia = true), () => undefined)
+      : undefined;
+    const status = e.status;
+    const reason = e.msg.reason;
+    // In order, each once the early answer before it applied; none after the
+    // answer (RingCentral sends its 183 and 200 at once).
+    this.progressed = this.progressed.then(() => applying).then(() => {
+      if (this.state === 'ringing') this.emit('progress', { status, reason, earlyMedia: this.earlyMedia } satisfies ProgressEvent);
+    });
   }
 
   private async onAnswered(e: CoreCallEvent & { name: 'callAnswered' }): Promise<boolean> {

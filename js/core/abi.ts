@@ -32,7 +32,7 @@ export interface CoreExports {
   wwp_export_state(ua: number): void;
   wwp_import_state(ua: number, now: number): void;
   wwp_invite(ua: number, now: number): void;
-  wwp_answer(ua: number, call: number, now: number): void;
+  wwp_answer(ua: number, call: number, early: number, now: number): void;
   wwp_reject(ua: number, call: number, status: number, now: number): void;
   wwp_decline(ua: number, call: number, now: number): void;
   wwp_hangup(ua: number, call: number, now: number): void;
@@ -544,9 +544,10 @@ export class CoreUa {
     this.abi.x.wwp_invite(this.h, now);
     return this.result();
   }
-  answer(call: number, sdp: string, now: number): CoreStatus {
+  /** The 2xx; `early`: a 183 instead, with `sdp` as early media ('' for none). */
+  answer(call: number, sdp: string, now: number, early = false): CoreStatus {
     this.abi.args([sdp]);
-    this.abi.x.wwp_answer(this.h, call, now);
+    this.abi.x.wwp_answer(this.h, call, +early, now);
     return this.result();
   }
   reject(call: number, status: number, now: number): CoreStatus {

@@ -31,7 +31,8 @@ export type CoreVideo = '' | 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 /** Call events; `call` is the core's call handle. */
 export type CoreCallEvent =
   | ({ type: 'event'; name: 'incomingCall'; call: number; callId: string; autoAnswerMs: number; rcSid: string; /** the call this one replaces (RFC 3891), 0 for none */ replaces: number; video: CoreVideo } & CoreMessage)
-  | ({ type: 'event'; name: 'callProgress'; call: number; status: number } & CoreMessage)
+  /** `early`: the body is a fork's early answer not heard before (core/call/call_early.cpp): apply it as `pranswer`. */
+  | ({ type: 'event'; name: 'callProgress'; call: number; status: number; early: boolean } & CoreMessage)
   | ({ type: 'event'; name: 'callAnswered'; call: number; status: number; video: CoreVideo } & CoreMessage)
   | ({ type: 'event'; name: 'callConfirmed'; call: number } & CoreMessage)
   | { type: 'event'; name: 'callFailed'; call: number; status: number; statusLine: string }

@@ -58,6 +58,10 @@ export class WireMessage {
       ? `${this.cut(t[1], t[2])} ${this.cut(t[3], t[4])} SIP/2.0`
       : `SIP/2.0 ${t[0]} ${this.cut(t[1], t[2])}`;
   }
+  /** The reason phrase of a response ('' for a request). */
+  get reason(): string {
+    return this.t[0] ? this.cut(this.t[1], this.t[2]) : '';
+  }
   get body(): string {
     return this.cut(this.t[5], this.t[6]);
   }

@@ -16,6 +16,13 @@ export interface WebRtcSession {
   /** `video: false`: stop the offer's video unless we send on it (the core then writes port 0, RFC 3264 §6). */
   createAnswer(offerSdp: string, options?: { video?: boolean }): Promise<string>;
   applyAnswer(answerSdp: string): Promise<void>;
+  /**
+   * Optional: the peer's early answer from a 18x (RFC 3261 §13.2.1) as a
+   * provisional answer (`pranswer`), so its early media plays while the call
+   * rings; `applyAnswer` follows with the 2xx's. Without it (or when it
+   * rejects, e.g. a browser without `pranswer`) the call has no early media.
+   */
+  applyEarlyAnswer?(answerSdp: string): Promise<void>;
   changeInputDevice(deviceId: string): Promise<void>;
   changeOutputDevice(deviceId: string): Promise<void>;
   setMuted(muted: boolean): void;
@@ -259,6 +266,12 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   async applyAnswer(answerSdp: string): Promise<void> {
     await this.rtcPeerConnection.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  }
+
+  // The browser queues setRemoteDescription calls (its operations chain), so
+  // a 2xx's answer that comes while this one still applies waits for it.
+  async applyEarlyAnswer(answerSdp: string): Promise<void> {
+    await this.rtcPeerConnection.setRemoteDescription({ type: 'pranswer', sdp: answerSdp });
   }
 
   receiving(): boolean {

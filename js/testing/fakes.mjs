@@ -75,8 +75,8 @@ export class FakeWebRtcSession {
     this.id = ++sessions;
     this.version = 0;
     this.ufrag = `fake${this.id}x${Math.random().toString(36).slice(2, 8)}`;
-    /** The SDP this side sent and received, in order. */
-    /** @type {{kind: 'offer'|'answer', from: 'local'|'remote', sdp: string}[]} */
+    /** The SDP this side sent and received, in order (`pranswer`: a 18x's early answer). */
+    /** @type {{kind: 'offer'|'answer'|'pranswer', from: 'local'|'remote', sdp: string}[]} */
     this.sdp = [];
     this.muted = false;
     /** DTMF the SDK asked for, each as `{tones, duration, interToneGap}`. */
@@ -226,6 +226,13 @@ export class FakeWebRtcSession {
     }
     this.remoteSendsVideo = this.videoPort === 9 && sends(answered?.direction ?? '');
     this.videoChanged();
+  }
+
+  /** An early answer (18x), as a browser takes it: `pranswer`. @param {string} answerSdp */
+  async applyEarlyAnswer(answerSdp) {
+    this.alive();
+    this.sdp.push({ kind: 'pranswer', from: 'remote', sdp: answerSdp });
+    this.remoteDirection = directionOf(answerSdp);
   }
 
   /** @param {string} deviceId */

@@ -51,6 +51,8 @@ export interface EdgeTunables {
   notifyGapMs: number;
   /** An ICE-restart re-INVITE waits this long before it is relayed (0). */
   reinviteRelayDelayMs: number;
+  /** Relay a callee's 183 with SDP (early media) to the caller as a second 183 (false: the RC SDK fails a call on a second provisional). */
+  earlyMedia: boolean;
   [name: string]: unknown;
 }
 
@@ -160,8 +162,8 @@ export declare class FakeWebRtcSession {
   /** The Call-ID the SDK gave (empty for an outbound call: it is chosen later). */
   readonly callId: string;
   readonly direction: 'inbound' | 'outbound';
-  /** The SDP this side sent and received, in order. */
-  readonly sdp: Array<{ kind: 'offer' | 'answer'; from: 'local' | 'remote'; sdp: string }>;
+  /** The SDP this side sent and received, in order (`pranswer`: a 18x's early answer, applyEarlyAnswer). */
+  readonly sdp: Array<{ kind: 'offer' | 'answer' | 'pranswer'; from: 'local' | 'remote'; sdp: string }>;
   muted: boolean;
   readonly dtmf: Array<{ tones: string; duration?: number; interToneGap?: number }>;
   inputDeviceId: string;
@@ -183,6 +185,7 @@ export declare class FakeWebRtcSession {
   remoteSendsVideo: boolean;
   /** Its streams are plain objects `{ id, track, getTracks(), getVideoTracks() }` (Node has no MediaStream). */
   readonly video: WebRtcVideo;
+  applyEarlyAnswer(answerSdp: string): Promise<void>;
 }
 
 /** A video track for Node: `stop()` ends it quietly, `end()` fires `ended` (the browser's "Stop sharing"). */

@@ -1,0 +1,112 @@
+// Early media (README "Early media"): the callee's progress({ earlyMedia: true })
+// sends 183 with its answer, the caller applies it as `pranswer` and emits
+// `progress`, then the 2xx's answer as the final `answer`; with real WebPhones
+// from dist/ and the test kit's fake media against its edge in Node (its
+// `earlyMedia` tunable relays the callee's 183 with SDP). Needs a built dist/
+// (scripts/build.sh --package-only).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, afterEach, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
+const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
+const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
+
+useNodeWebSocket();
+let server;
+before(async () => { server = await startTestServer({ extensions: ['101', '102'], transport: 'ws', config: { earlyMedia: true } }); });
+after(() => server.close());
+const phones = [];
+afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
+
+async function phone(ext) {
+  const media = fakeMedia();
+  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
+    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false });
+  phones.push(wp);
+  await wp.start();
+  return { wp, media };
+}
+const event = (emitter, name) => new Promise((resolve) => emitter.once(name, resolve));
+async function until(what, check, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const T = { timeout: 20_000 };
+
+/** bob (102) calls alice (101); resolves once alice's phone rings. */
+async function ringingCall() {
+  const alice = await phone('101');
+  const bob = await phone('102');
+  const ringing = event(alice.wp, 'inboundCall');
+  const outbound = event(bob.wp, 'outboundCall');
+  const calling = bob.wp.call('101');
+  const caller = await outbound;
+  const progress = [];
+  caller.on('progress', (p) => progress.push({ ...p, sdp: bob.media.session(caller).sdp.map((s) => `${s.from} ${s.kind}`) }));
+  const callee = await ringing;
+  return { alice, bob, caller, callee, calling, progress };
+}
+
+test('early media: the callee\'s 183 answer is the caller\'s pranswer, the 200 repeats it as the answer', T, async () => {
+  const { alice, bob, caller, callee, calling, progress } = await ringingCall();
+  await server.clearTrace();
+  await callee.progress({ earlyMedia: true });
+  await until('the early progress event', () => progress.some((p) => p.earlyMedia));
+  assert.equal(caller.state, 'ringing');
+  assert.equal(caller.earlyMedia, true);
+  const early = progress.find((p) => p.earlyMedia);
+  assert.equal(early.status, 183);
+  assert.equal(early.reason, 'Session Progress');
+  assert.deepEqual(early.sdp, ['local offer', 'remote pranswer'], 'the pranswer was applied when progress fired');
+  // Before it, the edge's own 183 (no body): progress, no early media.
+  assert.deepEqual(progress.map((p) => p.earlyMedia), [false, true]);
+  assert.equal(callee.state, 'ringing');
+
+  await callee.answer();
+  assert.equal(await calling, caller);
+  await until('the answer applied', () => bob.media.session(caller).sdp.length === 3);
+  const sent = bob.media.session(caller).sdp;
+  assert.deepEqual(sent.map((s) => `${s.from} ${s.kind}`), ['local offer', 'remote pranswer', 'remote answer']);
+  assert.equal(sent[2].sdp, sent[1].sdp, 'the 200 carried the 183\'s SDP');
+  // The callee made one answer, for the 183, and the 200 took it as it was.
+  const made = alice.media.session(callee.callId).sdp;
+  assert.deepEqual(made.map((s) => `${s.from} ${s.kind}`), ['remote offer', 'local answer']);
+  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const p183 = fromAlice.find((m) => m.line.startsWith('SIP/2.0 183 '));
+  const ok = fromAlice.find((m) => m.line.startsWith('SIP/2.0 200 ') && /\r\nCSeq: \d+ INVITE/i.test(m.text));
+  assert.ok(p183 && ok, 'a 183 then a 200 from the callee');
+  const body = (m) => m.text.slice(m.text.indexOf('\r\n\r\n') + 4);
+  assert.equal(body(ok), body(p183));
+  assert.match(body(p183), /^v=0/);
+  // No renegotiation: no INVITE in the dialog from either phone.
+  for (const ext of ['101', '102'])
+    assert.equal((await server.trace(ext)).filter((m) => m.dir === 'in' && /^INVITE .*\r\nTo:[^\r]*;tag=/s.test(m.text)).length, 0);
+  assert.equal(caller.state, 'answered');
+  assert.equal(callee.state, 'answered');
+});
+
+test('progress() without early media sends 183 without a body; the caller has no early media', T, async () => {
+  const { caller, callee, calling, progress } = await ringingCall();
+  await server.clearTrace();
+  await callee.progress();
+  const p183 = await server.waitForMessage('101', 183, { dir: 'in' });
+  assert.equal(p183.text.slice(p183.text.indexOf('\r\n\r\n') + 4), '');
+  await callee.answer();
+  await calling;
+  assert.equal(caller.earlyMedia, false);
+  assert.ok(progress.length >= 1 && progress.every((p) => !p.earlyMedia));
+  assert.equal(progress[0].status, 183);
+});
+
+test('progress() refuses a call that is not ringing', T, async () => {
+  const { callee, calling } = await ringingCall();
+  await callee.answer();
+  await calling;
+  await assert.rejects(callee.progress({ earlyMedia: true }), /^Error: progress: the call is answered, not ringing$/);
+});
