@@ -110,3 +110,42 @@ test('progress() refuses a call that is not ringing', T, async () => {
   await calling;
   await assert.rejects(callee.progress({ earlyMedia: true }), /^Error: progress: the call is answered, not ringing$/);
 });
+
+test('early media on a video call: progress({ earlyMedia, video: true }) sends the camera in the 183; answer() repeats it', T, async () => {
+  const alice = await phone('101');
+  const bob = await phone('102');
+  await server.clearTrace(); // the earlier tests' 183s from 101
+  const ringing = event(alice.wp, 'inboundCall');
+  const calling = bob.wp.call('101', undefined, { video: true });
+  const callee = await ringing;
+  assert.equal(callee.hasRemoteVideo, true);
+  await callee.progress({ earlyMedia: true, video: true });
+  await callee.answer(); // no options: the early answer decided the video
+  const caller = await calling;
+  const fa = alice.media.session(callee.callId);
+  assert.equal(fa.videoRequested, true, 'the camera was asked for by progress()');
+  assert.deepEqual(fa.sdp.map((s) => `${s.from} ${s.kind}`), ['remote offer', 'local answer'], 'one answer, made for the 183');
+  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const body = (line) => { const m = fromAlice.find((x) => x.line.startsWith(line) && /\r\nCSeq: \d+ INVITE/i.test(x.text)); return m.text.slice(m.text.indexOf('\r\n\r\n') + 4); };
+  assert.match(body('SIP/2.0 183 '), /^m=video 9 /m, 'the 183 takes the video');
+  assert.equal(body('SIP/2.0 200 '), body('SIP/2.0 183 '));
+  await until('the caller sees video', () => caller.hasRemoteVideo);
+});
+
+test('early media without video on a video offer refuses it (port 0) in the 183 and the 200', T, async () => {
+  const alice = await phone('101');
+  const bob = await phone('102');
+  await server.clearTrace(); // the earlier tests' 183s from 101
+  const ringing = event(alice.wp, 'inboundCall');
+  const calling = bob.wp.call('101', undefined, { video: true });
+  const callee = await ringing;
+  await callee.progress({ earlyMedia: true });
+  await callee.answer({ video: true }); // too late: the 183 refused it
+  const caller = await calling;
+  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const ok = fromAlice.find((m) => m.line.startsWith('SIP/2.0 200 ') && /\r\nCSeq: \d+ INVITE/i.test(m.text));
+  assert.match(ok.text, /^m=video 0 /m);
+  assert.equal(alice.media.session(callee.callId).videoRequested, false);
+  await until('the caller knows', () => caller.state === 'answered');
+  assert.equal(caller.hasRemoteVideo, false);
+});
