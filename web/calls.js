@@ -65,7 +65,9 @@ function update(meta) {
   q(meta, '.select').setAttribute('aria-pressed', String(current === meta));
   q(meta, '.peer').textContent = s.remoteNumber || '…';
   q(meta, '.direction').textContent = s.direction === 'inbound' ? 'incoming' : 'outgoing';
-  q(meta, '.state').textContent = meta.held && s.state === 'answered' ? 'on hold' : s.state === 'init' ? 'calling' : s.state;
+  q(meta, '.state').textContent = meta.held && s.state === 'answered' ? 'on hold' : s.state === 'init' ? 'calling'
+    : s.state === 'ringing' && (s.earlyMedia || meta.early) ? 'ringing · early media' : s.state;
+  action(meta, 'earlyMedia').hidden = !!meta.early;
   q(meta, '.duration').textContent = duration(meta);
   q(meta, '.incoming').hidden = !ringingIn;
   q(meta, '.in-call').hidden = ringingIn || !live;
@@ -105,6 +107,12 @@ const ACTIONS = {
     await m.s.answer();
   },
   decline: (m) => m.s.decline(),
+  // README "Early media": 183 with our answer; Answer then sends the same SDP.
+  earlyMedia: async (m) => {
+    await m.s.progress({ earlyMedia: true });
+    m.early = true;
+    return 'the caller hears this tab (early media); Answer to talk';
+  },
   toVoicemail: async (m) => { await m.s.toVoicemail(); return 'sent to voicemail'; },
   forward: async (m) => {
     const to = q(m, '.forward-to').value.trim();
@@ -208,7 +216,7 @@ export function showCall(phone, s) {
     b.addEventListener('click', () => run(meta, b.textContent, () => ACTIONS[b.dataset.action](meta), b.dataset.action !== 'reply'));
   }
   s.on('answered', () => { meta.answeredAt = Date.now(); update(meta); });
-  for (const e of ['ringing', 'failed']) s.on(e, () => update(meta));
+  for (const e of ['ringing', 'failed', 'progress']) s.on(e, () => update(meta));
   s.on('failed', (line) => setResult(meta, `call failed: ${line}`, true));
   // README "Calls": an unplugged microphone is replaced by another input.
   s.on('deviceLost', ({ label }) => setResult(meta, `microphone ${label || ''} disconnected`));

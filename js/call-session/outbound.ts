@@ -81,7 +81,16 @@ export default class OutboundCallSession extends CallSession {
     // In order, each once the early answer before it applied; none after the
     // answer (RingCentral sends its 183 and 200 at once).
     this.progressed = this.progressed.then(() => applying).then(() => {
-      if (this.state === 'ringing') this.emit('progress', { status, reason, earlyMedia: this.earlyMedia } satisfies ProgressEvent);
+      if (this.state !== 'ringing') return;
+      try {
+        this.emit('progress', { status, reason, earlyMedia: this.earlyMedia } satisfies ProgressEvent);
+      } catch (err) {
+        // An app's throwing listener is its own uncaught error, as in a DOM
+        // event listener; the later provisionals' events still come.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
     });
   }
 

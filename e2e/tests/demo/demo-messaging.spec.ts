@@ -186,3 +186,27 @@ test('demo on Kamailio: a video call answered with video, camera off and on, scr
   await expect(a.locator('#calls li')).toHaveCount(0);
   await context.close();
 });
+
+test('demo on Kamailio: early media, the callee\'s tab plays to the caller before Answer; the caller\'s card says so', async ({ browser, pageErrors }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  pageErrors.watchContext(context, 'demo (Kamailio, early media)');
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await register(a, 0); // 101
+  await register(b, 1); // 102
+  await dial(a, '102');
+  const incoming = b.locator('#calls li.call');
+  const call = a.locator('#calls li.call');
+  await expect(call.locator('.state')).toHaveText('ringing');
+  await button(incoming, 'Early media').click();
+  await expect(incoming.locator('.result')).toHaveText('the caller hears this tab (early media); Answer to talk');
+  await expect(button(incoming, 'Early media')).toBeHidden();
+  await expect(call.locator('.state')).toHaveText('ringing · early media');
+  await expect(incoming.locator('.state')).toHaveText('ringing · early media');
+  await expect(b.locator('#trace')).toContainText('SIP/2.0 183 Session Progress');
+  await button(incoming, 'Answer').click();
+  await expect(call.locator('.state')).toHaveText('answered');
+  await expect(incoming.locator('.state')).toHaveText('answered');
+  await button(call, 'Hang up').click();
+  await expect(b.locator('#calls li')).toHaveCount(0);
+  await context.close();
+});

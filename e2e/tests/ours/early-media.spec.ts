@@ -15,9 +15,16 @@ const signalingState = (p: Phone) => p.page.evaluate(() => (window as any).sessi
 const reinvitesSent = async (p: Phone) => (await p.sipMessages()).filter((m) => /^>>> INVITE /.test(m) && /\r\nTo:[^\r]*;tag=/i.test(m)).length;
 const earlyProgress = (p: Phone) => p.page.evaluate(() => (window as any).session.progress({ earlyMedia: true }));
 
-test('ours ⇄ ours: the callee\'s early media is heard while the call rings; answer keeps it, no re-INVITE', async ({ phonePage }) => {
+test('ours ⇄ ours: the callee\'s early media is heard while the call rings; answer keeps it, no re-INVITE', async ({ phonePage, expectPageErrors }) => {
   const a = await phonePage('101', ours);
   const b = await phonePage('102', ours);
+  // An app listener that throws at the first progress (the 180's) is the page's
+  // own uncaught error; the 183's progress must still come.
+  expectPageErrors(/app's progress listener failed/);
+  await a.page.evaluate(() => (window as any).webPhone.on('outboundCall', (s: any) => {
+    let thrown = false;
+    s.on('progress', () => { if (!thrown) { thrown = true; throw new Error("app's progress listener failed"); } });
+  }));
   const call = a.call('102');
   await b.waitForInboundCall();
   await a.waitForState('ringing');
