@@ -1,47 +1,12 @@
 #include "core/pres/pres_xml.hpp"
 
-namespace wwp::pres::detail {
+#include "core/util/utf8.hpp"
 
-// RFC 3629 §4: no overlongs, no surrogates, nothing above U+10FFFF. The
-// same rules as core/rc's is_valid_utf8; rc and pres are peers
-// (scripts/check-layers.mjs), so neither may include the other.
-std::size_t utf8_length_at(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  std::size_t len;
-  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;  // overlong
-    if (c == 0xED) hi = 0x9F;  // UTF-16 surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;  // overlong
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (s.size() - i < len) return 0;
-  const auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if (c1 < lo || c1 > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
+namespace wwp::pres::detail {
 
 namespace {
 
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = utf8_length_at(s, i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
+using util::is_valid_utf8;
 
 bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 

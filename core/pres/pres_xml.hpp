@@ -20,6 +20,7 @@
 
 #include "core/pres/pres_error.hpp"
 #include "core/util/result.hpp"
+#include "core/util/utf8.hpp"
 
 namespace wwp::pres::detail {
 
@@ -42,9 +43,8 @@ std::string_view trim(std::string_view s);
 /// `s` trimmed and, past kMaxPresText bytes, cut back to a UTF-8 character
 /// boundary (input has passed load_root's UTF-8 check).
 std::string free_text(std::string_view s);
-/// Length of the well-formed UTF-8 character at s[i] (i < s.size()), 0 if
-/// the bytes there are not one.
-std::size_t utf8_length_at(std::string_view s, std::size_t i);
+/// Length of the well-formed UTF-8 character at s[i] (core/util/utf8.hpp).
+using util::utf8_length_at;
 /// ASCII-only case-insensitive equality (`Open`, `CONFIRMED`).
 bool iequals(std::string_view a, std::string_view b);
 
