@@ -3,30 +3,11 @@
 // on the wire (hold re-INVITEs, sendonly) is read from the server's trace.
 // Needs a built dist/ (scripts/build.sh --package-only).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { kitPhones } from './lib/kit-phones.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
-const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
-const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
-
-useNodeWebSocket();
-let server;
-before(async () => { server = await startTestServer({ extensions: ['101', '102', '103'], transport: 'ws' }); });
-after(() => server.close());
-const phones = [];
-afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
-
-async function phone(ext) {
-  const media = fakeMedia();
-  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
-    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false });
-  phones.push(wp);
-  await wp.start();
-  return wp;
-}
+const kit = kitPhones({ extensions: ['101', '102', '103'] });
+const phone = kit.phone;
 const event = (emitter, name) => new Promise((resolve) => emitter.once(name, resolve));
 const T = { timeout: 20_000 };
 
@@ -56,7 +37,7 @@ test('a second call is answered with switchTo: the first goes on hold, and back 
   assert.equal(second.held, true);
   assert.equal(first.held, false);
   // On the wire: re-INVITEs from 101 with sendonly (hold) and sendrecv (resume).
-  const reinvites = (await server.trace('101')).filter((m) => m.dir === 'in' && /^INVITE /.test(m.text) && /\r\nTo: [^\r]*;tag=/.test(m.text));
+  const reinvites = (await kit.server.trace('101')).filter((m) => m.dir === 'in' && /^INVITE /.test(m.text) && /\r\nTo: [^\r]*;tag=/.test(m.text));
   const dirs = reinvites.map((m) => /a=(sendonly|sendrecv|recvonly|inactive)/.exec(m.text)?.[1]);
   assert.deepEqual(dirs, ['sendonly', 'sendonly', 'sendrecv'], JSON.stringify(dirs));
   await assert.rejects(alice.switchTo({}), /not a live call of this phone/);

@@ -5,29 +5,14 @@
 // `earlyMedia` tunable relays the callee's 183 with SDP). Needs a built dist/
 // (scripts/build.sh --package-only).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { kitPhones } from './lib/kit-phones.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
-const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
-const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
-
-useNodeWebSocket();
-let server;
-before(async () => { server = await startTestServer({ extensions: ['101', '102'], transport: 'ws', config: { earlyMedia: true } }); });
-after(() => server.close());
-const phones = [];
-afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
-
+const kit = kitPhones({ extensions: ['101', '102'], config: { earlyMedia: true } });
+/** A started phone of `ext` and its fake media. */
 async function phone(ext) {
-  const media = fakeMedia();
-  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
-    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false });
-  phones.push(wp);
-  await wp.start();
-  return { wp, media };
+  const wp = await kit.phone(ext);
+  return { wp, media: wp.media };
 }
 const event = (emitter, name) => new Promise((resolve) => emitter.once(name, resolve));
 async function until(what, check, ms = 5000) {
@@ -55,7 +40,7 @@ async function ringingCall() {
 
 test('early media: the callee\'s 183 answer is the caller\'s pranswer, the 200 repeats it as the answer', T, async () => {
   const { alice, bob, caller, callee, calling, progress } = await ringingCall();
-  await server.clearTrace();
+  await kit.server.clearTrace();
   await callee.progress({ earlyMedia: true });
   await until('the early progress event', () => progress.some((p) => p.earlyMedia));
   assert.equal(caller.state, 'ringing');
@@ -77,7 +62,7 @@ test('early media: the callee\'s 183 answer is the caller\'s pranswer, the 200 r
   // The callee made one answer, for the 183, and the 200 took it as it was.
   const made = alice.media.session(callee.callId).sdp;
   assert.deepEqual(made.map((s) => `${s.from} ${s.kind}`), ['remote offer', 'local answer']);
-  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const fromAlice = (await kit.server.trace('101')).filter((m) => m.dir === 'in');
   const p183 = fromAlice.find((m) => m.line.startsWith('SIP/2.0 183 '));
   const ok = fromAlice.find((m) => m.line.startsWith('SIP/2.0 200 ') && /\r\nCSeq: \d+ INVITE/i.test(m.text));
   assert.ok(p183 && ok, 'a 183 then a 200 from the callee');
@@ -86,16 +71,16 @@ test('early media: the callee\'s 183 answer is the caller\'s pranswer, the 200 r
   assert.match(body(p183), /^v=0/);
   // No renegotiation: no INVITE in the dialog from either phone.
   for (const ext of ['101', '102'])
-    assert.equal((await server.trace(ext)).filter((m) => m.dir === 'in' && /^INVITE .*\r\nTo:[^\r]*;tag=/s.test(m.text)).length, 0);
+    assert.equal((await kit.server.trace(ext)).filter((m) => m.dir === 'in' && /^INVITE .*\r\nTo:[^\r]*;tag=/s.test(m.text)).length, 0);
   assert.equal(caller.state, 'answered');
   assert.equal(callee.state, 'answered');
 });
 
 test('progress() without early media sends 183 without a body; the caller has no early media', T, async () => {
   const { caller, callee, calling, progress } = await ringingCall();
-  await server.clearTrace();
+  await kit.server.clearTrace();
   await callee.progress();
-  const p183 = await server.waitForMessage('101', 183, { dir: 'in' });
+  const p183 = await kit.server.waitForMessage('101', 183, { dir: 'in' });
   assert.equal(p183.text.slice(p183.text.indexOf('\r\n\r\n') + 4), '');
   await callee.answer();
   await calling;
@@ -114,7 +99,7 @@ test('progress() refuses a call that is not ringing', T, async () => {
 test('early media on a video call: progress({ earlyMedia, video: true }) sends the camera in the 183; answer() repeats it', T, async () => {
   const alice = await phone('101');
   const bob = await phone('102');
-  await server.clearTrace(); // the earlier tests' 183s from 101
+  await kit.server.clearTrace(); // the earlier tests' 183s from 101
   const ringing = event(alice.wp, 'inboundCall');
   const calling = bob.wp.call('101', undefined, { video: true });
   const callee = await ringing;
@@ -125,7 +110,7 @@ test('early media on a video call: progress({ earlyMedia, video: true }) sends t
   const fa = alice.media.session(callee.callId);
   assert.equal(fa.videoRequested, true, 'the camera was asked for by progress()');
   assert.deepEqual(fa.sdp.map((s) => `${s.from} ${s.kind}`), ['remote offer', 'local answer'], 'one answer, made for the 183');
-  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const fromAlice = (await kit.server.trace('101')).filter((m) => m.dir === 'in');
   const body = (line) => { const m = fromAlice.find((x) => x.line.startsWith(line) && /\r\nCSeq: \d+ INVITE/i.test(x.text)); return m.text.slice(m.text.indexOf('\r\n\r\n') + 4); };
   assert.match(body('SIP/2.0 183 '), /^m=video 9 /m, 'the 183 takes the video');
   assert.equal(body('SIP/2.0 200 '), body('SIP/2.0 183 '));
@@ -135,14 +120,14 @@ test('early media on a video call: progress({ earlyMedia, video: true }) sends t
 test('early media without video on a video offer refuses it (port 0) in the 183 and the 200', T, async () => {
   const alice = await phone('101');
   const bob = await phone('102');
-  await server.clearTrace(); // the earlier tests' 183s from 101
+  await kit.server.clearTrace(); // the earlier tests' 183s from 101
   const ringing = event(alice.wp, 'inboundCall');
   const calling = bob.wp.call('101', undefined, { video: true });
   const callee = await ringing;
   await callee.progress({ earlyMedia: true });
   await callee.answer({ video: true }); // too late: the 183 refused it
   const caller = await calling;
-  const fromAlice = (await server.trace('101')).filter((m) => m.dir === 'in');
+  const fromAlice = (await kit.server.trace('101')).filter((m) => m.dir === 'in');
   const ok = fromAlice.find((m) => m.line.startsWith('SIP/2.0 200 ') && /\r\nCSeq: \d+ INVITE/i.test(m.text));
   assert.match(ok.text, /^m=video 0 /m);
   assert.equal(alice.media.session(callee.callId).videoRequested, false);

@@ -5,31 +5,14 @@
 // properties and events, what it asked of the media from the fake's videoLog.
 // Needs a built dist/ (scripts/build.sh --package-only).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { kitPhones } from './lib/kit-phones.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
-const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
-const { startTestServer, fakeMedia, fakeVideoStream, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
-
-useNodeWebSocket();
-let server;
-before(async () => { server = await startTestServer({ extensions: ['101', '102'], transport: 'ws' }); });
-after(() => server.close());
-const phones = [];
-afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
-
-async function phone(ext, options = {}) {
-  const media = fakeMedia();
-  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
-    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false, ...options });
-  wp.media = media;
-  phones.push(wp);
-  await wp.start();
-  return wp;
-}
+const { fakeVideoStream } = await import(`${root}/dist/testing/index.mjs`);
+const kit = kitPhones({ extensions: ['101', '102'] });
+const phone = kit.phone;
 const event = (emitter, name) => new Promise((resolve) => emitter.once(name, resolve));
 const T = { timeout: 20_000 };
 
@@ -37,7 +20,7 @@ const T = { timeout: 20_000 };
 async function call(callOptions, answerOptions, bobOptions) {
   const alice = await phone('101');
   const bob = await phone('102', bobOptions);
-  await server.clearTrace();
+  await kit.server.clearTrace();
   const ringing = event(bob, 'inboundCall');
   const outbound = alice.call('102', undefined, callOptions);
   const inbound = await ringing;
@@ -50,7 +33,7 @@ async function call(callOptions, answerOptions, bobOptions) {
 
 /** SIP messages 101 sent (dir 'in' at the server), by their start line's method or status. */
 async function sent(ext, what) {
-  return (await server.trace(ext)).filter((m) => m.dir === 'in' && m.line.startsWith(what));
+  return (await kit.server.trace(ext)).filter((m) => m.dir === 'in' && m.line.startsWith(what));
 }
 const videoLine = (sdp) => /^m=video (\d+)[^\r]*\r\n(?:(?!m=)[^\r]*\r\n)*/m.exec(sdp)?.[0];
 const body = (text) => text.slice(text.indexOf('\r\n\r\n') + 4);
@@ -150,7 +133,7 @@ test('screen share swaps the track with no SIP when the call has video; its end 
   const { a, fa } = await call({ video: true }, { video: true });
   const camera = a.localVideoStream;
   await new Promise((r) => setTimeout(r, 300)); // the ACK and anything else of the setup is out
-  const before = (await server.trace('101')).length;
+  const before = (await kit.server.trace('101')).length;
   const screen = fakeVideoStream('screen 1');
   const started = event(a, 'screenShareStarted');
   await a.startScreenShare(screen);
@@ -164,7 +147,7 @@ test('screen share swaps the track with no SIP when the call has video; its end 
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(a.screenSharing, false);
   assert.equal(a.localVideoStream.getVideoTracks()[0].label, 'fake camera');
-  assert.equal((await server.trace('101')).length, before, 'no SIP for a track swap');
+  assert.equal((await kit.server.trace('101')).length, before, 'no SIP for a track swap');
   assert.deepEqual(fa.videoLog, ['send camera', 'replace screen 1', 'replace camera']);
   await a.stopScreenShare(); // not sharing: nothing happens
   assert.equal(fa.videoLog.length, 3);
