@@ -19,6 +19,7 @@ export interface SessionView {
   sessionId?: string;
   partyId?: string;
   hasRemoteVideo?: boolean;
+  earlyMedia?: boolean;
 }
 
 /** What every tab knows of the phone. */

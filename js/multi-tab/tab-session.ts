@@ -15,7 +15,7 @@ import type { AnswerOptions, SendDtmfOptions } from '../types.js';
 
 /** Session methods a tab can call on any call (they run in the leader tab). */
 export const SESSION_METHODS = [
-  'answer', 'decline', 'toVoicemail', 'forward', 'confirmReceive', 'startReply', 'reply', 'cancel',
+  'answer', 'progress', 'decline', 'toVoicemail', 'forward', 'confirmReceive', 'startReply', 'reply', 'cancel',
   'hangup', 'hold', 'unhold', 'reInvite', 'mute', 'unmute', 'sendDtmf', 'transfer',
   'startRecording', 'stopRecording', 'flip', 'park', 'changeInputDevice', 'changeOutputDevice',
   'completeWarmTransfer', 'getStats', 'diagnostics',
@@ -77,6 +77,8 @@ export class TabCallSession extends EventEmitter {
   }
   /** The peer's last offer or answer has video (every tab knows). */
   hasRemoteVideo = false;
+  /** Outbound: the callee's early media plays (a 18x with SDP applied), as on the leader's session. */
+  earlyMedia = false;
 
   /** @internal Take the leader's view of the call. */
   _update(view: SessionView): void {
@@ -86,6 +88,7 @@ export class TabCallSession extends EventEmitter {
     this.sessionId = view.sessionId;
     this.partyId = view.partyId;
     this.hasRemoteVideo = view.hasRemoteVideo ?? false;
+    this.earlyMedia = view.earlyMedia ?? false;
     if (view.remoteNumber) this.remoteNumber = view.remoteNumber;
     if (view.localNumber) this.localNumber = view.localNumber;
   }
@@ -93,6 +96,8 @@ export class TabCallSession extends EventEmitter {
 
 export interface TabCallSession {
   answer(options?: AnswerOptions): Promise<void>;
+  /** Inbound: InboundCallSession.progress in the leader tab (183, with early media if asked; the media stays there). */
+  progress(options?: { earlyMedia?: boolean } & AnswerOptions): Promise<void>;
   decline(): Promise<void>;
   toVoicemail(): Promise<void>;
   forward(target: string): Promise<void>;
@@ -148,6 +153,6 @@ export function viewOf(s: CallSession): SessionView | undefined {
   return {
     callId, direction: s.direction, state: s.state, remoteNumber: s.remoteNumber, localNumber: s.localNumber,
     remotePeer: s.remotePeer, localPeer: s.localPeer, sessionId: s.sessionId, partyId: s.partyId,
-    hasRemoteVideo: s.hasRemoteVideo,
+    hasRemoteVideo: s.hasRemoteVideo, earlyMedia: (s as { earlyMedia?: boolean }).earlyMedia === true,
   };
 }

@@ -134,6 +134,23 @@ test("a session's method is a command to the leader; its result or error comes b
   await done();
 });
 
+test('progress() from a tab that does not lead is a command to the leader; earlyMedia follows its view', async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view, { ...view, callId: 'c2', direction: 'outbound', state: 'ringing' }] });
+  await until(() => tab.callSessions.length === 2);
+  const [inbound, outbound] = tab.callSessions;
+  const progressing = inbound.progress({ earlyMedia: true });
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'progress');
+  assert.deepEqual([cmd.callId, cmd.args], ['c1', [{ earlyMedia: true }]]);
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: false, error: { name: 'Error', message: 'progress: early media needs an offer in the INVITE' } });
+  await assert.rejects(progressing, /early media needs an offer/);
+  assert.equal(outbound.earlyMedia, false);
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view, { ...view, callId: 'c2', direction: 'outbound', state: 'ringing', earlyMedia: true }] });
+  await until(() => outbound.earlyMedia);
+  assert.equal(outbound.earlyMedia, true);
+  await done();
+});
+
 test("in the leader, a session method that throws (sendDtmf refused) rejects the tab's promise", async () => {
   const { tab, done } = tabAndLeader();
   const refused = new Error('sendDtmf: DTMF cannot be sent: the call is not connected yet (no SDP answer applied)');
