@@ -63,6 +63,7 @@ export default class WebPhone extends EventEmitter {
       inputs: d.filter((i) => i.kind === 'audioinput'), outputs: d.filter((i) => i.kind === 'audiooutput'),
     })).catch(() => {});
   };
+  private watchingDevices = false;
   private rcWaiters = new EventWaiters<RcMessageEvent>();
 
   constructor(options: WebPhoneOptions) {
@@ -83,7 +84,6 @@ export default class WebPhone extends EventEmitter {
     this.callHistory?.attach(this);
     this.ringer = options.ringer;
     this.ringer?.attach(this);
-    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
     if (this.sipClient instanceof DefaultSipClient) {
       this.sipClient._onCallEvent = (e) => this.onCallEvent(e);
       this.sipClient._usages.onMessage = (m) => this.emit('message', m);
@@ -222,8 +222,30 @@ export default class WebPhone extends EventEmitter {
     await this.sipClient.dispose();
   }
 
+  on(name: string, fn: (...args: any[]) => void): void {
+    super.on(name, fn);
+    if (name === 'devicesChanged') this.watchDevices();
+  }
+
+  once(name: string, fn: (...args: any[]) => void): void {
+    super.once(name, fn);
+    if (name === 'devicesChanged') this.watchDevices();
+  }
+
+  // Chromium's first `devicechange` listener starts its device monitor
+  // synchronously: ~10-15 ms of main thread in a fresh page, which in the
+  // constructor delayed the wasm's streaming compile and the first REGISTER
+  // (bench/cold-start.mjs). Only an app that listens for devicesChanged pays it.
+  private watchDevices(): void {
+    if (this.watchingDevices || this.disposed) return;
+    this.watchingDevices = true;
+    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+  }
+
   private stopDeviceWatch(): void {
     this.removeAllListeners();
+    if (!this.watchingDevices) return;
+    this.watchingDevices = false;
     globalThis.navigator?.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
