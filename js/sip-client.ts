@@ -111,7 +111,13 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.recovery = recoveryConfig(options.autoRecover, !!options.sipInfo.outboundProxyBackup);
     sessionTimerConfig(options.sessionTimers);  // throws now on nonsense, not at start()
     mediaSettings(options);
+    // The core's random seed (RFC 3261 §19.3: tags and Call-IDs must be
+    // random), taken now while the wasm downloads: a page's first
+    // getRandomValues cost 1-10 ms, which after the core is ready delayed
+    // the first REGISTER (bench/cold-start.mjs).
+    this.seed = randomSeed();
   }
+  private readonly seed: [number, number];
 
   /**
    * The bindings of our AOR that the registrar's last REGISTER 2xx listed
@@ -174,7 +180,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     const [module] = await Promise.all([core, open]);
     if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
     if (!this.ua_) {
-      const [seedHigh, seedLow] = randomSeed();
+      const [seedHigh, seedLow] = this.seed;
       this.ua_ = new module.Ua({
         username: this.sipInfo.username,
         authorizationId: this.sipInfo.authorizationId,

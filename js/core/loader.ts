@@ -38,6 +38,10 @@ const WASM_PATH = '../../sip-core.wasm';
  * can succeed (the loader then takes the inline copy at once).
  */
 function defaultWasmUrl(): string | undefined {
+  // import.meta is {} in our IIFE (and esbuild's iife/cjs output): take the
+  // script's URL without trying the line below, whose TypeError (a fresh
+  // page's first exception) cost 1.5-7 ms before the wasm request went out.
+  if (typeof import.meta.url !== 'string') return scriptWasmUrl();
   let asset: string;
   try {
     // Vite and webpack 5 find exactly this expression, emit dist/sip-core.wasm
@@ -46,11 +50,7 @@ function defaultWasmUrl(): string | undefined {
     // `import.meta.url` as written; a variable or a ${} hides it from them.
     asset = new URL('../../sip-core.wasm', import.meta.url).href;
   } catch {
-    // import.meta is {}: our IIFE, esbuild's iife/cjs output, our CJS build in a browser.
-    if (!scriptUrl) return undefined;
-    // <script src=".../wasm-web-phone.js" data-wasm-url="…"> moves it (relative to the script).
-    const chosen = script?.dataset.wasmUrl;
-    return new URL(chosen || '../sip-core.wasm', scriptUrl).href; // dist/iife/ → dist/
+    return scriptWasmUrl(); // import.meta.url is not a URL
   }
   // Did a bundler rewrite the expression? Resolve the same path without the
   // pattern (webpack turns this import.meta.url into the build-time file: URL).
@@ -61,6 +61,14 @@ function defaultWasmUrl(): string | undefined {
   // (esbuild, Rollup without a plugin, Vite's dev pre-bundling) it names a
   // file that is not there, and asking for it would only log a 404.
   return /\/core\/loader\.js$/.test(here.replace(/[?#].*$/, '')) ? asset : undefined;
+}
+
+/** Our IIFE's sip-core.wasm: next to dist/iife/, or where the script tag's data-wasm-url says. */
+function scriptWasmUrl(): string | undefined {
+  if (!scriptUrl) return undefined; // our CJS build in a browser, esbuild's iife/cjs output
+  // <script src=".../wasm-web-phone.js" data-wasm-url="…"> moves it (relative to the script).
+  const chosen = script?.dataset.wasmUrl;
+  return new URL(chosen || '../sip-core.wasm', scriptUrl).href; // dist/iife/ → dist/
 }
 
 // The script-tag build starts compiling the core as soon as its <script>
