@@ -315,10 +315,11 @@ struct Drain {
   }
   void operator()(const wwp::call::RecoverMedia& e) const { begin(Key::recoverMedia, e.call, 0); }
   void operator()(const wwp::call::CallAdopted& e) const {
-    begin(Key::callAdopted, e.call, 3 + kPeerFields);
+    begin(Key::callAdopted, e.call, 4 + kPeerFields);
     out.field(Key::callId, e.call_id);
     out.field(Key::direction, e.outbound ? "outbound" : "inbound");
     out.field_bool(Key::held, e.held);
+    out.field(Key::media, e.media);
     peer(e.peer);
   }
   void operator()(const wwp::call::DtmfReceived& e) const {

@@ -49,7 +49,7 @@ namespace wwp::wasm {
   X(command) X(localPeer) X(remotePeer) X(localTag) X(remoteTag) X(localUser) X(remoteUser)    \
   X(partyId) X(sessionId) X(msg) X(headerIds) X(calls) X(dialogs) X(transactions)            \
   X(connectionState) X(state) X(server) X(attempt) X(delay) X(openTransport) X(closeTransport) \
-  X(recovered) X(recoverMedia) X(retryAfterMs) X(bindings) X(callAdopted) X(direction) X(held)      \
+  X(recovered) X(recoverMedia) X(retryAfterMs) X(bindings) X(callAdopted) X(direction) X(held) X(media)      \
   X(messageOutcome) X(messageReceived) X(from) X(displayName) X(to) X(contentType) X(body)         \
   X(subscription) X(sub) X(notify) X(event) X(publication) X(expiresIn) X(subscriptions)          \
   X(publications) X(presence) X(entity) X(open) X(note) X(activity) X(contact) X(dialog) X(id)     \

@@ -355,6 +355,7 @@ class Call {
   /// An adopted call's hold state until it has an SDP of its own again (the
   /// exporting UA's was not carried over): a second hand-over keeps it.
   bool adopted_held_ = false;
+  std::string adopted_media_;  ///< CallAdopted::media, until our first SDP here
 
   // outbound INVITE
   msg::Message invite_;                   ///< the INVITE as last sent

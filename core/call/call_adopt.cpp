@@ -27,6 +27,18 @@ bool is_held(const std::string& local_sdp) {
   }
   return any;
 }
+
+/// CallAdopted::media: the m-lines' media in order ("audio video").
+std::string media_of(const std::string& local_sdp) {
+  auto sdp = sdp::parse(local_sdp);
+  if (!sdp) return {};
+  std::string out;
+  for (const auto& m : sdp->media) {
+    if (!out.empty()) out += ' ';
+    out += m.media;
+  }
+  return out;
+}
 }  // namespace
 
 std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) const {
@@ -34,7 +46,8 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   const dialog::Dialog* d = dialogs.find(*dialog_id_);
   if (!d || d->state() != dialog::State::Confirmed) return std::nullopt;
   CallSnapshot s;
-  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, local_sdp_.empty() ? adopted_held_ : is_held(local_sdp_)};
+  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, local_sdp_.empty() ? adopted_held_ : is_held(local_sdp_),
+                       local_sdp_.empty() ? adopted_media_ : media_of(local_sdp_)};
   s.has_rc_call_info = has_rc_call_info_;
   s.rc_call_info = rc_call_info_;
   s.dialog = d->snapshot();
@@ -50,6 +63,7 @@ Result<Call, UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   c.local_tag_ = s.dialog.id.local_tag;
   c.peer_ = s.call.peer;
   c.adopted_held_ = s.call.held;
+  c.adopted_media_ = s.call.media;
   c.has_rc_call_info_ = s.has_rc_call_info;
   c.rc_call_info_ = std::move(s.rc_call_info);
   auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));

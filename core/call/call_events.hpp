@@ -162,6 +162,11 @@ struct CallAdopted {
   bool outbound;         ///< we placed the call (else it was an inbound call)
   PeerInfo peer;         ///< as IncomingCall/CallAnswered reported it
   bool held;             ///< our last SDP had no stream we receive on (RFC 3264 §8.4)
+  /// The media of our last SDP's m-lines, in order, space-separated
+  /// ("audio video"; "" when unknown). The adopting UA's first offer must
+  /// have at least as many (RFC 3264 §8: m-lines are never removed), so its
+  /// new media session adds them.
+  std::string media;
 };
 using CallEvent = std::variant<IncomingCall, CallProgress, CallAnswered, CallConfirmed, CallFailed,
                                CallEnded, ReinviteOffer, ReinviteDone, ReferDone, ReferReceived,

@@ -195,6 +195,14 @@ bool read_call(Reader& r, const Json& j, const std::string& path, call::CallSnap
   if (direction != "inbound" && direction != "outbound")
     return r.fail(path, "direction", "expected \"inbound\" or \"outbound\"");
   c.call.outbound = direction == "outbound";
+  // Optional (states from before video have none): CallAdopted::media.
+  if (const auto media = j.find("media"); media != j.end()) {
+    if (!media->is_string()) return r.fail(path, "media", "expected a string");
+    c.call.media = media->get<std::string>();
+    for (char ch : c.call.media)
+      if (!(ch == ' ' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+        return r.fail(path, "media", "expected media names separated by spaces");
+  }
   c.dialog.id.call_id = c.call.call_id;
   if (const auto info = j.find("rcCallInfo"); info != j.end()) {
     if (!info->is_array()) return r.fail(path, "rcCallInfo", "expected an array of [name, value] pairs");
@@ -239,6 +247,7 @@ std::string to_json(const UaSnapshot& s) {
     set(j, "callId", c.call.call_id);
     set(j, "direction", c.call.outbound ? "outbound" : "inbound");
     set(j, "held", c.call.held);
+    if (!c.call.media.empty()) set(j, "media", c.call.media);
     set(j, "peer", peer_json(c.call.peer));
     if (c.has_rc_call_info) {
       Json info = Json::array();

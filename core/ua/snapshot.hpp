@@ -14,6 +14,7 @@
 //                    "instanceId":"…","bound":true},
 //    "calls":[{"call":1,"callId":"…","direction":"inbound"|"outbound",
 //              "held":false,
+//              "media":"audio video",                     (optional)
 //              "peer":{"localPeer":"…","remotePeer":"…","localTag":"…",
 //                      "remoteTag":"…","localUser":"…","remoteUser":"…",
 //                      "partyId":"…","sessionId":"…"},

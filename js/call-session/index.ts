@@ -194,7 +194,12 @@ export default class CallSession extends EventEmitter {
     this.adopted = true;
     this.adoptedHeld = e.held;
     this.updatePeer(e as unknown as PeerInfo);
-    this.answerApplied = this.init().catch(() => undefined); // a failure shows in the re-INVITE
+    // The call's video m-line comes along, received only: the re-INVITE
+    // offers as many m-lines as the call had (RFC 3264 §8).
+    const video = e.media.split(' ').slice(1).includes('video');
+    this.answerApplied = this.init()
+      .then(() => { if (video) this.webRtcSession?.video?.receive?.(); })
+      .catch(() => undefined); // a failure shows in the re-INVITE
   }
   /** Continued from another tab: its peer is not recovering, nobody else re-INVITEs. */
   private adopted = false;

@@ -57,7 +57,7 @@ export type CoreCallEvent =
    * last SDP had every stream sendonly/inactive. Its media is gone: expect
    * `recoverMedia` for it after the first registration.
    */
-  | ({ type: 'event'; name: 'callAdopted'; call: number; callId: string; direction: 'inbound' | 'outbound'; held: boolean } & CorePeer);
+  | ({ type: 'event'; name: 'callAdopted'; call: number; callId: string; direction: 'inbound' | 'outbound'; held: boolean; media: string } & CorePeer);
 
 /** Both ends of a call (core/call PeerInfo), as call events carry them. */
 export interface CorePeer {

@@ -28,6 +28,13 @@ export interface WebRtcVideo {
   remove(): void;
   /** Called after the peer's offer is applied and before the answer: stop the video we do not send on. */
   reject(): void;
+  /**
+   * Optional: a video m-line we only receive on (`recvonly`) in the next
+   * offer, unless there is one. A call taken over from another tab offers
+   * as many m-lines as it had (RFC 3264 §8: "the number of m lines MUST NOT
+   * be less"); the camera stays off until `send()`.
+   */
+  receive?(): void;
   /** Send `track` instead, with no renegotiation (screen share); without one, the camera again. */
   replace(track?: MediaStreamTrack): Promise<void>;
   /** Disable or enable what we send (`track.enabled`; the peer gets black frames). Carries over to a replaced track. */
@@ -115,6 +122,10 @@ export class BrowserVideo implements WebRtcVideo {
 
   reject(): void {
     for (const t of this.pc.getTransceivers()) if (isVideo(t) && !stopped(t) && !t.sender.track) t.stop();
+  }
+
+  receive(): void {
+    if (!this.transceiver()) this.pc.addTransceiver('video', { direction: 'recvonly' });
   }
 
   async replace(track?: MediaStreamTrack): Promise<void> {

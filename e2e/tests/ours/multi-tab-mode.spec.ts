@@ -7,6 +7,7 @@ import { test, expect, expectAudio, Phone } from '../../lib/fixtures';
 import type { PageErrors } from '../../lib/page-errors';
 import { registrations } from '../../lib/kamailio.mjs';
 import { sipInfo } from '../../lib/users.mjs';
+import { CAMERA, expectFrames } from '../../lib/video-checks';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
 
@@ -136,6 +137,44 @@ for (const [how, noSharedWorker] of [['closed', false], ['crashed', false], ['cl
     }
   });
 }
+
+test('a video call survives the tab that carried it: the new leader offers audio and video again (RFC 3264 §8), the far end accepts and its camera comes in', async ({ browser, baseURL, phonePage, pageErrors }) => {
+  test.setTimeout(90_000);
+  const far = await phonePage('102', ours);
+  const context = await newContext(browser, baseURL, pageErrors);
+  try {
+    const options = { autoRecover: { reconnectDelay: 250, reconnectTimeLimit: 1000 } };
+    const tabs = [await openTab(context, '101', { options }), await openTab(context, '101', { options })];
+    const leader = await leaderOf(tabs);
+    const done = far.page.evaluate(() => (window as any).webPhone.call('101', undefined, { video: true }).then((s: any) => s.state));
+    for (const t of tabs) await t.waitForInboundCall();
+    await leader.page.evaluate(() => (window as any).session.answer({ video: true }));
+    expect(await done).toBe('answered');
+    await Promise.all([expectFrames(far, CAMERA), expectFrames(leader, CAMERA)]);
+    const invitesBefore = (await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE ')).length;
+
+    const gone = Date.now();
+    await leader.page.close();
+    const next = await leaderOf(tabs.filter((t) => t !== leader));
+    await expect.poll(async () => (await next.events()).find((e) => (e.t as number) >= gone && /^mediaRecover(ed|yFailed)$/.test(e.name as string))?.name,
+      { message: 'the new leader restarted the media', timeout: 20_000 }).toBe('mediaRecovered');
+    // One re-INVITE reached the far end, with the call's two m-lines (an
+    // audio-only offer would have fewer than before, and our core answers
+    // that 488); the far end's camera now plays in the new leader's tab.
+    const invites = (await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE '));
+    expect(invites.length).toBe(invitesBefore + 1);
+    const sdp = invites.at(-1)!.slice(invites.at(-1)!.indexOf('\r\n\r\n') + 4);
+    expect(sdp.match(/^m=\S+ [1-9]\d*/gm)).toEqual([expect.stringMatching(/^m=audio/), expect.stringMatching(/^m=video/)]);
+    expect((await far.sipMessages()).filter((m) => /^>>> SIP\/2\.0 488 /.test(m))).toEqual([]);
+    await expectFrames(next, CAMERA);
+    await expectAudio([next, far]);
+    expect(await far.state()).toBe('answered');
+    await next.hangup();
+    await far.waitForState('disposed');
+  } finally {
+    await context.close();
+  }
+});
 
 for (const noSharedWorker of [false, true]) test(`the last tab to close removes the binding; a new tab starts cleanly${noSharedWorker ? ' (no SharedWorker)' : ''}`, async ({ browser, baseURL, pageErrors }) => {
   const context = await newContext(browser, baseURL, pageErrors, { noSharedWorker });

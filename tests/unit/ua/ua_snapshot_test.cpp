@@ -269,6 +269,38 @@ TEST_F(SnapshotTest, a_held_call_says_so) {
   EXPECT_EQ(j["calls"][0]["held"], true);
 }
 
+TEST_F(SnapshotTest, a_video_call_names_its_m_lines_so_the_adopting_tab_offers_as_many_RFC3264_8) {
+  register_ua();
+  const std::string video =
+      std::string(kOffer) + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:96 VP8/90000\r\na=sendrecv\r\n";
+  auto h = ua_.invite({"102", "", {}, video}, now_);
+  ASSERT_TRUE(h.ok());
+  drain();
+  auto ok = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  ok.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+  ok.set_body(std::string(kAnswer) + "m=video 0 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n", "application/sdp");
+  feed(ok);
+  import_into_b();
+  auto adopted = b_.call_events<CallAdopted>();
+  ASSERT_EQ(adopted.size(), 1u);
+  EXPECT_EQ(adopted[0].media, "audio video");
+  // Handed over again before the new tab made an SDP: the same m-lines.
+  rc::Json j;
+  ASSERT_TRUE(rc::json_parse(b_.ua.export_state(), j));
+  EXPECT_EQ(j["calls"][0]["media"], "audio video");
+  // A state without the member (from before video) is still read, with the
+  // media unknown.
+  rc::Json a;
+  ASSERT_TRUE(rc::json_parse(ua_.export_state(), a));
+  EXPECT_EQ(a["calls"][0]["media"], "audio video");
+  a["calls"][0].erase("media");
+  SecondUa c;
+  ASSERT_TRUE(c.ua.import_state(rc::json_dump(a), now_).ok());
+  c.drain();
+  ASSERT_EQ(c.call_events<CallAdopted>().size(), 1u);
+  EXPECT_EQ(c.call_events<CallAdopted>()[0].media, "");
+}
+
 TEST_F(SnapshotTest, a_ringing_call_is_not_exported) {
   register_ua();
   feed(inbound_invite());
@@ -343,6 +375,8 @@ TEST_F(SnapshotTest, malformed_foreign_and_unsupported_states_are_refused_with_a
       {with(state, "/calls/0/dialog/routeSet", rc::Json::array({7})), "calls[0].dialog.routeSet[0]"},
       {with(state, "/calls/0/dialog/localCSeq", 4294967296ull), "calls[0].dialog.localCSeq"},
       {with(state, "/calls/0/rcCallInfo", rc::Json::array({"x"})), "calls[0].rcCallInfo"},
+      {with(state, "/calls/0/media", 7), "calls[0].media"},
+      {with(state, "/calls/0/media", "audio\r\nX: 1"), "calls[0].media"},
       {std::string(64, '[') + std::string(64, ']'), "nested too deeply"},
   };
   for (const auto& [text, why] : cases) {
