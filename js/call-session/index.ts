@@ -13,6 +13,7 @@ import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-mo
 import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
 import { CallVideo } from './call-video.js';
+import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
 import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
@@ -23,12 +24,6 @@ export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
 
 /** Default REFER completion timeout (spec §7.10), ms. */
 const TRANSFER_TIMEOUT_MS = 10000;
-/** ICE-restart re-INVITEs tried after a recovered connection (autoRecover). */
-const MEDIA_RECOVERY_ATTEMPTS = 3;
-/** How long the caller leaves the callee to restart a recovered call's media first. */
-const CALLER_RECOVERY_DELAY_MS = 1000;
-/** reInvite() offers afresh this many times when the peer's re-INVITEs keep superseding ours. */
-const REINVITE_SUPERSEDED_ATTEMPTS = 3;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
@@ -178,7 +173,7 @@ export default class CallSession extends EventEmitter {
     this.emit('mediaConnectionStateChanged', change);
     // ICE gave up on every candidate pair (RFC 8445 §8.1.2): with autoRecover,
     // restart it through a re-INVITE, as after a lost connection.
-    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered') void this.recoverMedia();
+    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered') void recoverMedia.call(this);
   }
 
   /**
@@ -217,58 +212,12 @@ export default class CallSession extends EventEmitter {
     // The peer's offer or answer: whether it has video (the core read it).
     if (e.name === 'callAnswered' || e.name === 'reinviteOffer' || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
     this.waiters.feed(e);
-    if (e.name === 'reinviteOffer') this.peerOfferAnswered = this.answerReinvite(e);
+    if (e.name === 'reinviteOffer') this.peerOfferAnswered = answerReinvite.call(this, e);
     if (e.name === 'referReceived') void this.actAsTransferee(e);
-    if (e.name === 'recoverMedia') void this.recoverMedia();
+    if (e.name === 'recoverMedia') void recoverMedia.call(this);
     if (e.name === 'dtmfReceived') this.emit('dtmf', { digit: e.digit, duration: e.duration, transport: 'info' } satisfies DtmfEvent);
     if (e.name === 'callEnded') this.ended(e.reason);
   }
-
-  /**
-   * The phone lost its connection and registered again (`autoRecover`); this
-   * call survived. Restart its media through the new connection: an ICE
-   * restart re-INVITE, which also tells the server where the call now is.
-   */
-  private async recoverMedia(): Promise<void> {
-    if (this.mediaRecovery) return; // one at a time; a second outage finds this one still trying
-    this.mediaRecovery = true;
-    this.emit('mediaRecovering');
-    const started = performance.now();
-    let error: unknown;
-    try {
-      // Both ends recover at once. The end that did not start the call goes
-      // first; the caller waits a moment, and if the callee's re-INVITE came
-      // meanwhile, that one exchange restarted ICE on both sides and, its 2xx
-      // carrying our Contact, refreshed our target at the peer too (RFC 3261
-      // §12.2.1.2): no second re-INVITE, no glare (§14.1).
-      if (this.direction === 'outbound' && !this.adopted) {
-        await new Promise((r) => setTimeout(r, CALLER_RECOVERY_DELAY_MS));
-        if (this.state === 'disposed') return;
-        if (this.peerReinviteAnsweredAt >= started) {
-          this.emit('mediaRecovered');
-          return;
-        }
-      }
-      // Both ends of a call usually recover at once: their re-INVITEs cross
-      // (491, retried by the core, RFC 3261 §14.1), or one reaches a peer not
-      // registered again yet (404/408). A few tries, further apart each time.
-      for (let attempt = 1; attempt <= MEDIA_RECOVERY_ATTEMPTS; attempt++) {
-        try {
-          await this.reInvite(!this.adoptedHeld); // a call on hold stays on hold
-          this.emit('mediaRecovered');
-          return;
-        } catch (e) {
-          error = e;
-          if (this.state === 'disposed') return; // the core ended it (a 481: the dialog is gone), with a reason
-          if (attempt < MEDIA_RECOVERY_ATTEMPTS) await new Promise((r) => setTimeout(r, 1000 * attempt));
-        }
-      }
-      if (this.state !== 'disposed') this.emit('mediaRecoveryFailed', error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      this.mediaRecovery = false;
-    }
-  }
-  private mediaRecovery = false;
 
   protected updatePeer(info: PeerInfo): void {
     for (const [k, v] of Object.entries(info)) {
@@ -307,91 +256,25 @@ export default class CallSession extends EventEmitter {
 
   /** Put the remote party on hold: re-INVITE with our media `sendonly` (RFC 3264 §8.4). */
   hold(): Promise<void> {
-    return this.changeHold(true);
+    return changeHold.call(this, true);
   }
 
   unhold(): Promise<void> {
-    return this.changeHold(false);
-  }
-
-  private async changeHold(hold: boolean): Promise<void> {
-    const call = this.requireCall(hold ? 'hold' : 'unhold');
-    if (!hold && this.webRtcSession?.receiving?.() === false) {
-      // The browser itself negotiated our side to send only (a sendonly
-      // reInvite(false), or the re-INVITE that took over a held call from
-      // another tab), so an answer the browser never sees would leave it
-      // deaf: unhold with an offer it makes, whose answer it applies.
-      await this.offerAnew(true, false, 'unhold');
-      this.quality.localHeld = false;
-      return;
-    }
-    const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-    this.core.check(this.core.ua().hold(call, hold, performance.now()), hold ? 'hold' : 'unhold');
-    const e = await done;
-    if (e.name !== 'reinviteDone' || e.status >= 300)
-      throw new Error(`${hold ? 'hold' : 'unhold'} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-    this.quality.localHeld = hold;
-    // The hold offer is our last SDP with its direction changed by the core;
-    // the browser session did not make a new offer, so (as the original SDK
-    // does, spec §7.7) the answer is not applied: the peer stops sending,
-    // which is what hold means, and unhold restores it.
+    return changeHold.call(this, false);
   }
 
   /** New offer with an ICE restart (network change), `sendonly` unless `toReceive` (spec §7.8). */
   async reInvite(toReceive = true): Promise<void> {
-    return this.offerAnew(toReceive, true, 'reInvite');
+    return offerAnew.call(this, toReceive, true, 'reInvite');
   }
 
-  /** A re-INVITE with an offer the media session makes (`sendonly` unless `toReceive`), its answer applied. */
-  private async offerAnew(toReceive: boolean, iceRestart: boolean, what: string): Promise<void> {
-    const call = this.requireCall(what);
-    await this.answerApplied;
-    for (let attempt = 1; ; attempt++) {
-      const sdp = this.wireSdp(await this.media().createOffer({ iceRestart }), 'offer');
-      const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-      this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), what);
-      const e = await done;
-      // 491 here: ours met a 491 and, while it waited to be resent, the peer's
-      // own re-INVITE came and is being answered, which replaced the offer we
-      // made (RFC 3261 §14.1; the core says so rather than resend a stale
-      // offer). Once that answer is given, offer afresh.
-      if (e.name === 'reinviteDone' && e.status === 491 && attempt < REINVITE_SUPERSEDED_ATTEMPTS) {
-        await this.peerOfferAnswered;
-        continue;
-      }
-      if (e.name !== 'reinviteDone' || e.status >= 300)
-        throw new Error(`${what} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-      await this.media().applyAnswer(this.peerSdp(e.sdp, 'answer'));
-      return;
-    }
-  }
+  // The re-INVITE state that call-reinvite.ts reads and writes:
   /** The answer to the peer's last re-INVITE (answerReinvite), once given. */
   private peerOfferAnswered: Promise<void> = Promise.resolve();
-
-  /** Answer a re-INVITE from the other side (e.g. server takeover, spec §7.9). */
-  private async answerReinvite(e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {
-    this.sipMessage = InboundMessage.fromCore(e.msg);
-    await this.answerApplied;
-    let answer = '';
-    try {
-      // Video the peer adds is taken receive-only (the app may addVideo()),
-      // or refused with port 0 when the phone's `acceptVideo` is false.
-      // (An audio-only offer's answer goes untouched: nothing to refuse.)
-      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local && e.video !== '';
-      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
-    } catch {
-      // Media (or a codec preference, or an SDP hook) refused the offer: an
-      // empty answer makes the core reject it with 488.
-    }
-    try {
-      this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');
-      if (answer) this.peerReinviteAnsweredAt = performance.now();
-    } catch {
-      /* the call ended meanwhile */
-    }
-  }
   /** When we last accepted the peer's re-INVITE offer (performance.now()). */
   private peerReinviteAnsweredAt = -1;
+  /** recoverMedia() is under way. */
+  private mediaRecovery = false;
 
   /**
    * The peer transferred us (REFER, RFC 3515): call the target (with Replaces
@@ -432,7 +315,7 @@ export default class CallSession extends EventEmitter {
   readonly _video: CallVideo = new CallVideo(this);
   /** @internal A re-INVITE with the media session's new offer (no ICE restart), its answer applied. */
   _renegotiate(what: string): Promise<void> {
-    return this.offerAnew(!this.held, false, what); // a held call stays held (the core makes it sendonly)
+    return offerAnew.call(this, !this.held, false, what); // a held call stays held (the core makes it sendonly)
   }
   /** wasm-web-phone: the video we send (camera or screen), or null. */
   get localVideoStream(): MediaStream | null {
