@@ -14,6 +14,7 @@ import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
 import { CallVideo } from './call-video.js';
 import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
+import { doSendDtmf } from './call-dtmf.js';
 import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
@@ -402,47 +403,7 @@ export default class CallSession extends EventEmitter {
    * with the Error.
    */
   sendDtmf(tones: string, duration?: number, interToneGapOrOptions?: number | SendDtmfOptions): Promise<void> {
-    const options = typeof interToneGapOrOptions === 'object' && interToneGapOrOptions !== null
-      ? interToneGapOrOptions : { interToneGap: interToneGapOrOptions };
-    const interToneGap = options.interToneGap;
-    const transport = options.transport ?? this.webPhone.options.dtmfTransport ?? 'rfc4733';
-    if (transport === 'info') return this.sendDtmfInfo(tones, duration ?? 100);
-    if (transport !== 'rfc4733') throw new Error(`sendDtmf: unknown DTMF transport "${String(transport)}"`);
-    if (!/^[0-9A-D#*,]*$/i.test(tones)) throw new Error(`sendDtmf: invalid DTMF tones "${tones}"`);
-    if (this.state === 'disposed' || this.state === 'failed') throw new Error(`sendDtmf: the call has ended (state: ${this.state})`);
-    const media = this.webRtcSession;
-    if (!media) throw new Error(`sendDtmf: the call has no media yet (state: ${this.state})`);
-    if (this.answerPending) {
-      // call() resolved before the browser applied the answer (as in the
-      // original); like hold() and reInvite(), the tones wait for it.
-      // The answer takes milliseconds to apply; if the tones still cannot go
-      // then, there is no caller left to throw to, so it is a mediaError.
-      void this.answerApplied.then(() => {
-        if (this.state !== 'answered') return;
-        try {
-          media.sendDtmf(tones, duration, interToneGap);
-        } catch (e) {
-          this.emit('mediaError', e);
-        }
-      });
-      return Promise.resolve();
-    }
-    media.sendDtmf(tones, duration, interToneGap);
-    return Promise.resolve();
-  }
-
-  /** One INFO per digit, built and queued by the core (core/call/call_dtmf.cpp). */
-  private sendDtmfInfo(tones: string, duration: number): Promise<void> {
-    const call = this.requireCall('sendDtmf');
-    const r = this.core.ua().sendDtmfInfo(call, tones, Math.round(duration), performance.now());
-    if (!r.ok) this.core.check(r, 'sendDtmf'); // throws: bad digits, no dialog
-    const done = this.waitFor((e) => (e.name === 'requestDone' && e.request === r.request) || e.name === 'callEnded');
-    done.catch(() => {});
-    this.core.check(r, 'sendDtmf');
-    return done.then((e) => {
-      if (e.name !== 'requestDone' || e.status < 200 || e.status >= 300)
-        throw new Error(`sendDtmf: ${e.name === 'requestDone' ? e.statusLine : 'the call ended'}`);
-    });
+    return doSendDtmf.call(this, tones, duration, interToneGapOrOptions);
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {
