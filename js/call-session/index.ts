@@ -15,6 +15,7 @@ import { CallQuality } from './call-quality.js';
 import { CallVideo } from './call-video.js';
 import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
 import { doSendDtmf } from './call-dtmf.js';
+import { TRANSFER_TIMEOUT_MS, actAsTransferee, doCompleteWarmTransfer, doTransfer, doWarmTransfer } from './call-transfer.js';
 import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
@@ -23,8 +24,6 @@ import type WebPhone from '../web-phone.js';
 
 export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
 
-/** Default REFER completion timeout (spec §7.10), ms. */
-const TRANSFER_TIMEOUT_MS = 10000;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
@@ -214,7 +213,7 @@ export default class CallSession extends EventEmitter {
     if (e.name === 'callAnswered' || e.name === 'reinviteOffer' || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
     this.waiters.feed(e);
     if (e.name === 'reinviteOffer') this.peerOfferAnswered = answerReinvite.call(this, e);
-    if (e.name === 'referReceived') void this.actAsTransferee(e);
+    if (e.name === 'referReceived') void actAsTransferee.call(this, e);
     if (e.name === 'recoverMedia') void recoverMedia.call(this);
     if (e.name === 'dtmfReceived') this.emit('dtmf', { digit: e.digit, duration: e.duration, transport: 'info' } satisfies DtmfEvent);
     if (e.name === 'callEnded') this.ended(e.reason);
@@ -276,31 +275,6 @@ export default class CallSession extends EventEmitter {
   private peerReinviteAnsweredAt = -1;
   /** recoverMedia() is under way. */
   private mediaRecovery = false;
-
-  /**
-   * The peer transferred us (REFER, RFC 3515): call the target (with Replaces
-   * for an attended transfer) and report the outcome by NOTIFY; the
-   * transferor then ends this call. Emits `referred` with the new session.
-   */
-  private async actAsTransferee(e: CoreCallEvent & { name: 'referReceived' }): Promise<void> {
-    const call = this._call!;
-    const report = (status: number) => {
-      if (this.state === 'disposed') return;
-      try {
-        this.core.check(this.core.ua().referProgress(call, status, performance.now()), 'transfer progress');
-      } catch {
-        /* the transferor went away; nothing left to tell */
-      }
-    };
-    try {
-      const headers = e.replaces ? { Replaces: e.replaces } : undefined;
-      const session = await this.webPhone.call(e.target, undefined, headers ? { headers } : undefined);
-      this.emit('referred', session);
-      report(session.state === 'answered' ? 200 : 480);
-    } catch {
-      report(503);
-    }
-  }
 
   mute(): void {
     this.media().setMuted(true);
@@ -422,13 +396,8 @@ export default class CallSession extends EventEmitter {
   }
 
   /** Blind transfer (REFER, RFC 3515); resolves when the server ends our leg (spec §7.10). */
-  async transfer(target: string, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
-    const call = this.requireCall('transfer');
-    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
-    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
-    ended.catch(() => {});
-    this.core.check(this.core.ua().refer(call, String(target), performance.now()), 'transfer');
-    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
+  transfer(target: string, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    return doTransfer.call(this, target, timeout);
   }
 
   /**
@@ -489,44 +458,16 @@ export default class CallSession extends EventEmitter {
   // --- warm transfer (spec §7.11) ------------------------------------------------
 
   /** Hold this call, call `target`; `complete()` joins them, `cancel()` hangs up and unholds. */
-  async warmTransfer(
+  warmTransfer(
     target: string,
     options: { callerId?: string; timeout?: number } = {},
   ): Promise<{ complete: () => Promise<void>; cancel: () => Promise<void>; newSession: CallSession }> {
-    await this.hold();
-    const newSession = await this.webPhone.call(target, options.callerId);
-    return {
-      newSession,
-      complete: () => this.completeWarmTransfer(newSession, options.timeout ?? TRANSFER_TIMEOUT_MS),
-      cancel: async () => {
-        await newSession.hangup();
-        await this.unhold();
-      },
-    };
+    return doWarmTransfer.call(this, target, options);
   }
 
   /** REFER this call's peer to `existing`'s peer (Refer-To with Replaces, RFC 3891). */
-  async completeWarmTransfer(existing: CallSession, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
-    const call = this.requireCall('completeWarmTransfer');
-    if (existing._call === undefined || existing.state !== 'answered')
-      throw new Error('completeWarmTransfer: the other call is not answered');
-    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
-    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
-    ended.catch(() => {});
-    this.core.check(this.core.ua().referReplaces(call, existing._call, performance.now()), 'completeWarmTransfer');
-    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
-  }
-
-  private async awaitTransfer(ended: Promise<CoreCallEvent>, refused: Promise<CoreCallEvent>): Promise<void> {
-    try {
-      const e = await Promise.race([ended, refused]);
-      if (e.name === 'referDone') throw new Error(`transfer refused: ${e.statusLine}`);
-    } catch (e) {
-      if ((e as Error).message !== 'timeout') throw e;
-      throw new Error(
-        `"REFER ${this.remotePeer ?? ''}" request timed out. It often means either you don't have permission or the call is not in a correct state.`,
-      );
-    }
+  completeWarmTransfer(existing: CallSession, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    return doCompleteWarmTransfer.call(this, existing, timeout);
   }
 
   /** @internal The core reports the call is over (BYE, CANCEL, failure, our hangup). */
