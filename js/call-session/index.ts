@@ -5,9 +5,9 @@
 import EventEmitter from '../event-emitter.js';
 import { EventWaiters } from '../event-waiters.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
-import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
+import type { WebRtcSession } from '../media/web-rtc-session.js';
+import { initMedia } from './call-media.js';
 import { callDiagnostics, type CallDiagnostics } from '../diagnostics.js';
-import { iceSettings } from '../media/ice-options.js';
 import { runSdpHandlers } from '../media/media-options.js';
 import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-monitor.js';
 import type { CallQualityReport } from '../quality/report.js';
@@ -96,28 +96,8 @@ export default class CallSession extends EventEmitter {
    * Prepare media: the SDK-managed browser session or the app's factory (spec
    * §6.1, §6.7). wasm-web-phone: `video` opens the camera too.
    */
-  async init(video?: VideoRequest): Promise<void> {
-    const factory = this.webPhone.options.webRtcSessionFactory;
-    const stunServers = this.webPhone.sipInfo.stunServers ?? [];
-    if (factory) {
-      this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
-      if (this.webRtcSession.video) this._video.media('init');
-      return;
-    }
-    this.webRtcSession?.dispose();
-    const ice = iceSettings(this.webPhone.options.ice, stunServers);
-    const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
-      this.mediaStream = s;
-    }, ({ name, ...info }) => {
-      if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
-      this.emit(name, info);
-    }, this.webPhone._media, video);
-    this.webRtcSession = browser;
-    this._video.media('init'); // videoChanged from here on
-    this.rtcPeerConnection = browser.rtcPeerConnection;
-    this.audioElement = browser.audioElement;
-    this.inputDeviceId = browser.inputDeviceId;
-    this.quality.attach(browser.rtcPeerConnection, this.webPhone.options.callQuality, (c) => this.onMediaConnectionState(c));
+  init(video?: VideoRequest): Promise<void> {
+    return initMedia.call(this, video);
   }
 
   // --- our SDP and the peer's (README "Codecs, bandwidth and SDP hooks") -----
