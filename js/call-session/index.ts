@@ -16,6 +16,7 @@ import { CallVideo } from './call-video.js';
 import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
 import { doSendDtmf } from './call-dtmf.js';
 import { TRANSFER_TIMEOUT_MS, actAsTransferee, doCompleteWarmTransfer, doTransfer, doWarmTransfer } from './call-transfer.js';
+import { doSendJsonCommand } from './call-rc-info.js';
 import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
@@ -23,9 +24,6 @@ import type { DtmfEvent, SendDtmfOptions } from '../types.js';
 import type WebPhone from '../web-phone.js';
 
 export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
-
-/** JSON INFO commands wait this long for their result INFO (the original waits forever). */
-const RC_INFO_TIMEOUT_MS = 15000;
 
 export type RcResult = { code: number; description: string; [key: string]: unknown };
 
@@ -420,19 +418,8 @@ export default class CallSession extends EventEmitter {
     return result;
   }
 
-  protected async sendJsonCommand(command: string, target = ''): Promise<RcResult> {
-    const call = this.requireCall(command);
-    const r = this.core.ua().rcInfo(call, command, target, performance.now());
-    const result = this.waitFor((e) => e.name === 'rcInfoResult' && e.reqid === r.request, RC_INFO_TIMEOUT_MS);
-    result.catch(() => {});
-    this.core.check(r, command);
-    try {
-      const e = await result;
-      return JSON.parse((e as CoreCallEvent & { name: 'rcInfoResult' }).result) as RcResult;
-    } catch (e) {
-      if ((e as Error).message === 'timeout') throw new Error(`${command}: no result from the server within ${RC_INFO_TIMEOUT_MS} ms`);
-      throw e;
-    }
+  protected sendJsonCommand(command: string, target = ''): Promise<RcResult> {
+    return doSendJsonCommand.call(this, command, target);
   }
 
   // --- warm transfer (spec §7.11) ------------------------------------------------
