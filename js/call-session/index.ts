@@ -5,14 +5,18 @@
 import EventEmitter from '../event-emitter.js';
 import { EventWaiters } from '../event-waiters.js';
 import type { CoreCallEvent } from '../core/sip-core.js';
-import { BrowserWebRtcSession, type WebRtcSession } from '../media/web-rtc-session.js';
+import type { WebRtcSession } from '../media/web-rtc-session.js';
+import { initMedia } from './call-media.js';
 import { callDiagnostics, type CallDiagnostics } from '../diagnostics.js';
-import { iceSettings } from '../media/ice-options.js';
 import { runSdpHandlers } from '../media/media-options.js';
 import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-monitor.js';
 import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
 import { CallVideo } from './call-video.js';
+import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
+import { doSendDtmf } from './call-dtmf.js';
+import { TRANSFER_TIMEOUT_MS, actAsTransferee, doCompleteWarmTransfer, doTransfer, doWarmTransfer } from './call-transfer.js';
+import { doSendJsonCommand } from './call-rc-info.js';
 import type { VideoRequest } from '../media/video.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
@@ -20,17 +24,6 @@ import type { DtmfEvent, SendDtmfOptions } from '../types.js';
 import type WebPhone from '../web-phone.js';
 
 export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
-
-/** Default REFER completion timeout (spec §7.10), ms. */
-const TRANSFER_TIMEOUT_MS = 10000;
-/** ICE-restart re-INVITEs tried after a recovered connection (autoRecover). */
-const MEDIA_RECOVERY_ATTEMPTS = 3;
-/** How long the caller leaves the callee to restart a recovered call's media first. */
-const CALLER_RECOVERY_DELAY_MS = 1000;
-/** reInvite() offers afresh this many times when the peer's re-INVITEs keep superseding ours. */
-const REINVITE_SUPERSEDED_ATTEMPTS = 3;
-/** JSON INFO commands wait this long for their result INFO (the original waits forever). */
-const RC_INFO_TIMEOUT_MS = 15000;
 
 export type RcResult = { code: number; description: string; [key: string]: unknown };
 
@@ -101,28 +94,8 @@ export default class CallSession extends EventEmitter {
    * Prepare media: the SDK-managed browser session or the app's factory (spec
    * §6.1, §6.7). wasm-web-phone: `video` opens the camera too.
    */
-  async init(video?: VideoRequest): Promise<void> {
-    const factory = this.webPhone.options.webRtcSessionFactory;
-    const stunServers = this.webPhone.sipInfo.stunServers ?? [];
-    if (factory) {
-      this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
-      if (this.webRtcSession.video) this._video.media('init');
-      return;
-    }
-    this.webRtcSession?.dispose();
-    const ice = iceSettings(this.webPhone.options.ice, stunServers);
-    const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
-      this.mediaStream = s;
-    }, ({ name, ...info }) => {
-      if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
-      this.emit(name, info);
-    }, this.webPhone._media, video);
-    this.webRtcSession = browser;
-    this._video.media('init'); // videoChanged from here on
-    this.rtcPeerConnection = browser.rtcPeerConnection;
-    this.audioElement = browser.audioElement;
-    this.inputDeviceId = browser.inputDeviceId;
-    this.quality.attach(browser.rtcPeerConnection, this.webPhone.options.callQuality, (c) => this.onMediaConnectionState(c));
+  init(video?: VideoRequest): Promise<void> {
+    return initMedia.call(this, video);
   }
 
   // --- our SDP and the peer's (README "Codecs, bandwidth and SDP hooks") -----
@@ -178,7 +151,7 @@ export default class CallSession extends EventEmitter {
     this.emit('mediaConnectionStateChanged', change);
     // ICE gave up on every candidate pair (RFC 8445 §8.1.2): with autoRecover,
     // restart it through a re-INVITE, as after a lost connection.
-    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered') void this.recoverMedia();
+    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered') void recoverMedia.call(this);
   }
 
   /**
@@ -222,58 +195,12 @@ export default class CallSession extends EventEmitter {
     // The peer's offer or answer: whether it has video (the core read it).
     if (e.name === 'callAnswered' || e.name === 'reinviteOffer' || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
     this.waiters.feed(e);
-    if (e.name === 'reinviteOffer') this.peerOfferAnswered = this.answerReinvite(e);
-    if (e.name === 'referReceived') void this.actAsTransferee(e);
-    if (e.name === 'recoverMedia') void this.recoverMedia();
+    if (e.name === 'reinviteOffer') this.peerOfferAnswered = answerReinvite.call(this, e);
+    if (e.name === 'referReceived') void actAsTransferee.call(this, e);
+    if (e.name === 'recoverMedia') void recoverMedia.call(this);
     if (e.name === 'dtmfReceived') this.emit('dtmf', { digit: e.digit, duration: e.duration, transport: 'info' } satisfies DtmfEvent);
     if (e.name === 'callEnded') this.ended(e.reason);
   }
-
-  /**
-   * The phone lost its connection and registered again (`autoRecover`); this
-   * call survived. Restart its media through the new connection: an ICE
-   * restart re-INVITE, which also tells the server where the call now is.
-   */
-  private async recoverMedia(): Promise<void> {
-    if (this.mediaRecovery) return; // one at a time; a second outage finds this one still trying
-    this.mediaRecovery = true;
-    this.emit('mediaRecovering');
-    const started = performance.now();
-    let error: unknown;
-    try {
-      // Both ends recover at once. The end that did not start the call goes
-      // first; the caller waits a moment, and if the callee's re-INVITE came
-      // meanwhile, that one exchange restarted ICE on both sides and, its 2xx
-      // carrying our Contact, refreshed our target at the peer too (RFC 3261
-      // §12.2.1.2): no second re-INVITE, no glare (§14.1).
-      if (this.direction === 'outbound' && !this.adopted) {
-        await new Promise((r) => setTimeout(r, CALLER_RECOVERY_DELAY_MS));
-        if (this.state === 'disposed') return;
-        if (this.peerReinviteAnsweredAt >= started) {
-          this.emit('mediaRecovered');
-          return;
-        }
-      }
-      // Both ends of a call usually recover at once: their re-INVITEs cross
-      // (491, retried by the core, RFC 3261 §14.1), or one reaches a peer not
-      // registered again yet (404/408). A few tries, further apart each time.
-      for (let attempt = 1; attempt <= MEDIA_RECOVERY_ATTEMPTS; attempt++) {
-        try {
-          await this.reInvite(!this.adoptedHeld); // a call on hold stays on hold
-          this.emit('mediaRecovered');
-          return;
-        } catch (e) {
-          error = e;
-          if (this.state === 'disposed') return; // the core ended it (a 481: the dialog is gone), with a reason
-          if (attempt < MEDIA_RECOVERY_ATTEMPTS) await new Promise((r) => setTimeout(r, 1000 * attempt));
-        }
-      }
-      if (this.state !== 'disposed') this.emit('mediaRecoveryFailed', error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      this.mediaRecovery = false;
-    }
-  }
-  private mediaRecovery = false;
 
   protected updatePeer(info: PeerInfo): void {
     for (const [k, v] of Object.entries(info)) {
@@ -312,116 +239,25 @@ export default class CallSession extends EventEmitter {
 
   /** Put the remote party on hold: re-INVITE with our media `sendonly` (RFC 3264 §8.4). */
   hold(): Promise<void> {
-    return this.changeHold(true);
+    return changeHold.call(this, true);
   }
 
   unhold(): Promise<void> {
-    return this.changeHold(false);
-  }
-
-  private async changeHold(hold: boolean): Promise<void> {
-    const call = this.requireCall(hold ? 'hold' : 'unhold');
-    if (!hold && this.webRtcSession?.receiving?.() === false) {
-      // The browser itself negotiated our side to send only (a sendonly
-      // reInvite(false), or the re-INVITE that took over a held call from
-      // another tab), so an answer the browser never sees would leave it
-      // deaf: unhold with an offer it makes, whose answer it applies.
-      await this.offerAnew(true, false, 'unhold');
-      this.quality.localHeld = false;
-      return;
-    }
-    const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-    this.core.check(this.core.ua().hold(call, hold, performance.now()), hold ? 'hold' : 'unhold');
-    const e = await done;
-    if (e.name !== 'reinviteDone' || e.status >= 300)
-      throw new Error(`${hold ? 'hold' : 'unhold'} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-    this.quality.localHeld = hold;
-    // The hold offer is our last SDP with its direction changed by the core;
-    // the browser session did not make a new offer, so (as the original SDK
-    // does, spec §7.7) the answer is not applied: the peer stops sending,
-    // which is what hold means, and unhold restores it.
+    return changeHold.call(this, false);
   }
 
   /** New offer with an ICE restart (network change), `sendonly` unless `toReceive` (spec §7.8). */
   async reInvite(toReceive = true): Promise<void> {
-    return this.offerAnew(toReceive, true, 'reInvite');
+    return offerAnew.call(this, toReceive, true, 'reInvite');
   }
 
-  /** A re-INVITE with an offer the media session makes (`sendonly` unless `toReceive`), its answer applied. */
-  private async offerAnew(toReceive: boolean, iceRestart: boolean, what: string): Promise<void> {
-    const call = this.requireCall(what);
-    await this.answerApplied;
-    for (let attempt = 1; ; attempt++) {
-      const sdp = this.wireSdp(await this.media().createOffer({ iceRestart }), 'offer');
-      const done = this.waitFor((e) => e.name === 'reinviteDone' || e.name === 'callEnded');
-      this.core.check(this.core.ua().reinvite(call, sdp, toReceive, performance.now()), what);
-      const e = await done;
-      // 491 here: ours met a 491 and, while it waited to be resent, the peer's
-      // own re-INVITE came and is being answered, which replaced the offer we
-      // made (RFC 3261 §14.1; the core says so rather than resend a stale
-      // offer). Once that answer is given, offer afresh.
-      if (e.name === 'reinviteDone' && e.status === 491 && attempt < REINVITE_SUPERSEDED_ATTEMPTS) {
-        await this.peerOfferAnswered;
-        continue;
-      }
-      if (e.name !== 'reinviteDone' || e.status >= 300)
-        throw new Error(`${what} failed: ${e.name === 'reinviteDone' ? e.statusLine : 'call ended'}`);
-      await this.media().applyAnswer(this.peerSdp(e.sdp, 'answer'));
-      return;
-    }
-  }
+  // The re-INVITE state that call-reinvite.ts reads and writes:
   /** The answer to the peer's last re-INVITE (answerReinvite), once given. */
   private peerOfferAnswered: Promise<void> = Promise.resolve();
-
-  /** Answer a re-INVITE from the other side (e.g. server takeover, spec §7.9). */
-  private async answerReinvite(e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {
-    this.sipMessage = InboundMessage.fromCore(e.msg);
-    await this.answerApplied;
-    let answer = '';
-    try {
-      // Video the peer adds is taken receive-only (the app may addVideo()),
-      // or refused with port 0 when the phone's `acceptVideo` is false.
-      // (An audio-only offer's answer goes untouched: nothing to refuse.)
-      const refuse = this.webPhone.options.acceptVideo === false && !this._video.local && e.video !== '';
-      answer = this.wireSdp(await this.media().createAnswer(this.peerSdp(e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
-    } catch {
-      // Media (or a codec preference, or an SDP hook) refused the offer: an
-      // empty answer makes the core reject it with 488.
-    }
-    try {
-      this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');
-      if (answer) this.peerReinviteAnsweredAt = performance.now();
-    } catch {
-      /* the call ended meanwhile */
-    }
-  }
   /** When we last accepted the peer's re-INVITE offer (performance.now()). */
   private peerReinviteAnsweredAt = -1;
-
-  /**
-   * The peer transferred us (REFER, RFC 3515): call the target (with Replaces
-   * for an attended transfer) and report the outcome by NOTIFY; the
-   * transferor then ends this call. Emits `referred` with the new session.
-   */
-  private async actAsTransferee(e: CoreCallEvent & { name: 'referReceived' }): Promise<void> {
-    const call = this._call!;
-    const report = (status: number) => {
-      if (this.state === 'disposed') return;
-      try {
-        this.core.check(this.core.ua().referProgress(call, status, performance.now()), 'transfer progress');
-      } catch {
-        /* the transferor went away; nothing left to tell */
-      }
-    };
-    try {
-      const headers = e.replaces ? { Replaces: e.replaces } : undefined;
-      const session = await this.webPhone.call(e.target, undefined, headers ? { headers } : undefined);
-      this.emit('referred', session);
-      report(session.state === 'answered' ? 200 : 480);
-    } catch {
-      report(503);
-    }
-  }
+  /** recoverMedia() is under way. */
+  private mediaRecovery = false;
 
   mute(): void {
     this.media().setMuted(true);
@@ -437,7 +273,7 @@ export default class CallSession extends EventEmitter {
   readonly _video: CallVideo = new CallVideo(this);
   /** @internal A re-INVITE with the media session's new offer (no ICE restart), its answer applied. */
   _renegotiate(what: string): Promise<void> {
-    return this.offerAnew(!this.held, false, what); // a held call stays held (the core makes it sendonly)
+    return offerAnew.call(this, !this.held, false, what); // a held call stays held (the core makes it sendonly)
   }
   /** wasm-web-phone: the video we send (camera or screen), or null. */
   get localVideoStream(): MediaStream | null {
@@ -524,47 +360,7 @@ export default class CallSession extends EventEmitter {
    * with the Error.
    */
   sendDtmf(tones: string, duration?: number, interToneGapOrOptions?: number | SendDtmfOptions): Promise<void> {
-    const options = typeof interToneGapOrOptions === 'object' && interToneGapOrOptions !== null
-      ? interToneGapOrOptions : { interToneGap: interToneGapOrOptions };
-    const interToneGap = options.interToneGap;
-    const transport = options.transport ?? this.webPhone.options.dtmfTransport ?? 'rfc4733';
-    if (transport === 'info') return this.sendDtmfInfo(tones, duration ?? 100);
-    if (transport !== 'rfc4733') throw new Error(`sendDtmf: unknown DTMF transport "${String(transport)}"`);
-    if (!/^[0-9A-D#*,]*$/i.test(tones)) throw new Error(`sendDtmf: invalid DTMF tones "${tones}"`);
-    if (this.state === 'disposed' || this.state === 'failed') throw new Error(`sendDtmf: the call has ended (state: ${this.state})`);
-    const media = this.webRtcSession;
-    if (!media) throw new Error(`sendDtmf: the call has no media yet (state: ${this.state})`);
-    if (this.answerPending) {
-      // call() resolved before the browser applied the answer (as in the
-      // original); like hold() and reInvite(), the tones wait for it.
-      // The answer takes milliseconds to apply; if the tones still cannot go
-      // then, there is no caller left to throw to, so it is a mediaError.
-      void this.answerApplied.then(() => {
-        if (this.state !== 'answered') return;
-        try {
-          media.sendDtmf(tones, duration, interToneGap);
-        } catch (e) {
-          this.emit('mediaError', e);
-        }
-      });
-      return Promise.resolve();
-    }
-    media.sendDtmf(tones, duration, interToneGap);
-    return Promise.resolve();
-  }
-
-  /** One INFO per digit, built and queued by the core (core/call/call_dtmf.cpp). */
-  private sendDtmfInfo(tones: string, duration: number): Promise<void> {
-    const call = this.requireCall('sendDtmf');
-    const r = this.core.ua().sendDtmfInfo(call, tones, Math.round(duration), performance.now());
-    if (!r.ok) this.core.check(r, 'sendDtmf'); // throws: bad digits, no dialog
-    const done = this.waitFor((e) => (e.name === 'requestDone' && e.request === r.request) || e.name === 'callEnded');
-    done.catch(() => {});
-    this.core.check(r, 'sendDtmf');
-    return done.then((e) => {
-      if (e.name !== 'requestDone' || e.status < 200 || e.status >= 300)
-        throw new Error(`sendDtmf: ${e.name === 'requestDone' ? e.statusLine : 'the call ended'}`);
-    });
+    return doSendDtmf.call(this, tones, duration, interToneGapOrOptions);
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {
@@ -583,13 +379,8 @@ export default class CallSession extends EventEmitter {
   }
 
   /** Blind transfer (REFER, RFC 3515); resolves when the server ends our leg (spec §7.10). */
-  async transfer(target: string, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
-    const call = this.requireCall('transfer');
-    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
-    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
-    ended.catch(() => {});
-    this.core.check(this.core.ua().refer(call, String(target), performance.now()), 'transfer');
-    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
+  transfer(target: string, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    return doTransfer.call(this, target, timeout);
   }
 
   /**
@@ -632,62 +423,23 @@ export default class CallSession extends EventEmitter {
     return result;
   }
 
-  protected async sendJsonCommand(command: string, target = ''): Promise<RcResult> {
-    const call = this.requireCall(command);
-    const r = this.core.ua().rcInfo(call, command, target, performance.now());
-    const result = this.waitFor((e) => e.name === 'rcInfoResult' && e.reqid === r.request, RC_INFO_TIMEOUT_MS);
-    result.catch(() => {});
-    this.core.check(r, command);
-    try {
-      const e = await result;
-      return JSON.parse((e as CoreCallEvent & { name: 'rcInfoResult' }).result) as RcResult;
-    } catch (e) {
-      if ((e as Error).message === 'timeout') throw new Error(`${command}: no result from the server within ${RC_INFO_TIMEOUT_MS} ms`);
-      throw e;
-    }
+  protected sendJsonCommand(command: string, target = ''): Promise<RcResult> {
+    return doSendJsonCommand.call(this, command, target);
   }
 
   // --- warm transfer (spec §7.11) ------------------------------------------------
 
   /** Hold this call, call `target`; `complete()` joins them, `cancel()` hangs up and unholds. */
-  async warmTransfer(
+  warmTransfer(
     target: string,
     options: { callerId?: string; timeout?: number } = {},
   ): Promise<{ complete: () => Promise<void>; cancel: () => Promise<void>; newSession: CallSession }> {
-    await this.hold();
-    const newSession = await this.webPhone.call(target, options.callerId);
-    return {
-      newSession,
-      complete: () => this.completeWarmTransfer(newSession, options.timeout ?? TRANSFER_TIMEOUT_MS),
-      cancel: async () => {
-        await newSession.hangup();
-        await this.unhold();
-      },
-    };
+    return doWarmTransfer.call(this, target, options);
   }
 
   /** REFER this call's peer to `existing`'s peer (Refer-To with Replaces, RFC 3891). */
-  async completeWarmTransfer(existing: CallSession, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
-    const call = this.requireCall('completeWarmTransfer');
-    if (existing._call === undefined || existing.state !== 'answered')
-      throw new Error('completeWarmTransfer: the other call is not answered');
-    const ended = this.waitFor((e) => e.name === 'callEnded', timeout);
-    const refused = this.waitFor((e) => e.name === 'referDone' && e.status >= 300);
-    ended.catch(() => {});
-    this.core.check(this.core.ua().referReplaces(call, existing._call, performance.now()), 'completeWarmTransfer');
-    await this.ending('transfer', () => this.awaitTransfer(ended, refused));
-  }
-
-  private async awaitTransfer(ended: Promise<CoreCallEvent>, refused: Promise<CoreCallEvent>): Promise<void> {
-    try {
-      const e = await Promise.race([ended, refused]);
-      if (e.name === 'referDone') throw new Error(`transfer refused: ${e.statusLine}`);
-    } catch (e) {
-      if ((e as Error).message !== 'timeout') throw e;
-      throw new Error(
-        `"REFER ${this.remotePeer ?? ''}" request timed out. It often means either you don't have permission or the call is not in a correct state.`,
-      );
-    }
+  completeWarmTransfer(existing: CallSession, timeout = TRANSFER_TIMEOUT_MS): Promise<void> {
+    return doCompleteWarmTransfer.call(this, existing, timeout);
   }
 
   /** @internal The core reports the call is over (BYE, CANCEL, failure, our hangup). */

@@ -1,0 +1,39 @@
+// A call's media session, for CallSession.init (spec §6.1, §6.7): the app's
+// webRtcSessionFactory, or the SDK's browser session wired to the call's
+// stream, devices, events and quality monitor (which reports ICE states to
+// the session's onMediaConnectionState). Apart from the 2.x class because
+// making and wiring the media is a job of its own.
+//
+// Written as CallSession's own methods (functions with a `this` parameter,
+// called as `initMedia.call(this, …)`), for the reasons call-reinvite.ts
+// gives: the class keeps its declarations and the script-tag build its size.
+// A private member is reached by index (`this['onMediaConnectionState']`).
+import { BrowserWebRtcSession } from '../media/web-rtc-session.js';
+import { iceSettings } from '../media/ice-options.js';
+import type { VideoRequest } from '../media/video.js';
+import type CallSession from './index.js';
+
+/** init(): `video` opens the camera too. */
+export async function initMedia(this: CallSession, video?: VideoRequest): Promise<void> {
+  const factory = this.webPhone.options.webRtcSessionFactory;
+  const stunServers = this.webPhone.sipInfo.stunServers ?? [];
+  if (factory) {
+    this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
+    if (this.webRtcSession.video) this._video.media('init');
+    return;
+  }
+  this.webRtcSession?.dispose();
+  const ice = iceSettings(this.webPhone.options.ice, stunServers);
+  const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
+    this.mediaStream = s;
+  }, ({ name, ...info }) => {
+    if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
+    this.emit(name, info);
+  }, this.webPhone._media, video);
+  this.webRtcSession = browser;
+  this._video.media('init'); // videoChanged from here on
+  this.rtcPeerConnection = browser.rtcPeerConnection;
+  this.audioElement = browser.audioElement;
+  this.inputDeviceId = browser.inputDeviceId;
+  this.quality.attach(browser.rtcPeerConnection, this.webPhone.options.callQuality, (c) => this['onMediaConnectionState'](c));
+}
