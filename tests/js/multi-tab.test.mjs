@@ -119,7 +119,7 @@ test('calls are mirrored: inboundCall with a session, its events, its end', asyn
 test("a session's method is a command to the leader; its result or error comes back", async () => {
   const { tab, say, next, done } = tabAndLeader();
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
-  await tick();
+  await until(() => tab.callSessions.length === 1);
   const s = tab.callSessions[0];
   const answering = s.answer();
   const cmd = await next((m) => m.t === 'cmd' && m.method === 'answer');
@@ -180,7 +180,7 @@ test('call() from a tab that does not lead: the leader places it and the session
 test('a command in flight when the leader changes rejects (nothing hangs); a tab that leaves rejects its own', async () => {
   const { tab, say, next, done } = tabAndLeader();
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
-  await tick();
+  await until(() => tab.callSessions.length === 1);
   const holding = tab.callSessions[0].hold();
   await next((m) => m.t === 'cmd' && m.method === 'hold');
   // Another tab leads now (the first one crashed before answering).
