@@ -176,9 +176,12 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
       ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
     });
-    // Both must succeed; a failing socket is reported even while the core loads.
-    const [module] = await Promise.all([core, open]);
-    if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
+    // Both must succeed; a failing socket is reported even while the core
+    // loads. The UA is made as soon as the core is ready, while the socket's
+    // handshake may still be under way: its first calls compile the core's
+    // functions they reach (lazily, in the browser), work the REGISTER then
+    // no longer waits for.
+    const module = await Promise.race([core, open.then(() => core)]);
     if (!this.ua_) {
       const [seedHigh, seedLow] = this.seed;
       this.ua_ = new module.Ua({
@@ -201,6 +204,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       if (this.recovery) this.listenToNetwork();
       this.adoptState(this.ua_);
     }
+    await open;
+    if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
     this.ua_.transportOpen(backup, now());
     this.pump();
     this.attach(ws);

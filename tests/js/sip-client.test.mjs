@@ -35,8 +35,10 @@ class FakeWebSocket {
   constructor(url, protocol) {
     this.url = url; this.protocol = protocol; this.readyState = 0; this.sent = [];
     FakeWebSocket.instances.push(this);
-    setTimeout(() => { this.readyState = 1; this.onopen?.(); }, 1);
+    if (!FakeWebSocket.held) setTimeout(() => this.open(), 1);
   }
+  /** Held sockets (FakeWebSocket.held) open only when the test calls this. */
+  open() { this.readyState = 1; this.onopen?.(); }
   send(text) {
     this.sent.push(text);
     const answers = FakeWebSocket.script(text, this) ?? [];
@@ -182,6 +184,35 @@ test('a silent server: start() rejects after 5 s and the socket is closed', asyn
   assert.ok(performance.now() - t0 >= 4900);
   assert.equal(FakeWebSocket.instances.at(-1).readyState, 3);
   await phone.dispose(); // must not hang on a dead socket
+});
+
+test('a socket slower than the core: the UA is made while the handshake runs, the REGISTER goes out on open; a socket that fails then rejects start() with its error', async () => {
+  FakeWebSocket.held = true;
+  const sockets = FakeWebSocket.instances;
+  sockets.length = 0;
+  try {
+    FakeWebSocket.script = (req) => (req.startsWith('REGISTER ') ? [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=60`])] : []);
+    const phone = newPhone();
+    const started = phone.start();
+    for (let i = 0; i < 100 && !phone.sipClient.ua_; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(phone.sipClient.ua_, 'the UA exists before the socket is open');
+    assert.equal(sockets[0].sent.length, 0, 'nothing sent before open');
+    sockets[0].open();
+    await started;
+    assert.match(sockets[0].sent[0], /^REGISTER /);
+    await phone.dispose();
+
+    // The core is ready, the socket fails: start() says why.
+    const failing = newPhone();
+    const refused = failing.start();
+    for (let i = 0; i < 100 && !failing.sipClient.ua_; i++) await new Promise((r) => setTimeout(r, 10));
+    sockets.at(-1).onerror?.();
+    await assert.rejects(refused, /WebSocket connection to ws:\/\/127\.0\.0\.1:9 failed/);
+    await failing.dispose();
+  } finally {
+    FakeWebSocket.held = false;
+    FakeWebSocket.script = () => {};
+  }
 });
 
 test('the socket drops while registering: start() rejects instead of hanging', async () => {
