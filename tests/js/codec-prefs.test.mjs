@@ -4,31 +4,15 @@
 // trace. The fake media lists opus (111), PCMU (0) and telephone-event (101).
 // Needs a built dist/ (scripts/build.sh --package-only).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { kitPhones, wasmBinary, WebPhone } from './lib/kit-phones.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
-const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
-const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
 const { orderCodecs } = await import(`${root}/dist/es/media/media-options.js`);
 
-useNodeWebSocket();
-let server;
-before(async () => { server = await startTestServer({ extensions: ['101', '102'], transport: 'ws' }); });
-after(() => server.close());
-const phones = [];
-afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
-
-async function phone(ext, options = {}) {
-  const media = fakeMedia();
-  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
-    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false, ...options });
-  phones.push(wp);
-  await wp.start();
-  return wp;
-}
+const kit = kitPhones({ extensions: ['101', '102'] });
+const phone = kit.phone;
 const T = { timeout: 20_000 };
 const mAudio = (sdp) => /\r\nm=audio \d+ \S+ ([^\r]*)/.exec(sdp)?.[1];
 const sipInfo = { username: 'u', password: 'p', authorizationId: 'a', domain: 'example.com', outboundProxy: 'localhost:1' };
@@ -48,31 +32,31 @@ test('the INVITE carries the preferred codec order, b=AS/b=TIAS and what the hoo
   const session = await alice.call('102');
   assert.equal(session.state, 'answered');
 
-  const invite = (await server.trace('101')).find((m) => m.dir === 'in' && /^INVITE /.test(m.text) && /\r\n\r\nv=0/.test(m.text));
+  const invite = (await kit.server.trace('101')).find((m) => m.dir === 'in' && /^INVITE /.test(m.text) && /\r\n\r\nv=0/.test(m.text));
   assert.ok(invite, 'an INVITE with SDP');
   const body = invite.text.slice(invite.text.indexOf('\r\n\r\n') + 4);
   assert.equal(mAudio(body), '0 111 101');
   assert.match(body, /\r\nc=IN IP4 0\.0\.0\.0\r\nb=AS:32\r\nb=TIAS:32000\r\n/);
   assert.match(body, /\r\na=x-test:offer\r\n$/);
   // Bob listed only PCMU (and telephone-event) in its 200 OK, opus's rtpmap gone.
-  const ok = (await server.trace('102')).find((m) => m.dir === 'in' && /^SIP\/2\.0 200 /.test(m.text) && /\r\nCSeq: \d+ INVITE\r\n/i.test(m.text) && /\r\n\r\nv=0/.test(m.text));
+  const ok = (await kit.server.trace('102')).find((m) => m.dir === 'in' && /^SIP\/2\.0 200 /.test(m.text) && /\r\nCSeq: \d+ INVITE\r\n/i.test(m.text) && /\r\n\r\nv=0/.test(m.text));
   assert.ok(ok, "bob's 200 OK with SDP");
   assert.equal(mAudio(ok.text), '0 101');
   assert.doesNotMatch(ok.text, /opus/);
   assert.deepEqual(seen, ['local offer', 'remote answer']);
   // A hold re-INVITE is made by the core from the SDP sent: the order stays.
   await session.hold();
-  const hold = (await server.trace('101')).filter((m) => m.dir === 'in' && /^INVITE /.test(m.text)).at(-1);
+  const hold = (await kit.server.trace('101')).filter((m) => m.dir === 'in' && /^INVITE /.test(m.text)).at(-1);
   assert.equal(mAudio(hold.text), '0 111 101');
   assert.match(hold.text, /a=sendonly/);
 });
 
 test('a throwing sdpHandler rejects call() with why, and nothing is sent', T, async () => {
   const alice = await phone('101', { sdpHandlers: [() => { throw new Error('boom'); }] });
-  const before = (await server.trace('101')).filter((m) => /^INVITE /.test(m.text)).length;
+  const before = (await kit.server.trace('101')).filter((m) => /^INVITE /.test(m.text)).length;
   await assert.rejects(alice.call('102'), /sdpHandlers\[0\] threw on the local offer: boom/);
   assert.equal(alice.callSessions.length, 0);
-  assert.equal((await server.trace('101')).filter((m) => /^INVITE /.test(m.text)).length, before);
+  assert.equal((await kit.server.trace('101')).filter((m) => /^INVITE /.test(m.text)).length, before);
   const bob = await phone('102', { sdpHandlers: [() => undefined] });
   await assert.rejects(bob.call('101'), /sdpHandlers\[0\] returned undefined for the local offer, not an SDP string/);
 });

@@ -4,15 +4,12 @@
 // or ends, only when the app opts in, and reports a browser without
 // setSinkId once instead of throwing. Needs a built dist/.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { kitPhones, WebPhone } from './lib/kit-phones.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
-const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
 const { Ringer } = await import(`${root}/dist/es/ringer.js`);
-const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
 
 /** <audio> elements made; `withSink` false: a browser without setSinkId. */
 const made = [];
@@ -31,21 +28,8 @@ globalThis.document = {
   },
 };
 
-useNodeWebSocket();
-let server;
-before(async () => { server = await startTestServer({ extensions: ['101', '102'], transport: 'ws' }); });
-after(() => server.close());
-const phones = [];
-afterEach(() => Promise.all(phones.splice(0).map((p) => p.dispose())));
-
-async function phone(ext, extra = {}) {
-  const media = fakeMedia();
-  const wp = new WebPhone({ sipInfo: server.sipInfo(ext), webRtcSessionFactory: media.factory,
-    deviceManager: media.deviceManager, wasm: { wasmBinary }, autoAnswer: false, ...extra });
-  phones.push(wp);
-  await wp.start();
-  return wp;
-}
+const kit = kitPhones({ extensions: ['101', '102'] });
+const phone = kit.phone;
 const event = (emitter, name) => new Promise((resolve) => emitter.once(name, resolve));
 const T = { timeout: 20_000 };
 

@@ -7,7 +7,7 @@ import { after, afterEach, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
+export const wasmBinary = readFileSync(`${root}/dist/sip-core.wasm`);
 export const { default: WebPhone } = await import(`${root}/dist/es/index.js`);
 const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}/dist/testing/index.mjs`);
 
