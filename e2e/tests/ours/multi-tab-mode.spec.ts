@@ -138,7 +138,7 @@ for (const [how, noSharedWorker] of [['closed', false], ['crashed', false], ['cl
   });
 }
 
-test('a video call survives the tab that carried it: the new leader offers audio and video again (RFC 3264 §8), the far end accepts and its camera comes in', async ({ browser, baseURL, phonePage, pageErrors }) => {
+test('a video call survives the tab that carried it: the new leader offers audio and video again (RFC 3264 §8), the far end accepts and its camera comes in; addVideo() there sends its own camera', async ({ browser, baseURL, phonePage, pageErrors }) => {
   test.setTimeout(90_000);
   const far = await phonePage('102', ours);
   const context = await newContext(browser, baseURL, pageErrors);
@@ -169,6 +169,10 @@ test('a video call survives the tab that carried it: the new leader offers audio
     await expectFrames(next, CAMERA);
     await expectAudio([next, far]);
     expect(await far.state()).toBe('answered');
+    // The new leader's own camera, on the m-line it kept: one more re-INVITE.
+    await next.page.evaluate(() => (window as any).session.addVideo());
+    await expectFrames(far, CAMERA);
+    expect((await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE ')).length).toBe(invitesBefore + 2);
     await next.hangup();
     await far.waitForState('disposed');
   } finally {
