@@ -96,13 +96,18 @@ test('progress() refuses a call that is not ringing', T, async () => {
   await assert.rejects(callee.progress({ earlyMedia: true }), /^Error: progress: the call is answered, not ringing$/);
 });
 
-test('early media on a video call: progress({ earlyMedia, video: true }) sends the camera in the 183; answer() repeats it', T, async () => {
+/** 102 calls 101 with video; 101's session once it rings, and 102's call(). */
+async function videoCallRinging() {
   const alice = await phone('101');
   const bob = await phone('102');
   await kit.server.clearTrace(); // the earlier tests' 183s from 101
   const ringing = event(alice.wp, 'inboundCall');
   const calling = bob.wp.call('101', undefined, { video: true });
-  const callee = await ringing;
+  return { alice, callee: await ringing, calling };
+}
+
+test('early media on a video call: progress({ earlyMedia, video: true }) sends the camera in the 183; answer() repeats it', T, async () => {
+  const { alice, callee, calling } = await videoCallRinging();
   assert.equal(callee.hasRemoteVideo, true);
   await callee.progress({ earlyMedia: true, video: true });
   await callee.answer(); // no options: the early answer decided the video
@@ -118,12 +123,7 @@ test('early media on a video call: progress({ earlyMedia, video: true }) sends t
 });
 
 test('early media without video on a video offer refuses it (port 0) in the 183 and the 200', T, async () => {
-  const alice = await phone('101');
-  const bob = await phone('102');
-  await kit.server.clearTrace(); // the earlier tests' 183s from 101
-  const ringing = event(alice.wp, 'inboundCall');
-  const calling = bob.wp.call('101', undefined, { video: true });
-  const callee = await ringing;
+  const { alice, callee, calling } = await videoCallRinging();
   await callee.progress({ earlyMedia: true });
   await callee.answer({ video: true }); // too late: the 183 refused it
   const caller = await calling;

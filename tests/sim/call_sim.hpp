@@ -33,6 +33,18 @@ namespace wwp::sim {
 
 enum Side { A = 0, B = 1, C = 2 };
 
+/// A simulated phone's configuration: user `user` on the relay's domain.
+inline Config sim_phone(const std::string& user, std::uint64_t seed) {
+  Config c;
+  c.username = user;
+  c.authorization_id = user;
+  c.password = "pw";
+  c.domain = "sim.example.test";
+  c.contact_host = user + ".invalid";
+  c.rng_seed = seed;
+  return c;
+}
+
 /// An SDP as a browser would give it, with `direction` for the audio line.
 inline std::string sim_sdp(const std::string& direction, int version = 1) {
   return "v=0\r\no=- 7 " + std::to_string(version) +

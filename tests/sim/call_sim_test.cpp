@@ -11,16 +11,6 @@
 namespace wwp::sim {
 namespace {
 
-Config phone(const std::string& user, std::uint64_t seed) {
-  Config c;
-  c.username = user;
-  c.authorization_id = user;
-  c.password = "pw";
-  c.domain = "sim.example.test";
-  c.contact_host = user + ".invalid";
-  c.rng_seed = seed;
-  return c;
-}
 
 LinkParams messy(std::uint64_t) {
   LinkParams p{30};
@@ -85,7 +75,7 @@ TimePoint first_at(const Endpoint& phone) {
 }
 
 TEST(CallSim, call_answer_and_hangup_through_the_relay_rfc3261_13) {
-  CallSim sim(phone("101", 1), phone("102", 2), {40}, 1);
+  CallSim sim(sim_phone("101", 1), sim_phone("102", 2), {40}, 1);
   const auto [a, b] = connected(sim);
   ASSERT_NE(b, 0u);
   EXPECT_EQ(sim.ua(A).call_id(a), sim.ua(B).call_id(b));
@@ -113,7 +103,7 @@ TEST(CallSim, call_answer_and_hangup_through_the_relay_rfc3261_13) {
 
 TEST(CallSim, crossing_holds_get_491_and_both_retries_land_rfc3261_14_1) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     const auto [a, b] = connected(sim);
     ASSERT_NE(b, 0u) << "seed " << seed;
     // Both put the call on hold at the same instant: each re-INVITE reaches
@@ -146,7 +136,7 @@ TEST(CallSim, crossing_holds_get_491_and_both_retries_land_rfc3261_14_1) {
 TEST(CallSim, cancel_crossing_the_answer_ends_both_sides_either_way_rfc3261_9_1) {
   int cancelled = 0, answered_then_bye = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     sim.register_all();
     // The caller gives up 100 ms after the call reaches B; B answers between
     // then and 150 ms later, so its 200 leaves before or after the CANCEL
@@ -185,7 +175,7 @@ TEST(CallSim, cancel_crossing_the_answer_ends_both_sides_either_way_rfc3261_9_1)
 
 TEST(CallSim, crossing_byes_end_each_side_once_rfc3261_15_1_2) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     const auto [a, b] = connected(sim);
     ASSERT_TRUE(sim.ua(A).hangup(a, sim.now()).ok());
     ASSERT_TRUE(sim.ua(B).hangup(b, sim.now()).ok());
@@ -209,7 +199,7 @@ TEST(CallSim, crossing_byes_end_each_side_once_rfc3261_15_1_2) {
 
 TEST(CallSim, a_reinvite_crossing_a_bye_leaves_no_call_behind_rfc3261_15) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     const auto [a, b] = connected(sim);
     ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
     ASSERT_TRUE(sim.ua(B).hangup(b, sim.now()).ok());
@@ -233,7 +223,7 @@ TEST(CallSim, a_reinvite_crossing_a_bye_leaves_no_call_behind_rfc3261_15) {
 TEST(CallSim, duplicated_frames_never_duplicate_a_call_event_rfc3261_17) {
   LinkParams twice{25};
   twice.duplicate = 1.0;  // every frame arrives twice
-  CallSim sim(phone("101", 7), phone("102", 8), twice, 7);
+  CallSim sim(sim_phone("101", 7), sim_phone("102", 8), twice, 7);
   const auto [a, b] = connected(sim);
   ASSERT_TRUE(sim.ua(A).hold(a, true, sim.now()).ok());
   sim.drain();
@@ -253,7 +243,7 @@ TEST(CallSim, duplicated_frames_never_duplicate_a_call_event_rfc3261_17) {
 }
 
 TEST(CallSim, lost_ack_makes_the_callee_end_the_call_after_64_t1_rfc3261_13_3_1_4) {
-  CallSim sim(phone("101", 9), phone("102", 10), {40}, 9);
+  CallSim sim(sim_phone("101", 9), sim_phone("102", 10), {40}, 9);
   sim.register_all();
   sim.up(A).drop_if = [](const std::string& f) { return f.rfind("ACK ", 0) == 0; };
   const call::CallHandle a = call_b(sim, 200);
@@ -272,7 +262,7 @@ TEST(CallSim, lost_ack_makes_the_callee_end_the_call_after_64_t1_rfc3261_13_3_1_
 }
 
 TEST(CallSim, an_unanswered_reinvite_times_out_and_ends_the_dialog_rfc3261_14_1) {
-  CallSim sim(phone("101", 11), phone("102", 12), {40}, 11);
+  CallSim sim(sim_phone("101", 11), sim_phone("102", 12), {40}, 11);
   const auto [a, b] = connected(sim);
   // The relay loses B's answer to the hold (and only that).
   sim.up(B).drop_if = [](const std::string& f) {
@@ -297,7 +287,7 @@ TEST(CallSim, an_unanswered_reinvite_times_out_and_ends_the_dialog_rfc3261_14_1)
 TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
   int rejected = 0, cancelled = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     sim.register_all();
     const Duration reject_after = 100 + static_cast<Duration>((seed * 53) % 151);
     // The shim may try to reject a call that a CANCEL already ended: a
@@ -322,7 +312,7 @@ TEST(CallSim, a_reject_crossing_a_cancel_ends_both_sides_once_rfc3261_9_2) {
 }
 
 TEST(CallSim, a_replaces_that_cannot_apply_is_refused_and_the_call_stays_rfc3891_3) {
-  CallSim sim(phone("101", 13), phone("102", 14), {40}, 13);
+  CallSim sim(sim_phone("101", 13), sim_phone("102", 14), {40}, 13);
   const auto [a, b] = connected(sim);
   const auto peer = sim.phone(A).call_events<call::CallAnswered>()[0].peer;
   const std::string call_id = sim.ua(A).call_id(a);
@@ -351,7 +341,7 @@ TEST(CallSim, a_replaces_that_cannot_apply_is_refused_and_the_call_stays_rfc3891
 }
 
 TEST(CallSim, a_replaces_for_our_own_ringing_call_takes_it_over_and_cancels_it_rfc3891_3) {
-  CallSim sim({phone("101", 15), phone("102", 16), phone("103", 17)}, {40}, 15);
+  CallSim sim({sim_phone("101", 15), sim_phone("102", 16), sim_phone("103", 17)}, {40}, 15);
   sim.register_all();
   // B rings and never answers; A answers whatever replaces a call at once.
   sim.react = [](CallSim& s, Side side, const call::CallEvent& e) {
@@ -389,7 +379,7 @@ TEST(CallSim, a_replaces_for_our_own_ringing_call_takes_it_over_and_cancels_it_r
 
 TEST(CallSim, attended_transfer_between_three_phones_rfc5589_7_rfc3891_3) {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    CallSim sim({phone("101", seed), phone("102", seed + 100), phone("103", seed + 200)}, messy(seed), seed);
+    CallSim sim({sim_phone("101", seed), sim_phone("102", seed + 100), sim_phone("103", seed + 200)}, messy(seed), seed);
     sim.register_all();
     // The shims: answer a ringing call after 200 ms, a replacing one at once
     // (RFC 3891 §3: the user already accepted the call it replaces); B, as
@@ -445,7 +435,7 @@ TEST(CallSim, attended_transfer_between_three_phones_rfc5589_7_rfc3891_3) {
 
 TEST(CallSim, blind_transfer_between_three_phones_ends_the_transferors_leg_rfc3515_rfc5589_6) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CallSim sim({phone("101", seed), phone("102", seed + 100), phone("103", seed + 200)}, messy(seed), seed);
+    CallSim sim({sim_phone("101", seed), sim_phone("102", seed + 100), sim_phone("103", seed + 200)}, messy(seed), seed);
     sim.register_all();
     // B and C answer after 200 ms; B, as transferee, calls the REFER's
     // target and reports the outcome (as js/call-session does).
@@ -487,7 +477,7 @@ TEST(CallSim, blind_transfer_between_three_phones_ends_the_transferors_leg_rfc35
 }
 
 TEST(CallSim, a_cancel_that_gets_no_answer_still_ends_the_call_after_64_t1_rfc3261_9_1) {
-  CallSim sim(phone("101", 21), phone("102", 22), {40}, 21);
+  CallSim sim(sim_phone("101", 21), sim_phone("102", 22), {40}, 21);
   sim.register_all();
   // B rings and never answers; the relay loses A's CANCEL.
   sim.up(A).drop_if = [](const std::string& f) { return f.rfind("CANCEL ", 0) == 0; };
@@ -511,7 +501,7 @@ TEST(CallSim, a_cancel_that_gets_no_answer_still_ends_the_call_after_64_t1_rfc32
 
 TEST(CallSim, a_hold_sent_the_moment_the_call_is_answered_lands_before_or_after_the_ack_rfc3261_13_3_1_4) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CallSim sim(phone("101", seed), phone("102", seed + 100), messy(seed), seed);
+    CallSim sim(sim_phone("101", seed), sim_phone("102", seed + 100), messy(seed), seed);
     sim.register_all();
     const call::CallHandle a = call_b(sim, 200);
     auto answer_reaction = sim.react;
@@ -531,7 +521,7 @@ TEST(CallSim, a_hold_sent_the_moment_the_call_is_answered_lands_before_or_after_
 
 TEST(CallSim, a_reinvite_still_unanswered_when_the_call_ends_gets_487_on_either_side_rfc3261_15_1_2) {
   for (Side ender : {A, B}) {
-    CallSim sim(phone("101", 23), phone("102", 24), {40}, 23);
+    CallSim sim(sim_phone("101", 23), sim_phone("102", 24), {40}, 23);
     const auto [a, b] = connected(sim);
     sim.answer_reinvites = false;  // A's browser is still making its answer
     ASSERT_TRUE(sim.ua(B).hold(b, true, sim.now()).ok());

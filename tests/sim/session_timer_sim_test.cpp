@@ -11,13 +11,7 @@ namespace {
 
 Config phone(const std::string& user, std::uint64_t seed, std::uint32_t session_expires = 90,
              std::uint32_t min_se = 90) {
-  Config c;
-  c.username = user;
-  c.authorization_id = user;
-  c.password = "pw";
-  c.domain = "sim.example.test";
-  c.contact_host = user + ".invalid";
-  c.rng_seed = seed;
+  Config c = sim_phone(user, seed);
   c.session_expires = session_expires;
   c.min_se = min_se;
   return c;

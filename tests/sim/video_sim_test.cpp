@@ -11,16 +11,6 @@
 namespace wwp::sim {
 namespace {
 
-Config phone(const std::string& user) {
-  Config c;
-  c.username = user;
-  c.authorization_id = user;
-  c.password = "pw";
-  c.domain = "sim.example.test";
-  c.contact_host = user + ".invalid";
-  c.rng_seed = 7;
-  return c;
-}
 
 /// A browser's audio+video SDP; `video_port` 0 is a rejected or removed
 /// stream (a browser writes no direction for it).
@@ -36,7 +26,7 @@ std::string av_sdp(int version, const std::string& audio, int video_port, const 
 using sdp::Direction;
 
 struct VideoSim : ::testing::Test {
-  CallSim sim{phone("101"), phone("102"), LinkParams{20}, 7};
+  CallSim sim{sim_phone("101", 7), sim_phone("102", 7), LinkParams{20}, 7};
 
   /// A calls B offering `offer`; B answers `answer`. Returns A's handle.
   call::CallHandle call(const std::string& offer, const std::string& answer) {
