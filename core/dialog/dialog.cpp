@@ -154,18 +154,42 @@ bool is_target_refresh(std::string_view method) {
          method == "NOTIFY" || method == "REFER";
 }
 
+namespace {
+
+/// The dialog ID parts of a message (§12): Call-ID, then the From and To
+/// tags, accepted exactly when read_core accepts the message. Every
+/// in-dialog request and every response to an INVITE is matched with this,
+/// so it reads the tags in place instead of building both NameAddrs.
+std::optional<DialogId> read_dialog_id(const msg::Message& m, bool from_is_local) {
+  const auto call_id = m.get(msg::HeaderId::CallId);
+  const auto from = m.get(msg::HeaderId::From);
+  const auto to = m.get(msg::HeaderId::To);
+  const auto cseq = m.get(msg::HeaderId::CSeq);
+  if (!call_id || call_id->empty() || !from || !to || !cseq) return std::nullopt;
+  const msg::TagView f = msg::tag_view(*from);
+  const msg::TagView t = msg::tag_view(*to);
+  if (f.quoted || t.quoted) {
+    // A quoted tag (no token, but a legal generic-param) is read unescaped.
+    auto c = read_core(m, 0);
+    if (!c) return std::nullopt;
+    std::string ft(c->from_na.tag().value_or(""));
+    std::string tt(c->to_na.tag().value_or(""));
+    return from_is_local ? DialogId{c->call_id, std::move(ft), std::move(tt)}
+                         : DialogId{c->call_id, std::move(tt), std::move(ft)};
+  }
+  if (!f.parsed || !t.parsed || !msg::parse_cseq_view(*cseq)) return std::nullopt;
+  return from_is_local ? DialogId{std::string(*call_id), std::string(f.tag), std::string(t.tag)}
+                       : DialogId{std::string(*call_id), std::string(t.tag), std::string(f.tag)};
+}
+
+}  // namespace
+
 std::optional<DialogId> dialog_id_of_request(const msg::Message& request) {
-  auto c = read_core(request, 0);
-  if (!c) return std::nullopt;
-  return DialogId{c->call_id, std::string(c->to_na.tag().value_or("")),
-                  std::string(c->from_na.tag().value_or(""))};
+  return read_dialog_id(request, false);  // §12.2.2: our tag is the To tag
 }
 
 std::optional<DialogId> dialog_id_of_response(const msg::Message& response) {
-  auto c = read_core(response, 0);
-  if (!c) return std::nullopt;
-  return DialogId{c->call_id, std::string(c->from_na.tag().value_or("")),
-                  std::string(c->to_na.tag().value_or(""))};
+  return read_dialog_id(response, true);  // §12.2.1.2: our tag is the From tag
 }
 
 // --- creation (§12.1) -------------------------------------------------------------

@@ -31,9 +31,12 @@ bool plausible_addr_spec(std::string_view u) {
 
 }  // namespace
 
-Result<NameAddr, ParseError> parse_name_addr(std::string_view value) {
-  NameAddr na;
-  const std::string_view s = value;
+namespace {
+
+/// The part of a name-addr before its header params, checked as
+/// parse_name_addr documents; fills `na`'s display name and URI when given
+/// (tag_view reads without building them). Returns where the params start.
+Result<std::size_t, ParseError> scan_name_addr_head(std::string_view s, NameAddr* na) {
   std::size_t i = scan::skip_lws(s, 0);
   if (i == s.size()) return err(fail(ParseErrorCode::BadNameAddr, i));
   std::size_t lt = npos;
@@ -41,8 +44,10 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view value) {
     std::string dn;
     const std::size_t e = scan_quoted_string(s, i, dn);
     if (e == npos) return err(fail(ParseErrorCode::BadNameAddr, i));  // RFC 4475 quotbal
-    na.display_name = std::move(dn);
-    na.display_quoted = true;
+    if (na) {
+      na->display_name = std::move(dn);
+      na->display_quoted = true;
+    }
     i = scan::skip_lws(s, e);
     if (i >= s.size() || s[i] != '<') return err(fail(ParseErrorCode::BadNameAddr, i));
     lt = i;
@@ -54,52 +59,90 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view value) {
       // Each LWS run between the tokens becomes one SP: "the LWS ... MAY be
       // replaced with a single SP" (RFC 3261 §7.3.1), so a folded or tabbed
       // name reads, and is written back, as plain words.
-      std::string dn;
-      for (char c : scan::trim(s.substr(i, j - i))) {
-        if (!scan::is_lws_char(c)) dn += c;
-        else if (dn.back() != ' ') dn += ' ';
+      if (na) {
+        std::string dn;
+        for (char c : scan::trim(s.substr(i, j - i))) {
+          if (!scan::is_lws_char(c)) dn += c;
+          else if (dn.back() != ' ') dn += ' ';
+        }
+        if (!dn.empty()) na->display_name = std::move(dn);
       }
-      if (!dn.empty()) na.display_name = std::move(dn);
       lt = j;
     } else if (s.find('<', i) != npos) {
       return err(fail(ParseErrorCode::BadNameAddr, j));  // RFC 4475 baddn: `Bell, Alexander <...>`
     }
   }
-  std::size_t rest;
   if (lt != npos) {
     const std::size_t gt = s.find('>', lt + 1);
     if (gt == npos) return err(fail(ParseErrorCode::BadNameAddr, lt));
     const std::string_view uri = s.substr(lt + 1, gt - lt - 1);
     // RFC 4475 badaspec: `< sip:t.watson@example.org >` holds LWS.
     if (!plausible_addr_spec(uri)) return err(fail(ParseErrorCode::BadNameAddr, lt + 1));
-    na.uri = std::string(uri);
-    na.angle_brackets = true;
-    rest = gt + 1;
-  } else {
-    // §20.10: "If the URI is not enclosed in angle brackets, any semicolon-
-    // delimited parameters are header-parameters, not URI parameters."
-    std::size_t e = i;
-    while (e < s.size() && s[e] != ';' && !scan::is_lws_char(s[e])) ++e;
-    const std::string_view uri = s.substr(i, e - i);
-    // "...if the URI contains a comma, question mark or semicolon, the URI
-    // MUST be enclosed in angle brackets" (§20.10).
-    if (!plausible_addr_spec(uri) || uri.find_first_of(",?") != npos)
-      return err(fail(ParseErrorCode::BadNameAddr, i));
-    na.uri = std::string(uri);
-    rest = e;
+    if (na) {
+      na->uri = std::string(uri);
+      na->angle_brackets = true;
+    }
+    return gt + 1;
   }
-  auto ps = parse_params(s.substr(rest));
-  if (!ps) return err(fail(ParseErrorCode::BadParam, rest + ps.error().offset));
+  // §20.10: "If the URI is not enclosed in angle brackets, any semicolon-
+  // delimited parameters are header-parameters, not URI parameters."
+  std::size_t e = i;
+  while (e < s.size() && s[e] != ';' && !scan::is_lws_char(s[e])) ++e;
+  const std::string_view uri = s.substr(i, e - i);
+  // "...if the URI contains a comma, question mark or semicolon, the URI
+  // MUST be enclosed in angle brackets" (§20.10).
+  if (!plausible_addr_spec(uri) || uri.find_first_of(",?") != npos)
+    return err(fail(ParseErrorCode::BadNameAddr, i));
+  if (na) na->uri = std::string(uri);
+  return e;
+}
+
+}  // namespace
+
+Result<NameAddr, ParseError> parse_name_addr(std::string_view value) {
+  NameAddr na;
+  const auto rest = scan_name_addr_head(value, &na);
+  if (!rest) return err(rest.error());
+  auto ps = parse_params(value.substr(*rest));
+  if (!ps) return err(fail(ParseErrorCode::BadParam, *rest + ps.error().offset));
   na.params = std::move(*ps);
   return na;
 }
 
+TagView tag_view(std::string_view value) {
+  TagView out;
+  const auto rest = scan_name_addr_head(value, nullptr);
+  if (!rest) return out;
+  // NameAddr::tag(): the first `tag` parameter, case-insensitive (§7.3.1).
+  struct Seen {
+    bool found = false;
+    bool quoted = false;
+    std::string_view tag;
+  } seen;
+  auto first_tag = [](void* ctx, const ParamView& p) {
+    auto* s = static_cast<Seen*>(ctx);
+    if (s->found || !scan::iequals(p.name, "tag")) return;
+    s->found = true;
+    s->quoted = p.quoted;
+    if (!p.quoted) s->tag = p.value;  // a view into `value` (a quoted one is scratch)
+  };
+  if (scan_params(value.substr(*rest), first_tag, &seen)) return out;
+  out.parsed = true;
+  out.quoted = seen.quoted;
+  out.tag = seen.tag;
+  return out;
+}
+
 std::optional<std::string> tag_of(std::string_view value) {
-  auto na = parse_name_addr(value);
-  if (!na) return std::nullopt;
-  auto t = na->tag();
-  if (!t || t->empty()) return std::nullopt;
-  return std::string(*t);
+  const TagView t = tag_view(value);
+  if (t.quoted) {
+    auto na = parse_name_addr(value);
+    auto q = na ? na->tag() : std::nullopt;
+    if (!q || q->empty()) return std::nullopt;
+    return std::string(*q);
+  }
+  if (!t.parsed || t.tag.empty()) return std::nullopt;
+  return std::string(t.tag);
 }
 
 std::string NameAddr::to_string() const {

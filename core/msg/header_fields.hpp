@@ -48,6 +48,17 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view value);
 /// The `tag` parameter of a From/To value (§19.3), if the value parses and
 /// has one.
 std::optional<std::string> tag_of(std::string_view name_addr_value);
+/// The same read without copies (matching every in-dialog message to its
+/// dialog, §12.2): whether the value parses as parse_name_addr would have it,
+/// and its first tag as written ("" when absent or empty). A tag written as
+/// a quoted-string (no token, §25.1, yet a generic-param) sets `quoted` and
+/// leaves `tag` empty: read that one with tag_of.
+struct TagView {
+  bool parsed = false;
+  bool quoted = false;
+  std::string_view tag;
+};
+TagView tag_view(std::string_view name_addr_value);
 
 // --- Via (§20.42) -------------------------------------------------------------
 

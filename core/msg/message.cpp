@@ -2,6 +2,8 @@
 // header_names.cpp; parsing in parser.cpp.
 #include "core/msg/message.hpp"
 
+#include <cstring>
+
 #include "core/msg/header_names.hpp"
 #include "core/msg/scan.hpp"
 
@@ -196,48 +198,81 @@ void Message::set_body(std::string_view body, std::string_view content_type) {
   edited();
 }
 
-std::string Message::to_string() const {
-  std::size_t size = method_.len + request_uri_.len + reason_.len + 16 + body_.len + 2;
-  for (const Field& f : fields_) size += f.name.len + f.value.len + 4;
-  std::string s;
-  s.reserve(size);
-  s += start_line();
-  s += "\r\n";
-  for (const Field& f : fields_) {
-    s += view(f.name);
-    s += ": ";
-    s += view(f.value);
-    s += "\r\n";
+// One sized write for to_string() and to_wire(): a message is serialised
+// for every frame we send, and the module is built for size (-Oz), where each
+// std::string append stays a call chain (capacity check, then memcpy). Here
+// the size is known first and every part is one memcpy into place.
+std::size_t Message::write_wire(char* out, Message* repoint) const {
+  char* p = out;
+  auto put = [&p](std::string_view v) {
+    if (!v.empty()) std::memcpy(p, v.data(), v.size());
+    p += v.size();
+  };
+  auto span_here = [&](std::size_t len) {
+    return Span{static_cast<std::uint32_t>(p - out), static_cast<std::uint32_t>(len)};
+  };
+  if (is_request()) {
+    // Request-Line = Method SP Request-URI SP SIP-Version CRLF (§7.1)
+    const Span m = span_here(method_.len);
+    put(method());
+    *p++ = ' ';
+    const Span u = span_here(request_uri_.len);
+    put(request_uri());
+    put(" SIP/2.0\r\n");
+    if (repoint) {
+      repoint->method_ = m;
+      repoint->request_uri_ = u;
+    }
+  } else {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2); the
+    // SP before an empty reason stays (RFC 4475 "noreason").
+    char digits[24];
+    put("SIP/2.0 ");
+    put(decimal(static_cast<std::size_t>(status_), digits));
+    *p++ = ' ';
+    const Span r = span_here(reason_.len);
+    put(reason());
+    put("\r\n");
+    if (repoint) repoint->reason_ = r;
   }
-  s += "\r\n";
-  s += body();
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const Field& f = fields_[i];
+    const Span n = span_here(f.name.len);
+    put(view(f.name));
+    put(": ");
+    const Span v = span_here(f.value.len);
+    put(view(f.value));
+    put("\r\n");
+    if (repoint) {
+      repoint->fields_[i].name = n;
+      repoint->fields_[i].value = v;
+    }
+  }
+  put("\r\n");
+  const Span b = span_here(body_.len);
+  put(body());
+  if (repoint) repoint->body_ = b;
+  return static_cast<std::size_t>(p - out);
+}
+
+std::size_t Message::wire_length() const {
+  char digits[24];
+  std::size_t size = is_request() ? method_.len + 1 + request_uri_.len + 10
+                                   : 8 + decimal(static_cast<std::size_t>(status_), digits).size() + 1 + reason_.len + 2;
+  for (const Field& f : fields_) size += f.name.len + 2 + f.value.len + 2;
+  return size + 2 + body_.len;
+}
+
+std::string Message::to_string() const {
+  std::string s(wire_length(), '\0');
+  s.resize(write_wire(s.data(), nullptr));
   return s;
 }
 
 std::string_view Message::to_wire() {
   // Same text as to_string(), with every span re-pointed into it.
-  std::string s = to_string();
-  auto at = [&](std::size_t off, std::size_t len) {
-    return Span{static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len)};
-  };
-  std::size_t pos = 0;
-  if (is_request()) {
-    method_ = at(0, method_.len);
-    request_uri_ = at(method_.len + 1, request_uri_.len);
-  } else {
-    // "SIP/2.0 NNN " precedes the reason; the status has 3 digits (§7.2)
-    // unless a caller built an odd one, so measure it.
-    char digits[24];
-    reason_ = at(8 + decimal(static_cast<std::size_t>(status_), digits).size() + 1, reason_.len);
-  }
-  pos = s.find("\r\n") + 2;
-  for (Field& f : fields_) {
-    f.name = at(pos, f.name.len);
-    pos += f.name.len + 2;
-    f.value = at(pos, f.value.len);
-    pos += f.value.len + 2;
-  }
-  body_ = at(pos + 2, body_.len);
+  std::string s(wire_length(), '\0');
+  s.resize(write_wire(s.data(), this));
   buf_ = std::move(s);
   wire_size_ = static_cast<std::uint32_t>(buf_.size());
   return buf_;

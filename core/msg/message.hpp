@@ -164,6 +164,11 @@ class Message {
     wire_size_ = 0;
   }
   std::size_t find_field(std::string_view name, std::size_t from) const;
+  /// Bytes to_string() writes.
+  std::size_t wire_length() const;
+  /// Write the wire text at `out` (wire_length() bytes); with `repoint`, set
+  /// its spans to where each part landed. Returns the bytes written.
+  std::size_t write_wire(char* out, Message* repoint) const;
 
   std::string buf_;
   std::vector<Field> fields_;

@@ -70,39 +70,52 @@ std::string quote(std::string_view text) {
   return q;
 }
 
-Result<Params, ParseError> parse_params(std::string_view s) {
-  Params out;
+std::optional<ParseError> scan_params(std::string_view s, ParamSink sink, void* ctx) {
+  std::string unquoted;
   std::size_t i = scan::skip_lws(s, 0);
   while (i < s.size()) {
     // SEMI = SWS ";" SWS
-    if (s[i] != ';') return err(ParseError{ParseErrorCode::BadParam, i, 0});
+    if (s[i] != ';') return ParseError{ParseErrorCode::BadParam, i, 0};
     i = scan::skip_lws(s, i + 1);
     const std::size_t ns = i;
     while (i < s.size() && scan::is_token(s[i])) ++i;
-    if (i == ns) return err(ParseError{ParseErrorCode::BadParam, i, 0});
-    Param p;
-    p.name.assign(s.substr(ns, i - ns));
+    if (i == ns) return ParseError{ParseErrorCode::BadParam, i, 0};
+    ParamView p;
+    p.name = s.substr(ns, i - ns);
     i = scan::skip_lws(s, i);
     if (i < s.size() && s[i] == '=') {
       // EQUAL = SWS "=" SWS
       i = scan::skip_lws(s, i + 1);
+      p.has_value = true;
       if (i < s.size() && s[i] == '"') {
-        std::string v;
-        const std::size_t e = scan_quoted_string(s, i, v);
-        if (e == npos) return err(ParseError{ParseErrorCode::BadParam, i, 0});
-        p.value = std::move(v);
+        const std::size_t e = scan_quoted_string(s, i, unquoted);
+        if (e == npos) return ParseError{ParseErrorCode::BadParam, i, 0};
+        p.value = unquoted;
         p.quoted = true;
         i = e;
       } else {
         const std::size_t vs = i;
         while (i < s.size() && is_value_char(s[i])) ++i;
-        if (i == vs) return err(ParseError{ParseErrorCode::BadParam, i, 0});
-        p.value = std::string(s.substr(vs, i - vs));
+        if (i == vs) return ParseError{ParseErrorCode::BadParam, i, 0};
+        p.value = s.substr(vs, i - vs);
       }
       i = scan::skip_lws(s, i);
     }
-    out.push_back(std::move(p));
+    sink(ctx, p);
   }
+  return std::nullopt;
+}
+
+Result<Params, ParseError> parse_params(std::string_view s) {
+  Params out;
+  auto keep = [](void* ctx, const ParamView& v) {
+    Param p;
+    p.name.assign(v.name);
+    if (v.has_value) p.value = std::string(v.value);
+    p.quoted = v.quoted;
+    static_cast<Params*>(ctx)->push_back(std::move(p));
+  };
+  if (auto e = scan_params(s, keep, &out)) return err(*e);
   return out;
 }
 

@@ -26,6 +26,20 @@ struct Param {
 };
 using Params = std::vector<Param>;
 
+/// One parameter as scan_params reads it. The views are valid during the
+/// sink's call only (a quoted value is unescaped into a scratch buffer).
+struct ParamView {
+  std::string_view name;   ///< as written
+  std::string_view value;  ///< as written; a quoted one unquoted and unescaped
+  bool has_value = false;  ///< false for a flag such as `;lr`
+  bool quoted = false;
+};
+using ParamSink = void (*)(void* ctx, const ParamView& param);
+/// The grammar walk behind parse_params, for readers that want one parameter
+/// and no copies (the From/To tag of every in-dialog message): the same
+/// checks, each parameter handed to `sink` in order. The error parse_params
+/// would return, or nullopt.
+std::optional<ParseError> scan_params(std::string_view s, ParamSink sink, void* ctx);
 /// Parse `;a=b;c;d="x y"` (leading LWS allowed; empty input → no params).
 /// Errors: `BadParam` with the offset in `s` (empty name as in `;;tag=`,
 /// unterminated quote, a value that is not token/host/quoted-string).

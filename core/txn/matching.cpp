@@ -8,10 +8,15 @@ namespace wwp::txn {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+/// Decimal text of a port (0-65535) without std::to_string's printf path.
+std::string_view decimal(unsigned v, char (&buf)[8]) {
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return std::string_view(p, static_cast<std::size_t>(e - p));
 }
 
 }  // namespace
@@ -42,31 +47,44 @@ std::optional<std::string> client_key(const msg::Message& m) {
 }
 
 std::optional<std::string> server_key(const msg::Message& request, std::string_view as_method) {
-  const auto via_value = request.get("Via");
-  const auto cseq_value = request.get("CSeq");
+  const auto via_value = request.get(msg::HeaderId::Via);
+  const auto cseq_value = request.get(msg::HeaderId::CSeq);
   if (!via_value || !cseq_value) return std::nullopt;
   const auto via = msg::parse_via(*via_value);
-  const auto cseq = msg::parse_cseq(*cseq_value);
+  const auto cseq = msg::parse_cseq_view(*cseq_value);
   if (!via || !cseq) return std::nullopt;
-  std::string method(as_method.empty() ? request.method() : as_method);
+  std::string_view method = as_method.empty() ? request.method() : as_method;
   if (method == "ACK") method = "INVITE";
   const std::string_view branch = via->branch();
+  // Every received request is keyed: one string, sized once (each `+` of
+  // temporaries was an allocation, and a call chain at -Oz).
+  std::string key;
   if (branch.substr(0, kMagicCookie.size()) == kMagicCookie) {
     // "the branch parameter in the request is equal to the one in the top Via
     // header field of the request that created the transaction, the sent-by
     // value in the top Via of the request is equal to the one in the request
     // that created the transaction, and the method of the request matches".
-    return "3261|" + std::string(branch) + "|" + lower(via->host) + ":" +
-           std::to_string(via->port.value_or(0)) + "|" + method;
+    char digits[8];
+    const std::string_view port = decimal(via->port.value_or(0), digits);
+    key.reserve(5 + branch.size() + 1 + via->host.size() + 1 + port.size() + 1 + method.size());
+    key += "3261|";
+    key += branch;
+    key += '|';
+    for (char c : via->host) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    key += ':';
+    key += port;
+    key += '|';
+    key += method;
+    return key;
   }
   // RFC 2543 peers (no magic cookie).
-  const auto from = request.get("From");
-  const auto call_id = request.get("Call-ID");
+  const auto from = request.get(msg::HeaderId::From);
+  const auto call_id = request.get(msg::HeaderId::CallId);
   std::string from_tag;
   if (from) from_tag = msg::tag_of(*from).value_or("");
   return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
          std::string(call_id.value_or("")) + "|" + std::to_string(cseq->seq) + "|" +
-         via->to_string() + "|" + method;
+         via->to_string() + "|" + std::string(method);
 }
 
 }  // namespace wwp::txn

@@ -11,7 +11,8 @@
 // Route, Record-Route, Max-Forwards, Content-Type, Content-Length and body.
 // The fast readers the UA uses on the hot path are checked against the full
 // parsers on the same values: `top_via_branch` vs `parse_via`,
-// `parse_cseq_view` vs `parse_cseq`, `tag_of` vs `parse_name_addr`.
+// `parse_cseq_view` vs `parse_cseq`, `tag_of` and `tag_view` (the dialog
+// layer's copy-free read) vs `parse_name_addr`.
 // fuzz_message checks whole-message equality; this checks meaning.
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +76,8 @@ void put_name_addr(std::string& s, std::string_view label, std::string_view valu
   auto na = parse_name_addr(value);
   // tag_of is the dialog layer's fast read of the same value (§19.3).
   const auto fast_tag = tag_of(value);
+  const TagView view = tag_view(value);
+  check(view.parsed == static_cast<bool>(na));
   if (!na) {
     check(!fast_tag);
     return put(s, label, "error");
@@ -82,6 +85,8 @@ void put_name_addr(std::string& s, std::string_view label, std::string_view valu
   const auto tag = na->tag();
   check(fast_tag.has_value() == (tag && !tag->empty()));
   if (fast_tag) check(*fast_tag == *tag);
+  // Unquoted, the view is the tag; quoted, it defers to tag_of.
+  check(view.quoted || view.tag == tag.value_or(""));
   put(s, label, na->display_name.value_or("(none)"));
   put_uri(s, na->uri);
   put_params(s, na->params);

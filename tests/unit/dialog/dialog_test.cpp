@@ -588,3 +588,33 @@ TEST(DialogGlare, retry_delay_ranges_in_10ms_units_rfc3261_14_1) {
   EXPECT_EQ(lo, 0);
   EXPECT_EQ(hi, 2000);
 }
+
+// §12: the dialog ID is Call-ID plus local and remote tag. A response names
+// our tag in From, a request sent to us names it in To; a message whose
+// From, To or CSeq does not parse belongs to no dialog.
+TEST(DialogId, of_response_and_request_sides_quoted_tags_and_malformed_parties) {
+  const auto r = dialog_id_of_response(response_to_invite(200, ""));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->call_id, "a84b4c76e66710");
+  EXPECT_EQ(r->local_tag, "1928301774");
+  EXPECT_EQ(r->remote_tag, "a6c85cf");
+  const auto q = dialog_id_of_request(parse_msg(
+      "BYE sip:alice@df7jal23ls0d.invalid SIP/2.0\n"
+      "Via: SIP/2.0/WSS 10.0.0.1;branch=z9hG4bKbye1\n"
+      "From: Bob <sip:bob@biloxi.example.com>;TAG=\"b\\\"q\"\n"
+      "To: Alice <sip:alice@atlanta.example.com>;tag=1928301774\n"
+      "Call-ID: c1\n"
+      "CSeq: 2 BYE\n"
+      "Content-Length: 0\n\n"));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->local_tag, "1928301774");
+  EXPECT_EQ(q->remote_tag, "b\"q");  // a quoted tag, unescaped as parse_name_addr reads it
+  const auto bad = [](const std::string& from, const std::string& cseq) {
+    return dialog_id_of_request(parse_msg("BYE sip:a@b SIP/2.0\nVia: SIP/2.0/WSS h;branch=z9hG4bKx\nFrom: " + from +
+                                          "\nTo: <sip:a@b>;tag=1\nCall-ID: c2\nCSeq: " + cseq +
+                                          "\nContent-Length: 0\n\n"));
+  };
+  EXPECT_TRUE(bad("<sip:b@c>;tag=2", "3 BYE"));
+  EXPECT_FALSE(bad("Bell, Alexander <sip:b@c>;tag=2", "3 BYE"));  // RFC 4475 baddn
+  EXPECT_FALSE(bad("<sip:b@c>;tag=2", "99999999999 BYE"));         // RFC 4475 scalar02
+}

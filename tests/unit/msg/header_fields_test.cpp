@@ -101,6 +101,29 @@ TEST(MsgNameAddr, tag_of_rfc3261_19_3) {
   EXPECT_FALSE(tag_of("garbage"));
 }
 
+// tag_view: the same acceptance as parse_name_addr, the first tag in place.
+TEST(MsgNameAddr, tag_view_reads_in_place_with_parse_name_addr_checks) {
+  const std::string_view v = "\"Bob\" <sip:b@x>;foo=1;TAG=t1;tag=t2";
+  const TagView t = tag_view(v);
+  EXPECT_TRUE(t.parsed);
+  EXPECT_FALSE(t.quoted);
+  EXPECT_EQ(t.tag, "t1");  // the first, case-insensitive, as NameAddr::tag()
+  EXPECT_EQ(t.tag.data(), v.data() + v.find("t1"));  // a view, no copy
+  EXPECT_TRUE(tag_view("sip:a@b").parsed);
+  EXPECT_EQ(tag_view("sip:a@b").tag, "");
+  EXPECT_EQ(tag_view("<sip:a@b>;tag=").tag, "");  // not a param value: BadParam
+  EXPECT_FALSE(tag_view("<sip:a@b>;tag=").parsed);
+  EXPECT_FALSE(tag_view("<sip:a@b;tag=x").parsed);          // no '>'
+  EXPECT_FALSE(tag_view("Bell, Alexander <sip:a@b>").parsed);  // RFC 4475 baddn
+  EXPECT_FALSE(tag_view("< sip:a@b >;tag=x").parsed);       // RFC 4475 badaspec
+  EXPECT_FALSE(tag_view("<sip:a@b>;;tag=x").parsed);
+  const TagView q = tag_view("<sip:a@b>;tag=\"a\\\"b\"");
+  EXPECT_TRUE(q.parsed);
+  EXPECT_TRUE(q.quoted);
+  EXPECT_EQ(q.tag, "");
+  EXPECT_EQ(tag_of("<sip:a@b>;tag=\"a\\\"b\"").value(), "a\"b");  // quoted: tag_of unescapes
+}
+
 TEST(MsgVia, via_parts_branch_received_rport_rfc3261_20_42_rfc3581) {
   auto v = parse_via("SIP/2.0/WSS 104.245.57.165:8083;rport;branch=z9hG4bK5Lp0;received=1.2.3.4");
   ASSERT_TRUE(v.ok()) << to_string(v.error());
