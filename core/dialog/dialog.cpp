@@ -168,18 +168,10 @@ std::optional<DialogId> read_dialog_id(const msg::Message& m, bool from_is_local
   if (!call_id || call_id->empty() || !from || !to || !cseq) return std::nullopt;
   const msg::TagView f = msg::tag_view(*from);
   const msg::TagView t = msg::tag_view(*to);
-  if (f.quoted || t.quoted) {
-    // A quoted tag (no token, but a legal generic-param) is read unescaped.
-    auto c = read_core(m, 0);
-    if (!c) return std::nullopt;
-    std::string ft(c->from_na.tag().value_or(""));
-    std::string tt(c->to_na.tag().value_or(""));
-    return from_is_local ? DialogId{c->call_id, std::move(ft), std::move(tt)}
-                         : DialogId{c->call_id, std::move(tt), std::move(ft)};
-  }
   if (!f.parsed || !t.parsed || !msg::parse_cseq_view(*cseq)) return std::nullopt;
-  return from_is_local ? DialogId{std::string(*call_id), std::string(f.tag), std::string(t.tag)}
-                       : DialogId{std::string(*call_id), std::string(t.tag), std::string(f.tag)};
+  std::string ft(f.tag()), tt(t.tag());
+  return from_is_local ? DialogId{std::string(*call_id), std::move(ft), std::move(tt)}
+                       : DialogId{std::string(*call_id), std::move(tt), std::move(ft)};
 }
 
 }  // namespace

@@ -115,34 +115,27 @@ TagView tag_view(std::string_view value) {
   if (!rest) return out;
   // NameAddr::tag(): the first `tag` parameter, case-insensitive (§7.3.1).
   struct Seen {
-    bool found = false;
-    bool quoted = false;
-    std::string_view tag;
-  } seen;
+    TagView* out;
+    bool found;
+  } seen{&out, false};
   auto first_tag = [](void* ctx, const ParamView& p) {
     auto* s = static_cast<Seen*>(ctx);
     if (s->found || !scan::iequals(p.name, "tag")) return;
     s->found = true;
-    s->quoted = p.quoted;
-    if (!p.quoted) s->tag = p.value;  // a view into `value` (a quoted one is scratch)
+    s->out->quoted = p.quoted;
+    // An unquoted value is a view into `value`; a quoted one is scratch.
+    if (p.quoted) s->out->unquoted.assign(p.value.data(), p.value.size());
+    else s->out->raw = p.value;
   };
-  if (scan_params(value.substr(*rest), first_tag, &seen)) return out;
+  if (scan_params(value.substr(*rest), first_tag, &seen)) return TagView{};
   out.parsed = true;
-  out.quoted = seen.quoted;
-  out.tag = seen.tag;
   return out;
 }
 
 std::optional<std::string> tag_of(std::string_view value) {
   const TagView t = tag_view(value);
-  if (t.quoted) {
-    auto na = parse_name_addr(value);
-    auto q = na ? na->tag() : std::nullopt;
-    if (!q || q->empty()) return std::nullopt;
-    return std::string(*q);
-  }
-  if (!t.parsed || t.tag.empty()) return std::nullopt;
-  return std::string(t.tag);
+  if (!t.parsed || t.tag().empty()) return std::nullopt;
+  return std::string(t.tag());
 }
 
 std::string NameAddr::to_string() const {

@@ -50,13 +50,15 @@ Result<NameAddr, ParseError> parse_name_addr(std::string_view value);
 std::optional<std::string> tag_of(std::string_view name_addr_value);
 /// The same read without copies (matching every in-dialog message to its
 /// dialog, §12.2): whether the value parses as parse_name_addr would have it,
-/// and its first tag as written ("" when absent or empty). A tag written as
-/// a quoted-string (no token, §25.1, yet a generic-param) sets `quoted` and
-/// leaves `tag` empty: read that one with tag_of.
+/// and its first tag ("" when absent or empty), a view into the value. Only
+/// a tag written as a quoted-string (no token, §25.1, yet a generic-param)
+/// is unescaped into the TagView itself, so read it through `tag()`.
 struct TagView {
   bool parsed = false;
   bool quoted = false;
-  std::string_view tag;
+  std::string_view raw;   ///< the tag as written, when not quoted
+  std::string unquoted;   ///< the quoted tag's text
+  std::string_view tag() const { return quoted ? std::string_view(unquoted) : raw; }
 };
 TagView tag_view(std::string_view name_addr_value);
 

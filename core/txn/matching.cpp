@@ -1,6 +1,7 @@
 #include "core/txn/matching.hpp"
 
 #include <cctype>
+#include <cstring>
 
 #include "core/msg/header_fields.hpp"
 
@@ -32,11 +33,13 @@ bool client_key_into(const msg::Message& m, std::string& key) {
   if (!branch || !cseq) return false;
   // Methods are case-sensitive (§7.1); branches are compared as sent, since we
   // generated them ourselves.
-  key.clear();
-  key.reserve(branch->size() + 1 + cseq->method.size());
-  key += *branch;
-  key += '|';
-  key += cseq->method;
+  // Sized once and filled by memcpy: at -Oz each append stays a call chain,
+  // and this runs for every response received.
+  key.resize(branch->size() + 1 + cseq->method.size());
+  char* p = key.data();
+  std::memcpy(p, branch->data(), branch->size());
+  p[branch->size()] = '|';
+  std::memcpy(p + branch->size() + 1, cseq->method.data(), cseq->method.size());
   return true;
 }
 
@@ -56,8 +59,9 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
   std::string_view method = as_method.empty() ? request.method() : as_method;
   if (method == "ACK") method = "INVITE";
   const std::string_view branch = via->branch();
-  // Every received request is keyed: one string, sized once (each `+` of
-  // temporaries was an allocation, and a call chain at -Oz).
+  // Every received request is keyed: one string, sized once and filled in
+  // place (each `+` of temporaries was an allocation, each append or
+  // push_back a call chain at -Oz).
   std::string key;
   if (branch.substr(0, kMagicCookie.size()) == kMagicCookie) {
     // "the branch parameter in the request is equal to the one in the top Via
@@ -66,25 +70,40 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
     // that created the transaction, and the method of the request matches".
     char digits[8];
     const std::string_view port = decimal(via->port.value_or(0), digits);
-    key.reserve(5 + branch.size() + 1 + via->host.size() + 1 + port.size() + 1 + method.size());
-    key += "3261|";
-    key += branch;
-    key += '|';
-    for (char c : via->host) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    key += ':';
-    key += port;
-    key += '|';
-    key += method;
+    static constexpr std::string_view kTag = "3261|";
+    const std::string_view host = via->host;
+    key.resize(kTag.size() + branch.size() + 1 + host.size() + 1 + port.size() + 1 + method.size());
+    char* p = key.data();
+    auto put = [&p](std::string_view v) {
+      std::memcpy(p, v.data(), v.size());
+      p += v.size();
+    };
+    put(kTag);
+    put(branch);
+    *p++ = '|';
+    for (char c : host) *p++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;  // ASCII, as tolower in "C"
+    *p++ = ':';
+    put(port);
+    *p++ = '|';
+    put(method);
     return key;
   }
   // RFC 2543 peers (no magic cookie).
   const auto from = request.get(msg::HeaderId::From);
   const auto call_id = request.get(msg::HeaderId::CallId);
-  std::string from_tag;
-  if (from) from_tag = msg::tag_of(*from).value_or("");
-  return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
-         std::string(call_id.value_or("")) + "|" + std::to_string(cseq->seq) + "|" +
-         via->to_string() + "|" + std::string(method);
+  key = "2543|";
+  key += request.request_uri();
+  key += '|';
+  if (from) key += msg::tag_of(*from).value_or("");
+  key += '|';
+  key += call_id.value_or("");
+  key += '|';
+  key += std::to_string(cseq->seq);
+  key += '|';
+  key += via->to_string();
+  key += '|';
+  key += method;
+  return key;
 }
 
 }  // namespace wwp::txn

@@ -85,8 +85,7 @@ void put_name_addr(std::string& s, std::string_view label, std::string_view valu
   const auto tag = na->tag();
   check(fast_tag.has_value() == (tag && !tag->empty()));
   if (fast_tag) check(*fast_tag == *tag);
-  // Unquoted, the view is the tag; quoted, it defers to tag_of.
-  check(view.quoted || view.tag == tag.value_or(""));
+  check(view.tag() == tag.value_or(""));
   put(s, label, na->display_name.value_or("(none)"));
   put_uri(s, na->uri);
   put_params(s, na->params);
