@@ -6,7 +6,7 @@
 // another command. The real core, a fake socket, the SDK's public client.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,8 +36,16 @@ class FakeWebSocket {
 }
 globalThis.WebSocket = FakeWebSocket;
 
+// Every client a test starts is disposed after it, passed or failed: a
+// failed assertion must fail the file, not leave its timers keeping it alive.
+const clients = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.dispose();
+});
+
 async function started() {
   const client = new DefaultSipClient({ sipInfo, wasm: { wasmBinary } });
+  clients.push(client);
   await client.start();
   return { client, ws: FakeWebSocket.last };
 }
@@ -60,7 +68,9 @@ test('a non-ASCII frame: header values and body are cut at the right UTF-16 plac
   const { client, ws } = await started();
   const body = 'héllo wörld – 你好 👋 end';
   let m;
+  const out = [];
   client.on('inboundMessage', (x) => { m = x; });
+  client.on('outboundMessage', (x) => out.push(x));
   ws.deliver(utf8Message(body));
   assert.ok(m, 'inboundMessage emitted');
   assert.equal(m.subject, 'MESSAGE sip:101@example.test SIP/2.0');
@@ -73,6 +83,12 @@ test('a non-ASCII frame: header values and body are cut at the right UTF-16 plac
   // The core answered it (200) with the sender's non-ASCII From copied intact.
   const ok = ws.sent.find((t) => t.startsWith('SIP/2.0 200 ') && field(t, 'Call-ID') === 'utf8-1');
   assert.equal(field(ok, 'From'), '"Zoë Ångström 👋" <sip:200@example.test>;tag=z1');
+  // The same answer as a message object: its spans are cut from the text we sent.
+  const answer = out.find((x) => x.subject.startsWith('SIP/2.0 200 ') && x.getHeader('Call-ID') === 'utf8-1');
+  assert.ok(answer, 'outboundMessage for the 200');
+  assert.equal(answer.getHeader('From'), '"Zoë Ångström 👋" <sip:200@example.test>;tag=z1');
+  assert.equal(answer.getHeader('CSeq'), '1 MESSAGE');
+  assert.equal(answer.toString(), ok);
   await client.dispose();
 });
 
