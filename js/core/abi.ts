@@ -383,36 +383,29 @@ export class CoreAbi {
   }
 
   /**
-   * A non-ASCII text: turn the table's byte offsets into UTF-16 indices (a
+   * A non-ASCII text: map the table's byte offsets to UTF-16 indices (a
    * UTF-8 lead byte starts one unit, or two for 4-byte sequences) and cut
-   * the message's own text. The spans run forward through the message
-   * (start line, headers in wire order, body), so one walk over its bytes
-   * converts them all, with no per-byte map; a span behind the walk (never
-   * from the core's writer) restarts it.
+   * the message's own text.
    */
   private toUtf16(s: Source, from: number, textLen: number, t: number[]): string {
     const bytes = this.u8.subarray(s.ptr + from, s.ptr + from + textLen);
-    let b = 0;
+    const map = new Uint32Array(textLen + 1);
     let u = 0;
-    const unitAt = (to: number): number => {
-      if (to < b) b = u = 0;
-      for (; b < to; b++) {
-        const c = bytes[b];
-        if ((c & 0xc0) !== 0x80) u += c >= 0xf0 ? 2 : 1;
-      }
-      return u;
-    };
+    for (let b = 0; b < textLen; b++) {
+      map[b] = u;
+      const c = bytes[b];
+      if ((c & 0xc0) !== 0x80) u += c >= 0xf0 ? 2 : 1;
+    }
+    map[textLen] = u;
     const fix = (k: number) => {
-      if (t[k] < 0 || (t[k] === 0 && t[k + 1] === 0)) return; // arena text, or an empty span (0 maps to 0)
-      const start = unitAt(t[k]);
-      t[k + 1] = unitAt(t[k] + t[k + 1]) - start;
-      t[k] = start;
+      if (t[k] < 0) return;
+      const end = map[t[k] + t[k + 1]];
+      t[k] = map[t[k]];
+      t[k + 1] = end - t[k];
     };
-    fix(1); fix(3);
+    fix(1); fix(3); fix(5);
     for (let k = 8; k < t.length; k += 5) { fix(k + 1); fix(k + 3); }
-    fix(5);
-    // The whole received frame: the browser already made its text.
-    return from === 0 && textLen === s.bytes ? s.text : decoder.decode(bytes);
+    return decoder.decode(bytes);
   }
 }
 
