@@ -9,19 +9,7 @@
 
 namespace wwp::msg {
 
-namespace {
-/// Decimal text of a non-negative number (Content-Length, status codes),
-/// without the printf machinery std::to_string may pull into the wasm.
-std::string_view decimal(std::size_t v, char (&buf)[24]) {
-  char* e = buf + sizeof buf;
-  char* p = e;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return std::string_view(p, static_cast<std::size_t>(e - p));
-}
-}  // namespace
+using scan::decimal;
 
 Span Message::append(std::string_view s) {
   const char* b = buf_.data();

@@ -147,4 +147,17 @@ inline std::size_t skip_lws(std::string_view s, std::size_t i) {
   return i;
 }
 
+/// Decimal text of a non-negative number (Content-Length, status codes,
+/// ports), written into `buf`, without the printf machinery std::to_string
+/// may pull into the wasm.
+inline std::string_view decimal(std::size_t v, char (&buf)[24]) {
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return std::string_view(p, static_cast<std::size_t>(e - p));
+}
+
 }  // namespace wwp::msg::scan

@@ -1,26 +1,11 @@
 #include "core/txn/matching.hpp"
 
-#include <cctype>
 #include <cstring>
 
 #include "core/msg/header_fields.hpp"
+#include "core/msg/scan.hpp"
 
 namespace wwp::txn {
-
-namespace {
-
-/// Decimal text of a port (0-65535) without std::to_string's printf path.
-std::string_view decimal(unsigned v, char (&buf)[8]) {
-  char* e = buf + sizeof buf;
-  char* p = e;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return std::string_view(p, static_cast<std::size_t>(e - p));
-}
-
-}  // namespace
 
 bool client_key_into(const msg::Message& m, std::string& key) {
   const auto via_value = m.get(msg::HeaderId::Via);
@@ -68,8 +53,8 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
     // header field of the request that created the transaction, the sent-by
     // value in the top Via of the request is equal to the one in the request
     // that created the transaction, and the method of the request matches".
-    char digits[8];
-    const std::string_view port = decimal(via->port.value_or(0), digits);
+    char digits[24];
+    const std::string_view port = msg::scan::decimal(via->port.value_or(0), digits);
     static constexpr std::string_view kTag = "3261|";
     const std::string_view host = via->host;
     key.resize(kTag.size() + branch.size() + 1 + host.size() + 1 + port.size() + 1 + method.size());
