@@ -232,6 +232,17 @@ test('RequestMessage rejects CR/LF in header names, values and the start line', 
   const m = new RequestMessage(subject, {});
   m.headers['X-Late'] = 'ok\r\nContact: <sip:evil>';
   assert.throws(() => m.toString(), /X-Late/);
+  // So is a line the constructor checked and the app then changed in place
+  // (toString() skips only the lines left exactly as they were checked).
+  const edited = new RequestMessage(subject, { 'X-Note': 'fine', To: '<sip:x>' });
+  assert.doesNotThrow(() => edited.toString());
+  const fresh = new RequestMessage(subject, { 'X-Note': 'fine', To: '<sip:x>' });
+  fresh.headers['X-Note'] = 'bad\0byte';
+  assert.throws(() => fresh.toString(), /X-Note/);
+  const renamed = new RequestMessage(subject, { 'X-Note': 'fine' });
+  delete renamed.headers['X-Note'];
+  renamed.headers['X Note'] = 'fine';
+  assert.throws(() => renamed.toString(), /Invalid SIP header name "X Note"/);
 });
 
 test('edits to headers after construction show in toString() and getHeader()', () => {
