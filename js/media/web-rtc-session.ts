@@ -324,13 +324,16 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   /**
    * Non-trickle (spec §6.2): resolve when gathering completes, at most
-   * `gatheringGrace` after the first srflx/relay candidate, or at
-   * `gatheringTimeout`, whichever is first. Rejects when it ends with no
-   * candidate at all: an SDP without one would make a call with no audio.
+   * `gatheringGrace` after the first srflx/relay candidate (or, with no
+   * STUN/TURN server, `hostGrace` after the first UDP host candidate: see
+   * ice-options.ts), or at `gatheringTimeout`, whichever is first. Rejects
+   * when it ends with no candidate at all: an SDP without one would make a
+   * call with no audio.
    */
   private iceGathered(): Promise<void> {
     const pc = this.rtcPeerConnection;
-    const { gatheringTimeout, gatheringGrace, iceTransportPolicy } = this.ice;
+    const { gatheringTimeout, gatheringGrace, hostGrace, iceTransportPolicy } = this.ice;
+    const hostOnly = this.ice.iceServers.length === 0;
     // Already complete (an offer without an ICE restart): nothing new to wait for.
     if (pc.iceGatheringState === 'complete') return Promise.resolve();
     let found = 0;
@@ -365,10 +368,14 @@ export class BrowserWebRtcSession implements WebRtcSession {
         if (!e.candidate.candidate) return; // end-of-generation marker
         found++;
         if (ended) return done();
-        if (!graced && (e.candidate.type === 'srflx' || e.candidate.type === 'relay')) {
+        if (graced) return;
+        const { type, protocol } = e.candidate;
+        const grace = type === 'srflx' || type === 'relay' ? gatheringGrace
+          : hostOnly && type === 'host' && protocol === 'udp' ? hostGrace : -1;
+        if (grace >= 0) {
           graced = true;
           clearTimeout(timer);
-          timer = setTimeout(done, gatheringGrace);
+          timer = setTimeout(done, grace);
         }
       }
       pc.addEventListener('icecandidate', onCandidate);

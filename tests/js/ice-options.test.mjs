@@ -10,7 +10,7 @@ const { iceSettings } = await import(`${root}dist/es/media/ice-options.js`);
 const { default: WebPhone } = await import(`${root}dist/es/index.js`);
 
 test('ice: defaults keep the original 2 s cap; stunServers become stun: URLs ahead of the app\'s servers', () => {
-  assert.deepEqual(iceSettings(undefined), { gatheringTimeout: 2000, gatheringGrace: 300, iceTransportPolicy: 'all', iceCandidatePoolSize: 0, iceServers: [] });
+  assert.deepEqual(iceSettings(undefined), { gatheringTimeout: 2000, gatheringGrace: 300, hostGrace: 50, iceTransportPolicy: 'all', iceCandidatePoolSize: 0, iceServers: [] });
   const turn = { urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' };
   const s = iceSettings({ gatheringTimeout: 800, iceServers: [turn], iceTransportPolicy: 'relay' }, ['stun.example.test:19302']);
   assert.deepEqual(s.iceServers, [{ urls: 'stun:stun.example.test:19302' }, turn]);
@@ -23,6 +23,7 @@ test('ice: bad values are refused with the option named', () => {
   const bad = [
     [{ gatheringTimeout: -1 }, /ice.gatheringTimeout must be a number >= 0/],
     [{ gatheringGrace: '300' }, /ice.gatheringGrace must be a number/],
+    [{ hostGrace: -5 }, /ice.hostGrace must be a number >= 0, got -5/],
     [{ iceCandidatePoolSize: NaN }, /ice.iceCandidatePoolSize/],
     [{ iceTransportPolicy: 'none' }, /iceTransportPolicy must be 'all' or 'relay'/],
     [{ iceTransportPolicy: 'relay' }, /'relay' needs a TURN server/],

@@ -3,11 +3,12 @@
 // why it cannot send rather than drop the tones (the e2e suite checks the
 // real browser: e2e/tests/ours/calls.spec.ts).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { BrowserWebRtcSession, dtmfUnavailable } = await import(`${root}/dist/es/media/web-rtc-session.js`);
+const { iceSettings } = await import(`${root}/dist/es/media/ice-options.js`);
 
 /** One audio m-line as the browser would have it; the test sets its state. */
 class FakePeerConnection extends EventTarget { // the session's video listens for 'track' and 'signalingstatechange'
@@ -27,6 +28,15 @@ class FakePeerConnection extends EventTarget { // the session's video listens fo
       replaceTrack: async (t) => { this.sender.track = t; } };
     this.transceiver.sender = this.sender;
     return this.sender;
+  }
+  // Offer/answer as far as the ICE gathering wait needs: the local description
+  // grows an a=candidate line per candidate event the test fires (candidate()).
+  async createOffer() { return { type: 'offer', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n' }; }
+  async setLocalDescription(d) { this.localDescription = d; this.iceGatheringState = 'gathering'; }
+  candidate(c) {
+    if (c) this.localDescription = { ...this.localDescription, sdp: `${this.localDescription.sdp}a=candidate:${c.candidate}\r\n` };
+    else this.iceGatheringState = 'complete';
+    this.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: c }));
   }
   getSenders() { return this.sender ? [this.sender] : []; }
   getTransceivers() { return [this.transceiver]; }
@@ -128,5 +138,80 @@ test('an unplugged microphone (its track ends): deviceLost, then the default inp
   } finally {
     mediaDevices.getUserMedia = async () => stream;
     mediaDevices.enumerateDevices = async () => [];
+  }
+});
+
+// --- the ICE gathering wait (non-trickle: the SDP leaves when it ends) --------
+
+const udpHost = { candidate: '1 1 udp 2122260223 192.0.2.10 50000 typ host', type: 'host', protocol: 'udp' };
+const tcpHost = { candidate: '2 1 tcp 1518280447 192.0.2.10 9 typ host tcptype active', type: 'host', protocol: 'tcp' };
+const srflx = { candidate: '3 1 udp 1686052607 198.51.100.7 50000 typ srflx raddr 192.0.2.10 rport 50000', type: 'srflx', protocol: 'udp' };
+
+/** createOffer() on a session with `ice`, timers mocked: returns the offer's state and the fake connection. */
+async function offering(ice) {
+  const session = await BrowserWebRtcSession.create(ice, deviceManager, () => {});
+  const pc = FakePeerConnection.last;
+  let sdp;
+  const offer = session.createOffer().then((s) => (sdp = s));
+  for (let i = 0; i < 5; i++) await Promise.resolve(); // createOffer and setLocalDescription settle
+  return { session, pc, offer, sent: () => sdp };
+}
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('no STUN or TURN server: the SDP leaves hostGrace after the first UDP host candidate, without the TCP ones', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { session, pc, offer, sent } = await offering(iceSettings({}, []));
+    pc.candidate(udpHost);
+    mock.timers.tick(49);
+    await settle();
+    assert.equal(sent(), undefined, 'still within the 50 ms grace');
+    mock.timers.tick(1);
+    await offer;
+    assert.match(sent(), /a=candidate:1 1 udp .* typ host/);
+    assert.doesNotMatch(sent(), /tcp/);
+    pc.candidate(tcpHost); // ~100 ms later in Chromium: too late, and not waited for
+    session.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('with a STUN server, a host candidate starts no grace: the wait is for the srflx one (gatheringGrace)', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { session, pc, offer, sent } = await offering(iceSettings({}, ['stun.example.com:3478']));
+    pc.candidate(udpHost);
+    mock.timers.tick(1000);
+    await settle();
+    assert.equal(sent(), undefined, 'the STUN answer is still awaited (cap 2000 ms)');
+    pc.candidate(srflx);
+    mock.timers.tick(299);
+    await settle();
+    assert.equal(sent(), undefined);
+    mock.timers.tick(1);
+    await offer;
+    assert.match(sent(), /typ srflx/);
+    session.dispose();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('hostGrace set to the cap: the TCP host candidates are waited for, up to gathering complete', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { session, pc, offer, sent } = await offering(iceSettings({ hostGrace: 2000 }, []));
+    pc.candidate(udpHost);
+    mock.timers.tick(113);
+    await settle();
+    assert.equal(sent(), undefined);
+    pc.candidate(tcpHost);
+    pc.candidate(null); // gathering complete
+    await offer;
+    assert.match(sent(), /typ host tcptype active/);
+    session.dispose();
+  } finally {
+    mock.timers.reset();
   }
 });

@@ -134,7 +134,11 @@ test('screen share swaps the sent track with no re-INVITE; the far side keeps de
 });
 
 test('an audio-only call: the INVITE carries the browser\'s SDP as it made it, one m=audio and no m=video', async ({ phonePage }) => {
-  const a = await phonePage('101', ours);
+  // hostGrace as long as the cap: the INVITE waits for gathering to complete,
+  // so the local description is final when it leaves and can be compared
+  // byte for byte (by default it leaves before the TCP host candidates,
+  // which the browser adds to the description afterwards: README "ICE").
+  const a = await phonePage('101', { ...ours, options: { ice: { hostGrace: 2000 } } });
   const b = await phonePage('102', ours);
   await connect(a, b, false, false);
   const [invite] = await invitesSent(a);
