@@ -5,7 +5,7 @@
 // also sip-core.wasm fetched, compiled and instantiated (streaming, served as
 // application/wasm), then `new WebPhone({ sipInfo }).start()` up to ws.send.
 //
-//   node bench/cold-start.mjs [--dist DIR] [--quick] [--runs 15] [--warmup 2] [--out PATH]
+//   node bench/cold-start.mjs [--dist DIR] [--quick] [--runs 15] [--warmup 2] [--out PATH] [--trace DIR]
 //
 // - Debian's /usr/bin/chromium driven by playwright-core from node_modules,
 //   headless. The script re-runs itself inside scripts/netns-run.sh (a
@@ -23,6 +23,10 @@
 //   the first --warmup rounds are dropped. Reported: median (and min/max) of
 //   first-frame time, plus when the SDK script had run, and ratio ours/RC
 //   (< 1: we start faster).
+// - --trace DIR also writes a Chromium trace of every sample after the
+//   warm-up (DIR/<variant>-<n>.json; open it in Perfetto or chrome://tracing).
+//   The categories include V8's wasm compile events, so a traced sample is
+//   slower than a plain one: use it to see where the time goes, not for figures.
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -37,7 +41,11 @@ if (!process.env.WWP_IN_NETNS) {
 
 const opts = parseArgs(process.argv.slice(2), {
   dist: '', runs: 15, warmup: 2, quick: false, rcMin: true, out: join(benchDir, 'results', 'cold-start'), chromium: '/usr/bin/chromium', quiet: false,
+  trace: '',
 });
+// Traced samples are slower: their figures go next to the traces, never to bench/results.
+if (opts.trace && opts.out === join(benchDir, 'results', 'cold-start')) opts.out = join(opts.trace, 'cold-start');
+const TRACE_CATEGORIES = ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'loading', 'toplevel'];
 if (opts.quick) {
   Object.assign(opts, { runs: Math.min(opts.runs, 5), warmup: Math.min(opts.warmup, 1) });
   if (opts.out === join(benchDir, 'results', 'cold-start')) opts.out = '/tmp/wwp-bench-quick/cold-start';
@@ -105,13 +113,19 @@ const browser = await chromium.launch({ executablePath: opts.chromium, args: ['-
 const samples = Object.fromEntries(variants.map((v) => [v, { send: [], script: [], html: [], wasm: [], wasmStart: [], wasmCall: [], wasmReady: [], errors: [] }]));
 const last = {};
 const consoleMsgs = Object.fromEntries(variants.map((v) => [v, new Set()]));
-async function sample(v) {
+let traced = 0;
+async function sample(v, trace) {
   const ctx = await browser.newContext();
   try {
     const p = await ctx.newPage();
     p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleMsgs[v].add(`${m.type()}: ${m.text().slice(0, 200)}`); });
+    if (trace) await browser.startTracing(p, { categories: TRACE_CATEGORIES });
     await p.goto(`${origin}/${v}.html`);
     await p.waitForFunction(() => window.__bench.send > 0 || window.__bench.error, null, { timeout: 15000, polling: 'raf' });
+    if (trace) {
+      mkdirSync(opts.trace, { recursive: true });
+      writeFileSync(join(opts.trace, `${v}-${++traced}.json`), await browser.stopTracing());
+    }
     return await p.evaluate(() => ({
       ...window.__bench,
       html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN,
@@ -128,7 +142,7 @@ const rounds = opts.warmup + opts.runs;
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < variants.length; k++) {
     const v = variants[(k + r) % variants.length];
-    const s = await sample(v);
+    const s = await sample(v, opts.trace !== '' && r >= opts.warmup);
     last[v] = s.error ? s.error.slice(0, 40) : `${fmt(s.send, 1)} ms`;
     if (r < opts.warmup) continue;
     if (s.error || !(s.send > 0)) samples[v].errors.push(s.error || 'no frame sent');
