@@ -4,10 +4,11 @@
 // cap, and a short grace after the first server-reflexive or relay candidate
 // (the one a NAT'd peer needs; more of them rarely help). With no STUN or
 // TURN server there is nothing to wait for past the UDP host candidates:
-// Chromium adds its TCP host candidates one allocation step later (~100 ms,
-// measured on loopback), and those are `tcptype active` (RFC 6544 §4.5),
-// which pair only with a peer's passive ICE-TCP candidate; few SIP media
-// servers offer one. `hostGrace` as long as the cap waits for them.
+// Chromium's port allocator gathers in phases (UDP, relay, TCP), so its TCP
+// host candidates come ~100 ms later (113 ms measured on loopback), and
+// those are `tcptype active` (RFC 6544 §4.5), which pair only with a peer's
+// passive ICE-TCP candidate; few SIP media servers offer one. `hostGrace`
+// as long as the cap waits for them.
 
 /** `ice` option; durations in ms. */
 export interface IceOptions {
