@@ -147,71 +147,59 @@ const udpHost = { candidate: '1 1 udp 2122260223 192.0.2.10 50000 typ host', typ
 const tcpHost = { candidate: '2 1 tcp 1518280447 192.0.2.10 9 typ host tcptype active', type: 'host', protocol: 'tcp' };
 const srflx = { candidate: '3 1 udp 1686052607 198.51.100.7 50000 typ srflx raddr 192.0.2.10 rport 50000', type: 'srflx', protocol: 'udp' };
 
-/** createOffer() on a session with `ice`, timers mocked: returns the offer's state and the fake connection. */
-async function offering(ice) {
-  const session = await BrowserWebRtcSession.create(ice, deviceManager, () => {});
-  const pc = FakePeerConnection.last;
-  let sdp;
-  const offer = session.createOffer().then((s) => (sdp = s));
-  for (let i = 0; i < 5; i++) await Promise.resolve(); // createOffer and setLocalDescription settle
-  return { session, pc, offer, sent: () => sdp };
-}
 const settle = () => new Promise((r) => setImmediate(r));
 
-test('no STUN or TURN server: the SDP leaves hostGrace after the first UDP host candidate, without the TCP ones', async () => {
+/**
+ * createOffer() on a session with `ice`, with setTimeout mocked, driven by
+ * `steps({ pc, after, sent })`: `after(ms)` lets that much time pass and
+ * returns the SDP sent by then (undefined while the wait goes on); `sent()`
+ * awaits it. The session is disposed and the timers restored either way.
+ */
+async function offering(ice, steps) {
   mock.timers.enable({ apis: ['setTimeout'] });
+  let session;
   try {
-    const { session, pc, offer, sent } = await offering(iceSettings({}, []));
+    session = await BrowserWebRtcSession.create(ice, deviceManager, () => {});
+    const pc = FakePeerConnection.last;
+    let sdp;
+    const offer = session.createOffer().then((s) => (sdp = s));
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // createOffer and setLocalDescription settle
+    const after = async (ms) => {
+      mock.timers.tick(ms);
+      await settle();
+      return sdp;
+    };
+    await steps({ pc, after, sent: () => offer });
+  } finally {
+    session?.dispose();
+    mock.timers.reset();
+  }
+}
+
+test('no STUN or TURN server: the SDP leaves hostGrace after the first UDP host candidate, without the TCP ones', () =>
+  offering(iceSettings({}, []), async ({ pc, after }) => {
     pc.candidate(udpHost);
-    mock.timers.tick(49);
-    await settle();
-    assert.equal(sent(), undefined, 'still within the 50 ms grace');
-    mock.timers.tick(1);
-    await offer;
-    assert.match(sent(), /a=candidate:1 1 udp .* typ host/);
-    assert.doesNotMatch(sent(), /tcp/);
+    assert.equal(await after(49), undefined, 'still within the 50 ms grace');
+    const sdp = await after(1);
+    assert.match(sdp, /a=candidate:1 1 udp .* typ host/);
+    assert.doesNotMatch(sdp, /tcp/);
     pc.candidate(tcpHost); // ~100 ms later in Chromium: too late, and not waited for
-    session.dispose();
-  } finally {
-    mock.timers.reset();
-  }
-});
+  }));
 
-test('with a STUN server, a host candidate starts no grace: the wait is for the srflx one (gatheringGrace)', async () => {
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { session, pc, offer, sent } = await offering(iceSettings({}, ['stun.example.com:3478']));
+test('with a STUN server, a host candidate starts no grace: the wait is for the srflx one (gatheringGrace)', () =>
+  offering(iceSettings({}, ['stun.example.com:3478']), async ({ pc, after }) => {
     pc.candidate(udpHost);
-    mock.timers.tick(1000);
-    await settle();
-    assert.equal(sent(), undefined, 'the STUN answer is still awaited (cap 2000 ms)');
+    assert.equal(await after(1000), undefined, 'the STUN answer is still awaited (cap 2000 ms)');
     pc.candidate(srflx);
-    mock.timers.tick(299);
-    await settle();
-    assert.equal(sent(), undefined);
-    mock.timers.tick(1);
-    await offer;
-    assert.match(sent(), /typ srflx/);
-    session.dispose();
-  } finally {
-    mock.timers.reset();
-  }
-});
+    assert.equal(await after(299), undefined);
+    assert.match(await after(1), /typ srflx/);
+  }));
 
-test('hostGrace set to the cap: the TCP host candidates are waited for, up to gathering complete', async () => {
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { session, pc, offer, sent } = await offering(iceSettings({ hostGrace: 2000 }, []));
+test('hostGrace set to the cap: the TCP host candidates are waited for, up to gathering complete', () =>
+  offering(iceSettings({ hostGrace: 2000 }, []), async ({ pc, after, sent }) => {
     pc.candidate(udpHost);
-    mock.timers.tick(113);
-    await settle();
-    assert.equal(sent(), undefined);
+    assert.equal(await after(113), undefined);
     pc.candidate(tcpHost);
     pc.candidate(null); // gathering complete
-    await offer;
-    assert.match(sent(), /typ host tcptype active/);
-    session.dispose();
-  } finally {
-    mock.timers.reset();
-  }
-});
+    assert.match(await sent(), /typ host tcptype active/);
+  }));
