@@ -58,19 +58,41 @@ asan() {
 }
 fuzz() { bash scripts/fuzz.sh "$FUZZ_SECONDS"; }
 js_unit() { timeout 600 node --test tests/js/; }   # a hung test fails instead of stalling CI
+# One e2e part: its output goes to the log as it runs, and when it fails its
+# name and Playwright's list of failed tests are kept for the summary, so a
+# CI log's last lines say which test failed, not only that the stage did.
+declare -a e2e_failures=()
+e2e_part() { # name, command...
+  local name="$1"; shift
+  local out; out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  if [ "$rc" != 0 ]; then
+    e2e_failures+=("e2e part failed: $name (exit $rc)")
+    # Playwright's closing "N failed" / "N flaky" blocks: the count, then
+    # one indented "[project] › file:line › title ───" per test.
+    while IFS= read -r line; do e2e_failures+=("  $line"); done < <(
+      sed 's/\x1b\[[0-9;]*m//g' "$out" |
+        awk '/^ +[0-9]+ (failed|flaky|timed out|interrupted)$/ {on=1; print; next}
+             on && /^    [^ ]/ {print; next} {on=0}' |
+        sed 's/ \(─\)*$//' | head -20)
+  fi
+  rm -f "$out"
+  return "$rc"
+}
 e2e() {
   local rc=0
-  scripts/netns-run.sh npx playwright test -c e2e/playwright.config.ts || rc=1
+  e2e_part main scripts/netns-run.sh npx playwright test -c e2e/playwright.config.ts || rc=1
   # The RingCentral-compatible edge's scenarios, judged by the published SDK
   # and then run with ours as the SDK under test.
-  scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
-  WWP_SDK=ours scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
+  e2e_part "rc-scenarios (RC)" scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
+  e2e_part "rc-scenarios (ours)" env WWP_SDK=ours scripts/netns-run.sh npx playwright test -c e2e/rc-scenarios/playwright.config.ts || rc=1
   # Apps built from the packed package with Vite, webpack and esbuild must
   # register unchanged (builds outside the namespace, browsers inside).
-  node e2e/bundlers/run.mjs || rc=1
+  e2e_part bundlers node e2e/bundlers/run.mjs || rc=1
   # The test kit as an app gets it (README "Testing your app"): an example app
   # installs the packed package and runs its own tests with both SDKs.
-  node e2e/testing-kit/run.mjs || rc=1
+  e2e_part testing-kit node e2e/testing-kit/run.mjs || rc=1
   return $rc
 }
 
@@ -86,6 +108,7 @@ stage e2e e2e
 
 echo; echo "=== summary"
 printf '%s\n' "${results[@]}"
+[ ${#e2e_failures[@]} -gt 0 ] && printf '%s\n' "${e2e_failures[@]}"
 passed=$(( ${#results[@]} - failed ))
 echo "stages: ${passed} passed, ${failed} failed"
 [ $failed = 0 ]
