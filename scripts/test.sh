@@ -61,22 +61,26 @@ js_unit() { timeout 600 node --test tests/js/; }   # a hung test fails instead o
 # One e2e part: its output goes to the log as it runs, and when it fails its
 # name and Playwright's list of failed tests are kept for the summary, so a
 # CI log's last lines say which test failed, not only that the stage did.
-declare -a e2e_failures=()
+declare -a e2e_failures=() e2e_flaky=()
+# Playwright's closing blocks of one kind ("failed", "flaky", …): the count,
+# then one indented "[project] › file:line › title ───" per test.
+playwright_block() { # file, kinds (an awk alternation)
+  sed 's/\x1b\[[0-9;]*m//g' "$1" |
+    awk -v kinds="$2" '$0 ~ "^ +[0-9]+ (" kinds ")$" {on=1; print; next}
+         on && /^    [^ ]/ {print; next} {on=0}' |
+    sed 's/ \(─\)*$//' | head -20
+}
 e2e_part() { # name, command...
   local name="$1"; shift
   local out; out=$(mktemp)
   "$@" 2>&1 | tee "$out"
-  local rc=${PIPESTATUS[0]}
+  local rc=${PIPESTATUS[0]} line
   if [ "$rc" != 0 ]; then
     e2e_failures+=("e2e part failed: $name (exit $rc)")
-    # Playwright's closing "N failed" / "N flaky" blocks: the count, then
-    # one indented "[project] › file:line › title ───" per test.
-    while IFS= read -r line; do e2e_failures+=("  $line"); done < <(
-      sed 's/\x1b\[[0-9;]*m//g' "$out" |
-        awk '/^ +[0-9]+ (failed|flaky|timed out|interrupted)$/ {on=1; print; next}
-             on && /^    [^ ]/ {print; next} {on=0}' |
-        sed 's/ \(─\)*$//' | head -20)
+    while IFS= read -r line; do e2e_failures+=("  $line"); done < <(playwright_block "$out" 'failed|timed out|interrupted')
   fi
+  # Passed only on CI's retry (the Playwright configs): not a failure, but said.
+  while IFS= read -r line; do e2e_flaky+=("  $name: $line"); done < <(playwright_block "$out" 'flaky')
   rm -f "$out"
   return "$rc"
 }
@@ -109,6 +113,7 @@ stage e2e e2e
 echo; echo "=== summary"
 printf '%s\n' "${results[@]}"
 [ ${#e2e_failures[@]} -gt 0 ] && printf '%s\n' "${e2e_failures[@]}"
+[ ${#e2e_flaky[@]} -gt 0 ] && { echo "e2e tests that passed only when retried:"; printf '%s\n' "${e2e_flaky[@]}"; }
 passed=$(( ${#results[@]} - failed ))
 echo "stages: ${passed} passed, ${failed} failed"
 [ $failed = 0 ]
