@@ -1,7 +1,9 @@
 // Call-setup time, ours vs the published ringcentral-web-phone, side by side
 // in one run against the same Kamailio: from webPhone.call() to the promise
 // resolving with an answered session (the callee auto-answers at once via
-// Alert-Info). Runs alternate between the SDKs so drift hits both alike.
+// Alert-Info), then, on the same answered call, hold() and unhold() each to
+// its promise resolving (a re-INVITE with a new offer, answered by the far
+// side's SDK). Runs alternate between the SDKs so drift hits both alike.
 // Writes bench/results/call-setup.md.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +22,13 @@ test('call setup: call() to answered', async ({ browser, baseURL, pageErrors }) 
   };
   const times: Record<string, number[]> = { rc: [], ours: [] };
   const okTimes: Record<string, number[]> = { rc: [], ours: [] };
+  const holdTimes: Record<string, number[]> = { rc: [], ours: [] };
+  const unholdTimes: Record<string, number[]> = { rc: [], ours: [] };
   for (let i = 0; i < RUNS + 1; i++) {
     for (const sdk of i % 2 ? [...sdks].reverse() : sdks) {
       const [a, b] = pairs[sdk];
       const callee = sdk === 'rc' ? '102' : '104';
-      const [ms, okMs] = await a.page.evaluate(async (to) => {
+      const [ms, okMs, holdMs, unholdMs] = await a.page.evaluate(async (to) => {
         const wp = (window as any).webPhone;
         let ok = NaN;   // when the INVITE's 200 OK arrived (both SDKs emit every inbound message)
         const on200 = (m: any) => { if (Number.isNaN(ok) && /^SIP\/2\.0 200 /.test(m.subject) && / INVITE$/.test(m.getHeader('CSeq') ?? '')) ok = performance.now() - t0; };
@@ -34,11 +38,19 @@ test('call setup: call() to answered', async ({ browser, baseURL, pageErrors }) 
         const dt = performance.now() - t0;
         wp.sipClient.off('inboundMessage', on200);
         if (s.state !== 'answered') throw new Error(`not answered: ${s.state}`);
+        const h0 = performance.now();
+        await s.hold();
+        const held = performance.now() - h0;
+        const u0 = performance.now();
+        await s.unhold();
+        const unheld = performance.now() - u0;
         await s.hangup();
-        return [dt, ok];
+        return [dt, ok, held, unheld];
       }, callee);
       await b.waitForState('disposed');
-      if (i > 0) { times[sdk].push(ms); okTimes[sdk].push(okMs); } // the first round warms both up
+      if (i > 0) { // the first round warms both up
+        times[sdk].push(ms); okTimes[sdk].push(okMs); holdTimes[sdk].push(holdMs); unholdTimes[sdk].push(unholdMs);
+      }
     }
   }
   for (const [a, b] of Object.values(pairs)) { await a.dispose(); await b.dispose(); await a.context.close(); await b.context.close(); }
@@ -46,6 +58,7 @@ test('call setup: call() to answered', async ({ browser, baseURL, pageErrors }) 
   const row = (s: string, xs: number[]) => `| ${name(s)} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${xs.length} |`;
   const rows = sdks.map((s) => row(s, times[s]));
   const okRows = sdks.map((s) => row(s, okTimes[s]));
+  const ratio = (t: Record<string, number[]>) => (median(t.ours) / median(t.rc)).toFixed(2);
   const md = [
     '# Call setup: `webPhone.call()` to answered (ms)', '',
     `Same run, same Kamailio (WSS), Debian Chromium, fake media, loopback; callee auto-answers; ${RUNS} runs each after one warm-up, alternating.`, '',
@@ -57,6 +70,12 @@ test('call setup: call() to answered', async ({ browser, baseURL, pageErrors }) 
     '(ours makes its later media steps, such as hold and reInvite, wait for that).', '',
     '| SDK | median | min | max | runs |', '|:--|--:|--:|--:|--:|', ...okRows, '',
     `ratio (ours / original, medians): ${(median(okTimes.ours) / median(okTimes.rc)).toFixed(2)}`, '',
+    '## `session.hold()` and `session.unhold()` to resolved (ms)', '',
+    'On each answered call above, before it is hung up: each sends a re-INVITE with a new offer',
+    '(sendonly, then sendrecv) and resolves when the far side\'s SDK has answered it.', '',
+    '| SDK | hold median | min | max | unhold median | min | max | runs |', '|:--|--:|--:|--:|--:|--:|--:|--:|',
+    ...sdks.map((s) => `| ${name(s)} | ${median(holdTimes[s]).toFixed(1)} | ${Math.min(...holdTimes[s]).toFixed(1)} | ${Math.max(...holdTimes[s]).toFixed(1)} | ${median(unholdTimes[s]).toFixed(1)} | ${Math.min(...unholdTimes[s]).toFixed(1)} | ${Math.max(...unholdTimes[s]).toFixed(1)} | ${holdTimes[s].length} |`), '',
+    `ratio (ours / original, medians): hold ${ratio(holdTimes)}, unhold ${ratio(unholdTimes)}`, '',
   ].join('\n');
   console.log(md);
   fs.writeFileSync(fileURLToPath(new URL('../../bench/results/call-setup.md', import.meta.url)), md);
