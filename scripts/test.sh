@@ -62,14 +62,6 @@ js_unit() { timeout 600 node --test tests/js/; }   # a hung test fails instead o
 # name and Playwright's list of failed tests are kept for the summary, so a
 # CI log's last lines say which test failed, not only that the stage did.
 declare -a e2e_failures=() e2e_flaky=()
-# Playwright's closing blocks of one kind ("failed", "flaky", …): the count,
-# then one indented "[project] › file:line › title ───" per test.
-playwright_block() { # file, kinds (an awk alternation)
-  sed 's/\x1b\[[0-9;]*m//g' "$1" |
-    awk -v kinds="$2" '$0 ~ "^ +[0-9]+ (" kinds ")$" {on=1; print; next}
-         on && /^    [^ ]/ {print; next} {on=0}' |
-    sed 's/ \(─\)*$//' | head -20
-}
 e2e_part() { # name, command...
   local name="$1"; shift
   local out; out=$(mktemp)
@@ -77,10 +69,10 @@ e2e_part() { # name, command...
   local rc=${PIPESTATUS[0]} line
   if [ "$rc" != 0 ]; then
     e2e_failures+=("e2e part failed: $name (exit $rc)")
-    while IFS= read -r line; do e2e_failures+=("  $line"); done < <(playwright_block "$out" 'failed|timed out|interrupted')
+    while IFS= read -r line; do e2e_failures+=("  $line"); done < <(bash scripts/playwright-summary.sh "$out" 'failed|timed out|interrupted')
   fi
   # Passed only on CI's retry (the Playwright configs): not a failure, but said.
-  while IFS= read -r line; do e2e_flaky+=("  $name: $line"); done < <(playwright_block "$out" 'flaky')
+  while IFS= read -r line; do e2e_flaky+=("  $name: $line"); done < <(bash scripts/playwright-summary.sh "$out" 'flaky')
   rm -f "$out"
   return "$rc"
 }
