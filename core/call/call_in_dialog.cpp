@@ -4,13 +4,13 @@
 #include "core/call/call.hpp"
 #include "core/call/call_sdp.hpp"
 #include "core/call/session_timer.hpp"
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/uri.hpp"
 
 namespace wwp::call {
 
 namespace {
-constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
 bool has_line_break(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
@@ -82,8 +82,8 @@ void Call::send_reinvite(CallContext& ctx, TimePoint now) {
     timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
     return;
   }
-  req->add("Allow", kAllow);
-  req->add("Supported", "replaces, timer");  // RFC 4028 §7.1, in every request
+  req->add("Allow", config::kAllow);
+  req->add("Supported", config::kSupported);  // RFC 4028 §7.1, in every request
   for (auto& [name, value] : refresh_headers(ctx)) req->add(name, value);
   req->set_body(reinvite_offer_, "application/sdp");
   reinvite_cseq_ = msg::parse_cseq(*req->get("CSeq"))->seq;
@@ -268,7 +268,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     if (timer.kind == UasVerdict::Kind::Reject422)
       return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
     auto extra = timer.headers;
-    extra.emplace_back("Supported", "replaces, timer");
+    extra.emplace_back("Supported", config::kSupported);
     respond(ctx, txn, req, 200, {}, {}, std::move(extra));
     return apply_uas_verdict(timer, now);
   }
@@ -292,10 +292,14 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     // The message itself reaches the app through the session's
     // `inboundMessage` feed; here it only needs its 200 (spec §3.6).
     std::vector<std::pair<std::string, std::string>> extra;
-    if (method == "OPTIONS") extra.emplace_back("Allow", kAllow);
+    if (method == "OPTIONS") {
+      // §11.2: a 200 to OPTIONS says what we can do.
+      extra.emplace_back("Allow", config::kAllow);
+      extra.emplace_back("Supported", config::kSupported);
+    }
     return respond(ctx, txn, req, 200, {}, {}, std::move(extra));
   }
-  respond(ctx, txn, req, 501, {}, {}, {{"Allow", kAllow}});
+  respond(ctx, txn, req, 501, {}, {}, {{"Allow", std::string(config::kAllow)}});
 }
 
 void Call::on_refer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, TimePoint now) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/call/call.hpp"
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/reply.hpp"
 
@@ -82,7 +83,7 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   }
   // RFC 4028 §9 (and §7.1 for requests): we list `timer` wherever we list
   // extensions, so the peer knows it may use session timers with us.
-  if (status >= 200 && status < 300 && request.method() == "INVITE") r.add("Supported", "replaces, timer");
+  if (status >= 200 && status < 300 && request.method() == "INVITE") r.add("Supported", config::kSupported);
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
@@ -115,7 +116,7 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, boo
   copy_record_route(remote_invite_, r);
   if (!early) {
     r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
-    r.add("Supported", "replaces, timer");
+    r.add("Supported", config::kSupported);
     for (const auto& [name, value] : invite_timer_.headers) r.add(name, value);
   }
   if (!local_sdp_.empty()) r.set_body(local_sdp_, "application/sdp");

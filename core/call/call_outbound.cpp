@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/call/call.hpp"
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 
 namespace wwp::call {
@@ -62,7 +63,7 @@ Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
   // RFC 4028 §7.1: "A UAC which supports the session timer extension ...
   // MUST include a Supported header field in each request (except ACK),
   // listing the option tag 'timer'".
-  m.add("Supported", "replaces, timer");
+  m.add("Supported", config::kSupported);
   if (const SessionTimerConfig st = c.timer_config(ctx); st.session_expires > 0)
     for (auto& [name, value] : uac_request_headers(st.session_expires, st.min_se)) m.add(name, value);
   m.add("User-Agent", cfg.user_agent);

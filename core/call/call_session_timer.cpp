@@ -3,6 +3,7 @@
 // refresh it sends as the refresher. The timing itself is SessionTimer's
 // (core/call/session_timer.hpp).
 #include "core/call/call.hpp"
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 
 namespace wwp::call {
@@ -103,7 +104,7 @@ void Call::send_session_refresh(CallContext& ctx, TimePoint now) {
   // (RFC 3311 §5.1; RFC 4028 §7.4 prefers it for that reason).
   auto req = new_request(ctx, *d, "UPDATE");
   if (!req) return session_timer_.retry_refresh(now + 4 * ctx.config.t1);
-  req->add("Supported", "replaces, timer");
+  req->add("Supported", config::kSupported);
   for (auto& [name, value] : refresh_headers(ctx)) req->add(name, value);
   req->set_body({});
   auto txn = ctx.txns.start_client(std::move(*req), now);

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "core/auth/digest.hpp"
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/scan.hpp"
 
@@ -202,7 +203,7 @@ void Registration::send_register(TimePoint now, std::uint32_t expires,
   m.add("Contact", "<" + contact_uri() + ">;+sip.instance=\"<urn:uuid:" + instance_id() +
                        ">\";expires=" + std::to_string(expires));
   if (!authorization_header.empty()) m.add(authorization_header, authorization_value);
-  m.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
+  m.add("Allow", config::kAllow);
   m.add("User-Agent", config_.user_agent);
   m.set_body({});
   transmits_.push_back(std::move(m));

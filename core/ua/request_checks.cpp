@@ -1,6 +1,7 @@
 // Request-level checks before a transaction starts (request_checks.hpp).
 #include "core/ua/request_checks.hpp"
 
+#include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 
 namespace wwp::ua {
@@ -33,18 +34,29 @@ RequestVerdict check_request(const msg::Message& request) {
   // §8.1.1.5. The caller has checked that CSeq parses.
   const auto cseq = msg::parse_cseq_view(request.get(HeaderId::CSeq).value_or(""));
   if (!cseq || cseq->method != request.method())
-    return {400, "Bad Request - CSeq method does not match the request method"};
+    return {400, "Bad Request - CSeq method does not match the request method", {}};
   // §20.22: "Max-Forwards = 1*DIGIT", "an integer in the range 0-255".
   if (const auto mf = request.get(HeaderId::MaxForwards)) {
     if (!is_hop_count(*mf))
-      return {400, "Bad Request - Max-Forwards is not an integer in 0-255"};
+      return {400, "Bad Request - Max-Forwards is not an integer in 0-255", {}};
   }
   // §8.2.2.1; the scheme is case-insensitive (§19.1.4). The parser checked
   // that the Request-URI is `scheme ":" ...`.
   const std::string_view uri = request.request_uri();
   const std::string_view scheme = uri.substr(0, uri.find(':'));
   if (!is_scheme(scheme, "sip") && !is_scheme(scheme, "sips") && !is_scheme(scheme, "tel"))
-    return {416, "Unsupported URI Scheme"};
+    return {416, "Unsupported URI Scheme", {}};
+  // §8.2.2.3. get_all splits "Require: a, b" and repeated Require lines alike.
+  const std::string_view method = request.method();
+  if (method != "ACK" && method != "CANCEL" && config::allows_method(method)) {
+    RequestVerdict v{420, "Bad Extension", {}};
+    for (const std::string_view tag : request.get_all("Require")) {
+      if (tag.empty() || config::supports_option(tag)) continue;
+      if (!v.unsupported.empty()) v.unsupported += ", ";
+      v.unsupported += tag;
+    }
+    if (!v.unsupported.empty()) return v;
+  }
   return {};
 }
 

@@ -21,10 +21,19 @@
 //      * The Request-URI scheme is sip, sips or tel (§8.2.2.1: "If the
 //        Request-URI uses a scheme not supported by the UAS, it SHOULD reject
 //        the request with a 416") → 416. Only the scheme is checked here.
+//      * Every option tag in Require is one we support (§8.2.2.3: "If a UAS
+//        does not understand an option-tag listed in a Require header field,
+//        it MUST respond by generating a response with status code 420 (Bad
+//        Extension)") → 420, with `unsupported` listing those tags for the
+//        Unsupported header the caller adds. Not for ACK and CANCEL (§8.2.2.3:
+//        their Require "MUST be ignored"), nor for a method we do not
+//        implement: method inspection comes first (§8.2.1), so that request
+//        goes on to its 501.
 //  - SIP-Version (505) and Content-Length against the body (400, §18.3) are
 //    parse errors (core/msg/parse_error.hpp) and are answered from
 //    `status_hint` before a request gets this far.
 #pragma once
+#include <string>
 #include <string_view>
 
 #include "core/msg/message.hpp"
@@ -34,6 +43,7 @@ namespace wwp::ua {
 struct RequestVerdict {
   int status = 0;            ///< 0: accept; else the 4xx to answer with
   std::string_view reason;   ///< reason phrase for that response
+  std::string unsupported;   ///< 420 only: the Unsupported header's value
 };
 
 RequestVerdict check_request(const msg::Message& request);

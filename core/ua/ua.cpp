@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/config/capabilities.hpp"
 #include "core/dialog/replaces.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/parser.hpp"
@@ -22,7 +23,6 @@ bool is_invite_2xx(const msg::Message& response) {
   const auto cseq = msg::parse_cseq_view(response.get(msg::HeaderId::CSeq).value_or(""));
   return response.status() >= 200 && response.status() < 300 && cseq && cseq->method == "INVITE";
 }
-constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE";
 
 txn::TxnConfig txn_config(const Config& c) {
   txn::TxnConfig t;
@@ -360,7 +360,9 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
       if (m.method() == "ACK") {
         why += " (an ACK is never answered)";  // §17.1.1.3
       } else {
-        send(make_reply(m, v.status, rng_.token(12), v.reason));
+        msg::Message reply = make_reply(m, v.status, rng_.token(12), v.reason);
+        if (!v.unsupported.empty()) reply.add("Unsupported", v.unsupported);  // §8.2.2.3
+        send(std::move(reply));
       }
       out_.push_back(Event{Dropped{std::move(why)}});
       return;
@@ -583,14 +585,15 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   msg::Message r = msg::make_reply(request, 200, tag);
   if (method == "OPTIONS") {
     // RFC 3261 §11.2: answer capabilities as for an INVITE.
-    r.add("Allow", kAllow);
+    r.add("Allow", config::kAllow);
     r.add("Accept", "application/sdp");
+    r.add("Supported", config::kSupported);
   } else if (method != "MESSAGE" && method != "NOTIFY" && method != "INFO") {
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
     // delivered to the app through `inboundMessage` and answered 200 (spec
     // §3.6); anything else is not implemented here (§8.2.1).
     r = msg::make_reply(request, 501, tag);
-    r.add("Allow", kAllow);
+    r.add("Allow", config::kAllow);
   }
   r.set_body({});
   (void)txns_.respond(txn, std::move(r), now);

@@ -219,6 +219,18 @@ test('session timers (RFC 4028): sipp asks our SDK to refresh every 90 s; it sen
   expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
 });
 
+test('a caller that requires 100rel (RFC 3262) gets 420 Bad Extension, Unsupported: 100rel, and no call rings; its retry without it is answered (RFC 3261 §8.2.2.3)', async ({ phonePage }) => {
+  const b = await phonePage('102', ours);
+  const r = await runSipp({ scenario: 'uac-require-100rel.xml', service: '102', caller: '103', transport: 'udp', args: ['-p', '5073'] });
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0); // sipp checked the 420's Unsupported and the call
+  const log = await b.sipLog();
+  expect(log.filter((l) => l.startsWith('>>> SIP/2.0 420 Bad Extension'))).toHaveLength(1);
+  expect(log.filter((l) => l.startsWith('<<< INVITE '))).toHaveLength(2); // the refused one and the retry
+  // One inboundCall: the refused INVITE reached no call.
+  expect((await b.eventNames()).filter((n) => n === 'inboundCall')).toHaveLength(1);
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+});
+
 test('DTMF by SIP INFO from sipp through Kamailio: dtmf events with the digits; a bad Signal is refused 400 and the call goes on', async ({ phonePage }) => {
   const b = await phonePage('102', ours);
   // The harness records session events it knows; `dtmf` is ours (README "DTMF").

@@ -121,6 +121,70 @@ INSTANTIATE_TEST_SUITE_P(
                  416}),
     [](const auto& i) { return std::string(i.param.name); });
 
+// --- §8.2.2.3 Require: an extension we do not implement is refused -----------
+
+TEST_F(UaMalformed, an_invite_requiring_100rel_is_420_with_unsupported_rfc3261_8_2_2_3) {
+  // RFC 3262: a caller that requires reliable provisionals; we do not do them,
+  // so ringing unreliably would break its contract. It may retry without
+  // (§8.1.3.5).
+  receive(edit(kInvite, "Subject: hello", "Require: 100rel"));
+  expect_refused_with(420);
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].reason(), "Bad Extension");
+  EXPECT_EQ(sent_[0].get("Unsupported").value_or("(none)"), "100rel");
+  EXPECT_EQ(last_event<IncomingCall>(), nullptr);
+}
+
+TEST_F(UaMalformed, every_unknown_tag_is_listed_and_only_those_rfc4475_bext01) {
+  // RFC 4475 §3.3.5 (bext01): two unknown tags in one Require; here also a
+  // second Require line with a tag we do support, in another case.
+  receive(edit(kInvite, "Subject: hello",
+               "Require: nothingSupportsThis, nothingSupportsThisEither\r\nRequire: Timer"));
+  expect_refused_with(420);
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].get("Unsupported").value_or("(none)"), "nothingSupportsThis, nothingSupportsThisEither");
+  EXPECT_NE(dropped_reason().find("Bad Extension"), std::string::npos) << dropped_reason();
+}
+
+TEST_F(UaMalformed, a_require_of_what_we_support_rings_rfc3261_8_2_2_3) {
+  // replaces (RFC 3891) and timer (RFC 4028) are ours, in any case.
+  receive(edit(kInvite, "Subject: hello", "Require: replaces\r\nk: timer\r\nRequire: TIMER"));
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_[0].status(), 100) << dropped_reason();
+  EXPECT_EQ(dropped(), 0);
+  EXPECT_NE(last_event<IncomingCall>(), nullptr);
+}
+
+TEST_F(UaMalformed, ack_and_cancel_ignore_require_rfc3261_8_2_2_3) {
+  // "Require and Proxy-Require MUST NOT be used in a SIP CANCEL request, or in
+  // an ACK request sent for a non-2xx response. These header fields MUST be
+  // ignored if they are present in these requests."
+  const std::string require = edit(kInvite, "Subject: hello", "Require: 100rel");
+  receive(edit(edit(require, "INVITE sip:101", "CANCEL sip:101"), "CSeq: 10 INVITE", "CSeq: 10 CANCEL"));
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].status(), 481);  // no INVITE to cancel: §9.2, not a 420
+  receive(edit(edit(require, "INVITE sip:101", "ACK sip:101"), "CSeq: 10 INVITE", "CSeq: 10 ACK"));
+  EXPECT_TRUE(sent_.empty()) << sent_[0].to_string();
+  EXPECT_EQ(dropped(), 0) << dropped_reason();  // an ACK without a dialog is simply not ours
+}
+
+TEST_F(UaMalformed, an_unknown_method_is_501_before_its_require_rfc3261_8_2_1) {
+  // Method inspection comes first: the method is what we do not implement.
+  receive(edit(edit(edit(kInvite, "Subject: hello", "Require: 100rel"), "INVITE sip:101", "PUBLISH sip:101"),
+               "CSeq: 10 INVITE", "CSeq: 10 PUBLISH"));
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_.back().status(), 501);
+  EXPECT_FALSE(sent_.back().has("Unsupported"));
+}
+
+TEST_F(UaMalformed, options_answers_what_we_allow_and_support_rfc3261_11_2) {
+  receive(edit(edit(kInvite, "INVITE sip:101", "OPTIONS sip:101"), "CSeq: 10 INVITE", "CSeq: 10 OPTIONS"));
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].status(), 200);
+  EXPECT_EQ(sent_[0].get("Supported").value_or("(none)"), "replaces, timer");
+  EXPECT_NE(sent_[0].get("Allow").value_or("").find("REFER"), std::string_view::npos);
+}
+
 TEST_F(UaMalformed, max_forwards_0_and_255_and_absent_are_accepted_rfc3261_20_22) {
   int n = 0;
   for (std::string_view mf : {"Max-Forwards: 0\r\n", "Max-Forwards: 255\r\n", ""}) {
