@@ -8,6 +8,7 @@
 import { CoreAbi, type CoreExports, SipCore } from './abi.js';
 import type { CoreStatus } from './sip-core.js';
 import { setHeaderIds } from './wire-message.js';
+import { scriptWasmUrl, takePreloaded } from './preload.js';
 
 /** Where to find `sip-core.wasm` and/or its bytes; see README "Loading the wasm". */
 export interface CoreLoadOptions {
@@ -17,19 +18,8 @@ export interface CoreLoadOptions {
   wasmBinary?: ArrayBuffer | Uint8Array | WebAssembly.Module;
 }
 
-// Build flags (scripts/build.sh --define); undefined when the sources run as they are.
-declare const __WWP_IIFE__: boolean | undefined;            // true only in dist/iife/wasm-web-phone.js
-declare const __WWP_INLINE_FALLBACK__: boolean | undefined; // false only there (it must stay small)
-
-// Our IIFE has no import.meta; document.currentScript is only set while the
-// script first runs. Only our own IIFE may guess from it: inside someone's
-// bundle the <script> is theirs, and the guess would be a request for a 404.
-const script: HTMLScriptElement | undefined =
-  typeof __WWP_IIFE__ !== 'undefined' && __WWP_IIFE__ &&
-  typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
-    ? document.currentScript
-    : undefined;
-const scriptUrl = script?.src;
+// Build flag (scripts/build.sh --define); undefined when the sources run as they are.
+declare const __WWP_INLINE_FALLBACK__: boolean | undefined; // false only in the IIFE (it must stay small)
 
 const WASM_PATH = '../../sip-core.wasm';
 
@@ -61,32 +51,6 @@ function defaultWasmUrl(): string | undefined {
   // (esbuild, Rollup without a plugin, Vite's dev pre-bundling) it names a
   // file that is not there, and asking for it would only log a 404.
   return /\/core\/loader\.js$/.test(here.replace(/[?#].*$/, '')) ? asset : undefined;
-}
-
-/** Our IIFE's sip-core.wasm: next to dist/iife/, or where the script tag's data-wasm-url says. */
-function scriptWasmUrl(): string | undefined {
-  if (!scriptUrl) return undefined; // our CJS build in a browser, esbuild's iife/cjs output
-  // <script src=".../wasm-web-phone.js" data-wasm-url="…"> moves it (relative to the script).
-  const chosen = script?.dataset.wasmUrl;
-  return new URL(chosen || '../sip-core.wasm', scriptUrl).href; // dist/iife/ → dist/
-}
-
-// The script-tag build starts compiling the core as soon as its <script>
-// runs: a page that includes the SDK is about to use it, and apps usually
-// fetch their sipInfo before they construct a WebPhone, so by then the core
-// is compiled. Only the default location is preloaded (also when moved by
-// data-wasm-url); data-wasm-preload="false" turns it off. A failure here is
-// not reported: loadCore() then fetches the URL itself and reports that.
-let preloaded: { url: string; module: Promise<WebAssembly.Module | undefined> } | undefined;
-if (script && script.dataset.wasmPreload !== 'false' && typeof fetch === 'function' &&
-    typeof WebAssembly !== 'undefined' && typeof WebAssembly.compileStreaming === 'function') {
-  const url = defaultWasmUrl();
-  if (url && !url.startsWith('file:')) {
-    preloaded = {
-      url,
-      module: WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' })).catch(() => undefined),
-    };
-  }
 }
 
 let cached: Promise<SipCore> | undefined;
@@ -171,9 +135,9 @@ async function instantiateFrom(options: CoreLoadOptions, url: string | undefined
   // A URL the app chose: its failure is the answer, nothing is substituted.
   if (options.wasmUrl !== undefined) return instantiateUrl(String(options.wasmUrl), imp);
   let urlError: unknown;
-  if (url && url === preloaded?.url) {
-    const module = await preloaded.module;
-    preloaded = undefined; // once: a later load after a failure starts afresh
+  const early = url ? takePreloaded(url) : undefined; // the IIFE's, js/core/preload.ts
+  if (early) {
+    const module = await early;
     if (module) return WebAssembly.instantiate(module, imp);
   }
   if (url) {
