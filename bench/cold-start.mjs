@@ -5,7 +5,7 @@
 // also sip-core.wasm fetched, compiled and instantiated (streaming, served as
 // application/wasm), then `new WebPhone({ sipInfo }).start()` up to ws.send.
 //
-//   node bench/cold-start.mjs [--dist DIR] [--quick] [--runs 15] [--warmup 2] [--out PATH] [--trace DIR]
+//   node bench/cold-start.mjs [--dist DIR] [--quick] [--runs 15] [--warmup 2] [--out PATH] [--trace DIR] [--base DIR]
 //
 // - Debian's /usr/bin/chromium driven by playwright-core from node_modules,
 //   headless. The script re-runs itself inside scripts/netns-run.sh (a
@@ -27,12 +27,17 @@
 //   warm-up (DIR/<variant>-<n>.json; open it in Perfetto or chrome://tracing).
 //   The categories include V8's wasm compile events, so a traced sample is
 //   slower than a plain one: use it to see where the time goes, not for figures.
+// - --base DIR adds another build of ours (DIR is its dist) as a fourth
+//   variant in the same browser and rounds, for an A/B of a change: the
+//   report adds the median of the per-round differences, ours - base. A few
+//   ms show only this way; two separate runs differ by more than that.
+//   Its figures go to /tmp/wwp-bench-ab unless --out says otherwise.
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchDir, envInfo, fmt, fmtRatio, median, min, parseArgs, repoDir, table } from './lib/util.mjs';
-import { oursVersion, pageAssets, rcVersion, resolveDist, shownPath, sipInfo } from './lib/sdk.mjs';
+import { oursAssets, oursVersion, pageAssets, rcVersion, resolveDist, shownPath, sipInfo } from './lib/sdk.mjs';
 
 if (!process.env.WWP_IN_NETNS) {
   const r = spawnSync('bash', [join(repoDir, 'scripts', 'netns-run.sh'), process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
@@ -41,10 +46,11 @@ if (!process.env.WWP_IN_NETNS) {
 
 const opts = parseArgs(process.argv.slice(2), {
   dist: '', runs: 15, warmup: 2, quick: false, rcMin: true, out: join(benchDir, 'results', 'cold-start'), chromium: '/usr/bin/chromium', quiet: false,
-  trace: '',
+  trace: '', base: '',
 });
 // Traced samples are slower: their figures go next to the traces, never to bench/results.
 if (opts.trace && opts.out === join(benchDir, 'results', 'cold-start')) opts.out = join(opts.trace, 'cold-start');
+if (opts.base && opts.out === join(benchDir, 'results', 'cold-start')) opts.out = '/tmp/wwp-bench-ab/cold-start';
 const TRACE_CATEGORIES = ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'loading', 'toplevel'];
 if (opts.quick) {
   Object.assign(opts, { runs: Math.min(opts.runs, 5), warmup: Math.min(opts.warmup, 1) });
@@ -55,6 +61,12 @@ const dist = resolveDist(opts.dist);
 const assets = await pageAssets(dist);
 const variants = opts.rcMin ? ['rc', 'rc-min', 'ours'] : ['rc', 'ours'];
 const label = { rc: `ringcentral-web-phone ${rcVersion} (IIFE as shipped)`, 'rc-min': `ringcentral-web-phone ${rcVersion} (IIFE minified)`, ours: `wasm-web-phone ${await oursVersion(dist)}` };
+if (opts.base) {
+  const base = resolveDist(opts.base);
+  variants.push('base');
+  assets.base = oursAssets(base, '/base');
+  label.base = `base: wasm-web-phone ${await oursVersion(base)} (\`${shownPath(base)}\`)`;
+}
 
 // ------------------------------------------------------------ pages and server
 
@@ -111,6 +123,7 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: opts.chromium, args: ['--no-sandbox'] });
 const samples = Object.fromEntries(variants.map((v) => [v, { send: [], script: [], html: [], wasm: [], wasmStart: [], wasmCall: [], wasmReady: [], errors: [] }]));
+const paired = []; // per round with both: ours.send - base.send (--base)
 const last = {};
 const consoleMsgs = Object.fromEntries(variants.map((v) => [v, new Set()]));
 let traced = 0;
@@ -140,14 +153,17 @@ async function sample(v, trace) {
 }
 const rounds = opts.warmup + opts.runs;
 for (let r = 0; r < rounds; r++) {
+  const roundSend = {};
   for (let k = 0; k < variants.length; k++) {
     const v = variants[(k + r) % variants.length];
     const s = await sample(v, opts.trace !== '' && r >= opts.warmup);
+    roundSend[v] = s.error ? NaN : s.send;
     last[v] = s.error ? s.error.slice(0, 40) : `${fmt(s.send, 1)} ms`;
     if (r < opts.warmup) continue;
     if (s.error || !(s.send > 0)) samples[v].errors.push(s.error || 'no frame sent');
     else { samples[v].send.push(s.send); samples[v].script.push(s.script); samples[v].html.push(s.html); samples[v].wasm.push(s.wasm); samples[v].wasmStart.push(s.wasmStart); samples[v].wasmCall.push(s.wasmCall ?? NaN); samples[v].wasmReady.push(s.wasmReady ?? NaN); }
   }
+  if (opts.base && r >= opts.warmup && roundSend.ours > 0 && roundSend.base > 0) paired.push(roundSend.ours - roundSend.base);
   log(`  round ${r + 1}/${rounds}${r < opts.warmup ? ' (warm-up)' : ''}: ${variants.map((v) => `${v} ${last[v]}`).join(', ')}`);
 }
 const version = browser.version();
@@ -187,6 +203,12 @@ out.push(table(['variant', 'first frame median', 'min', 'max', 'HTML in', 'SDK s
     '; compile asked (instantiateStreaming called) at ' + fmt(median(s.wasmCall), 1) + ' ms; last byte in -> instance ready ' + fmt(gap('wasm', 'wasmReady'), 1) +
     '; instance ready -> first frame ' + fmt(gap('wasmReady', 'send'), 1) + '.');
 }
+if (opts.base) {
+  const sorted = [...paired].sort((a, b) => a - b);
+  const faster = paired.filter((d) => d < 0).length;
+  out.push(`\nA/B, ours - base per round (same browser, same round; ${paired.length} rounds): median ${fmt(median(paired), 1)} ms, ` +
+    `middle half ${fmt(sorted[Math.floor(sorted.length / 4)], 1)} to ${fmt(sorted[Math.floor((sorted.length * 3) / 4)], 1)} ms; ours first in ${faster} of ${paired.length}.`);
+}
 const errs = variants.flatMap((v) => [...new Set(stats[v].errors)].map((e) => `- ${v}: ${e}`));
 if (errs.length) out.push(`\nErrors:\n${errs.join('\n')}`);
 const cons = variants.flatMap((v) => [...consoleMsgs[v]].map((m) => `- ${v}: ${m}`));
@@ -197,7 +219,7 @@ console.log(text);
 if (opts.out) {
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(`${opts.out}.md`, text);
-  writeFileSync(`${opts.out}.json`, JSON.stringify({ env, opts, stats, ratio, ratioVsMinified: ratioMin, samples, console: Object.fromEntries(variants.map((v) => [v, [...consoleMsgs[v]]])) }, null, 1) + '\n');
+  writeFileSync(`${opts.out}.json`, JSON.stringify({ env, opts, stats, ratio, ratioVsMinified: ratioMin, samples, paired, console: Object.fromEntries(variants.map((v) => [v, [...consoleMsgs[v]]])) }, null, 1) + '\n');
   log(`wrote ${opts.out}.md and ${opts.out}.json`);
 }
 process.exit(0);

@@ -269,9 +269,14 @@ export async function pageAssets(dist) {
   return {
     rc: [{ path: join(rcDistDir, 'index.iife.js'), label: 'ringcentral-web-phone/dist/index.iife.js', url: '/rc/index.iife.js', type: 'text/javascript; charset=utf-8', bytes: rcShipped }],
     'rc-min': [{ path: join(rcDistDir, 'index.iife.js'), label: 'ringcentral-web-phone/dist/index.iife.js, esbuild --minify', url: '/rc-min/index.iife.min.js', type: 'text/javascript; charset=utf-8', bytes: rcMin }],
-    ours: [
-      { path: join(dist, 'iife', 'wasm-web-phone.js'), label: 'dist/iife/wasm-web-phone.js', url: '/ours/iife/wasm-web-phone.js', type: 'text/javascript; charset=utf-8', bytes: readFileSync(join(dist, 'iife', 'wasm-web-phone.js')) },
-      { path: join(dist, 'sip-core.wasm'), label: 'dist/sip-core.wasm', url: '/ours/sip-core.wasm', type: 'application/wasm', bytes: readFileSync(join(dist, 'sip-core.wasm')) },
-    ],
+    ours: oursAssets(dist, '/ours'),
   };
+}
+
+/** Our script-tag build and its wasm from `dist`, served under `prefix` (the wasm next to iife/, where the SDK looks by default). */
+export function oursAssets(dist, prefix) {
+  return [
+    { path: join(dist, 'iife', 'wasm-web-phone.js'), label: 'dist/iife/wasm-web-phone.js', url: `${prefix}/iife/wasm-web-phone.js`, type: 'text/javascript; charset=utf-8', bytes: readFileSync(join(dist, 'iife', 'wasm-web-phone.js')) },
+    { path: join(dist, 'sip-core.wasm'), label: 'dist/sip-core.wasm', url: `${prefix}/sip-core.wasm`, type: 'application/wasm', bytes: readFileSync(join(dist, 'sip-core.wasm')) },
+  ];
 }
