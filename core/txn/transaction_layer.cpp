@@ -334,6 +334,28 @@ std::optional<TxnEvent> TransactionLayer::poll_event() {
   return e;
 }
 
+bool TransactionLayer::is_merged(TxnId id, const msg::Message& request) const {
+  using msg::HeaderId;
+  // Only a request outside a dialog can be a merged copy (§8.2.2.2: "If the
+  // request has no tag in the To header field").
+  if (!msg::tag_view(request.get(HeaderId::To).value_or("")).tag().empty()) return false;
+  const auto cseq = msg::parse_cseq_view(request.get(HeaderId::CSeq).value_or(""));
+  const auto call_id = request.get(HeaderId::CallId);
+  if (!cseq || !call_id) return false;
+  const auto from = msg::tag_view(request.get(HeaderId::From).value_or(""));
+  for (const auto& [other_id, entry] : txns_) {
+    if (other_id == id || !entry.server) continue;
+    const msg::Message& other = *this->request(other_id);
+    // "the From tag, Call-ID, and CSeq exactly match": both number and method
+    // (a CANCEL shares its INVITE's number and is no copy of it).
+    if (other.get(HeaderId::CallId) != call_id) continue;
+    const auto other_cseq = msg::parse_cseq_view(other.get(HeaderId::CSeq).value_or(""));
+    if (!other_cseq || other_cseq->seq != cseq->seq || other_cseq->method != cseq->method) continue;
+    if (msg::tag_view(other.get(HeaderId::From).value_or("")).tag() == from.tag()) return true;
+  }
+  return false;
+}
+
 const char* TransactionLayer::state_name(TxnId id) const {
   const auto it = txns_.find(id);
   if (it == txns_.end()) return "Terminated";

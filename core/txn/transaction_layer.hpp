@@ -167,6 +167,13 @@ class TransactionLayer {
   /// sent (only further 2xx may follow a 2xx on an IST, RFC 6026).
   Status respond(TxnId id, msg::Message response, TimePoint now);
 
+  /// §8.2.2.2 merged requests: whether `request` (which started server
+  /// transaction `id`) has no To tag and the same From tag, Call-ID and CSeq
+  /// as another live server transaction's request. A forking proxy sent one
+  /// request to us along two paths; the UA answers the later copy 482 (Loop
+  /// Detected) so the phone does not ring twice for one call.
+  bool is_merged(TxnId id, const msg::Message& request) const;
+
   /// §9.2: the live IST whose INVITE this CANCEL targets (same top-Via branch
   /// and sent-by), or nullopt (the TU then answers the CANCEL with 481).
   std::optional<TxnId> find_invite_server_txn(const msg::Message& cancel) const;

@@ -499,6 +499,14 @@ void Ua::route_txn_event(txn::TxnEvent event, TimePoint now) {
 
 void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoint now) {
   auto ctx = context(now);
+  if (request.method() != "ACK" && txns_.is_merged(txn, request)) {
+    // RFC 3261 §8.2.2.2: "the UAS core SHOULD generate a 482 (Loop Detected)
+    // response and pass it to the server transaction". The first copy goes
+    // on as usual; this one reaches no call, so nothing rings twice.
+    (void)txns_.respond(txn, msg::make_reply(request, 482, rng_.token(12)), now);
+    out_.push_back(Event{Dropped{"merged request (the same request by another path): answered 482 Loop Detected"}});
+    return;
+  }
   if (request.method() == "CANCEL") {
     // §9.2: match the INVITE server transaction; 200 for the CANCEL, then the
     // call answers the INVITE with 487.

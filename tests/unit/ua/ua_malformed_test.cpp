@@ -185,6 +185,50 @@ TEST_F(UaMalformed, options_answers_what_we_allow_and_support_rfc3261_11_2) {
   EXPECT_NE(sent_[0].get("Allow").value_or("").find("REFER"), std::string_view::npos);
 }
 
+// --- §8.2.2.2 merged requests: one request by two paths rings once ------------
+
+TEST_F(UaMalformed, the_same_invite_by_a_second_path_is_482_and_rings_once_rfc3261_8_2_2_2) {
+  receive(kInvite);
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_[0].status(), 100);
+  ASSERT_NE(last_event<IncomingCall>(), nullptr);
+  // A forking proxy's second copy: same From tag, Call-ID and CSeq, another
+  // top Via (so another transaction, §17.2.3).
+  const std::string copy = edit(kInvite, "Via: SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1",
+                                "Via: SIP/2.0/WSS proxy2.test;branch=z9hG4bKpath2");
+  receive(copy);
+  ASSERT_EQ(sent_.size(), 1u) << dropped_reason();
+  EXPECT_EQ(sent_[0].status(), 482);
+  EXPECT_EQ(sent_[0].reason(), "Loop Detected");
+  EXPECT_EQ(*sent_[0].get("Via"), "SIP/2.0/WSS proxy2.test;branch=z9hG4bKpath2");
+  EXPECT_TRUE(msg::tag_of(*sent_[0].get("To")));
+  EXPECT_TRUE(events_.empty()) << "a second call rang";
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+  EXPECT_NE(dropped_reason().find("482"), std::string::npos) << dropped_reason();
+  // Its ACK ends at its own transaction; the first copy's retransmission is
+  // still the first call's (no 482 for it).
+  receive(edit(edit(copy, "INVITE sip:101", "ACK sip:101"), "CSeq: 10 INVITE", "CSeq: 10 ACK"));
+  EXPECT_TRUE(sent_.empty()) << sent_[0].to_string();
+  receive(kInvite);
+  for (const auto& m : sent_) EXPECT_NE(m.status(), 482);
+  EXPECT_TRUE(events_.empty());
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+}
+
+TEST_F(UaMalformed, a_new_cseq_or_another_from_tag_is_no_copy_rfc3261_8_2_2_2) {
+  receive(kInvite);
+  ASSERT_NE(last_event<IncomingCall>(), nullptr);
+  int n = 0;
+  for (const auto& [from, to] : {std::pair<std::string_view, std::string_view>{"CSeq: 10 INVITE", "CSeq: 11 INVITE"},
+                                 {"tag=caller", "tag=caller2"}}) {
+    SCOPED_TRACE(std::string(to));
+    receive(edit(edit(kInvite, "branch=z9hG4bKbad1", "branch=z9hG4bKother" + std::to_string(++n)), from, to));
+    ASSERT_FALSE(sent_.empty());
+    EXPECT_EQ(sent_[0].status(), 100) << dropped_reason();
+    EXPECT_EQ(dropped(), 0);
+  }
+}
+
 TEST_F(UaMalformed, max_forwards_0_and_255_and_absent_are_accepted_rfc3261_20_22) {
   int n = 0;
   for (std::string_view mf : {"Max-Forwards: 0\r\n", "Max-Forwards: 255\r\n", ""}) {
