@@ -23,6 +23,7 @@
 
 #include "core/auth/digest.hpp"
 #include "core/msg/parser.hpp"
+#include "core/sdp/sdp_body.hpp"
 #include "core/ua/ua.hpp"
 #include "wasm/out_writer.hpp"
 
@@ -235,13 +236,17 @@ struct Drain {
   void video(const std::optional<wwp::sdp::Direction>& d) const {
     out.field(Key::video, d ? std::string_view(wwp::sdp::to_string(*d)) : std::string_view());
   }
+  /// The session description in the message: its body, or the SDP part of
+  /// a multipart body (core/sdp/sdp_body.hpp); "" when it has none.
+  void sdp(const wwp::msg::Message& m) const { out.field(Key::sdp, wwp::sdp::sdp_body(m).value_or("")); }
   void begin(Key name, std::uint32_t call, int fields) const {
     out.begin(name, fields + 1);
     out.field(Key::call, static_cast<std::int32_t>(call));
   }
   void operator()(const wwp::call::IncomingCall& e) const {
-    begin(Key::incomingCall, e.call, 6 + kPeerFields);
+    begin(Key::incomingCall, e.call, 7 + kPeerFields);
     out.field(Key::msg, e.invite);
+    sdp(e.invite);
     out.field(Key::callId, e.invite.get(wwp::msg::HeaderId::CallId).value_or(""));
     out.field(Key::autoAnswerMs, static_cast<std::int32_t>(e.auto_answer_after));
     out.field(Key::rcSid, e.rc_sid);
@@ -250,22 +255,25 @@ struct Drain {
     peer(e.peer);
   }
   void operator()(const wwp::call::CallProgress& e) const {
-    begin(Key::callProgress, e.call, 3 + kPeerFields);
+    begin(Key::callProgress, e.call, 4 + kPeerFields);
     out.field(Key::msg, e.response);
+    sdp(e.response);
     out.field(Key::status, e.response.status());
     out.field_bool(Key::early, e.early_answer);
     peer(e.peer);
   }
   void operator()(const wwp::call::CallAnswered& e) const {
-    begin(Key::callAnswered, e.call, 3 + kPeerFields);
+    begin(Key::callAnswered, e.call, 4 + kPeerFields);
     out.field(Key::msg, e.response);
+    sdp(e.response);
     out.field(Key::status, e.response.status());
     video(e.video);
     peer(e.peer);
   }
   void operator()(const wwp::call::CallConfirmed& e) const {
-    begin(Key::callConfirmed, e.call, 1);
+    begin(Key::callConfirmed, e.call, 2);
     out.field(Key::msg, e.ack);
+    sdp(e.ack);
   }
   void operator()(const wwp::call::CallFailed& e) const {
     begin(Key::callFailed, e.call, 2);
@@ -278,8 +286,9 @@ struct Drain {
     out.field(Key::reason, e.reason);
   }
   void operator()(const wwp::call::ReinviteOffer& e) const {
-    begin(Key::reinviteOffer, e.call, 2);
+    begin(Key::reinviteOffer, e.call, 3);
     out.field(Key::msg, e.request);
+    sdp(e.request);
     video(e.video);
   }
   void operator()(const wwp::call::ReinviteDone& e) const {

@@ -11,6 +11,7 @@
 // completes the offer/answer).
 #include "core/call/call.hpp"
 #include "core/msg/scan.hpp"
+#include "core/sdp/sdp_body.hpp"
 
 namespace wwp::call {
 
@@ -24,16 +25,15 @@ void Call::on_provisional(CallContext& ctx, const msg::Message& r, CallProgress&
     if (auto inserted = ctx.dialogs.insert(std::move(*made))) d = *inserted;
   }
   if (!d) return;
-  // An SDP body (RFC 3261 §7.4.1: the Content-Type says what it is; a
-  // prefix check, as `;` parameters may follow).
-  e.has_sdp = !r.body().empty() &&
-              msg::scan::iequals(r.get("Content-Type").value_or("").substr(0, 15), "application/sdp");
+  // An SDP body, or an SDP part of a multipart one (core/sdp/sdp_body.hpp).
+  const std::string_view sdp = sdp::sdp_body(r).value_or("");
+  e.has_sdp = !sdp.empty();
   // `dialog_id_` is the fork the caller hears once early media plays (and
   // where in-dialog requests, INFO and DTMF, go), else the latest fork.
-  if (e.has_sdp && (r.body() != early_sdp_ || dialog_id_ != d->id())) {
+  if (e.has_sdp && (sdp != early_sdp_ || dialog_id_ != d->id())) {
     // A new early answer (a fork repeats its own in every 18x): its media
     // is the one to play now.
-    early_sdp_ = std::string(r.body());
+    early_sdp_ = std::string(sdp);
     e.early_answer = true;
     dialog_id_ = d->id();
   } else if (early_sdp_.empty()) {

@@ -7,6 +7,7 @@
 #include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/uri.hpp"
+#include "core/sdp/sdp_body.hpp"
 
 namespace wwp::call {
 
@@ -114,11 +115,12 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     send_ack(ctx, r);
     on_session_2xx(r, now);  // RFC 4028 §7.2: every 2xx settles the timer
     local_sdp_ = reinvite_offer_;
-    if (!r.body().empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = r.body();
+    const std::string_view answer = sdp::sdp_body(r).value_or("");
+    if (!answer.empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = answer;
     // A session refresh is the core's own business: the app asked for nothing.
     if (reinvite_kind_ != ReinviteKind::Refresh)
       ctx.events.push_back(
-          ReinviteDone{handle_, r.status(), r.start_line(), std::string(r.body()), sdp::video_direction(r.body())});
+          ReinviteDone{handle_, r.status(), r.start_line(), std::string(answer), sdp::video_direction(answer)});
     return;
   }
   if (r.status() == 491) {
@@ -242,12 +244,17 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
       return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
     if (timers_.armed(TimerKind::GlareRetry)) supersede_glare_retry(ctx);
     if (req.has("Allow")) peer_allows_update_ = lists_option(req, "Allow", "UPDATE");
-    if (req.body().empty()) {
+    const auto offer = sdp::sdp_body(req);
+    if (!offer) {
+      // §8.2.3: a body we cannot read; the session stays as it was.
+      return respond(ctx, txn, req, 415, {}, {}, {{"Accept", std::string(sdp::kAcceptedBodies)}});
+    }
+    if (offer->empty()) {
       // Offerless re-INVITE: offer our current SDP in the 2xx; the ACK answers.
       respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
       return apply_uas_verdict(timer, now);
     }
-    if (timer.kind == UasVerdict::Kind::Accept && req.body() == remote_sdp_ && !local_sdp_.empty()) {
+    if (timer.kind == UasVerdict::Kind::Accept && *offer == remote_sdp_ && !local_sdp_.empty()) {
       // A session refresh (RFC 4028 §10) by re-INVITE, offering the session
       // exactly as it was: RFC 3264 §8 leaves the answer as it was too, so
       // the core answers with our current SDP and the app hears nothing.
@@ -257,20 +264,47 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     reinvite_server_ = txn;
     remote_reinvite_ = req;
     reinvite_timer_ = timer;
-    remote_sdp_ = req.body();
-    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(req.body())});
+    remote_sdp_ = *offer;
+    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
     return;
   }
   if (method == "UPDATE") {
-    // RFC 3311 without a body: a session refresh (RFC 4028 §7.4, §9) or a
-    // target refresh; either way only its 200 and the timer it settles.
     const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
     if (timer.kind == UasVerdict::Kind::Reject422)
       return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
-    auto extra = timer.headers;
-    extra.emplace_back("Supported", config::kSupported);
-    respond(ctx, txn, req, 200, {}, {}, std::move(extra));
-    return apply_uas_verdict(timer, now);
+    const auto offer = sdp::sdp_body(req);
+    if (!offer) return respond(ctx, txn, req, 415, {}, {}, {{"Accept", std::string(sdp::kAcceptedBodies)}});
+    if (offer->empty()) {
+      // RFC 3311 without a body: a session refresh (RFC 4028 §7.4, §9) or a
+      // target refresh; either way only its 200 and the timer it settles.
+      respond(ctx, txn, req, 200, {}, {}, timer.headers);
+      return apply_uas_verdict(timer, now);
+    }
+    // RFC 3311 §5.2, an offer in an UPDATE. "If ... the UAS has generated an
+    // offer ... to which it has not yet received an answer, the UAS MUST
+    // reject the UPDATE with a 491"; if it "has received an offer ... to which
+    // it has not yet generated an answer", with a 500 and a Retry-After. Before
+    // the call is answered the INVITE's offer/answer is one of those (we send
+    // no reliable provisionals, RFC 3262).
+    const bool confirmed = state_ == State::Confirmed;
+    if ((outbound_ && !confirmed) || (d && d->outgoing_invite_in_progress())) return respond(ctx, txn, req, 491);
+    if (!confirmed || reinvite_server_)
+      return respond(ctx, txn, req, 500, {}, {},
+                     {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+    if (timer.kind == UasVerdict::Kind::Accept && *offer == remote_sdp_ && !local_sdp_.empty()) {
+      // The session offered exactly as it was (a refresh with SDP, as some
+      // servers send): RFC 3264 §8 leaves our answer as it was too.
+      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
+      return apply_uas_verdict(timer, now);
+    }
+    // A new offer: the app answers it as it answers a re-INVITE's
+    // (answer_reinvite), in the UPDATE's own 200 (no ACK follows, §5.2).
+    reinvite_server_ = txn;
+    remote_reinvite_ = req;
+    reinvite_timer_ = timer;
+    remote_sdp_ = *offer;
+    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
+    return;
   }
   if (method == "REFER") return on_refer(ctx, txn, req, now);
   if (method == "INFO") {

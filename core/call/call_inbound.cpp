@@ -6,6 +6,7 @@
 #include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
 #include "core/msg/reply.hpp"
+#include "core/sdp/sdp_body.hpp"
 
 namespace wwp::call {
 
@@ -55,7 +56,8 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   c.dialog_id_ = (*inserted)->id();
   c.invite_server_ = txn;
   c.remote_invite_ = invite;
-  c.remote_sdp_ = invite.body();
+  // The UA refused an INVITE whose body has no SDP we can read (415).
+  c.remote_sdp_ = sdp::sdp_body(invite).value_or("");
   // RFC 4028 §9: what our 2xx will settle (the UA has already answered a
   // too-small interval with 422, Ua::handle_out_of_dialog).
   c.invite_timer_ = uas_negotiate(invite, c.timer_config(ctx));
@@ -68,7 +70,7 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   std::string sid(c.prc_ ? c.prc_->sid().value_or("") : std::string_view{});
   c.peer_ = c.peer_info(invite);
   ctx.events.push_back(IncomingCall{handle, invite, c.peer_, auto_answer_delay(invite), std::move(sid), replaces,
-                                    sdp::video_direction(invite.body())});
+                                    sdp::video_direction(c.remote_sdp_)});
   return c;
 }
 
@@ -83,7 +85,8 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
   }
   // RFC 4028 §9 (and §7.1 for requests): we list `timer` wherever we list
   // extensions, so the peer knows it may use session timers with us.
-  if (status >= 200 && status < 300 && request.method() == "INVITE") r.add("Supported", config::kSupported);
+  if (status >= 200 && status < 300 && (request.method() == "INVITE" || request.method() == "UPDATE"))
+    r.add("Supported", config::kSupported);
   for (auto& [n, v] : extra) r.add(n, v);
   r.set_body(body, content_type);
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
@@ -108,7 +111,7 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, boo
   // §3.1: no new offer/answer). Early media is an answer in a 18x: after an
   // INVITE without an offer ours would be an offer, which only a reliable
   // 1xx may carry, so that 183 goes without a body.
-  if (local_sdp_.empty() && !(early && remote_invite_.body().empty())) local_sdp_ = sdp;
+  if (local_sdp_.empty() && !(early && sdp::sdp_body(remote_invite_).value_or("").empty())) local_sdp_ = sdp;
   if (local_sdp_.empty() && !early) return ua_error(UaErrorCode::InvalidArgument, "answer: an SDP is required");
   msg::Message r = msg::make_reply(remote_invite_, early ? 183 : 200, local_tag_);
   // §12.1.1: a dialog-creating 1xx/2xx carries Contact and the Record-Route.
@@ -162,7 +165,7 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
   }
   if (state_ == State::Accepted) {
     transition(State::Confirmed);
-    if (!ack.body().empty()) remote_sdp_ = ack.body();
+    if (const auto answer = sdp::sdp_body(ack).value_or(""); !answer.empty()) remote_sdp_ = answer;
     ctx.events.push_back(CallConfirmed{handle_, ack});
     if (bye_after_ack_) {
       bye_after_ack_ = false;

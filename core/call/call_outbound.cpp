@@ -6,6 +6,7 @@
 #include "core/call/call.hpp"
 #include "core/config/capabilities.hpp"
 #include "core/msg/header_fields.hpp"
+#include "core/sdp/sdp_body.hpp"
 
 namespace wwp::call {
 
@@ -154,12 +155,12 @@ void Call::on_invite_response(CallContext& ctx, const msg::Message& r, TimePoint
       return;
     }
     if (digest_) digest_->handle_accepted();
-    remote_sdp_ = r.body();
+    remote_sdp_ = sdp::sdp_body(r).value_or("");
     transition(State::Confirmed);
     on_session_2xx(r, now);
     send_ack(ctx, r);
     peer_ = peer_info(r);
-    ctx.events.push_back(CallAnswered{handle_, r, peer_, sdp::video_direction(r.body())});
+    ctx.events.push_back(CallAnswered{handle_, r, peer_, sdp::video_direction(remote_sdp_)});
     if (hung_up) {
       // Our CANCEL lost the race with the 2xx: end the call properly (§9.1).
       cancel_pending_ = false;

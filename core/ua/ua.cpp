@@ -13,6 +13,7 @@
 #include "core/msg/reply.hpp"
 #include "core/msg/salvage.hpp"
 #include "core/rc/commands.hpp"
+#include "core/sdp/sdp_body.hpp"
 #include "core/ua/app_request.hpp"
 #include "core/ua/request_checks.hpp"
 
@@ -551,6 +552,15 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
       (void)txns_.respond(txn, msg::make_reply(request, replaces.status, tag), now);
       return;
     }
+    // §8.2.3: a body with no SDP we can read (core/sdp/sdp_body.hpp) gets
+    // 415 listing what we accept; no call rings that could not be answered.
+    if (!sdp::sdp_body(request)) {
+      msg::Message r = msg::make_reply(request, 415, tag);
+      r.add("Accept", sdp::kAcceptedBodies);
+      (void)txns_.respond(txn, std::move(r), now);
+      out_.push_back(Event{Dropped{"INVITE refused: 415, its body holds no SDP we can read"}});
+      return;
+    }
     // RFC 4028 §9: an interval below our Min-SE from a UAC that supports
     // timers gets 422 with our Min-SE, before any call exists for it.
     const auto timer = call::uas_negotiate(request, call::clamp(config_.session_expires, config_.min_se));
@@ -594,7 +604,7 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
   if (method == "OPTIONS") {
     // RFC 3261 §11.2: answer capabilities as for an INVITE.
     r.add("Allow", config::kAllow);
-    r.add("Accept", "application/sdp");
+    r.add("Accept", sdp::kAcceptedBodies);
     r.add("Supported", config::kSupported);
   } else if (method != "MESSAGE" && method != "NOTIFY" && method != "INFO") {
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are

@@ -83,7 +83,7 @@ export async function answerReinvite(this: CallSession, e: CoreCallEvent & { nam
     // or refused with port 0 when the phone's `acceptVideo` is false.
     // (An audio-only offer's answer goes untouched: nothing to refuse.)
     const refuse = this.webPhone.options.acceptVideo === false && !this._video.local && e.video !== '';
-    answer = this['wireSdp'](await this['media']().createAnswer(this['peerSdp'](e.msg.body, 'offer'), refuse ? { video: false } : undefined), 'answer', e.msg.body, refuse);
+    answer = this['wireSdp'](await this['media']().createAnswer(this['peerSdp'](e.sdp, 'offer'), refuse ? { video: false } : undefined), 'answer', e.sdp, refuse);
   } catch {
     // Media (or a codec preference, or an SDP hook) refused the offer: an
     // empty answer makes the core reject it with 488.

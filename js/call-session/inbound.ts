@@ -39,11 +39,15 @@ export default class InboundCallSession extends CallSession {
     this._call = e.call;
     this._callId = e.callId;
     this.sipMessage = InboundMessage.fromCore(e.msg);
+    this.offer = e.sdp;
     this.rcSid = e.rcSid;
     this._video.peer = e.video;
     this.updatePeer(e as unknown as Record<string, string>);
     this.emit('ringing'); // as the original: emitted in the constructor
   }
+
+  /** The INVITE's offer as the core found it (its body, or the SDP part of a multipart one). */
+  private offer = '';
 
   /** Our answer already sent as early media by progress(): the 200 repeats it. */
   private earlyAnswer = '';
@@ -68,7 +72,7 @@ export default class InboundCallSession extends CallSession {
   }
 
   private get offerless(): boolean {
-    return (this.sipMessage?.body ?? '').trim() === '';
+    return this.offer.trim() === '';
   }
 
   /**
@@ -78,7 +82,7 @@ export default class InboundCallSession extends CallSession {
    */
   private async makeAnswer(options?: AnswerOptions): Promise<string> {
     this.quality.timing = { start: performance.now() };
-    const offer = this.sipMessage?.body ?? '';
+    const offer = this.offer;
     const offerless = this.offerless;
     const video = options?.video && (offerless || this.hasRemoteVideo) ? options.video : undefined;
     await this.init(video);
@@ -108,7 +112,7 @@ export default class InboundCallSession extends CallSession {
       const e = await confirmed;
       if (e.name !== 'callConfirmed') throw new Error('answer: the call ended before it was confirmed');
       this.sipMessage = InboundMessage.fromCore(e.msg);
-      await this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer'));
+      await this.media().applyAnswer(this.peerSdp(e.sdp, 'answer'));
     }
     this.state = 'answered';
     this.emit('answered');

@@ -73,7 +73,7 @@ export default class OutboundCallSession extends CallSession {
     const media = this.webRtcSession;
     // (An sdpHandler that throws rejects it too: the executor catches.)
     const applying = e.early && media?.applyEarlyAnswer
-      ? new Promise((resolve) => resolve(media.applyEarlyAnswer!(this.peerSdp(e.msg.body, 'answer'))))
+      ? new Promise((resolve) => resolve(media.applyEarlyAnswer!(this.peerSdp(e.sdp, 'answer'))))
         .then(() => (this.earlyMedia = true), () => undefined)
       : undefined;
     const status = e.status;
@@ -108,7 +108,7 @@ export default class OutboundCallSession extends CallSession {
     // DTMF sent right after `await call()` goes straight to it.
     let applying: Promise<void>;
     try {
-      applying = Promise.resolve(this.media().applyAnswer(this.peerSdp(e.msg.body, 'answer')));
+      applying = Promise.resolve(this.media().applyAnswer(this.peerSdp(e.sdp, 'answer')));
     } catch (err) {
       applying = Promise.reject(err); // an sdpHandler threw
     }

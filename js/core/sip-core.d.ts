@@ -30,14 +30,14 @@ export type CoreVideo = '' | 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
 /** Call events; `call` is the core's call handle. */
 export type CoreCallEvent =
-  | ({ type: 'event'; name: 'incomingCall'; call: number; callId: string; autoAnswerMs: number; rcSid: string; /** the call this one replaces (RFC 3891), 0 for none */ replaces: number; video: CoreVideo } & CoreMessage)
+  | ({ type: 'event'; name: 'incomingCall'; call: number; callId: string; /** the offer: the body, or the SDP part of a multipart body ('' for none) */ sdp: string; autoAnswerMs: number; rcSid: string; /** the call this one replaces (RFC 3891), 0 for none */ replaces: number; video: CoreVideo } & CoreMessage)
   /** `early`: the body is a fork's early answer not heard before (core/call/call_early.cpp): apply it as `pranswer`. */
-  | ({ type: 'event'; name: 'callProgress'; call: number; status: number; early: boolean } & CoreMessage)
-  | ({ type: 'event'; name: 'callAnswered'; call: number; status: number; video: CoreVideo } & CoreMessage)
-  | ({ type: 'event'; name: 'callConfirmed'; call: number } & CoreMessage)
+  | ({ type: 'event'; name: 'callProgress'; call: number; status: number; early: boolean; /** the SDP in it ('' for none) */ sdp: string } & CoreMessage)
+  | ({ type: 'event'; name: 'callAnswered'; call: number; status: number; video: CoreVideo; /** the SDP in it ('' for none) */ sdp: string } & CoreMessage)
+  | ({ type: 'event'; name: 'callConfirmed'; call: number; /** the ACK's SDP ('' for none) */ sdp: string } & CoreMessage)
   | { type: 'event'; name: 'callFailed'; call: number; status: number; statusLine: string }
   | { type: 'event'; name: 'callEnded'; call: number; status: number; reason: string }
-  | ({ type: 'event'; name: 'reinviteOffer'; call: number; video: CoreVideo } & CoreMessage)
+  | ({ type: 'event'; name: 'reinviteOffer'; call: number; video: CoreVideo; /** the offer ('' for none), of a re-INVITE or of an UPDATE (RFC 3311) */ sdp: string } & CoreMessage)
   | { type: 'event'; name: 'reinviteDone'; call: number; status: number; statusLine: string; sdp: string; /** the answer's, on 2xx */ video: CoreVideo }
   | { type: 'event'; name: 'referDone'; call: number; status: number; statusLine: string }
   | ({ type: 'event'; name: 'referReceived'; call: number; target: string; replaces: string } & CoreMessage)

@@ -7,7 +7,9 @@
 //  - hold() then unhold(snapshot) restores every media's effective direction
 //    (RFC 3264 §8.4), and the result still round-trips;
 //  - bump_origin_version() succeeds on a parsed SDP and the offer/answer
-//    machine accepts it as an offer and as our answer.
+//    machine accepts it as an offer and as our answer;
+//  - sdp_body() over the input read as a Content-Type line and a body (a
+//    multipart one, say) returns nothing or a view inside that body.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 
 #include "core/sdp/media_direction.hpp"
 #include "core/sdp/offer_answer.hpp"
+#include "core/sdp/sdp_body.hpp"
 #include "core/sdp/session_description.hpp"
 
 namespace {
@@ -29,6 +32,14 @@ void check(bool cond) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace wwp::sdp;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  {
+    const std::size_t nl = input.find('\n');
+    const std::string_view type = input.substr(0, nl);
+    const std::string_view body = nl == std::string_view::npos ? std::string_view{} : input.substr(nl + 1);
+    if (const auto found = sdp_body(type, body); found && !found->empty())
+      check(found->data() >= body.data() && found->data() + found->size() <= body.data() + body.size());
+  }
 
   auto sdp = parse(input);
   if (!sdp) {

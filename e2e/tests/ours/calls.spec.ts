@@ -231,6 +231,17 @@ test('a caller that requires 100rel (RFC 3262) gets 420 Bad Extension, Unsupport
   expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
 });
 
+test('a SIP-T caller (RFC 3204): the offer in a multipart/mixed INVITE beside ISUP is found, answered with plain SDP, and the call completes', async ({ phonePage }) => {
+  const b = await phonePage('102', ours);
+  const r = await runSipp({ scenario: 'uac-multipart-sdp.xml', service: '102', caller: '103', transport: 'udp', args: ['-p', '5075'] });
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0); // sipp checked the 200's plain SDP answer
+  const invite = (await b.sipMessages()).filter((m) => m.startsWith('<<< INVITE ')).at(-1)!;
+  expect(invite).toMatch(/^Content-Type: multipart\/mixed/m);
+  expect(invite).toContain('Content-Type: application/ISUP');
+  // Answered means the browser took the offer: a multipart body is no SDP to it.
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+});
+
 test('DTMF by SIP INFO from sipp through Kamailio: dtmf events with the digits; a bad Signal is refused 400 and the call goes on', async ({ phonePage }) => {
   const b = await phonePage('102', ours);
   // The harness records session events it knows; `dtmf` is ours (README "DTMF").

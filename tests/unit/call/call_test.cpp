@@ -355,6 +355,88 @@ const std::string kRestartOffer =
     "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:ours1\r\na=sendrecv\r\n";
 }  // namespace
 
+/// The peer's UPDATE (RFC 3311) on the dialog of our `ours` request.
+msg::Message peer_update(const msg::Message& ours, const char* branch, const char* cseq, const std::string& body,
+                         const char* type = "application/sdp") {
+  msg::Message m = msg::Message::request("UPDATE", "sip:101@me.invalid;transport=ws");
+  m.add("Via", std::string("SIP/2.0/WSS 10.0.0.2;branch=") + branch);
+  m.add("From", std::string(*ours.get("To")));
+  m.add("To", std::string(*ours.get("From")));
+  m.add("Call-ID", std::string(*ours.get("Call-ID")));
+  m.add("CSeq", cseq);
+  m.set_body(body, type);
+  return m;
+}
+
+TEST_F(CallTest, an_update_with_a_new_offer_is_answered_by_the_app_in_its_200_rfc3311_5_2) {
+  const CallHandle h = connected_outbound();
+  // The dialog as the peer sees it: our From, its tagged To.
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  sent_.clear();
+  feed(peer_update(invite, "z9hG4bKu1", "700 UPDATE", kRestartOffer));
+  auto* offer = last_event<ReinviteOffer>();
+  ASSERT_NE(offer, nullptr);  // the app answers it as a re-INVITE's
+  EXPECT_EQ(offer->request.method(), "UPDATE");
+  EXPECT_TRUE(sent_.empty()) << sent_[0].to_string();  // nothing until the app answers
+  ASSERT_TRUE(ua_.answer_reinvite(h, kOffer, now_).ok());
+  drain();
+  const auto ok = last_sent("200");
+  EXPECT_EQ(ok.get("CSeq").value_or(""), "700 UPDATE");
+  EXPECT_EQ(ok.body(), kOffer);
+  EXPECT_EQ(ok.get("Content-Type").value_or(""), "application/sdp");
+  // No ACK follows a 200 to UPDATE: nothing is retransmitted for it.
+  sent_.clear();
+  advance(10000);
+  for (const auto& m : sent_) EXPECT_NE(m.status(), 200) << m.to_string();
+}
+
+TEST_F(CallTest, a_refresh_update_offering_the_session_as_it_is_gets_our_sdp_at_once_rfc4028_10) {
+  const CallHandle h = connected_outbound();
+  (void)h;
+  // The dialog as the peer sees it: our From, its tagged To.
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  events_.clear();
+  // A session refresh (RFC 4028 §10) that carries the SDP the peer answered before.
+  auto refresh = peer_update(invite, "z9hG4bKu2", "700 UPDATE", kAnswer);
+  refresh.add("Supported", "timer");
+  refresh.add("Session-Expires", "1800;refresher=uac");
+  feed(refresh);
+  EXPECT_EQ(last_event<ReinviteOffer>(), nullptr);
+  const auto ok = last_sent("200");
+  EXPECT_EQ(ok.get("CSeq").value_or(""), "700 UPDATE");
+  EXPECT_EQ(ok.body(), kOffer);  // our SDP as it was
+}
+
+TEST_F(CallTest, an_update_offer_crossing_an_offer_is_491_or_500_and_a_body_without_sdp_is_415_rfc3311_5_2) {
+  const CallHandle h = connected_outbound();
+  // The dialog as the peer sees it: our From, its tagged To.
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  // Our re-INVITE's offer is out: theirs is refused 491.
+  ASSERT_TRUE(ua_.reinvite(h, kRestartOffer, true, now_).ok());
+  drain();
+  const auto ours = last_sent("INVITE");
+  feed(peer_update(invite, "z9hG4bKu3", "700 UPDATE", kRestartOffer));
+  EXPECT_EQ(last_sent("491").get("CSeq").value_or(""), "700 UPDATE");
+  auto ours_ok = msg::make_reply(ours, 200, "callee");
+  ours_ok.set_body(kAnswer, "application/sdp");
+  feed(ours_ok);
+  // The peer's re-INVITE waits for the app's answer: an UPDATE offer now is 500 with Retry-After.
+  feed(peer_reinvite(invite, "z9hG4bKu4", "701 INVITE", kRestartOffer));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  feed(peer_update(invite, "z9hG4bKu5", "702 UPDATE", kOffer));
+  const auto busy = last_sent("500");
+  EXPECT_EQ(busy.get("CSeq").value_or(""), "702 UPDATE");
+  EXPECT_TRUE(busy.has("Retry-After"));
+  ASSERT_TRUE(ua_.answer_reinvite(h, kOffer, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "701 INVITE");
+  // A body with no SDP in it (§8.2.3).
+  feed(peer_update(invite, "z9hG4bKu6", "703 UPDATE", "hello", "text/plain"));
+  const auto refused = last_sent("415");
+  EXPECT_EQ(refused.get("CSeq").value_or(""), "703 UPDATE");
+  EXPECT_EQ(refused.get("Accept").value_or(""), "application/sdp, multipart/mixed");
+}
+
 TEST_F(CallTest, app_offer_waiting_after_491_is_superseded_by_the_peers_reinvite_rfc3261_14_1) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.reinvite(h, kRestartOffer, true, now_).ok());

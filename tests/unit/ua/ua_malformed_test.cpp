@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "core/sdp/sdp_body.hpp"
 #include "unit/ua/ua_harness.hpp"
 
 namespace wwp::call {
@@ -183,6 +184,38 @@ TEST_F(UaMalformed, options_answers_what_we_allow_and_support_rfc3261_11_2) {
   EXPECT_EQ(sent_[0].status(), 200);
   EXPECT_EQ(sent_[0].get("Supported").value_or("(none)"), "replaces, timer");
   EXPECT_NE(sent_[0].get("Allow").value_or("").find("REFER"), std::string_view::npos);
+}
+
+// --- §8.2.3 bodies: the SDP is found in a multipart one, or the INVITE is 415 --
+
+TEST_F(UaMalformed, an_invite_whose_body_has_no_sdp_is_415_with_accept_rfc3261_8_2_3) {
+  receive(edit(kInvite, "Content-Type: application/sdp", "Content-Type: text/plain"));
+  ASSERT_EQ(sent_.size(), 1u) << dropped_reason();
+  EXPECT_EQ(sent_[0].status(), 415);
+  EXPECT_EQ(sent_[0].get("Accept").value_or("(none)"), "application/sdp, multipart/mixed");
+  EXPECT_TRUE(events_.empty()) << "a call rang that could not be answered";
+  EXPECT_EQ(ua_.live_counts().calls, 0u);
+  EXPECT_EQ(dropped(), 1);
+}
+
+TEST_F(UaMalformed, a_multipart_invite_rings_with_its_sdp_part_rfc3204_rfc5621) {
+  const std::string sdp = "v=0\r\n";
+  const std::string body = "--b1\r\nContent-Type: application/sdp\r\n\r\n" + sdp +
+                           "\r\n--b1\r\nContent-Type: application/ISUP;version=itu-t92+\r\n"
+                           "Content-Disposition: signal;handling=optional\r\n\r\nISUP\r\n--b1--\r\n";
+  std::string in = edit(kInvite, "Content-Type: application/sdp", "Content-Type: multipart/mixed;boundary=b1");
+  in = edit(in, "Content-Length: 4\r\n\r\nv=0\n", "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  receive(in);
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_[0].status(), 100) << dropped_reason();
+  const auto* call = last_event<IncomingCall>();
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(sdp::sdp_body(call->invite), sdp);  // what the wasm ABI hands the shim as `sdp`
+  // Marked required, the ISUP part is one we cannot accept (RFC 5621 §3.2).
+  receive(edit(edit(edit(in, "handling=optional", "handling=required"), "Call-ID: bad-1", "Call-ID: bad-2"),
+               "branch=z9hG4bKbad1", "branch=z9hG4bKbad2"));
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].status(), 415);
 }
 
 // --- §8.2.2.2 merged requests: one request by two paths rings once ------------
