@@ -1,6 +1,7 @@
 // RFC 3261 §17: owning, matching and timing the four transaction machines.
 #include "core/txn/transaction_layer.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/msg/header_fields.hpp"
@@ -336,6 +337,9 @@ std::optional<TxnEvent> TransactionLayer::poll_event() {
 
 bool TransactionLayer::is_merged(TxnId id, const msg::Message& request) const {
   using msg::HeaderId;
+  // Nothing to compare with (the usual case): no parsing at all.
+  const auto other_server = [id](const auto& kv) { return kv.second.server && kv.first != id; };
+  if (std::none_of(txns_.begin(), txns_.end(), other_server)) return false;
   // Only a request outside a dialog can be a merged copy (§8.2.2.2: "If the
   // request has no tag in the To header field").
   if (!msg::tag_view(request.get(HeaderId::To).value_or("")).tag().empty()) return false;
@@ -343,9 +347,9 @@ bool TransactionLayer::is_merged(TxnId id, const msg::Message& request) const {
   const auto call_id = request.get(HeaderId::CallId);
   if (!cseq || !call_id) return false;
   const auto from = msg::tag_view(request.get(HeaderId::From).value_or(""));
-  for (const auto& [other_id, entry] : txns_) {
-    if (other_id == id || !entry.server) continue;
-    const msg::Message& other = *this->request(other_id);
+  for (const auto& kv : txns_) {
+    if (!other_server(kv)) continue;
+    const msg::Message& other = *this->request(kv.first);
     // "the From tag, Call-ID, and CSeq exactly match": both number and method
     // (a CANCEL shares its INVITE's number and is no copy of it).
     if (other.get(HeaderId::CallId) != call_id) continue;

@@ -48,7 +48,7 @@ RequestVerdict check_request(const msg::Message& request) {
     return {416, "Unsupported URI Scheme", {}};
   // §8.2.2.3. get_all splits "Require: a, b" and repeated Require lines alike.
   const std::string_view method = request.method();
-  if (method != "ACK" && method != "CANCEL" && config::allows_method(method)) {
+  if (request.has("Require") && method != "ACK" && method != "CANCEL" && config::allows_method(method)) {
     RequestVerdict v{420, "Bad Extension", {}};
     for (const std::string_view tag : request.get_all("Require")) {
       if (tag.empty() || config::supports_option(tag)) continue;
