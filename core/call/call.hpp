@@ -386,8 +386,14 @@ class Call {
   std::optional<std::uint32_t> reinvite_cseq_;
   ReinviteKind reinvite_kind_ = ReinviteKind::Offer;
   std::string reinvite_offer_;
+  /// The peer's re-INVITE or UPDATE whose offer waits for the app's answer
+  /// (answer_reinvite); while it is set no other offer may start (RFC 3264
+  /// §4, RFC 3311 §5.1).
   std::optional<txn::TxnId> reinvite_server_;
   msg::Message remote_reinvite_;
+  /// Its offer: it becomes remote_sdp_ only when our 200 accepts it (a 488
+  /// leaves the session as it was, §14.2).
+  std::string pending_offer_;
   UasVerdict reinvite_timer_;  ///< what our 2xx to the peer's re-INVITE settles
   /// Our 2xx to the peer's re-INVITE until its ACK (§13.3.1.4).
   struct Unacked2xx {

@@ -77,9 +77,14 @@ void Call::send_reinvite(CallContext& ctx, TimePoint now) {
     auto offer = hold_offer(local_sdp_, reinvite_kind_ == ReinviteKind::Hold);
     if (offer) reinvite_offer_ = std::move(*offer);
   }
+  // The peer's re-INVITE (§14.1) or UPDATE offer (RFC 3311 §5.1) is still
+  // open: try again shortly.
+  if (reinvite_server_) {
+    timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
+    return;
+  }
   auto req = new_request(ctx, *d, "INVITE");
   if (!req) {
-    // The peer's re-INVITE is still open (§14.1): try again shortly.
     timers_.set(TimerKind::GlareRetry, now + dialog::glare_retry_delay(ctx.rng, outbound_));
     return;
   }
@@ -145,6 +150,7 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
     return ok_status();
   }
   local_sdp_ = sdp;
+  remote_sdp_ = std::move(pending_offer_);
   respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp, reinvite_timer_.headers);
   apply_uas_verdict(reinvite_timer_, now);
   return ok_status();
@@ -228,13 +234,17 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     end(ctx, 0, state_ == State::Terminating ? "local hangup" : "remote hangup");
     return;
   }
-  if ((method == "INVITE" || method == "REFER") && state_ == State::Terminating) {
+  if ((method == "INVITE" || method == "REFER" || method == "UPDATE") && state_ == State::Terminating) {
     // §15.1.1: once our BYE is out the session is over; the dialog lingers
     // only for the BYE's answer, so nothing may modify or move the session.
     return respond(ctx, txn, req, 481);
   }
   if (method == "INVITE") {
-    const auto verdict = d ? d->on_incoming_reinvite() : dialog::ReinviteVerdict::Proceed;
+    // An UPDATE's offer still waiting for our answer is, for this
+    // re-INVITE, what a pending re-INVITE is (RFC 3311 §5.2, §14.2).
+    const auto verdict = reinvite_server_ ? dialog::ReinviteVerdict::ServerPending
+                         : d              ? d->on_incoming_reinvite()
+                                          : dialog::ReinviteVerdict::Proceed;
     if (verdict == dialog::ReinviteVerdict::Glare) return respond(ctx, txn, req, 491);
     if (verdict == dialog::ReinviteVerdict::ServerPending)
       return respond(ctx, txn, req, 500, {}, {},
@@ -264,7 +274,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     reinvite_server_ = txn;
     remote_reinvite_ = req;
     reinvite_timer_ = timer;
-    remote_sdp_ = *offer;
+    pending_offer_ = *offer;
     ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
     return;
   }
@@ -299,10 +309,12 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     }
     // A new offer: the app answers it as it answers a re-INVITE's
     // (answer_reinvite), in the UPDATE's own 200 (no ACK follows, §5.2).
+    // An offer of ours waiting to be retried is stale once it is answered.
+    if (timers_.armed(TimerKind::GlareRetry)) supersede_glare_retry(ctx);
     reinvite_server_ = txn;
     remote_reinvite_ = req;
     reinvite_timer_ = timer;
-    remote_sdp_ = *offer;
+    pending_offer_ = *offer;
     ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
     return;
   }

@@ -80,9 +80,10 @@ std::optional<std::string_view> sdp_part(std::string_view part, bool& required) 
     if (iequals(name, "Content-Disposition")) required = handling_required(value);
   }
   // RFC 2046 §5.1: a part without Content-Type is text/plain.
-  if (is_type(type, "application/sdp")) {
+  // An empty SDP part is no SDP (not "no body": the body is there).
+  if (is_type(type, "application/sdp") && at < part.size()) {
     required = false;
-    return part.substr(std::min(at, part.size()));
+    return part.substr(at);
   }
   return std::nullopt;
 }

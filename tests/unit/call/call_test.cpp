@@ -437,6 +437,60 @@ TEST_F(CallTest, an_update_offer_crossing_an_offer_is_491_or_500_and_a_body_with
   EXPECT_EQ(refused.get("Accept").value_or(""), "application/sdp, multipart/mixed");
 }
 
+TEST_F(CallTest, while_an_update_offer_waits_no_other_offer_starts_rfc3311_5_1) {
+  const CallHandle h = connected_outbound();
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  feed(peer_update(invite, "z9hG4bKw1", "700 UPDATE", kRestartOffer));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  // The peer's re-INVITE meanwhile: 500 with Retry-After (§14.2, RFC 3311 §5.2).
+  feed(peer_reinvite(invite, "z9hG4bKw2", "701 INVITE", kOffer));
+  EXPECT_EQ(last_sent("500").get("CSeq").value_or(""), "701 INVITE");
+  EXPECT_TRUE(last_sent("500").has("Retry-After"));
+  // Our hold waits: no INVITE of ours while their offer is open.
+  sent_.clear();
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "INVITE") << m.to_string();
+  ASSERT_TRUE(ua_.answer_reinvite(h, kOffer, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "700 UPDATE");
+  advance(4100);  // the hold goes once the UPDATE is answered (glare retry, we own the Call-ID)
+  const auto held = last_sent("INVITE");
+  EXPECT_NE(held.body().find("a=sendonly"), std::string::npos) << held.body();
+}
+
+TEST_F(CallTest, an_update_offer_refused_488_leaves_the_session_as_it_was_rfc3311_5_2) {
+  const CallHandle h = connected_outbound();
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  auto update = [&](const char* branch, const char* cseq) {
+    auto m = peer_update(invite, branch, cseq, kRestartOffer);
+    m.add("Supported", "timer");
+    m.add("Session-Expires", "1800;refresher=uac");
+    return m;
+  };
+  feed(update("z9hG4bKr1", "700 UPDATE"));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  ASSERT_TRUE(ua_.answer_reinvite(h, "", now_).ok());  // the app's media refused it
+  drain();
+  EXPECT_EQ(last_sent("488").get("CSeq").value_or(""), "700 UPDATE");
+  // The same offer again is new to the session: the app is asked, the core
+  // does not answer it with the SDP made for the old one.
+  events_.clear();
+  sent_.clear();
+  feed(update("z9hG4bKr2", "701 UPDATE"));
+  EXPECT_NE(last_event<ReinviteOffer>(), nullptr);
+  for (const auto& m : sent_) EXPECT_NE(m.status(), 200) << m.to_string();
+}
+
+TEST_F(CallTest, an_update_after_our_bye_is_481_rfc3261_15_1_1) {
+  const CallHandle h = connected_outbound();
+  const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");
+  ASSERT_TRUE(ua_.hangup(h, now_).ok());
+  drain();
+  feed(peer_update(invite, "z9hG4bKt1", "700 UPDATE", kRestartOffer));
+  EXPECT_EQ(last_sent("481").get("CSeq").value_or(""), "700 UPDATE");
+}
+
 TEST_F(CallTest, app_offer_waiting_after_491_is_superseded_by_the_peers_reinvite_rfc3261_14_1) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.reinvite(h, kRestartOffer, true, now_).ok());

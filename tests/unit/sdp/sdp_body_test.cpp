@@ -83,6 +83,9 @@ TEST(SdpBody, malformed_multiparts_are_unreadable_never_a_guess) {
   EXPECT_EQ(sdp_body("multipart/mixed; boundary=B", "--B--\r\n"), std::nullopt);   // only a closing delimiter
   // No application/sdp part.
   EXPECT_EQ(sdp_body("multipart/mixed; boundary=B", "--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B--"), std::nullopt);
+  // An empty application/sdp part is no SDP (the body is there: not "no body").
+  EXPECT_EQ(sdp_body("multipart/mixed; boundary=B", "--B\r\nContent-Type: application/sdp\r\n\r\n\r\n--B--"), std::nullopt);
+  EXPECT_EQ(sdp_body("multipart/mixed; boundary=B", "--B\r\nContent-Type: application/sdp\r\n--B--"), std::nullopt);
   // A part without headers is text/plain (RFC 2046 §5.1), not SDP.
   EXPECT_EQ(sdp_body("multipart/mixed; boundary=B", "--B\r\n\r\n" + kSdp + "\r\n--B--"), std::nullopt);
 }
