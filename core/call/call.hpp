@@ -289,6 +289,14 @@ class Call {
   bool retry_with_credentials(CallContext& ctx, const msg::Message& r, TimePoint now);
   void send_cancel(CallContext& ctx, TimePoint now);
   void supersede_glare_retry(CallContext& ctx);
+  /// The peer's offer in a re-INVITE or UPDATE (`offer` non-empty): answered
+  /// at once when it offers the session unchanged with session timers on
+  /// (RFC 4028 §10, RFC 3264 §8), else kept pending for the app's
+  /// answer_reinvite (a ReinviteOffer event).
+  void take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, const UasVerdict& timer,
+                       std::string_view offer, TimePoint now);
+  /// 500 with a Retry-After of 0-10 s: an offer of the peer's is still open (§14.2, RFC 3311 §5.2).
+  void respond_offer_pending(CallContext& ctx, txn::TxnId txn, const msg::Message& req);
   void send_ack(CallContext& ctx, const msg::Message& response);
   // forked early dialogs (call_early.cpp)
   /// A 101–199 with a To tag: its fork's early dialog (new or updated); fills

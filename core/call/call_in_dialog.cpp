@@ -156,6 +156,26 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
   return ok_status();
 }
 
+void Call::take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, const UasVerdict& timer,
+                           std::string_view offer, TimePoint now) {
+  if (timer.kind == UasVerdict::Kind::Accept && offer == remote_sdp_ && !local_sdp_.empty()) {
+    // A session refresh (RFC 4028 §10) offering the session exactly as it
+    // was: RFC 3264 §8 leaves the answer as it was too, so the core answers
+    // with our current SDP and the app hears nothing.
+    respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
+    return apply_uas_verdict(timer, now);
+  }
+  reinvite_server_ = txn;
+  remote_reinvite_ = req;
+  reinvite_timer_ = timer;
+  pending_offer_ = std::string(offer);
+  ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(offer)});
+}
+
+void Call::respond_offer_pending(CallContext& ctx, txn::TxnId txn, const msg::Message& req) {
+  respond(ctx, txn, req, 500, {}, {}, {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+}
+
 Status Call::refer(CallContext& ctx, const std::string& target, TimePoint now) {
   if (target.empty() || has_line_break(target) || target.find_first_of(" <>\"") != std::string::npos)
     return ua_error(UaErrorCode::InvalidArgument, "transfer: invalid target \"" + target + "\"");
@@ -246,9 +266,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
                          : d              ? d->on_incoming_reinvite()
                                           : dialog::ReinviteVerdict::Proceed;
     if (verdict == dialog::ReinviteVerdict::Glare) return respond(ctx, txn, req, 491);
-    if (verdict == dialog::ReinviteVerdict::ServerPending)
-      return respond(ctx, txn, req, 500, {}, {},
-                     {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
+    if (verdict == dialog::ReinviteVerdict::ServerPending) return respond_offer_pending(ctx, txn, req);
     const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
     if (timer.kind == UasVerdict::Kind::Reject422)
       return respond(ctx, txn, req, 422, {}, {}, {{"Min-SE", std::to_string(timer.min_se)}});
@@ -264,19 +282,7 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
       respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
       return apply_uas_verdict(timer, now);
     }
-    if (timer.kind == UasVerdict::Kind::Accept && *offer == remote_sdp_ && !local_sdp_.empty()) {
-      // A session refresh (RFC 4028 §10) by re-INVITE, offering the session
-      // exactly as it was: RFC 3264 §8 leaves the answer as it was too, so
-      // the core answers with our current SDP and the app hears nothing.
-      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
-      return apply_uas_verdict(timer, now);
-    }
-    reinvite_server_ = txn;
-    remote_reinvite_ = req;
-    reinvite_timer_ = timer;
-    pending_offer_ = *offer;
-    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
-    return;
+    return take_peer_offer(ctx, txn, req, timer, *offer, now);
   }
   if (method == "UPDATE") {
     const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
@@ -298,25 +304,12 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     // no reliable provisionals, RFC 3262).
     const bool confirmed = state_ == State::Confirmed;
     if ((outbound_ && !confirmed) || (d && d->outgoing_invite_in_progress())) return respond(ctx, txn, req, 491);
-    if (!confirmed || reinvite_server_)
-      return respond(ctx, txn, req, 500, {}, {},
-                     {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
-    if (timer.kind == UasVerdict::Kind::Accept && *offer == remote_sdp_ && !local_sdp_.empty()) {
-      // The session offered exactly as it was (a refresh with SDP, as some
-      // servers send): RFC 3264 §8 leaves our answer as it was too.
-      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
-      return apply_uas_verdict(timer, now);
-    }
-    // A new offer: the app answers it as it answers a re-INVITE's
-    // (answer_reinvite), in the UPDATE's own 200 (no ACK follows, §5.2).
-    // An offer of ours waiting to be retried is stale once it is answered.
+    if (!confirmed || reinvite_server_) return respond_offer_pending(ctx, txn, req);
+    // As for a re-INVITE's offer; the app's answer goes in the UPDATE's own
+    // 200 (no ACK follows, §5.2). An offer of ours waiting to be retried is
+    // stale once this one is answered.
     if (timers_.armed(TimerKind::GlareRetry)) supersede_glare_retry(ctx);
-    reinvite_server_ = txn;
-    remote_reinvite_ = req;
-    reinvite_timer_ = timer;
-    pending_offer_ = *offer;
-    ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(*offer)});
-    return;
+    return take_peer_offer(ctx, txn, req, timer, *offer, now);
   }
   if (method == "REFER") return on_refer(ctx, txn, req, now);
   if (method == "INFO") {

@@ -339,16 +339,21 @@ TEST_F(CallTest, crossing_reinvite_gets_491_and_ours_is_retried_after_a_delay_rf
 }
 
 namespace {
-/// The peer's re-INVITE (with `sdp`) on the dialog of our `ours` request.
-msg::Message peer_reinvite(const msg::Message& ours, const char* branch, const char* cseq, const std::string& sdp) {
-  msg::Message theirs = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
+/// The peer's `method` request with `body` on the dialog of our `ours` request.
+msg::Message peer_request(const char* method, const msg::Message& ours, const char* branch, const char* cseq,
+                          const std::string& body, const char* type = "application/sdp") {
+  msg::Message theirs = msg::Message::request(method, "sip:101@me.invalid;transport=ws");
   theirs.add("Via", std::string("SIP/2.0/WSS 10.0.0.2;branch=") + branch);
   theirs.add("From", std::string(*ours.get("To")));
   theirs.add("To", std::string(*ours.get("From")));
   theirs.add("Call-ID", std::string(*ours.get("Call-ID")));
   theirs.add("CSeq", cseq);
-  theirs.set_body(sdp, "application/sdp");
+  theirs.set_body(body, type);
   return theirs;
+}
+/// The peer's re-INVITE (with `sdp`) on the dialog of our `ours` request.
+msg::Message peer_reinvite(const msg::Message& ours, const char* branch, const char* cseq, const std::string& sdp) {
+  return peer_request("INVITE", ours, branch, cseq, sdp);
 }
 const std::string kRestartOffer =
     "v=0\r\no=- 7 5 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
@@ -358,14 +363,7 @@ const std::string kRestartOffer =
 /// The peer's UPDATE (RFC 3311) on the dialog of our `ours` request.
 msg::Message peer_update(const msg::Message& ours, const char* branch, const char* cseq, const std::string& body,
                          const char* type = "application/sdp") {
-  msg::Message m = msg::Message::request("UPDATE", "sip:101@me.invalid;transport=ws");
-  m.add("Via", std::string("SIP/2.0/WSS 10.0.0.2;branch=") + branch);
-  m.add("From", std::string(*ours.get("To")));
-  m.add("To", std::string(*ours.get("From")));
-  m.add("Call-ID", std::string(*ours.get("Call-ID")));
-  m.add("CSeq", cseq);
-  m.set_body(body, type);
-  return m;
+  return peer_request("UPDATE", ours, branch, cseq, body, type);
 }
 
 TEST_F(CallTest, an_update_with_a_new_offer_is_answered_by_the_app_in_its_200_rfc3311_5_2) {
