@@ -297,6 +297,9 @@ class Call {
                        std::string_view offer, TimePoint now);
   /// 500 with a Retry-After of 0-10 s: an offer of the peer's is still open (§14.2, RFC 3311 §5.2).
   void respond_offer_pending(CallContext& ctx, txn::TxnId txn, const msg::Message& req);
+  /// Our offer went in a 2xx (to an offerless INVITE or re-INVITE) and its
+  /// answer comes in the ACK, which has not arrived (RFC 3261 §13.2.1).
+  bool our_offer_awaits_ack() const;
   void send_ack(CallContext& ctx, const msg::Message& response);
   // forked early dialogs (call_early.cpp)
   /// A 101–199 with a To tag: its fork's early dialog (new or updated); fills
@@ -409,6 +412,7 @@ class Call {
     msg::Message response;
     std::uint32_t cseq;
     Duration interval;  ///< to the next retransmission: T1, doubling, at most T2
+    bool offer;         ///< it answered an offerless re-INVITE: our offer awaits the ACK's answer
   };
   std::optional<Unacked2xx> unacked_reinvite_2xx_;
   std::optional<txn::TxnId> bye_client_;

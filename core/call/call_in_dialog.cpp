@@ -172,6 +172,11 @@ void Call::take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message&
   ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(offer)});
 }
 
+bool Call::our_offer_awaits_ack() const {
+  if (unacked_reinvite_2xx_ && unacked_reinvite_2xx_->offer) return true;
+  return !outbound_ && state_ == State::Accepted && sdp::sdp_body(remote_invite_).value_or("").empty();
+}
+
 void Call::respond_offer_pending(CallContext& ctx, txn::TxnId txn, const msg::Message& req) {
   respond(ctx, txn, req, 500, {}, {}, {{"Retry-After", std::to_string(dialog::server_pending_retry_after(ctx.rng))}});
 }
@@ -265,7 +270,9 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     const auto verdict = reinvite_server_ ? dialog::ReinviteVerdict::ServerPending
                          : d              ? d->on_incoming_reinvite()
                                           : dialog::ReinviteVerdict::Proceed;
-    if (verdict == dialog::ReinviteVerdict::Glare) return respond(ctx, txn, req, 491);
+    // RFC 3264 §4 (and RFC 6337 §3.1): no new offer while ours is
+    // unanswered; an offer in our 2xx is answered only by the ACK.
+    if (verdict == dialog::ReinviteVerdict::Glare || our_offer_awaits_ack()) return respond(ctx, txn, req, 491);
     if (verdict == dialog::ReinviteVerdict::ServerPending) return respond_offer_pending(ctx, txn, req);
     const UasVerdict timer = uas_negotiate(req, timer_config(ctx));
     if (timer.kind == UasVerdict::Kind::Reject422)
@@ -301,9 +308,11 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     // reject the UPDATE with a 491"; if it "has received an offer ... to which
     // it has not yet generated an answer", with a 500 and a Retry-After. Before
     // the call is answered the INVITE's offer/answer is one of those (we send
-    // no reliable provisionals, RFC 3262).
+    // no reliable provisionals, RFC 3262); so is an offer of ours in a 2xx
+    // until the ACK brings its answer.
     const bool confirmed = state_ == State::Confirmed;
-    if ((outbound_ && !confirmed) || (d && d->outgoing_invite_in_progress())) return respond(ctx, txn, req, 491);
+    if ((outbound_ && !confirmed) || our_offer_awaits_ack() || (d && d->outgoing_invite_in_progress()))
+      return respond(ctx, txn, req, 491);
     if (!confirmed || reinvite_server_) return respond_offer_pending(ctx, txn, req);
     // As for a re-INVITE's offer; the app's answer goes in the UPDATE's own
     // 200 (no ACK follows, §5.2). An offer of ours waiting to be retried is

@@ -95,7 +95,8 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
     // core retransmits it until the ACK comes, and gives up after 64*T1
     // (§13.3.1.4), whatever the transport.
     const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
-    unacked_reinvite_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1};
+    const bool offer = !body.empty() && sdp::sdp_body(request).value_or("").empty();
+    unacked_reinvite_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
     timers_.set(TimerKind::Reinvite2xx, ctx.now + ctx.config.t1);
     timers_.set(TimerKind::ReinviteAckWait, ctx.now + 64 * ctx.config.t1);
   }
@@ -118,7 +119,7 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, boo
   r.add("Contact", "<" + ctx.contact_uri + ">");
   copy_record_route(remote_invite_, r);
   if (!early) {
-    r.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
+    r.add("Allow", config::kAllow);
     r.add("Supported", config::kSupported);
     for (const auto& [name, value] : invite_timer_.headers) r.add(name, value);
   }
@@ -158,6 +159,9 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
     // is received" (the ACK carries the re-INVITE's CSeq number).
     const auto cseq = msg::parse_cseq(ack.get("CSeq").value_or(""));
     if (cseq && cseq->seq == unacked_reinvite_2xx_->cseq) {
+      // The answer to the offer our 2xx carried (§13.2.1) is the session's now.
+      if (const auto answer = sdp::sdp_body(ack).value_or(""); unacked_reinvite_2xx_->offer && !answer.empty())
+        remote_sdp_ = answer;
       unacked_reinvite_2xx_.reset();
       timers_.stop(TimerKind::Reinvite2xx);
       timers_.stop(TimerKind::ReinviteAckWait);

@@ -60,7 +60,7 @@ Result<Call, UaError> Call::start_outbound(CallHandle handle, CallContext& ctx,
   m.add("Call-ID", c.call_id_);
   m.add("CSeq", std::to_string(ctx.rng.next_u64() % 9000 + 1) + " INVITE");
   m.add("Contact", "<" + ctx.contact_uri + ">");
-  m.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, NOTIFY, REFER, UPDATE");
+  m.add("Allow", config::kAllow);
   // RFC 4028 §7.1: "A UAC which supports the session timer extension ...
   // MUST include a Supported header field in each request (except ACK),
   // listing the option tag 'timer'".

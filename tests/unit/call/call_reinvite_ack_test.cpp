@@ -126,5 +126,55 @@ TEST_F(UnackedReinviteTest, an_offerless_reinvites_2xx_is_retransmitted_too) {
   EXPECT_EQ(count_sent("BYE"), 0);
 }
 
+// RFC 3311 §5.2 / RFC 3264 §4: an offer of ours in a 2xx is unanswered until
+// the ACK; a new offer from the peer meanwhile crosses it and gets 491 (not
+// 500, which says *we* owe an answer). Once the ACK is in, the same offer is
+// the app's to answer.
+TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_the_invites_2xx_gets_491_until_the_ack_rfc3311_5_2) {
+  register_ua();
+  feed(inbound_invite(""));  // offerless: our SDP in the 200 is the offer
+  handle_ = last_event<IncomingCall>()->call;
+  ASSERT_TRUE(ua_.answer(handle_, kOffer, now_).ok());
+  drain();
+  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  sent_.clear();
+  feed(peer_request("UPDATE", 11, "up1", kAnswer));
+  EXPECT_EQ(count_sent("491"), 1);
+  EXPECT_EQ(count_sent("500"), 0);
+  feed(peer_request("INVITE", 12, "re3", kAnswer));
+  EXPECT_EQ(count_sent("491"), 2);
+  EXPECT_EQ(last_event<ReinviteOffer>(), nullptr);
+  feed(peer_request("ACK", 10, "ack5", kAnswer));
+  ASSERT_NE(last_event<CallConfirmed>(), nullptr);
+  feed(peer_request("UPDATE", 13, "up2", kAnswer));
+  EXPECT_NE(last_event<ReinviteOffer>(), nullptr) << "after the ACK the offer goes to the app";
+}
+
+TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_and_the_ack_answers_it) {
+  register_ua();
+  feed(inbound_invite());
+  handle_ = last_event<IncomingCall>()->call;
+  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
+  drain();
+  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  feed(peer_request("ACK", 10, "ack1"));
+  feed(peer_request("INVITE", 11, "re4"));  // offerless: our offer goes in the 2xx
+  ASSERT_EQ(count_sent("200"), 2);
+  sent_.clear();
+  events_.clear();
+  feed(peer_request("UPDATE", 12, "up3", kOffer));
+  EXPECT_EQ(count_sent("491"), 1);
+  EXPECT_EQ(last_event<ReinviteOffer>(), nullptr);
+  feed(peer_request("ACK", 11, "ack6", kOffer));
+  // The ACK's answer is the session now: the same SDP offered again is a
+  // refresh the core answers itself (RFC 4028 §10), not news for the app.
+  auto refresh = peer_request("UPDATE", 13, "up4", kOffer);
+  refresh.add("Supported", "timer");
+  refresh.add("Session-Expires", "1800;refresher=uac");
+  feed(refresh);
+  EXPECT_EQ(last_event<ReinviteOffer>(), nullptr);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "13 UPDATE");
+}
+
 }  // namespace
 }  // namespace wwp::call
