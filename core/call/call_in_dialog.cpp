@@ -252,6 +252,11 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
   const std::string_view method = req.method();
   if (method == "BYE") {
     abandon_pending_reinvite(ctx);  // its 487 first, then the BYE's 200 (§15.1.2)
+    // A caller's BYE on the early dialog of a call still ringing here
+    // (§15: allowed, though CANCEL is the usual way): the INVITE "MUST
+    // still" get its final response, 487 (§15.1.2), or its transaction and
+    // the caller's would wait for Timer C.
+    if (state_ == State::Incoming && invite_server_) respond(ctx, *invite_server_, remote_invite_, 487);
     respond(ctx, txn, req, 200);
     // A BYE while our INVITE is still pending (early dialog): §15.1.2. One
     // crossing our own BYE ends the call we were ending anyway; its 200 then

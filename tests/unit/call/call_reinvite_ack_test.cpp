@@ -176,5 +176,23 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_a
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "13 UPDATE");
 }
 
+// §15 lets the caller BYE an early dialog; §15.1.2: the INVITE "MUST still"
+// get its final response (487), so no transaction waits for Timer C.
+TEST_F(UnackedReinviteTest, a_bye_on_the_early_dialog_of_a_ringing_call_gets_200_and_the_invite_487_rfc3261_15_1_2) {
+  register_ua();
+  feed(inbound_invite());
+  handle_ = last_event<IncomingCall>()->call;
+  tag_ = *msg::tag_of(*last_sent("180").get("To"));
+  sent_.clear();
+  feed(peer_request("BYE", 11, "bye1"));
+  EXPECT_EQ(last_sent("487").get("CSeq").value_or(""), "10 INVITE");
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 BYE");
+  ASSERT_NE(last_event<CallEnded>(), nullptr);
+  feed(peer_request("ACK", 10, "in1"));  // the caller's ACK for the 487 (same branch as its INVITE)
+  advance(64 * kT1);
+  EXPECT_EQ(ua_.live_counts().calls, 0u);
+  EXPECT_EQ(ua_.live_counts().transactions, 0u) << "the INVITE's server transaction has ended";
+}
+
 }  // namespace
 }  // namespace wwp::call
