@@ -20,6 +20,8 @@ import { sessionTimerConfig } from './session-timer-options.js';
 import { mediaSettings } from './media/media-options.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
+const DISPOSED_DURING_START = 'SipClient was disposed before start() completed';
+
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 const now = (): number => performance.now();
@@ -77,6 +79,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   /** The deadline `timer` is armed for (-1: none). */
   private timerAt = -1;
   private registering: Waiter | undefined;
+  /** Rejects the socket-open wait of a connect() in progress (dispose()). */
+  private abortOpen: ((e: Error) => void) | undefined;
   private unregistering: Waiter | undefined;
   private options: SipClientOptions;
   private recovery: ReturnType<typeof recoveryConfig>;
@@ -172,6 +176,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       if (typeof e.data === 'string') early.push(e.data); // RFC 7118 §5: SIP frames are text here
     };
     const open = new Promise<void>((resolve, reject) => {
+      this.abortOpen = reject;
       ws.onopen = () => resolve();
       ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
       ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
@@ -182,6 +187,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     // functions they reach (lazily, in the browser), work the REGISTER then
     // no longer waits for.
     const module = await Promise.race([core, open.then(() => core)]);
+    // dispose() while the core loaded: no UA, no listeners (nothing would delete them).
+    if (this.disposed) throw new Error(DISPOSED_DURING_START);
     if (!this.ua_) {
       const [seedHigh, seedLow] = this.seed;
       this.ua_ = new module.Ua({
@@ -205,6 +212,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       this.adoptState(this.ua_);
     }
     await open;
+    this.abortOpen = undefined;
     if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
     this.ua_.transportOpen(backup, now());
     this.pump();
@@ -348,6 +356,12 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // A start() still under way settles now: its socket may never open and
+    // its REGISTER's answer can no longer reach anyone.
+    this.abortOpen?.(new Error(DISPOSED_DURING_START));
+    this.abortOpen = undefined;
+    this.registering?.reject(new Error(DISPOSED_DURING_START));
+    this.registering = undefined;
     const ua = this.ua_;
     if (ua && this.wsc?.readyState === WebSocket.OPEN) {
       // Subscriptions and publications end on the wire before we leave

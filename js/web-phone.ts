@@ -3,6 +3,7 @@
 import InboundCallSession from './call-session/inbound.js';
 import OutboundCallSession from './call-session/outbound.js';
 import type CallSession from './call-session/index.js';
+import { CANCELLED_BEFORE_INVITE } from './call-session/end-reasons.js';
 import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent } from './core/sip-core.js';
 import type { CallHistory } from './history/call-history.js';
@@ -143,6 +144,8 @@ export default class WebPhone extends EventEmitter {
       await session.init(options?.video);
       await session.call(callerId, options);
     } catch (e) {
+      // The app's own hangup() before the INVITE: the session it holds says so.
+      if (session.endReason === CANCELLED_BEFORE_INVITE) return session;
       this._removeSession(session);
       session.dispose();
       throw e;

@@ -30,6 +30,12 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
     if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
     this.emit(name, info);
   }, this.webPhone._media, video);
+  if (this.state === 'disposed') {
+    // The call ended (the caller hung up, the app cancelled) while the
+    // microphone or camera opened: close them again, nobody else will.
+    browser.dispose();
+    throw new Error('the call ended while its media was being set up');
+  }
   this.webRtcSession = browser;
   this._video.media('init'); // videoChanged from here on
   this.rtcPeerConnection = browser.rtcPeerConnection;

@@ -100,7 +100,15 @@ export default class InboundCallSession extends CallSession {
    * After progress({ earlyMedia: true }) the 200 repeats that answer, and
    * `video` has no effect: the early answer decided it.
    */
-  async answer(options?: AnswerOptions): Promise<void> {
+  answer(options?: AnswerOptions): Promise<void> {
+    // A second answer() while the first opens the microphone (a double
+    // click, autoAnswer plus the app's own) shares it: one media session.
+    this.answering ??= this.answerOnce(options).finally(() => (this.answering = undefined));
+    return this.answering;
+  }
+  private answering: Promise<void> | undefined;
+
+  private async answerOnce(options?: AnswerOptions): Promise<void> {
     if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
     const offerless = this.offerless;
     // After early media the browser already has our answer and plays it.

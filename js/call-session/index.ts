@@ -22,6 +22,7 @@ import InboundMessage from '../sip-message/inbound.js';
 import type { CallCore, PeerInfo } from './call-core.js';
 import type { DtmfEvent, SendDtmfOptions } from '../types.js';
 import type WebPhone from '../web-phone.js';
+import { CANCELLED_BEFORE_INVITE } from './end-reasons.js';
 
 export type CallState = 'init' | 'ringing' | 'answered' | 'disposed' | 'failed';
 
@@ -226,6 +227,12 @@ export default class CallSession extends EventEmitter {
   /** End the call: BYE when answered, CANCEL while an outbound call rings, 603 for a ringing inbound call. */
   async hangup(): Promise<void> {
     if (this.state === 'disposed') return;
+    if (this._call === undefined && this.direction === 'outbound' && this.state === 'init') {
+      // call() is still setting up media: no INVITE is on the wire, so
+      // nothing goes out; call() sees the session ended and sends none.
+      this.ended(CANCELLED_BEFORE_INVITE);
+      return;
+    }
     const call = this.requireCall('hangup');
     const ended = this.waitFor((e) => e.name === 'callEnded' || e.name === 'callFailed');
     this.core.check(this.core.ua().hangup(call, performance.now()), 'hangup');

@@ -31,7 +31,11 @@ export default class OutboundCallSession extends CallSession {
    * with `true` when answered, `false` when the call failed or was cancelled.
    */
   async call(callerId?: string, options?: { headers?: Record<string, string> }): Promise<boolean | undefined> {
-    const sdp = this.wireSdp(await this.media().createOffer({ iceRestart: true }), 'offer');
+    if (this.state === 'disposed') return false; // hung up while the media was set up
+    const offer = await this.media().createOffer({ iceRestart: true });
+    // (A cast: TypeScript keeps the narrowing above across the await.)
+    if ((this.state as string) === 'disposed') return false; // hung up during ICE gathering
+    const sdp = this.wireSdp(offer, 'offer');
     const headers = Object.entries(options?.headers ?? {});
     const result = this.core.ua().invite({ callee: this.callee, callerId, headers, sdp }, performance.now());
     this.core.check(result, 'call');

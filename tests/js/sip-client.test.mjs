@@ -606,3 +606,80 @@ test('sessionTimers (RFC 4028) reach the INVITE through the core config; nonsens
   assert.throws(() => new WebPhone({ sipInfo, sessionTimers: { expires: -1 } }), /sessionTimers\.expires must be a whole number of seconds/);
   assert.throws(() => new WebPhone({ sipInfo, sessionTimers: { minSE: 1.5 } }), /sessionTimers\.minSE/);
 });
+
+// --- dispose() and hangup() while something is still under way ---------------
+
+test('dispose() while start() waits for the socket: start() rejects at once and the socket is closed', async () => {
+  FakeWebSocket.held = true; // the handshake never completes by itself
+  try {
+    FakeWebSocket.script = () => [];
+    const phone = newPhone();
+    const started = phone.start().then(() => 'resolved', (e) => e);
+    for (let i = 0; i < 100 && FakeWebSocket.instances.at(-1)?.readyState !== 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const ws = FakeWebSocket.instances.at(-1);
+    await phone.dispose();
+    const outcome = await Promise.race([started, new Promise((r) => setTimeout(() => r('still pending'), 1000))]);
+    assert.ok(outcome instanceof Error, `start() ${outcome}`);
+    assert.match(outcome.message, /disposed before start\(\) completed/);
+    assert.equal(ws.readyState, 3, 'the socket is closed');
+    assert.equal(phone.sipClient.ua_, undefined, 'no core UA is left behind');
+  } finally {
+    FakeWebSocket.held = false;
+  }
+});
+
+test('dispose() while the REGISTER waits for its answer: start() rejects at once, not after the 5 s timeout', async () => {
+  // The server takes the un-REGISTER (expires=0) and never answers the REGISTER.
+  FakeWebSocket.script = (req) => (/^REGISTER /.test(req) && /;expires=0/.test(req) ? [reply(req, 200, 'OK')] : []);
+  const phone = newPhone();
+  const started = phone.start().then(() => 'resolved', (e) => e);
+  for (let i = 0; i < 100 && !FakeWebSocket.instances.at(-1)?.sent.length; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.match(FakeWebSocket.instances.at(-1).sent[0], /^REGISTER /);
+  const t0 = performance.now();
+  await phone.dispose();
+  const outcome = await Promise.race([started, new Promise((r) => setTimeout(() => r('still pending'), 1000))]);
+  assert.ok(outcome instanceof Error, `start() ${outcome}`);
+  assert.match(outcome.message, /disposed before start\(\) completed/);
+  assert.ok(performance.now() - t0 < 4000, 'settled by dispose(), not by the registration timeout');
+});
+
+test('hangup() while call() sets up its media: no INVITE goes out, call() resolves with the ended session', async () => {
+  FakeWebSocket.script = registrar(() => []);
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const slowOffer = () => ({ ...fakeMedia(), createOffer: async () => { await gate; return fakeMedia().createOffer(); } });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: slowOffer });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  let session;
+  phone.once('outboundCall', (s) => (session = s)); // emitted before call()'s first await
+  const calling = phone.call('102');
+  assert.ok(session, 'outboundCall came synchronously');
+  // ICE gathering (createOffer) is still running: the app cancels.
+  await session.hangup();
+  assert.equal(session.state, 'disposed');
+  assert.equal(session.endReason, 'cancelled before the INVITE was sent');
+  release();
+  assert.equal(await calling, session, 'call() resolves with the session it hung up');
+  assert.ok(!ws.sent.some((t) => /^INVITE /.test(t)), 'no INVITE on the wire');
+  assert.equal(phone.callSessions.length, 0);
+  await phone.dispose();
+});
+
+test('answer() twice (a double click, autoAnswer plus the app): one media session, one 200, both settle', async () => {
+  FakeWebSocket.script = registrar(() => []);
+  let made = 0;
+  const counting = () => (made++, fakeMedia());
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: counting });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  ws.onmessage({ data: invite('double-answer-1') });
+  const session = await arrived;
+  await Promise.all([session.answer(), session.answer()]);
+  assert.equal(made, 1, 'one media session');
+  assert.equal(ws.sent.filter((t) => /^SIP\/2\.0 200 /.test(t) && /INVITE\r\n/.test(t)).length, 1, 'one 200 to the INVITE');
+  await assert.rejects(session.answer(), /answer: the call is answered, not ringing/);
+  await session.hangup();
+  await phone.dispose();
+});

@@ -203,3 +203,28 @@ test('hostGrace set to the cap: the TCP host candidates are waited for, up to ga
     pc.candidate(null); // gathering complete
     assert.match(await sent(), /typ host tcptype active/);
   }));
+
+test('a call that ends while its microphone opens (answer() during the permission prompt): the media is closed again and init says why', async () => {
+  const { initMedia } = await import(`${root}/dist/es/call-session/call-media.js`);
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const mic = micTrack('prompted');
+  mediaDevices.getUserMedia = async () => { await gate; return streamOf(mic); };
+  try {
+    // The parts of a CallSession that initMedia reaches before the microphone is open.
+    const session = {
+      state: 'ringing', emit() {}, webPhone: { options: {}, sipInfo: {}, deviceManager },
+      _video: { media() { throw new Error('media attached to an ended call'); } },
+      quality: { attach() { throw new Error('quality monitor attached to an ended call'); } },
+    };
+    const init = initMedia.call(session);
+    session.state = 'disposed'; // the caller hangs up (CANCEL) meanwhile
+    release();
+    await assert.rejects(init, /the call ended while its media was being set up/);
+    assert.equal(mic.readyState, 'ended', 'the microphone is released');
+    assert.equal(FakePeerConnection.last.signalingState, 'closed', 'the peer connection is closed');
+    assert.equal(session.webRtcSession, undefined);
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
