@@ -49,10 +49,10 @@ void Call::transition(State next) {
   if (next != State::Accepted) timers_.stop(TimerKind::AckWait);
   if (next != State::Cancelling) timers_.stop(TimerKind::CancelWait);
   if (next != State::Confirmed) {
-    // A BYE out or in ends the session: no more 2xx for its re-INVITE.
-    timers_.stop(TimerKind::Reinvite2xx);
+    // A BYE out or in ends the session: no more 2xx for its (re-)INVITE.
+    timers_.stop(TimerKind::Resend2xx);
     timers_.stop(TimerKind::ReinviteAckWait);
-    unacked_reinvite_2xx_.reset();
+    unacked_2xx_.reset();
   }
   state_ = next;
 }
@@ -171,17 +171,17 @@ void Call::handle_timeout(CallContext& ctx, TimePoint now) {
     fail(ctx, 487, "SIP/2.0 487 Request Terminated (no final response within 64*T1 of our CANCEL)");
   }
   if (timers_.take_expired(TimerKind::AckWait, now) && state_ == State::Accepted) end_unacked_2xx(ctx, now);
-  if (timers_.take_expired(TimerKind::Reinvite2xx, now) && unacked_reinvite_2xx_) {
+  if (timers_.take_expired(TimerKind::Resend2xx, now) && unacked_2xx_) {
     // §13.3.1.4: "The 2xx response is passed to the transport with an
     // interval that starts at T1 seconds and doubles for each retransmission
     // until it reaches T2 seconds". The IST (Accepted) sends what the TU
     // passes it; once Timer L has ended it there is nothing left to send on.
-    Unacked2xx& u = *unacked_reinvite_2xx_;
+    Unacked2xx& u = *unacked_2xx_;
     (void)ctx.txns.respond(u.txn, u.response, now);
     u.interval = std::min(2 * u.interval, ctx.config.t2);
-    timers_.set(TimerKind::Reinvite2xx, now + u.interval);
+    timers_.set(TimerKind::Resend2xx, now + u.interval);
   }
-  if (timers_.take_expired(TimerKind::ReinviteAckWait, now) && unacked_reinvite_2xx_ && state_ == State::Confirmed)
+  if (timers_.take_expired(TimerKind::ReinviteAckWait, now) && unacked_2xx_ && state_ == State::Confirmed)
     end_unacked_2xx(ctx, now);
   switch (session_timer_.handle_timeout(now)) {
     case SessionTimer::Action::None: break;
@@ -203,9 +203,9 @@ void Call::handle_timeout(CallContext& ctx, TimePoint now) {
 void Call::end_unacked_2xx(CallContext& ctx, TimePoint now) {
   // §13.3.1.4: no ACK for our 2xx (to the INVITE or to a re-INVITE) within
   // 64*T1: "the session SHOULD be terminated" → BYE.
-  timers_.stop(TimerKind::Reinvite2xx);
+  timers_.stop(TimerKind::Resend2xx);
   timers_.stop(TimerKind::ReinviteAckWait);
-  unacked_reinvite_2xx_.reset();
+  unacked_2xx_.reset();
   if (state_ == State::Accepted) transition(State::Confirmed);
   send_bye(ctx, now);
 }

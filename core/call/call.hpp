@@ -264,10 +264,10 @@ class Call {
 
  private:
   /// AckWait: 64*T1 for the ACK of our 2xx to the INVITE (§13.3.1.4);
-  /// Reinvite2xx/ReinviteAckWait: the same duty for our 2xx to a re-INVITE,
-  /// which we also retransmit (T1, doubling up to T2) until its ACK.
+  /// ReinviteAckWait: the same for our 2xx to a re-INVITE; Resend2xx: the
+  /// next retransmission of either (T1, doubling up to T2) until its ACK.
   enum class TimerKind : std::size_t {
-    GlareRetry, AckWait, TransferBye, CancelWait, Reinvite2xx, ReinviteAckWait, Count
+    GlareRetry, AckWait, TransferBye, CancelWait, Resend2xx, ReinviteAckWait, Count
   };
   /// Refresh: a session refresh (RFC 4028 §7.4) with our unchanged SDP;
   /// no event reaches the app.
@@ -406,7 +406,7 @@ class Call {
   /// leaves the session as it was, §14.2).
   std::string pending_offer_;
   UasVerdict reinvite_timer_;  ///< what our 2xx to the peer's re-INVITE settles
-  /// Our 2xx to the peer's re-INVITE until its ACK (§13.3.1.4).
+  /// Our 2xx to the INVITE or to a re-INVITE of the peer's until its ACK (§13.3.1.4).
   struct Unacked2xx {
     txn::TxnId txn;
     msg::Message response;
@@ -414,7 +414,7 @@ class Call {
     Duration interval;  ///< to the next retransmission: T1, doubling, at most T2
     bool offer;         ///< it answered an offerless re-INVITE: our offer awaits the ACK's answer
   };
-  std::optional<Unacked2xx> unacked_reinvite_2xx_;
+  std::optional<Unacked2xx> unacked_2xx_;
   std::optional<txn::TxnId> bye_client_;
   /// CallEnded's reason once our BYE completes.
   std::string bye_reason_ = "local hangup";

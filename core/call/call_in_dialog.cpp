@@ -173,8 +173,7 @@ void Call::take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message&
 }
 
 bool Call::our_offer_awaits_ack() const {
-  if (unacked_reinvite_2xx_ && unacked_reinvite_2xx_->offer) return true;
-  return !outbound_ && state_ == State::Accepted && sdp::sdp_body(remote_invite_).value_or("").empty();
+  return unacked_2xx_ && unacked_2xx_->offer;
 }
 
 void Call::respond_offer_pending(CallContext& ctx, txn::TxnId txn, const msg::Message& req) {

@@ -96,8 +96,8 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
     // (§13.3.1.4), whatever the transport.
     const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
     const bool offer = !body.empty() && sdp::sdp_body(request).value_or("").empty();
-    unacked_reinvite_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
-    timers_.set(TimerKind::Reinvite2xx, ctx.now + ctx.config.t1);
+    unacked_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
+    timers_.set(TimerKind::Resend2xx, ctx.now + ctx.config.t1);
     timers_.set(TimerKind::ReinviteAckWait, ctx.now + 64 * ctx.config.t1);
   }
   (void)ctx.txns.respond(txn, std::move(r), ctx.now);
@@ -125,9 +125,21 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, boo
   }
   if (!local_sdp_.empty()) r.set_body(local_sdp_, "application/sdp");
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
+  std::optional<Unacked2xx> resend;
+  if (!early) {
+    // §13.3.1.4: the UAS core (not the transaction, RFC 6026) passes the 2xx
+    // to the transport again from T1, doubling to T2, until the ACK comes,
+    // "independent of whatever transport protocols are used": past the
+    // proxy the 2xx or its ACK may cross UDP and be lost.
+    const auto cseq = msg::parse_cseq(remote_invite_.get("CSeq").value_or(""));
+    const bool offer = sdp::sdp_body(remote_invite_).value_or("").empty();
+    resend = Unacked2xx{*invite_server_, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
+  }
   auto s = ctx.txns.respond(*invite_server_, std::move(r), now);
   if (!s.ok() || early) return s;
   transition(State::Accepted);
+  unacked_2xx_ = std::move(resend);
+  timers_.set(TimerKind::Resend2xx, now + ctx.config.t1);
   timers_.set(TimerKind::AckWait, now + 64 * ctx.config.t1);
   // RFC 4028 §10: the interval runs from the 2xx that settled it.
   apply_uas_verdict(invite_timer_, now);
@@ -154,16 +166,16 @@ void Call::handle_cancel(CallContext& ctx, TimePoint now) {
 }
 
 void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) {
-  if (unacked_reinvite_2xx_) {
+  if (unacked_2xx_) {
     // §13.3.1.4: "Retransmissions end when an ACK request for the response
     // is received" (the ACK carries the re-INVITE's CSeq number).
     const auto cseq = msg::parse_cseq(ack.get("CSeq").value_or(""));
-    if (cseq && cseq->seq == unacked_reinvite_2xx_->cseq) {
+    if (cseq && cseq->seq == unacked_2xx_->cseq) {
       // The answer to the offer our 2xx carried (§13.2.1) is the session's now.
-      if (const auto answer = sdp::sdp_body(ack).value_or(""); unacked_reinvite_2xx_->offer && !answer.empty())
+      if (const auto answer = sdp::sdp_body(ack).value_or(""); unacked_2xx_->offer && !answer.empty())
         remote_sdp_ = answer;
-      unacked_reinvite_2xx_.reset();
-      timers_.stop(TimerKind::Reinvite2xx);
+      unacked_2xx_.reset();
+      timers_.stop(TimerKind::Resend2xx);
       timers_.stop(TimerKind::ReinviteAckWait);
     }
   }

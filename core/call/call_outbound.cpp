@@ -110,11 +110,19 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
   }
   for (auto it = requests_.begin(); it != requests_.end(); ++it) {
     if (it->first != txn || r.status() < 200) continue;
-    ctx.events.push_back(RequestDone{handle_, it->second, r.status(), r.start_line()});
+    const std::uint32_t id = it->second;
+    ctx.events.push_back(RequestDone{handle_, id, r.status(), r.start_line()});
     requests_.erase(it);
-    // §12.2.1.2: 481/408 to an in-dialog request ends the dialog (RFC 5057).
-    if ((r.status() == 481 || r.status() == 408) && state_ == State::Confirmed)
-      end(ctx, r.status(), "dialog gone: " + r.start_line());
+    // §12.2.1.2: 481/408 to an in-dialog request ends the dialog (RFC 5057),
+    // except to our NOTIFY about the peer's REFER (request 0): that ends only
+    // the refer subscription (RFC 5057 §5.1, e.g. the transferor let it
+    // expire while the target rang), and the call goes on.
+    if (r.status() != 481 && r.status() != 408) return;
+    if (id == 0) {
+      refer_subscription_ = false;
+      return;
+    }
+    if (state_ == State::Confirmed) end(ctx, r.status(), "dialog gone: " + r.start_line());
     return;
   }
 }

@@ -172,7 +172,16 @@ Status Registration::stop(TimePoint now) {
   return ok_status();
 }
 
-void Registration::handle_transport_closed(TimePoint /*now*/) {
+void Registration::handle_transport_closed(TimePoint /*now*/, bool replaced) {
+  if (replaced && (state_ == State::Registering || state_ == State::Registered)) {
+    // A second start() (ringcentral-web-phone's way to re-register): its own
+    // REGISTER follows on the new socket. Reporting "transport closed" here
+    // would tell an app that restarts on registrationFailed to restart again.
+    // (Failed, quietly: the state a cut-short registration is in, from which
+    // start() registers afresh.)
+    transition(State::Failed);
+    return;
+  }
   if (state_ == State::Unregistering) {
     // Nobody can answer any more; the binding will expire on its own.
     transition(State::Idle);

@@ -145,7 +145,9 @@ class Registration {
   /// from Idle/Failed it completes at once with `Unregistered`.
   Status stop(TimePoint now);
   /// The transport went away: pending requests can never be answered.
-  void handle_transport_closed(TimePoint now);
+  /// `replaced`: the app's own start() replaced the socket and registers
+  /// again at once, so a registration it cut short is not a failure to report.
+  void handle_transport_closed(TimePoint now, bool replaced = false);
 
   /// Returns true when the response belonged to our current request.
   /// `source` tells a synthetic 408/503 (core/txn) from one on the wire.

@@ -105,7 +105,7 @@ void Ua::handle_transport_closed(TimePoint now, std::string_view reason, bool re
   // "transport closed" failure is part of it, not news for the app.
   supervisor_.set_has_calls(!calls_.empty());
   supervisor_.handle_transport_closed(reason.empty() ? std::string("connection closed") : std::string(reason), now);
-  registration_.handle_transport_closed(now);
+  registration_.handle_transport_closed(now, replaced);
   txns_.handle_transport_closed(now);
   collect(now);
 }

@@ -176,6 +176,31 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_a
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "13 UPDATE");
 }
 
+// §13.3.1.4 for the INVITE's own 2xx too: the UAS core retransmits it until
+// the ACK, whatever the transport (a UDP hop past the proxy may lose it).
+TEST_F(UnackedReinviteTest, the_invites_2xx_is_retransmitted_until_its_ack_rfc3261_13_3_1_4) {
+  register_ua();
+  feed(inbound_invite());
+  handle_ = last_event<IncomingCall>()->call;
+  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
+  drain();
+  const msg::Message ok = last_sent("200");
+  tag_ = *msg::tag_of(*ok.get("To"));
+  sent_.clear();
+  advance(kT1 - 1);
+  EXPECT_EQ(count_sent("200"), 0);
+  advance(1);
+  ASSERT_EQ(count_sent("200"), 1);
+  EXPECT_EQ(sent_.back().to_string(), ok.to_string()) << "the same 2xx, byte for byte";
+  advance(2 * kT1);
+  EXPECT_EQ(count_sent("200"), 2);
+  feed(peer_request("ACK", 10, "ack7"));
+  ASSERT_NE(last_event<CallConfirmed>(), nullptr);
+  advance(64 * kT1);
+  EXPECT_EQ(count_sent("200"), 2) << "none after the ACK";
+  EXPECT_EQ(count_sent("BYE"), 0);
+}
+
 // §15 lets the caller BYE an early dialog; §15.1.2: the INVITE "MUST still"
 // get its final response (487), so no transaction waits for Timer C.
 TEST_F(UnackedReinviteTest, a_bye_on_the_early_dialog_of_a_ringing_call_gets_200_and_the_invite_487_rfc3261_15_1_2) {

@@ -593,6 +593,30 @@ TEST_F(CallTest, transferee_reports_progress_by_notify_and_a_final_ends_the_subs
   EXPECT_FALSE(ua_.refer_progress(h, 200, now_).ok());  // the subscription is over
 }
 
+// RFC 5057 §5.1: a 481 to our NOTIFY ends the refer subscription only (the
+// transferor let it expire while the target rang); the call goes on.
+TEST_F(CallTest, a_481_to_our_refer_notify_ends_the_subscription_not_the_call_rfc5057_5_1) {
+  const CallHandle h = connected_outbound();
+  auto ack = last_sent("ACK");
+  msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
+  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr3");
+  refer.add("From", std::string(*ack.get("To")));
+  refer.add("To", std::string(*ack.get("From")));
+  refer.add("Call-ID", std::string(*ack.get("Call-ID")));
+  refer.add("CSeq", "602 REFER");
+  refer.add("Refer-To", "<sip:103@example.test>");
+  refer.set_body({});
+  feed(refer);
+  ASSERT_NE(last_event<ReferReceived>(), nullptr);
+  feed(msg::make_reply(last_sent("NOTIFY"), 481, "callee"));
+  EXPECT_EQ(last_event<CallEnded>(), nullptr) << "the INVITE usage is not gone";
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+  sent_.clear();
+  EXPECT_FALSE(ua_.refer_progress(h, 200, now_).ok()) << "the subscription is over";
+  drain();
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE") << m.to_string();
+}
+
 TEST_F(CallTest, transferor_ends_its_leg_after_a_2xx_notify_unless_the_peer_does_rfc5589_6_1) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.refer(h, "103", now_).ok());

@@ -265,6 +265,21 @@ TEST_F(RegistrationTest, transport_closed_while_registering_fails_start) {
   EXPECT_EQ(reg_.next_timeout(), kNever);
 }
 
+// A second start() replaces the socket (how ringcentral-web-phone apps
+// re-register): what it cut short is no failure, and start() goes on.
+TEST_F(RegistrationTest, a_socket_replaced_by_start_ends_the_registration_quietly_and_start_registers_again) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  (void)reg_.handle_response(ok(take_request()), now_);
+  ASSERT_EQ(reg_.state(), State::Registered);
+  while (event()) {
+  }
+  reg_.handle_transport_closed(now_, true);
+  EXPECT_FALSE(event().has_value()) << "no RegistrationFailed for a socket the app replaced";
+  EXPECT_EQ(reg_.next_timeout(), kNever) << "no refresh on the old socket";
+  ASSERT_TRUE(reg_.start(now_).ok());
+  EXPECT_EQ(take_request().method(), "REGISTER");
+}
+
 // --- classified failures (house style §6, §12) ---------------------------------
 
 struct FailureCase {
