@@ -311,8 +311,15 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   }
 
   /** Remove our binding (Contact expires=0) but keep the connection open. */
-  async unregister(): Promise<void> {
-    const ua = this.ua();
+  unregister(): Promise<void> {
+    // One at a time: a second unregister() (or register(0)) while the first
+    // waits for its answer shares it, rather than orphan its promise.
+    this.unregisterDone ??= this.beginUnregister(this.ua()).finally(() => (this.unregisterDone = undefined));
+    return this.unregisterDone;
+  }
+  private unregisterDone: Promise<void> | undefined;
+
+  private async beginUnregister(ua: CoreUa): Promise<void> {
     const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
     this.check(ua.unregister(now()), 'Unregister failed');
     return done;
@@ -368,10 +375,13 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       // (RFC 6665 §4.1.2.3, RFC 3903 §4.4); nobody waits for their answers.
       ua.endUsages(now());
       this._usages.fail('the SIP client was disposed');
-      const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
-      check(ua.unregister(now()), 'Unregister failed');
-      this.pump();
-      await done;
+      // An unregister() under way is the one to wait for. Whatever it
+      // answers, the socket, core and timers go below: dispose() settles.
+      try {
+        await (this.unregisterDone ?? this.beginUnregister(ua));
+      } catch (e) {
+        this.log.warn('connection', `dispose(): ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     this.removeNetworkListeners?.();
     this.removeAllListeners();

@@ -79,6 +79,8 @@ export class MultiTabWebPhone extends EventEmitter {
   private nextCmd = 1;
   private started = false;
   private startWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** Why the phone's last start() failed, until a start() tries again. */
+  private startFailure: Error | undefined;
   private publishQueued = false;
   private successorCount = 0;
   private successorTimer: ReturnType<typeof setInterval> | undefined;
@@ -109,6 +111,12 @@ export class MultiTabWebPhone extends EventEmitter {
     if (!this.started) {
       this.started = true;
       this.election.join(() => void this.lead());
+    } else if (!this.registered && this.startFailure) {
+      // The phone's last start() failed (network down, 503): try again, in
+      // the leader; its outcome reaches every tab's waiters as before.
+      this.startFailure = undefined;
+      if (this.isLeader && this.phone) void this.startPhone(this.phone);
+      else this.command(undefined, 'start', []).catch((e: Error) => this.settleStart(e));
     }
     return done;
   }
@@ -154,6 +162,11 @@ export class MultiTabWebPhone extends EventEmitter {
     phone.on('adoptedCall', (s: CallSession) => this.wrapLocal(s));
     this.successorTimer = setInterval(() => void this.countSuccessors(), 1000);
     void this.countSuccessors();
+    await this.startPhone(phone);
+  }
+
+  /** The leader's phone.start(), its outcome told to every tab's start() waiters. */
+  private async startPhone(phone: WebPhone): Promise<void> {
     try {
       await phone.start();
       this.registered = true;
@@ -241,6 +254,10 @@ export class MultiTabWebPhone extends EventEmitter {
       const phone = this.phone;
       if (!phone) throw new Error('this tab no longer runs the phone');
       if (m.callId === undefined) {
+        if (m.method === 'start') {
+          if (!this.registered) await this.startPhone(phone);
+          return reply(true);
+        }
         if (m.method !== 'call') throw new Error(`unknown phone command ${m.method}`);
         const [callee, callerId, options] = m.args as [string, string | undefined, CallOptions | undefined];
         const s = await phone.call(callee, callerId, options);
@@ -284,6 +301,9 @@ export class MultiTabWebPhone extends EventEmitter {
   private command(callId: string | undefined, method: string, args: unknown[]): Promise<unknown> {
     const leader = this.leaderId;
     if (!leader) return Promise.reject(new Error('no tab runs the phone yet: call start() first'));
+    // This tab leads but has no such call (yet): a takeover still adopting
+    // it, or it ended. A message to ourselves would never be answered.
+    if (leader === this.tabId) return Promise.reject(new Error(`${method}: this call is not (or no longer) in this tab's phone; try again`));
     const id = this.nextCmd++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, leader });
@@ -403,6 +423,7 @@ export class MultiTabWebPhone extends EventEmitter {
   }
 
   private settleStart(error?: Error): void {
+    this.startFailure = error;
     const waiters = this.startWaiters;
     this.startWaiters = [];
     for (const w of waiters) (error ? w.reject(error) : w.resolve());

@@ -89,6 +89,23 @@ test("the leader's failed registration rejects start() in every tab, as a Regist
   await done();
 });
 
+test('start() again after a failed start asks the leader to register again, and settles with its outcome', async () => {
+  const { tab, say, heard, next, done } = tabAndLeader();
+  const first = tab.start();
+  say({ t: 'state', phone: { registered: false, connectionState: 'idle' }, sessions: [] });
+  say({ t: 'event', name: 'startFailed', args: [{ __error: { name: 'Error', message: 'Registration failed: transport closed' } }] });
+  await assert.rejects(first, /transport closed/);
+  const again = tab.start();
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'start');
+  assert.equal(cmd.to, 'L1');
+  say({ t: 'result', to: cmd.from, id: cmd.id, ok: true });
+  say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [] });
+  await again; // without the retry it never settled: nothing registers a second time
+  assert.equal(tab.registered, true);
+  assert.equal(heard.filter((m) => m.t === 'cmd' && m.method === 'start').length, 1);
+  await done();
+});
+
 test('calls are mirrored: inboundCall with a session, its events, its end', async () => {
   const { tab, say, done } = tabAndLeader();
   const seen = [];

@@ -683,3 +683,23 @@ test('answer() twice (a double click, autoAnswer plus the app): one media sessio
   await session.hangup();
   await phone.dispose();
 });
+
+test('unregister() twice, then dispose() while it waits: every promise settles and the socket is closed', async () => {
+  let answer; // the server answers the un-REGISTER only when the test says
+  FakeWebSocket.script = (req, ws) => {
+    if (!/^REGISTER /.test(req)) return [];
+    if (/;expires=0/.test(req)) { answer = () => ws.onmessage?.({ data: reply(req, 200, 'OK') }); return []; }
+    return [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=60`])];
+  };
+  const phone = newPhone();
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const first = phone.sipClient.unregister();
+  const second = phone.sipClient.register(0);
+  const disposed = phone.dispose();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ws.sent.filter((t) => /;expires=0/.test(t)).length, 1, 'one un-REGISTER on the wire');
+  answer();
+  await Promise.all([first, second, disposed]);
+  assert.equal(ws.readyState, 3, 'the socket is closed');
+});
