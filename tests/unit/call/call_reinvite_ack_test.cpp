@@ -12,14 +12,18 @@ class UnackedReinviteTest : public UaHarness {
  protected:
   UnackedReinviteTest() : UaHarness(ua::ua_test_config(19)) {}
 
-  /// An answered and ACKed inbound call; then the peer's re-INVITE, answered.
-  void answered_reinvite() {
+  /// An inbound call (the INVITE carrying `offer`) answered with `sdp`, not yet ACKed.
+  void answered(const std::string& offer = kOffer, const std::string& sdp = kAnswer) {
     register_ua();
-    feed(inbound_invite());
+    feed(inbound_invite(offer));
     handle_ = last_event<IncomingCall>()->call;
-    ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
+    ASSERT_TRUE(ua_.answer(handle_, sdp, now_).ok());
     drain();
     tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  }
+  /// An answered and ACKed inbound call; then the peer's re-INVITE, answered.
+  void answered_reinvite() {
+    answered();
     feed(peer_request("ACK", 10, "ack1"));
     ASSERT_NE(last_event<CallConfirmed>(), nullptr);
     feed(peer_request("INVITE", 11, "re1", kOffer));
@@ -108,12 +112,7 @@ TEST_F(UnackedReinviteTest, an_ack_for_another_cseq_does_not_stop_them) {
 }
 
 TEST_F(UnackedReinviteTest, an_offerless_reinvites_2xx_is_retransmitted_too) {
-  register_ua();
-  feed(inbound_invite());
-  handle_ = last_event<IncomingCall>()->call;
-  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
-  drain();
-  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  answered();
   feed(peer_request("ACK", 10, "ack1"));
   sent_.clear();
   feed(peer_request("INVITE", 11, "re2"));  // no SDP: our offer goes in the 2xx
@@ -131,12 +130,7 @@ TEST_F(UnackedReinviteTest, an_offerless_reinvites_2xx_is_retransmitted_too) {
 // 500, which says *we* owe an answer). Once the ACK is in, the same offer is
 // the app's to answer.
 TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_the_invites_2xx_gets_491_until_the_ack_rfc3311_5_2) {
-  register_ua();
-  feed(inbound_invite(""));  // offerless: our SDP in the 200 is the offer
-  handle_ = last_event<IncomingCall>()->call;
-  ASSERT_TRUE(ua_.answer(handle_, kOffer, now_).ok());
-  drain();
-  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  answered("", kOffer);  // offerless: our SDP in the 200 is the offer
   sent_.clear();
   feed(peer_request("UPDATE", 11, "up1", kAnswer));
   EXPECT_EQ(count_sent("491"), 1);
@@ -151,12 +145,7 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_the_invites_2xx_gets_491_u
 }
 
 TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_and_the_ack_answers_it) {
-  register_ua();
-  feed(inbound_invite());
-  handle_ = last_event<IncomingCall>()->call;
-  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
-  drain();
-  tag_ = *msg::tag_of(*last_sent("200").get("To"));
+  answered();
   feed(peer_request("ACK", 10, "ack1"));
   feed(peer_request("INVITE", 11, "re4"));  // offerless: our offer goes in the 2xx
   ASSERT_EQ(count_sent("200"), 2);
@@ -179,13 +168,8 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_a
 // §13.3.1.4 for the INVITE's own 2xx too: the UAS core retransmits it until
 // the ACK, whatever the transport (a UDP hop past the proxy may lose it).
 TEST_F(UnackedReinviteTest, the_invites_2xx_is_retransmitted_until_its_ack_rfc3261_13_3_1_4) {
-  register_ua();
-  feed(inbound_invite());
-  handle_ = last_event<IncomingCall>()->call;
-  ASSERT_TRUE(ua_.answer(handle_, kAnswer, now_).ok());
-  drain();
+  answered();
   const msg::Message ok = last_sent("200");
-  tag_ = *msg::tag_of(*ok.get("To"));
   sent_.clear();
   advance(kT1 - 1);
   EXPECT_EQ(count_sent("200"), 0);

@@ -548,18 +548,24 @@ TEST_F(CallTest, request_for_an_unknown_dialog_gets_481_rfc3261_12_2_2) {
   EXPECT_EQ(last_sent("481").get("CSeq").value_or(""), "2 BYE");
 }
 
-TEST_F(CallTest, incoming_refer_gets_202_a_notify_and_an_event_rfc3515) {
-  const CallHandle h = connected_outbound();
-  auto ack = last_sent("ACK");
+namespace {
+/// The peer's REFER to `refer_to` on the dialog of our `ack` (RFC 3515).
+msg::Message peer_refer(const msg::Message& ack, const char* branch, const char* cseq, const char* refer_to) {
   msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
-  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr1");
+  refer.add("Via", std::string("SIP/2.0/WSS 10.0.0.2;branch=") + branch);
   refer.add("From", std::string(*ack.get("To")));
   refer.add("To", std::string(*ack.get("From")));
   refer.add("Call-ID", std::string(*ack.get("Call-ID")));
-  refer.add("CSeq", "600 REFER");
-  refer.add("Refer-To", "<sip:103@example.test>");
+  refer.add("CSeq", cseq);
+  refer.add("Refer-To", refer_to);
   refer.set_body({});
-  feed(refer);
+  return refer;
+}
+}  // namespace
+
+TEST_F(CallTest, incoming_refer_gets_202_a_notify_and_an_event_rfc3515) {
+  const CallHandle h = connected_outbound();
+  feed(peer_refer(last_sent("ACK"), "z9hG4bKr1", "600 REFER", "<sip:103@example.test>"));
   EXPECT_EQ(last_sent("202").get("CSeq").value_or(""), "600 REFER");
   auto notify = last_sent("NOTIFY");
   EXPECT_EQ(*notify.get("Event"), "refer");
@@ -571,16 +577,7 @@ TEST_F(CallTest, incoming_refer_gets_202_a_notify_and_an_event_rfc3515) {
 
 TEST_F(CallTest, transferee_reports_progress_by_notify_and_a_final_ends_the_subscription_rfc3515_2_4_4) {
   const CallHandle h = connected_outbound();
-  auto ack = last_sent("ACK");
-  msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
-  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr2");
-  refer.add("From", std::string(*ack.get("To")));
-  refer.add("To", std::string(*ack.get("From")));
-  refer.add("Call-ID", std::string(*ack.get("Call-ID")));
-  refer.add("CSeq", "601 REFER");
-  refer.add("Refer-To", "<sip:103@example.test?Replaces=abc%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>");
-  refer.set_body({});
-  feed(refer);
+  feed(peer_refer(last_sent("ACK"), "z9hG4bKr2", "601 REFER", "<sip:103@example.test?Replaces=abc%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>"));
   auto* e = last_event<ReferReceived>();
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->target, "sip:103@example.test");
@@ -597,16 +594,7 @@ TEST_F(CallTest, transferee_reports_progress_by_notify_and_a_final_ends_the_subs
 // transferor let it expire while the target rang); the call goes on.
 TEST_F(CallTest, a_481_to_our_refer_notify_ends_the_subscription_not_the_call_rfc5057_5_1) {
   const CallHandle h = connected_outbound();
-  auto ack = last_sent("ACK");
-  msg::Message refer = msg::Message::request("REFER", "sip:101@me.invalid;transport=ws");
-  refer.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKr3");
-  refer.add("From", std::string(*ack.get("To")));
-  refer.add("To", std::string(*ack.get("From")));
-  refer.add("Call-ID", std::string(*ack.get("Call-ID")));
-  refer.add("CSeq", "602 REFER");
-  refer.add("Refer-To", "<sip:103@example.test>");
-  refer.set_body({});
-  feed(refer);
+  feed(peer_refer(last_sent("ACK"), "z9hG4bKr3", "602 REFER", "<sip:103@example.test>"));
   ASSERT_NE(last_event<ReferReceived>(), nullptr);
   feed(msg::make_reply(last_sent("NOTIFY"), 481, "callee"));
   EXPECT_EQ(last_event<CallEnded>(), nullptr) << "the INVITE usage is not gone";
