@@ -137,7 +137,8 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
   // §14.1: a failed re-INVITE leaves the session unchanged, except that 481
   // and 408 mean the dialog is gone (RFC 5057 §5.1).
   ctx.events.push_back(ReinviteDone{handle_, r.status(), r.start_line(), {}});
-  if (r.status() == 481 || r.status() == 408) send_bye(ctx, now);
+  // (Once our BYE is out, §15.1.1, the session is ending already: no second BYE.)
+  if ((r.status() == 481 || r.status() == 408) && state_ == State::Confirmed) send_bye(ctx, now);
 }
 
 Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now) {

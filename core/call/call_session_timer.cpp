@@ -121,7 +121,9 @@ void Call::on_refresh_response(CallContext& ctx, const msg::Message& r, TimePoin
   if (r.status() == 405 || r.status() == 501) {
     // The peer listed UPDATE but will not take it: the re-INVITE then.
     peer_allows_update_ = false;
-    if (!local_sdp_.empty()) {
+    // A re-INVITE of the app's in flight or waiting to retry refreshes the
+    // session too (§7.4); it must not be replaced by an unchanged-SDP one.
+    if (!local_sdp_.empty() && !reinvite_client_ && !timers_.armed(TimerKind::GlareRetry)) {
       reinvite_kind_ = ReinviteKind::Refresh;
       send_reinvite(ctx, now);
     }

@@ -480,6 +480,24 @@ TEST_F(CallTest, an_update_offer_refused_488_leaves_the_session_as_it_was_rfc331
   for (const auto& m : sent_) EXPECT_NE(m.status(), 200) << m.to_string();
 }
 
+// §15.1.1: once our BYE is out the session is ending; a 481 (or Timer B's
+// 408) to a re-INVITE of ours sent before it sends no second BYE.
+TEST_F(CallTest, a_481_to_our_reinvite_after_our_bye_sends_no_second_bye_rfc3261_15_1_1) {
+  const CallHandle h = connected_outbound();
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  const auto hold = last_sent("INVITE");
+  ASSERT_TRUE(ua_.hangup(h, now_).ok());
+  drain();
+  const auto bye = last_sent("BYE");
+  sent_.clear();
+  feed(msg::make_reply(hold, 481, "callee"));
+  for (const auto& m : sent_) EXPECT_NE(m.method(), "BYE") << m.to_string();
+  feed(msg::make_reply(bye, 200, "callee"));
+  ASSERT_NE(last_event<CallEnded>(), nullptr);
+  EXPECT_EQ(last_event<CallEnded>()->reason, "local hangup") << "the first BYE's answer ends the call";
+}
+
 TEST_F(CallTest, an_update_after_our_bye_is_481_rfc3261_15_1_1) {
   const CallHandle h = connected_outbound();
   const auto invite = msg::make_reply(last_sent("INVITE"), 200, "callee");

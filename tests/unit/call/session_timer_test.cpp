@@ -295,6 +295,26 @@ TEST_F(SessionTimerCallTest, without_update_in_allow_the_refresh_is_a_reinvite_w
   EXPECT_EQ(count_sent("INVITE"), 2);
 }
 
+// The refresh UPDATE refused 405 while the app's hold re-INVITE is out: that
+// re-INVITE refreshes the session too (§7.4); it must not be replaced by an
+// unchanged-SDP one, and hold() must still hear its answer.
+TEST_F(SessionTimerCallTest, a_405_to_the_refresh_update_leaves_the_apps_reinvite_in_flight_alone_rfc4028_7_4) {
+  const CallHandle h = answered({{"Session-Expires", "90;refresher=uac"}, {"Allow", "INVITE, ACK, BYE, CANCEL, UPDATE"}});
+  advance(45'000);
+  const auto update = last_sent("UPDATE");
+  ASSERT_TRUE(ua_.hold(h, true, now_).ok());
+  drain();
+  ASSERT_EQ(count_sent("INVITE"), 1);
+  const auto hold = last_sent("INVITE");
+  feed(msg::make_reply(update, 405, "callee"));
+  EXPECT_EQ(count_sent("INVITE"), 1) << "no refresh re-INVITE on top of the hold";
+  auto ok = msg::make_reply(hold, 200, "callee");
+  ok.set_body(kAnswer, "application/sdp");
+  feed(ok);
+  ASSERT_NE(last_event<ReinviteDone>(), nullptr) << "hold() gets its answer";
+  EXPECT_EQ(last_event<ReinviteDone>()->status, 200);
+}
+
 TEST_F(SessionTimerCallTest, a_481_to_the_refresh_ends_the_call_rfc4028_10) {
   const CallHandle h = answered({{"Session-Expires", "90;refresher=uac"}, {"Allow", "UPDATE"}});
   advance(45'000);
