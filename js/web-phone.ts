@@ -317,8 +317,15 @@ export default class WebPhone extends EventEmitter {
   _abandon(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const session of this.callSessions) session.webRtcSession?.dispose();
+    // Each session ends here (media, quality timers, its waiters settle, the
+    // ringer hears `disposed`), with nothing on the wire: the call goes on in
+    // the next tab. (MultiTabWebPhone does not pass this end to the others.)
+    const sessions = this.callSessions;
     this.callSessions = [];
+    for (const session of sessions) {
+      session.endReason = 'the phone moved to another tab';
+      session.dispose();
+    }
     this.byHandle.clear();
     this.stopDeviceWatch();
     this.rcWaiters.rejectAll(new Error('the phone moved to another tab'));

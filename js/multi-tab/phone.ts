@@ -79,6 +79,8 @@ export class MultiTabWebPhone extends EventEmitter {
   private nextCmd = 1;
   private started = false;
   private startWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** leave() hands the calls to another tab: their local end is not broadcast. */
+  private handingOver = false;
   /** Why the phone's last start() failed, until a start() tries again. */
   private startFailure: Error | undefined;
   private publishQueued = false;
@@ -197,6 +199,8 @@ export class MultiTabWebPhone extends EventEmitter {
       const emit = s.emit.bind(s);
       s.emit = (name: string, ...args: unknown[]) => {
         emit(name, ...args);
+        // Handing the calls to the next tab: their end here is not their end.
+        if (this.handingOver) return;
         w._update(viewOf(s) ?? view);
         this.deliver(w, name, args);
         this.broadcastEvent(w.callId, name, args);
@@ -446,7 +450,9 @@ export class MultiTabWebPhone extends EventEmitter {
     if (this.isLeader && phone) {
       if (this.successorCount > 0) {
         // Another tab takes the calls and the binding over: end nothing on
-        // the wire (an unREGISTER would remove the binding it keeps).
+        // the wire (an unREGISTER would remove the binding it keeps), and
+        // tell no tab that the calls this one lets go of have ended.
+        this.handingOver = true;
         phone._abandon();
       } else if (unloading) {
         // The page is going: what can still go out must go now.

@@ -703,3 +703,26 @@ test('unregister() twice, then dispose() while it waits: every promise settles a
   await Promise.all([first, second, disposed]);
   assert.equal(ws.readyState, 3, 'the socket is closed');
 });
+
+test('multi-tab handover (_abandon): each call ends here without a BYE, its media is closed and a pending hold() settles', async () => {
+  FakeWebSocket.script = registrar(() => []); // the re-INVITE for hold() is never answered
+  let closed = 0;
+  const media = () => ({ ...fakeMedia(), dispose: () => { closed++; } });
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  const inv = invite('handover-1');
+  ws.onmessage({ data: inv });
+  const session = await arrived;
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  const holding = session.hold();
+  const ended = new Promise((resolve) => session.on('disposed', resolve));
+  phone._abandon();
+  assert.equal(await ended, 'the phone moved to another tab');
+  await assert.rejects(holding, /the call has ended/);
+  assert.equal(session.state, 'disposed');
+  assert.ok(closed >= 1, 'the media session is closed');
+  assert.ok(!ws.sent.some((t) => /^BYE /.test(t)), 'nothing on the wire: the next tab keeps the call');
+});
