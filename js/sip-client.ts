@@ -18,6 +18,7 @@ import { recoveryConfig } from './recovery-options.js';
 import { Usages } from './usages/usages.js';
 import { sessionTimerConfig } from './session-timer-options.js';
 import { mediaSettings } from './media/media-options.js';
+import { MOVED_TO_ANOTHER_TAB } from './call-session/end-reasons.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 const DISPOSED_DURING_START = 'SipClient was disposed before start() completed';
@@ -430,10 +431,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.removeNetworkListeners?.();
-    for (const w of this.appRequests.values()) w.reject(new Error('request(): the phone moved to another tab'));
+    for (const w of this.appRequests.values()) w.reject(new Error(`request(): ${MOVED_TO_ANOTHER_TAB}`));
     this.appRequests.clear();
-    this._usages.fail('the phone moved to another tab');
-    this.registering?.reject(new Error('the phone moved to another tab'));
+    this._usages.fail(MOVED_TO_ANOTHER_TAB);
+    this.registering?.reject(new Error(MOVED_TO_ANOTHER_TAB));
     const ws = this.wsc;
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;

@@ -3,7 +3,7 @@
 import InboundCallSession from './call-session/inbound.js';
 import OutboundCallSession from './call-session/outbound.js';
 import type CallSession from './call-session/index.js';
-import { CANCELLED_BEFORE_INVITE } from './call-session/end-reasons.js';
+import { CANCELLED_BEFORE_INVITE, MOVED_TO_ANOTHER_TAB } from './call-session/end-reasons.js';
 import type { CallCore } from './call-session/call-core.js';
 import type { CoreCallEvent } from './core/sip-core.js';
 import type { CallHistory } from './history/call-history.js';
@@ -323,12 +323,12 @@ export default class WebPhone extends EventEmitter {
     const sessions = this.callSessions;
     this.callSessions = [];
     for (const session of sessions) {
-      session.endReason = 'the phone moved to another tab';
+      session.endReason = MOVED_TO_ANOTHER_TAB;
       session.dispose();
     }
     this.byHandle.clear();
     this.stopDeviceWatch();
-    this.rcWaiters.rejectAll(new Error('the phone moved to another tab'));
+    this.rcWaiters.rejectAll(new Error(MOVED_TO_ANOTHER_TAB));
     (this.sipClient as DefaultSipClient)._abandon?.();
   }
 }

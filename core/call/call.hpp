@@ -412,9 +412,11 @@ class Call {
     msg::Message response;
     std::uint32_t cseq;
     Duration interval;  ///< to the next retransmission: T1, doubling, at most T2
-    bool offer;         ///< it answered an offerless re-INVITE: our offer awaits the ACK's answer
+    bool offer;         ///< it answered an offerless (re-)INVITE: our offer awaits the ACK's answer
   };
   std::optional<Unacked2xx> unacked_2xx_;
+  /// Our 2xx `response` to `request` (the INVITE or a re-INVITE), to resend until its ACK.
+  static Unacked2xx unacked(txn::TxnId txn, const msg::Message& request, const msg::Message& response, Duration t1);
   std::optional<txn::TxnId> bye_client_;
   /// CallEnded's reason once our BYE completes.
   std::string bye_reason_ = "local hangup";

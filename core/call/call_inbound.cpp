@@ -74,6 +74,14 @@ Result<Call, dialog::DialogError> Call::start_inbound(CallHandle handle, CallCon
   return c;
 }
 
+Call::Unacked2xx Call::unacked(txn::TxnId txn, const msg::Message& request, const msg::Message& response,
+                               Duration t1) {
+  const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
+  // Our SDP in a 2xx to an INVITE without one is an offer: the ACK answers it (§13.2.1).
+  const bool offer = !response.body().empty() && sdp::sdp_body(request).value_or("").empty();
+  return Unacked2xx{txn, response, cseq ? cseq->seq : 0, t1, offer};
+}
+
 void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request, int status,
                    const std::string& content_type, const std::string& body,
                    std::vector<std::pair<std::string, std::string>> extra) {
@@ -94,9 +102,7 @@ void Call::respond(CallContext& ctx, txn::TxnId txn, const msg::Message& request
     // Our 2xx to a re-INVITE (the INVITE's own goes out in answer()): the UAS
     // core retransmits it until the ACK comes, and gives up after 64*T1
     // (§13.3.1.4), whatever the transport.
-    const auto cseq = msg::parse_cseq(request.get("CSeq").value_or(""));
-    const bool offer = !body.empty() && sdp::sdp_body(request).value_or("").empty();
-    unacked_2xx_ = Unacked2xx{txn, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
+    unacked_2xx_ = unacked(txn, request, r, ctx.config.t1);
     timers_.set(TimerKind::Resend2xx, ctx.now + ctx.config.t1);
     timers_.set(TimerKind::ReinviteAckWait, ctx.now + 64 * ctx.config.t1);
   }
@@ -125,16 +131,11 @@ Status Call::answer(CallContext& ctx, const std::string& sdp, TimePoint now, boo
   }
   if (!local_sdp_.empty()) r.set_body(local_sdp_, "application/sdp");
   if (auto* d = dialog(ctx)) d->on_response_sent(r);
-  std::optional<Unacked2xx> resend;
-  if (!early) {
-    // §13.3.1.4: the UAS core (not the transaction, RFC 6026) passes the 2xx
-    // to the transport again from T1, doubling to T2, until the ACK comes,
-    // "independent of whatever transport protocols are used": past the
-    // proxy the 2xx or its ACK may cross UDP and be lost.
-    const auto cseq = msg::parse_cseq(remote_invite_.get("CSeq").value_or(""));
-    const bool offer = sdp::sdp_body(remote_invite_).value_or("").empty();
-    resend = Unacked2xx{*invite_server_, r, cseq ? cseq->seq : 0, ctx.config.t1, offer};
-  }
+  // §13.3.1.4: the UAS core (not the transaction, RFC 6026) passes the 2xx
+  // to the transport again from T1, doubling to T2, until the ACK comes,
+  // "independent of whatever transport protocols are used": past the proxy
+  // the 2xx or its ACK may cross UDP and be lost.
+  Unacked2xx resend = unacked(*invite_server_, remote_invite_, r, ctx.config.t1);
   auto s = ctx.txns.respond(*invite_server_, std::move(r), now);
   if (!s.ok() || early) return s;
   transition(State::Accepted);
@@ -180,8 +181,7 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
     }
   }
   if (state_ == State::Accepted) {
-    transition(State::Confirmed);
-    if (const auto answer = sdp::sdp_body(ack).value_or(""); !answer.empty()) remote_sdp_ = answer;
+    transition(State::Confirmed);  // the answer in the ACK, if our 2xx offered, was taken above
     ctx.events.push_back(CallConfirmed{handle_, ack});
     if (bye_after_ack_) {
       bye_after_ack_ = false;

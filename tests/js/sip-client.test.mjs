@@ -319,19 +319,24 @@ const invite = (callId) => {
 const cancelOf = (inv) => inv.replace(/^INVITE /, 'CANCEL ').replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL')
   .replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n');
 
+/** A started phone with `media` as its webRtcSessionFactory, and an inbound call `callId` ringing in it. */
+async function ringingPhone(callId, media) {
+  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
+  await phone.start();
+  const ws = FakeWebSocket.instances.at(-1);
+  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
+  const inv = invite(callId);
+  ws.onmessage({ data: inv });
+  return { phone, ws, inv, session: await arrived };
+}
+
 test('the server CANCELs before answering the voicemail MESSAGE: toVoicemail() is done, never hangs', async () => {
   FakeWebSocket.script = registrar((req) => {
     // answer confirmReceive (Cmd 17), ignore the voicemail command (Cmd 11)
     if (/^MESSAGE /.test(req) && /Cmd="17"/.test(req)) return [reply(req, 200, 'OK')];
     return [];
   });
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  const inv = invite('vm-call-1');
-  ws.onmessage({ data: inv });
-  const session = await arrived;
+  const { phone, ws, inv, session } = await ringingPhone('vm-call-1', fakeMedia);
   await new Promise((r) => setTimeout(r, 20));
   const pending = session.toVoicemail();
   await new Promise((r) => setTimeout(r, 20));
@@ -349,12 +354,7 @@ test('a reply() whose MESSAGE is refused rejects and leaves no SessionClose wait
     if (/^MESSAGE /.test(req)) return [reply(req, 480, 'Temporarily Unavailable')];
     return [];
   });
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  ws.onmessage({ data: invite('reply-call-1') });
-  const session = await arrived;
+  const { phone, ws, session } = await ringingPhone('reply-call-1', fakeMedia);
   await assert.rejects(session.reply('busy, later'), /reply failed: SIP\/2\.0 480 Temporarily Unavailable/);
   assert.equal(phone.rcWaiters.size, 0, 'no SessionClose waiter (and no 120 s timer) left');
   await assert.rejects(session.reply({ type: 'callYouBack' }), /^Error: Invalid reply options$/);
@@ -379,13 +379,7 @@ test('sendDtmf: no media before answer(), the media layer sends or says why, the
   const sent = [];
   let refusal = null;
   const media = () => ({ ...fakeMedia(), sendDtmf: (...a) => { if (refusal) throw new Error(refusal); sent.push(a); } });
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  const inv = invite('dtmf-call-1');
-  ws.onmessage({ data: inv });
-  const session = await arrived;
+  const { phone, ws, inv, session } = await ringingPhone('dtmf-call-1', media);
   assert.throws(() => session.sendDtmf('1'), /^Error: sendDtmf: the call has no media yet \(state: ringing\)$/);
   await session.answer();
   ws.onmessage({ data: ackFor(inv, ws.sent) });
@@ -447,12 +441,7 @@ test('sendDtmf right after call() resolves waits for the answer to be applied; a
 
 test("diagnostics() of a webRtcSessionFactory call: no peer connection, so each side's last SDP on the wire", async () => {
   FakeWebSocket.script = registrar(() => []);
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: fakeMedia });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  ws.onmessage({ data: invite('diag-factory-1') });
-  const session = await arrived;
+  const { phone, ws, session } = await ringingPhone('diag-factory-1', fakeMedia);
   const ringing = await session.diagnostics();
   assert.equal(ringing.calls?.length, undefined, 'a call bundle, not a phone bundle');
   assert.equal(ringing.remoteSdp, offer, "the INVITE's offer");
@@ -670,12 +659,7 @@ test('answer() twice (a double click, autoAnswer plus the app): one media sessio
   FakeWebSocket.script = registrar(() => []);
   let made = 0;
   const counting = () => (made++, fakeMedia());
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: counting });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  ws.onmessage({ data: invite('double-answer-1') });
-  const session = await arrived;
+  const { phone, ws, session } = await ringingPhone('double-answer-1', counting);
   await Promise.all([session.answer(), session.answer()]);
   assert.equal(made, 1, 'one media session');
   assert.equal(ws.sent.filter((t) => /^SIP\/2\.0 200 /.test(t) && /INVITE\r\n/.test(t)).length, 1, 'one 200 to the INVITE');
@@ -708,13 +692,7 @@ test('multi-tab handover (_abandon): each call ends here without a BYE, its medi
   FakeWebSocket.script = registrar(() => []); // the re-INVITE for hold() is never answered
   let closed = 0;
   const media = () => ({ ...fakeMedia(), dispose: () => { closed++; } });
-  const phone = new WebPhone({ sipInfo, wasm: { wasmBinary }, webRtcSessionFactory: media });
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const arrived = new Promise((resolve) => phone.on('inboundCall', resolve));
-  const inv = invite('handover-1');
-  ws.onmessage({ data: inv });
-  const session = await arrived;
+  const { phone, ws, inv, session } = await ringingPhone('handover-1', media);
   await session.answer();
   ws.onmessage({ data: ackFor(inv, ws.sent) });
   const holding = session.hold();
