@@ -49,11 +49,7 @@ class UnackedReinviteTest : public UaHarness {
     m.set_body(body, body.empty() ? "" : "application/sdp");
     return m;
   }
-  int count_sent(const std::string& what) const {
-    int n = 0;
-    for (const auto& m : sent_) n += m.is_request() ? m.method() == what : std::to_string(m.status()) == what;
-    return n;
-  }
+  int count_sent(const std::string& what) const { return count_of(what); }
 
   CallHandle handle_ = 0;
   std::string tag_;

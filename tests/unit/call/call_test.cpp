@@ -193,25 +193,10 @@ TEST_F(CallTest, uas_rings_then_answers_with_contact_and_confirms_on_ack) {
   EXPECT_TRUE(ok.has("Contact"));
   EXPECT_EQ(ok.body(), kAnswer);
   const std::string tag = *msg::tag_of(*ok.get("To"));
-  msg::Message ack = msg::Message::request("ACK", "sip:101@me.invalid;transport=ws");
-  ack.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKack1");
-  ack.add("From", "<sip:102@example.test>;tag=caller");
-  ack.add("To", "<sip:101@example.test>;tag=" + tag);
-  ack.add("Call-ID", "in-call-1");
-  ack.add("CSeq", "10 ACK");
-  ack.set_body({});
-  feed(ack);
+  feed(inbound_ack(tag));
   ASSERT_NE(last_event<CallConfirmed>(), nullptr);
   // The caller hangs up: 200 and CallEnded.
-  msg::Message bye = ack;
-  bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
-  bye.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKbye1");
-  bye.add("From", "<sip:102@example.test>;tag=caller");
-  bye.add("To", "<sip:101@example.test>;tag=" + tag);
-  bye.add("Call-ID", "in-call-1");
-  bye.add("CSeq", "11 BYE");
-  bye.set_body({});
-  feed(bye);
+  feed(from_caller("BYE", tag, 11, "z9hG4bKbye1"));
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 BYE");
   auto* ended = last_event<CallEnded>();
   ASSERT_NE(ended, nullptr);
@@ -237,13 +222,7 @@ TEST_F(CallTest, uas_cancel_gets_200_and_the_invite_487_rfc3261_9_2) {
   register_ua();
   const auto invite = inbound_invite();
   feed(invite);
-  msg::Message cancel = msg::Message::request("CANCEL", invite.request_uri());
-  cancel.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKin1");
-  cancel.add("From", "<sip:102@example.test>;tag=caller");
-  cancel.add("To", "<sip:101@example.test>");
-  cancel.add("Call-ID", "in-call-1");
-  cancel.add("CSeq", "10 CANCEL");
-  cancel.set_body({});
+  const msg::Message cancel = from_caller("CANCEL", "", 10, "z9hG4bKin1");  // inbound_invite()'s branch
   feed(cancel);
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "10 CANCEL");
   EXPECT_EQ(last_sent("487").get("CSeq").value_or(""), "10 INVITE");

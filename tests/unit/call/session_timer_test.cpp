@@ -367,21 +367,10 @@ TEST_F(SessionTimerCallTest, inbound_2xx_names_the_uac_refresher_and_a_silent_ua
   EXPECT_EQ(*ok.get("Require"), "timer");
   EXPECT_EQ(*ok.get("Supported"), "replaces, timer");
   const std::string tag = *msg::tag_of(*ok.get("To"));
-  msg::Message ack = msg::Message::request("ACK", "sip:101@me.invalid;transport=ws");
-  ack.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKack1");
-  ack.add("From", "<sip:102@example.test>;tag=caller");
-  ack.add("To", "<sip:101@example.test>;tag=" + tag);
-  ack.add("Call-ID", "in-call-1");
-  ack.add("CSeq", "10 ACK");
-  feed(ack);
+  feed(inbound_ack(tag));
   // The caller refreshes once by UPDATE at 60 s: the timer restarts.
   advance(60'000);
-  msg::Message update = msg::Message::request("UPDATE", "sip:101@me.invalid;transport=ws");
-  update.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKupd1");
-  update.add("From", "<sip:102@example.test>;tag=caller");
-  update.add("To", "<sip:101@example.test>;tag=" + tag);
-  update.add("Call-ID", "in-call-1");
-  update.add("CSeq", "11 UPDATE");
+  msg::Message update = from_caller("UPDATE", tag, 11, "z9hG4bKupd1");
   update.add("Supported", "timer");
   update.add("Session-Expires", "120;refresher=uac");
   feed(update);

@@ -73,6 +73,12 @@ class UaHarness : public ::testing::Test {
     ADD_FAILURE() << "nothing sent: " << what;
     return {};
   }
+  /// How many of sent_ are `what` (a method, or a status as digits).
+  int count_of(const std::string& what) const {
+    int n = 0;
+    for (const auto& m : sent_) n += m.is_request() ? m.method() == what : std::to_string(m.status()) == what;
+    return n;
+  }
   template <class T>
   const T* last_event() {
     for (auto it = events_.rbegin(); it != events_.rend(); ++it)
@@ -103,6 +109,21 @@ class UaHarness : public ::testing::Test {
     feed(ok);
     return *h;
   }
+  /// A request of the caller of inbound_invite() in its dialog (`tag`: our
+  /// To tag; an empty `tag` leaves the To without one), no body.
+  static msg::Message from_caller(const std::string& method, const std::string& tag, int cseq,
+                                  const std::string& branch) {
+    msg::Message m = msg::Message::request(method, "sip:101@me.invalid;transport=ws");
+    m.add("Via", "SIP/2.0/WSS proxy.test;branch=" + branch);
+    m.add("From", "<sip:102@example.test>;tag=caller");
+    m.add("To", "<sip:101@example.test>" + (tag.empty() ? std::string() : ";tag=" + tag));
+    m.add("Call-ID", "in-call-1");
+    m.add("CSeq", std::to_string(cseq) + " " + method);
+    m.set_body({});
+    return m;
+  }
+  /// The caller's ACK for our 2xx to inbound_invite(); `tag`: our To tag.
+  static msg::Message inbound_ack(const std::string& tag) { return from_caller("ACK", tag, 10, "z9hG4bKack1"); }
   msg::Message inbound_invite(const std::string& body = kOffer) {
     msg::Message m = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
     m.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKin1");

@@ -110,14 +110,7 @@ class SnapshotTest : public UaHarness {
     EXPECT_TRUE(ua_.answer(h, kAnswer, now_).ok());
     drain();
     *tag = *msg::tag_of(*last_sent("200").get("To"));
-    msg::Message ack = msg::Message::request("ACK", "sip:101@me.invalid;transport=ws");
-    ack.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKack1");
-    ack.add("From", "<sip:102@example.test>;tag=caller");
-    ack.add("To", "<sip:101@example.test>;tag=" + *tag);
-    ack.add("Call-ID", "in-call-1");
-    ack.add("CSeq", "10 ACK");
-    ack.set_body({});
-    feed(ack);
+    feed(inbound_ack(*tag));
     EXPECT_NE(last_event<CallConfirmed>(), nullptr);
     return h;
   }
@@ -222,14 +215,7 @@ TEST_F(SnapshotTest, an_answered_inbound_call_is_adopted_and_the_peers_BYE_match
   b_.feed(msg::make_reply(re, 200), now_);
 
   // The caller hangs up at the new UA: matched to the adopted dialog, 200.
-  msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
-  bye.add("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKbye2");
-  bye.add("From", "<sip:102@example.test>;tag=caller");
-  bye.add("To", "<sip:101@example.test>;tag=" + tag);
-  bye.add("Call-ID", "in-call-1");
-  bye.add("CSeq", "11 BYE");
-  bye.set_body({});
-  b_.feed(bye, now_);
+  b_.feed(from_caller("BYE", tag, 11, "z9hG4bKbye2"), now_);
   EXPECT_EQ(b_.last_sent("200").get("CSeq").value_or(""), "11 BYE");
   auto ended = b_.call_events<CallEnded>();
   ASSERT_EQ(ended.size(), 1u);
