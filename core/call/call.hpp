@@ -261,6 +261,8 @@ class Call {
   }
   /// True for an inbound call whose INVITE transaction is `txn`.
   bool is_invite_server(txn::TxnId txn) const { return invite_server_ && *invite_server_ == txn; }
+  /// The peer's re-INVITE still waiting for the app's answer is `txn`.
+  bool is_pending_reinvite(txn::TxnId txn) const { return reinvite_server_ && *reinvite_server_ == txn; }
 
  private:
   /// AckWait: 64*T1 for the ACK of our 2xx to the INVITE (§13.3.1.4);

@@ -65,7 +65,8 @@ struct CallAnswered {
   PeerInfo peer;
   std::optional<sdp::Direction> video;  ///< the answer's live video (nullopt: none or rejected)
 };
-/// The ACK for our 2xx arrived (its body answers an offer we made in the 2xx).
+/// The ACK for our 2xx to the INVITE arrived, or the ACK for our 2xx to an
+/// offerless re-INVITE (its body answers the offer we made in the 2xx).
 struct CallConfirmed {
   CallHandle call;
   msg::Message ack;
@@ -82,7 +83,9 @@ struct CallEnded {
   int status;          ///< final status involved, 0 when none
   std::string reason;  ///< "remote hangup", "local hangup", "cancelled", "rejected", …
 };
-/// The peer sent a re-INVITE with an offer; answer with `answer_reinvite`.
+/// The peer sent a re-INVITE or UPDATE with an offer, or a re-INVITE without
+/// one: answer with `answer_reinvite` (for the offerless re-INVITE, with an
+/// offer, which the ACK answers in a CallConfirmed).
 struct ReinviteOffer {
   CallHandle call;
   msg::Message request;

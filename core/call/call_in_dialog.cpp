@@ -37,7 +37,7 @@ Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
                             ", not answered");
   auto offer = hold_offer(local_sdp_, hold);
   if (!offer) return ua_error(UaErrorCode::InvalidState, offer.error());
-  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
+  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry) || our_offer_awaits_ack())
     return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   reinvite_kind_ = hold ? ReinviteKind::Hold : ReinviteKind::Unhold;
   reinvite_offer_ = std::move(*offer);
@@ -50,7 +50,9 @@ Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, Time
     return ua_error(UaErrorCode::InvalidState,
                     std::string("reInvite: the call is ") + to_string(state_) + ", not answered");
   if (offer.empty()) return ua_error(UaErrorCode::InvalidArgument, "reInvite: an SDP offer is required");
-  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry))
+  // RFC 3264 §4: no new offer while one is unanswered; an offer in our 2xx
+  // is answered only by its ACK.
+  if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry) || our_offer_awaits_ack())
     return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   if (!to_receive) {
     auto held = hold_offer(offer, true);
@@ -150,16 +152,30 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
     respond(ctx, txn, remote_reinvite_, 488);
     return ok_status();
   }
-  local_sdp_ = sdp;
-  remote_sdp_ = std::move(pending_offer_);
-  respond(ctx, txn, remote_reinvite_, 200, "application/sdp", sdp, reinvite_timer_.headers);
+  if (pending_offer_.empty() && is_held(local_sdp_)) {
+    // The app's offer for an offerless re-INVITE while we hold the call:
+    // the hold stays (RFC 3264 §8.4), as the browser never heard of it.
+    auto held = hold_offer(sdp, true);
+    if (!held) {
+      respond(ctx, txn, remote_reinvite_, 488);
+      return ua_error(UaErrorCode::InvalidArgument, "answerReinvite: " + held.error());
+    }
+    local_sdp_ = std::move(*held);
+  } else {
+    local_sdp_ = sdp;
+  }
+  // An offer's answer is the session now; after an offerless re-INVITE the
+  // session changes only when the ACK answers ours (Call::handle_ack).
+  if (!pending_offer_.empty()) remote_sdp_ = std::move(pending_offer_);
+  pending_offer_.clear();
+  respond(ctx, txn, remote_reinvite_, 200, "application/sdp", local_sdp_, reinvite_timer_.headers);
   apply_uas_verdict(reinvite_timer_, now);
   return ok_status();
 }
 
 void Call::take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message& req, const UasVerdict& timer,
                            std::string_view offer, TimePoint now) {
-  if (timer.kind == UasVerdict::Kind::Accept && offer == remote_sdp_ && !local_sdp_.empty()) {
+  if (timer.kind == UasVerdict::Kind::Accept && !offer.empty() && offer == remote_sdp_ && !local_sdp_.empty()) {
     // A session refresh (RFC 4028 §10) offering the session exactly as it
     // was: RFC 3264 §8 leaves the answer as it was too, so the core answers
     // with our current SDP and the app hears nothing.
@@ -289,11 +305,12 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
       // §8.2.3: a body we cannot read; the session stays as it was.
       return respond(ctx, txn, req, 415, {}, {}, {{"Accept", std::string(sdp::kAcceptedBodies)}});
     }
-    if (offer->empty()) {
-      // Offerless re-INVITE: offer our current SDP in the 2xx; the ACK answers.
-      respond(ctx, txn, req, 200, "application/sdp", local_sdp_, timer.headers);
-      return apply_uas_verdict(timer, now);
-    }
+    // An offerless re-INVITE (RFC 3261 §14.2, RFC 3264 §4) asks us for a
+    // fresh offer, e.g. from a server that moves the media elsewhere (3pcc,
+    // RFC 3725): the app's media makes it (a ReinviteOffer without SDP), our
+    // 2xx carries it and the ACK brings the answer. Repeating our last SDP
+    // here would offer what the browser once answered, and the ACK's answer
+    // would never reach the browser: the call would go silent.
     return take_peer_offer(ctx, txn, req, timer, *offer, now);
   }
   if (method == "UPDATE") {

@@ -175,6 +175,9 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
       // The answer to the offer our 2xx carried (§13.2.1) is the session's now.
       if (const auto answer = sdp::sdp_body(ack).value_or(""); unacked_2xx_->offer && !answer.empty())
         remote_sdp_ = answer;
+      // After an offerless re-INVITE the app waits for that answer, as it
+      // does after an offerless INVITE (below): it goes to the browser.
+      if (unacked_2xx_->offer && state_ == State::Confirmed) ctx.events.push_back(CallConfirmed{handle_, ack});
       unacked_2xx_.reset();
       timers_.stop(TimerKind::Resend2xx);
       timers_.stop(TimerKind::ReinviteAckWait);

@@ -118,6 +118,11 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
     // the refer subscription (RFC 5057 §5.1, e.g. the transferor let it
     // expire while the target rang), and the call goes on.
     if (r.status() != 481 && r.status() != 408) return;
+    // Only a request sent in the dialog speaks for it: RingCentral's x-rc
+    // MESSAGEs (call_rc.cpp) go outside it with a From tag of their own, and
+    // a 408 or 481 to one (a Cmd 17 the server never answered) ended the
+    // answered call here, with no BYE, while the far end talked on.
+    if (msg::tag_of(r.get(msg::HeaderId::From).value_or("")).value_or("") != local_tag_) return;
     if (id == 0) {
       refer_subscription_ = false;
       return;

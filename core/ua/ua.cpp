@@ -517,8 +517,21 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
         (void)txns_.respond(txn, msg::make_reply(request, 200, rng_.token(12)), now);
         return c.handle_cancel(ctx, now);
       }
+      if (invite_txn && c.is_pending_reinvite(*invite_txn)) {
+        // "as long as the CANCEL matched an existing transaction, the UAS
+        // answers the CANCEL request itself with a 200" (§9.2). The 487 is
+        // a SHOULD; the re-INVITE goes on to the app's answer instead, as
+        // the browser may already have taken the offer, and a 2xx after a
+        // CANCEL is a success the canceller accepts (§9.1).
+        (void)txns_.respond(txn, msg::make_reply(request, 200, rng_.token(12)), now);
+        return;
+      }
     }
-    (void)txns_.respond(txn, msg::make_reply(request, 481), now);
+    // A CANCEL crossing the final answer the INVITE already got (declined,
+    // refused): its transaction still exists, so 200 (§9.2), and nothing
+    // more to do. No INVITE transaction at all: 481, with the To tag
+    // §8.2.6.2 asks for.
+    (void)txns_.respond(txn, msg::make_reply(request, invite_txn ? 200 : 481, rng_.token(12)), now);
     return;
   }
   if (request.method() == "NOTIFY")
@@ -606,6 +619,12 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     r.add("Allow", config::kAllow);
     r.add("Accept", sdp::kAcceptedBodies);
     r.add("Supported", config::kSupported);
+  } else if (method == "BYE" || method == "UPDATE") {
+    // Requests that exist only inside a dialog, without a To tag: no dialog
+    // of ours, which §15.1.2 answers with 481 for a BYE (RFC 3311 §5 has
+    // UPDATE in a dialog only); 501 would claim we do not know the method
+    // our Allow lists.
+    r = msg::make_reply(request, 481, tag);
   } else if (method != "MESSAGE" && method != "NOTIFY" && method != "INFO") {
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
     // delivered to the app through `inboundMessage` and answered 200 (spec

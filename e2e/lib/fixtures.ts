@@ -75,6 +75,7 @@ export class Phone {
   state() { return this.ev<string>('sessionState'); }
   sessionCount() { return this.ev<number>('sessionCount'); }
   localSdp() { return this.ev<string | undefined>('localSdp'); }
+  remoteSdp() { return this.ev<string | undefined>('remoteSdp'); }
   rtpStats() {
     return this.ev<{ inPackets: number; outPackets: number; inEnergy: number; inDuration: number; ice: string; conn: string } | null>('rtpStats');
   }

@@ -15,6 +15,7 @@
 // members are reached by index (`this['waitFor']`), TypeScript's typed way
 // in from outside the class.
 import type { CoreCallEvent } from '../core/sip-core.js';
+import type { Logger } from '../log/logger.js';
 import InboundMessage from '../sip-message/inbound.js';
 import type CallSession from './index.js';
 
@@ -77,6 +78,7 @@ export async function offerAnew(this: CallSession, toReceive: boolean, iceRestar
 export async function answerReinvite(this: CallSession, e: CoreCallEvent & { name: 'reinviteOffer' }): Promise<void> {
   this.sipMessage = InboundMessage.fromCore(e.msg);
   await this['answerApplied'];
+  if (!e.sdp) return offerForReinvite.call(this);
   let answer = '';
   try {
     // Video the peer adds is taken receive-only (the app may addVideo()),
@@ -94,6 +96,38 @@ export async function answerReinvite(this: CallSession, e: CoreCallEvent & { nam
   } catch {
     /* the call ended meanwhile */
   }
+}
+
+/**
+ * A re-INVITE without SDP asks for a new offer (RFC 3261 §14.2; a server
+ * moving the media elsewhere, RFC 3725): the browser makes it (same ICE), it
+ * goes in our 2xx, and the answer comes in the ACK (`callConfirmed`), which
+ * the browser then applies, or the call would go silent. No offer (media
+ * gone, an SDP hook threw): the core answers 488 and the session stays.
+ */
+async function offerForReinvite(this: CallSession): Promise<void> {
+  let offer = '';
+  try {
+    offer = this['wireSdp'](await this['media']().createOffer({ iceRestart: false }), 'offer');
+  } catch {
+    /* 488 below */
+  }
+  const acked = offer ? this['waitFor']((x) => x.name === 'callConfirmed' || x.name === 'callEnded') : undefined;
+  try {
+    this.core.check(this.core.ua().answerReinvite(this._call!, offer, performance.now()), 'answer re-INVITE');
+  } catch {
+    return; /* the call ended meanwhile */
+  }
+  const e = await acked?.catch(() => undefined);
+  if (e?.name !== 'callConfirmed') return;
+  this.sipMessage = InboundMessage.fromCore(e.msg);
+  this['peerReinviteAnsweredAt'] = performance.now();
+  // RFC 3261 §13.2.1: the ACK must carry the answer; without one the browser
+  // keeps its offer pending, and the next offer either way replaces it.
+  const log = (this.webPhone.sipClient as { log?: Logger }).log;
+  if (!e.sdp) return log?.warn('call', 'the ACK to our offer in a re-INVITE\'s 2xx had no answer (RFC 3261 §13.2.1)');
+  await this['media']().applyAnswer(this['peerSdp'](e.sdp, 'answer'))
+    .catch((err) => log?.warn('media', `the answer in the ACK did not apply: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 /**

@@ -194,7 +194,8 @@ export default class CallSession extends EventEmitter {
   _handleCoreEvent(e: CoreCallEvent): void {
     if ('localPeer' in e || 'remotePeer' in e) this.updatePeer(e as unknown as PeerInfo);
     // The peer's offer or answer: whether it has video (the core read it).
-    if (e.name === 'callAnswered' || e.name === 'reinviteOffer' || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
+    // (An offerless re-INVITE says nothing about video: no SDP.)
+    if (e.name === 'callAnswered' || (e.name === 'reinviteOffer' && e.sdp) || (e.name === 'reinviteDone' && e.status < 300)) this._video.setPeer(e.video);
     this.waiters.feed(e);
     if (e.name === 'reinviteOffer') this.peerOfferAnswered = answerReinvite.call(this, e);
     if (e.name === 'referReceived') void actAsTransferee.call(this, e);

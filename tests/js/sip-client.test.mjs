@@ -704,3 +704,35 @@ test('multi-tab handover (_abandon): each call ends here without a BYE, its medi
   assert.ok(closed >= 1, 'the media session is closed');
   assert.ok(!ws.sent.some((t) => /^BYE /.test(t)), 'nothing on the wire: the next tab keeps the call');
 });
+
+// --- an offerless re-INVITE (RFC 3261 §14.2; a server moving the media, RFC 3725) ---
+test('an offerless re-INVITE: the browser makes the offer for our 200 (no ICE restart) and gets the ACK\'s answer', async () => {
+  FakeWebSocket.script = registrar((req) => (/^(MESSAGE|BYE) /.test(req) ? [reply(req, 200, 'OK')] : []));
+  const offers = [];
+  const answers = [];
+  const fresh = 'v=0\r\no=- 5 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
+  const media = () => ({
+    ...fakeMedia(),
+    createOffer: async (o) => { offers.push(o); return fresh; },
+    applyAnswer: async (sdp) => { answers.push(sdp); },
+  });
+  const { phone, ws, inv, session } = await ringingPhone('offerless-re-1', media);
+  await session.answer();
+  const ack = ackFor(inv, ws.sent);
+  ws.onmessage({ data: ack });
+  const reinvite = ack.replace(/^ACK /, 'INVITE ').replace('CSeq: 1 ACK', 'CSeq: 2 INVITE').replace('branch=z9hG4bKinv1', 'branch=z9hG4bKre2');
+  ws.onmessage({ data: reinvite });
+  await settle();
+  assert.deepEqual(offers, [{ iceRestart: false }], 'the browser made one offer, on the same ICE session');
+  const ok = ws.sent.find((t) => /^SIP\/2\.0 200 /.test(t) && /CSeq: 2 INVITE/.test(t));
+  assert.ok(ok, 'the re-INVITE got its 200');
+  assert.equal(ok.slice(ok.indexOf('\r\n\r\n') + 4), fresh, "the browser's offer, not our last answer");
+  assert.deepEqual(answers, [], 'nothing to apply before the ACK');
+  const peerAnswer = 'v=0\r\no=- 8 3 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\nc=IN IP4 127.0.0.2\r\na=sendrecv\r\n';
+  ws.onmessage({ data: withSdp(reinvite.replace(/^INVITE /, 'ACK ').replace('CSeq: 2 INVITE', 'CSeq: 2 ACK').replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n'), peerAnswer) });
+  await settle();
+  assert.deepEqual(answers, [peerAnswer], "the ACK's answer reached the browser");
+  assert.equal(session.state, 'answered');
+  await session.hangup();
+  await phone.dispose();
+});

@@ -231,6 +231,26 @@ test('a caller that requires 100rel (RFC 3262) gets 420 Bad Extension, Unsupport
   expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
 });
 
+test('an offerless re-INVITE (RFC 3261 §14.2, 3pcc): the browser makes the offer for our 200 and applies the answer in the ACK', async ({ phonePage }) => {
+  const b = await phonePage('102', ours);
+  const run = runSipp({ scenario: 'uac-offerless-reinvite.xml', service: '102', caller: '103', transport: 'udp', args: ['-p', '5076'] });
+  // While sipp holds the call (3 s after its ACK): the browser has the ACK's
+  // answer, session version 2 (the INVITE's offer was 1; Chrome keeps the
+  // o= numbers of a remote description, not its username or s= line).
+  await expect.poll(async () => (await b.remoteSdp()) ?? '', { timeout: 15_000 }).toMatch(/^o=\S+ 1 2 IN IP4/m);
+  const local = (await b.localSdp()) ?? '';
+  const r = await run;
+  expect(r.code, `sipp exit code\n${r.stderr}\n${r.errors}`).toBe(0); // sipp checked the offer in our 200
+  const msgs = await b.sipMessages();
+  const ok = msgs.filter((m) => m.startsWith('>>> SIP/2.0 200 ') && /^CSeq: 3 INVITE/m.test(m));
+  expect(ok).toHaveLength(1);
+  const offer = ok[0].slice(ok[0].indexOf('\r\n\r\n') + 4);
+  const ufrag = offer.split('\r\n').find((l) => l.startsWith('a=ice-ufrag:'));
+  expect(ufrag).toBeTruthy();
+  expect(local, 'the offer in our 200 is the one the browser made').toContain(ufrag!);
+  expect(await b.eventNames()).toEqual(expect.arrayContaining(['inboundCall', 'answered', 'disposed']));
+});
+
 test('a SIP-T caller (RFC 3204): the offer in a multipart/mixed INVITE beside ISUP is found, answered with plain SDP, and the call completes', async ({ phonePage }) => {
   const b = await phonePage('102', ours);
   const r = await runSipp({ scenario: 'uac-multipart-sdp.xml', service: '102', caller: '103', transport: 'udp', args: ['-p', '5075'] });

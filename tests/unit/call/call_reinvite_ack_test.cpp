@@ -1,6 +1,7 @@
 // Our 2xx to a re-INVITE that never gets its ACK (issue #18): retransmitted
 // with T1 doubling up to T2, and after 64*T1 the session ends with BYE
 // (RFC 3261 §13.3.1.4), through the UA's surface in virtual time.
+#include "core/sdp/sdp_body.hpp"
 #include "unit/ua/ua_harness.hpp"
 
 namespace wwp::call {
@@ -111,7 +112,9 @@ TEST_F(UnackedReinviteTest, an_offerless_reinvites_2xx_is_retransmitted_too) {
   answered();
   feed(peer_request("ACK", 10, "ack1"));
   sent_.clear();
-  feed(peer_request("INVITE", 11, "re2"));  // no SDP: our offer goes in the 2xx
+  feed(peer_request("INVITE", 11, "re2"));  // no SDP: the app's offer goes in the 2xx
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kOffer, now_).ok());
+  drain();
   ASSERT_EQ(count_sent("200"), 1);
   advance(kT1);
   EXPECT_EQ(count_sent("200"), 2);
@@ -143,7 +146,9 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_the_invites_2xx_gets_491_u
 TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_and_the_ack_answers_it) {
   answered();
   feed(peer_request("ACK", 10, "ack1"));
-  feed(peer_request("INVITE", 11, "re4"));  // offerless: our offer goes in the 2xx
+  feed(peer_request("INVITE", 11, "re4"));  // offerless: the app's offer goes in the 2xx
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kOffer, now_).ok());
+  drain();
   ASSERT_EQ(count_sent("200"), 2);
   sent_.clear();
   events_.clear();
@@ -159,6 +164,88 @@ TEST_F(UnackedReinviteTest, an_offer_crossing_ours_in_a_reinvites_2xx_gets_491_a
   feed(refresh);
   EXPECT_EQ(last_event<ReinviteOffer>(), nullptr);
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "13 UPDATE");
+}
+
+// RFC 3261 §14.2 / RFC 3264 §4: a re-INVITE without SDP asks for a new
+// offer (a server moving the media, RFC 3725). The app's media makes it, not
+// the core from our last SDP (which the browser once made as an answer and
+// would never see answered): the app hears of the re-INVITE, its offer goes
+// in the 2xx, and the ACK's answer comes back to it in a CallConfirmed.
+TEST_F(UnackedReinviteTest, an_offerless_reinvite_asks_the_app_for_an_offer_and_the_ack_brings_the_answer_rfc3264_4) {
+  answered();
+  feed(peer_request("ACK", 10, "ack1"));
+  sent_.clear();
+  events_.clear();
+  feed(peer_request("INVITE", 11, "re5"));
+  const auto* asked = last_event<ReinviteOffer>();
+  ASSERT_NE(asked, nullptr) << "the app makes the offer";
+  EXPECT_TRUE(sdp::sdp_body(asked->request).value_or("x").empty());
+  EXPECT_EQ(count_sent("200"), 0) << "nothing answered before the app's offer";
+  const std::string fresh = std::string(kOffer) + "a=ice-ufrag:fresh\r\n";
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, fresh, now_).ok());
+  drain();
+  ASSERT_EQ(count_sent("200"), 1);
+  EXPECT_EQ(std::string(last_sent("200").body()), fresh) << "the app's offer, not our last SDP";
+  EXPECT_EQ(last_event<CallConfirmed>(), nullptr);
+  // Our offer is unanswered until the ACK: no new offer of ours meanwhile (§4).
+  EXPECT_EQ(ua_.hold(handle_, true, now_).error().code, UaErrorCode::InvalidState);
+  feed(peer_request("ACK", 11, "ack8", kAnswer));
+  const auto* confirmed = last_event<CallConfirmed>();
+  ASSERT_NE(confirmed, nullptr) << "the answer goes to the app";
+  EXPECT_EQ(confirmed->call, handle_);
+  EXPECT_EQ(std::string(confirmed->ack.body()), kAnswer);
+  EXPECT_TRUE(ua_.hold(handle_, true, now_).ok()) << "a new offer once the ACK answered";
+}
+
+TEST_F(UnackedReinviteTest, an_offerless_reinvite_while_we_hold_keeps_the_hold_in_the_apps_offer_rfc3264_8_4) {
+  answered();
+  feed(peer_request("ACK", 10, "ack1"));
+  ASSERT_TRUE(ua_.hold(handle_, true, now_).ok());
+  drain();
+  auto hold_ok = msg::make_reply(last_sent("INVITE"), 200, {});
+  hold_ok.set_body(kAnswer, "application/sdp");
+  feed(hold_ok);
+  ASSERT_NE(last_event<ReinviteDone>(), nullptr);
+  sent_.clear();
+  feed(peer_request("INVITE", 11, "re6"));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kOffer, now_).ok());  // the browser's offer: sendrecv
+  drain();
+  const std::string body(last_sent("200").body());
+  EXPECT_NE(body.find("a=sendonly"), std::string::npos) << body;
+  EXPECT_EQ(body.find("a=sendrecv"), std::string::npos) << body;
+}
+
+TEST_F(UnackedReinviteTest, no_offer_from_the_app_for_an_offerless_reinvite_is_488_and_the_call_stays) {
+  answered();
+  feed(peer_request("ACK", 10, "ack1"));
+  sent_.clear();
+  feed(peer_request("INVITE", 11, "re7"));
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, "", now_).ok());
+  drain();
+  EXPECT_EQ(count_sent("488"), 1);
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+  EXPECT_TRUE(ua_.hold(handle_, true, now_).ok());
+}
+
+// §9.2: "as long as the CANCEL matched an existing transaction, the UAS
+// answers the CANCEL request itself with a 200" (it was 481: only the
+// INVITE's own transaction was looked for). The re-INVITE then gets the app's
+// answer, which the canceller takes as the re-INVITE's success (§9.1).
+TEST_F(UnackedReinviteTest, a_cancel_of_a_reinvite_waiting_for_the_app_gets_200_rfc3261_9_2) {
+  answered();
+  feed(peer_request("ACK", 10, "ack1"));
+  feed(peer_request("INVITE", 11, "re8", kOffer));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  sent_.clear();
+  feed(peer_request("CANCEL", 11, "re8"));
+  EXPECT_EQ(count_sent("481"), 0);
+  ASSERT_EQ(count_sent("200"), 1);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 CANCEL");
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kAnswer, now_).ok());
+  drain();
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 INVITE");
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
 }
 
 // §13.3.1.4 for the INVITE's own 2xx too: the UAS core retransmits it until

@@ -231,6 +231,51 @@ TEST_F(CallTest, uas_cancel_gets_200_and_the_invite_487_rfc3261_9_2) {
   EXPECT_EQ(ended->reason, "cancelled");
 }
 
+// §9.2: "as long as the CANCEL matched an existing transaction, the UAS
+// answers the CANCEL request itself with a 200" — also when the INVITE was
+// answered (rejected) already and the call is gone; with no transaction at
+// all, 481 carrying a To tag (§8.2.6.2).
+TEST_F(CallTest, a_cancel_crossing_our_reject_gets_200_and_one_matching_nothing_481_with_a_tag_rfc3261_9_2) {
+  register_ua();
+  const auto invite = inbound_invite();
+  feed(invite);
+  ASSERT_TRUE(ua_.reject(last_event<IncomingCall>()->call, 486, now_).ok());
+  drain();
+  ASSERT_EQ(ua_.live_counts().calls, 0u);
+  const msg::Message cancel = from_caller("CANCEL", "", 10, "z9hG4bKin1");  // inbound_invite()'s branch
+  sent_.clear();
+  feed(cancel);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "10 CANCEL");
+  EXPECT_EQ(count_of("481"), 0);
+  msg::Message stray = cancel;
+  stray.set("Via", "SIP/2.0/WSS proxy.test;branch=z9hG4bKnone");
+  feed(stray);
+  const auto r481 = last_sent("481");
+  EXPECT_EQ(r481.get("CSeq").value_or(""), "10 CANCEL");
+  EXPECT_TRUE(msg::tag_of(r481.get("To").value_or("")).has_value()) << r481.to_string();
+}
+
+// §15.1.2: "If the BYE does not match an existing dialog, the UAS core
+// SHOULD generate a 481"; one without a To tag is no less dialog-less (it
+// got 501, as if we did not know the BYE our Allow lists).
+TEST_F(CallTest, a_bye_or_update_outside_any_dialog_gets_481_not_501_rfc3261_15_1_2) {
+  register_ua();
+  for (const char* method : {"BYE", "UPDATE"}) {
+    msg::Message m = msg::Message::request(method, "sip:101@me.invalid;transport=ws");
+    m.add("Via", std::string("SIP/2.0/WSS proxy.test;branch=z9hG4bKood") + method);
+    m.add("Max-Forwards", "70");
+    m.add("From", "<sip:102@example.test>;tag=caller");
+    m.add("To", "<sip:101@example.test>");
+    m.add("Call-ID", std::string("ood-") + method);
+    m.add("CSeq", std::string("1 ") + method);
+    m.set_body({});
+    sent_.clear();
+    feed(m);
+    EXPECT_EQ(last_sent("481").get("CSeq").value_or(""), std::string("1 ") + method);
+    EXPECT_EQ(count_of("501"), 0) << method;
+  }
+}
+
 TEST_F(CallTest, decline_on_a_standard_server_is_603_rfc3261_21_6_2) {
   register_ua();
   feed(inbound_invite());
@@ -257,6 +302,36 @@ TEST_F(CallTest, decline_on_ringcentral_is_cmd_12_and_leaves_the_invite_to_the_s
   EXPECT_NE(sent_[0].body().find("Cmd=\"12\""), std::string::npos) << sent_[0].body();
   // the server, not us, ends the INVITE (it CANCELs it): no final response from us yet
   for (const auto& m : sent_) EXPECT_TRUE(m.is_request());
+}
+
+// RFC 5057 §5.1 / RFC 3261 §12.2.1.2: a 481 or 408 speaks for the dialog
+// only when the request went in it. RingCentral's Cmd 17 MESSAGE (sent on
+// every P-rc INVITE) goes outside it with its own From tag: its timeout (or
+// a 481) must leave the answered call alone; a request in the dialog that
+// gets 481 still ends it.
+TEST_F(CallTest, a_408_or_481_to_an_rc_message_outside_the_dialog_leaves_the_answered_call_rfc5057_5_1) {
+  register_ua();
+  auto invite = inbound_invite();
+  invite.add("P-rc", "<Msg><Hdr SID=\"s1\" Req=\"r1\" From=\"#9@example.test:5060\" To=\"101\" Cmd=\"6\"/>"
+                     "<Bdy Phn=\"+1555\" Nm=\"C\"/></Msg>");
+  feed(invite);
+  const msg::Message confirm = last_sent("MESSAGE");
+  ASSERT_NE(confirm.body().find("Cmd=\"17\""), std::string::npos);
+  const CallHandle h = last_event<IncomingCall>()->call;
+  ASSERT_TRUE(ua_.answer(h, kAnswer, now_).ok());
+  drain();
+  const std::string tag = *msg::tag_of(*last_sent("200").get("To"));
+  feed(inbound_ack(tag));
+  ASSERT_NE(last_event<CallConfirmed>(), nullptr);
+  feed(msg::make_reply(confirm, 481, "srv"));
+  EXPECT_EQ(last_event<CallEnded>(), nullptr) << "the call's dialog is not the MESSAGE's";
+  EXPECT_EQ(ua_.live_counts().calls, 1u);
+  // An INFO in the dialog that gets 481: now the dialog is gone.
+  auto id = ua_.send_request(h, "INFO", "application/json", "{}", now_);
+  ASSERT_TRUE(id.ok());
+  drain();
+  feed(msg::make_reply(last_sent("INFO"), 481, "caller"));
+  ASSERT_NE(last_event<CallEnded>(), nullptr);
 }
 
 TEST_F(CallTest, auto_answer_headers_give_the_delay_in_ms_as_ringcentral_does) {
