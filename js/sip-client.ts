@@ -142,14 +142,24 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   async start(): Promise<void> {
     if (this.disposed) throw new Error('SipClient is disposed');
     await this.connect();
-    const ua = this.ua_!;
-    const done = new Promise<void>((resolve, reject) => {
-      this.registering?.reject(new Error('Registration superseded by a new start()'));
-      this.registering = { resolve, reject };
-    });
-    check(ua.startRegister(now()), 'Registration failed');
+    const done = this.beginRegister(this.ua_!, 0, 'start()');
     this.pump();
     return done;
+  }
+
+  /**
+   * Ask the core to register (`expires` seconds, 0 for as before) and wait
+   * for the outcome. A refusal (e.g. while unregistering) throws here and
+   * leaves an earlier register()/start() waiting as it was; only a REGISTER
+   * that really goes out supersedes it.
+   */
+  private beginRegister(ua: CoreUa, expires: number, what: string): Promise<void> {
+    const status = ua.startRegister(now(), expires);
+    check(status, 'Registration failed');
+    return new Promise<void>((resolve, reject) => {
+      this.registering?.reject(new Error(`Registration superseded by a new ${what}`));
+      this.registering = { resolve, reject };
+    });
   }
 
   /**
@@ -302,12 +312,11 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
    */
   async register(expires = 60): Promise<void> {
     if (expires === 0) return this.unregister();
-    const ua = this.ua();
-    const done = new Promise<void>((resolve, reject) => {
-      this.registering?.reject(new Error('Registration superseded by a new register()'));
-      this.registering = { resolve, reject };
-    });
-    this.check(ua.startRegister(now()), 'Registration failed');
+    if (!Number.isInteger(expires) || expires < 0 || expires > 100_000_000)
+      throw new RangeError(`register: expires must be a whole number of seconds (0 to 100000000), not ${expires}`);
+    // The interval asked for holds for the refreshes too (and recovery).
+    const done = this.beginRegister(this.ua(), expires, 'register()');
+    this.pump();
     return done;
   }
 

@@ -495,8 +495,9 @@ WWP_EXPORT(wwp_network) void wwp_network(void* h, std::int32_t online, double no
   ua_of(h).handle_network(online != 0, tp(now));
   drain(ua_of(h));
 }
-WWP_EXPORT(wwp_start_register) void wwp_start_register(void* h, double now) {
-  command(h, [&](wwp::ua::Ua& ua) { result(ua.start_register(tp(now))); });
+/// expires: seconds to ask for (0: as before, at first the config's).
+WWP_EXPORT(wwp_start_register) void wwp_start_register(void* h, std::uint32_t expires, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.start_register(tp(now), expires)); });
 }
 WWP_EXPORT(wwp_unregister) void wwp_unregister(void* h, double now) {
   command(h, [&](wwp::ua::Ua& ua) { result(ua.unregister(tp(now))); });

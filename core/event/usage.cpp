@@ -51,7 +51,10 @@ std::optional<msg::Message> AuthRetry::answer(const msg::Message& sent, const ms
   if (!digest_) digest_.emplace(auth::Credentials{c.authorization_id, c.password});
   const auto kind = proxy ? auth::ChallengeKind::Proxy : auth::ChallengeKind::Www;
   auto outcome = digest_->handle_challenge(kind, challenge.get_all(proxy ? "Proxy-Authenticate" : "WWW-Authenticate"));
-  if (!outcome || (challenged_ && !outcome->is_stale_retry)) return std::nullopt;
+  // A second stale=true in a row is a server that will never take our
+  // nonce: give up rather than ask again at round-trip speed.
+  if (!outcome || (challenged_ && (!outcome->is_stale_retry || stale_retried_))) return std::nullopt;
+  if (challenged_) stale_retried_ = true;
   challenged_ = true;
   const auto cseq = msg::parse_cseq(sent.get("CSeq").value_or(""));
   if (!cseq) return std::nullopt;
@@ -74,7 +77,7 @@ void AuthRetry::authorize(msg::Message& m, Rng& rng) {
 
 void AuthRetry::accepted() {
   if (digest_) digest_->handle_accepted();
-  challenged_ = false;
+  challenged_ = stale_retried_ = false;
 }
 
 }  // namespace wwp::event

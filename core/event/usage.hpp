@@ -66,6 +66,7 @@ class AuthRetry {
  private:
   std::optional<auth::DigestSession> digest_;
   bool challenged_ = false;
+  bool stale_retried_ = false;  ///< a stale=true re-challenge is answered once (RFC 7616 §3.3)
 };
 
 }  // namespace wwp::event

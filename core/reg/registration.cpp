@@ -147,12 +147,14 @@ void Registration::transition(State next) {
   state_ = next;
 }
 
-Status Registration::start(TimePoint now) {
+Status Registration::start(TimePoint now, std::uint32_t expires) {
   if (state_ == State::Unregistering)
     return ua_error(UaErrorCode::InvalidState, "cannot register while unregistering");
+  if (expires > 100000000u) return ua_error(UaErrorCode::InvalidArgument, "register: expires is out of range");
   transition(State::Registering);
-  requested_ = config_.register_expires;
-  challenged_ = false;
+  if (expires > 0) asked_ = expires;
+  requested_ = asked_ > 0 ? asked_ : config_.register_expires;
+  challenged_ = stale_retried_ = false;
   interval_retried_ = false;
   send_register(now, requested_, {}, {});
   return ok_status();
@@ -167,7 +169,7 @@ Status Registration::stop(TimePoint now) {
   if (state_ == State::Unregistering)
     return ua_error(UaErrorCode::InvalidState, "already unregistering");
   transition(State::Unregistering);
-  challenged_ = false;
+  challenged_ = stale_retried_ = false;
   send_register(now, 0, {}, {});
   return ok_status();
 }
@@ -254,12 +256,23 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now, txn::Re
       return true;
     }
     // One answer per challenge; a new challenge after our credentials means
-    // they were refused, unless the server flags the nonce as stale.
-    if (challenged_ && !chosen->stale) {
-      fail_response(code, r, "Registration failed: " + status_line);
+    // they were refused, unless the server flags the nonce as stale (RFC
+    // 7616 §3.3): that is answered once a cycle, as a server that calls
+    // every nonce stale would otherwise be asked again at round-trip speed.
+    if (challenged_ && (!chosen->stale || stale_retried_)) {
+      fail_response(code, r, "Registration failed: " + status_line + (chosen->stale ? " (stale nonce again)" : ""));
       return true;
     }
+    if (challenged_) stale_retried_ = true;
     challenged_ = true;
+    // RFC 7616 §3.4: nc counts the requests sent with this nonce; a new
+    // nonce (a server challenges every refresh with one) starts at 1. A
+    // count that only grew across refreshes is refused by registrars that
+    // bound it (Kamailio's nonce_count check keeps it in one byte).
+    if (chosen->nonce != nonce_) {
+      nonce_ = chosen->nonce;
+      nonce_count_ = 0;
+    }
     auth::Credentials creds{config_.authorization_id, config_.password};
     auth::ClientNonce cn{rng_.hex(16), ++nonce_count_};
     auto header = auth::build_authorization(*chosen, creds, "REGISTER", "sip:" + config_.domain, cn);
@@ -276,6 +289,10 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now, txn::Re
     if (value > 0 && value <= 100000000u) {
       interval_retried_ = true;
       requested_ = value;
+      // The retry carries no credentials, so the registrar (which, as
+      // Kamailio and Asterisk do, authenticated before it checked the
+      // interval) challenges it afresh: that challenge is not a refusal.
+      challenged_ = stale_retried_ = false;
       send_register(now, value, {}, {});
       return true;
     }
@@ -371,7 +388,7 @@ void Registration::handle_timeout(TimePoint now) {
   }
   if (timers_.take_expired(TimerKind::Refresh, now) && state_ == State::Registered) {
     transition(State::Registering);
-    challenged_ = false;
+    challenged_ = stale_retried_ = false;
     interval_retried_ = false;
     send_register(now, requested_, {}, {});
   }

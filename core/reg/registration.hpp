@@ -140,7 +140,10 @@ class Registration {
 
   /// Begin (or restart) registering. Legal from every state except
   /// Unregistering; restarting from Registering abandons the old request.
-  Status start(TimePoint now);
+  /// `expires` > 0: the interval to ask for from now on (this and every
+  /// later start, refresh and recovery); 0 keeps the one asked before (at
+  /// first Config::register_expires).
+  Status start(TimePoint now, std::uint32_t expires = 0);
   /// Unregister (Contact expires=0). Legal from Registered and Registering;
   /// from Idle/Failed it completes at once with `Unregistered`.
   Status stop(TimePoint now);
@@ -200,9 +203,12 @@ class Registration {
   std::uint32_t cseq_ = 0;
   std::string branch_;             ///< branch of the request in flight
   std::uint32_t expires_ = 0;      ///< what the request in flight asks for
+  std::uint32_t asked_ = 0;        ///< the app's own interval (start's `expires`), 0 for the config's
   std::uint32_t requested_ = 0;    ///< what the user asked for (may rise by 423)
   bool challenged_ = false;        ///< answered a challenge in this cycle
+  bool stale_retried_ = false;     ///< answered a stale=true re-challenge in this cycle
   bool interval_retried_ = false;  ///< retried after 423 in this cycle
+  std::string nonce_;              ///< the nonce last answered, and how often (nc)
   std::uint32_t nonce_count_ = 0;
 
   std::deque<msg::Message> transmits_;

@@ -75,9 +75,9 @@ void Ua::fire_timers(TimePoint now) {
     if (p.next_timeout() <= now) p.handle_timeout(config_, rng_, now);
 }
 
-Status Ua::start_register(TimePoint now) {
+Status Ua::start_register(TimePoint now, std::uint32_t expires) {
   fresh_ = false;
-  auto s = registration_.start(now);
+  auto s = registration_.start(now, expires);
   collect(now);
   return s;
 }

@@ -111,7 +111,8 @@ class Ua {
   void handle_input(const Input& input);
 
   /// Register (or re-register on a new transport). See reg::Registration.
-  Status start_register(TimePoint now);
+  /// `expires`: the interval to ask for (0: as before; see Registration::start).
+  Status start_register(TimePoint now, std::uint32_t expires = 0);
   /// Unregister (Contact expires=0); completes with `Unregistered`.
   Status unregister(TimePoint now);
   /// The driver's transport is open (to the primary or the backup server).

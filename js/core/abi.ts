@@ -26,7 +26,7 @@ export interface CoreExports {
   wwp_transport_open(ua: number, server: number, now: number): void;
   wwp_transport_closed(ua: number, replaced: number, now: number): void;
   wwp_network(ua: number, online: number, now: number): void;
-  wwp_start_register(ua: number, now: number): void;
+  wwp_start_register(ua: number, expires: number, now: number): void;
   wwp_unregister(ua: number, now: number): void;
   wwp_contact_host(ua: number): void;
   wwp_export_state(ua: number): void;
@@ -501,8 +501,9 @@ export class CoreUa {
     this.abi.x.wwp_network(this.h, online ? 1 : 0, now);
     this.take();
   }
-  startRegister(now: number): CoreStatus {
-    this.abi.x.wwp_start_register(this.h, now);
+  /** `expires`: seconds to ask for from now on (0: as before, at first the config's). */
+  startRegister(now: number, expires = 0): CoreStatus {
+    this.abi.x.wwp_start_register(this.h, expires, now);
     return this.result();
   }
   unregister(now: number): CoreStatus {

@@ -736,3 +736,25 @@ test('an offerless re-INVITE: the browser makes the offer for our 200 (no ICE re
   await session.hangup();
   await phone.dispose();
 });
+
+// --- register(expires) asks for that interval (spec §2.8), refreshes too ---
+test('register(3600) asks for 3600 s and keeps asking for it; a bad interval is a RangeError, not a silent 60', async () => {
+  const granted = [];
+  FakeWebSocket.script = (req) => {
+    if (!/^REGISTER /.test(req)) return [];
+    if (!/^Authorization:/im.test(req)) return challenge(req);
+    const asked = /;expires=(\d+)/.exec(req)[1];
+    granted.push(asked);
+    // Grants a short 6 s, whatever was asked, so the refresh comes soon.
+    return [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=${asked === '0' ? 0 : 6}`])];
+  };
+  const phone = newPhone();
+  await phone.start();
+  assert.deepEqual(granted, ['60'], 'start() asks for 60 s, as ringcentral-web-phone does');
+  await phone.sipClient.register(3600);
+  assert.deepEqual(granted, ['60', '3600']);
+  await new Promise((r) => setTimeout(r, 3500)); // refreshed at max(6/2, 6-5) = 3 s
+  assert.equal(granted.at(-1), '3600', 'the refresh asks for the same interval');
+  for (const bad of [-1, 1.5, NaN, '60']) await assert.rejects(phone.sipClient.register(bad), RangeError);
+  await phone.dispose();
+});

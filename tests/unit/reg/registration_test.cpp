@@ -139,6 +139,78 @@ TEST_F(RegistrationTest, stale_nonce_is_retried_rfc7616_3_3) {
   EXPECT_FALSE(event().has_value());
 }
 
+TEST_F(RegistrationTest, a_second_stale_nonce_in_a_row_fails_instead_of_looping_rfc7616_3_3) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  reg_.handle_response(challenge(take_request(), ", stale=true"), now_);
+  reg_.handle_response(challenge(take_request(), ", stale=true"), now_);
+  expect_no_request();
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<RegistrationFailed>(*e));
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).code, RegFailure::Unauthorized);
+  EXPECT_EQ(std::get<RegistrationFailed>(*e).message, "Registration failed: SIP/2.0 401 Unauthorized (stale nonce again)");
+}
+
+/// The nc=… of an Authorization value.
+std::string nc_of(const msg::Message& m) {
+  const std::string auth(m.get("Authorization").value_or(""));
+  const auto at = auth.find("nc=");
+  return at == std::string::npos ? std::string() : auth.substr(at + 3, 8);
+}
+
+// RFC 7616 §3.4: nc counts the requests sent with *this* nonce. A registrar
+// that challenges every refresh with a new nonce must see 00000001 each
+// time; a count carried over from earlier nonces reaches 256 after ~4 h of
+// 60 s refreshes, past which Kamailio's nonce_count check refuses it.
+TEST_F(RegistrationTest, nc_restarts_at_1_for_each_new_nonce_and_counts_a_reused_one_rfc7616_3_4) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    auto bare = take_request();
+    auto c = msg::make_reply(bare, 401, "srvtag");
+    c.add("WWW-Authenticate", "Digest realm=\"sip.example.test\", qop=\"auth\", nonce=\"n" + std::to_string(cycle) + "\"");
+    reg_.handle_response(c, now_);
+    auto authed = take_request();
+    EXPECT_EQ(nc_of(authed), "00000001") << "cycle " << cycle;
+    reg_.handle_response(ok(authed), now_);
+    ASSERT_EQ(reg_.state(), State::Registered);
+    advance_to(reg_.next_timeout());
+  }
+  // The same nonce again, flagged stale: a second request with it counts 2.
+  auto bare = take_request();
+  auto c = msg::make_reply(bare, 401, "srvtag");
+  c.add("WWW-Authenticate", "Digest realm=\"sip.example.test\", qop=\"auth\", nonce=\"same\"");
+  reg_.handle_response(c, now_);
+  auto first = take_request();
+  EXPECT_EQ(nc_of(first), "00000001");
+  auto again = msg::make_reply(first, 401, "srvtag");
+  again.add("WWW-Authenticate", "Digest realm=\"sip.example.test\", qop=\"auth\", nonce=\"same\", stale=true");
+  reg_.handle_response(again, now_);
+  EXPECT_EQ(nc_of(take_request()), "00000002");
+}
+
+// RFC 3261 §10.2.8 after authentication: Kamailio and Asterisk check the
+// credentials before the interval, so the 423 comes to an authorized
+// REGISTER; its retry goes without credentials and is challenged afresh,
+// which is no refusal (it was reported as a wrong password).
+TEST_F(RegistrationTest, a_423_after_credentials_is_retried_and_its_fresh_challenge_answered_rfc3261_10_2_8) {
+  ASSERT_TRUE(reg_.start(now_).ok());
+  reg_.handle_response(challenge(take_request()), now_);
+  auto authed = take_request();
+  auto brief = msg::make_reply(authed, 423, "t");
+  brief.add("Min-Expires", "300");
+  reg_.handle_response(brief, now_);
+  auto retry = take_request();
+  EXPECT_NE(retry.get("Contact")->find(";expires=300"), std::string_view::npos);
+  reg_.handle_response(challenge(retry), now_);
+  auto answered = take_request();
+  EXPECT_TRUE(answered.has("Authorization"));
+  EXPECT_FALSE(event().has_value()) << "no failure";
+  reg_.handle_response(ok(answered, ";expires=300"), now_);
+  auto e = event();
+  ASSERT_TRUE(e && std::holds_alternative<Registered>(*e));
+  EXPECT_EQ(std::get<Registered>(*e).expires, 300u);
+}
+
 TEST_F(RegistrationTest, final_errors_fail_with_the_status_line) {
   for (int status : {403, 603, 488, 500}) {
     Registration reg(config_, rng_);

@@ -100,6 +100,30 @@ TEST_F(UsagesTest, a_second_challenge_is_final) {
   EXPECT_EQ(count_sent("MESSAGE"), 2);
 }
 
+// RFC 7616 §3.3: stale=true lets the client answer again with the new nonce,
+// once; a server that calls every nonce stale was asked again and again at
+// round-trip speed.
+TEST_F(UsagesTest, a_stale_nonce_is_answered_once_and_a_second_one_in_a_row_is_final_rfc7616_3_3) {
+  register_ua();
+  ASSERT_TRUE(ua_.send_message({"102", "", "x"}, now_).ok());
+  drain();
+  auto stale = [](const msg::Message& req, const char* nonce) {
+    auto r = msg::make_reply(req, 407, "px");
+    r.add("Proxy-Authenticate", std::string("Digest realm=\"localhost\", nonce=\"") + nonce +
+                                    "\", qop=\"auth\", algorithm=MD5, stale=true");
+    return r;
+  };
+  feed(challenge(last_sent("MESSAGE")));
+  feed(stale(last_sent("MESSAGE"), "n2"));
+  EXPECT_EQ(count_sent("MESSAGE"), 3) << "the stale nonce is answered";
+  EXPECT_TRUE(events_of<event::MessageOutcome>().empty());
+  feed(stale(last_sent("MESSAGE"), "n3"));
+  EXPECT_EQ(count_sent("MESSAGE"), 3) << "not a second time";
+  auto done = events_of<event::MessageOutcome>();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].status, 407);
+}
+
 TEST_F(UsagesTest, bad_messages_are_refused_before_anything_is_sent) {
   EXPECT_EQ(ua_.send_message({"102", "", "x"}, now_).error().code, UaErrorCode::InvalidState);
   register_ua();
