@@ -7,6 +7,13 @@
 
 namespace wwp::event {
 
+namespace {
+/// Failures of a refresh that say nothing about our state at the compositor:
+/// no answer (408, also Timer F's), a connection lost (the transaction
+/// layer's 503), a server busy or unreachable (500, 503, 504).
+bool transient(int status) { return status == 408 || status == 500 || status == 503 || status == 504; }
+}  // namespace
+
 const char* to_string(PubState s) {
   switch (s) {
     case PubState::Idle: return "idle";
@@ -45,6 +52,7 @@ Result<std::uint32_t, UaError> Publication::publish(PublishParams p, const Confi
 
 void Publication::remove(const Config& c, Rng& rng, TimePoint now) {
   timers_.stop(TimerKind::Refresh);
+  timers_.stop(TimerKind::Expiry);
   if (etag_.empty() && !awaiting_) {
     changed(PubState::Removed);
     return;
@@ -130,9 +138,22 @@ void Publication::handle_response(const msg::Message& r, const Config& c, Rng& r
       return;
     }
   }
+  if (status >= 300 && sent_kind_ == Kind::Refresh && transient(status) && timers_.armed(TimerKind::Expiry)) {
+    // A refresh lost to a dropped connection (the transaction layer's 503),
+    // a timeout or a busy server: the compositor keeps our state until it
+    // expires (§4.1), so the publication stays, and the refresh (or what the
+    // app asked for meanwhile) goes again, halfway to that expiry. Failing
+    // here made presence vanish after every network blip, and nobody heard.
+    // Too close to the expiry for that: it publishes afresh then.
+    if (queued_) return send_queued(c, rng);
+    const Duration left = timers_.at(TimerKind::Expiry) - now;
+    if (left >= 2 * kRefreshRetryMin) timers_.set(TimerKind::Refresh, now + left / 2);
+    return;
+  }
   if (status >= 300) {
     etag_.clear();
     timers_.stop(TimerKind::Refresh);
+    timers_.stop(TimerKind::Expiry);
     queued_.reset();
     changed(sent_kind_ == Kind::Remove ? PubState::Removed : PubState::Failed, status, std::string(r.reason()));
     return;
@@ -151,6 +172,7 @@ void Publication::handle_response(const msg::Message& r, const Config& c, Rng& r
   if (params_.expires > 0) {
     const Duration interval = static_cast<Duration>(params_.expires) * 1000;
     timers_.set(TimerKind::Refresh, now + interval - std::min<Duration>(interval / 2, 60 * 1000));
+    timers_.set(TimerKind::Expiry, now + interval);
   }
   const bool quiet_refresh = sent_kind_ == Kind::Refresh && state_ == PubState::Published;
   if (!quiet_refresh) changed(PubState::Published, status);
@@ -158,6 +180,13 @@ void Publication::handle_response(const msg::Message& r, const Config& c, Rng& r
 }
 
 void Publication::handle_timeout(const Config& c, Rng& rng, TimePoint now) {
+  if (timers_.take_expired(TimerKind::Expiry, now) && !awaiting_ && state_ == PubState::Published) {
+    // No refresh got through in time: the compositor has let our state go
+    // (§4.1); publish it afresh, as after an outage.
+    timers_.stop(TimerKind::Refresh);
+    etag_.clear();
+    return send(Kind::Initial, c, rng);
+  }
   if (!timers_.take_expired(TimerKind::Refresh, now)) return;
   if (awaiting_ || etag_.empty()) return;
   send(Kind::Refresh, c, rng);

@@ -11,6 +11,18 @@
 namespace wwp::event {
 
 namespace {
+
+/// RFC 5057 §5.1: the responses to an in-dialog request that end the usage
+/// (the subscription), rather than the one transaction.
+bool ends_usage(int status) {
+  switch (status) {
+    case 404: case 405: case 410: case 416: case 480: case 481: case 482: case 483: case 484: case 485:
+    case 489: case 501: case 604:
+      return true;
+    default:
+      return false;
+  }
+}
 std::optional<std::uint32_t> number(std::string_view s) {
   std::uint32_t n = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -118,6 +130,7 @@ void Subscription::unsubscribe(TimePoint now) {
   if (state_ == SubState::Terminated || state_ == SubState::Unsubscribing) return;
   timers_.stop(TimerKind::Refresh);
   timers_.stop(TimerKind::Retry);
+  timers_.stop(TimerKind::Expiry);  // it would subscribe afresh; Timer N bounds the wait now
   if (!has_dialog()) {
     // Nothing established at the notifier yet. If our SUBSCRIBE is still
     // out, its 2xx is answered with an unSUBSCRIBE then (handle_response).
@@ -215,6 +228,15 @@ void Subscription::ended(std::string reason, std::uint32_t retry_after, bool may
 
 void Subscription::handle_response(const msg::Message& r, TimePoint now) {
   if (r.status() < 200 || !sent_) return;
+  // Only the answer to the SUBSCRIBE out now counts: a terminated NOTIFY
+  // may have started a new subscription (a new Call-ID) while a refresh of
+  // the old one was out, and that refresh's 200 or 481 is not this one's
+  // (its To tag would have become ours, or its 481 ended the new one).
+  const auto seq = [](const msg::Message& m) {
+    const auto c = msg::parse_cseq_view(m.get(msg::HeaderId::CSeq).value_or(""));
+    return c ? c->seq : 0;
+  };
+  if (r.get(msg::HeaderId::CallId) != sent_->get(msg::HeaderId::CallId) || seq(r) != seq(*sent_)) return;
   const std::uint32_t asked = requested_;
   awaiting_ = false;
   if (r.status() == 401 || r.status() == 407) {
@@ -242,8 +264,20 @@ void Subscription::handle_response(const msg::Message& r, TimePoint now) {
       return;
     }
     // §4.1.2.2: a 481 to a refresh means the subscription is gone; start a
-    // new one. Any other failure ends it, with the status for the app.
+    // new one. "If a SUBSCRIBE request to refresh a subscription fails with
+    // any error code other than 481, the original subscription is still
+    // considered valid for the duration of the most recently known
+    // 'Expires'": a lost connection's 503, Timer F's 408, a busy server's
+    // 500 keep it, and the refresh is tried again halfway to its expiry
+    // (which, if reached, subscribes afresh). Codes that end the usage
+    // itself (RFC 5057 §5.1) end it; so does any failure of the initial
+    // SUBSCRIBE, with the status for the app.
     const bool refresh = has_dialog() && notified_;
+    if (refresh && !ends_usage(r.status()) && timers_.armed(TimerKind::Expiry)) {
+      const Duration left = timers_.at(TimerKind::Expiry) - now;
+      if (left >= 2 * kRefreshRetryMin) timers_.set(TimerKind::Refresh, now + left / 2);
+      return;
+    }
     ended(std::to_string(r.status()) + " " + std::string(r.reason()), 0, refresh && r.status() == 481, r.status(),
           now);
     return;

@@ -17,6 +17,8 @@ class TimerTable {
   void stop(Kind k) { slots_[idx(k)].reset(); }
   void clear() { slots_.fill(std::nullopt); }
   bool armed(Kind k) const { return slots_[idx(k)].has_value(); }
+  /// When `k` is due (kNever when it is not armed).
+  TimePoint at(Kind k) const { return slots_[idx(k)].value_or(kNever); }
   /// True (and disarms the timer) when `k` is armed and due at `now`.
   bool take_expired(Kind k, TimePoint now) {
     auto& s = slots_[idx(k)];

@@ -27,6 +27,17 @@ class UsagesTest : public UaHarness {
     r.add("Proxy-Authenticate", "Digest realm=\"localhost\", nonce=\"n1\", qop=\"auth\", algorithm=MD5");
     return r;
   }
+  /// A registered UA with an active presence subscription to 102 for
+  /// 600 s (its NOTIFY first, then the 2xx); returns the SUBSCRIBE.
+  msg::Message subscribed() {
+    register_ua();
+    EXPECT_TRUE(ua_.subscribe({"102", "presence", "", 600}, now_).ok());
+    drain();
+    auto sub = last_sent("SUBSCRIBE");
+    feed(notify(sub, "active;expires=600"));
+    feed(msg::make_reply(sub, 200, "notifier"));
+    return sub;
+  }
   /// A NOTIFY from the notifier in `sub`'s dialog.
   static msg::Message notify(const msg::Message& sub, const std::string& state, const std::string& body = {},
                              const std::string& from_tag = "notifier", int cseq = 1) {
@@ -321,6 +332,61 @@ TEST_F(UsagesTest, a_refused_subscribe_is_terminated_with_its_status_and_a_481_r
   EXPECT_TRUE(events_of<event::SubscriptionChanged>().size() == 1u);  // still active for the app
 }
 
+// RFC 6665 §4.1.2.2: "If a SUBSCRIBE request to refresh a subscription fails
+// with any error code other than 481, the original subscription is still
+// considered valid for the duration of the most recently known 'Expires'".
+// A 503 (a lost connection's, or a busy server's) or a 408 kept nothing: the
+// subscription ended and presence went dark until the app noticed.
+TEST_F(UsagesTest, a_refresh_that_fails_for_now_keeps_the_subscription_and_is_tried_again_rfc6665_4_1_2_2) {
+  const auto sub = subscribed();
+  ASSERT_EQ(events_of<event::SubscriptionChanged>().size(), 1u);
+  sent_.clear();
+  advance(540'000);  // the refresh, 60 s before the expiry
+  auto refresh = last_sent("SUBSCRIBE");
+  feed(msg::make_reply(refresh, 503));
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().size(), 1u) << "still active for the app";
+  EXPECT_EQ(ua_.live_counts().subscriptions, 1u);
+  sent_.clear();
+  advance(29'000);
+  EXPECT_EQ(count_sent("SUBSCRIBE"), 0);
+  advance(1'000);  // halfway to the expiry
+  auto again = last_sent("SUBSCRIBE");
+  EXPECT_EQ(again.get("Call-ID"), sub.get("Call-ID")) << "the same subscription, refreshed";
+  EXPECT_EQ(msg::tag_of(*again.get("To")), "notifier");
+  auto ok = msg::make_reply(again, 200);
+  ok.add("Expires", "600");
+  feed(ok);
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().size(), 1u);
+  // A code that ends the usage (RFC 5057 §5.1) still ends it.
+  sent_.clear();
+  advance(540'000);
+  feed(msg::make_reply(last_sent("SUBSCRIBE"), 489));
+  ASSERT_EQ(events_of<event::SubscriptionChanged>().size(), 2u);
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().back().state, event::SubState::Terminated);
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().back().status, 489);
+}
+
+// A NOTIFY that ends the subscription with a reason to subscribe again
+// (RFC 6665 §4.1.3, `deactivated`) while a refresh is out: the new
+// SUBSCRIBE goes at once, and the old refresh's late 481 belongs to the old
+// subscription: it must not end the new one.
+TEST_F(UsagesTest, a_late_answer_to_the_old_subscriptions_refresh_leaves_the_new_one_alone) {
+  const auto sub = subscribed();
+  advance(540'000);
+  auto refresh = last_sent("SUBSCRIBE");
+  feed(notify(sub, "terminated;reason=deactivated", {}, "notifier", 2));
+  advance(0);
+  auto fresh = last_sent("SUBSCRIBE");
+  ASSERT_NE(fresh.get("Call-ID"), sub.get("Call-ID")) << "a new subscription";
+  feed(msg::make_reply(refresh, 481));
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().back().state, event::SubState::Active) << "not ended by the old 481";
+  feed(notify(fresh, "active;expires=600", {}, "notifier2"));
+  EXPECT_EQ(last_sent("200").get("CSeq"), "1 NOTIFY") << "the new subscription takes its NOTIFY";
+  feed(msg::make_reply(fresh, 200, "notifier2"));
+  EXPECT_EQ(ua_.live_counts().subscriptions, 1u);
+  EXPECT_EQ(events_of<event::SubscriptionChanged>().back().state, event::SubState::Active);
+}
+
 TEST_F(UsagesTest, unsubscribing_before_any_answer_ends_it_and_ends_what_the_late_2xx_made) {
   register_ua();
   auto id = ua_.subscribe({"102", "presence", "", 600}, now_);
@@ -393,6 +459,54 @@ TEST_F(UsagesTest, a_publication_is_made_refreshed_modified_and_removed_with_its
   EXPECT_EQ(events_of<event::PublicationChanged>().back().state, event::PubState::Removed);
   EXPECT_EQ(ua_.live_counts().publications, 0u);
   EXPECT_EQ(ua_.unpublish("presence", now_).error().code, UaErrorCode::NotFound);
+}
+
+// RFC 3903 §4.1: the compositor keeps our state until it expires. A refresh
+// lost to a timeout or a dropped connection keeps the publication (it went
+// to Failed, and presence vanished with no event an app would expect) and
+// is tried again; if no refresh gets through before the expiry, the state
+// is published afresh.
+TEST_F(UsagesTest, a_refresh_that_fails_for_now_keeps_the_publication_and_past_its_expiry_publishes_afresh_rfc3903_4_1) {
+  register_ua();
+  ASSERT_TRUE(ua_.publish({"presence", "application/pidf+xml", "<p/>", 120}, now_).ok());
+  drain();
+  auto ok = msg::make_reply(last_sent("PUBLISH"), 200, "c");
+  ok.add("SIP-ETag", "e1");
+  ok.add("Expires", "120");
+  feed(ok);
+  ASSERT_EQ(events_of<event::PublicationChanged>().size(), 1u);
+  sent_.clear();
+  advance(60'000);  // refresh at half of 120 s
+  auto refresh = last_sent("PUBLISH");
+  ASSERT_EQ(refresh.get("SIP-If-Match"), "e1");
+  feed(msg::make_reply(refresh, 408));
+  EXPECT_EQ(events_of<event::PublicationChanged>().size(), 1u) << "no change for the app";
+  EXPECT_EQ(ua_.live_counts().publications, 1u);
+  sent_.clear();
+  advance(30'000);  // halfway to the expiry
+  auto again = last_sent("PUBLISH");
+  EXPECT_EQ(again.get("SIP-If-Match"), "e1");
+  feed(msg::make_reply(again, 503));
+  sent_.clear();
+  advance(15'000);  // halfway again
+  feed(msg::make_reply(last_sent("PUBLISH"), 500));
+  sent_.clear();
+  advance(7'500);  // and again
+  feed(msg::make_reply(last_sent("PUBLISH"), 408));
+  sent_.clear();
+  advance(7'499);  // too close to the expiry to try again: nothing until it
+  EXPECT_EQ(count_sent("PUBLISH"), 0);
+  EXPECT_EQ(events_of<event::PublicationChanged>().size(), 1u);
+  advance(1);  // the expiry: published afresh, with the body
+  auto fresh = last_sent("PUBLISH");
+  EXPECT_FALSE(fresh.has("SIP-If-Match"));
+  EXPECT_EQ(fresh.body(), "<p/>");
+  auto ok2 = msg::make_reply(fresh, 200, "c");
+  ok2.add("SIP-ETag", "e2");
+  ok2.add("Expires", "120");
+  feed(ok2);
+  EXPECT_EQ(events_of<event::PublicationChanged>().back().state, event::PubState::Published);
+  EXPECT_EQ(ua_.live_counts().publications, 1u);
 }
 
 TEST_F(UsagesTest, a_refused_publish_fails_with_its_status) {
