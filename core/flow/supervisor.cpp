@@ -179,7 +179,7 @@ bool Supervisor::handle_registered(TimePoint now) {
 
 void Supervisor::handle_register_failed(RegisterOutcome outcome, Duration retry_after, std::string reason,
                                         TimePoint now) {
-  if (!config_.enabled || !outage_ || state_ != State::Connected) return;
+  if (!config_.enabled || !(outage_ || armed_) || state_ != State::Connected) return;
   timers_.stop(TimerKind::Ping);
   timers_.stop(TimerKind::PongWait);
   timers_.stop(TimerKind::PrimaryReturn);
@@ -190,6 +190,9 @@ void Supervisor::handle_register_failed(RegisterOutcome outcome, Duration retry_
     armed_ = false;  // only the app can fix this (new credentials, start())
     return transition(State::Failed, std::move(reason));
   }
+  // A refresh that failed on a flow that was fine: the outage starts here
+  // (as for a lost socket: calls kept, a fresh flow, REGISTER again).
+  if (!outage_) return lost(std::move(reason), retry_after, now);
   primary_failures_ = server_ == Server::Primary ? primary_failures_ + 1 : 0;
   schedule_attempt(retry_after, std::move(reason), now);
 }

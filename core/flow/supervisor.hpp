@@ -117,9 +117,10 @@ class Supervisor {
   /// A registration succeeded on the current flow: recovery is armed, and an
   /// outage (if any) is over. Returns true when this ended an outage.
   bool handle_registered(TimePoint now);
-  /// A registration on a recovered flow failed. `Retry`: drop this flow and
-  /// try again no sooner than `retry_after` (503/603 Retry-After, timeouts);
-  /// `Final`: give up (wrong credentials, forbidden).
+  /// A registration on a recovered flow, or a refresh on the armed one,
+  /// failed. `Retry`: drop this flow and try again no sooner than
+  /// `retry_after` (503/603 Retry-After, timeouts; a refresh failure starts
+  /// an outage); `Final`: give up (wrong credentials, forbidden).
   void handle_register_failed(RegisterOutcome outcome, Duration retry_after, std::string reason,
                               TimePoint now);
   /// The unREGISTER asked for by `LeaveFlow` completed (or failed: either
@@ -139,6 +140,9 @@ class Supervisor {
   Server server() const { return server_; }
   /// The armed phone lost its flow and has not registered again yet.
   bool recovering() const { return outage_; }
+  /// A registration succeeded since start (and no stop since): a failed
+  /// refresh is the supervisor's to recover from.
+  bool armed() const { return config_.enabled && armed_; }
   /// An outage has lasted longer than `call_grace` (checked by the UA after
   /// each timeout): the calls it kept cannot be recovered any more.
   bool take_grace_expired() {

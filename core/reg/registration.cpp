@@ -152,6 +152,7 @@ Status Registration::start(TimePoint now, std::uint32_t expires) {
     return ua_error(UaErrorCode::InvalidState, "cannot register while unregistering");
   if (expires > 100000000u) return ua_error(UaErrorCode::InvalidArgument, "register: expires is out of range");
   transition(State::Registering);
+  refreshing_ = false;
   if (expires > 0) asked_ = expires;
   requested_ = asked_ > 0 ? asked_ : config_.register_expires;
   challenged_ = stale_retried_ = false;
@@ -388,6 +389,7 @@ void Registration::handle_timeout(TimePoint now) {
   }
   if (timers_.take_expired(TimerKind::Refresh, now) && state_ == State::Registered) {
     transition(State::Registering);
+    refreshing_ = true;
     challenged_ = stale_retried_ = false;
     interval_retried_ = false;
     send_register(now, requested_, {}, {});

@@ -163,6 +163,9 @@ class Registration {
   TimePoint next_timeout() const { return timers_.next(); }
 
   State state() const { return state_; }
+  /// The cycle under way (or that just ended) is a refresh the core started
+  /// itself, not the app's start(): nobody awaits its outcome.
+  bool refreshing() const { return refreshing_; }
   /// The registrar granted a binding that has not been given up: true from
   /// Registered until a failure, unregister or transport loss — including
   /// while a refresh is in flight (Registering again), so calls and app
@@ -196,6 +199,7 @@ class Registration {
   Rng& rng_;
   State state_ = State::Idle;
   bool bound_ = false;
+  bool refreshing_ = false;        ///< see refreshing()
   TimerTable<TimerKind, static_cast<std::size_t>(TimerKind::Count)> timers_;
 
   std::string call_id_;

@@ -723,11 +723,15 @@ void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
     supervisor_.handle_left(now);
     return;
   }
-  if (auto* failed = std::get_if<reg::RegistrationFailed>(&event); failed && supervisor_.recovering()) {
+  if (auto* failed = std::get_if<reg::RegistrationFailed>(&event);
+      failed && (supervisor_.recovering() || (supervisor_.armed() && registration_.refreshing()))) {
     // While recovering, a lost or refused registration is the supervisor's
-    // to retry, no sooner than the server's Retry-After (503/603). Only wrong
-    // credentials and a forbidden account are final: they are the app's to
-    // fix, and it hears of them.
+    // to retry, no sooner than the server's Retry-After (503/603). So is a
+    // refresh that failed on a flow that seemed fine (a registrar's 503, a
+    // 408): the phone would sit unregistered, with nobody awaiting that
+    // REGISTER, until the app noticed. Only wrong credentials and a
+    // forbidden account are final: they are the app's to fix, and it hears
+    // of them.
     const bool final_error = failed->code == reg::RegFailure::Unauthorized || failed->code == reg::RegFailure::Forbidden;
     if (supervisor_.state() == flow::State::Connected)
       supervisor_.handle_register_failed(final_error ? flow::RegisterOutcome::Final : flow::RegisterOutcome::Retry,

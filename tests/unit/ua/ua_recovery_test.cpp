@@ -192,6 +192,53 @@ TEST_F(RecoveryTest, a_503_after_reconnecting_is_retried_not_reported) {
   EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
 }
 
+// A refresh that fails on a connection that seemed fine (the registrar's
+// 503, Timer F's 408) left the phone unregistered, with nobody awaiting that
+// REGISTER, until the app reacted to registrationFailed: it is an outage the
+// supervisor recovers from (README "Self-healing": 503 on re-REGISTER →
+// waiting). A 403 to a refresh is final and the app hears of it; a failure
+// of the app's own register() is the app's (its promise rejects).
+TEST_F(RecoveryTest, a_refresh_that_fails_on_a_live_connection_is_recovered_not_left_unregistered) {
+  connect_and_register();
+  all_events_.clear();
+  sent_.clear();
+  advance(55'000);  // granted 60 s: refreshed at 55 s
+  auto refresh = last_sent("REGISTER");
+  auto busy = msg::make_reply(refresh, 503, "r");
+  busy.add("Retry-After", "5");
+  feed(busy);
+  EXPECT_TRUE(events_of<reg::RegistrationFailed>().empty()) << "the supervisor's, not the app's";
+  EXPECT_EQ(events_of<flow::CloseTransport>().size(), 1u);
+  auto states = events_of<flow::StateChanged>();
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back().state, flow::State::Waiting);
+  EXPECT_GE(states.back().delay, 5000) << "no sooner than Retry-After";
+  sent_.clear();
+  reopen();
+  answer_register();
+  EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
+
+  // The next refresh is refused for good: final, and the app hears of it.
+  all_events_.clear();
+  sent_.clear();
+  advance(55'000);
+  feed(msg::make_reply(last_sent("REGISTER"), 403, "r"));
+  auto failed = events_of<reg::RegistrationFailed>();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].code, reg::RegFailure::Forbidden);
+  EXPECT_EQ(events_of<flow::StateChanged>().back().state, flow::State::Failed);
+}
+
+TEST_F(RecoveryTest, the_apps_own_register_failing_on_an_armed_phone_is_reported_to_it) {
+  connect_and_register();
+  all_events_.clear();
+  ASSERT_TRUE(ua_.start_register(now_).ok());
+  drain();
+  feed(msg::make_reply(last_sent("REGISTER"), 503, "r"));
+  EXPECT_EQ(events_of<reg::RegistrationFailed>().size(), 1u) << "its register() awaits this";
+  EXPECT_TRUE(events_of<flow::CloseTransport>().empty());
+}
+
 TEST_F(RecoveryTest, retry_after_on_a_503_is_honoured_while_recovering_rfc3261_20_33) {
   connect_and_register();
   ua_.handle_transport_closed(now_, "closed");
