@@ -565,8 +565,9 @@ WWP_EXPORT(wwp_reinvite) void wwp_reinvite(void* h, std::uint32_t call, int to_r
   command(h, [&](wwp::ua::Ua& ua) { result(ua.reinvite(call, std::string(arg_str(0)), to_receive != 0, tp(now))); });
 }
 /// args: sdp
-WWP_EXPORT(wwp_answer_reinvite) void wwp_answer_reinvite(void* h, std::uint32_t call, double now) {
-  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer_reinvite(call, std::string(arg_str(0)), tp(now))); });
+/// hold: we hold the call, so the answer (or offer) goes sendonly/inactive.
+WWP_EXPORT(wwp_answer_reinvite) void wwp_answer_reinvite(void* h, std::uint32_t call, std::int32_t hold, double now) {
+  command(h, [&](wwp::ua::Ua& ua) { result(ua.answer_reinvite(call, std::string(arg_str(0)), tp(now), hold != 0)); });
 }
 /// args: target
 WWP_EXPORT(wwp_refer) void wwp_refer(void* h, std::uint32_t call, double now) {

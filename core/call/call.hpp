@@ -174,7 +174,7 @@ class Call {
   /// re-INVITE with a new offer (ICE restart); `sendonly` unless `to_receive`.
   Status reinvite(CallContext& ctx, std::string offer, bool to_receive, TimePoint now);
   /// Answer the peer's re-INVITE (an empty SDP rejects it with 488).
-  Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now);
+  Status answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now, bool hold);
   /// Blind transfer: REFER with Refer-To `target` (RFC 3515).
   Status refer(CallContext& ctx, const std::string& target, TimePoint now);
   /// As the transferee: report the new call's progress to the transferor by

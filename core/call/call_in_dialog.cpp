@@ -143,7 +143,7 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
   if ((r.status() == 481 || r.status() == 408) && state_ == State::Confirmed) send_bye(ctx, now);
 }
 
-Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now) {
+Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint now, bool hold) {
   if (!reinvite_server_)
     return ua_error(UaErrorCode::InvalidState, "answerReinvite: no re-INVITE is waiting for an answer");
   const txn::TxnId txn = *reinvite_server_;
@@ -152,9 +152,10 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
     respond(ctx, txn, remote_reinvite_, 488);
     return ok_status();
   }
-  if (pending_offer_.empty() && is_held(local_sdp_)) {
-    // The app's offer for an offerless re-INVITE while we hold the call:
-    // the hold stays (RFC 3264 §8.4), as the browser never heard of it.
+  if (hold) {
+    // We hold the call (the app's hold()): our answer, or our offer for an
+    // offerless re-INVITE, keeps it held (RFC 3264 §8.4). The browser made
+    // it sendrecv, as it never heard of the hold: the core made that offer.
     auto held = hold_offer(sdp, true);
     if (!held) {
       respond(ctx, txn, remote_reinvite_, 488);

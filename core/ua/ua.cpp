@@ -177,8 +177,8 @@ Status Ua::reinvite(call::CallHandle h, std::string offer, bool to_receive, Time
     return c.reinvite(ctx, std::move(offer), to_receive, now);
   });
 }
-Status Ua::answer_reinvite(call::CallHandle h, const std::string& sdp, TimePoint now) {
-  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer_reinvite(ctx, sdp, now); });
+Status Ua::answer_reinvite(call::CallHandle h, const std::string& sdp, TimePoint now, bool hold) {
+  return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.answer_reinvite(ctx, sdp, now, hold); });
 }
 Status Ua::refer(call::CallHandle h, const std::string& target, TimePoint now) {
   return with_call(h, now, [&](call::Call& c, call::CallContext& ctx) { return c.refer(ctx, target, now); });

@@ -137,7 +137,9 @@ class Ua {
   Status hangup(call::CallHandle call, TimePoint now);
   Status hold(call::CallHandle call, bool hold, TimePoint now);
   Status reinvite(call::CallHandle call, std::string offer, bool to_receive, TimePoint now);
-  Status answer_reinvite(call::CallHandle call, const std::string& sdp, TimePoint now);
+  /// `hold`: we hold the call (the app's hold()), so our answer, or our
+  /// offer for an offerless re-INVITE, goes sendonly/inactive (RFC 3264 §8.4).
+  Status answer_reinvite(call::CallHandle call, const std::string& sdp, TimePoint now, bool hold = false);
   Status refer(call::CallHandle call, const std::string& target, TimePoint now);
   Result<std::uint32_t, UaError> send_request(call::CallHandle call, const std::string& method,
                                               const std::string& content_type,

@@ -91,7 +91,7 @@ export async function answerReinvite(this: CallSession, e: CoreCallEvent & { nam
     // empty answer makes the core reject it with 488.
   }
   try {
-    this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now()), 'answer re-INVITE');
+    this.core.check(this.core.ua().answerReinvite(this._call!, answer, performance.now(), this.held), 'answer re-INVITE');
     if (answer) this['peerReinviteAnsweredAt'] = performance.now();
   } catch {
     /* the call ended meanwhile */
@@ -114,7 +114,7 @@ async function offerForReinvite(this: CallSession): Promise<void> {
   }
   const acked = offer ? this['waitFor']((x) => x.name === 'callConfirmed' || x.name === 'callEnded') : undefined;
   try {
-    this.core.check(this.core.ua().answerReinvite(this._call!, offer, performance.now()), 'answer re-INVITE');
+    this.core.check(this.core.ua().answerReinvite(this._call!, offer, performance.now(), this.held), 'answer re-INVITE');
   } catch {
     return; /* the call ended meanwhile */
   }
@@ -160,7 +160,7 @@ export async function recoverMedia(this: CallSession): Promise<void> {
     // registered again yet (404/408). A few tries, further apart each time.
     for (let attempt = 1; attempt <= MEDIA_RECOVERY_ATTEMPTS; attempt++) {
       try {
-        await this.reInvite(!this['adoptedHeld']); // a call on hold stays on hold
+        await this.reInvite(!this.held); // a call on hold stays on hold (RFC 3264 §8.4)
         this.emit('mediaRecovered');
         return;
       } catch (e) {

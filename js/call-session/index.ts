@@ -166,7 +166,9 @@ export default class CallSession extends EventEmitter {
     this._callId = e.callId;
     this.state = 'answered';
     this.adopted = true;
-    this.adoptedHeld = e.held;
+    // Held in the tab that led: held here too (`held`, and the media
+    // restart below keeps it so), until unhold().
+    this.quality.localHeld = e.held;
     this.updatePeer(e as unknown as PeerInfo);
     // The call's video m-line comes along, received only: the re-INVITE
     // offers as many m-lines as the call had (RFC 3264 §8).
@@ -177,8 +179,6 @@ export default class CallSession extends EventEmitter {
   }
   /** Continued from another tab: its peer is not recovering, nobody else re-INVITEs. */
   private adopted = false;
-  /** The adopted call was on hold (our last offer sendonly/inactive). */
-  private adoptedHeld = false;
 
   /** @internal Settles once the remote answer of our INVITE is applied (outbound calls). */
   protected answerApplied: Promise<void> = Promise.resolve();

@@ -38,7 +38,7 @@ export interface CoreExports {
   wwp_hangup(ua: number, call: number, now: number): void;
   wwp_hold(ua: number, call: number, on: number, now: number): void;
   wwp_reinvite(ua: number, call: number, toReceive: number, now: number): void;
-  wwp_answer_reinvite(ua: number, call: number, now: number): void;
+  wwp_answer_reinvite(ua: number, call: number, hold: number, now: number): void;
   wwp_refer(ua: number, call: number, now: number): void;
   wwp_refer_progress(ua: number, call: number, status: number, now: number): void;
   wwp_refer_replaces(ua: number, call: number, other: number, now: number): void;
@@ -572,9 +572,10 @@ export class CoreUa {
     this.abi.x.wwp_reinvite(this.h, call, toReceive ? 1 : 0, now);
     return this.result();
   }
-  answerReinvite(call: number, sdp: string, now: number): CoreStatus {
+  /** `hold`: we hold the call; the core keeps our answer (or offer) sendonly/inactive. */
+  answerReinvite(call: number, sdp: string, now: number, hold = false): CoreStatus {
     this.abi.args([sdp]);
-    this.abi.x.wwp_answer_reinvite(this.h, call, now);
+    this.abi.x.wwp_answer_reinvite(this.h, call, hold ? 1 : 0, now);
     return this.result();
   }
   refer(call: number, target: string, now: number): CoreStatus {

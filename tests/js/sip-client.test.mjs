@@ -758,3 +758,24 @@ test('register(3600) asks for 3600 s and keeps asking for it; a bad interval is 
   for (const bad of [-1, 1.5, NaN, '60']) await assert.rejects(phone.sipClient.register(bad), RangeError);
   await phone.dispose();
 });
+
+// --- a later review: media, holds and sessions at the edges of a call ---
+test('a held call stays held in its answer to the peer\'s re-INVITE (RFC 3264 §8.4): sendonly on the wire, though the browser answered sendrecv', async () => {
+  const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
+  FakeWebSocket.script = registrar((req) => (/^INVITE /.test(req) ? [withSdp(reply(req, 200, 'OK'), answer)] : /^BYE /.test(req) ? [reply(req, 200, 'OK')] : []));
+  const { phone, ws, inv, session } = await ringingPhone('held-answer-1', fakeMedia);
+  await session.answer();
+  const ack = ackFor(inv, ws.sent);
+  ws.onmessage({ data: ack });
+  await session.hold();
+  assert.equal(session.held, true);
+  const reinvite = withSdp(ack.replace(/^ACK /, 'INVITE ').replace('CSeq: 1 ACK', 'CSeq: 2 INVITE').replace('branch=z9hG4bKinv1', 'branch=z9hG4bKre3'), offer);
+  ws.onmessage({ data: reinvite });
+  await settle();
+  const ok = ws.sent.find((t) => /^SIP\/2\.0 200 /.test(t) && /CSeq: 2 INVITE/.test(t));
+  assert.ok(ok, 'the re-INVITE was answered');
+  assert.match(ok, /a=sendonly/);
+  assert.doesNotMatch(ok, /a=sendrecv/);
+  await session.hangup();
+  await phone.dispose();
+});

@@ -209,11 +209,33 @@ TEST_F(UnackedReinviteTest, an_offerless_reinvite_while_we_hold_keeps_the_hold_i
   sent_.clear();
   feed(peer_request("INVITE", 11, "re6"));
   ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
-  ASSERT_TRUE(ua_.answer_reinvite(handle_, kOffer, now_).ok());  // the browser's offer: sendrecv
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kOffer, now_, true).ok());  // the browser's offer: sendrecv
   drain();
   const std::string body(last_sent("200").body());
   EXPECT_NE(body.find("a=sendonly"), std::string::npos) << body;
   EXPECT_EQ(body.find("a=sendrecv"), std::string::npos) << body;
+}
+
+// The same for the answer to a peer's re-INVITE offer while we hold (its
+// recovery, a PBX's media move): the browser's answer is sendrecv, and sent
+// as it was it took the call off hold on the wire, the held party hearing
+// the microphone while the app still showed "on hold".
+TEST_F(UnackedReinviteTest, the_answer_to_a_peer_offer_while_we_hold_keeps_the_hold_rfc3264_8_4) {
+  answered();
+  feed(peer_request("ACK", 10, "ack1"));
+  feed(peer_request("INVITE", 11, "re9", kOffer));
+  ASSERT_NE(last_event<ReinviteOffer>(), nullptr);
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kAnswer, now_, true).ok());
+  drain();
+  const std::string held(last_sent("200").body());
+  EXPECT_NE(held.find("a=sendonly"), std::string::npos) << held;
+  EXPECT_EQ(held.find("a=sendrecv"), std::string::npos) << held;
+  // Not held: the answer goes as the app made it.
+  feed(peer_request("ACK", 11, "ack9"));
+  feed(peer_request("INVITE", 12, "re10", kOffer));
+  ASSERT_TRUE(ua_.answer_reinvite(handle_, kAnswer, now_).ok());
+  drain();
+  EXPECT_EQ(std::string(last_sent("200").body()), kAnswer);
 }
 
 TEST_F(UnackedReinviteTest, no_offer_from_the_app_for_an_offerless_reinvite_is_488_and_the_call_stays) {
