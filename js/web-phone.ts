@@ -223,6 +223,12 @@ export default class WebPhone extends EventEmitter {
     this.stopDeviceWatch();
     this.rcWaiters.rejectAll(new Error('the phone was disposed'));
     await this.sipClient.dispose();
+    // Whatever the core did not end before it went (nothing should be left)
+    // ends here, its media and waiters with it.
+    for (const session of [...this.callSessions]) {
+      this._removeSession(session);
+      session.dispose();
+    }
   }
 
   on(name: string, fn: (...args: any[]) => void): void {
@@ -277,6 +283,18 @@ export default class WebPhone extends EventEmitter {
 
   private onCallEvent(e: CoreCallEvent): void {
     if (e.name === 'incomingCall') {
+      if (this.disposed) {
+        // dispose() is under way (hanging up, unregistering): a session made
+        // now would never be ended, and a ringer would ring on. The caller
+        // hears 480 at once (RFC 3261 §21.4.18).
+        try {
+          const core = this._callCore();
+          core.check(core.ua().reject(e.call, 480, performance.now()), 'reject');
+        } catch {
+          /* the core is going away with it */
+        }
+        return;
+      }
       const session = new InboundCallSession(this, e);
       this.callSessions.push(session);
       this._registerSession(session);

@@ -22,7 +22,6 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
     if (this.webRtcSession.video) this._video.media('init');
     return;
   }
-  this.webRtcSession?.dispose();
   const ice = iceSettings(this.webPhone.options.ice, stunServers);
   const browser = await BrowserWebRtcSession.create(ice, this.webPhone.deviceManager, (s) => {
     this.mediaStream = s;
@@ -36,6 +35,10 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
     browser.dispose();
     throw new Error('the call ended while its media was being set up');
   }
+  // The session this replaces: one from before, or one a second init() made
+  // while this one opened the microphone (its tracks and connection would
+  // live on, the browser's recording light with them).
+  this.webRtcSession?.dispose();
   this.webRtcSession = browser;
   this._video.media('init'); // videoChanged from here on
   this.rtcPeerConnection = browser.rtcPeerConnection;

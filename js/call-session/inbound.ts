@@ -66,7 +66,7 @@ export default class InboundCallSession extends CallSession {
     if (this.state !== 'ringing') throw new Error(`progress: the call is ${this.state}, not ringing`);
     if (options.earlyMedia && !this.earlyAnswer) {
       if (this.offerless) throw new Error('progress: early media needs an offer in the INVITE');
-      this.earlyAnswer = await this.makeAnswer(options);
+      this.earlyAnswer = await this.makeAnswerOnce(options);
     }
     this.core.check(this.core.ua().answer(this._call!, this.earlyAnswer, performance.now(), true), 'progress');
   }
@@ -74,6 +74,21 @@ export default class InboundCallSession extends CallSession {
   private get offerless(): boolean {
     return this.offer.trim() === '';
   }
+
+  /**
+   * One media session and one answer however many ask: progress() with early
+   * media and an answer() that does not wait for it (autoAnswer, a click)
+   * share it, and the 200 repeats the 183's SDP (RFC 3261 §13.2.1). A failed
+   * attempt may be tried again.
+   */
+  private makeAnswerOnce(options?: AnswerOptions): Promise<string> {
+    this.answerMade ??= this.makeAnswer(options).catch((e) => {
+      this.answerMade = undefined;
+      throw e;
+    });
+    return this.answerMade;
+  }
+  private answerMade: Promise<string> | undefined;
 
   /**
    * Media ready, and our answer to the INVITE's offer (or our offer when it
@@ -112,7 +127,7 @@ export default class InboundCallSession extends CallSession {
     if (this.state !== 'ringing') throw new Error(`answer: the call is ${this.state}, not ringing`);
     const offerless = this.offerless;
     // After early media the browser already has our answer and plays it.
-    const sdp = this.earlyAnswer || (await this.makeAnswer(options));
+    const sdp = this.earlyAnswer || (await this.makeAnswerOnce(options));
     const confirmed = offerless ? this.waitFor((e) => e.name === 'callConfirmed' || e.name === 'callEnded') : undefined;
     this.core.check(this.core.ua().answer(this._call!, sdp, performance.now()), 'answer');
     this.quality.timing.signal = performance.now();

@@ -237,8 +237,23 @@ export default class CallSession extends EventEmitter {
     const call = this.requireCall('hangup');
     const ended = this.waitFor((e) => e.name === 'callEnded' || e.name === 'callFailed');
     this.core.check(this.core.ua().hangup(call, performance.now()), 'hangup');
+    // RFC 3261 §15.1.1: the session is over once the BYE (or CANCEL) is
+    // passed on, "stop sending or listening for media": not when its answer
+    // comes, which a dead socket or a peer yet to ACK delays by up to 32 s
+    // while the far end would still hear the microphone.
+    this.releaseMedia();
     await ended;
   }
+
+  /** Media, quality monitor and video stopped, once (hangup(), then dispose()). */
+  private releaseMedia(): void {
+    if (this.mediaReleased) return;
+    this.mediaReleased = true;
+    this.quality.stop();
+    this._video.dispose();
+    this.webRtcSession?.dispose();
+  }
+  private mediaReleased = false;
 
   /** wasm-web-phone: true while we hold this call (hold() succeeded, unhold() not yet). */
   get held(): boolean {
@@ -372,8 +387,8 @@ export default class CallSession extends EventEmitter {
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {
-    this.inputDeviceId = deviceId;
     await this.media().changeInputDevice(deviceId);
+    this.inputDeviceId = deviceId; // only once it is the one in use
   }
 
   /**
@@ -467,9 +482,7 @@ export default class CallSession extends EventEmitter {
   dispose(): void {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
-    this.quality.stop();
-    this._video.dispose();
-    this.webRtcSession?.dispose();
+    this.releaseMedia();
     this.emit('disposed', this.endReason);
     this.removeAllListeners();
     // Whatever an action still waits for can no longer come: settle it.

@@ -281,8 +281,27 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   async changeInputDevice(deviceId: string): Promise<void> {
+    const previous = this.inputDeviceId;
+    try {
+      await this.openMicrophone(deviceId);
+    } catch (e) {
+      // The old track is stopped already (one microphone at a time is all
+      // some systems allow): without it back the peer would hear silence
+      // from a call that says nothing. Reopen it, then say why.
+      if (previous !== undefined && previous !== deviceId) await this.useMicrophone(previous).catch(() => undefined);
+      throw e;
+    }
     this.inputDeviceId = deviceId;
+    await this.sendMicrophone();
+  }
+
+  private async useMicrophone(deviceId: string): Promise<void> {
     await this.openMicrophone(deviceId);
+    await this.sendMicrophone();
+  }
+
+  /** The open microphone's track on the audio sender (mute carries over). */
+  private async sendMicrophone(): Promise<void> {
     const track = this.mediaStream!.getAudioTracks()[0];
     track.enabled = !this.muted; // a muted call stays muted on the new microphone
     const sender = this.rtcPeerConnection.getSenders().find((s) => s.track?.kind === 'audio' || !s.track);

@@ -760,6 +760,58 @@ test('register(3600) asks for 3600 s and keeps asking for it; a bad interval is 
 });
 
 // --- a later review: media, holds and sessions at the edges of a call ---
+test('hangup(): the media stops when the BYE goes out, not when its answer comes (RFC 3261 §15.1.1)', async () => {
+  let byeSeen = null;
+  FakeWebSocket.script = registrar((req) => { if (/^BYE /.test(req)) byeSeen = req; return []; }); // the BYE waits
+  let disposed = 0;
+  const media = () => ({ ...fakeMedia(), dispose: () => { disposed++; } });
+  const { phone, ws, inv, session } = await ringingPhone('bye-media-1', media);
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  const hungUp = session.hangup();
+  assert.equal(disposed, 1, 'media released at once');
+  assert.ok(byeSeen, 'the BYE is out');
+  assert.equal(session.state, 'answered', 'the session ends with the BYE answered');
+  ws.onmessage({ data: reply(byeSeen, 200, 'OK') });
+  await hungUp;
+  assert.equal(session.state, 'disposed');
+  assert.equal(disposed, 1, 'released once');
+  await phone.dispose();
+});
+
+test('progress({ earlyMedia }) and answer() without waiting for it share one answer: the 200 repeats the 183', async () => {
+  FakeWebSocket.script = registrar(() => []);
+  let answers = 0;
+  const media = () => ({ ...fakeMedia(), createAnswer: async () => { answers++; return fakeMedia().createAnswer(); } });
+  const { phone, session } = await ringingPhone('early-answer-1', media);
+  const early = session.progress({ earlyMedia: true });
+  await session.answer();
+  await early;
+  assert.equal(answers, 1, 'one answer made');
+  await phone.dispose();
+});
+
+test('an INVITE that arrives while dispose() hangs up: 480 at once, no inboundCall, no session left', async () => {
+  let byeSeen = null;
+  FakeWebSocket.script = registrar((req) => { if (/^BYE /.test(req)) byeSeen = req; return []; });
+  const { phone, ws, inv, session } = await ringingPhone('dispose-race-1', fakeMedia);
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  const calls = [];
+  phone.on('inboundCall', (s) => calls.push(s));
+  const disposing = phone.dispose();
+  await settle();
+  assert.ok(byeSeen);
+  const second = invite('dispose-race-2').replace('branch=z9hG4bKinv1', 'branch=z9hG4bKinv2');
+  ws.onmessage({ data: second });
+  const refused = ws.sent.find((t) => /^SIP\/2\.0 480 /.test(t) && /Call-ID: dispose-race-2/.test(t));
+  assert.ok(refused, 'the new call is refused 480');
+  assert.deepEqual(calls, []);
+  ws.onmessage({ data: reply(byeSeen, 200, 'OK') });
+  await disposing;
+  assert.equal(phone.callSessions.length, 0);
+});
+
 test('a held call stays held in its answer to the peer\'s re-INVITE (RFC 3264 §8.4): sendonly on the wire, though the browser answered sendrecv', async () => {
   const answer = 'v=0\r\no=- 9 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n';
   FakeWebSocket.script = registrar((req) => (/^INVITE /.test(req) ? [withSdp(reply(req, 200, 'OK'), answer)] : /^BYE /.test(req) ? [reply(req, 200, 'OK')] : []));

@@ -141,6 +141,33 @@ test('an unplugged microphone (its track ends): deviceLost, then the default inp
   }
 });
 
+test('changeInputDevice() to a microphone that will not open: the one in use is opened again, the call is not left silent, and it rejects why', async () => {
+  const opened = [];
+  mediaDevices.getUserMedia = async (c) => {
+    if (c.audio.deviceId.exact === 'busy') throw Object.assign(new Error('Could not start audio source'), { name: 'NotReadableError' });
+    const t = micTrack(c.audio.deviceId.exact);
+    opened.push(t);
+    return streamOf(t);
+  };
+  try {
+    const session = await BrowserWebRtcSession.create([], deviceManager, () => {});
+    const pc = FakePeerConnection.last;
+    session.setMuted(true);
+    await assert.rejects(session.changeInputDevice('busy'), /Could not start audio source/);
+    assert.equal(session.inputDeviceId, 'mic', 'still the microphone in use');
+    assert.equal(opened.length, 2, 'the microphone in use was opened again');
+    assert.equal(pc.sender.track, opened[1], 'and the sender carries it');
+    assert.equal(opened[1].readyState, 'live');
+    assert.equal(opened[1].enabled, false, 'still muted');
+    await session.changeInputDevice('usb');
+    assert.equal(session.inputDeviceId, 'usb');
+    assert.equal(pc.sender.track.deviceId, 'usb');
+    session.dispose();
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
+
 // --- the ICE gathering wait (non-trickle: the SDP leaves when it ends) --------
 
 const udpHost = { candidate: '1 1 udp 2122260223 192.0.2.10 50000 typ host', type: 'host', protocol: 'udp' };
