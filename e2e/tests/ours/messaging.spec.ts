@@ -98,11 +98,16 @@ test('busy lamp: a watcher sees a colleague\'s call ring, connect and end', asyn
   await callee.waitForInboundCall();
   await expect.poll(async () => (await lamps()).at(-1)?.lamp).toBe('ringing');
   await callee.answer();
-  await done;
+  const { callId } = await done;
   await expect.poll(async () => (await lamps()).at(-1)?.lamp).toBe('busy');
   const busy = (await lamps()).at(-1)!;
-  expect(busy.dialogs[0]).toMatchObject({ state: 'confirmed', direction: 'initiator' });
-  expect(busy.dialogs[0].remote.identity).toBe('sip:102@localhost');
+  // This call's dialog: Kamailio's pua keeps an earlier test's call of 101,
+  // terminated, in the document for a while (e2e/kamailio/README.md), and
+  // it may come first.
+  const ours = busy.dialogs.find((d: any) => d.callId === callId);
+  expect(ours, JSON.stringify(busy.dialogs)).toMatchObject({ state: 'confirmed', direction: 'initiator' });
+  expect(ours.remote.identity).toBe('sip:102@localhost');
+  expect(busy.dialogs.filter((d: any) => d !== ours).every((d: any) => d.state === 'terminated')).toBe(true);
   await caller.hangup();
   await expect.poll(async () => (await lamps()).at(-1)?.lamp).toBe('idle');
   expect((await lamps()).flatMap((l) => l.states)).toContain('terminated');
