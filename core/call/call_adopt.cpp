@@ -5,7 +5,6 @@
 // move, so the adopting UA restarts it with a re-INVITE once registered
 // (core/ua/ua_snapshot.cpp emits RecoverMedia, as after an outage).
 #include "core/call/call.hpp"
-#include "core/call/call_sdp.hpp"
 
 #include "core/sdp/media_direction.hpp"
 #include "core/sdp/session_description.hpp"
@@ -13,6 +12,22 @@
 namespace wwp::call {
 
 namespace {
+/// RFC 3264 §8.4: a stream on hold is `sendonly` or `inactive`; the call is
+/// on hold when every active stream is (and there is one).
+bool is_held(const std::string& local_sdp) {
+  if (local_sdp.empty()) return false;
+  auto sdp = sdp::parse(local_sdp);
+  if (!sdp) return false;
+  bool any = false;
+  for (const auto& m : sdp->media) {
+    if (m.port == 0) continue;  // rejected (§6): no direction to speak of
+    const sdp::Direction d = sdp::direction_of(*sdp, m);
+    if (d != sdp::Direction::SendOnly && d != sdp::Direction::Inactive) return false;
+    any = true;
+  }
+  return any;
+}
+
 /// CallAdopted::media: the m-lines' media in order ("audio video").
 std::string media_of(const std::string& local_sdp) {
   auto sdp = sdp::parse(local_sdp);

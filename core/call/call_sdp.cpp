@@ -18,18 +18,4 @@ Result<std::string, std::string> hold_offer(const std::string& local_sdp, bool h
   return sdp->to_string();
 }
 
-bool is_held(const std::string& local_sdp) {
-  if (local_sdp.empty()) return false;
-  auto sdp = sdp::parse(local_sdp);
-  if (!sdp) return false;
-  bool any = false;
-  for (const auto& m : sdp->media) {
-    if (m.port == 0) continue;  // rejected (§6): no direction to speak of
-    const sdp::Direction d = sdp::direction_of(*sdp, m);
-    if (d != sdp::Direction::SendOnly && d != sdp::Direction::Inactive) return false;
-    any = true;
-  }
-  return any;
-}
-
 }  // namespace wwp::call

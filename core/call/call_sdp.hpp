@@ -12,8 +12,4 @@ namespace wwp::call {
 /// `sendonly` back to `sendrecv` (unhold), and the o= session version + 1.
 Result<std::string, std::string> hold_offer(const std::string& local_sdp, bool hold);
 
-/// RFC 3264 §8.4: a stream on hold is `sendonly` or `inactive`; the call is
-/// on hold when every active stream is (and there is one).
-bool is_held(const std::string& local_sdp);
-
 }  // namespace wwp::call

@@ -146,8 +146,8 @@ void Publication::handle_response(const msg::Message& r, const Config& c, Rng& r
     // here made presence vanish after every network blip, and nobody heard.
     // Too close to the expiry for that: it publishes afresh then.
     if (queued_) return send_queued(c, rng);
-    const Duration left = timers_.at(TimerKind::Expiry) - now;
-    if (left >= 2 * kRefreshRetryMin) timers_.set(TimerKind::Refresh, now + left / 2);
+    if (const TimePoint at = refresh_retry_at(timers_.at(TimerKind::Expiry), now); at != kNever)
+      timers_.set(TimerKind::Refresh, at);
     return;
   }
   if (status >= 300) {

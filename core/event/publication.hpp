@@ -73,9 +73,6 @@ class Publication {
   /// Refresh: the next refresh (or its retry); Expiry: the compositor's
   /// copy of our state lapses (RFC 3903 §4.1), if no refresh got through.
   enum class TimerKind : std::size_t { Refresh, Expiry, Count };
-  /// A refresh that failed for now is tried again halfway to the expiry,
-  /// when that leaves at least this long.
-  static constexpr Duration kRefreshRetryMin = 5000;
   /// What the next PUBLISH carries.
   enum class Kind { Initial, Refresh, Modify, Remove };
   void send(Kind kind, const Config& c, Rng& rng);

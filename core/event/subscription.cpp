@@ -274,8 +274,8 @@ void Subscription::handle_response(const msg::Message& r, TimePoint now) {
     // SUBSCRIBE, with the status for the app.
     const bool refresh = has_dialog() && notified_;
     if (refresh && !ends_usage(r.status()) && timers_.armed(TimerKind::Expiry)) {
-      const Duration left = timers_.at(TimerKind::Expiry) - now;
-      if (left >= 2 * kRefreshRetryMin) timers_.set(TimerKind::Refresh, now + left / 2);
+      if (const TimePoint at = refresh_retry_at(timers_.at(TimerKind::Expiry), now); at != kNever)
+        timers_.set(TimerKind::Refresh, at);
       return;
     }
     ended(std::to_string(r.status()) + " " + std::string(r.reason()), 0, refresh && r.status() == 481, r.status(),

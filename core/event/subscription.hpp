@@ -71,9 +71,6 @@ struct NotifyReceived {
 class Subscription {
  public:
   static constexpr int kMaxRetries = 3;
-  /// A refresh that failed (not for good) is tried again halfway to the
-  /// expiry, when that leaves at least this long.
-  static constexpr Duration kRefreshRetryMin = 5000;
 
   /// A new subscription; its SUBSCRIBE waits in `poll_transmit()`. Errors:
   /// InvalidArgument (target, event package or Accept unusable).

@@ -45,6 +45,12 @@ std::uint32_t expires_of(const msg::Message& m, std::uint32_t fallback) {
   return r.ec == std::errc() && r.ptr == end ? n : fallback;
 }
 
+TimePoint refresh_retry_at(TimePoint expiry, TimePoint now) {
+  constexpr Duration kMinRetryGap = 5000;
+  const Duration left = expiry - now;
+  return left >= 2 * kMinRetryGap ? now + left / 2 : kNever;
+}
+
 std::optional<msg::Message> AuthRetry::answer(const msg::Message& sent, const msg::Message& challenge,
                                               const Config& c, Rng& rng) {
   const bool proxy = challenge.status() == 407;

@@ -38,6 +38,10 @@ msg::Message new_request(std::string_view method, std::string_view request_uri, 
 /// The Expires value of a response (§20.19), or `fallback` when absent or
 /// not a number.
 std::uint32_t expires_of(const msg::Message& m, std::uint32_t fallback);
+/// When to try a refresh again that failed for now, the usage still valid
+/// until `expiry` (RFC 6665 §4.1.2.2, RFC 3903 §4.1): halfway there, or
+/// kNever when that leaves under 5 s (the expiry itself then acts).
+TimePoint refresh_retry_at(TimePoint expiry, TimePoint now);
 
 /// The oldest entry of a machine's output queue (a handful at most), moved out.
 template <class T>
