@@ -337,10 +337,14 @@ struct Drain {
     out.field(Key::duration, static_cast<std::int32_t>(e.duration_ms));
   }
   void operator()(const wwp::call::RcInfoResult& e) const {
-    begin(Key::rcInfoResult, e.call, 3);
+    begin(Key::rcInfoResult, e.call, e.status ? 5 : 3);
     out.field_u53(Key::reqid, e.reqid);
     out.field(Key::command, e.command);
     out.field(Key::result, e.result_json);
+    if (e.status) {
+      out.field(Key::status, e.status);
+      out.field(Key::statusLine, e.status_line);
+    }
   }
 };
 

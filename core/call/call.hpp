@@ -352,6 +352,8 @@ class Call {
   // RingCentral (call_rc.cpp)
   void rc_on_invite(CallContext& ctx, const msg::Message& invite, TimePoint now);
   bool rc_on_info(CallContext& ctx, const msg::Message& info);
+  /// A failure answer to request `request`: ends its JSON command, if it carried one.
+  void rc_info_refused(CallContext& ctx, std::uint32_t request, const msg::Message& response);
   Result<std::uint32_t, UaError> send_rc(CallContext& ctx, const rc::RcMessage& message, TimePoint now);
 
   CallHandle handle_;
@@ -448,7 +450,14 @@ class Call {
   std::vector<std::pair<std::string, std::string>> rc_call_info_;
   bool has_rc_call_info_ = false;
   std::uint64_t next_reqid_ = 1;
-  std::vector<std::pair<std::uint64_t, rc::InfoCommand>> pending_info_;
+  /// A JSON command awaiting its result INFO: its reqid, and the request id
+  /// of the INFO that carried it (a failure answer to that INFO ends the wait).
+  struct PendingInfo {
+    std::uint64_t reqid;
+    rc::InfoCommand command;
+    std::uint32_t request;
+  };
+  std::vector<PendingInfo> pending_info_;
   std::uint32_t message_cseq_ = 0;
 };
 

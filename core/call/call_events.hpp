@@ -138,12 +138,15 @@ struct RcMessageReceived {
   std::string sid;
   std::vector<std::pair<std::string, std::string>> hdr, bdy;
 };
-/// The result INFO of one of our JSON commands (spec §7.12).
+/// The result INFO of one of our JSON commands (spec §7.12), or the final
+/// failure response to the command's own INFO (no result INFO then follows).
 struct RcInfoResult {
   CallHandle call;
   std::uint64_t reqid;
   std::string command;
-  std::string result_json;  ///< `response.result`, re-serialised
+  std::string result_json;  ///< `response.result`, re-serialised; "" when refused
+  int status = 0;           ///< the INFO's failure status (>= 300), 0 for a result
+  std::string status_line;  ///< its status line when refused
 };
 
 /// The phone registered again after losing its connection, and this call

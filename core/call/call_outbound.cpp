@@ -113,6 +113,7 @@ void Call::handle_response(CallContext& ctx, txn::TxnId txn, const msg::Message&
     const std::uint32_t id = it->second;
     ctx.events.push_back(RequestDone{handle_, id, r.status(), r.start_line()});
     requests_.erase(it);
+    if (r.status() >= 300) rc_info_refused(ctx, id, r);
     // §12.2.1.2: 481/408 to an in-dialog request ends the dialog (RFC 5057),
     // except to our NOTIFY about the peer's REFER (request 0): that ends only
     // the refer subscription (RFC 5057 §5.1, e.g. the transferor let it

@@ -97,7 +97,7 @@ Result<std::uint64_t, UaError> Call::rc_info(CallContext& ctx, const std::string
   auto sent = send_request(ctx, "INFO", "application/json;charset=utf-8", *body, now);
   if (!sent) return Err<UaError>{sent.error()};
   ++next_reqid_;
-  pending_info_.emplace_back(reqid, *cmd);
+  pending_info_.push_back(PendingInfo{reqid, *cmd, *sent});
   return reqid;
 }
 
@@ -106,12 +106,27 @@ bool Call::rc_on_info(CallContext& ctx, const msg::Message& info) {
   auto response = rc::parse_info_response(info.body());
   if (!response) return false;  // not one of ours; the app still sees it
   for (auto it = pending_info_.begin(); it != pending_info_.end(); ++it) {
-    if (!response->matches(it->first, it->second)) continue;
-    ctx.events.push_back(RcInfoResult{handle_, response->reqid, response->command, response->result_json});
+    if (!response->matches(it->reqid, it->command)) continue;
+    ctx.events.push_back(RcInfoResult{handle_, response->reqid, response->command, response->result_json, 0, {}});
     pending_info_.erase(it);
     return true;
   }
   return false;
+}
+
+void Call::rc_info_refused(CallContext& ctx, std::uint32_t request, const msg::Message& response) {
+  // The server answered the command's INFO itself with a failure (a 403 for
+  // recording a call the account may not record, a 481 once the call has
+  // gone at its end): no result INFO will come, so the command ends now
+  // rather than at the app's timeout (RFC 6086 §4.2.2: the INFO's final
+  // response is the outcome of the INFO).
+  for (auto it = pending_info_.begin(); it != pending_info_.end(); ++it) {
+    if (it->request != request) continue;
+    ctx.events.push_back(RcInfoResult{handle_, it->reqid, std::string(rc::to_string(it->command)), "",
+                                      response.status(), response.start_line()});
+    pending_info_.erase(it);
+    return;
+  }
 }
 
 }  // namespace wwp::call

@@ -21,7 +21,11 @@ type RcResult = Awaited<ReturnType<CallSession['startRecording']>>;
 /** JSON INFO commands wait this long for their result INFO (the original waits forever). */
 const RC_INFO_TIMEOUT_MS = 15000;
 
-/** sendJsonCommand(): one command, its result. */
+/**
+ * sendJsonCommand(): one command, its result. Rejects when the server answers
+ * the INFO with a failure (the original then waits forever), when no result
+ * comes in RC_INFO_TIMEOUT_MS, and when the call ends first.
+ */
 export async function doSendJsonCommand(this: CallSession, command: string, target: string): Promise<RcResult> {
   const call = this['requireCall'](command);
   const r = this.core.ua().rcInfo(call, command, target, performance.now());
@@ -29,8 +33,10 @@ export async function doSendJsonCommand(this: CallSession, command: string, targ
   result.catch(() => {});
   this.core.check(r, command);
   try {
-    const e = await result;
-    return JSON.parse((e as CoreCallEvent & { name: 'rcInfoResult' }).result) as RcResult;
+    const e = (await result) as CoreCallEvent & { name: 'rcInfoResult' };
+    // The server refused the INFO itself (no result INFO will follow).
+    if (e.status) throw new Error(`${command}: the server refused it (${e.statusLine})`);
+    return JSON.parse(e.result) as RcResult;
   } catch (e) {
     if ((e as Error).message === 'timeout') throw new Error(`${command}: no result from the server within ${RC_INFO_TIMEOUT_MS} ms`);
     throw e;

@@ -44,8 +44,11 @@ export type CoreCallEvent =
   | { type: 'event'; name: 'requestDone'; call: number; request: number; status: number; statusLine: string }
   /** An x-rc/agent MESSAGE for this instance (Cln filtered); `call` is 0 when no live call has its Call-ID. */
   | { type: 'event'; name: 'rcMessage'; call: number; cmd: number; sid: string; hdr: [string, string][]; bdy: [string, string][] }
-  /** The result INFO of a JSON command (`result` is the JSON text of `response.result`). */
-  | { type: 'event'; name: 'rcInfoResult'; call: number; reqid: number; command: string; result: string }
+  /**
+   * The result INFO of a JSON command (`result` is the JSON text of `response.result`), or, with
+   * `status`, the failure answer (>= 300) to the command's INFO: no result follows.
+   */
+  | { type: 'event'; name: 'rcInfoResult'; call: number; reqid: number; command: string; result: string; status?: number; statusLine?: string }
   /** The peer pressed a key: an INFO with a DTMF body, answered 200 by the core. `digit` `0-9 * # A-D`, `!` for flash; `duration` ms, 0 when not given. */
   | { type: 'event'; name: 'dtmfReceived'; call: number; digit: string; duration: number }
   /** Recovery: the phone registered again and this call survived; restart its media (ICE restart re-INVITE). */

@@ -362,6 +362,39 @@ test('a reply() whose MESSAGE is refused rejects and leaves no SessionClose wait
   await phone.dispose();
 });
 
+// --- JSON INFO commands (startRecording, park, flip): the result, or the refusal at once ---
+test('startRecording(): resolves with the result INFO; a refused INFO rejects at once with its status line', async () => {
+  let refuse = false;
+  const infos = [];
+  FakeWebSocket.script = registrar((req) => {
+    if (/^MESSAGE /.test(req)) return [reply(req, 200, 'OK')];
+    if (!/^INFO /.test(req)) return [];
+    infos.push(req);
+    if (refuse) return [reply(req, 403, 'Forbidden')];
+    const body = JSON.parse(req.slice(req.indexOf('\r\n\r\n') + 4));
+    const result = JSON.stringify({ response: { reqid: body.request.reqid, command: body.request.command, result: { code: 0, description: 'Succeeded' } } });
+    const to = /^From: .*$/m.exec(req)[0].replace(/^From/, 'To');
+    const from = /^To: .*$/m.exec(req)[0].replace(/^To/, 'From');
+    const callId = /^Call-ID: .*$/m.exec(req)[0];
+    const resultInfo = ['INFO sip:101@abc.invalid;transport=ws SIP/2.0', 'Via: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKri' + infos.length,
+      from, to, callId, `CSeq: ${90 + infos.length} INFO`, 'Content-Type: application/json;charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(result)}`, '', result].join('\r\n');
+    return [reply(req, 200, 'OK'), resultInfo];
+  });
+  const { phone, ws, inv, session } = await ringingPhone('rec-call-1', fakeMedia);
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  assert.deepEqual(await session.startRecording(), { code: 0, description: 'Succeeded' });
+  refuse = true;
+  const t0 = Date.now();
+  await assert.rejects(session.stopRecording(), /^Error: stopcallrecord: the server refused it \(SIP\/2\.0 403 Forbidden\)$/);
+  assert.ok(Date.now() - t0 < 5000, 'rejected at the 403, not at the 15 s timeout');
+  assert.equal(infos.length, 2);
+  assert.equal(session.state, 'answered', 'the call goes on');
+  await session.hangup();
+  await phone.dispose();
+});
+
 // --- sendDtmf: sent, or refused with the reason; never dropped silently ---
 /** `resp` (from reply()) carrying an SDP body. */
 const withSdp = (resp, sdp) => resp.replace('Content-Length: 0\r\n\r\n',
