@@ -729,10 +729,17 @@ void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
     // to retry, no sooner than the server's Retry-After (503/603). So is a
     // refresh that failed on a flow that seemed fine (a registrar's 503, a
     // 408): the phone would sit unregistered, with nobody awaiting that
-    // REGISTER, until the app noticed. Only wrong credentials and a
-    // forbidden account are final: they are the app's to fix, and it hears
-    // of them.
-    const bool final_error = failed->code == reg::RegFailure::Unauthorized || failed->code == reg::RegFailure::Forbidden;
+    // REGISTER, until the app noticed. Final, the app's to fix and reported
+    // to it: wrong credentials, a forbidden account, and every refusal that
+    // is not about time or load (a 404 for an unknown AOR, a 400, a 423 the
+    // Min-Expires retry did not cure): the same REGISTER would get the same
+    // answer on every retry, and the phone would say "recovering" for ever.
+    // Timeouts, a closed transport, 5xx and 603 (RingCentral's stale
+    // bindings, which expire) stay the supervisor's to retry.
+    const bool final_error = failed->code == reg::RegFailure::Unauthorized ||
+                             failed->code == reg::RegFailure::Forbidden ||
+                             failed->code == reg::RegFailure::Rejected ||
+                             failed->code == reg::RegFailure::IntervalTooBrief;
     if (supervisor_.state() == flow::State::Connected)
       supervisor_.handle_register_failed(final_error ? flow::RegisterOutcome::Final : flow::RegisterOutcome::Retry,
                                          static_cast<Duration>(failed->retry_after_ms), failed->message, now);

@@ -178,6 +178,25 @@ TEST_F(RecoveryTest, wrong_credentials_after_recovery_are_final_and_reported) {
   EXPECT_EQ(events_of<flow::OpenTransport>().size(), 1u);
 }
 
+// A refusal that is not about time or load (404: the registrar does not know
+// the AOR) gets the same answer on every retry: recovery stopped there, the
+// phone said "waiting" and tried again every few seconds for ever, and the
+// app never heard why.
+TEST_F(RecoveryTest, a_404_after_reconnecting_is_final_and_reported_not_retried_for_ever) {
+  connect_and_register();
+  ua_.handle_transport_closed(now_, "closed");
+  drain();
+  reopen();
+  answer_register(404);
+  auto failed = events_of<reg::RegistrationFailed>();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].status, 404);
+  EXPECT_EQ(failed[0].code, reg::RegFailure::Rejected);
+  EXPECT_EQ(events_of<flow::StateChanged>().back().state, flow::State::Failed);
+  advance(120000);
+  EXPECT_EQ(events_of<flow::OpenTransport>().size(), 1u) << "nothing more is tried";
+}
+
 TEST_F(RecoveryTest, a_503_after_reconnecting_is_retried_not_reported) {
   connect_and_register();
   ua_.handle_transport_closed(now_, "closed");
