@@ -114,7 +114,7 @@ export interface AutoRecoverOptions {
   reconnectLimit?: number;
   /** Each delay varies by ± this fraction (0–1), so phones do not return all at once. Default 0.2. */
   jitter?: number;
-  /** RFC 5626 CRLF keep-alive period; 0 = none. Default 25000. */
+  /** RFC 5626 CRLF keep-alive period; each keep-alive goes at a random 80–100 % of it (§4.4.1). 0 = none. Default 25000. */
   pingInterval?: number;
   /** A server that answers keep-alives and then stays silent this long is dead. Default 10000. */
   pongTimeout?: number;

@@ -41,7 +41,15 @@ void Supervisor::transition(State next, std::string reason) {
 
 void Supervisor::arm_keepalive(TimePoint now) {
   timers_.stop(TimerKind::PongWait);
-  if (config_.keepalive_interval > 0) timers_.set(TimerKind::Ping, now + config_.keepalive_interval);
+  if (config_.keepalive_interval > 0) timers_.set(TimerKind::Ping, now + keepalive_delay());
+}
+
+Duration Supervisor::keepalive_delay() {
+  // RFC 5626 §4.4.1: each keep-alive goes at a random time between 80 % and
+  // 100 % of the interval, so that phones a server restart reconnected all
+  // at once do not ping it in step for ever after.
+  const Duration spread = config_.keepalive_interval / 5;
+  return config_.keepalive_interval - static_cast<Duration>(rng_.next_u64() % static_cast<std::uint64_t>(spread + 1));
 }
 
 void Supervisor::handle_transport_open(Server server, TimePoint now) {
@@ -246,7 +254,7 @@ void Supervisor::handle_timeout(TimePoint now) {
   }
   if (timers_.take_expired(TimerKind::Ping, now) && state_ == State::Connected) {
     requests_.push_back(SendPing{});
-    timers_.set(TimerKind::Ping, now + config_.keepalive_interval);
+    timers_.set(TimerKind::Ping, now + keepalive_delay());
     if (pong_seen_ && !timers_.armed(TimerKind::PongWait))
       timers_.set(TimerKind::PongWait, now + config_.keepalive_timeout);
   }

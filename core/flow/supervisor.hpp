@@ -161,6 +161,7 @@ class Supervisor {
   void attempt(TimePoint now);
   Duration backoff(std::uint32_t attempt);
   void arm_keepalive(TimePoint now);
+  Duration keepalive_delay();
 
   const RecoveryConfig& config_;
   Rng& rng_;
