@@ -19,6 +19,7 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
   const stunServers = this.webPhone.sipInfo.stunServers ?? [];
   if (factory) {
     this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
+    if (this._muted) this.webRtcSession.setMuted(true);
     if (this.webRtcSession.video) this._video.media('init');
     return;
   }
@@ -40,6 +41,7 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
   // live on, the browser's recording light with them).
   this.webRtcSession?.dispose();
   this.webRtcSession = browser;
+  if (this._muted) browser.setMuted(true); // a call muted before (multi-tab takeover) stays muted
   this._video.media('init'); // videoChanged from here on
   this.rtcPeerConnection = browser.rtcPeerConnection;
   this.audioElement = browser.audioElement;

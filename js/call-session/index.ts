@@ -284,10 +284,27 @@ export default class CallSession extends EventEmitter {
 
   mute(): void {
     this.media().setMuted(true);
+    this._muted = true;
   }
 
   unmute(): void {
     this.media().setMuted(false);
+    this._muted = false;
+  }
+
+  /** wasm-web-phone: true while mute() is in force (unmute() not yet). */
+  get muted(): boolean {
+    return this._muted;
+  }
+  /** @internal */
+  _muted = false;
+  /**
+   * @internal Multi-tab takeover of a call that was muted: muted from the
+   * first track of the media this tab opens for it.
+   */
+  _keepMuted(): void {
+    this._muted = true;
+    this.webRtcSession?.setMuted(true);
   }
 
   // --- video and screen share (README "Video and screen share") ------------------

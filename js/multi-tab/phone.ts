@@ -14,14 +14,14 @@
 // each call with its own media (`mediaRecovering` → `mediaRecovered`).
 import type CallSession from '../call-session/index.js';
 import EventEmitter from '../event-emitter.js';
-import { RegistrationError } from '../registration-error.js';
-import type { CallOptions, RegistrationErrorCode, SipInfo, WebPhoneOptions } from '../types.js';
+import type { CallOptions, SipInfo, WebPhoneOptions } from '../types.js';
 import WebPhone from '../web-phone.js';
 import { LeaderElection } from './election.js';
 import {
-  serializeArg, serializeError, type PhoneView, type SerializedError, type SessionView, type TabMessage,
+  deserializeError as toError, serializeArg, serializeError, type PhoneView, type SerializedError, type SessionView,
+  type TabMessage,
 } from './protocol.js';
-import { SESSION_METHODS, TabCallSession, viewOf, type SessionMethod } from './tab-session.js';
+import { NO_ARGUMENTS, SESSION_METHODS, TabCallSession, viewOf, type SessionMethod } from './tab-session.js';
 
 export interface MultiTabOptions extends WebPhoneOptions {
   /**
@@ -38,17 +38,6 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; lead
 
 function randomId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
-function toError(e: SerializedError): Error {
-  // A registration failure keeps its class (its `name` is "Error", as in 2.x).
-  if (e.code)
-    return new RegistrationError(e.message, {
-      code: e.code as RegistrationErrorCode, status: e.status ?? 0, reason: e.reason ?? '', retryAfterMs: e.retryAfterMs ?? 0,
-    });
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
 }
 
 export class MultiTabWebPhone extends EventEmitter {
@@ -83,6 +72,12 @@ export class MultiTabWebPhone extends EventEmitter {
   private handingOver = false;
   /** Why the phone's last start() failed, until a start() tries again. */
   private startFailure: Error | undefined;
+  /** Leader: why the phone is not registered (its start() failed, or later registrationFailed/failed), until it is. */
+  private lastFailure: Error | undefined;
+  /** Leader: the phone.start() under way; every retry, from any tab, joins it. */
+  private startRun: Promise<void> | undefined;
+  /** Calls that ended lately, so that call() and a late view find the wrapper outboundCall gave. */
+  private ended = new Map<string, TabCallSession>();
   private publishQueued = false;
   private successorCount = 0;
   private successorTimer: ReturnType<typeof setInterval> | undefined;
@@ -113,12 +108,14 @@ export class MultiTabWebPhone extends EventEmitter {
     if (!this.started) {
       this.started = true;
       this.election.join(() => void this.lead());
-    } else if (!this.registered && this.startFailure) {
-      // The phone's last start() failed (network down, 503): try again, in
-      // the leader; its outcome reaches every tab's waiters as before.
+    } else if (!this.registered && this.leaderId) {
+      // Not registered (the last start() failed, or a refresh did later):
+      // try again in the leader, as WebPhone.start() does; a start already
+      // under way there is joined, not repeated. Its outcome reaches every
+      // tab's waiters.
       this.startFailure = undefined;
       if (this.isLeader && this.phone) void this.startPhone(this.phone);
-      else this.command(undefined, 'start', []).catch((e: Error) => this.settleStart(e));
+      else if (!this.isLeader) this.command(undefined, 'start', []).catch((e: Error) => this.settleStart(e));
     }
     return done;
   }
@@ -161,18 +158,31 @@ export class MultiTabWebPhone extends EventEmitter {
     for (const name of ['inboundMessage', 'outboundMessage']) phone.sipClient.on(name, () => this.schedulePublish());
     phone.on('inboundCall', (s: CallSession) => this.announce(s, 'inboundCall'));
     phone.on('outboundCall', () => this.schedulePublish()); // announced once it has a Call-ID
-    phone.on('adoptedCall', (s: CallSession) => this.wrapLocal(s));
+    phone.on('adoptedCall', (s: CallSession) => {
+      // Muted in the tab that led: muted here from its first audio on (the
+      // re-INVITE below would otherwise bring the microphone back).
+      if (this.callSessions.find((w) => w.callId === s.callId)?.muted) s._keepMuted();
+      this.wrapLocal(s);
+    });
     this.successorTimer = setInterval(() => void this.countSuccessors(), 1000);
     void this.countSuccessors();
     await this.startPhone(phone);
   }
 
-  /** The leader's phone.start(), its outcome told to every tab's start() waiters. */
-  private async startPhone(phone: WebPhone): Promise<void> {
+  /** The leader's phone.start(), its outcome told to every tab's start() waiters; one at a time. */
+  private startPhone(phone: WebPhone): Promise<void> {
+    this.startRun ??= this.runStart(phone).finally(() => (this.startRun = undefined));
+    return this.startRun;
+  }
+
+  private async runStart(phone: WebPhone): Promise<void> {
     try {
       await phone.start();
       this.registered = true;
+      this.lastFailure = undefined;
     } catch (e) {
+      this.registered = false;
+      this.lastFailure = e as Error;
       this.broadcastEvent(undefined, 'startFailed', [e], false);
       this.settleStart(e as Error);
     }
@@ -247,7 +257,8 @@ export class MultiTabWebPhone extends EventEmitter {
   }
 
   private phoneView(): PhoneView {
-    return { registered: this.registered, connectionState: this.connectionState, connection: this.connection };
+    const startError = !this.registered && this.lastFailure ? serializeError(this.lastFailure) : undefined;
+    return { registered: this.registered, connectionState: this.connectionState, connection: this.connection, startError };
   }
 
   /** A command from another tab. */
@@ -285,11 +296,21 @@ export class MultiTabWebPhone extends EventEmitter {
       const id = a instanceof TabCallSession ? a.callId : (a as { __session?: string } | null)?.__session;
       return id === undefined ? a : this.callSessions.find((x) => x.callId === id)?._local ?? a;
     });
+    let result: Promise<unknown>;
     try {
-      return Promise.resolve(real[method](...local));
+      result = Promise.resolve(real[method](...local));
     } catch (e) {
-      return Promise.reject(e); // a synchronous method's Error (sendDtmf, mute) rejects like the others
+      result = Promise.reject(e); // a synchronous method's Error (sendDtmf, mute) rejects like the others
     }
+    // mute() and the like change the view without an event: every tab (and
+    // the tab that leads next) must see it.
+    const refresh = () => {
+      const v = w._local && viewOf(w._local);
+      if (v) w._update(v);
+      this.schedulePublish();
+    };
+    result.then(refresh, refresh);
+    return result;
   }
 
   // --- every tab ---------------------------------------------------------------
@@ -297,6 +318,9 @@ export class MultiTabWebPhone extends EventEmitter {
   /** @internal A TabCallSession's method: here when this tab leads, else by the leader. */
   _invoke(session: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error('WebPhone is disposed'));
+    // `button.onclick = session.hangup.bind(session)` passes the click: a
+    // method that takes nothing gets nothing (an event cannot cross tabs).
+    if ((NO_ARGUMENTS as readonly string[]).includes(method)) args = [];
     if (this.isLeader && session._local) return this.runLocal(session, method, args);
     const wire = args.map((a) => (a instanceof TabCallSession ? { __session: a.callId } : a));
     return this.command(session.callId, method, wire);
@@ -311,7 +335,14 @@ export class MultiTabWebPhone extends EventEmitter {
     const id = this.nextCmd++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, leader });
-      this.post({ t: 'cmd', from: this.tabId, to: leader, id, callId, method, args });
+      try {
+        this.channel.postMessage({ t: 'cmd', from: this.tabId, to: leader, id, callId, method, args } satisfies TabMessage);
+      } catch (e) {
+        // An argument structured cloning refuses (a MediaStream, a function):
+        // no answer would ever come.
+        this.pending.delete(id);
+        reject(new Error(`${method}: its arguments cannot be sent to the tab that runs the phone (${(e as Error).message})`));
+      }
     });
   }
 
@@ -362,6 +393,9 @@ export class MultiTabWebPhone extends EventEmitter {
         this.dropMissing(m.sessions);
         this.registered = m.phone.registered;
         if (this.registered) this.settleStart();
+        // A tab that joined after the phone's start failed hears why (it
+        // would wait for a registration nobody is trying); start() again retries.
+        else if (m.phone.startError && this.startWaiters.length > 0) this.settleStart(toError(m.phone.startError));
         return;
       case 'event': {
         if (this.isLeader) return;
@@ -376,7 +410,7 @@ export class MultiTabWebPhone extends EventEmitter {
           return;
         }
         if (m.name === 'startFailed') return this.settleStart(args[0] as Error);
-        if (m.name === 'registered') this.registered = true;
+        this.trackRegistered(m.name);
         if (m.name === 'connectionStateChanged') this.connection = args[0] as { state?: string };
         this.emit(m.name, ...args);
         return;
@@ -389,18 +423,28 @@ export class MultiTabWebPhone extends EventEmitter {
     if (name === 'disposed') {
       w.state = 'disposed';
       this.callSessions = this.callSessions.filter((x) => x !== w);
+      this.ended.set(w.callId, w);
+      if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value as string);
     }
     w.emit(name, ...args);
   }
 
-  /** The wrapper for a call (created, and added to callSessions, on first sight). */
+  /**
+   * The wrapper for a call (created, and added to callSessions, on first
+   * sight). A call that has ended keeps the wrapper it had and is not listed
+   * again: call() of a failed call returns the session outboundCall gave.
+   */
   private wrap(view: SessionView): TabCallSession {
     let w = this.callSessions.find((x) => x.callId === view.callId);
-    if (w) w._update(view);
-    else {
-      w = new TabCallSession(this, view);
-      this.callSessions.push(w);
+    if (w) {
+      w._update(view);
+      return w;
     }
+    w = this.ended.get(view.callId);
+    if (w) return w;
+    w = new TabCallSession(this, view);
+    if (view.state === 'disposed') this.ended.set(view.callId, w);
+    else this.callSessions.push(w);
     return w;
   }
 
@@ -421,9 +465,19 @@ export class MultiTabWebPhone extends EventEmitter {
 
   /** Tell the other tabs; a phone event is also emitted here (`local`). */
   private broadcastEvent(callId: string | undefined, name: string, args: unknown[], local = callId === undefined): void {
-    if (name === 'registered') this.registered = true;
+    if (callId === undefined) {
+      this.trackRegistered(name);
+      if (name === 'registered' || name === 'recovered') this.lastFailure = undefined;
+      else if ((name === 'registrationFailed' || name === 'failed') && args[0] instanceof Error) this.lastFailure = args[0];
+    }
     if (local) this.emit(name, ...args);
     this.post({ t: 'event', from: this.tabId, callId, name, args: args.map(serializeArg) });
+  }
+
+  /** `registered` follows the phone's events: a refresh refused, or autoRecover giving up, unregisters it. */
+  private trackRegistered(name: string): void {
+    if (name === 'registered' || name === 'recovered') this.registered = true;
+    else if (name === 'registrationFailed' || name === 'failed') this.registered = false;
   }
 
   private settleStart(error?: Error): void {

@@ -23,6 +23,13 @@ export const SESSION_METHODS = [
 ] as const;
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 
+/** Methods that take no argument: whatever the app passes (a click event) is dropped. */
+export const NO_ARGUMENTS = [
+  'decline', 'toVoicemail', 'confirmReceive', 'startReply', 'cancel', 'hangup', 'hold', 'unhold', 'mute', 'unmute',
+  'startRecording', 'stopRecording', 'park', 'getStats', 'diagnostics', 'removeVideo', 'muteVideo', 'unmuteVideo',
+  'stopScreenShare',
+] as const satisfies readonly SessionMethod[];
+
 /** How a TabCallSession reaches the phone (the MultiTabWebPhone). */
 export interface SessionHost {
   _invoke(session: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown>;
@@ -79,6 +86,10 @@ export class TabCallSession extends EventEmitter {
   hasRemoteVideo = false;
   /** Outbound: the callee's early media plays (a 18x with SDP applied), as on the leader's session. */
   earlyMedia = false;
+  /** mute() is in force (kept when another tab takes the call over). */
+  muted = false;
+  /** hold() is in force. */
+  held = false;
 
   /** @internal Take the leader's view of the call. */
   _update(view: SessionView): void {
@@ -89,6 +100,8 @@ export class TabCallSession extends EventEmitter {
     this.partyId = view.partyId;
     this.hasRemoteVideo = view.hasRemoteVideo ?? false;
     this.earlyMedia = view.earlyMedia ?? false;
+    this.muted = view.muted ?? false;
+    this.held = view.held ?? false;
     if (view.remoteNumber) this.remoteNumber = view.remoteNumber;
     if (view.localNumber) this.localNumber = view.localNumber;
   }
@@ -154,5 +167,6 @@ export function viewOf(s: CallSession): SessionView | undefined {
     callId, direction: s.direction, state: s.state, remoteNumber: s.remoteNumber, localNumber: s.localNumber,
     remotePeer: s.remotePeer, localPeer: s.localPeer, sessionId: s.sessionId, partyId: s.partyId,
     hasRemoteVideo: s.hasRemoteVideo, earlyMedia: (s as { earlyMedia?: boolean }).earlyMedia === true,
+    muted: s.muted, held: s.held,
   };
 }

@@ -239,3 +239,102 @@ test('a tab opened mid-call sees the call: the first state it hears lists it, an
   await held;
   await done();
 });
+
+// --- found in review: registration truth, what crosses tabs, ended calls ---
+
+test('a refresh refused after registering makes every tab unregistered, and start() again asks the leader', async () => {
+  const { tab, say, heard, next, done } = tabAndLeader();
+  const started = tab.start();
+  say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [] });
+  await started;
+  say({ t: 'event', name: 'registrationFailed', args: [{ __error: { name: 'Error', kind: 'registration', message: 'Registration failed: SIP/2.0 404 Not Found', code: 'rejected', status: 404 } }] });
+  await until(() => !tab.registered);
+  assert.equal(tab.registered, false, 'registered stayed true: start() would resolve at once and do nothing');
+  const again = tab.start();
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'start');
+  say({ t: 'result', to: cmd.from, id: cmd.id, ok: true });
+  say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [] });
+  await again;
+  assert.equal(heard.filter((m) => m.t === 'cmd' && m.method === 'start').length, 1);
+  await done();
+});
+
+test('a tab that joins after the phone failed to start hears why instead of waiting for ever', async () => {
+  const { tab, say, done } = tabAndLeader();
+  const started = tab.start();
+  say({ t: 'state', phone: { registered: false, connectionState: 'idle', startError: { name: 'Error', kind: 'registration', message: 'Registration failed: SIP/2.0 403 Forbidden', code: 'forbidden', status: 403 } }, sessions: [] });
+  await assert.rejects(started, (e) => e.code === 'forbidden' && e.status === 403);
+  await done();
+});
+
+test('results and errors keep their shape across tabs: a diagnostics bundle, an RcMessage, a DeviceError, a stream-holding event', async () => {
+  const { serializeArg, serializeError, deserializeError } = await import(`${root}dist/es/multi-tab/protocol.js`);
+  const { DeviceError } = await import(`${root}dist/es/device-error.js`);
+  const bundle = { callId: 'c1', direction: 'inbound', sipTrace: ['INVITE …'], stats: { rtt: 0.02 } };
+  assert.deepEqual(serializeArg(bundle), bundle, 'a diagnostics bundle is data, not a session reference');
+  const rcMessage = { headers: { Cmd: '9' }, body: { Sts: '0' }, toString() { return '<Msg/>'; } };
+  assert.equal(typeof serializeArg(rcMessage), 'object', 'an RcMessage is not a SIP message');
+  assert.equal(serializeArg({ subject: 'SIP/2.0 200 OK', headers: {}, body: '', toString() { return 'SIP/2.0 200 OK\r\n\r\n'; } }), 'SIP/2.0 200 OK\r\n\r\n');
+  const session = { callId: 'c1', direction: 'inbound', hangup() {} };
+  assert.deepEqual(serializeArg(session), { __session: 'c1' });
+  assert.deepEqual(serializeArg({ local: () => {}, hasRemoteVideo: true }), { hasRemoteVideo: true }, 'what can cross does');
+  const back = deserializeError(serializeError(new DeviceError('NotFound', 'no such speaker', 'spk-1')));
+  assert.ok(back instanceof DeviceError);
+  assert.deepEqual([back.name, back.code, back.deviceId, back.message], ['DeviceError', 'NotFound', 'spk-1', 'no such speaker']);
+  const dom = new Error('Requested device not found');
+  dom.name = 'NotFoundError';
+  dom.code = 8; // a DOMException's legacy code
+  const plain = deserializeError(serializeError(dom));
+  assert.equal(plain.name, 'NotFoundError');
+  assert.equal(plain.code, undefined, 'not turned into a RegistrationError');
+});
+
+test("a session method whose argument cannot cross tabs rejects with why; one that takes none ignores a click's event", async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered' }] });
+  await until(() => tab.callSessions.length === 1);
+  const s = tab.callSessions[0];
+  await assert.rejects(
+    Promise.race([s.forward(() => 'not data'), new Promise((_, j) => setTimeout(() => j(new Error('hung')), 1000))]),
+    /^Error: forward: its arguments cannot be sent to the tab that runs the phone/,
+  );
+  assert.equal(tab.pending.size, 0);
+  const held = s.hold({ type: 'click', target: () => {} });
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'hold');
+  assert.deepEqual(cmd.args, []);
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true });
+  await held;
+  await done();
+});
+
+test("a call that failed is not listed again, and call() returns the session outboundCall gave", async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [] });
+  await tick();
+  let announced;
+  tab.on('outboundCall', (x) => { announced = x; });
+  const calling = tab.call('103');
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'call');
+  const c3 = { ...view, callId: 'c3', direction: 'outbound', state: 'init' };
+  say({ t: 'event', name: 'outboundCall', args: [c3] });
+  await until(() => announced !== undefined);
+  say({ t: 'event', callId: 'c3', name: 'disposed', args: [] });
+  await until(() => tab.callSessions.length === 0);
+  say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true, value: { ...c3, state: 'disposed' } });
+  const s = await calling;
+  assert.equal(s, announced);
+  assert.equal(s.state, 'disposed');
+  assert.equal(tab.callSessions.length, 0, 'no dead session left in callSessions');
+  await done();
+});
+
+test('muted and held follow the view, in every tab', async () => {
+  const { tab, say, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered', muted: true, held: true }] });
+  await until(() => tab.callSessions.length === 1);
+  assert.deepEqual([tab.callSessions[0].muted, tab.callSessions[0].held], [true, true]);
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered', muted: false, held: false }] });
+  await until(() => !tab.callSessions[0].muted);
+  assert.deepEqual([tab.callSessions[0].muted, tab.callSessions[0].held], [false, false]);
+  await done();
+});

@@ -362,6 +362,27 @@ test('a reply() whose MESSAGE is refused rejects and leaves no SessionClose wait
   await phone.dispose();
 });
 
+// --- mute state: kept by the session, and onto media opened later (multi-tab takeover) ---
+test('muted follows mute()/unmute(); a call marked muted before its media opens starts muted', async () => {
+  FakeWebSocket.script = registrar((req) => (/^(MESSAGE|BYE) /.test(req) ? [reply(req, 200, 'OK')] : []));
+  const calls = [];
+  const media = () => ({ ...fakeMedia(), setMuted: (m) => calls.push(m) });
+  const { phone, ws, inv, session } = await ringingPhone('mute-call-1', media);
+  assert.equal(session.muted, false);
+  session._keepMuted(); // what the multi-tab leader does for an adopted call that was muted
+  await session.answer();
+  ws.onmessage({ data: ackFor(inv, ws.sent) });
+  assert.deepEqual(calls, [true], 'the media session was muted as it was made');
+  assert.equal(session.muted, true);
+  session.unmute();
+  assert.equal(session.muted, false);
+  session.mute();
+  assert.deepEqual(calls, [true, false, true]);
+  assert.equal(session.muted, true);
+  await session.hangup();
+  await phone.dispose();
+});
+
 // --- JSON INFO commands (startRecording, park, flip): the result, or the refusal at once ---
 test('startRecording(): resolves with the result INFO; a refused INFO rejects at once with its status line', async () => {
   let refuse = false;
