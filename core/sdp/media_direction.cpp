@@ -57,6 +57,10 @@ const char* to_string(Direction d) {
 }
 
 std::optional<Direction> direction_from_string(std::string_view a) {
+  // Trailing blanks (an sdpHandler's "a=recvonly ", a lenient peer) do not
+  // make it another attribute: browsers read it as the direction, and a hold
+  // offer must replace it rather than add a second, contradictory one.
+  while (!a.empty() && (a.back() == ' ' || a.back() == '\t')) a.remove_suffix(1);
   if (a == "sendrecv") return Direction::SendRecv;
   if (a == "sendonly") return Direction::SendOnly;
   if (a == "recvonly") return Direction::RecvOnly;

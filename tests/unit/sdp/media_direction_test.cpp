@@ -197,3 +197,19 @@ TEST(SdpDirection, hold_of_an_audio_video_call_holds_every_live_m_line_and_skips
   unhold(*s, before);
   EXPECT_EQ(*s, original);
 }
+
+// An sdpHandler's "a=recvonly " (or a lenient peer's) is still the direction:
+// hold made it a second, contradictory "a=sendonly" line, and the peer's
+// "a=sendonly " video read as sendrecv.
+TEST(SdpDirection, a_direction_with_trailing_blanks_is_that_direction_rfc4566_6) {
+  auto sdp = sdp_with("", "recvonly ");
+  EXPECT_EQ(direction_of(sdp, 0), Direction::RecvOnly);
+  hold(sdp);
+  int directions = 0;
+  for (const auto& l : sdp.media[0].lines) directions += l.type == 'a' && direction_from_string(l.value).has_value();
+  EXPECT_EQ(directions, 1);
+  EXPECT_EQ(direction_of(sdp, 0), Direction::Inactive);  // §8.4: recvonly held is inactive
+  EXPECT_EQ(video_direction("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\n"
+                            "a=rtpmap:96 VP8/90000\r\na=sendonly \t\r\n"),
+            Direction::SendOnly);
+}
