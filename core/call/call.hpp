@@ -369,7 +369,13 @@ class Call {
   PeerInfo peer_;
   /// An adopted call's hold state until it has an SDP of its own again (the
   /// exporting UA's was not carried over): a second hand-over keeps it.
-  bool adopted_held_ = false;
+  /// We hold the call (RFC 3264 §8.4): set by the re-INVITEs that hold or
+  /// resume once answered, and by the app's hold flag when it answers the
+  /// peer's re-INVITE. Not read from our SDP: an `inactive` we answered to
+  /// the peer's `inactive` offer is the peer's hold, not ours.
+  bool held_ = false;
+  /// What the re-INVITE in flight does to held_ once answered (none: a refresh).
+  std::optional<bool> reinvite_holds_;
   std::string adopted_media_;  ///< CallAdopted::media, until our first SDP here
 
   // outbound INVITE

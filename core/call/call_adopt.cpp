@@ -6,28 +6,11 @@
 // (core/ua/ua_snapshot.cpp emits RecoverMedia, as after an outage).
 #include "core/call/call.hpp"
 
-#include "core/sdp/media_direction.hpp"
 #include "core/sdp/session_description.hpp"
 
 namespace wwp::call {
 
 namespace {
-/// RFC 3264 §8.4: a stream on hold is `sendonly` or `inactive`; the call is
-/// on hold when every active stream is (and there is one).
-bool is_held(const std::string& local_sdp) {
-  if (local_sdp.empty()) return false;
-  auto sdp = sdp::parse(local_sdp);
-  if (!sdp) return false;
-  bool any = false;
-  for (const auto& m : sdp->media) {
-    if (m.port == 0) continue;  // rejected (§6): no direction to speak of
-    const sdp::Direction d = sdp::direction_of(*sdp, m);
-    if (d != sdp::Direction::SendOnly && d != sdp::Direction::Inactive) return false;
-    any = true;
-  }
-  return any;
-}
-
 /// CallAdopted::media: the m-lines' media in order ("audio video").
 std::string media_of(const std::string& local_sdp) {
   auto sdp = sdp::parse(local_sdp);
@@ -46,8 +29,7 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   const dialog::Dialog* d = dialogs.find(*dialog_id_);
   if (!d || d->state() != dialog::State::Confirmed) return std::nullopt;
   CallSnapshot s;
-  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, local_sdp_.empty() ? adopted_held_ : is_held(local_sdp_),
-                       local_sdp_.empty() ? adopted_media_ : media_of(local_sdp_)};
+  s.call = CallAdopted{handle_, call_id_, outbound_, peer_, held_, local_sdp_.empty() ? adopted_media_ : media_of(local_sdp_)};
   s.has_rc_call_info = has_rc_call_info_;
   s.rc_call_info = rc_call_info_;
   s.dialog = d->snapshot();
@@ -62,7 +44,7 @@ Result<Call, UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   c.state_ = State::Confirmed;
   c.local_tag_ = s.dialog.id.local_tag;
   c.peer_ = s.call.peer;
-  c.adopted_held_ = s.call.held;
+  c.held_ = s.call.held;
   c.adopted_media_ = s.call.media;
   c.has_rc_call_info_ = s.has_rc_call_info;
   c.rc_call_info_ = std::move(s.rc_call_info);

@@ -40,6 +40,7 @@ Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
   if (reinvite_client_ || timers_.armed(TimerKind::GlareRetry) || our_offer_awaits_ack())
     return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   reinvite_kind_ = hold ? ReinviteKind::Hold : ReinviteKind::Unhold;
+  reinvite_holds_ = hold;
   reinvite_offer_ = std::move(*offer);
   send_reinvite(ctx, now);
   return ok_status();
@@ -60,6 +61,7 @@ Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, Time
     offer = std::move(*held);
   }
   reinvite_kind_ = ReinviteKind::Offer;
+  reinvite_holds_ = !to_receive;
   reinvite_offer_ = std::move(offer);
   send_reinvite(ctx, now);
   return ok_status();
@@ -122,6 +124,7 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     send_ack(ctx, r);
     on_session_2xx(r, now);  // RFC 4028 §7.2: every 2xx settles the timer
     local_sdp_ = reinvite_offer_;
+    if (reinvite_kind_ != ReinviteKind::Refresh && reinvite_holds_) held_ = *reinvite_holds_;
     const std::string_view answer = sdp::sdp_body(r).value_or("");
     if (!answer.empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = answer;
     // A session refresh is the core's own business: the app asked for nothing.
@@ -165,6 +168,7 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
   } else {
     local_sdp_ = sdp;
   }
+  held_ = hold;
   // An offer's answer is the session now; after an offerless re-INVITE the
   // session changes only when the ACK answers ours (Call::handle_ack).
   if (!pending_offer_.empty()) remote_sdp_ = std::move(pending_offer_);

@@ -255,6 +255,35 @@ TEST_F(SnapshotTest, a_held_call_says_so) {
   EXPECT_EQ(j["calls"][0]["held"], true);
 }
 
+// The peer holds with a=inactive (RFC 3264 §8.4) and we answer inactive, as
+// §6.1 requires: that is the peer's hold, not ours. Read from our SDP, the
+// adopting tab took it for ours: its media restart offered sendonly and its
+// answer to the peer's resume kept us sendonly (one-way audio, "held" shown).
+TEST_F(SnapshotTest, a_call_the_peer_holds_with_inactive_is_not_held_by_us_after_adoption) {
+  const CallHandle h = connected_outbound();
+  auto ack = last_sent("ACK");
+  std::string inactive = kAnswer;
+  for (const char* d : {"a=sendrecv", "a=sendonly", "a=recvonly"})
+    if (auto at = inactive.find(d); at != std::string::npos) inactive.replace(at, std::string(d).size(), "a=inactive");
+  ASSERT_NE(inactive.find("a=inactive"), std::string::npos);
+  msg::Message reinvite = msg::Message::request("INVITE", "sip:101@me.invalid;transport=ws");
+  reinvite.add("Via", "SIP/2.0/WSS 10.0.0.2;branch=z9hG4bKpeerhold");
+  reinvite.add("From", std::string(*ack.get("To")));
+  reinvite.add("To", std::string(*ack.get("From")));
+  reinvite.add("Call-ID", std::string(*ack.get("Call-ID")));
+  reinvite.add("CSeq", "700 INVITE");
+  reinvite.add("Contact", "<sip:102@10.0.0.2;transport=ws>");
+  reinvite.set_body(inactive, "application/sdp");
+  feed(reinvite);
+  ASSERT_TRUE(ua_.answer_reinvite(h, inactive, now_, false).ok());
+  drain();
+  ASSERT_EQ(count_of("200"), 1);
+  import_into_b();
+  auto adopted = b_.call_events<CallAdopted>();
+  ASSERT_EQ(adopted.size(), 1u);
+  EXPECT_FALSE(adopted[0].held);
+}
+
 TEST_F(SnapshotTest, a_video_call_names_its_m_lines_so_the_adopting_tab_offers_as_many_RFC3264_8) {
   register_ua();
   const std::string video =
