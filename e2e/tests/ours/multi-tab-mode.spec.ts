@@ -241,3 +241,38 @@ test('a call placed from a tab that does not lead and put on hold survives the l
     await context.close();
   }
 });
+
+test('a call muted from a tab that does not lead stays muted through the takeover: the new leader\'s microphone track starts disabled', async ({ browser, baseURL, phonePage, pageErrors }) => {
+  test.setTimeout(90_000);
+  const far = await phonePage('102', ours);
+  const context = await newContext(browser, baseURL, pageErrors);
+  try {
+    const tabs = [await openTab(context, '101'), await openTab(context, '101')];
+    const leader = await leaderOf(tabs);
+    const follower = tabs.find((t) => t !== leader)!;
+    const call = follower.call('102');
+    await far.waitForInboundCall();
+    await far.answer();
+    expect((await call.done).state).toBe('answered');
+    await follower.page.evaluate(() => (window as any).webPhone.callSessions[0].mute());
+    // Every tab knows (the state after mute()), so the next leader does too.
+    await expect.poll(() => follower.page.evaluate(() => (window as any).webPhone.callSessions[0].muted)).toBe(true);
+    const gone = Date.now();
+    await leader.page.close();
+    await leaderOf([follower]);
+    await expect.poll(async () => (await follower.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
+      { message: 'the new leader restarted the media', timeout: 20_000 }).toBe(true);
+    const micEnabled = () => follower.page.evaluate(() => {
+      const s = (window as any).webPhone.callSessions[0]._local;
+      return s.rtcPeerConnection.getSenders().filter((x: RTCRtpSender) => x.track?.kind === 'audio').map((x: RTCRtpSender) => x.track!.enabled);
+    });
+    expect(await micEnabled()).toEqual([false]);
+    expect(await follower.page.evaluate(() => (window as any).webPhone.callSessions[0].muted)).toBe(true);
+    await follower.page.evaluate(() => (window as any).webPhone.callSessions[0].unmute());
+    expect(await micEnabled()).toEqual([true]);
+    await far.hangup();
+    await follower.waitForState('disposed');
+  } finally {
+    await context.close();
+  }
+});
