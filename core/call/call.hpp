@@ -374,8 +374,8 @@ class Call {
   /// peer's re-INVITE. Not read from our SDP: an `inactive` we answered to
   /// the peer's `inactive` offer is the peer's hold, not ours.
   bool held_ = false;
-  /// What the re-INVITE in flight does to held_ once answered (none: a refresh).
-  std::optional<bool> reinvite_holds_;
+  /// What the re-INVITE in flight sets held_ to once answered (not for a refresh).
+  bool reinvite_holds_ = false;
   std::string adopted_media_;  ///< CallAdopted::media, until our first SDP here
 
   // outbound INVITE

@@ -124,7 +124,7 @@ void Call::on_reinvite_response(CallContext& ctx, const msg::Message& r, TimePoi
     send_ack(ctx, r);
     on_session_2xx(r, now);  // RFC 4028 §7.2: every 2xx settles the timer
     local_sdp_ = reinvite_offer_;
-    if (reinvite_kind_ != ReinviteKind::Refresh && reinvite_holds_) held_ = *reinvite_holds_;
+    if (reinvite_kind_ != ReinviteKind::Refresh) held_ = reinvite_holds_;
     const std::string_view answer = sdp::sdp_body(r).value_or("");
     if (!answer.empty() || reinvite_kind_ != ReinviteKind::Refresh) remote_sdp_ = answer;
     // A session refresh is the core's own business: the app asked for nothing.

@@ -70,9 +70,7 @@ export class MultiTabWebPhone extends EventEmitter {
   private startWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   /** leave() hands the calls to another tab: their local end is not broadcast. */
   private handingOver = false;
-  /** Why the phone's last start() failed, until a start() tries again. */
-  private startFailure: Error | undefined;
-  /** Leader: why the phone is not registered (its start() failed, or later registrationFailed/failed), until it is. */
+  /** Why the phone is not registered (its start() failed, or later registrationFailed/failed), until it is; the leader tells joining tabs. */
   private lastFailure: Error | undefined;
   /** Leader: the phone.start() under way; every retry, from any tab, joins it. */
   private startRun: Promise<void> | undefined;
@@ -113,7 +111,6 @@ export class MultiTabWebPhone extends EventEmitter {
       // try again in the leader, as WebPhone.start() does; a start already
       // under way there is joined, not repeated. Its outcome reaches every
       // tab's waiters.
-      this.startFailure = undefined;
       if (this.isLeader && this.phone) void this.startPhone(this.phone);
       else if (!this.isLeader) this.command(undefined, 'start', []).catch((e: Error) => this.settleStart(e));
     }
@@ -410,7 +407,7 @@ export class MultiTabWebPhone extends EventEmitter {
           return;
         }
         if (m.name === 'startFailed') return this.settleStart(args[0] as Error);
-        this.trackRegistered(m.name);
+        this.trackRegistered(m.name, args[0]);
         if (m.name === 'connectionStateChanged') this.connection = args[0] as { state?: string };
         this.emit(m.name, ...args);
         return;
@@ -465,23 +462,23 @@ export class MultiTabWebPhone extends EventEmitter {
 
   /** Tell the other tabs; a phone event is also emitted here (`local`). */
   private broadcastEvent(callId: string | undefined, name: string, args: unknown[], local = callId === undefined): void {
-    if (callId === undefined) {
-      this.trackRegistered(name);
-      if (name === 'registered' || name === 'recovered') this.lastFailure = undefined;
-      else if ((name === 'registrationFailed' || name === 'failed') && args[0] instanceof Error) this.lastFailure = args[0];
-    }
+    if (callId === undefined) this.trackRegistered(name, args[0]);
     if (local) this.emit(name, ...args);
     this.post({ t: 'event', from: this.tabId, callId, name, args: args.map(serializeArg) });
   }
 
   /** `registered` follows the phone's events: a refresh refused, or autoRecover giving up, unregisters it. */
-  private trackRegistered(name: string): void {
-    if (name === 'registered' || name === 'recovered') this.registered = true;
-    else if (name === 'registrationFailed' || name === 'failed') this.registered = false;
+  private trackRegistered(name: string, arg: unknown): void {
+    if (name === 'registered' || name === 'recovered') {
+      this.registered = true;
+      this.lastFailure = undefined;
+    } else if (name === 'registrationFailed' || name === 'failed') {
+      this.registered = false;
+      if (arg instanceof Error) this.lastFailure = arg;
+    }
   }
 
   private settleStart(error?: Error): void {
-    this.startFailure = error;
     const waiters = this.startWaiters;
     this.startWaiters = [];
     for (const w of waiters) (error ? w.reject(error) : w.resolve());
