@@ -41,6 +41,29 @@ async function leaderOf(tabs: Phone[]) {
   return found[0];
 }
 
+/** Two tabs of 101: the one that does not lead calls `far` (102), which answers. */
+async function callFromFollower(context: BrowserContext, far: Phone) {
+  const tabs = [await openTab(context, '101'), await openTab(context, '101')];
+  const leader = await leaderOf(tabs);
+  const follower = tabs.find((t) => t !== leader)!;
+  const call = follower.call('102');
+  await far.waitForInboundCall();
+  await far.answer();
+  expect((await call.done).state).toBe('answered');
+  return { leader, follower };
+}
+
+/** Close the leader tab; resolves with the ms from then to the follower's mediaRecovered. */
+async function closeLeaderUntilRecovered(leader: Phone, follower: Phone): Promise<number> {
+  const gone = Date.now();
+  await leader.page.close();
+  await leaderOf([follower]);
+  const recovered = async () => (await follower.events()).find((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone);
+  await expect.poll(async () => (await recovered()) !== undefined,
+    { message: 'the new leader restarted the media', timeout: 20_000 }).toBe(true);
+  return ((await recovered())!.t as number) - gone;
+}
+
 test('3 tabs register once; 20 tabs still once; every tab says it is registered', async ({ browser, baseURL, pageErrors }) => {
   test.setTimeout(120_000);
   const context = await newContext(browser, baseURL, pageErrors);
@@ -208,21 +231,10 @@ test('a call placed from a tab that does not lead and put on hold survives the l
   const far = await phonePage('102', ours);
   const context = await newContext(browser, baseURL, pageErrors);
   try {
-    const tabs = [await openTab(context, '101'), await openTab(context, '101')];
-    const leader = await leaderOf(tabs);
-    const follower = tabs.find((t) => t !== leader)!;
-    const call = follower.call('102');
-    await far.waitForInboundCall();
-    await far.answer();
-    expect((await call.done).state).toBe('answered');
+    const { leader, follower } = await callFromFollower(context, far);
     await expectAudio([leader, far]);
     await follower.hold();
-    const gone = Date.now();
-    await leader.page.close();
-    await leaderOf([follower]);
-    await expect.poll(async () => (await follower.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
-      { message: 'the new leader restarted the media', timeout: 20_000 }).toBe(true);
-    const took = ((await follower.events()).find((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone)!.t as number) - gone;
+    const took = await closeLeaderUntilRecovered(leader, follower);
     console.log(`[multi-tab] outbound call on hold: media again ${took} ms after the tab went`);
     // The takeover's re-INVITE kept the call on hold (RFC 3264 §8.4: our side sendonly).
     const invites = (await far.sipMessages()).filter((m) => m.startsWith('<<< INVITE '));
@@ -247,21 +259,11 @@ test('a call muted from a tab that does not lead stays muted through the takeove
   const far = await phonePage('102', ours);
   const context = await newContext(browser, baseURL, pageErrors);
   try {
-    const tabs = [await openTab(context, '101'), await openTab(context, '101')];
-    const leader = await leaderOf(tabs);
-    const follower = tabs.find((t) => t !== leader)!;
-    const call = follower.call('102');
-    await far.waitForInboundCall();
-    await far.answer();
-    expect((await call.done).state).toBe('answered');
+    const { leader, follower } = await callFromFollower(context, far);
     await follower.page.evaluate(() => (window as any).webPhone.callSessions[0].mute());
     // Every tab knows (the state after mute()), so the next leader does too.
     await expect.poll(() => follower.page.evaluate(() => (window as any).webPhone.callSessions[0].muted)).toBe(true);
-    const gone = Date.now();
-    await leader.page.close();
-    await leaderOf([follower]);
-    await expect.poll(async () => (await follower.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
-      { message: 'the new leader restarted the media', timeout: 20_000 }).toBe(true);
+    await closeLeaderUntilRecovered(leader, follower);
     const micEnabled = () => follower.page.evaluate(() => {
       const s = (window as any).webPhone.callSessions[0]._local;
       return s.rtcPeerConnection.getSenders().filter((x: RTCRtpSender) => x.track?.kind === 'audio').map((x: RTCRtpSender) => x.track!.enabled);
