@@ -74,6 +74,8 @@ export class MultiTabWebPhone extends EventEmitter {
   private lastFailure: Error | undefined;
   /** Leader: the phone.start() under way; every retry, from any tab, joins it. */
   private startRun: Promise<void> | undefined;
+  /** Leader: a takeover whose core has not yet adopted the previous leader's calls. */
+  private adopting = false;
   /** Calls that ended lately, so that call() and a late view find the wrapper outboundCall gave. */
   private ended = new Map<string, TabCallSession>();
   private publishQueued = false;
@@ -144,6 +146,7 @@ export class MultiTabWebPhone extends EventEmitter {
     this.rejectPending('the tab holding the phone went away; try again');
     const phone = new WebPhone({ ...this.options, instanceId: this.instanceId, _coreState: this.coreState } as WebPhoneOptions);
     this.phone = phone;
+    this.adopting = this.coreState !== undefined;
     this.emit('roleChanged', 'leader');
     for (const name of PHONE_EVENTS) {
       phone.sipClient.on(name, (...args: unknown[]) => {
@@ -183,6 +186,7 @@ export class MultiTabWebPhone extends EventEmitter {
       this.broadcastEvent(undefined, 'startFailed', [e], false);
       this.settleStart(e as Error);
     }
+    this.adopting = false; // adopted by now, or never will be (the calls are lost: the state says so)
     this.publish();
     if (this.registered) this.settleStart();
   }
@@ -239,6 +243,11 @@ export class MultiTabWebPhone extends EventEmitter {
   private publish(): void {
     const phone = this.phone;
     if (!this.isLeader || !phone) return;
+    const client = phone.sipClient as { connectionState?: string; _exportState?: () => string };
+    const core = client._exportState?.();
+    // A takeover still loading its core lists no calls yet: such a state (a
+    // new tab's hello, a call placed meanwhile) would end them in every tab.
+    if (this.adopting && !core) return;
     const sessions: SessionView[] = [];
     for (const s of phone.callSessions) {
       const view = viewOf(s);
@@ -247,9 +256,7 @@ export class MultiTabWebPhone extends EventEmitter {
       sessions.push(view);
     }
     this.dropMissing(sessions);
-    const client = phone.sipClient as { connectionState?: string; _exportState?: () => string };
     this.connectionState = client.connectionState ?? 'idle';
-    const core = client._exportState?.();
     this.post({ t: 'state', from: this.tabId, phone: this.phoneView(), sessions, core });
   }
 

@@ -338,3 +338,45 @@ test('muted and held follow the view, in every tab', async () => {
   assert.deepEqual([tab.callSessions[0].muted, tab.callSessions[0].held], [false, false]);
   await done();
 });
+
+test('a new leader still loading its core keeps the calls it takes over: a tab saying hello meanwhile ended them in every tab', async () => {
+  const grants = [];
+  Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { locks: {
+    request: (name, opts, fn) => new Promise((resolve, reject) => {
+      grants.push(() => resolve(fn()));
+      opts?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+    }),
+    query: async () => ({ held: [], pending: [] }),
+  } } });
+  const realFetch = globalThis.fetch;
+  const realWebSocket = globalThis.WebSocket;
+  globalThis.fetch = () => new Promise(() => {}); // the new leader's core never arrives
+  globalThis.WebSocket = class { static CONNECTING = 0; static OPEN = 1; static CLOSING = 2; static CLOSED = 3; readyState = 0; send() {} close() {} };
+  const name = `t${++n}`;
+  const old = new BroadcastChannel(`wasm-web-phone:${name}`);
+  const heard = [];
+  old.onmessage = (e) => heard.push(e.data);
+  const tab = new MultiTabWebPhone({ sipInfo, name, wasm: { wasmUrl: `http://core.invalid/${name}/sip-core.wasm` } });
+  try {
+    void tab.start().catch(() => {});
+    old.postMessage({ t: 'state', from: 'L1', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered' }], core: '{"calls":[]}' });
+    await until(() => tab.callSessions.length === 1);
+    let disposed = false;
+    tab.callSessions[0].on('disposed', () => { disposed = true; });
+    await until(() => grants.length > 0);
+    grants[0](); // the old leader closed: this tab leads and starts adopting
+    await until(() => tab.isLeader);
+    old.postMessage({ t: 'hello', from: 'T3' });
+    await tick();
+    await tick();
+    assert.equal(disposed, false, 'the call the new leader is adopting was ended in every tab');
+    assert.equal(tab.callSessions.length, 1);
+    assert.ok(!heard.some((m) => m.t === 'state' && m.from === tab.tabId), 'no state listing no calls went out');
+  } finally {
+    old.close();
+    await Promise.race([tab.dispose(), new Promise((r) => setTimeout(r, 2000))]);
+    globalThis.fetch = realFetch;
+    globalThis.WebSocket = realWebSocket;
+    withLocks();
+  }
+});
