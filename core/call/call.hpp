@@ -103,6 +103,9 @@ struct CallSnapshot {
   /// Adoption restarts it from these terms (SessionTimer::resume).
   SessionTerms session;
   bool peer_allows_update = false;  ///< the peer's Allow listed UPDATE
+  /// The o= value of our last SDP: the adopting UA's SDPs continue its
+  /// sequence (RFC 3264 §8). "" when unknown (an older exporter).
+  std::string origin;
 };
 
 /// Our Via header value with a fresh branch (RFC 3261 §8.1.1.7).
@@ -377,6 +380,9 @@ class Call {
   /// What the re-INVITE in flight sets held_ to once answered (not for a refresh).
   bool reinvite_holds_ = false;
   std::string adopted_media_;  ///< CallAdopted::media, until our first SDP here
+  std::string adopted_origin_;  ///< the o= of the exporting UA's last SDP, until our first SDP here
+  /// `sdp`, about to be sent, continuing our o= sequence (continue_session).
+  std::string continued(std::string sdp) const;
 
   // outbound INVITE
   msg::Message invite_;                   ///< the INVITE as last sent

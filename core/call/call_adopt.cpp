@@ -5,6 +5,7 @@
 // move, so the adopting UA restarts it with a re-INVITE once registered
 // (core/ua/ua_snapshot.cpp emits RecoverMedia, as after an outage).
 #include "core/call/call.hpp"
+#include "core/call/call_sdp.hpp"
 
 #include "core/sdp/session_description.hpp"
 
@@ -35,6 +36,7 @@ std::optional<CallSnapshot> Call::snapshot(const dialog::DialogSet& dialogs) con
   s.dialog = d->snapshot();
   s.session = session_timer_.terms();
   s.peer_allows_update = peer_allows_update_;
+  s.origin = local_sdp_.empty() ? adopted_origin_ : origin_of(local_sdp_);
   return s;
 }
 
@@ -46,6 +48,7 @@ Result<Call, UaError> Call::adopt(CallContext& ctx, CallSnapshot s) {
   c.peer_ = s.call.peer;
   c.held_ = s.call.held;
   c.adopted_media_ = s.call.media;
+  c.adopted_origin_ = std::move(s.origin);
   c.has_rc_call_info_ = s.has_rc_call_info;
   c.rc_call_info_ = std::move(s.rc_call_info);
   auto inserted = ctx.dialogs.insert(dialog::Dialog::restore(std::move(s.dialog)));

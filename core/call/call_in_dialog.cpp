@@ -41,7 +41,7 @@ Status Call::hold(CallContext& ctx, bool hold, TimePoint now) {
     return ua_error(UaErrorCode::InvalidState, "another re-INVITE is in progress; retry when it completes");
   reinvite_kind_ = hold ? ReinviteKind::Hold : ReinviteKind::Unhold;
   reinvite_holds_ = hold;
-  reinvite_offer_ = std::move(*offer);
+  reinvite_offer_ = continued(std::move(*offer));
   send_reinvite(ctx, now);
   return ok_status();
 }
@@ -62,7 +62,7 @@ Status Call::reinvite(CallContext& ctx, std::string offer, bool to_receive, Time
   }
   reinvite_kind_ = ReinviteKind::Offer;
   reinvite_holds_ = !to_receive;
-  reinvite_offer_ = std::move(offer);
+  reinvite_offer_ = continued(std::move(offer));
   send_reinvite(ctx, now);
   return ok_status();
 }
@@ -79,7 +79,7 @@ void Call::send_reinvite(CallContext& ctx, TimePoint now) {
     // A retried hold/unhold: from the local SDP as it is now (a re-INVITE of
     // the peer's may have been answered meanwhile, supersede_glare_retry).
     auto offer = hold_offer(local_sdp_, reinvite_kind_ == ReinviteKind::Hold);
-    if (offer) reinvite_offer_ = std::move(*offer);
+    if (offer) reinvite_offer_ = continued(std::move(*offer));
   }
   // The peer's re-INVITE (§14.1) or UPDATE offer (RFC 3311 §5.1) is still
   // open: try again shortly.
@@ -164,9 +164,9 @@ Status Call::answer_reinvite(CallContext& ctx, const std::string& sdp, TimePoint
       respond(ctx, txn, remote_reinvite_, 488);
       return ua_error(UaErrorCode::InvalidArgument, "answerReinvite: " + held.error());
     }
-    local_sdp_ = std::move(*held);
+    local_sdp_ = continued(std::move(*held));
   } else {
-    local_sdp_ = sdp;
+    local_sdp_ = continued(sdp);
   }
   held_ = hold;
   // An offer's answer is the session now; after an offerless re-INVITE the
@@ -192,6 +192,10 @@ void Call::take_peer_offer(CallContext& ctx, txn::TxnId txn, const msg::Message&
   reinvite_timer_ = timer;
   pending_offer_ = std::string(offer);
   ctx.events.push_back(ReinviteOffer{handle_, req, sdp::video_direction(offer)});
+}
+
+std::string Call::continued(std::string sdp) const {
+  return continue_session(local_sdp_, adopted_origin_, std::move(sdp));
 }
 
 bool Call::our_offer_awaits_ack() const {

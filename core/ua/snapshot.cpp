@@ -10,6 +10,7 @@
 #include "core/msg/header_fields.hpp"
 #include "core/msg/uri.hpp"
 #include "core/rc/json.hpp"
+#include "core/sdp/session_description.hpp"
 
 namespace wwp::ua {
 
@@ -224,6 +225,13 @@ bool read_call(Reader& r, const Json& j, const std::string& path, call::CallSnap
   }
   if (j.find("peerAllowsUpdate") != j.end() && !r.booleans(j, path, {{"peerAllowsUpdate", &c.peer_allows_update}}))
     return false;
+  // Optional (states from before it have none): our last SDP's o= value,
+  // which the adopting UA's SDPs continue (RFC 3264 §8).
+  if (const auto origin = j.find("origin"); origin != j.end()) {
+    if (!origin->is_string() || !sdp::parse_origin(origin->get<std::string>()))
+      return r.fail(path, "origin", "expected an SDP o= value");
+    c.origin = origin->get<std::string>();
+  }
   return true;
 }
 
@@ -262,6 +270,7 @@ std::string to_json(const UaSnapshot& s) {
       set(j, "sessionTimer", std::move(st));
     }
     set(j, "peerAllowsUpdate", c.peer_allows_update);
+    if (!c.origin.empty()) set(j, "origin", c.origin);
     calls.push_back(std::move(j));
   }
   set(root, "calls", std::move(calls));

@@ -599,7 +599,8 @@ test('unhold(): through the media session when it negotiated itself deaf (receiv
   const applied = [];
   const media = () => ({
     ...fakeMedia(),
-    createOffer: async (o) => { offers.push(o); return fakeMedia().createOffer(); },
+    // Each offer the media session makes says which it is (a=label: offerN).
+    createOffer: async (o) => { offers.push(o); return `${await fakeMedia().createOffer()}a=label:offer${offers.length}\r\n`; },
     applyAnswer: async (sdp) => { applied.push(sdp); },
     receiving: () => receiving,
   });
@@ -620,7 +621,8 @@ test('unhold(): through the media session when it negotiated itself deaf (receiv
   assert.deepEqual(offers.at(-1), { iceRestart: false });
   assert.equal(applied.length, 2);
   assert.match(invites().at(-1), /a=sendrecv/);
-  assert.match(invites().at(-1), /o=- 1 1 IN IP4/, "the media session's own offer");
+  assert.match(invites().at(-1), /a=label:offer2/, "the media session's own offer");
+  assert.match(invites().at(-1), /o=- 1 4 IN IP4/, 'the call\'s o= line, one on from the unhold (RFC 3264 §8)');
   await session.hangup();
   await phone.dispose();
 });
@@ -780,7 +782,10 @@ test('an offerless re-INVITE: the browser makes the offer for our 200 (no ICE re
   assert.deepEqual(offers, [{ iceRestart: false }], 'the browser made one offer, on the same ICE session');
   const ok = ws.sent.find((t) => /^SIP\/2\.0 200 /.test(t) && /CSeq: 2 INVITE/.test(t));
   assert.ok(ok, 'the re-INVITE got its 200');
-  assert.equal(ok.slice(ok.indexOf('\r\n\r\n') + 4), fresh, "the browser's offer, not our last answer");
+  const noOrigin = (sdp) => sdp.replace(/^o=.*\r\n/m, '');
+  assert.equal(noOrigin(ok.slice(ok.indexOf('\r\n\r\n') + 4)), noOrigin(fresh), "the browser's offer, not our last answer");
+  // Our answer's o= line; the same description, so the same version (RFC 3264 §8).
+  assert.match(ok, /\r\no=- 2 1 IN IP4 127\.0\.0\.1\r\n/, 'the call\'s o= line');
   assert.deepEqual(answers, [], 'nothing to apply before the ACK');
   const peerAnswer = 'v=0\r\no=- 8 3 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\nc=IN IP4 127.0.0.2\r\na=sendrecv\r\n';
   ws.onmessage({ data: withSdp(reinvite.replace(/^INVITE /, 'ACK ').replace('CSeq: 2 INVITE', 'CSeq: 2 ACK').replace(/Content-Type[^]*$/, 'Content-Length: 0\r\n\r\n'), peerAnswer) });

@@ -185,7 +185,8 @@ TEST_F(UnackedReinviteTest, an_offerless_reinvite_asks_the_app_for_an_offer_and_
   ASSERT_TRUE(ua_.answer_reinvite(handle_, fresh, now_).ok());
   drain();
   ASSERT_EQ(count_sent("200"), 1);
-  EXPECT_EQ(std::string(last_sent("200").body()), fresh) << "the app's offer, not our last SDP";
+  EXPECT_EQ(without_origin(last_sent("200").body()), without_origin(fresh)) << "the app's offer, not our last SDP";
+  EXPECT_EQ(origin_line(last_sent("200").body()), "- 99 2 IN IP4 127.0.0.1") << "our answer's o=, one version on";
   EXPECT_EQ(last_event<CallConfirmed>(), nullptr);
   // Our offer is unanswered until the ACK: no new offer of ours meanwhile (§4).
   EXPECT_EQ(ua_.hold(handle_, true, now_).error().code, UaErrorCode::InvalidState);
@@ -235,7 +236,8 @@ TEST_F(UnackedReinviteTest, the_answer_to_a_peer_offer_while_we_hold_keeps_the_h
   feed(peer_request("INVITE", 12, "re10", kOffer));
   ASSERT_TRUE(ua_.answer_reinvite(handle_, kAnswer, now_).ok());
   drain();
-  EXPECT_EQ(std::string(last_sent("200").body()), kAnswer);
+  EXPECT_EQ(without_origin(last_sent("200").body()), without_origin(kAnswer));
+  EXPECT_EQ(origin_line(last_sent("200").body()), "- 99 3 IN IP4 127.0.0.1") << "after the held answer's 2";
 }
 
 TEST_F(UnackedReinviteTest, no_offer_from_the_app_for_an_offerless_reinvite_is_488_and_the_call_stays) {

@@ -21,6 +21,21 @@ inline const char* kAnswer =
     "v=0\r\no=- 99 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
     "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
 
+/// `sdp` without its o= line: what the app made, whichever version the core
+/// gave it to continue our sequence (RFC 3264 §8, continue_session).
+inline std::string without_origin(std::string_view sdp) {
+  const auto at = sdp.find("\r\no=");
+  if (at == std::string_view::npos) return std::string(sdp);
+  const auto end = sdp.find("\r\n", at + 2);
+  return std::string(sdp.substr(0, at)) + std::string(sdp.substr(end));
+}
+/// The o= value of `sdp` ("" if none).
+inline std::string origin_line(std::string_view sdp) {
+  const auto at = sdp.find("\r\no=");
+  if (at == std::string_view::npos) return {};
+  return std::string(sdp.substr(at + 4, sdp.find("\r\n", at + 2) - at - 4));
+}
+
 class UaHarness : public ::testing::Test {
  protected:
   explicit UaHarness(Config config) : ua_(std::move(config)) {}

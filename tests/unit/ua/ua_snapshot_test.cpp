@@ -238,6 +238,26 @@ TEST_F(SnapshotTest, a_BYE_with_an_old_CSeq_is_refused_as_on_the_first_UA) {
   EXPECT_EQ(b_.last_sent("500").get("CSeq").value_or(""), "10 BYE");
 }
 
+// RFC 3264 §8: the adopting tab's peer connection has a session id and
+// version of its own; the peer must see the call's one o= sequence go on.
+TEST_F(SnapshotTest, the_adopting_tabs_sdp_continues_the_calls_origin_rfc3264_8) {
+  const CallHandle h = answered_outbound_via_proxy();  // our INVITE: o=- 4611731400430051336 2
+  import_into_b();
+  b_.register_ua(now_);
+  b_.sent.clear();
+  const std::string new_tab = "v=0\r\no=- 555 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                              "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:newtab\r\na=sendrecv\r\n";
+  ASSERT_TRUE(b_.ua.reinvite(h, new_tab, true, now_).ok());
+  b_.drain();
+  const auto body = std::string(b_.last_sent("INVITE").body());
+  EXPECT_EQ(origin_line(body), "- 4611731400430051336 3 IN IP4 127.0.0.1");
+  EXPECT_EQ(without_origin(body), without_origin(new_tab));
+  // Handed on again before an SDP of its own was answered: the origin goes along.
+  rc::Json j;
+  ASSERT_TRUE(rc::json_parse(b_.ua.export_state(), j));
+  EXPECT_EQ(j["calls"][0]["origin"], "- 4611731400430051336 2 IN IP4 127.0.0.1");
+}
+
 TEST_F(SnapshotTest, a_held_call_says_so) {
   const CallHandle h = connected_outbound();
   ASSERT_TRUE(ua_.hold(h, true, now_).ok());
@@ -392,6 +412,7 @@ TEST_F(SnapshotTest, malformed_foreign_and_unsupported_states_are_refused_with_a
       {with(state, "/calls/0/rcCallInfo", rc::Json::array({"x"})), "calls[0].rcCallInfo"},
       {with(state, "/calls/0/media", 7), "calls[0].media"},
       {with(state, "/calls/0/media", "audio\r\nX: 1"), "calls[0].media"},
+      {with(state, "/calls/0/origin", "- x"), "calls[0].origin"},
       {std::string(64, '[') + std::string(64, ']'), "nested too deeply"},
   };
   for (const auto& [text, why] : cases) {
