@@ -108,6 +108,9 @@ export class MultiTabWebPhone extends EventEmitter {
     if (!this.started) {
       this.started = true;
       this.election.join(() => void this.lead());
+      // The leader's count of successors decides whether closing it hands
+      // the calls over or ends them (leave()); it must not wait for its 1 s refresh.
+      this.post({ t: 'join', from: this.tabId });
     } else if (!this.registered && this.leaderId) {
       // Not registered (the last start() failed, or a refresh did later):
       // try again in the leader, as WebPhone.start() does; a start already
@@ -364,6 +367,7 @@ export class MultiTabWebPhone extends EventEmitter {
       case 'hello':
         if (this.isLeader) this.publish();
         return;
+      case 'join':
       case 'bye':
         if (this.isLeader) void this.countSuccessors();
         return;

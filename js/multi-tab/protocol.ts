@@ -44,6 +44,8 @@ export interface PhoneView {
 export type TabMessage =
   /** A tab joined: the leader answers with `state`. */
   | { t: 'hello'; from: string }
+  /** A tab stood for leader (start()): the leader counts its successors again. */
+  | { t: 'join'; from: string }
   /** A tab is leaving on purpose (not sent by a crash). */
   | { t: 'bye'; from: string }
   /**

@@ -68,6 +68,8 @@ test('a tab says hello, asks for the lock, and start() resolves once the leader 
   const started = tab.start();
   await tick();
   assert.ok(pendingLocks.includes(`wasm-web-phone:t${n}`));
+  // It tells the leader at once, whose count of successors decides whether closing it hands the calls over.
+  assert.equal((await next((m) => m.t === 'join')).from, tab.tabId);
   let settled = false;
   started.then(() => { settled = true; });
   say({ t: 'state', phone: { registered: false, connectionState: 'idle' }, sessions: [] });
