@@ -180,6 +180,9 @@ test('demo: every call action through the page, checked on the other tabs and th
   await button(card(carol, A), 'Answer').click();
   await expect(card(alice, C).locator('.state')).toHaveText('answered');
   await expect(call.locator('.state')).toHaveText('on hold');
+  // The snapshot has the consult call's quality line (masked, but its height counts): a
+  // screenshot taken before its first report came laid the card out a line shorter.
+  await expect(card(alice, C).locator('.quality')).toHaveText(/MOS/, { timeout: 10_000 });
   await expect(alice).toHaveScreenshot('transfer-consult.png', { ...SCREENSHOT, mask: dynamic(alice) });
   await button(call, 'Complete transfer').click();
   await expect(alice.locator('#calls li')).toHaveCount(0);
@@ -289,6 +292,7 @@ test('demo: a narrow (mobile-width) window stacks the panels and stays usable', 
   const A = await register(a, 0);
   const B = await register(b, 1);
   await connect(a, b, B, A);
+  await expect(card(a, B).locator('.quality')).toHaveText(/MOS/, { timeout: 10_000 }); // in the snapshot, as above
   await expect(a).toHaveScreenshot('narrow-in-call.png', { ...SCREENSHOT, fullPage: true, mask: dynamic(a) });
   await noSeriousA11yViolations(a);
   // Keyboard only: Tab reaches the call's Hang up button (in document order), Enter presses it.
