@@ -54,7 +54,9 @@ if (cold) {
   rows.push({
     what: 'cold start: navigation -> first REGISTER sent (Chromium)', unit: 'ms',
     rc: s.rc.median, ours: s.ours.median, ratio: s.ours.median / s.rc.median, ratioBest: s.ours.min / s.rc.min, ratioKind: SMALLER,
-    note: `median of ${s.ours.n}; RC IIFE as shipped${s['rc-min'] ? `; vs RC minified (${fmt(s['rc-min'].median, 1)} ms): ${fmtRatio(s.ours.median / s['rc-min'].median)}` : ''}`,
+    note: `median of ${s.ours.n}; RC IIFE as shipped${s['rc-min'] ? `; vs RC minified (${fmt(s['rc-min'].median, 1)} ms): ${fmtRatio(s.ours.median / s['rc-min'].median)}` : ''}` +
+      (s.floor ? `; FLOOR, RC + an empty wasm module asked for when the script ran: ${fmt(s.floor.median, 1)} ms = ${fmtRatio(s.floor.median / s.rc.median)} RC` +
+        (s['floor-early'] ? ` (asked for before the script tag: ${fmtRatio(s['floor-early'].median / s.rc.median)})` : '') : ''),
   });
 } else missing.push('cold-start');
 if (sizes) {
