@@ -13,8 +13,16 @@ import { iceSettings } from '../media/ice-options.js';
 import type { VideoRequest } from '../media/video.js';
 import type CallSession from './index.js';
 
+const ENDED = 'the call ended while its media was being set up';
+
+/** The call is over for its media: ended, or hangup() has released it (RFC 3261 §15.1.1). */
+function mediaOver(call: CallSession): boolean {
+  return call.state === 'disposed' || call['mediaReleased'];
+}
+
 /** init(): `video` opens the camera too. */
 export async function initMedia(this: CallSession, video?: VideoRequest): Promise<void> {
+  if (mediaOver(this)) throw new Error(ENDED);
   const factory = this.webPhone.options.webRtcSessionFactory;
   const stunServers = this.webPhone.sipInfo.stunServers ?? [];
   if (factory) {
@@ -30,11 +38,12 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
     if (name === 'deviceSwitched') this[info.kind === 'audiooutput' ? 'outputDeviceId' : 'inputDeviceId'] = info.deviceId;
     this.emit(name, info);
   }, this.webPhone._media, video);
-  if (this.state === 'disposed') {
-    // The call ended (the caller hung up, the app cancelled) while the
+  if (mediaOver(this)) {
+    // The call ended (the caller hung up, the app cancelled) or hangup()
+    // released its media (the BYE is out, its answer not yet in) while the
     // microphone or camera opened: close them again, nobody else will.
     browser.dispose();
-    throw new Error('the call ended while its media was being set up');
+    throw new Error(ENDED);
   }
   // The session this replaces: one from before, or one a second init() made
   // while this one opened the microphone (its tracks and connection would

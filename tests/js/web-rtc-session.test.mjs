@@ -255,3 +255,34 @@ test('a call that ends while its microphone opens (answer() during the permissio
     mediaDevices.getUserMedia = async () => stream;
   }
 });
+
+test('hangup() while the microphone opens (a call taken over from another tab): the BYE released the media, so the new microphone is closed again', async () => {
+  const { initMedia } = await import(`${root}/dist/es/call-session/call-media.js`);
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const mic = micTrack('adopted');
+  mediaDevices.getUserMedia = async () => { await gate; return streamOf(mic); };
+  try {
+    // Answered (adopted) and still 'answered' after hangup(): the call is
+    // disposed only when the BYE's answer comes, up to 32 s later.
+    const session = {
+      state: 'answered', mediaReleased: false, emit() {}, webPhone: { options: {}, sipInfo: {}, deviceManager },
+      _video: { media() { throw new Error('media attached to a hung-up call'); } },
+      quality: { attach() { throw new Error('quality monitor attached to a hung-up call'); } },
+    };
+    const init = initMedia.call(session);
+    session.mediaReleased = true; // hangup(): BYE sent, releaseMedia() found nothing to close yet
+    release();
+    await assert.rejects(init, /the call ended while its media was being set up/);
+    assert.equal(mic.readyState, 'ended', 'the microphone is released');
+    assert.equal(FakePeerConnection.last.signalingState, 'closed', 'the peer connection is closed');
+    assert.equal(session.webRtcSession, undefined);
+    // A later init() (an app retrying) opens nothing at all.
+    let asked = 0;
+    mediaDevices.getUserMedia = async () => { asked++; return streamOf(micTrack('again')); };
+    await assert.rejects(initMedia.call(session), /the call ended while its media was being set up/);
+    assert.equal(asked, 0);
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
