@@ -76,6 +76,8 @@ export class BrowserWebRtcSession implements WebRtcSession {
   private muted = false;
   /** A fallback to another input is under way (the track's 'ended' and 'devicechange' both report an unplug). */
   private switching = false;
+  /** dispose() ran: a microphone that opens after it is stopped at once. */
+  private disposed = false;
   private readonly onDeviceChange = () => void this.devicesChanged();
 
   private constructor(
@@ -102,7 +104,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
       if (this.outputDeviceId === undefined) void this.deviceManager.getOutputDeviceId().then((id) => {
         this.outputDeviceId ??= id;
         if (id === this.outputDeviceId) setSink(this.audioElement, id ?? '').catch(() => {});
-      });
+      }, () => undefined); // no output chosen: the browser's default plays it
     };
     navigator.mediaDevices.addEventListener?.('devicechange', this.onDeviceChange);
   }
@@ -153,10 +155,16 @@ export class BrowserWebRtcSession implements WebRtcSession {
 
   private async openMicrophone(deviceId: string): Promise<void> {
     this.mediaStream?.getTracks().forEach((t) => t.stop()); // stop() fires no 'ended'
-    this.mediaStream = await navigator.mediaDevices.getUserMedia({
+    const stream = await navigator.mediaDevices.getUserMedia({
       video: false,
       audio: { deviceId: { exact: deviceId } },
     });
+    if (this.disposed) {
+      // The call ended while the browser opened it: nobody would stop it.
+      stream.getTracks().forEach((t) => t.stop());
+      throw new Error('the call ended while its microphone was opening');
+    }
+    this.mediaStream = stream;
     for (const track of this.mediaStream.getAudioTracks()) track.addEventListener('ended', () => void this.microphoneLost(track));
     this.onMediaStream(this.mediaStream);
   }
@@ -280,7 +288,20 @@ export class BrowserWebRtcSession implements WebRtcSession {
     return !now || now === 'sendrecv' || now === 'recvonly'; // null: nothing negotiated yet
   }
 
-  async changeInputDevice(deviceId: string): Promise<void> {
+  /**
+   * One change at a time, in the order asked: two that overlapped (a device
+   * picker stepped through, the app's change racing the switch after an
+   * unplug) each stored the stream they opened, and the first one's track
+   * was never stopped.
+   */
+  changeInputDevice(deviceId: string): Promise<void> {
+    const change = this.inputChanges.then(() => this.switchInput(deviceId));
+    this.inputChanges = change.catch(() => undefined);
+    return change;
+  }
+  private inputChanges: Promise<void> = Promise.resolve();
+
+  private async switchInput(deviceId: string): Promise<void> {
     const previous = this.inputDeviceId;
     try {
       await this.openMicrophone(deviceId);
@@ -288,7 +309,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
       // The old track is stopped already (one microphone at a time is all
       // some systems allow): without it back the peer would hear silence
       // from a call that says nothing. Reopen it, then say why.
-      if (previous !== undefined && previous !== deviceId) await this.useMicrophone(previous).catch(() => undefined);
+      if (!this.disposed && previous !== undefined && previous !== deviceId) await this.useMicrophone(previous).catch(() => undefined);
       throw e;
     }
     this.inputDeviceId = deviceId;
@@ -306,6 +327,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
     track.enabled = !this.muted; // a muted call stays muted on the new microphone
     const sender = this.rtcPeerConnection.getSenders().find((s) => s.track?.kind === 'audio' || !s.track);
     await sender?.replaceTrack(track);
+    track.enabled = !this.muted; // setMuted() during the await reached the sender's old track
   }
 
   /** Rejects with a DeviceError: `NotSupported` (no setSinkId), `NotFound`, `NotAllowed`. */
@@ -317,6 +339,8 @@ export class BrowserWebRtcSession implements WebRtcSession {
   setMuted(muted: boolean): void {
     this.muted = muted;
     for (const sender of this.rtcPeerConnection.getSenders()) if (sender.track?.kind === 'audio') sender.track.enabled = !muted;
+    // And the open microphone, which a device change may be putting on the sender.
+    for (const track of this.mediaStream?.getAudioTracks() ?? []) track.enabled = !muted;
   }
 
   /**
@@ -334,6 +358,7 @@ export class BrowserWebRtcSession implements WebRtcSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     navigator.mediaDevices.removeEventListener?.('devicechange', this.onDeviceChange);
     this.rtcPeerConnection.close();
     this.video.close();

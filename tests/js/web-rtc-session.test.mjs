@@ -286,3 +286,78 @@ test('hangup() while the microphone opens (a call taken over from another tab): 
     mediaDevices.getUserMedia = async () => stream;
   }
 });
+
+/** getUserMedia that the test answers by hand, one request at a time. */
+function gatedMicrophones() {
+  const asked = [];
+  mediaDevices.getUserMedia = (c) => new Promise((resolve) => {
+    const t = micTrack(c.audio.deviceId.exact);
+    asked.push({ track: t, open: () => resolve(streamOf(t)) });
+  });
+  return asked;
+}
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+test('two microphone changes that overlap run one after the other: the last one asked for is in use, every other microphone is stopped', async () => {
+  const { session, pc } = await newSession();
+  const asked = gatedMicrophones();
+  try {
+    const a = session.changeInputDevice('usb');
+    const b = session.changeInputDevice('headset');
+    await tick();
+    assert.equal(asked.length, 1, 'the second change waits for the first');
+    asked[0].open();
+    await a;
+    await tick();
+    assert.equal(asked.length, 2);
+    asked[1].open();
+    await b;
+    assert.equal(session.inputDeviceId, 'headset');
+    assert.equal(pc.sender.track, asked[1].track);
+    assert.equal(asked[0].track.readyState, 'ended', 'the first change\'s microphone is stopped');
+    assert.equal(asked[1].track.readyState, 'live');
+    session.dispose();
+    assert.equal(asked[1].track.readyState, 'ended');
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
+
+test('a microphone change under way when the call ends: the microphone it opens is stopped and the change says why', async () => {
+  const { session } = await newSession();
+  const asked = gatedMicrophones();
+  try {
+    const change = session.changeInputDevice('usb');
+    await tick();
+    session.dispose(); // hang-up while the browser opens the device
+    asked[0].open();
+    await assert.rejects(change, /the call ended while its microphone was opening/);
+    assert.equal(asked[0].track.readyState, 'ended');
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
+
+test('mute() while a microphone change puts the new track on the sender: the new microphone goes out muted', async () => {
+  const { session, pc } = await newSession();
+  const mic = micTrack('usb');
+  mediaDevices.getUserMedia = async () => streamOf(mic);
+  let sendTrack;
+  const gate = new Promise((r) => (sendTrack = r));
+  const replaceTrack = pc.sender.replaceTrack;
+  pc.sender.replaceTrack = async (t) => { await gate; return replaceTrack(t); };
+  try {
+    const change = session.changeInputDevice('usb');
+    await tick();
+    session.setMuted(true); // the sender still has the old track
+    sendTrack();
+    await change;
+    assert.equal(pc.sender.track, mic);
+    assert.equal(mic.enabled, false, 'muted as the UI says');
+    session.setMuted(false);
+    assert.equal(mic.enabled, true);
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+    session.dispose();
+  }
+});
