@@ -98,13 +98,24 @@ export class CallVideo {
     // Sending video already: the same m-line carries the screen, no SIP.
     // Otherwise the call gains video for it (re-INVITE), and loses it again
     // when sharing stops.
-    if (hadVideo) await v.replace(track);
-    else await this.add('startScreenShare', track);
+    try {
+      if (hadVideo) await v.replace(track);
+      else await this.add('startScreenShare', track);
+    } catch (e) {
+      // Refused (the re-INVITE failed, the peer rejected video): a capture
+      // we opened stops, or the browser's sharing bar would stay up for a
+      // share the app was told failed.
+      if (!stream) track.stop();
+      throw e;
+    }
     const ended = () => void this.stopShare('ended').catch(() => undefined);
     this.screen = { track, hadVideo, owned: !stream, ended };
     track.addEventListener('ended', ended);
     this.host.emit('screenShareStarted', { stream: source });
     this.sync();
+    // "Stop sharing" pressed while the re-INVITE was under way: its 'ended'
+    // came before the listener above.
+    if (track.readyState === 'ended') ended();
   }
 
   /** `ended`: the browser's "Stop sharing", the app's stream ended, or the peer removed video; `stopped`: the app. */

@@ -79,6 +79,12 @@ export class BrowserVideo implements WebRtcVideo {
     const id = await this.deviceManager.getVideoInputDeviceId?.().catch(() => undefined);
     const asked = typeof this.request === 'object' ? this.request : {};
     const stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: id ? { ...asked, deviceId: { exact: id } } : { ...asked } });
+    if (this.closed) {
+      // The call ended while the browser opened it: nobody would stop it,
+      // and its light would stay on.
+      stream.getTracks().forEach((t) => t.stop());
+      throw new Error('the call ended while its camera was opening');
+    }
     return (this.camera = stream.getVideoTracks()[0]);
   }
 
@@ -155,8 +161,10 @@ export class BrowserVideo implements WebRtcVideo {
 
   /** Close the camera (the call ends). */
   close(): void {
+    this.closed = true;
     this.drop();
   }
+  private closed = false;
 
   /** Stop sending (camera closed) unless `keep` is the track to go on with. */
   private drop(keep?: MediaStreamTrack): void {

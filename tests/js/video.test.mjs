@@ -194,3 +194,43 @@ test('muteVideo() disables the track we send with no SIP; hold with video holds 
   await a.unhold();
   assert.equal((await lastSdp('101', 'INVITE')).match(/a=sendrecv/g)?.length, 2);
 });
+
+/** navigator.mediaDevices.getDisplayMedia for `run`, handing out `stream` (Node has none). */
+async function withDisplayMedia(stream, run) {
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { value: { mediaDevices: { getDisplayMedia: async () => stream } }, configurable: true });
+  try {
+    return await run();
+  } finally {
+    if (had) Object.defineProperty(globalThis, 'navigator', had);
+    else delete globalThis.navigator;
+  }
+}
+
+test('a screen share the peer refuses rejects and stops the capture the SDK opened (the browser\'s sharing bar goes)', T, async () => {
+  const { a } = await call(undefined, undefined, { acceptVideo: false });
+  const screen = fakeVideoStream('refused screen');
+  let started = false;
+  a.on('screenShareStarted', () => (started = true));
+  await withDisplayMedia(screen, () => assert.rejects(a.startScreenShare(), /refused video \(port 0/));
+  assert.equal(screen.track.readyState, 'ended', 'getDisplayMedia\'s capture is stopped');
+  assert.equal(a.screenSharing, false);
+  assert.equal(started, false);
+  // A stream the app passed is the app's: refused, it is left as it was.
+  const own = fakeVideoStream('app screen');
+  await assert.rejects(a.startScreenShare(own), /refused video/);
+  assert.equal(own.track.readyState, 'live');
+});
+
+test('"Stop sharing" pressed while the share\'s re-INVITE is under way ends the share once it is up', T, async () => {
+  const { a } = await call(undefined, undefined);
+  const screen = fakeVideoStream('short screen');
+  const ended = event(a, 'screenShareEnded');
+  const sharing = a.startScreenShare(screen);
+  screen.track.end(); // before the re-INVITE's answer, so before the SDK listens
+  await sharing;
+  assert.deepEqual(await ended, { reason: 'ended' });
+  await new Promise((r) => setTimeout(r, 300)); // the re-INVITE that removes it
+  assert.equal(a.screenSharing, false);
+  assert.equal(a.localVideoStream, null);
+});

@@ -361,3 +361,23 @@ test('mute() while a microphone change puts the new track on the sender: the new
     session.dispose();
   }
 });
+
+test('addVideo() whose camera opens after the call ended: the camera is stopped and the send rejects', async () => {
+  const { BrowserVideo } = await import(`${root}/dist/es/media/video.js`);
+  let open;
+  const camera = Object.assign(new EventTarget(), { kind: 'video', enabled: true, readyState: 'live', stop() { this.readyState = 'ended'; } });
+  mediaDevices.getUserMedia = () => new Promise((r) => (open = () => r({ getTracks: () => [camera], getVideoTracks: () => [camera] })));
+  try {
+    const pc = new FakePeerConnection();
+    const video = new BrowserVideo(pc, deviceManager, () => undefined);
+    const sending = video.send();
+    await tick();
+    video.close(); // the call ends (BrowserWebRtcSession.dispose)
+    open();
+    await assert.rejects(sending, /the call ended while its camera was opening/);
+    assert.equal(camera.readyState, 'ended', 'the camera light goes off');
+    assert.equal(pc.added.length, 0, 'nothing added to the closed connection');
+  } finally {
+    mediaDevices.getUserMedia = async () => stream;
+  }
+});
