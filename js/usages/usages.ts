@@ -30,7 +30,10 @@ export class Usages {
   private subs = new Map<number, Subscription>();
   /** publishPresence() calls waiting, with the generation the core gave each. */
   private publishing: (Waiter<void> & { generation: number })[] = [];
-  private unpublishing: Waiter<void>[] = [];
+  /** `after`: the generation of the last publishPresence() before this unpublishPresence(). */
+  private unpublishing: (Waiter<void> & { after: number })[] = [];
+  /** The core's generation of the last publishPresence() (0: none yet). */
+  private generation = 0;
   private dialogs = new Map<number, DialogStateEntry[]>();
 
   constructor(
@@ -97,6 +100,7 @@ export class Usages {
       return Promise.reject(e);
     }
     const generation = r.request as number;
+    this.generation = generation;
     const done = new Promise<void>((resolve, reject) => this.publishing.push({ resolve, reject, generation }));
     this.pump();
     return done;
@@ -108,7 +112,8 @@ export class Usages {
     } catch (e) {
       return Promise.reject(e);
     }
-    const done = new Promise<void>((resolve, reject) => this.unpublishing.push({ resolve, reject }));
+    const after = this.generation;
+    const done = new Promise<void>((resolve, reject) => this.unpublishing.push({ resolve, reject, after }));
     this.pump();
     return done;
   }
@@ -181,18 +186,33 @@ export class Usages {
         break;
       case 'publication': {
         // Calls made while a PUBLISH was out go up together (RFC 3903 §4.1):
-        // one event settles every call its generation includes.
+        // one event settles every call its generation includes. `request` is
+        // the generation of the last PUBLISH with a body that went out.
+        const upTo = (w: { generation: number }) => w.generation <= e.request;
         if (e.state === 'published') {
-          const done = this.publishing.filter((w) => w.generation <= e.request);
-          this.publishing = this.publishing.filter((w) => w.generation > e.request);
-          for (const w of done) w.resolve();
+          for (const w of this.publishing.filter(upTo)) w.resolve();
+          this.publishing = this.publishing.filter((w) => !upTo(w));
+          // A publishPresence() made after unpublishPresence() while the
+          // removal still waited its turn took that turn: the removal never
+          // went, what is up is the newer publication.
+          const replaced = this.unpublishing.filter((w) => e.request > w.after);
+          this.unpublishing = this.unpublishing.filter((w) => e.request <= w.after);
+          for (const w of replaced) w.reject(new Error('unpublishPresence: replaced by a later publishPresence() before the removal was sent'));
           break;
         }
-        const error = e.state === 'failed'
-          ? new MessageError(`publishPresence: ${e.status} ${e.reason}`, e.status, e.reason)
-          : new Error('publishPresence: withdrawn by unpublishPresence()');
-        for (const w of this.publishing.splice(0)) w.reject(error);
-        if (e.state === 'removed') for (const w of this.unpublishing.splice(0)) w.resolve();
+        if (e.state === 'failed') {
+          // The core drops what waited behind the refused PUBLISH: nothing is
+          // published, which is also what an unpublishPresence() asked for.
+          const error = new MessageError(`publishPresence: ${e.status} ${e.reason}`, e.status, e.reason);
+          for (const w of this.publishing.splice(0)) w.reject(error);
+          for (const w of this.unpublishing.splice(0)) w.resolve();
+          break;
+        }
+        // removed: what was published is withdrawn; a publishPresence() made
+        // after the removal went out is still to come (its own event).
+        for (const w of this.publishing.filter(upTo)) w.reject(new Error('publishPresence: withdrawn by unpublishPresence()'));
+        this.publishing = this.publishing.filter((w) => !upTo(w));
+        for (const w of this.unpublishing.splice(0)) w.resolve();
         break;
       }
     }
