@@ -217,7 +217,10 @@ export class MultiTabWebPhone extends EventEmitter {
         if (this.handingOver) return;
         w._update(viewOf(s) ?? view);
         this.deliver(w, name, args);
-        this.broadcastEvent(w.callId, name, args);
+        // With the state it leaves the call in: the next 'state' message
+        // comes after the event, and an app that draws the call on the event
+        // (an answered call still showing Answer) would draw the old one.
+        this.broadcastEvent(w.callId, name, args, false, viewOf(s) ?? view);
         this.schedulePublish();
       };
     }
@@ -270,8 +273,13 @@ export class MultiTabWebPhone extends EventEmitter {
 
   /** A command from another tab. */
   private async serve(m: TabMessage & { t: 'cmd' }): Promise<void> {
-    const reply = (ok: boolean, value?: unknown, error?: SerializedError) =>
-      this.post({ t: 'result', from: this.tabId, to: m.from, id: m.id, ok, value, error });
+    // A call's command answers with the call's state after it, for the same
+    // reason as an event carries it (wrapLocal).
+    let w: TabCallSession | undefined;
+    const reply = (ok: boolean, value?: unknown, error?: SerializedError) => {
+      const view = w?._local && viewOf(w._local);
+      this.post({ t: 'result', from: this.tabId, to: m.from, id: m.id, ok, value, error, ...(view ? { view } : {}) });
+    };
     try {
       const phone = this.phone;
       if (!phone) throw new Error('this tab no longer runs the phone');
@@ -286,7 +294,7 @@ export class MultiTabWebPhone extends EventEmitter {
         this.wrapLocal(s);
         return reply(true, viewOf(s));
       }
-      const w = this.callSessions.find((x) => x.callId === m.callId);
+      w = this.callSessions.find((x) => x.callId === m.callId);
       if (!w?._local) throw new Error(`no such call (${m.callId}): it has ended`);
       reply(true, serializeArg(await this.runLocal(w, m.method as SessionMethod, m.args)));
     } catch (e) {
@@ -380,6 +388,7 @@ export class MultiTabWebPhone extends EventEmitter {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
+        if (m.view) this.callSessions.find((x) => x.callId === m.view!.callId)?._update(m.view);
         if (m.ok) p.resolve(m.value);
         else p.reject(toError(m.error ?? { name: 'Error', message: 'failed' }));
         return;
@@ -410,6 +419,7 @@ export class MultiTabWebPhone extends EventEmitter {
         const args = m.args.map((a) => this.revive(a));
         if (m.callId !== undefined) {
           const w = this.callSessions.find((x) => x.callId === m.callId);
+          if (w && m.view) w._update(m.view);
           if (w) this.deliver(w, m.name, args);
           return;
         }
@@ -472,10 +482,10 @@ export class MultiTabWebPhone extends EventEmitter {
   }
 
   /** Tell the other tabs; a phone event is also emitted here (`local`). */
-  private broadcastEvent(callId: string | undefined, name: string, args: unknown[], local = callId === undefined): void {
+  private broadcastEvent(callId: string | undefined, name: string, args: unknown[], local = callId === undefined, view?: SessionView): void {
     if (callId === undefined) this.trackRegistered(name, args[0]);
     if (local) this.emit(name, ...args);
-    this.post({ t: 'event', from: this.tabId, callId, name, args: args.map(serializeArg) });
+    this.post({ t: 'event', from: this.tabId, callId, name, args: args.map(serializeArg), ...(view ? { view } : {}) });
   }
 
   /** `registered` follows the phone's events: a refresh refused, or autoRecover giving up, unregisters it. */

@@ -55,10 +55,10 @@ export type TabMessage =
    */
   | { t: 'state'; from: string; phone: PhoneView; sessions: SessionView[]; core?: string }
   /** A phone event (`callId` absent) or a call's event, for every tab to emit. */
-  | { t: 'event'; from: string; callId?: string; name: string; args: unknown[] }
+  | { t: 'event'; from: string; callId?: string; name: string; args: unknown[]; view?: SessionView }
   /** Ask the leader to act: a phone method (`callId` absent) or a call's. */
   | { t: 'cmd'; from: string; to: string; id: number; callId?: string; method: string; args: unknown[] }
-  | { t: 'result'; from: string; to: string; id: number; ok: boolean; value?: unknown; error?: SerializedError };
+  | { t: 'result'; from: string; to: string; id: number; ok: boolean; value?: unknown; error?: SerializedError; view?: SessionView };
 
 export interface SerializedError {
   name: string;

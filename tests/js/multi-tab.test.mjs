@@ -382,3 +382,23 @@ test('a new leader still loading its core keeps the calls it takes over: a tab s
     withLocks();
   }
 });
+
+test("a call's event and a command's result carry the call's state after them: a listener never sees the state before", async () => {
+  const { tab, say, next, done } = tabAndLeader();
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [view] });
+  await until(() => tab.callSessions.length > 0);
+  const s = tab.callSessions[0];
+  const statesSeen = [];
+  s.on('answered', () => statesSeen.push(['answered', s.state]));
+  // The leader's event comes before its next 'state' message.
+  say({ t: 'event', callId: 'c1', name: 'answered', args: [], view: { ...view, state: 'answered' } });
+  await until(() => statesSeen.length > 0);
+  assert.deepEqual(statesSeen, [['answered', 'answered']]);
+  // hold() from this tab: the result comes before the 'state' that says held.
+  const held = s.hold();
+  const cmd = await next((m) => m.t === 'cmd' && m.method === 'hold');
+  say({ t: 'result', to: cmd.from, id: cmd.id, ok: true, view: { ...view, state: 'answered', held: true } });
+  await held;
+  assert.equal(s.held, true, 'held as soon as hold() resolves');
+  await done();
+});

@@ -100,6 +100,9 @@ for (const noSharedWorker of [false, true]) {
       await answering.answer();
       await call.done;
       for (const t of tabs) await t.waitForState('answered');
+      // Every tab's 'answered' listener saw the session answered already
+      // (the event carries the call's state; the 'state' message comes later).
+      for (const t of tabs) expect((await t.events()).filter((e) => e.name === 'answered').map((e) => e.state)).toEqual(['answered']);
       // The media is the leader's: audio both ways between it and the far end.
       await expectAudio([leader, far]);
       expect(await answering.rtpStats()).toBeNull(); // no media in a tab that does not lead
