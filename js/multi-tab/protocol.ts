@@ -27,6 +27,10 @@ export interface SessionView {
   muted?: boolean;
   /** hold() is in force. */
   held?: boolean;
+  /** muteVideo() is in force. */
+  videoMuted?: boolean;
+  /** startScreenShare() is in force. */
+  screenSharing?: boolean;
 }
 
 /** What every tab knows of the phone. */

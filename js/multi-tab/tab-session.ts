@@ -33,6 +33,7 @@ export const NO_ARGUMENTS = [
 /** How a TabCallSession reaches the phone (the MultiTabWebPhone). */
 export interface SessionHost {
   _invoke(session: TabCallSession, method: SessionMethod, args: unknown[]): Promise<unknown>;
+  call(callee: string, callerId?: string): Promise<TabCallSession>;
 }
 
 export class TabCallSession extends EventEmitter {
@@ -90,6 +91,31 @@ export class TabCallSession extends EventEmitter {
   muted = false;
   /** hold() is in force. */
   held = false;
+  /** muteVideo() is in force. */
+  videoMuted = false;
+  /** startScreenShare() is in force (the share runs in the leader tab). */
+  screenSharing = false;
+
+  /**
+   * CallSession.warmTransfer from any tab: hold this call, call `target`
+   * (both in the leader tab); `complete()` joins them (REFER with Replaces),
+   * `cancel()` hangs up the consultation and unholds this call.
+   */
+  async warmTransfer(
+    target: string,
+    options: { callerId?: string; timeout?: number } = {},
+  ): Promise<{ complete: () => Promise<void>; cancel: () => Promise<void>; newSession: TabCallSession }> {
+    await this.hold();
+    const newSession = await this._host.call(target, options.callerId);
+    return {
+      newSession,
+      complete: () => this.completeWarmTransfer(newSession, options.timeout),
+      cancel: async () => {
+        await newSession.hangup();
+        await this.unhold();
+      },
+    };
+  }
 
   /** @internal Take the leader's view of the call. */
   _update(view: SessionView): void {
@@ -102,6 +128,8 @@ export class TabCallSession extends EventEmitter {
     this.earlyMedia = view.earlyMedia ?? false;
     this.muted = view.muted ?? false;
     this.held = view.held ?? false;
+    this.videoMuted = view.videoMuted ?? false;
+    this.screenSharing = view.screenSharing ?? false;
     if (view.remoteNumber) this.remoteNumber = view.remoteNumber;
     if (view.localNumber) this.localNumber = view.localNumber;
   }
@@ -167,6 +195,6 @@ export function viewOf(s: CallSession): SessionView | undefined {
     callId, direction: s.direction, state: s.state, remoteNumber: s.remoteNumber, localNumber: s.localNumber,
     remotePeer: s.remotePeer, localPeer: s.localPeer, sessionId: s.sessionId, partyId: s.partyId,
     hasRemoteVideo: s.hasRemoteVideo, earlyMedia: (s as { earlyMedia?: boolean }).earlyMedia === true,
-    muted: s.muted, held: s.held,
+    muted: s.muted, held: s.held, videoMuted: s.videoMuted, screenSharing: s.screenSharing,
   };
 }

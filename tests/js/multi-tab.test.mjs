@@ -330,14 +330,42 @@ test("a call that failed is not listed again, and call() returns the session out
   await done();
 });
 
-test('muted and held follow the view, in every tab', async () => {
+test('muted, held, videoMuted and screenSharing follow the view, in every tab', async () => {
   const { tab, say, done } = tabAndLeader();
-  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered', muted: true, held: true }] });
+  const flags = () => { const c = tab.callSessions[0]; return [c.muted, c.held, c.videoMuted, c.screenSharing]; };
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered', muted: true, held: true, videoMuted: true, screenSharing: true }] });
   await until(() => tab.callSessions.length === 1);
-  assert.deepEqual([tab.callSessions[0].muted, tab.callSessions[0].held], [true, true]);
+  assert.deepEqual(flags(), [true, true, true, true]);
   say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [{ ...view, state: 'answered', muted: false, held: false }] });
   await until(() => !tab.callSessions[0].muted);
-  assert.deepEqual([tab.callSessions[0].muted, tab.callSessions[0].held], [false, false]);
+  assert.deepEqual(flags(), [false, false, false, false]);
+  await done();
+});
+
+test('warmTransfer() from a tab that does not lead: hold, the consultation call and complete() are commands to the leader', async () => {
+  const { tab, say, next, heard, done } = tabAndLeader();
+  const answered = { ...view, state: 'answered' };
+  say({ t: 'state', phone: { registered: true, connectionState: 'idle' }, sessions: [answered] });
+  await until(() => tab.callSessions.length === 1);
+  const s = tab.callSessions[0];
+  const consulting = s.warmTransfer('103');
+  const hold = await next((m) => m.t === 'cmd' && m.method === 'hold');
+  assert.equal(hold.callId, 'c1');
+  say({ t: 'result', to: tab.tabId, id: hold.id, ok: true, view: { ...answered, held: true } });
+  const call = await next((m) => m.t === 'cmd' && m.method === 'call');
+  assert.equal(call.args[0], '103');
+  say({ t: 'result', to: tab.tabId, id: call.id, ok: true, value: { ...view, callId: 'c2', direction: 'outbound', state: 'answered', remoteNumber: '103' } });
+  const { newSession, complete, cancel } = await consulting;
+  assert.equal(typeof cancel, 'function');
+  assert.equal(newSession.callId, 'c2');
+  assert.equal(s.held, true);
+  const completing = complete();
+  const refer = await next((m) => m.t === 'cmd' && m.method === 'completeWarmTransfer');
+  assert.equal(refer.callId, 'c1');
+  assert.deepEqual(refer.args[0], { __session: 'c2' }, 'the consultation call goes by its Call-ID');
+  say({ t: 'result', to: tab.tabId, id: refer.id, ok: true });
+  await completing;
+  assert.equal(heard.filter((m) => m.t === 'cmd').length, 3);
   await done();
 });
 
