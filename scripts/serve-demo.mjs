@@ -4,7 +4,7 @@
 //   node scripts/serve-demo.mjs <port> <config.json>
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,8 +14,19 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
   '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.map': 'application/json' };
 const mounts = [['/dist/', join(root, 'dist')], ['/', join(root, 'web')]];
 
+const notFound = (res) => {
+  if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
+};
+
 createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' });
+    return res.end('bad request: malformed URL'); // "/%": decodeURIComponent threw and the server exited
+  }
   if (path === '/demo-config.json') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     return res.end(config);
@@ -23,11 +34,11 @@ createServer((req, res) => {
   for (const [prefix, dir] of mounts) {
     if (!path.startsWith(prefix)) continue;
     let file = normalize(join(dir, path.slice(prefix.length)));
-    if (!file.startsWith(dir)) break; // no ../ escapes
+    if (file !== dir && !file.startsWith(dir + sep)) break; // no ../ escapes, not even to a sibling (web-x/)
     try { if (statSync(file).isDirectory()) file = join(file, 'index.html'); statSync(file); } catch { break; }
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    return createReadStream(file).pipe(res);
+    // A file a rebuild removed meanwhile: an answer, not an exit.
+    return createReadStream(file).on('error', () => notFound(res)).pipe(res);
   }
-  res.writeHead(404, { 'content-type': 'text/plain' });
-  res.end('not found');
+  notFound(res);
 }).listen(port, '127.0.0.1', () => console.log(`demo: http://127.0.0.1:${port}/`));

@@ -5,7 +5,9 @@
 // The video controls are in video.js.
 import { VIDEO_ACTIONS, updateVideo, watchVideo } from './video.js';
 
-const calls = new Map(); // CallSession → { s, el, held, muted, recording, consult, answeredAt }
+// Hold and mute are the session's own (s.held, s.muted): in multi-tab mode
+// another tab can change them, and a refused hold leaves the call unheld.
+const calls = new Map(); // CallSession → { s, el, recording, consult, answeredAt }
 let current;
 let diagnosticsBox;
 const list = () => document.getElementById('calls');
@@ -39,12 +41,14 @@ function setResult(meta, text, error = false) {
  */
 async function run(meta, what, fn, block = true) {
   if (block) for (const b of meta.el.querySelectorAll('button')) b.disabled = true;
+  meta.running = (meta.running ?? 0) + 1;
   try {
     const text = await fn();
     if (text) setResult(meta, text);
   } catch (e) {
     setResult(meta, `${what}: ${e.message}`, true);
   } finally {
+    meta.running--;
     for (const b of meta.el.querySelectorAll('button')) b.disabled = false;
     // An action on one call can change another (hold, switch, consult).
     for (const m of calls.values()) update(m);
@@ -65,7 +69,7 @@ function update(meta) {
   q(meta, '.select').setAttribute('aria-pressed', String(current === meta));
   q(meta, '.peer').textContent = s.remoteNumber || '…';
   q(meta, '.direction').textContent = s.direction === 'inbound' ? 'incoming' : 'outgoing';
-  q(meta, '.state').textContent = meta.held && s.state === 'answered' ? 'on hold' : s.state === 'init' ? 'calling'
+  q(meta, '.state').textContent = s.held && s.state === 'answered' ? 'on hold' : s.state === 'init' ? 'calling'
     : s.state === 'ringing' && (s.earlyMedia || meta.early) ? 'ringing · early media' : s.state;
   action(meta, 'earlyMedia').hidden = !!meta.early;
   q(meta, '.duration').textContent = duration(meta);
@@ -73,8 +77,8 @@ function update(meta) {
   q(meta, '.in-call').hidden = ringingIn || !live;
   const answered = s.state === 'answered';
   for (const b of q(meta, '.in-call').querySelectorAll('button')) if (b.dataset.action !== 'hangup') b.hidden = !answered;
-  action(meta, 'hold').textContent = meta.held ? 'Resume' : 'Hold';
-  action(meta, 'mute').textContent = meta.muted ? 'Unmute' : 'Mute';
+  action(meta, 'hold').textContent = s.held ? 'Resume' : 'Hold';
+  action(meta, 'mute').textContent = s.muted ? 'Unmute' : 'Mute';
   action(meta, 'record').textContent = meta.recording ? 'Stop recording' : 'Record';
   action(meta, 'complete').hidden = action(meta, 'cancelConsult').hidden = !(answered && meta.consult);
   action(meta, 'consult').hidden = !answered || !!meta.consult;
@@ -88,16 +92,15 @@ function update(meta) {
  * leaves the keypad and devices on the call that still has the media.
  */
 async function switchTo(meta) {
-  for (const other of calls.values()) {
-    if (other !== meta && other.s.state === 'answered' && !other.held) {
-      await other.s.hold();
-      other.held = true;
-    }
-  }
+  await holdAllBut(meta);
   current = meta;
-  if (meta.held && meta.s.state === 'answered') {
-    await meta.s.unhold();
-    meta.held = false;
+  if (meta.s.held && meta.s.state === 'answered') await meta.s.unhold();
+}
+
+/** Call waiting: every answered call but `meta` on hold (before a new call or a switch). */
+export async function holdAllBut(meta) {
+  for (const other of calls.values()) {
+    if (other !== meta && other.s.state === 'answered' && !other.s.held) await other.s.hold();
   }
 }
 
@@ -132,15 +135,13 @@ const ACTIONS = {
     return `the caller answered: ${resp}${close.body?.ExtNfo ? ` (${close.body.ExtNfo})` : ''}`;
   },
   hold: async (m) => {
-    if (m.held) { await switchTo(m); return 'resumed'; } // the other calls go on hold
+    if (m.s.held) { await switchTo(m); return 'resumed'; } // the other calls go on hold
     await m.s.hold();
-    m.held = true;
     return 'on hold';
   },
   mute: async (m) => {
-    if (m.muted) m.s.unmute(); else m.s.mute();
-    m.muted = !m.muted;
-    return m.muted ? 'microphone muted' : 'microphone on';
+    await (m.s.muted ? m.s.unmute() : m.s.mute()); // a promise in multi-tab mode: the leader tab mutes
+    return m.s.muted ? 'microphone muted' : 'microphone on';
   },
   hangup: (m) => m.s.hangup(),
   record: async (m) => {
@@ -153,7 +154,7 @@ const ACTIONS = {
     return r.code === 0 ? `parked at ${r['park extension']}` : `park: ${r.code} ${r.description}`;
   },
   // A held call stays held: the ICE-restart offer keeps it sendonly.
-  reInvite: async (m) => { await m.s.reInvite(!m.held); return 'media renegotiated (ICE restart)'; },
+  reInvite: async (m) => { await m.s.reInvite(!m.s.held); return 'media renegotiated (ICE restart)'; },
   diagnostics: async (m) => {
     const text = JSON.stringify(await m.s.diagnostics(), null, 2);
     diagnosticsBox.value = text;
@@ -168,8 +169,7 @@ const ACTIONS = {
   },
   consult: async (m) => {
     const to = target(m);
-    m.held = true; // warmTransfer holds this call first, even if the consultation then fails
-    const wt = await m.s.warmTransfer(to);
+    const wt = await m.s.warmTransfer(to); // holds this call first, even if the consultation then fails
     if (wt.newSession.state !== 'answered') {
       // Declined or not answered: nothing to complete; this call stays on hold for Resume.
       return `${to} did not answer the consultation (${wt.newSession.state}); this call is on hold`;
@@ -186,7 +186,6 @@ const ACTIONS = {
     const wt = m.consult;
     await wt.cancel();
     m.consult = undefined;
-    m.held = false;
     current = m;
     return 'consultation ended, call resumed';
   },
@@ -207,21 +206,29 @@ function target(m) {
 export function showCall(phone, s) {
   if (calls.has(s)) return;
   const el = document.getElementById('call-template').content.firstElementChild.cloneNode(true);
-  const meta = { s, el, held: false, muted: false, recording: false, consult: undefined, answeredAt: 0 };
+  const meta = { s, el, recording: false, consult: undefined, answeredAt: 0 };
   calls.set(s, meta);
   list().append(el);
   if (!current || current.s.state !== 'answered') current = meta;
-  q(meta, '.select').addEventListener('click', () => run(meta, 'switch', () => switchTo(meta)));
+  // Selecting an answered call switches to it (the others go on hold); a
+  // call not answered yet only becomes the one the keypad and devices act on.
+  q(meta, '.select').addEventListener('click', () => run(meta, 'switch', () => (s.state === 'answered' ? switchTo(meta) : (current = meta, undefined))));
   for (const b of el.querySelectorAll('[data-action]')) {
     b.addEventListener('click', () => run(meta, b.textContent, () => ACTIONS[b.dataset.action](meta), b.dataset.action !== 'reply'));
   }
   s.on('answered', () => { meta.answeredAt = Date.now(); update(meta); });
   for (const e of ['ringing', 'failed', 'progress']) s.on(e, () => update(meta));
   s.on('failed', (line) => setResult(meta, `call failed: ${line}`, true));
-  // README "Calls": an unplugged microphone is replaced by another input.
-  s.on('deviceLost', ({ label }) => setResult(meta, `microphone ${label || ''} disconnected`));
-  s.on('deviceSwitched', ({ label }) => setResult(meta, `microphone disconnected: now using ${label || 'another input'}`));
-  s.on('deviceSwitchFailed', ({ error }) => setResult(meta, `microphone disconnected, no other input: ${error.message}`, true));
+  // README "Calls": an unplugged microphone or speaker is replaced by another one.
+  const device = (kind) => (kind === 'audiooutput' ? 'speaker' : kind === 'videoinput' ? 'camera' : 'microphone');
+  s.on('deviceLost', ({ kind, label }) => setResult(meta, `${device(kind)} ${label || ''} disconnected`));
+  s.on('deviceSwitched', ({ kind, label }) => setResult(meta, `${device(kind)} disconnected: now using ${label || 'another one'}`));
+  s.on('deviceSwitchFailed', ({ kind, error }) => setResult(meta, `${device(kind)} disconnected, no other one: ${error.message}`, true));
+  // README "Self-healing": the call's media lost and restarted, or given up.
+  s.on('mediaError', (e) => setResult(meta, `media failed: ${e?.message ?? e}`, true));
+  s.on('mediaRecovering', () => setResult(meta, 'media lost: restarting it (ICE restart)…'));
+  s.on('mediaRecovered', () => setResult(meta, 'media restored'));
+  s.on('mediaRecoveryFailed', (e) => setResult(meta, `media not restored: ${e?.message ?? e}`, true));
   // README "DTMF": keys the other side sent by SIP INFO, as they come.
   s.on('dtmf', ({ digit }) => {
     const p = q(meta, '.dtmf-in');
@@ -230,7 +237,11 @@ export function showCall(phone, s) {
   });
   watchVideo(meta, q, update, setResult);
   showQuality(meta);
-  s.on('disposed', () => {
+  s.on('disposed', (reason) => {
+    // Why it ended, once its card is gone (README "Calls": endReason),
+    // unless an action of the call still has its say (a reply's answer).
+    const why = reason ?? s.endReason;
+    if (why && !meta.running) document.getElementById('last-result').textContent = `${s.remoteNumber || 'call'}: ended (${why})`;
     calls.delete(s);
     el.remove();
     if (current === meta) current = [...calls.values()].at(-1);
@@ -261,4 +272,14 @@ function showQuality(meta) {
   meta.s.on('mediaResumed', ({ direction }) => { stalls.delete(direction); warn(); });
 }
 
-setInterval(() => { for (const m of calls.values()) q(m, '.duration').textContent = duration(m); }, 1000);
+/** The phone went away (unregister, another registration): its cards go too. */
+export function clearCalls() {
+  for (const m of calls.values()) m.el.remove();
+  calls.clear();
+  current = undefined;
+  document.getElementById('no-calls').hidden = false;
+}
+
+// Each second: the durations, and anything another tab changed (multi-tab
+// mode: hold or mute from there arrives without an event).
+setInterval(() => { for (const m of calls.values()) update(m); }, 1000);

@@ -3,7 +3,7 @@
 // SDK: the call list and its actions are in calls.js, the SIP log in sip-log.js,
 // the chat in chat.js, the buddy list in buddies.js, the call history in history.js.
 import { logMessage } from './sip-log.js';
-import { showCall, currentCall, sendDigit, setRingCentral, setDiagnosticsBox } from './calls.js';
+import { showCall, currentCall, sendDigit, setRingCentral, setDiagnosticsBox, clearCalls, holdAllBut } from './calls.js';
 import { setChatPhone, openChat } from './chat.js';
 import { setBuddyPhone } from './buddies.js';
 import { setHistory } from './history.js';
@@ -85,7 +85,7 @@ $('login').addEventListener('submit', async (e) => {
   const user = config.users.find((u) => u.username === $('user').value);
   const sipInfo = { ...user, domain: config.domain, outboundProxy: $('proxy').value, stunServers: [] };
   delete sipInfo.name;
-  if (phone) { bindUsages(undefined, true); await phone.dispose().catch(() => {}); }
+  if (phone) { bindUsages(undefined, true); clearCalls(); await phone.dispose().catch(() => {}); }
   localStorage.setItem('demo-multi-tab', String($('multiTab').checked));
   // README "Call history": kept in IndexedDB, one database per extension (the
   // demo's tabs share an origin); in multi-tab mode the leader's phone records.
@@ -111,6 +111,12 @@ $('login').addEventListener('submit', async (e) => {
   });
   phone.on('recovered', () => setState('registered', 'again, after a lost connection'));
   phone.on('failed', (err) => setState('failed', err.message));
+  // README "Registration errors": a refresh refused, or the socket lost without
+  // autoRecover, after start() had succeeded (the multi-tab phone re-emits it).
+  (phone instanceof WebPhone.MultiTab ? phone : phone.sipClient).on('registrationFailed', (err) => {
+    setState('failed', err?.code ? `${err.message} (${err.code}); Register again to retry` : `${err?.message ?? err}; Register again to retry`);
+    $('register').disabled = false;
+  });
   const traceClient = (client) => {
     client?.on('inboundMessage', (m) => logMessage('in', m));
     client?.on('outboundMessage', (m) => logMessage('out', m));
@@ -124,7 +130,12 @@ $('login').addEventListener('submit', async (e) => {
       if (p.isLeader) traceClient(p.phone?.sipClient); // the SIP log is the leader's
     };
     // A tab that takes over runs chat and buddies once its phone is registered.
-    p.on('roleChanged', () => { showRole(); if (p.isLeader && started) p.start().then(() => bindUsages(user.username), () => {}); });
+    p.on('roleChanged', () => {
+      showRole();
+      if (p.isLeader && started) {
+        p.start().then(() => bindUsages(user.username), (err) => setState('failed', `this tab took over but could not register: ${err.message}`));
+      }
+    });
     showRole();
   } else {
     $('tab-role').textContent = '';
@@ -159,6 +170,7 @@ $('login').addEventListener('submit', async (e) => {
 $('unregister').addEventListener('click', async () => {
   $('unregister').disabled = true;
   bindUsages(undefined, true); // unsubscribes first
+  clearCalls(); // in multi-tab mode the calls go on in the other tabs, not on this page
   try {
     await phone.dispose();
     setState('unregistered');
@@ -176,9 +188,10 @@ async function dial(options) {
   const callee = $('callee').value.trim();
   if (!callee || !phone) return;
   try {
+    await holdAllBut(undefined); // call waiting: the call in progress goes on hold first
     await phone.call(callee, undefined, options);
   } catch (err) {
-    setState('registered', `call failed: ${err.message}`);
+    $('last-result').textContent = `${callee}: call failed: ${err.message}`;
   }
 }
 $('dial').addEventListener('submit', (e) => { e.preventDefault(); dial(); });

@@ -3,35 +3,49 @@
 // filterable by method and Call-ID, copyable.
 const $ = (id) => document.getElementById(id);
 const entries = [];
-const METHOD = /^(?:([A-Z]+) \S+ SIP\/2\.0|SIP\/2\.0 \d{3} [^\r\n]*)/;
+// A long session keeps the last ones: the pane stays quick, the copy bounded.
+const MAX_ENTRIES = 2000;
 
-/** The request method of a message, or of the request a response answers (its CSeq). */
-function methodOf(text) {
-  const start = METHOD.exec(text);
-  if (start?.[1]) return start[1];
-  return /^CSeq:\s*\d+\s+([A-Z]+)/mi.exec(text)?.[1] ?? '?';
+/** The request method of a message, or of the request a response answers (its CSeq), from the SDK's message object. */
+function methodOf(message) {
+  const subject = message.subject ?? '';
+  if (!subject.startsWith('SIP/2.0 ')) return subject.split(' ')[0] || '?';
+  return (message.getHeader('CSeq') ?? '').trim().split(/\s+/)[1] || '?';
 }
-const callIdOf = (text) => /^(?:Call-ID|i):\s*(\S+)/mi.exec(text)?.[1] ?? '';
+const line = (e) => `${e.direction === 'in' ? '<<<' : '>>>'} ${e.time}\n${e.text}\n`;
 
 function visible() {
+  return entries.filter(matches);
+}
+
+const matches = (e) => {
   const method = $('log-method').value;
   const callId = $('log-call-id').value.trim();
-  return entries.filter((e) => (!method || e.method === method) && (!callId || e.callId.includes(callId)));
-}
+  return (!method || e.method === method) && (!callId || e.callId.includes(callId));
+};
 
 function render() {
   const shown = visible();
-  $('trace').textContent = shown.map((e) => `${e.direction === 'in' ? '<<<' : '>>>'} ${e.time}\n${e.text}\n`).join('');
+  $('trace').textContent = shown.map(line).join('');
   $('trace').scrollTop = $('trace').scrollHeight;
   $('log-count').textContent = `${shown.length} of ${entries.length} messages`;
 }
 
 export function logMessage(direction, message) {
-  const text = String(message);
-  const method = methodOf(text);
-  entries.push({ direction, text, method, callId: callIdOf(text), time: new Date().toLocaleTimeString() });
+  const method = methodOf(message);
+  const entry = { direction, text: String(message), method, callId: message.getHeader('Call-ID') ?? '', time: new Date().toLocaleTimeString() };
+  entries.push(entry);
   if (![...$('log-method').options].some((o) => o.value === method)) $('log-method').append(new Option(method, method));
-  render();
+  // Dropping the oldest (200 at a time) rebuilds the pane; otherwise a new entry is appended.
+  if (entries.length > MAX_ENTRIES + 200) {
+    entries.splice(0, entries.length - MAX_ENTRIES);
+    return render();
+  }
+  if (matches(entry)) {
+    $('trace').append(line(entry));
+    $('trace').scrollTop = $('trace').scrollHeight;
+  }
+  $('log-count').textContent = `${visible().length} of ${entries.length} messages`;
 }
 
 $('log-method').addEventListener('change', render);

@@ -20,7 +20,7 @@ export const VIDEO_ACTIONS = {
     return m.s.hasRemoteVideo ? 'video on both ways' : 'sending video; the other side sends none';
   },
   camera: async (m) => {
-    if (m.s.videoMuted) m.s.unmuteVideo(); else m.s.muteVideo();
+    await (m.s.videoMuted ? m.s.unmuteVideo() : m.s.muteVideo()); // a promise in multi-tab mode
     return m.s.videoMuted ? 'camera off (the other side sees black)' : 'camera on';
   },
   share: async (m) => {

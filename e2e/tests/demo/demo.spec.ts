@@ -351,6 +351,68 @@ test('demo: the same extension in three tabs is one phone with one registration'
   await context.close();
 });
 
+test('demo in its default multi-tab mode: a call answered, held, muted and consulted from a tab that does not lead; unregister clears the page', async ({ browser, pageErrors }) => {
+  test.setTimeout(120_000);
+  // carol (index 2) in two tabs of one context, as one phone; alice and bob elsewhere.
+  const others = await browser.newContext({ permissions: ['microphone'] });
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  pageErrors.watchContext(others, 'demo');
+  pageErrors.watchContext(context, 'demo (multi-tab)');
+  const [alice, bob] = await tabs(others, 2);
+  const A = await register(alice, 0);
+  const B = await register(bob, 1);
+  const carolTabs = await tabs(context, 2);
+  let C = '';
+  for (const tab of carolTabs) C = await register(tab, 2, { multiTab: true });
+  const roles = await Promise.all(carolTabs.map((t) => t.locator('#tab-role').getAttribute('data-role')));
+  const leader = carolTabs[roles.indexOf('leader')];
+  const follower = carolTabs[roles.indexOf('follower')];
+
+  await dial(alice, C);
+  const ringing = card(follower, A);
+  await expect(ringing.locator('.state')).toHaveText('ringing');
+  await button(ringing, 'Answer').click();
+  // The follower's card shows the answered call at once: its event carried the state.
+  await expect(ringing.locator('.state')).toHaveText('answered');
+  await expect(button(ringing, 'Hang up')).toBeVisible();
+  await expect(button(ringing, 'Answer')).toBeHidden();
+  await expect(card(alice, C).locator('.state')).toHaveText('answered');
+
+  await button(ringing, 'Hold').click();
+  await expect(ringing.locator('.state')).toHaveText('on hold');
+  await expect(card(leader, A).locator('.state')).toHaveText('on hold'); // the tab that did not press it too
+  await button(ringing, 'Resume').click();
+  await expect(ringing.locator('.state')).toHaveText('answered');
+  await button(ringing, 'Mute').click();
+  await expect(ringing.locator('.result')).toHaveText('microphone muted');
+  await expect(button(ringing, 'Unmute')).toBeVisible();
+  await expect(button(card(leader, A), 'Unmute')).toBeVisible();
+  await button(ringing, 'Unmute').click();
+  await expect(ringing.locator('.result')).toHaveText('microphone on');
+
+  // Consult bob from the follower, then cancel: alice is resumed.
+  await ringing.locator('.target').fill(B);
+  await button(ringing, 'Consult').click();
+  await button(card(bob, C), 'Answer').click();
+  await expect(ringing.locator('.result')).toHaveText(/^on hold while you talk to /);
+  await expect(ringing.locator('.state')).toHaveText('on hold');
+  await button(ringing, 'Cancel consult').click();
+  await expect(ringing.locator('.result')).toHaveText('consultation ended, call resumed');
+  await expect(ringing.locator('.state')).toHaveText('answered');
+  await expect(bob.locator('#calls li')).toHaveCount(0);
+
+  // Unregister in the follower: its page lists no call (the call goes on in the leader tab).
+  await follower.click('#unregister');
+  await expect(follower.locator('#state')).toHaveText('unregistered');
+  await expect(follower.locator('#calls li')).toHaveCount(0);
+  await expect(card(leader, A).locator('.state')).toHaveText('answered');
+  await button(card(alice, C), 'Hang up').click();
+  await expect(leader.locator('#calls li')).toHaveCount(0);
+  await expect(leader.locator('#last-result')).toHaveText(/ended \(/);
+  await others.close();
+  await context.close();
+});
+
 test('demo on a standard SIP server (Kamailio): RingCentral-only actions are hidden, a call works', async ({ browser, pageErrors }) => {
   // The page as demo.sh serves it with DEMO_SERVER=kamailio, against the suite's own Kamailio
   // (global-setup.mjs), so that demo.sh does not start or stop a second one.
@@ -361,6 +423,11 @@ test('demo on a standard SIP server (Kamailio): RingCentral-only actions are hid
   const server = spawn(process.execPath, [`${ROOT}/scripts/serve-demo.mjs`, '18091', configFile], { stdio: 'ignore' });
   try {
     await expect.poll(async () => (await fetch('http://127.0.0.1:18091/demo-config.json').catch(() => null))?.status ?? 0, { timeout: 10_000 }).toBe(200);
+    // Bad URLs get an answer and the server stays up (a "/%" made it exit).
+    expect((await fetch('http://127.0.0.1:18091/%')).status).toBe(400);
+    expect((await fetch('http://127.0.0.1:18091/..%2fweb-x/index.html')).status).toBe(404);
+    expect((await fetch('http://127.0.0.1:18091/sip-log.js')).headers.get('content-type')).toBe('text/javascript');
+    expect((await fetch('http://127.0.0.1:18091/dist/sip-core.wasm')).headers.get('content-type')).toBe('application/wasm');
     const context = await browser.newContext();
     pageErrors.watchContext(context, 'demo (Kamailio)');
     const [a, b] = await tabs(context, 2);
