@@ -59,8 +59,11 @@ export class MultiTabWebPhone extends EventEmitter {
   /** The last connectionStateChanged argument (leader: its client's; others: as told). */
   private connection: { state?: string } | undefined;
 
-  private readonly channel: BroadcastChannel;
-  private readonly election: LeaderElection;
+  private readonly name: string;
+  private channel!: BroadcastChannel;
+  private election!: LeaderElection;
+  /** The page is in the back/forward cache: this tab left the phone and rejoins when it is shown again. */
+  private suspended = false;
   private leaderId: string | undefined;
   /** The last exported core state the leader sent: where a new leader starts from. */
   private coreState: string | undefined;
@@ -81,7 +84,12 @@ export class MultiTabWebPhone extends EventEmitter {
   private publishQueued = false;
   private successorCount = 0;
   private successorTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly onPageHide = () => this.leave(true);
+  // A page going into the back/forward cache (`persisted`) may come back:
+  // it steps out of the phone as a closing tab would (a frozen leader would
+  // hold the lock, the socket and the calls), and rejoins on pageshow. Before,
+  // it disposed itself and came back as a dead phone.
+  private readonly onPageHide = (e?: Event) => void ((e as PageTransitionEvent | undefined)?.persisted ? this.suspend() : this.leave(true));
+  private readonly onPageShow = (e?: Event) => { if ((e as PageTransitionEvent | undefined)?.persisted) this.resume(); };
 
   constructor(options: MultiTabOptions) {
     super();
@@ -91,11 +99,18 @@ export class MultiTabWebPhone extends EventEmitter {
     this.sipInfo = options.sipInfo;
     const name = options.name ?? `${options.sipInfo.authorizationId ?? options.sipInfo.username}@${options.sipInfo.domain}`;
     this.instanceId = options.instanceId ?? storedInstanceId(name);
-    this.election = new LeaderElection(`wasm-web-phone:${name}`);
-    this.channel = new BroadcastChannel(`wasm-web-phone:${name}`);
+    this.name = name;
+    this.connect();
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
+    globalThis.addEventListener?.('pageshow', this.onPageShow);
+  }
+
+  /** Join the tabs' channel and the election (a new page, or one back from the back/forward cache). */
+  private connect(): void {
+    this.election = new LeaderElection(`wasm-web-phone:${this.name}`);
+    this.channel = new BroadcastChannel(`wasm-web-phone:${this.name}`);
     this.channel.onmessage = (e: MessageEvent<TabMessage>) => this.onMessage(e.data);
     this.post({ t: 'hello', from: this.tabId });
-    globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
 
   /**
@@ -517,6 +532,45 @@ export class MultiTabWebPhone extends EventEmitter {
     if (this.disposed) return;
     this.disposed = true;
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
+    globalThis.removeEventListener?.('pageshow', this.onPageShow);
+    if (!this.suspended) await this.stepOut(unloading, 'WebPhone is disposed');
+    this.settleStart(new Error('WebPhone is disposed'));
+    this.removeAllListeners();
+  }
+
+  /** Into the back/forward cache: out of the phone, listeners and calls kept for resume(). */
+  private async suspend(): Promise<void> {
+    if (this.disposed || this.suspended) return;
+    this.suspended = true;
+    const wasLeader = this.isLeader;
+    await this.stepOut(true, 'the page was hidden (back/forward cache); try again');
+    this.isLeader = false;
+    this.phone = undefined;
+    this.leaderId = undefined;
+    this.registered = false;
+    // Its exported state is as old as the freeze: a resumed tab that leads
+    // again starts afresh rather than adopt calls that may have ended.
+    this.coreState = undefined;
+    if (wasLeader) this.emit('roleChanged', 'follower');
+  }
+
+  /** Back from the back/forward cache: rejoin, and start again if the app had. */
+  private resume(): void {
+    if (this.disposed || !this.suspended) return;
+    this.suspended = false;
+    this.handingOver = false;
+    this.startRun = undefined;
+    this.adopting = false;
+    this.connect();
+    // The calls it listed: the leader's next state keeps, updates or ends them.
+    if (this.started) {
+      this.started = false;
+      void this.start().catch(() => undefined); // the app's own start() promise settled long ago; failures reach it as events
+    }
+  }
+
+  /** Leave the election and the channel: the calls go to the next tab, or end with the last one. */
+  private async stepOut(unloading: boolean, pendingError: string): Promise<void> {
     clearInterval(this.successorTimer);
     const phone = this.phone;
     if (this.isLeader && phone) {
@@ -536,10 +590,8 @@ export class MultiTabWebPhone extends EventEmitter {
     this.post({ t: 'bye', from: this.tabId });
     this.election.resign();
     this.channel.close();
-    for (const [, p] of this.pending) p.reject(new Error('WebPhone is disposed'));
+    for (const [, p] of this.pending) p.reject(new Error(pendingError));
     this.pending.clear();
-    this.settleStart(new Error('WebPhone is disposed'));
-    this.removeAllListeners();
   }
 }
 

@@ -430,3 +430,49 @@ test("a call's event and a command's result carry the call's state after them: a
   assert.equal(s.held, true, 'held as soon as hold() resolves');
   await done();
 });
+
+test('a page put in the back/forward cache steps out of the phone and rejoins when shown again (it came back disposed)', async () => {
+  // Node's global is no EventTarget: give the page its pagehide/pageshow.
+  const page = new EventTarget();
+  Object.assign(globalThis, { addEventListener: page.addEventListener.bind(page), removeEventListener: page.removeEventListener.bind(page) });
+  const pageEvent = (type, persisted) => page.dispatchEvent(Object.assign(new Event(type), { persisted }));
+  try {
+    const { tab, say, next, heard, done } = tabAndLeader();
+    const started = tab.start();
+    const joined = () => heard.filter((m) => m.t === 'join' && m.from === tab.tabId).length;
+    await until(() => joined() === 1);
+    say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [{ ...view, state: 'answered' }] });
+    await started;
+    const seen = [];
+    tab.on('registered', () => seen.push('registered'));
+
+    pageEvent('pagehide', true);
+    await next((m) => m.t === 'bye' && m.from === tab.tabId);
+    assert.equal(tab.disposed, false);
+    assert.equal(tab.registered, false);
+    await assert.rejects(tab.callSessions[0].hold(), /call start\(\) first|try again/);
+
+    pageEvent('pageshow', true);
+    await until(() => joined() === 2);
+    assert.equal(joined(), 2, 'it stands for leader again');
+    say({ t: 'state', phone: { registered: true, connectionState: 'connected' }, sessions: [{ ...view, state: 'answered' }] });
+    await until(() => tab.registered);
+    assert.equal(tab.registered, true);
+    assert.equal(tab.callSessions.length, 1, 'the call is listed again');
+    const held = tab.callSessions[0].hold();
+    const cmd = await next((m) => m.t === 'cmd' && m.method === 'hold');
+    say({ t: 'result', to: tab.tabId, id: cmd.id, ok: true });
+    await held;
+    say({ t: 'event', name: 'registered', args: [] });
+    await until(() => seen.length > 0);
+    assert.deepEqual(seen, ['registered'], "the app's listeners are still there");
+
+    pageEvent('pagehide', false); // closed for good this time
+    await until(() => tab.disposed);
+    assert.equal(tab.disposed, true);
+    await done();
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  }
+});
