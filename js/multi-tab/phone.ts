@@ -391,6 +391,14 @@ export class MultiTabWebPhone extends EventEmitter {
         if (this.isLeader) this.publish();
         return;
       case 'join':
+        if (!this.isLeader) return;
+        // The tab posts 'join' right after asking for the lock, and its
+        // request can reach the browser's lock manager after our query: count
+        // again shortly, twice (the 1 s refresh came too late for a leader closed
+        // within a second, which then ended the calls with a BYE).
+        void this.countSuccessors();
+        for (const ms of [100, 500]) setTimeout(() => void (this.isLeader && !this.disposed && this.countSuccessors()), ms);
+        return;
       case 'bye':
         if (this.isLeader) void this.countSuccessors();
         return;
