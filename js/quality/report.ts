@@ -111,7 +111,12 @@ export function buildQualityReport(stats: StatsLike, previous?: CallQualityRepor
   const inPackets = num(inRtp?.packetsReceived) ?? 0;
   const inLost = Math.max(0, num(inRtp?.packetsLost) ?? 0);
   const dReceived = delta(inPackets, previous?.inbound.packets);
-  const dLost = delta(inLost, previous?.inbound.packetsLost);
+  // packetsLost is expected minus received (RFC 3550 §6.4.1): a late or
+  // duplicate packet lowers it, so a fall means none lost, not a new stream
+  // (read as one, it showed ~50 % loss and a MOS near 1.6 for a second). A
+  // new stream shows in packetsReceived falling.
+  const restarted = previous !== undefined && inPackets < previous.inbound.packets;
+  const dLost = restarted || previous === undefined ? inLost : Math.max(0, inLost - previous.inbound.packetsLost);
   const inLossPercent = dReceived + dLost > 0 ? Math.round((dLost / (dReceived + dLost)) * 1000) / 10 : 0;
 
   const outLost = num(remoteIn?.packetsLost);

@@ -72,6 +72,14 @@ test('report: counter resets start a new baseline; missing stats give undefined,
   assert.equal(after.inbound.lossPercent, 0);
   assert.equal(after.inbound.bitrateKbps, 32, 'the counter since the reset, not a negative rate');
 
+  // A late packet lowers packetsLost (expected minus received): no loss, not a new stream.
+  const lossy = buildQualityReport(snapshot(3000, { inPackets: 1000, inLost: 50, inBytes: 100000 }), after);
+  const late = buildQualityReport(snapshot(4000, { inPackets: 1050, inLost: 49, inBytes: 105000 }), lossy);
+  assert.equal(late.inbound.lossPercent, 0, 'a lost counter that fell by one');
+  assert.ok(late.mos > 4.3, `MOS ${late.mos} after a reordered packet`);
+  const next = buildQualityReport(snapshot(5000, { inPackets: 1095, inLost: 54, inBytes: 110000 }), late);
+  assert.equal(next.inbound.lossPercent, 10, 'counted from the lowered figure on');
+
   const bare = buildQualityReport(snapshot(1000, { omit: ['inbound-rtp', 'remote-inbound-rtp', 'media-source', 'transport', 'candidate-pair', 'codec'] }));
   assert.equal(bare.inbound.packets, 0);
   assert.equal(bare.rttMs, undefined);
