@@ -1,13 +1,15 @@
 // What may never reach a log line, an event or a diagnostics bundle
 // (README "Logs"): the password and anything else the app marks secret, and
 // the parts of a digest Authorization that allow an offline guess at the
-// password (RFC 7616 §5.12): `response` and `cnonce`. The rest of the header
-// (realm, nonce, username, uri) stays: it is what one debugs with.
+// password (RFC 7616 §5.12): `response` and `cnonce`, and in the server's
+// (Proxy-)Authentication-Info (§3.5) `rspauth`, built from the same HA1, and
+// the `cnonce` it echoes. The rest of the header (realm, nonce, username,
+// uri) stays: it is what one debugs with.
 
 const REDACTED = '<redacted>';
-// `response="…"` / `cnonce=…`, quoted or not, inside a (Proxy-)Authorization value.
-const DIGEST_SECRET = /\b(response|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;
-const AUTH_LINE = /^((?:proxy-)?authorization[ \t]*:)(.*)$/gim;
+// `response="…"` / `rspauth=…` / `cnonce=…`, quoted or not, inside one of those values.
+const DIGEST_SECRET = /\b(response|rspauth|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;
+const AUTH_LINE = /^((?:proxy-)?(?:authorization|authentication-info)[ \t]*:)(.*)$/gim;
 
 /** `text` with the digest secrets of every Authorization line and every listed secret masked. */
 export function redact(text: string, secrets: readonly string[] = []): string {

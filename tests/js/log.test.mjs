@@ -14,17 +14,20 @@ const { redact, secretsOf } = await import(`${root}/dist/es/log/redact.js`);
 const password = 'Pa55-w0rd"x';
 const sipInfo = { username: '101', authorizationId: '101', password, domain: 'example.test', outboundProxy: 'ws://127.0.0.1:9', stunServers: [] };
 
-test('redact: digest response and cnonce of (Proxy-)Authorization lines, and the listed secrets', () => {
+test('redact: digest response and cnonce of (Proxy-)Authorization lines, rspauth and cnonce of (Proxy-)Authentication-Info, and the listed secrets', () => {
   const text = [
     'REGISTER sip:example.test SIP/2.0',
     'Authorization: Digest username="101", realm="example.test", nonce="abc", uri="sip:example.test", response="0123456789abcdef0123456789abcdef", cnonce="c1c2", qop=auth, nc=00000001',
     'proxy-authorization:Digest response=deadbeef,cnonce=xyz1',
+    'Authentication-Info: qop=auth, rspauth="fedcba9876543210fedcba9876543210", cnonce="c3c4", nc=00000001',
+    'Proxy-Authentication-Info: rspauth=abad1dea',
     'X-Note: response="not a credential here"',
     `X-Leak: ${password} twice ${password}`,
   ].join('\r\n');
   const out = redact(text, [password]);
   assert.match(out, /username="101", realm="example.test", nonce="abc"/, 'what one debugs with stays');
-  assert.equal(/0123456789abcdef|deadbeef|c1c2|xyz1/.test(out), false, out);
+  assert.equal(/0123456789abcdef|deadbeef|c1c2|xyz1|fedcba98|c3c4|abad1dea/.test(out), false, out);
+  assert.match(out, /Authentication-Info: qop=auth, rspauth="<redacted>", cnonce="<redacted>", nc=00000001/, 'the server\'s rspauth (RFC 7616 §3.5) too');
   assert.match(out, /response="<redacted>".*cnonce="<redacted>"/);
   assert.match(out, /X-Note: response="not a credential here"/, 'only Authorization lines are touched');
   assert.equal(out.includes(password), false);
