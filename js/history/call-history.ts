@@ -5,6 +5,7 @@
 // `wasm-web-phone/call-history`, or the script-tag add-on
 // dist/iife/wasm-web-phone-call-history.js.
 import EventEmitter from '../event-emitter.js';
+import { CANCELLED_BEFORE_INVITE, MOVED_TO_ANOTHER_TAB } from '../call-session/end-reasons.js';
 import type CallSession from '../call-session/index.js';
 import type WebPhone from '../web-phone.js';
 
@@ -216,7 +217,13 @@ export class CallHistory extends EventEmitter {
       if (m) live.status = { code: +m[1], reason: m[2] };
     });
     session.on('replaced', () => (live.replaced = true));
-    session.on('disposed', () => this.add(entryOf(session, live, Date.now())));
+    session.on('disposed', () => {
+      // Handed to another tab (multi-tab mode): the call goes on there, and
+      // the tab that adopts it writes its entry when it really ends. Written
+      // here too, it showed as ended (or missed) and then once more.
+      if (session.endReason === MOVED_TO_ANOTHER_TAB) return;
+      this.add(entryOf(session, live, Date.now()));
+    });
   }
 
   private add(entry: CallHistoryEntry): void {
@@ -224,8 +231,24 @@ export class CallHistory extends EventEmitter {
     if (this.entries.length > 1 && entry.startTime < this.entries[1].startTime) this.entries = sortNewestFirst(this.entries);
     this.background(this.store.put(copy(entry)), 'put');
     this.trim();
-    this.emit('entry', copy(entry));
-    this.emit('change');
+    this.emitSafely('entry', copy(entry));
+    this.emitSafely('change');
+  }
+
+  /**
+   * Our events fire inside the session's `disposed`: an app listener that
+   * throws must not cut the call's teardown short (the ringer, the session's
+   * own cleanup). Its error is reported as uncaught, not swallowed.
+   */
+  private emitSafely(name: string, ...args: unknown[]): void {
+    try {
+      this.emit(name, ...args);
+    } catch (e) {
+      // The page's error handler and console hear it (where reportError is missing, as an uncaught throw).
+      const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+      if (report) report(e);
+      else setTimeout(() => { throw e; }, 0);
+    }
   }
 
   private trim(): void {
@@ -253,7 +276,7 @@ function entryOf(session: CallSession, live: LiveCall, endTime: number): CallHis
     const code = live.status?.code;
     if (code === 486 || code === 600) result = 'busy';
     else if (code === 603 || code === 607 || code === 608) result = 'declined';
-    else if (code === 487) result = 'cancelled';
+    else if (code === 487 || session.endReason === CANCELLED_BEFORE_INVITE) result = 'cancelled'; // hung up before an answer
     else result = 'failed';
   }
   const entry: CallHistoryEntry = {

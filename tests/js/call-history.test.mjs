@@ -457,3 +457,41 @@ class FakeDb {
     return tx;
   }
 }
+
+test('an outbound call hung up before its INVITE went out is cancelled, not failed', T, async () => {
+  const { alice, callHistory } = await pair();
+  const placing = alice.call('102');
+  const session = alice.callSessions.at(-1);
+  await session.hangup(); // while its media is set up: no INVITE on the wire yet
+  await placing.catch(() => undefined);
+  const [entry] = await until(() => callHistory.list(), (l) => l.length === 1);
+  assert.equal(entry.result, 'cancelled', JSON.stringify(entry));
+  assert.equal(entry.reason, 'cancelled before the INVITE was sent');
+});
+
+test('a call handed to another tab (multi-tab takeover) writes no entry here: the tab that adopts it does', T, async () => {
+  const { alice, bob, callHistory } = await pair();
+  bob.on('inboundCall', (s) => void s.answer());
+  const session = await alice.call('102');
+  assert.equal(session.state, 'answered');
+  alice._abandon(); // what the leader does when another tab takes over
+  assert.equal(session.state, 'disposed');
+  await sleep(50);
+  assert.deepEqual((await callHistory.list()).map((e) => e.result), [], 'no "answered" entry for a call that goes on');
+});
+
+test('a history listener that throws does not cut the call\'s teardown short; its error goes to reportError', T, async () => {
+  const { alice, bob, callHistory } = await pair();
+  bob.on('inboundCall', (s) => void s.answer());
+  const reported = [];
+  globalThis.reportError = (e) => reported.push(e); // the browser's; Node 20 has none
+  after(() => delete globalThis.reportError);
+  callHistory.on('change', () => { throw new Error('app bug in a change listener'); });
+  const session = await alice.call('102');
+  let appSawEnd = false;
+  session.on('disposed', () => (appSawEnd = true)); // registered after the history's own
+  await session.hangup();
+  assert.equal(appSawEnd, true, 'the app\'s disposed listener ran');
+  assert.equal((await callHistory.list()).length, 1);
+  assert.match(reported[0]?.message, /app bug in a change listener/);
+});
