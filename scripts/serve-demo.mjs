@@ -15,7 +15,7 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 const mounts = [['/dist/', join(root, 'dist')], ['/', join(root, 'web')]];
 
 const notFound = (res) => {
-  if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' });
+  res.writeHead(404, { 'content-type': 'text/plain' });
   res.end('not found');
 };
 
@@ -36,9 +36,15 @@ createServer((req, res) => {
     let file = normalize(join(dir, path.slice(prefix.length)));
     if (file !== dir && !file.startsWith(dir + sep)) break; // no ../ escapes, not even to a sibling (web-x/)
     try { if (statSync(file).isDirectory()) file = join(file, 'index.html'); statSync(file); } catch { break; }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    // A file a rebuild removed meanwhile: an answer, not an exit.
-    return createReadStream(file).on('error', () => notFound(res)).pipe(res);
+    // The 200 only once the file is open: one a rebuild removed meanwhile
+    // gets a 404 (after the headers a failure could only cut the body short).
+    const stream = createReadStream(file);
+    stream.on('open', () => {
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      stream.pipe(res);
+    });
+    stream.on('error', () => (res.headersSent ? res.destroy() : notFound(res)));
+    return;
   }
   notFound(res);
 }).listen(port, '127.0.0.1', () => console.log(`demo: http://127.0.0.1:${port}/`));

@@ -45,7 +45,8 @@ unit() {
   local rc=0
   node scripts/check-layers.mjs || rc=1
   node --test --test-reporter=dot tests/scripts/ || rc=1
-  ctest --test-dir build/host --output-on-failure -j"$JOBS" 2>&1 | tail -25
+  # --no-tests=error: a build without the tests (or a broken discovery) fails instead of passing empty.
+  ctest --test-dir build/host --output-on-failure --no-tests=error -j"$JOBS" 2>&1 | tail -25
   [ "${PIPESTATUS[0]}" = 0 ] && [ $rc = 0 ]
 }
 wasm_unit() { node build/wasm/tests/wwp_unit_tests.cjs --gtest_brief=1 2>&1 | tail -15; return "${PIPESTATUS[0]}"; }

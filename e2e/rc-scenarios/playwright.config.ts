@@ -8,6 +8,7 @@ export default defineConfig({
   timeout: 40_000,
   expect: { timeout: 10_000 },
   workers: 1,
+  forbidOnly: !!process.env.CI, // a stray test.only would shrink both SDKs' runs to one test
   fullyParallel: false,
   // CI (CI=true) runs a failed test once more: on 2 shared cores a browser
   // call can miss a deadline now and then, and one such miss must not fail

@@ -135,7 +135,12 @@ for (const [how, noSharedWorker] of [['closed', false], ['crashed', false], ['cl
 
       const gone = Date.now();
       if (how === 'closed') await leader.page.close();
-      else await leader.page.goto('chrome://crash').catch(() => undefined);
+      else {
+      // The renderer must really die (no pagehide, no goodbye): wait for Playwright's 'crash'.
+      const crashed = leader.page.waitForEvent('crash', { timeout: 10_000 });
+      await leader.page.goto('chrome://crash').catch(() => undefined);
+      await crashed;
+    }
       const rest = tabs.filter((t) => t !== leader);
       const next = await leaderOf(rest);
       await expect.poll(async () => (await next.events()).some((e) => e.name === 'mediaRecovered' && (e.t as number) >= gone),
