@@ -169,12 +169,23 @@ test('the browser goes offline for 10 s and back: the phone is connected and reg
   await caller.page.waitForTimeout(10_000); // deliberate: the outage the scenario is about lasts 10 s
   await caller.ctx.setOffline(false);
   const onAt = Date.now();
+  // Chromium in this loopback-only network namespace sees no network change
+  // (navigator.onLine stays false, no online/offline events), so the test
+  // fires the 'online' a browser fires when the network comes back.
+  await caller.page.evaluate(() => dispatchEvent(new Event('online')));
   // Chromium's emulation keeps loopback sockets open (as against Kamailio,
   // e2e/tests/ours/recovery.spec.ts): if it dropped this one, the phone must
   // have come back; either way nothing may be broken afterwards.
   const lost = await saw(caller, 'connectionStateChanged', offAt, (e) => e.state === 'waiting');
   console.log(`[recovery] offline: the socket was ${lost ? 'lost' : 'kept'} by Chromium's emulation`);
   if (lost) await expect.poll(() => saw(caller, 'recovered', onAt - 1), { message: 'registered again after coming online', timeout: 10_000 }).toBe(true);
+  else {
+    // Kept: on 'online' the phone asks at once whether this socket still works
+    // (a keep-alive, RFC 5626 §4.4.1), and the edge answers it.
+    await expect.poll(() => caller.keepAlives.some((k) => k.dir === 'outbound' && k.t >= onAt - 1), { message: 'a keep-alive on coming online', timeout: 5_000 }).toBe(true);
+    const pingAt = caller.keepAlives.find((k) => k.dir === 'outbound' && k.t >= onAt - 1)!.t;
+    await expect.poll(() => caller.keepAlives.some((k) => k.dir === 'inbound' && k.t >= pingAt), { message: 'its pong', timeout: 5_000 }).toBe(true);
+  }
   await expect.poll(() => caller.ev(() => (window as any).wp.sipClient.connectionState)).toBe('connected');
   await callWentOnAndEnds(caller, callee);
 });

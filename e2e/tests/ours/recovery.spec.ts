@@ -135,12 +135,22 @@ test('the browser goes offline for 10 s and back: the phone is registered again 
   await a.page.waitForTimeout(10_000); // deliberate: the outage the scenario is about lasts 10 s
   await a.context.setOffline(false);
   const onAt = Date.now();
+  // Chromium in this loopback-only network namespace sees no network change
+  // (navigator.onLine stays false, no online/offline events), so the test
+  // fires the 'online' a browser fires when the network comes back.
+  await a.page.evaluate(() => dispatchEvent(new Event('online')));
   const lost = (await a.events()).some((e) => e.name === 'connectionStateChanged' && e.state === 'waiting' && (e.t as number) >= offAt);
   console.log(`[recovery] offline: the socket was ${lost ? 'lost' : 'kept'} by Chromium's emulation`);
   if (lost) {
     await expect.poll(() => eventTime(a, 'recovered', onAt - 1), { message: 'registered again after coming online', timeout: 10_000 }).toBeDefined();
     await expect.poll(() => eventTime(a, 'mediaRecovered', onAt - 1), { timeout: 20_000 }).toBeDefined();
     console.log(`[recovery] offline: registered ${(await eventTime(a, 'recovered', onAt - 1))! - onAt} ms after coming online`);
+  } else {
+    // Kept: on 'online' the phone asks the server at once whether this socket
+    // still works (a keep-alive, RFC 5626 §4.4.1) and hears the pong.
+    await expect.poll(() => a.keepAlives.some((k) => k.dir === 'outbound' && k.t >= onAt - 1), { message: 'a keep-alive on coming online', timeout: 5_000 }).toBe(true);
+    const pingAt = a.keepAlives.find((k) => k.dir === 'outbound' && k.t >= onAt - 1)!.t;
+    await expect.poll(() => a.keepAlives.some((k) => k.dir === 'inbound' && k.t >= pingAt), { message: 'its pong', timeout: 5_000 }).toBe(true);
   }
   await expect.poll(() => a.page.evaluate(() => (window as any).webPhone.sipClient.connectionState)).toBe('connected');
   expect(await a.state()).toBe('answered');
