@@ -9,6 +9,12 @@ export interface IndexedDbCallHistoryStoreOptions {
   storeName?: string;
   /** The IDBFactory to use. Default `globalThis.indexedDB` (tests can pass another). */
   indexedDB?: IDBFactory;
+  /**
+   * How long an upgrade that adds our store waits for another connection to
+   * the database (an older tab, the app's own) to close before the operation
+   * fails saying so. Default 3000 ms.
+   */
+  blockedTimeoutMs?: number;
 }
 
 /** Opening tries this often when another tab or store upgrades the database at the same moment. */
@@ -27,12 +33,14 @@ export class IndexedDbCallHistoryStore implements CallHistoryStore {
   readonly dbName: string;
   readonly storeName: string;
   private readonly factory: IDBFactory | undefined;
+  private readonly blockedTimeoutMs: number;
   private db: Promise<IDBDatabase> | undefined;
 
   constructor(options: IndexedDbCallHistoryStoreOptions = {}) {
     this.dbName = options.dbName ?? 'wasm-web-phone';
     this.storeName = options.storeName ?? 'callHistory';
     this.factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    this.blockedTimeoutMs = options.blockedTimeoutMs ?? 3000;
   }
 
   async load(): Promise<CallHistoryEntry[]> {
@@ -114,10 +122,28 @@ export class IndexedDbCallHistoryStore implements CallHistoryStore {
         const db = request.result;
         if (!db.objectStoreNames.contains(this.storeName)) db.createObjectStore(this.storeName, { keyPath: 'id' });
       };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error(`${this.what()}: cannot open the database`));
-      // Another connection (an older tab of the app) did not close for our upgrade: wait for it, as
-      // IndexedDB does; our own connections close on `versionchange`.
+      let failed = false;
+      let blocked: ReturnType<typeof setTimeout> | undefined;
+      request.onsuccess = () => {
+        clearTimeout(blocked);
+        if (failed) request.result.close(); // too late: that operation has failed; the next one opens again
+        else resolve(request.result);
+      };
+      request.onerror = () => {
+        clearTimeout(blocked);
+        reject(request.error ?? new Error(`${this.what()}: cannot open the database`));
+      };
+      // Another connection did not close for our upgrade. IndexedDB waits for
+      // it for ever, and with it every load and put (the history hung); ours
+      // close on `versionchange`, an app's or an older tab's may not.
+      request.onblocked = () => {
+        blocked ??= setTimeout(() => {
+          failed = true;
+          reject(new Error(`${this.what()}: another connection to the database (an older tab, or the app's own) did not close ` +
+            `for the upgrade that adds "${this.storeName}" within ${this.blockedTimeoutMs} ms; close it on its versionchange event ` +
+            `(db.onversionchange = () => db.close())`));
+        }, this.blockedTimeoutMs);
+      };
     });
   }
 

@@ -271,6 +271,18 @@ test('IndexedDB versioning: a database the app made for its own stores gets ours
   await assert.rejects(store.put({ note: 'no id' }), { name: 'DataError' });
 });
 
+test('an upgrade blocked by a connection that never closes fails with why (it hung every operation); once closed, the next operation works', T, async () => {
+  const indexedDB = new FakeIdbFactory();
+  indexedDB.seed('app', 1, { settings: [] });
+  // The app's own connection, which ignores versionchange.
+  const appDb = await new Promise((resolve) => { const r = indexedDB.open('app'); r.onsuccess = () => resolve(r.result); });
+  const store = new IndexedDbCallHistoryStore({ indexedDB, dbName: 'app', blockedTimeoutMs: 100 });
+  await assert.rejects(store.load(), /another connection to the database \(an older tab, or the app's own\) did not close for the upgrade that adds "callHistory" within 100 ms; close it on its versionchange event/);
+  appDb.close();
+  await store.put(entry('a', 1000, 'inbound'));
+  assert.deepEqual((await store.load()).map((e) => e.id), ['a']);
+});
+
 test('no indexedDB (Node, some private modes): a clear error event, calls still recorded in memory', T, async () => {
   assert.equal(globalThis.indexedDB, undefined);
   const callHistory = new CallHistory({ store: new IndexedDbCallHistoryStore() });
@@ -391,17 +403,28 @@ class FakeIdbFactory {
         request.error = new DOMException('lower version', 'VersionError');
         return request.onerror?.({ target: request });
       }
+      const succeed = () => {
+        data.connections.add(request.result);
+        request.onsuccess?.({ target: request });
+      };
       if (target > data.version) {
         for (const c of [...data.connections]) c.onversionchange?.({ oldVersion: data.version, newVersion: target });
-        if (data.connections.size) throw new Error('fake IndexedDB: a connection stayed open (blocked)');
-        const db = new FakeDb(data, name, true);
-        request.result = db;
-        data.version = target;
-        request.onupgradeneeded?.({ target: request });
-        db.upgrading = false;
-      } else request.result = new FakeDb(data, name, false);
-      data.connections.add(request.result);
-      request.onsuccess?.({ target: request });
+        const upgrade = () => {
+          const db = new FakeDb(data, name, true);
+          request.result = db;
+          data.version = target;
+          request.onupgradeneeded?.({ target: request });
+          db.upgrading = false;
+          succeed();
+        };
+        // A connection that stays open blocks the upgrade until it closes (as IndexedDB does).
+        if (!data.connections.size) return upgrade();
+        request.onblocked?.({ target: request });
+        const wait = () => (data.connections.size ? setTimeout(wait, 5) : upgrade());
+        return wait();
+      }
+      request.result = new FakeDb(data, name, false);
+      succeed();
     }, 0);
     return request;
   }
