@@ -3,8 +3,8 @@
 // it, and the times to signal and to media. CallSession keeps the public
 // methods; this keeps the state out of the 2.x class.
 import type { WebRtcSession } from '../media/web-rtc-session.js';
-import { CallMonitor, type CallQualityOptions, type MediaConnectionStateChange } from '../quality/call-monitor.js';
-import { buildQualityReport, type CallQualityReport } from '../quality/report.js';
+import { CallMonitor, type CallQualityOptions, type MediaConnectionStateChange, type ReportBaseline } from '../quality/call-monitor.js';
+import { buildQualityReport, type CallQualityReport, type StatsLike } from '../quality/report.js';
 
 /** What CallQuality reads of its session. */
 export interface QualitySession {
@@ -18,7 +18,8 @@ export interface QualitySession {
 
 export class CallQuality {
   monitor: CallMonitor | undefined;
-  private lastReport: CallQualityReport | undefined;
+  /** The previous report of each baseline (CallMonitor's ReportBaseline says why three). */
+  private last: Partial<Record<ReportBaseline, CallQualityReport>> = {};
   /** We put the call on hold (our media sendonly): the peer sends nothing. */
   localHeld = false;
   /** performance.now() marks: the attempt began (call(), answer()), our INVITE or 200 left, first media came. */
@@ -29,20 +30,39 @@ export class CallQuality {
   /** Watch a new peer connection (after init()); `onIceState` hears each ICE state change. */
   attach(pc: RTCPeerConnection, options: CallQualityOptions | undefined, onIceState: (c: MediaConnectionStateChange) => void): void {
     this.monitor?.stop();
-    this.monitor = new CallMonitor(this.session, options);
+    // A new peer connection: its monitor measures from its own first sample.
+    this.last.sample = this.last.interval = undefined;
+    const s = this.session;
+    this.monitor = new CallMonitor({
+      get state() { return s.state; },
+      stats: () => this.stats(),
+      reportFrom: (stats, baseline) => this.reportFrom(stats, baseline),
+      emit: (name, ...args) => s.emit(name, ...args),
+      expectedMedia: () => s.expectedMedia(),
+    }, options);
     this.monitor.watch(pc, onIceState, () => {
       this.timing.media ??= performance.now();
     });
     this.monitor.start();
   }
 
+  /** CallSession.getStats(): measured against the app's previous call. */
   async report(): Promise<CallQualityReport> {
+    return this.reportFrom(await this.stats(), 'app');
+  }
+
+  /** The media session's raw statistics. */
+  async stats(): Promise<StatsLike> {
     const s = this.session;
     if (s.state === 'disposed') throw new Error('getStats: the call has ended');
     const source = s.rtcPeerConnection ?? s.webRtcSession;
     if (!source?.getStats) throw new Error('getStats: this call has no media session with statistics (its webRtcSessionFactory session has no getStats())');
-    const report = buildQualityReport(await source.getStats(), this.lastReport);
-    this.lastReport = report;
+    return source.getStats() as Promise<StatsLike>;
+  }
+
+  reportFrom(stats: StatsLike, baseline: ReportBaseline): CallQualityReport {
+    const report = buildQualityReport(stats, this.last[baseline]);
+    this.last[baseline] = report;
     const t = this.timing;
     if (t.signal !== undefined) report.timeToInviteMs = Math.round(t.signal - t.start);
     if (t.media !== undefined) report.timeToMediaMs = Math.round(t.media - t.start);

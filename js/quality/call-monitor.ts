@@ -3,7 +3,7 @@
 // and `mediaStalled` / `mediaResumed` from the watchdog's verdicts; forwards
 // the peer connection's ICE state as `mediaConnectionStateChanged`, and
 // measures time to media (the remote track's first packets).
-import type { CallQualityReport } from './report.js';
+import type { CallQualityReport, StatsLike } from './report.js';
 import { MediaWatchdog } from './watchdog.js';
 
 /** `callQuality` option (README "Call quality"); durations in ms. */
@@ -18,10 +18,22 @@ export interface CallQualityOptions {
 
 export const QUALITY_DEFAULTS: Required<CallQualityOptions> = { reportInterval: 0, stallTimeout: 5000, sampleInterval: 1000 };
 
-/** What the monitor needs of a call (CallSession). */
+/**
+ * Which previous report a new one is measured against: the app's last
+ * getStats() ('app'), the monitor's last sample ('sample', for the watchdog),
+ * the last `qualityReport` emitted ('interval'). One shared baseline made
+ * every getStats() (the watchdog's each second, diagnostics(), the app's)
+ * move it, and a report covered only the last second of its interval.
+ */
+export type ReportBaseline = 'app' | 'sample' | 'interval';
+
+/** What the monitor needs of a call (CallSession's quality bookkeeping). */
 export interface MonitoredCall {
   readonly state: string;
-  getStats(): Promise<CallQualityReport>;
+  /** The media session's raw statistics. */
+  stats(): Promise<StatsLike>;
+  /** A report from `stats`, measured against (and moving) `baseline`. */
+  reportFrom(stats: StatsLike, baseline: ReportBaseline): CallQualityReport;
   emit(name: string, ...args: unknown[]): void;
   /** Which directions should carry media now (not on hold, per the negotiated direction). */
   expectedMedia(): { inbound: boolean; outbound: boolean };
@@ -122,18 +134,20 @@ export class CallMonitor {
     if (this.busy || this.call.state !== 'answered') return;
     this.busy = true;
     try {
-      const report = await this.call.getStats();
+      const stats = await this.call.stats();
       if (!this.timer || this.call.state !== 'answered') return; // stopped meanwhile
-      this.samples.push(report);
+      const sample = this.call.reportFrom(stats, 'sample');
+      this.samples.push(sample);
       if (this.samples.length > 60) this.samples.shift();
       if (this.options.stallTimeout) {
-        for (const v of this.watchdog.sample(report, this.call.expectedMedia())) this.call.emit(v.event, v.stall);
+        for (const v of this.watchdog.sample(sample, this.call.expectedMedia())) this.call.emit(v.event, v.stall);
       }
       const now = performance.now();
       // Half a sample of slack, so a report due "now" is not pushed a whole sample later.
       if (this.options.reportInterval && now - this.lastReportAt >= this.options.reportInterval - this.options.sampleInterval / 2) {
         this.lastReportAt = now;
-        this.call.emit('qualityReport', report);
+        // The same snapshot, measured from the last report: the whole interval's loss and rates.
+        this.call.emit('qualityReport', this.call.reportFrom(stats, 'interval'));
       }
     } catch {
       // The peer connection closed under us (the call is ending): nothing to report.

@@ -156,3 +156,26 @@ test('watchdog: a direction not expected to carry media (hold, recvonly) is not 
   // Held again: the open stall is resolved at once.
   assert.deepEqual(run(32500, 32500, (t) => ({ inPackets: 10, outPackets: t / 20, energy: 0.1 }), held), [[32500, 'mediaResumed', 'inbound']]);
 });
+
+test('qualityReport covers its whole interval: the watchdog\'s samples and the app\'s getStats() do not move its baseline', async () => {
+  const { CallQuality } = await import(`${root}dist/es/call-session/call-quality.js`);
+  let k = 0;
+  // Sample k: 100 packets a sample; 50 lost between samples 2 and 3 only.
+  const pc = { addEventListener() {}, removeEventListener() {}, getTransceivers: () => [],
+    getStats: async () => { k++; return snapshot(k * 50, { inPackets: 100 * k, inLost: k >= 3 ? 50 : 0, inBytes: 10000 * k }); } };
+  const reports = [];
+  const session = { state: 'answered', rtcPeerConnection: pc, webRtcSession: undefined, emit: (name, r) => name === 'qualityReport' && reports.push(r), expectedMedia: () => ({ inbound: true, outbound: true }) };
+  const quality = new CallQuality(session);
+  quality.attach(pc, { reportInterval: 250, sampleInterval: 50, stallTimeout: 1000 }, () => {});
+  try {
+    await quality.report(); // the app reads its own figures meanwhile
+    for (let waited = 0; reports.length < 2 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(reports.length >= 2, `${reports.length} reports`);
+    const [, second] = reports;
+    assert.ok(second.intervalMs >= 200, `the second report spans its interval, not one sample (${second.intervalMs} ms)`);
+    assert.ok(second.inbound.lossPercent > 0, `the burst between two samples is in the report (${second.inbound.lossPercent} %)`);
+  } finally {
+    session.state = 'disposed';
+    quality.monitor.stop();
+  }
+});
