@@ -65,7 +65,10 @@ export async function collectCall(session: CallSession, trace: TraceEntry[]): Pr
   const pc = session.rtcPeerConnection;
   const monitor = session._monitor();
   const stats: unknown[] = [...(monitor?.samples ?? [])];
-  if (session.state !== 'disposed') stats.push(await session.getStats().catch((e: Error) => ({ error: e.message })));
+  // Its own baseline: a bundle must not shorten the app's next getStats() interval.
+  if (session.state !== 'disposed') {
+    stats.push(await session.quality.stats().then((s) => session.quality.reportFrom(s, 'diagnostics'), (e: Error) => ({ error: e.message })));
+  }
   const callId = session.callId;
   const callTrace = callId ? trace.filter((e) => e.message.get('call-id', (n) => n.toLowerCase()) === callId) : [];
   return {

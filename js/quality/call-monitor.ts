@@ -21,11 +21,12 @@ export const QUALITY_DEFAULTS: Required<CallQualityOptions> = { reportInterval: 
 /**
  * Which previous report a new one is measured against: the app's last
  * getStats() ('app'), the monitor's last sample ('sample', for the watchdog),
- * the last `qualityReport` emitted ('interval'). One shared baseline made
+ * the last `qualityReport` emitted ('interval'), the last diagnostics()
+ * bundle ('diagnostics'). One shared baseline made
  * every getStats() (the watchdog's each second, diagnostics(), the app's)
  * move it, and a report covered only the last second of its interval.
  */
-export type ReportBaseline = 'app' | 'sample' | 'interval';
+export type ReportBaseline = 'app' | 'sample' | 'interval' | 'diagnostics';
 
 /** What the monitor needs of a call (CallSession's quality bookkeeping). */
 export interface MonitoredCall {
