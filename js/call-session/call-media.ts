@@ -29,6 +29,8 @@ export async function initMedia(this: CallSession, video?: VideoRequest): Promis
     this.webRtcSession ??= factory({ callId: this.callId, direction: this.direction, stunServers, ...(video ? { video } : {}) });
     if (this._muted) this.webRtcSession.setMuted(true);
     if (this.webRtcSession.video) this._video.media('init');
+    // With statistics it takes part in call quality: qualityReport and the watchdog (no ICE events: no peer connection here).
+    if (this.webRtcSession.getStats) this.quality.attach(undefined, this.webPhone.options.callQuality, (c) => this['onMediaConnectionState'](c));
     return;
   }
   const ice = iceSettings(this.webPhone.options.ice, stunServers);

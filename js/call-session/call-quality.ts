@@ -28,7 +28,8 @@ export class CallQuality {
   constructor(private readonly session: QualitySession) {}
 
   /** Watch a new peer connection (after init()); `onIceState` hears each ICE state change. */
-  attach(pc: RTCPeerConnection, options: CallQualityOptions | undefined, onIceState: (c: MediaConnectionStateChange) => void): void {
+  /** Without a peer connection (a webRtcSessionFactory session with getStats()): reports and the watchdog, no ICE events. */
+  attach(pc: RTCPeerConnection | undefined, options: CallQualityOptions | undefined, onIceState: (c: MediaConnectionStateChange) => void): void {
     this.monitor?.stop();
     // A new peer connection: its monitor measures from its own first sample.
     this.last.sample = this.last.interval = undefined;
@@ -40,9 +41,11 @@ export class CallQuality {
       emit: (name, ...args) => s.emit(name, ...args),
       expectedMedia: () => s.expectedMedia(),
     }, options);
-    this.monitor.watch(pc, onIceState, () => {
-      this.timing.media ??= performance.now();
-    });
+    if (pc) {
+      this.monitor.watch(pc, onIceState, () => {
+        this.timing.media ??= performance.now();
+      });
+    }
     this.monitor.start();
   }
 

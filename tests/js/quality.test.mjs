@@ -179,3 +179,40 @@ test('qualityReport covers its whole interval: the watchdog\'s samples and the a
     quality.monitor.stop();
   }
 });
+
+test('a webRtcSessionFactory session with getStats() takes part: qualityReport and the watchdog run on its statistics', { timeout: 20_000 }, async () => {
+  const { readFileSync } = await import('node:fs');
+  const { default: WebPhone } = await import(`${root}dist/es/index.js`);
+  const { startTestServer, fakeMedia, useNodeWebSocket } = await import(`${root}dist/testing/index.mjs`);
+  useNodeWebSocket();
+  const server = await startTestServer({ extensions: ['101', '102'], transport: 'ws' });
+  const wasmBinary = readFileSync(`${root}dist/sip-core.wasm`);
+  const phones = [];
+  try {
+    let k = 0;
+    const media = fakeMedia();
+    // The app's own media session, with statistics: packets flow in, then stop.
+    const factory = (context) => Object.assign(media.factory(context), {
+      getStats: async () => { k++; return snapshot(k * 50, { inPackets: k < 6 ? 100 * k : 500, inBytes: 1000 * k, outPackets: 100 * k, energy: k }); },
+    });
+    const phone = async (ext, options) => {
+      const wp = new WebPhone({ sipInfo: server.sipInfo(ext), wasm: { wasmBinary }, deviceManager: media.deviceManager, ...options });
+      phones.push(wp);
+      await wp.start();
+      return wp;
+    };
+    const alice = await phone('101', { webRtcSessionFactory: factory, callQuality: { reportInterval: 100, sampleInterval: 50, stallTimeout: 200 } });
+    const bob = await phone('102', { webRtcSessionFactory: fakeMedia().factory });
+    bob.on('inboundCall', (s) => void s.answer());
+    const session = await alice.call('102');
+    const report = await new Promise((resolve) => session.once('qualityReport', resolve));
+    assert.equal(report.codec?.mimeType, 'audio/opus');
+    assert.ok(report.inbound.packets > 0);
+    const stalled = await new Promise((resolve) => session.once('mediaStalled', resolve));
+    assert.equal(stalled.direction, 'inbound', 'its packets stopped');
+    await session.hangup();
+  } finally {
+    await Promise.all(phones.map((p) => p.dispose()));
+    await server.close();
+  }
+});
