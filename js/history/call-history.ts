@@ -139,10 +139,13 @@ export class CallHistory extends EventEmitter {
    * not see what the leader tab writes (README "Call history").
    */
   reload(): Promise<void> {
+    const known = new Set(this.entries.map((e) => e.id));
     return (this.ready = this.store.load().then(
       (loaded) => {
-        // Calls that ended while loading stay; the store's copy of an id wins.
-        const byId = new Map(this.entries.map((e) => [e.id, e]));
+        // The store's list, plus calls that ended here while it loaded. An
+        // entry another tab removed (remove(), clear(), maxEntries) goes from
+        // this list too: merging kept it for ever.
+        const byId = new Map(this.entries.filter((e) => !known.has(e.id)).map((e) => [e.id, e]));
         for (const e of loaded) if (isEntry(e)) byId.set(e.id, copy(e));
         this.entries = sortNewestFirst([...byId.values()]);
         this.trim();

@@ -244,8 +244,13 @@ test('a CallHistory on IndexedDB: a new one on the same database loads the earli
   assert.equal(indexedDB.databases.get('wasm-web-phone').version, 1);
   assert.equal(await reloaded.remove(before[1].id), true);
   assert.deepEqual((await indexedDB.dump('wasm-web-phone', 'callHistory')).map((e) => e.id), [before[0].id]);
+  // The first tab reads the store again: the entry the other removed goes from its list too.
+  await callHistory.reload();
+  assert.deepEqual((await callHistory.list()).map((e) => e.id), [before[0].id]);
   await reloaded.clear();
   assert.deepEqual(await indexedDB.dump('wasm-web-phone', 'callHistory'), []);
+  await callHistory.reload();
+  assert.deepEqual(await callHistory.list(), []);
 });
 
 test('IndexedDB versioning: a database the app made for its own stores gets ours one version up, theirs kept', T, async () => {
@@ -395,18 +400,21 @@ class FakeIdbFactory {
   open(name, version) {
     if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new TypeError('bad version');
     const request = { result: undefined, error: null };
-    setTimeout(() => {
-      let data = this.databases.get(name);
-      if (!data) this.databases.set(name, (data = { version: 0, stores: new Map(), connections: new Set() }));
-      const target = version ?? Math.max(1, data.version);
-      if (target < data.version) {
-        request.error = new DOMException('lower version', 'VersionError');
-        return request.onerror?.({ target: request });
-      }
+    let data = this.databases.get(name);
+    if (!data) this.databases.set(name, (data = { version: 0, stores: new Map(), connections: new Set() }));
+    // Opens of one database are served in order: one waits while an earlier one's upgrade is blocked (as IndexedDB does).
+    const run = () => new Promise((done) => setTimeout(() => {
       const succeed = () => {
         data.connections.add(request.result);
         request.onsuccess?.({ target: request });
+        done();
       };
+      const target = version ?? Math.max(1, data.version);
+      if (target < data.version) {
+        request.error = new DOMException('lower version', 'VersionError');
+        request.onerror?.({ target: request });
+        return done();
+      }
       if (target > data.version) {
         for (const c of [...data.connections]) c.onversionchange?.({ oldVersion: data.version, newVersion: target });
         const upgrade = () => {
@@ -417,7 +425,7 @@ class FakeIdbFactory {
           db.upgrading = false;
           succeed();
         };
-        // A connection that stays open blocks the upgrade until it closes (as IndexedDB does).
+        // A connection that stays open blocks the upgrade until it closes.
         if (!data.connections.size) return upgrade();
         request.onblocked?.({ target: request });
         const wait = () => (data.connections.size ? setTimeout(wait, 5) : upgrade());
@@ -425,7 +433,8 @@ class FakeIdbFactory {
       }
       request.result = new FakeDb(data, name, false);
       succeed();
-    }, 0);
+    }, 0));
+    data.queue = (data.queue ?? Promise.resolve()).then(run);
     return request;
   }
 }
