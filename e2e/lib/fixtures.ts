@@ -227,20 +227,31 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-/** What of the page's SDK log, event trace and diagnostics bundle holds a secret ([] when clean). */
+/**
+ * What of the page's SDK log, event trace and diagnostics bundle holds a
+ * secret ([] when clean). A check that cannot read them says so (it passed
+ * before: nothing read, nothing found); a page the test closed has nothing to read.
+ */
 async function secretLeaks(p: Phone): Promise<string[]> {
-  const texts = await Promise.race([
+  if (p.page.isClosed()) return [];
+  type Texts = Record<string, string> & { unreadable?: string };
+  const texts: Texts = await Promise.race([
     p.page.evaluate(async () => {
       const w = window as any;
-      const diagnostics = w.webPhone?.diagnostics ? await w.webPhone.diagnostics().catch(() => null) : null;
-      return {
-        'SDK log': JSON.stringify(w.sdkLog ?? []),
-        'event trace': (w.sipMessages ?? []).join('\n'),
-        diagnostics: diagnostics ? JSON.stringify(diagnostics) : '',
-      };
-    }).catch(() => ({} as Record<string, string>)),
-    new Promise<Record<string, string>>((r) => setTimeout(() => r({}), 3000)),
+      let diagnostics = '';
+      if (w.webPhone?.diagnostics) {
+        try {
+          diagnostics = JSON.stringify(await w.webPhone.diagnostics());
+        } catch (e: any) {
+          // A phone the test disposed has no bundle to give; any other failure is the SDK's.
+          if (!/disposed/i.test(String(e?.message))) return { unreadable: `diagnostics() rejected: ${e?.message ?? e}` };
+        }
+      }
+      return { 'SDK log': JSON.stringify(w.sdkLog ?? []), 'event trace': (w.sipMessages ?? []).join('\n'), diagnostics };
+    }).catch((e: Error): Texts => (p.page.isClosed() ? {} : { unreadable: String(e.message ?? e).split('\n')[0] })),
+    new Promise<Texts>((r) => setTimeout(() => r({ unreadable: 'the page did not answer within 3 s' }), 3000)),
   ]);
+  if (texts.unreadable) return [`the secrets check could not read the page: ${texts.unreadable}`];
   return findSecrets(texts, [...testPasswords(), ...p.wireSecrets]);
 }
 
