@@ -6,6 +6,9 @@
 // dist/iife/wasm-web-phone-call-history.js.
 import EventEmitter from '../event-emitter.js';
 import { CANCELLED_BEFORE_INVITE, MOVED_TO_ANOTHER_TAB } from '../call-session/end-reasons.js';
+
+/** The reason of an entry written because its page closed during the call. */
+const PAGE_CLOSED = 'the page closed during the call';
 import type CallSession from '../call-session/index.js';
 import type WebPhone from '../web-phone.js';
 
@@ -124,6 +127,8 @@ export class CallHistory extends EventEmitter {
   ready: Promise<void>;
   /** Newest first (by startTime). */
   private entries: CallHistoryEntry[] = [];
+  /** The calls followed until their entry is written (by `disposed`, or when the page closes). */
+  private live = new Map<CallSession, LiveCall>();
 
   constructor(options: CallHistoryOptions = {}) {
     super();
@@ -168,10 +173,16 @@ export class CallHistory extends EventEmitter {
     phone.on('inboundCall', track);
     phone.on('outboundCall', track);
     phone.on('adoptedCall', adopted);
+    // A page closed mid-call never hears its calls end (the BYE's answer
+    // cannot come): write them now, or the history loses the usual last call
+    // of a session. (A page kept in the back/forward cache may come back.)
+    const pageHide = (e?: Event) => { if (!(e as PageTransitionEvent | undefined)?.persisted) this.writeLive(PAGE_CLOSED); };
+    globalThis.addEventListener?.('pagehide', pageHide);
     return () => {
       phone.off('inboundCall', track);
       phone.off('outboundCall', track);
       phone.off('adoptedCall', adopted);
+      globalThis.removeEventListener?.('pagehide', pageHide);
     };
   }
 
@@ -214,6 +225,7 @@ export class CallHistory extends EventEmitter {
     // An adopted call (multi-tab takeover) is answered already; its start
     // and answer times are the takeover's: the tab that had it is gone.
     const live: LiveCall = { startTime: now, answerTime: adopted ? now : undefined };
+    this.live.set(session, live);
     session.on('answered', () => (live.answerTime ??= Date.now()));
     session.on('failed', (statusLine: string) => {
       const m = /^\S+ (\d{3}) ?(.*)$/.exec(String(statusLine)); // "SIP/2.0 486 Busy Here", as the event gives it
@@ -221,12 +233,23 @@ export class CallHistory extends EventEmitter {
     });
     session.on('replaced', () => (live.replaced = true));
     session.on('disposed', () => {
+      if (!this.live.delete(session)) return; // written when the page closed
       // Handed to another tab (multi-tab mode): the call goes on there, and
       // the tab that adopts it writes its entry when it really ends. Written
       // here too, it showed as ended (or missed) and then once more.
       if (session.endReason === MOVED_TO_ANOTHER_TAB) return;
       this.add(entryOf(session, live, Date.now()));
     });
+  }
+
+  /** Write every call still followed, as it stands, with `reason` (the page is closing). */
+  private writeLive(reason: string): void {
+    const now = Date.now();
+    for (const [session, live] of [...this.live]) {
+      this.live.delete(session);
+      if (session.endReason === MOVED_TO_ANOTHER_TAB) continue;
+      this.add({ ...entryOf(session, live, now), reason });
+    }
   }
 
   private add(entry: CallHistoryEntry): void {

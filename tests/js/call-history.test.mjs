@@ -527,3 +527,28 @@ test('a history listener that throws does not cut the call\'s teardown short; it
   assert.equal((await callHistory.list()).length, 1);
   assert.match(reported[0]?.message, /app bug in a change listener/);
 });
+
+test('a page closed during a call writes its entry then (the call never ends there); the back/forward cache writes nothing', T, async () => {
+  // Node's global is no EventTarget: give the page its pagehide.
+  const page = new EventTarget();
+  Object.assign(globalThis, { addEventListener: page.addEventListener.bind(page), removeEventListener: page.removeEventListener.bind(page) });
+  const pageHide = (persisted) => page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+  try {
+    const { alice, bob, callHistory } = await pair();
+    bob.on('inboundCall', (s) => void s.answer());
+    const session = await alice.call('102');
+    pageHide(true); // into the cache: the page may come back with the call
+    assert.deepEqual(await callHistory.list(), []);
+    pageHide(false);
+    const [entry] = await callHistory.list();
+    assert.equal(entry.result, 'answered');
+    assert.equal(entry.reason, 'the page closed during the call');
+    assert.equal(entry.callId, session.callId);
+    await session.hangup(); // (in a real page nothing runs after pagehide)
+    await sleep(50);
+    assert.equal((await callHistory.list()).length, 1, 'written once');
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  }
+});
