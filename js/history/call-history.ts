@@ -188,8 +188,14 @@ export class CallHistory extends EventEmitter {
 
   /** Newest first. */
   async list(query: CallHistoryQuery = {}): Promise<CallHistoryEntry[]> {
+    // A string date compared as NaN and found nothing; a negative limit dropped the last entries.
+    const { since: from, limit, direction } = query ?? {};
+    if ((from !== undefined && !(typeof from === 'number' || from instanceof Date)) || Number.isNaN(+(from ?? 0)))
+      throw new Error('list: since must be a number of ms since the epoch or a Date');
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new Error('list: limit must be an integer >= 0');
+    if (direction !== undefined && direction !== 'inbound' && direction !== 'outbound') throw new Error('list: direction must be "inbound" or "outbound"');
     await this.ready;
-    const since = query.since === undefined ? -Infinity : +query.since;
+    const since = from === undefined ? -Infinity : +from;
     const found = this.entries.filter((e) => (!query.direction || e.direction === query.direction) && e.startTime >= since);
     return found.slice(0, query.limit ?? found.length).map(copy);
   }

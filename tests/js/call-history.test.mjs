@@ -552,3 +552,13 @@ test('a page closed during a call writes its entry then (the call never ends the
     delete globalThis.removeEventListener;
   }
 });
+
+test('list() refuses a query it cannot answer instead of answering wrong: a string date, a negative limit, an unknown direction', T, async () => {
+  const callHistory = new CallHistory();
+  await assert.rejects(callHistory.list({ since: '2024-01-01' }), /list: since must be a number of ms since the epoch or a Date/);
+  await assert.rejects(callHistory.list({ since: new Date('not a date') }), /list: since must be/);
+  await assert.rejects(callHistory.list({ limit: -1 }), /list: limit must be an integer >= 0/);
+  await assert.rejects(callHistory.list({ limit: 1.5 }), /list: limit must be/);
+  await assert.rejects(callHistory.list({ direction: 'in' }), /list: direction must be "inbound" or "outbound"/);
+  assert.deepEqual(await callHistory.list({ since: new Date(0), limit: 0, direction: 'inbound' }), []);
+});
