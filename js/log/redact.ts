@@ -1,6 +1,6 @@
 // What may never reach a log line, an event or a diagnostics bundle
 // (README "Logs"): the password and anything else the app marks secret, and
-// the parts of a digest Authorization that allow an offline guess at the
+// an SDP's a=ice-pwd, and the parts of a digest Authorization that allow an offline guess at the
 // password (RFC 7616 §5.12): `response` and `cnonce`, and in the server's
 // (Proxy-)Authentication-Info (§3.5) `rspauth`, built from the same HA1, and
 // the `cnonce` it echoes. The rest of the header (realm, nonce, username,
@@ -10,10 +10,14 @@ const REDACTED = '<redacted>';
 // `response="…"` / `rspauth=…` / `cnonce=…`, quoted or not, inside one of those values.
 const DIGEST_SECRET = /\b(response|rspauth|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;
 const AUTH_LINE = /^((?:proxy-)?(?:authorization|authentication-info)[ \t]*:)(.*)$/gim;
+const ICE_PWD = /^(a=ice-pwd:)[^\r\n]*/gm;
 
 /** `text` with the digest secrets of every Authorization line and every listed secret masked. */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(AUTH_LINE, (_, name: string, value: string) => name + value.replace(DIGEST_SECRET, `$1="${REDACTED}"`));
+  // The ICE password (RFC 8839 §5.4): with the ufrag it authenticates
+  // connectivity checks to the call's media; the ufrag stays, to match logs.
+  out = out.replace(ICE_PWD, `$1${REDACTED}`);
   for (const secret of secrets) {
     // Short values would mask ordinary text ("1" as a password); 4 is the floor.
     if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);

@@ -22,6 +22,8 @@ test('redact: digest response and cnonce of (Proxy-)Authorization lines, rspauth
     'Authentication-Info: qop=auth, rspauth="fedcba9876543210fedcba9876543210", cnonce="c3c4", nc=00000001',
     'Proxy-Authentication-Info: rspauth=abad1dea',
     'X-Note: response="not a credential here"',
+    'a=ice-ufrag:Ab12',
+    'a=ice-pwd:0123456789abcdefghijklmn',
     `X-Leak: ${password} twice ${password}`,
   ].join('\r\n');
   const out = redact(text, [password]);
@@ -30,6 +32,7 @@ test('redact: digest response and cnonce of (Proxy-)Authorization lines, rspauth
   assert.match(out, /Authentication-Info: qop=auth, rspauth="<redacted>", cnonce="<redacted>", nc=00000001/, 'the server\'s rspauth (RFC 7616 §3.5) too');
   assert.match(out, /response="<redacted>".*cnonce="<redacted>"/);
   assert.match(out, /X-Note: response="not a credential here"/, 'only Authorization lines are touched');
+  assert.match(out, /a=ice-ufrag:Ab12\r\na=ice-pwd:<redacted>\r\n/, 'the ICE password goes, its ufrag stays');
   assert.equal(out.includes(password), false);
   assert.match(out, /X-Leak: <redacted> twice <redacted>/);
   assert.equal(redact('user 1 pw 1', ['1']), 'user 1 pw 1', 'a secret shorter than 4 is not masked everywhere');
