@@ -231,6 +231,21 @@ test('hostGrace set to the cap: the TCP host candidates are waited for, up to ga
     assert.match(await sent(), /typ host tcptype active/);
   }));
 
+test('a STUN server that never answers: the SDP leaves at gatheringTimeout with the host candidates it has', () =>
+  offering(iceSettings({}, ['stun.example.com:3478']), async ({ pc, after }) => {
+    pc.candidate(udpHost);
+    assert.equal(await after(1999), undefined, 'the srflx answer is awaited up to the cap');
+    assert.match(await after(1), /a=candidate:1 1 udp .* typ host/);
+  }));
+
+test("iceTransportPolicy 'relay' and no candidate by gatheringTimeout: the offer rejects with why (an SDP without one would be a silent call)", () =>
+  offering(iceSettings({ iceTransportPolicy: 'relay', iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'p' }] }, []), async ({ after, sent }) => {
+    const outcome = sent().then(() => 'sent', (e) => e.message);
+    assert.equal(await after(1999), undefined);
+    await after(1);
+    assert.equal(await outcome, "ICE gathering found no candidate within 2000 ms (iceTransportPolicy 'relay': is the TURN server reachable, are its credentials right?)");
+  }));
+
 test('a call that ends while its microphone opens (answer() during the permission prompt): the media is closed again and init says why', async () => {
   const { initMedia } = await import(`${root}/dist/es/call-session/call-media.js`);
   let release;
