@@ -22,6 +22,7 @@ import { MOVED_TO_ANOTHER_TAB } from './call-session/end-reasons.js';
 import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOptions, SipInfo } from './types.js';
 
 const DISPOSED_DURING_START = 'SipClient was disposed before start() completed';
+const SUPERSEDED = 'WebSocket connection superseded by a new start()';
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -177,6 +178,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       // so its frames can no longer reach the core.
       old.onopen = old.onmessage = old.onclose = old.onerror = null;
       old.close();
+      // A start() still waiting for that socket's handshake would wait for
+      // ever (its handlers are gone): it ends here, saying why.
+      this.abortOpen?.(new Error(SUPERSEDED));
+      this.abortOpen = undefined;
       this.ua_?.transportClosed(now(), 'replaced by start()', true);
       this.pump();
     }
@@ -224,7 +229,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     }
     await open;
     this.abortOpen = undefined;
-    if (this.wsc !== ws) throw new Error('WebSocket connection superseded by a new start()');
+    if (this.wsc !== ws) throw new Error(SUPERSEDED);
     this.ua_.transportOpen(backup, now());
     this.pump();
     this.attach(ws);

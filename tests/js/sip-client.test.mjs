@@ -974,3 +974,26 @@ test('publishPresence() that takes the turn of a removal still waiting: the remo
     await phone.dispose();
   }
 });
+
+test('start() again while the first socket is still connecting: the first start() rejects as superseded (it waited for ever), the second registers', async () => {
+  FakeWebSocket.held = true;
+  const sockets = FakeWebSocket.instances;
+  sockets.length = 0;
+  try {
+    FakeWebSocket.script = (req) => (req.startsWith('REGISTER ') ? [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=60`])] : []);
+    const phone = newPhone();
+    const first = phone.start();
+    for (let i = 0; i < 100 && !phone.sipClient.ua_; i++) await new Promise((r) => setTimeout(r, 10));
+    const second = phone.sipClient.start();
+    await assert.rejects(first, /WebSocket connection superseded by a new start\(\)/);
+    for (let i = 0; i < 100 && sockets.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    sockets.at(-1).open();
+    await second;
+    assert.match(sockets.at(-1).sent[0], /^REGISTER /);
+    assert.equal(sockets[0].sent.length, 0, 'nothing on the retired socket');
+    await phone.dispose();
+  } finally {
+    FakeWebSocket.held = false;
+    FakeWebSocket.script = () => {};
+  }
+});
