@@ -125,9 +125,17 @@ export class RcEdge extends FeatureMethods {
       try { r.writeHead(500, { 'content-type': 'application/json' }); r.end(JSON.stringify({ error: String(e?.message ?? e) })); } catch { /* closed */ }
     }));
     const listen = (srv, port) => new Promise((res, rej) => { srv.once('error', rej); srv.listen(port, HOST, () => res(srv.address().port)); });
-    this.wssPort = await listen(this.httpsServer, this.wssPort);
-    this.wsPort = await listen(this.wsHttpServer, this.wsPort);
-    this.httpPort = await listen(this.controlServer, this.httpPort);
+    try {
+      this.wssPort = await listen(this.httpsServer, this.wssPort);
+      this.wsPort = await listen(this.wsHttpServer, this.wsPort);
+      this.httpPort = await listen(this.controlServer, this.httpPort);
+    } catch (e) {
+      // A port in use: close what is listening already, or the caller's test
+      // process would never exit and those ports would stay taken.
+      await Promise.all([this.httpsServer, this.wsHttpServer, this.controlServer]
+        .map((srv) => srv.listening && new Promise((r) => srv.close(() => r(undefined)))));
+      throw new Error(`rc-edge: cannot listen on ${HOST}: ${e?.message ?? e}`);
+    }
     this.info(`listening wss://${HOST}:${this.wssPort} ws://${HOST}:${this.wsPort} http://${HOST}:${this.httpPort} (domain ${this.domain})`);
     return this;
   }

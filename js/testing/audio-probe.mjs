@@ -41,7 +41,7 @@ export function recordPeerConnections() {
 export async function listenForTone({ hz, holdMs, timeoutMs }) {
   const w = /** @type {any} */ (globalThis);
   const pcs = /** @type {RTCPeerConnection[] | undefined} */ (w.__wwpKitPeerConnections);
-  if (!pcs) return { heard: false, why: 'the audio probe is not installed in this page (use the kit\'s page fixture, or add recordPeerConnections as an init script before the page loads)' };
+  if (!pcs) return { heard: false, why: 'the audio probe is not installed in this page (use the kit\'s page fixture, or import recordPeerConnections from wasm-web-phone/testing/playwright and await context.addInitScript(recordPeerConnections) before the page loads)' };
   const ctx = new AudioContext();
   await ctx.resume();
   const N = 2048;

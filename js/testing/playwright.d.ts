@@ -48,6 +48,8 @@ export type ToneResult = { heard: true; afterMs: number; tracks: number } | { he
 
 /** Fail unless the page hears `hz` (1000) for `holdMs` (300) in a row within `timeoutMs` (5000). */
 export declare function expectAudio(page: Page, options?: { hz?: number; holdMs?: number; timeoutMs?: number }): Promise<ToneResult>;
+/** The audio probe's init script, for pages of your own context: `await context.addInitScript(recordPeerConnections)` before they load. */
+export declare function recordPeerConnections(): void;
 /** What expectAudio measures, without failing. */
 export declare function measureTone(page: Page, options?: { hz?: number; holdMs?: number; timeoutMs?: number }): Promise<ToneResult>;
 

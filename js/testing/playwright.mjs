@@ -29,6 +29,13 @@ export { expect };
 
 export { FAR_SIDE_EXT };
 
+/**
+ * The audio probe's init script, for a page from your own context:
+ * `await context.addInitScript(recordPeerConnections)` before the page loads,
+ * then `expectAudio(page)` works there too (the kit's `page` fixture has it).
+ */
+export { recordPeerConnections };
+
 /** The far side of the app's calls; every method waits for the far side's phone. */
 export class FarSide {
   /** @param {import('@playwright/test').Page} page @param {string} ext @param {string} number */

@@ -134,7 +134,19 @@ export class TestServer {
 
   /** The server's SIP trace of one extension (`unbound`: sockets that never registered). @param {string} ext @param {{since?: number}} [o] */
   trace(ext, o = {}) {
+    const unknown = this.unknownExt(ext, 'trace', true);
+    if (unknown) return Promise.reject(unknown);
     return this.call('GET', `/api/trace?ext=${encodeURIComponent(ext)}&since=${o.since ?? 0}`);
+  }
+
+  /**
+   * The error for an extension this server does not have (a typo would
+   * otherwise wait out a timeout, or do nothing at all); undefined if known.
+   * @param {unknown} ext @param {string} what @param {boolean} [unbound] whether 'unbound' (never-registered sockets) is allowed
+   */
+  unknownExt(ext, what, unbound = false) {
+    if (this.byExt.has(String(ext)) || (unbound && ext === 'unbound')) return undefined;
+    return new Error(`${what}: no extension ${ext} on this test server (it has ${[...this.byExt.keys()].join(', ')}${unbound ? ', and unbound for sockets that never registered' : ''})`);
   }
 
   /**
@@ -145,6 +157,8 @@ export class TestServer {
    * @param {{dir?: 'in'|'out', since?: number, timeoutMs?: number}} [o]
    */
   async waitForMessage(ext, match, o = {}) {
+    const unknown = this.unknownExt(ext, 'waitForMessage', true);
+    if (unknown) throw unknown;
     const test = typeof match === 'function' ? match
       : typeof match === 'number' ? (e) => e.line.startsWith(`SIP/2.0 ${match} `)
         : (e) => e.line.startsWith(`${match} `);
@@ -167,7 +181,10 @@ export class TestServer {
    * REGISTER, 491 to a re-INVITE (`inDialog: true`), 486 to a call, …
    * @param {{method: string, status: number, reason?: string, retryAfter?: number, count?: number, ext?: string, inDialog?: boolean}} rule
    */
-  failNext(rule) { return this.call('POST', '/api/fail-next', rule); }
+  failNext(rule) {
+    const unknown = rule?.ext !== undefined ? this.unknownExt(rule.ext, 'failNext') : undefined;
+    return unknown ? Promise.reject(unknown) : this.call('POST', '/api/fail-next', rule);
+  }
   /**
    * The result of the next RingCentral call-control command (JSON INFO:
    * startcallrecord, stopcallrecord, callflip, callpark), instead of what the
@@ -176,7 +193,10 @@ export class TestServer {
    */
   rcResult(command, result, o = {}) { return this.call('POST', '/api/rc-result', { command, result, ...o }); }
   /** Kill the sockets of an extension (a reset; `graceful`: a 1001 close). @param {string} ext @param {{instanceId?: string, graceful?: boolean}} [o] */
-  drop(ext, o = {}) { return this.call('POST', '/api/drop', { ext, ...o }); }
+  drop(ext, o = {}) {
+    const unknown = this.unknownExt(ext, 'drop');
+    return unknown ? Promise.reject(unknown) : this.call('POST', '/api/drop', { ext, ...o });
+  }
   /** Stop answering REGISTERs at all (true), or answer again (false). */
   outage(on = true) { return this.call('POST', '/api/outage', { on }); }
   /** End a call from the server side: BYE to every leg. @param {string} callIdOrSessionId */
