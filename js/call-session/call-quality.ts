@@ -11,14 +11,13 @@ export interface QualitySession {
   readonly state: string;
   readonly rtcPeerConnection: RTCPeerConnection | undefined;
   readonly webRtcSession: WebRtcSession | undefined;
-  getStats(): Promise<CallQualityReport>;
   emit(name: string, ...args: unknown[]): void;
   expectedMedia(): { inbound: boolean; outbound: boolean };
 }
 
 export class CallQuality {
   monitor: CallMonitor | undefined;
-  /** The previous report of each baseline (CallMonitor's ReportBaseline says why three). */
+  /** The previous report of each baseline (CallMonitor's ReportBaseline says why each has its own). */
   private last: Partial<Record<ReportBaseline, CallQualityReport>> = {};
   /** We put the call on hold (our media sendonly): the peer sends nothing. */
   localHeld = false;

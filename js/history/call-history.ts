@@ -270,13 +270,14 @@ export class CallHistory extends EventEmitter {
   /**
    * Our events fire inside the session's `disposed`: an app listener that
    * throws must not cut the call's teardown short (the ringer, the session's
-   * own cleanup). Its error is reported as uncaught, not swallowed.
+   * own cleanup). Its error goes to reportError (the page's error event and
+   * console), not swallowed.
    */
   private emitSafely(name: string, ...args: unknown[]): void {
     try {
       this.emit(name, ...args);
     } catch (e) {
-      // The page's error handler and console hear it (where reportError is missing, as an uncaught throw).
+      // Where reportError is missing (Node 20): as an uncaught throw.
       const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
       if (report) report(e);
       else setTimeout(() => { throw e; }, 0);

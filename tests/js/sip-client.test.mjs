@@ -893,19 +893,27 @@ test('a held call stays held in its answer to the peer\'s re-INVITE (RFC 3264 §
 
 // --- presence publication (RFC 3903): publish and unpublish calls that overlap ---
 
-/** A phone registered through `registrarWith`, whose PUBLISHes wait in `held` until the test answers them. */
-async function publishingPhone() {
+/**
+ * `run` with a phone registered through `registrarWith`, whose PUBLISHes wait
+ * in `held` until the test answers them (`answer`); the phone is disposed after.
+ */
+async function withPublishingPhone(run) {
   const held = [];
   FakeWebSocket.script = (req) => {
     if (/^PUBLISH /.test(req)) { held.push(req); return []; }
     return registrarWith((r) => [`${contactOf(r)};expires=60`])(req);
   };
   const phone = newPhone();
-  await phone.start();
-  const ws = FakeWebSocket.instances.at(-1);
-  const answer = (status, reason, extra = []) => ws.onmessage({ data: reply(held.shift(), status, reason, extra) });
-  return { phone, held, answer };
+  try {
+    await phone.start();
+    const ws = FakeWebSocket.instances.at(-1);
+    const answer = (status, reason, extra = []) => ws.onmessage({ data: reply(held.shift(), status, reason, extra) });
+    await run({ phone, held, answer });
+  } finally {
+    await phone.dispose();
+  }
 }
+const settle5 = () => new Promise((r) => setTimeout(r, 5));
 /** 'resolved', 'rejected: <message>' or 'pending' after the event loop has run. */
 async function outcome(p) {
   const r = await Promise.race([
@@ -916,64 +924,49 @@ async function outcome(p) {
 }
 const expiresOf = (req) => /^Expires: (\d+)/im.exec(req)?.[1];
 
-test('unpublishPresence() behind a PUBLISH the server refuses settles: nothing is published (it hung)', async () => {
-  const { phone, held, answer } = await publishingPhone();
-  try {
-    const published = phone.publishPresence({ status: 'open' });
-    const unpublished = phone.unpublishPresence();
-    await new Promise((r) => setTimeout(r, 5));
-    assert.equal(held.length, 1, 'the removal waits for the PUBLISH');
-    answer(403, 'Forbidden');
-    assert.equal(await outcome(published), 'rejected: publishPresence: 403 Forbidden');
-    assert.equal(await outcome(unpublished), 'resolved');
-    assert.equal(held.length, 0, 'no removal goes out: nothing was published');
-  } finally {
-    await phone.dispose();
-  }
-});
+test('unpublishPresence() behind a PUBLISH the server refuses settles: nothing is published (it hung)', () => withPublishingPhone(async ({ phone, held, answer }) => {
+  const published = phone.publishPresence({ status: 'open' });
+  const unpublished = phone.unpublishPresence();
+  await settle5();
+  assert.equal(held.length, 1, 'the removal waits for the PUBLISH');
+  answer(403, 'Forbidden');
+  assert.equal(await outcome(published), 'rejected: publishPresence: 403 Forbidden');
+  assert.equal(await outcome(unpublished), 'resolved');
+  assert.equal(held.length, 0, 'no removal goes out: nothing was published');
+}));
 
-test('publishPresence() after the removal went out is not failed by the removal: it publishes afresh and resolves', async () => {
-  const { phone, held, answer } = await publishingPhone();
-  try {
-    const first = phone.publishPresence({ status: 'open' });
-    await new Promise((r) => setTimeout(r, 5));
-    answer(200, 'OK', ['SIP-ETag: e1', 'Expires: 60']);
-    assert.equal(await outcome(first), 'resolved');
-    const unpublished = phone.unpublishPresence();
-    await new Promise((r) => setTimeout(r, 5));
-    assert.equal(expiresOf(held[0]), '0', 'the removal is out');
-    const again = phone.publishPresence({ status: 'closed', note: 'back later' });
-    answer(200, 'OK'); // the removal
-    assert.equal(await outcome(unpublished), 'resolved');
-    assert.equal(await outcome(again), 'pending', 'not rejected as withdrawn: it is the next PUBLISH');
-    assert.equal(held.length, 1);
-    assert.equal(expiresOf(held[0]), '3600', 'a publication (the default expiry), not a removal');
-    assert.match(held[0], /back later/);
-    answer(200, 'OK', ['SIP-ETag: e2', 'Expires: 60']);
-    assert.equal(await outcome(again), 'resolved');
-  } finally {
-    await phone.dispose();
-  }
-});
+test('publishPresence() after the removal went out is not failed by the removal: it publishes afresh and resolves', () => withPublishingPhone(async ({ phone, held, answer }) => {
+  const first = phone.publishPresence({ status: 'open' });
+  await settle5();
+  answer(200, 'OK', ['SIP-ETag: e1', 'Expires: 60']);
+  assert.equal(await outcome(first), 'resolved');
+  const unpublished = phone.unpublishPresence();
+  await settle5();
+  assert.equal(expiresOf(held[0]), '0', 'the removal is out');
+  const again = phone.publishPresence({ status: 'closed', note: 'back later' });
+  answer(200, 'OK'); // the removal
+  assert.equal(await outcome(unpublished), 'resolved');
+  assert.equal(await outcome(again), 'pending', 'not rejected as withdrawn: it is the next PUBLISH');
+  assert.equal(held.length, 1);
+  assert.equal(expiresOf(held[0]), '3600', 'a publication (the default expiry), not a removal');
+  assert.match(held[0], /back later/);
+  answer(200, 'OK', ['SIP-ETag: e2', 'Expires: 60']);
+  assert.equal(await outcome(again), 'resolved');
+}));
 
-test('publishPresence() that takes the turn of a removal still waiting: the removal never goes and unpublishPresence() says so (it hung)', async () => {
-  const { phone, held, answer } = await publishingPhone();
-  try {
-    const first = phone.publishPresence({ status: 'open' });
-    const unpublished = phone.unpublishPresence();
-    const again = phone.publishPresence({ status: 'open', note: 'changed my mind' });
-    await new Promise((r) => setTimeout(r, 5));
-    answer(200, 'OK', ['SIP-ETag: e1', 'Expires: 60']);
-    assert.equal(await outcome(first), 'resolved');
-    assert.equal(held.length, 1);
-    assert.equal(expiresOf(held[0]), '60', 'the newer publication goes (the expiry granted before), not the removal');
-    answer(200, 'OK', ['SIP-ETag: e2', 'Expires: 60']);
-    assert.equal(await outcome(again), 'resolved');
-    assert.equal(await outcome(unpublished), 'rejected: unpublishPresence: replaced by a later publishPresence() before the removal was sent');
-  } finally {
-    await phone.dispose();
-  }
-});
+test('publishPresence() that takes the turn of a removal still waiting: the removal never goes and unpublishPresence() says so (it hung)', () => withPublishingPhone(async ({ phone, held, answer }) => {
+  const first = phone.publishPresence({ status: 'open' });
+  const unpublished = phone.unpublishPresence();
+  const again = phone.publishPresence({ status: 'open', note: 'changed my mind' });
+  await settle5();
+  answer(200, 'OK', ['SIP-ETag: e1', 'Expires: 60']);
+  assert.equal(await outcome(first), 'resolved');
+  assert.equal(held.length, 1);
+  assert.equal(expiresOf(held[0]), '60', 'the newer publication goes (the expiry granted before), not the removal');
+  answer(200, 'OK', ['SIP-ETag: e2', 'Expires: 60']);
+  assert.equal(await outcome(again), 'resolved');
+  assert.equal(await outcome(unpublished), 'rejected: unpublishPresence: replaced by a later publishPresence() before the removal was sent');
+}));
 
 test('start() again while the first socket is still connecting: the first start() rejects as superseded (it waited for ever), the second registers', async () => {
   FakeWebSocket.held = true;

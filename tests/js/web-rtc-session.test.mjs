@@ -246,56 +246,55 @@ test("iceTransportPolicy 'relay' and no candidate by gatheringTimeout: the offer
     assert.equal(await outcome, "ICE gathering found no candidate within 2000 ms (iceTransportPolicy 'relay': is the TURN server reachable, are its credentials right?)");
   }));
 
-test('a call that ends while its microphone opens (answer() during the permission prompt): the media is closed again and init says why', async () => {
+/**
+ * initMedia on the parts of a CallSession it reaches before the microphone is
+ * open (`fields` sets its state), the microphone held until `release()`.
+ */
+async function initWithHeldMicrophone(label, fields) {
   const { initMedia } = await import(`${root}/dist/es/call-session/call-media.js`);
   let release;
   const gate = new Promise((r) => (release = r));
-  const mic = micTrack('prompted');
+  const mic = micTrack(label);
   mediaDevices.getUserMedia = async () => { await gate; return streamOf(mic); };
+  const session = {
+    emit() {}, webPhone: { options: {}, sipInfo: {}, deviceManager }, ...fields,
+    _video: { media() { throw new Error('media attached to an ended call'); } },
+    quality: { attach() { throw new Error('quality monitor attached to an ended call'); } },
+  };
+  return { initMedia, session, mic, release, init: initMedia.call(session) };
+}
+
+/** What initMedia must leave when the call ended while the microphone opened. */
+async function closedAgain({ init, mic, session }) {
+  await assert.rejects(init, /the call ended while its media was being set up/);
+  assert.equal(mic.readyState, 'ended', 'the microphone is released');
+  assert.equal(FakePeerConnection.last.signalingState, 'closed', 'the peer connection is closed');
+  assert.equal(session.webRtcSession, undefined);
+}
+
+test('a call that ends while its microphone opens (answer() during the permission prompt): the media is closed again and init says why', async () => {
   try {
-    // The parts of a CallSession that initMedia reaches before the microphone is open.
-    const session = {
-      state: 'ringing', emit() {}, webPhone: { options: {}, sipInfo: {}, deviceManager },
-      _video: { media() { throw new Error('media attached to an ended call'); } },
-      quality: { attach() { throw new Error('quality monitor attached to an ended call'); } },
-    };
-    const init = initMedia.call(session);
-    session.state = 'disposed'; // the caller hangs up (CANCEL) meanwhile
-    release();
-    await assert.rejects(init, /the call ended while its media was being set up/);
-    assert.equal(mic.readyState, 'ended', 'the microphone is released');
-    assert.equal(FakePeerConnection.last.signalingState, 'closed', 'the peer connection is closed');
-    assert.equal(session.webRtcSession, undefined);
+    const opening = await initWithHeldMicrophone('prompted', { state: 'ringing' });
+    opening.session.state = 'disposed'; // the caller hangs up (CANCEL) meanwhile
+    opening.release();
+    await closedAgain(opening);
   } finally {
     mediaDevices.getUserMedia = async () => stream;
   }
 });
 
 test('hangup() while the microphone opens (a call taken over from another tab): the BYE released the media, so the new microphone is closed again', async () => {
-  const { initMedia } = await import(`${root}/dist/es/call-session/call-media.js`);
-  let release;
-  const gate = new Promise((r) => (release = r));
-  const mic = micTrack('adopted');
-  mediaDevices.getUserMedia = async () => { await gate; return streamOf(mic); };
   try {
     // Answered (adopted) and still 'answered' after hangup(): the call is
     // disposed only when the BYE's answer comes, up to 32 s later.
-    const session = {
-      state: 'answered', mediaReleased: false, emit() {}, webPhone: { options: {}, sipInfo: {}, deviceManager },
-      _video: { media() { throw new Error('media attached to a hung-up call'); } },
-      quality: { attach() { throw new Error('quality monitor attached to a hung-up call'); } },
-    };
-    const init = initMedia.call(session);
-    session.mediaReleased = true; // hangup(): BYE sent, releaseMedia() found nothing to close yet
-    release();
-    await assert.rejects(init, /the call ended while its media was being set up/);
-    assert.equal(mic.readyState, 'ended', 'the microphone is released');
-    assert.equal(FakePeerConnection.last.signalingState, 'closed', 'the peer connection is closed');
-    assert.equal(session.webRtcSession, undefined);
+    const opening = await initWithHeldMicrophone('adopted', { state: 'answered', mediaReleased: false });
+    opening.session.mediaReleased = true; // hangup(): BYE sent, releaseMedia() found nothing to close yet
+    opening.release();
+    await closedAgain(opening);
     // A later init() (an app retrying) opens nothing at all.
     let asked = 0;
     mediaDevices.getUserMedia = async () => { asked++; return streamOf(micTrack('again')); };
-    await assert.rejects(initMedia.call(session), /the call ended while its media was being set up/);
+    await assert.rejects(opening.initMedia.call(opening.session), /the call ended while its media was being set up/);
     assert.equal(asked, 0);
   } finally {
     mediaDevices.getUserMedia = async () => stream;
