@@ -175,6 +175,12 @@ TEST(SdpDirection, live_direction_is_the_first_m_line_of_that_kind_with_a_port_r
   // Not SDP, or no body: no video.
   EXPECT_EQ(video_direction(""), std::nullopt);
   EXPECT_EQ(video_direction("m=video 9 RTP/AVP 96\r\n"), std::nullopt);
+  // An SDP without a video m-line is answered without parsing it (the common
+  // audio call): "m=video" inside a value is no media line, and an SDP with
+  // bare LF line ends still finds its video line.
+  EXPECT_EQ(video_direction(head + audio + "a=x-note:m=video 9 RTP/AVP 96\r\n"), std::nullopt);
+  EXPECT_EQ(video_direction("v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\nm=audio 9 RTP/AVP 0\nm=video 9 RTP/AVP 96\na=recvonly\n"),
+            Direction::RecvOnly);
   auto s = parse(head + audio + "m=video 9 RTP/AVP 96\r\na=sendonly\r\n");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(live_direction(*s, "audio"), Direction::SendRecv);
