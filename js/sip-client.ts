@@ -23,6 +23,8 @@ import type { ConnectionStateChange, RegistrationBinding, SipClient, SipClientOp
 
 const DISPOSED_DURING_START = 'SipClient was disposed before start() completed';
 const SUPERSEDED = 'WebSocket connection superseded by a new start()';
+/** start()'s socket handshake limit without `autoRecover` (its `connectTimeout` otherwise). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10000;
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -191,12 +193,28 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     ws.onmessage = (e) => {
       if (typeof e.data === 'string') early.push(e.data); // RFC 7118 §5: SIP frames are text here
     };
+    // A server whose kernel accepts the TCP connection but which never
+    // completes the handshake (stopped, overloaded, a proxy that swallows the
+    // upgrade) would leave start() to the browser's own limit (Chromium's is
+    // 4 minutes). Given up after `connectTimeout` as the recovery attempts
+    // are (core/flow/supervisor.hpp); 0 waits for the browser.
+    const limit = this.recovery?.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const open = new Promise<void>((resolve, reject) => {
       this.abortOpen = reject;
       ws.onopen = () => resolve();
       ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
       ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
+      if (limit > 0) {
+        timer = setTimeout(() => {
+          reject(new Error(`WebSocket connection to ${url} not open within ${limit / 1000} s`));
+          ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+          ws.close();
+        }, limit);
+      }
     });
+    const settled = () => clearTimeout(timer);
+    open.then(settled, settled);
     // Both must succeed; a failing socket is reported even while the core
     // loads. The UA is made as soon as the core is ready, while the socket's
     // handshake may still be under way: its first calls compile the core's

@@ -124,7 +124,11 @@ export interface AutoRecoverOptions {
   primaryReturnDelay?: number;
   /** Calls not recovered within this time after the loss end (reason on `disposed`). Default 60000. */
   callRecoveryWindow?: number;
-  /** An attempt whose socket is not open by then is given up (a stopped server still accepts TCP). Default 10000. */
+  /**
+   * An attempt whose socket is not open by then is given up (a stopped server still accepts TCP).
+   * Default 10000; 0 waits for the browser. It also bounds `start()`'s own socket, which is given
+   * 10 s when `autoRecover` is off.
+   */
   connectTimeout?: number;
 }
 

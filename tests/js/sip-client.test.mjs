@@ -3,7 +3,7 @@
 // force cheaply: a silent server, a dropped socket, wrong credentials, misuse.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -967,6 +967,65 @@ test('publishPresence() that takes the turn of a removal still waiting: the remo
   assert.equal(await outcome(again), 'resolved');
   assert.equal(await outcome(unpublished), 'rejected: unpublishPresence: replaced by a later publishPresence() before the removal was sent');
 }));
+
+// A server that accepts the TCP connection but never completes the WebSocket
+// handshake left start() to the browser's own limit (Chromium: 4 minutes).
+test('start() whose socket never opens rejects after 10 s (autoRecover.connectTimeout when set), closes that socket, and a later start() registers', async () => {
+  const sockets = FakeWebSocket.instances;
+  FakeWebSocket.held = true;
+  FakeWebSocket.script = (req) => (req.startsWith('REGISTER ') ? [reply(req, 200, 'OK', [`Contact: ${contactOf(req)};expires=60`])] : []);
+  const settledOf = (p) => { const s = { v: 'pending' }; p.then(() => { s.v = 'resolved'; }, (e) => { s.v = `rejected: ${e.message}`; }); return s; };
+  const turns = async (n = 20) => { for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r)); };
+  try {
+    // The default, in virtual time: not before 10 s, then with why.
+    mock.timers.enable({ apis: ['setTimeout'] });
+    let phone;
+    try {
+      sockets.length = 0;
+      phone = newPhone();
+      const started = settledOf(phone.start());
+      for (let i = 0; i < 100 && !sockets.length; i++) await turns(1);
+      assert.equal(sockets.length, 1);
+      mock.timers.tick(9999);
+      await turns();
+      assert.equal(started.v, 'pending');
+      mock.timers.tick(1);
+      await turns();
+      assert.equal(started.v, 'rejected: WebSocket connection to ws://127.0.0.1:9 not open within 10 s');
+      assert.equal(sockets[0].readyState, 3, 'the socket given up is closed');
+    } finally {
+      mock.timers.reset();
+    }
+    // Then a server that answers: start() again registers on a new socket.
+    FakeWebSocket.held = false;
+    await phone.start();
+    assert.equal(sockets.length, 2);
+    assert.match(sockets[1].sent[0], /^REGISTER /);
+    assert.equal(sockets[0].sent.length, 0);
+    await phone.dispose();
+
+    // autoRecover's connectTimeout bounds start()'s socket too, and 0 leaves it to the browser.
+    FakeWebSocket.held = true;
+    sockets.length = 0;
+    const quick = new WebPhone({ sipInfo, wasm: { wasmBinary }, autoRecover: { connectTimeout: 200 } });
+    const t0 = Date.now();
+    await assert.rejects(quick.start(), /^Error: WebSocket connection to ws:\/\/127\.0\.0\.1:9 not open within 0\.2 s$/);
+    assert.ok(Date.now() - t0 >= 190, 'not before the limit');
+    await quick.dispose();
+    sockets.length = 0;
+    const patient = new WebPhone({ sipInfo, wasm: { wasmBinary }, autoRecover: { connectTimeout: 0 } });
+    const waiting = settledOf(patient.start());
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(waiting.v, 'pending');
+    sockets[0].open();
+    for (let i = 0; i < 100 && waiting.v === 'pending'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(waiting.v, 'resolved');
+    await patient.dispose();
+  } finally {
+    FakeWebSocket.held = false;
+    FakeWebSocket.script = () => {};
+  }
+});
 
 test('start() again while the first socket is still connecting: the first start() rejects as superseded (it waited for ever), the second registers', async () => {
   FakeWebSocket.held = true;
