@@ -16,6 +16,11 @@ export const HOST = '127.0.0.1';
  * @property {number} [wssPort=16443]  wss:// SIP port (what the RC SDK always opens)
  * @property {number} [httpPort=16081] control API (+ optional static files)
  * @property {string} [certDir]        where cert.pem/key.pem live (generated if missing)
+ * @property {boolean} [tlsOptional]   no certificate (openssl missing): serve ws:// only and say why
+ *           in `GET /api/health` (`wssError`) instead of failing to start (the test kit with
+ *           `transport: 'ws'`)
+ * @property {'wss'|'ws'} [transport]  the transport the starter uses by default, reported by
+ *           `GET /api/health` so that a client connecting later (`connectTestServer`) agrees
  * @property {string} [directory]      path of the extension directory JSON
  * @property {Ext[]} [extensions]     the extensions themselves (wins over `directory`; the test kit's way)
  * @property {string} [domain]         SIP domain with `extensions` (sip.ringcentral.com)

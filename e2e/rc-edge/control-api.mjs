@@ -202,7 +202,10 @@ export class ControlApiMethods {
     const route = `${q.method} ${url.pathname}`;
     if (q.method !== 'GET') this.stateChanged(); // config, reset, drop …: keep the state file current
     switch (route) {
-      case 'GET /api/health': return send(200, { ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain });
+      case 'GET /api/health': return send(200, {
+        ok: true, wsPort: this.wsPort, wssPort: this.wssPort, httpPort: this.httpPort, domain: this.domain,
+        transport: this.opts.transport ?? 'wss', ...(this.wssError ? { wssError: this.wssError } : {}),
+      });
       case 'GET /api/config': return send(200, this.cfg);
       case 'POST /api/config': {
         const bad = configError(b);

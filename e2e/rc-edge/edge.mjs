@@ -78,6 +78,8 @@ export class RcEdge extends FeatureMethods {
     /** @type {Ext[]} */ this.exts = dir.extensions;
     this.wsPort = opts.wsPort ?? 16080;
     this.wssPort = opts.wssPort ?? 16443;
+    /** Why there is no wss:// listener (`tlsOptional` and no certificate), else undefined. @type {string|undefined} */
+    this.wssError = undefined;
     this.httpPort = opts.httpPort ?? 16081;
     this.debug = !!opts.debug;
     this.storeQueued = false;
@@ -105,10 +107,19 @@ export class RcEdge extends FeatureMethods {
 
   async start() {
     const certDir = this.opts.certDir ?? path.join(REPO, 'e2e', '.certs', 'rc-edge');
-    const tls = ensureCert(certDir);
-    this.httpsServer = https.createServer(tls);
+    let tls;
+    try {
+      tls = ensureCert(certDir);
+    } catch (e) {
+      if (!this.opts.tlsOptional) throw e;
+      // ws:// needs no certificate: a test kit user on plain ws without
+      // openssl gets a server, and wss:// says why it is missing.
+      this.wssError = String(/** @type {Error} */ (e).message);
+      this.wssPort = 0;
+    }
+    this.httpsServer = tls ? https.createServer(tls) : undefined;
     this.wsHttpServer = http.createServer((q, r) => { r.writeHead(426); r.end('WebSocket only'); });
-    this.httpsServer.on('request', (q, r) => { r.writeHead(426); r.end('WebSocket only'); });
+    this.httpsServer?.on('request', (q, r) => { r.writeHead(426); r.end('WebSocket only'); });
     const mkWss = (server, transport) => {
       const wss = new WebSocketServer({
         server,
@@ -118,7 +129,7 @@ export class RcEdge extends FeatureMethods {
       wss.on('error', (e) => this.warn('wss error', e.message));
       return wss;
     };
-    this.wssSecure = mkWss(this.httpsServer, 'wss');
+    this.wssSecure = this.httpsServer && mkWss(this.httpsServer, 'wss');
     this.wssPlain = mkWss(this.wsHttpServer, 'ws');
     this.controlServer = http.createServer((q, r) => this.onHttp(q, r).catch((e) => {
       this.warn('control error', e?.stack ?? e);
@@ -126,17 +137,17 @@ export class RcEdge extends FeatureMethods {
     }));
     const listen = (srv, port) => new Promise((res, rej) => { srv.once('error', rej); srv.listen(port, HOST, () => res(srv.address().port)); });
     try {
-      this.wssPort = await listen(this.httpsServer, this.wssPort);
+      if (this.httpsServer) this.wssPort = await listen(this.httpsServer, this.wssPort);
       this.wsPort = await listen(this.wsHttpServer, this.wsPort);
       this.httpPort = await listen(this.controlServer, this.httpPort);
     } catch (e) {
       // A port in use: close what is listening already, or the caller's test
       // process would never exit and those ports would stay taken.
       await Promise.all([this.httpsServer, this.wsHttpServer, this.controlServer]
-        .map((srv) => srv.listening && new Promise((r) => srv.close(() => r(undefined)))));
+        .map((srv) => srv?.listening && new Promise((r) => srv.close(() => r(undefined)))));
       throw new Error(`rc-edge: cannot listen on ${HOST}: ${e?.message ?? e}`);
     }
-    this.info(`listening wss://${HOST}:${this.wssPort} ws://${HOST}:${this.wsPort} http://${HOST}:${this.httpPort} (domain ${this.domain})`);
+    this.info(`listening ${this.httpsServer ? `wss://${HOST}:${this.wssPort}` : `(no wss: ${this.wssError})`} ws://${HOST}:${this.wsPort} http://${HOST}:${this.httpPort} (domain ${this.domain})`);
     return this;
   }
 
@@ -229,7 +240,15 @@ export class RcEdge extends FeatureMethods {
 
   /** @param {Conn} conn @param {'in'|'out'|'event'} dir @param {string} text */
   trace(conn, dir, text) {
-    const key = conn.ext?.ext ?? `unbound`;
+    // Until a socket's REGISTER is authenticated it belongs to no extension;
+    // its REGISTER and the challenge are traced under the extension its To
+    // names (what a test waiting for that extension's 401 or 503 looks at),
+    // and only sockets that never claimed one under `unbound`.
+    if (!conn.ext && dir === 'in' && text.startsWith('REGISTER ')) {
+      const to = /^(?:to|t)[ \t]*:[^\r\n]*?sips?:([^@>;\s]+)/im.exec(text)?.[1];
+      conn.claimed = to ? this.lookup(to) : undefined;
+    }
+    const key = conn.ext?.ext ?? conn.claimed?.ext ?? `unbound`;
     let t = this.traces.get(key);
     if (!t) this.traces.set(key, (t = []));
     t.push({ t: Date.now(), dir, conn: conn.id, instance: conn.instanceId, line: text.split(/\r?\n/, 1)[0], text });

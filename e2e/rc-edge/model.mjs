@@ -17,6 +17,8 @@ export class Conn {
     this.transport = transport;
     this.remote = remote;
     /** @type {Ext|null} */ this.ext = null;
+    /** The extension the last REGISTER's To named, before one authenticated (traces only). @type {Ext|undefined} */
+    this.claimed = undefined;
     /** @type {string|null} */ this.instanceId = null;
     this.regExpiresAt = 0;
     this.closed = false;

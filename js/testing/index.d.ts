@@ -98,6 +98,8 @@ export declare class TestServer {
   readonly httpUrl: string;
   readonly wsUrl: string;
   readonly wssUrl: string;
+  /** Why there is no wss:// (a server started with transport 'ws' where openssl is missing); else undefined. */
+  readonly wssError?: string;
   readonly domain: string;
   readonly transport: 'wss' | 'ws';
   /** Every extension, with its sipInfo for the default transport. */
@@ -105,6 +107,10 @@ export declare class TestServer {
   extension(ext: string, options?: { transport?: 'wss' | 'ws' }): TestExtension;
   /** The sipInfo to give `new WebPhone({ sipInfo })` (a copy). */
   sipInfo(ext: string, options?: { transport?: 'wss' | 'ws' }): SipInfo & { wsUrl?: string };
+  /**
+   * The server's SIP trace of an extension, a REGISTER not yet authenticated included (under the
+   * extension its To names); `'unbound'`: sockets that never sent a REGISTER for a known extension.
+   */
   trace(ext: string, options?: { since?: number }): Promise<TraceEntry[]>;
   /**
    * Wait until the trace of `ext` has a matching message, and return it:
@@ -147,7 +153,7 @@ export declare class TestServer {
 
 /** Start the server in this process, on 127.0.0.1. */
 export declare function startTestServer(options?: TestServerOptions): Promise<TestServer>;
-/** A client for a server the `wasm-web-phone-test-server` command started. */
+/** A client for a server the `wasm-web-phone-test-server` command started; `transport` defaults to its `--transport`. */
 export declare function connectTestServer(httpUrl: string, transport?: 'wss' | 'ws'): Promise<TestServer>;
 export declare function makeExtensions(list: Array<string | { ext: string; name?: string }>): Array<{ ext: string; name: string; username: string; authorizationId: string; password: string }>;
 

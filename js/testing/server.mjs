@@ -34,7 +34,9 @@ import { startEdge } from '../../e2e/rc-edge/edge.mjs';
  *           certificate) or 'ws' (wasm-web-phone, through `sipInfo.wsUrl`)
  * @property {Record<string, unknown>} [config]  edge tunables (see `configure`)
  * @property {Record<string, string>} [static]  URL prefix → directory served over HTTP
- * @property {string} [certDir]  where the self-signed certificate is kept (generated with openssl)
+ * @property {string} [certDir]  where the self-signed certificate is kept (generated with openssl;
+ *           with `transport: 'ws'` a machine without openssl gets a ws-only server, and asking
+ *           for wss says why)
  * @property {boolean} [debug]  log every SIP message to the console
  */
 
@@ -47,6 +49,7 @@ export async function startTestServer(options = {}) {
     extensions: exts, config: options.config ?? {}, static: options.static ?? {},
     certDir: options.certDir ?? path.join(os.tmpdir(), 'wasm-web-phone-test-server-cert'),
     debug: !!options.debug, quiet: !options.debug,
+    transport: options.transport ?? 'wss', tlsOptional: options.transport === 'ws',
   });
   try {
     const server = await TestServer.connect(`http://127.0.0.1:${edge.httpPort}`, options.transport);
@@ -58,7 +61,11 @@ export async function startTestServer(options = {}) {
   }
 }
 
-/** A client for a server started elsewhere (`wasm-web-phone-test-server`). @param {string} httpUrl @param {'wss'|'ws'} [transport] */
+/**
+ * A client for a server started elsewhere (`wasm-web-phone-test-server`).
+ * `transport` defaults to the one the server was started with (`--transport`).
+ * @param {string} httpUrl @param {'wss'|'ws'} [transport]
+ */
 export function connectTestServer(httpUrl, transport) {
   return TestServer.connect(httpUrl, transport);
 }
@@ -91,6 +98,8 @@ export class TestServer {
     this.httpUrl = httpUrl;
     this.wsUrl = `ws://127.0.0.1:${health.wsPort}`;
     this.wssUrl = `wss://127.0.0.1:${health.wssPort}`;
+    /** Why the server has no wss:// (started with transport 'ws' where openssl is missing). @type {string|undefined} */
+    this.wssError = health.wssError;
     this.domain = health.domain;
     this.transport = transport;
     /** @type {Map<string, TestExtension>} */ this.byExt = new Map();
@@ -102,12 +111,14 @@ export class TestServer {
   }
 
   /** @param {string} httpUrl @param {'wss'|'ws'} [transport] */
-  static async connect(httpUrl, transport = 'wss') {
-    if (transport !== 'wss' && transport !== 'ws') throw new Error(`transport must be 'wss' or 'ws', not ${JSON.stringify(transport)}`);
+  static async connect(httpUrl, transport) {
+    if (transport !== undefined && transport !== 'wss' && transport !== 'ws') throw new Error(`transport must be 'wss' or 'ws', not ${JSON.stringify(transport)}`);
     const base = httpUrl.replace(/\/+$/, '');
     const get = (p) => request(base, 'GET', p);
     const [health, directory, wsDirectory] = await Promise.all([get('/api/health'), get('/api/directory'), get('/api/directory?transport=ws')]);
-    return new TestServer(base, health, directory, wsDirectory, transport);
+    const t = transport ?? (health.transport === 'ws' ? 'ws' : 'wss');
+    if (t === 'wss' && health.wssError) throw new Error(`this test server has no wss:// (${health.wssError}); connect with transport 'ws'`);
+    return new TestServer(base, health, directory, wsDirectory, t);
   }
 
   /** Every extension, with its sipInfo for the default transport. @returns {TestExtension[]} */
@@ -118,6 +129,7 @@ export class TestServer {
   /** @param {string} ext @param {{transport?: 'wss'|'ws'}} [o] @returns {TestExtension} */
   extension(ext, o = {}) {
     const t = o.transport ?? this.transport;
+    if (t === 'wss' && this.wssError) throw new Error(`this test server has no wss:// (${this.wssError})`);
     const e = (t === 'ws' ? this.byExtWs : this.byExt).get(String(ext));
     if (!e) throw new Error(`no extension ${ext} on this test server (it has ${[...this.byExt.keys()].join(', ')})`);
     return structuredClone(e);
@@ -132,7 +144,12 @@ export class TestServer {
     return this.extension(ext, o).sipInfo;
   }
 
-  /** The server's SIP trace of one extension (`unbound`: sockets that never registered). @param {string} ext @param {{since?: number}} [o] */
+  /**
+   * The server's SIP trace of one extension: its sockets' messages, a REGISTER that is not
+   * authenticated yet included (traced under the extension its To names); `unbound`: sockets
+   * that never sent a REGISTER for a known extension.
+   * @param {string} ext @param {{since?: number}} [o]
+   */
   trace(ext, o = {}) {
     const unknown = this.unknownExt(ext, 'trace', true);
     if (unknown) return Promise.reject(unknown);
@@ -146,7 +163,7 @@ export class TestServer {
    */
   unknownExt(ext, what, unbound = false) {
     if (this.byExt.has(String(ext)) || (unbound && ext === 'unbound')) return undefined;
-    return new Error(`${what}: no extension ${ext} on this test server (it has ${[...this.byExt.keys()].join(', ')}${unbound ? ', and unbound for sockets that never registered' : ''})`);
+    return new Error(`${what}: no extension ${ext} on this test server (it has ${[...this.byExt.keys()].join(', ')}${unbound ? ', and unbound for sockets that never sent a REGISTER' : ''})`);
   }
 
   /**

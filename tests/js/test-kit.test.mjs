@@ -70,3 +70,65 @@ test('a start whose port is taken fails saying so and leaves nothing listening (
     blocker.close();
   }
 });
+
+// A REGISTER that is not authenticated yet, and its answer, were traced under
+// 'unbound': waiting for the extension's 503 timed out.
+test("a REGISTER refused before it authenticated is in its extension's trace, not 'unbound'", T, async () => {
+  const server = await startTestServer({ extensions: ['101'], transport: 'ws' });
+  const phone = new WebPhone({ sipInfo: server.sipInfo('101'), wasm: { wasmBinary } });
+  try {
+    await server.failNext({ method: 'REGISTER', status: 503, ext: '101' });
+    await assert.rejects(phone.start(), /503/);
+    const refused = await server.waitForMessage('101', 503, { dir: 'out', timeoutMs: 2000 });
+    assert.match(refused.text, /^CSeq: \d+ REGISTER/m);
+    assert.match((await server.waitForMessage('101', 'REGISTER', { dir: 'in', timeoutMs: 2000 })).text, /^To: <sip:16505550101@/m);
+    assert.deepEqual(await server.trace('unbound'), []);
+  } finally {
+    await phone.dispose();
+    await server.close();
+  }
+});
+
+test('connectTestServer(url) takes the transport the server was started with, unless told another', T, async () => {
+  const { connectTestServer } = await import(`${root}/dist/testing/index.mjs`);
+  const server = await startTestServer({ extensions: ['101'], transport: 'ws' });
+  try {
+    const client = await connectTestServer(server.httpUrl);
+    assert.equal(client.transport, 'ws');
+    assert.equal(client.sipInfo('101').wsUrl, server.wsUrl);
+    const secure = await connectTestServer(server.httpUrl, 'wss');
+    assert.equal(secure.transport, 'wss');
+    assert.equal(secure.sipInfo('101').wsUrl, undefined);
+  } finally {
+    await server.close();
+  }
+});
+
+test("transport 'ws' needs no openssl: the server runs without wss:// and asking for wss says why; 'wss' fails to start", T, async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { connectTestServer } = await import(`${root}/dist/testing/index.mjs`);
+  const dir = mkdtempSync(join(tmpdir(), 'wwp-no-openssl-'));
+  const path = process.env.PATH;
+  process.env.PATH = join(dir, 'empty'); // no openssl on it
+  let server;
+  try {
+    await assert.rejects(startTestServer({ extensions: ['101'], certDir: join(dir, 'cert-wss') }), /is openssl installed\?/);
+    server = await startTestServer({ extensions: ['101'], transport: 'ws', certDir: join(dir, 'cert') });
+  } finally {
+    process.env.PATH = path;
+  }
+  const phone = new WebPhone({ sipInfo: server.sipInfo('101'), wasm: { wasmBinary } });
+  try {
+    assert.match(server.wssError, /is openssl installed\?/);
+    assert.throws(() => server.sipInfo('101', { transport: 'wss' }), /this test server has no wss:\/\/ \(cannot make the self-signed certificate/);
+    await assert.rejects(connectTestServer(server.httpUrl, 'wss'), /no wss:\/\/ .*connect with transport 'ws'/);
+    await phone.start();
+    assert.equal((await server.state()).registrations.length, 1);
+  } finally {
+    await phone.dispose();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
