@@ -40,6 +40,8 @@ export function chromiumExecutable(bundled) {
 
 /**
  * Playwright `launchOptions` with the flags above (and `extra` args).
+ * `bundled`: Playwright's `chromium.executablePath()`; without it a system
+ * Chromium is preferred even where Playwright downloaded its own.
  * @param {{bundled?: string, args?: string[]}} [o]
  */
 export function launchOptions(o = {}) {
