@@ -232,7 +232,7 @@ export const test = base.extend<Fixtures>({
  * secret ([] when clean). A check that cannot read them says so (it passed
  * before: nothing read, nothing found); a page the test closed has nothing to read.
  */
-async function secretLeaks(p: Phone): Promise<string[]> {
+export async function secretLeaks(p: Phone): Promise<string[]> {
   if (p.page.isClosed()) return [];
   type Texts = Record<string, string> & { unreadable?: string };
   const texts: Texts = await Promise.race([

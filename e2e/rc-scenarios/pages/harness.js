@@ -18,7 +18,8 @@ window.h = {
   eventTrace: [],
   /** Options that make our SDK log everything into h.sdkLog (none for the published SDK). */
   logOptions() {
-    return window.sdkName === 'ours' ? { logLevel: 'debug', logHandler: (entry) => h.sdkLog.push(entry) } : {};
+    // Both of ours: the multi-tab mode's leader tab logs through the same options.
+    return window.sdkName?.startsWith('ours') ? { logLevel: 'debug', logHandler: (entry) => h.sdkLog.push(entry) } : {};
   },
   /** Keep the text of every message `p`'s sipClient events hand the page. */
   traceEvents(p) {

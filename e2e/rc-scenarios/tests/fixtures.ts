@@ -110,7 +110,7 @@ export async function openPhone(browser: Browser, extNo: string, opts: { instanc
 }
 
 /** What of the page's SDK log, event trace and diagnostics bundles holds a secret ([] when clean). */
-async function secretLeaks(p: Phone, passwords: string[]): Promise<string[]> {
+export async function secretLeaks(p: Phone, passwords: string[]): Promise<string[]> {
   const texts = await Promise.race([
     p.page.evaluate(() => (window as any).h.secretTexts()).catch(() => ({} as Record<string, string>)),
     new Promise<Record<string, string>>((r) => setTimeout(() => r({}), 3000)),

@@ -9,7 +9,8 @@
 // autoRecover in recovery.spec.ts) and relays the ICE-restart re-INVITE.
 // The same scenarios against Kamailio: e2e/tests/ours/multi-tab-mode.spec.ts.
 import type { BrowserContext } from '@playwright/test';
-import { test as base, expect, api, SDK, EDGE, Phone, recordFrames, watchErrors, audioFlows } from './fixtures';
+import { test as base, expect, api, SDK, EDGE, Phone, recordFrames, watchErrors, audioFlows, secretLeaks } from './fixtures';
+import { recordWireSecrets } from '../../lib/secrets-check';
 
 /** One `+sip.instance` for the tabs (as MultiTabWebPhone keeps one per user in localStorage). */
 const INSTANCE = 'rc-scenarios-multi-tab-101';
@@ -20,11 +21,13 @@ type TabOpts = { autoRecover?: unknown };
 type Fx = { tabs: (ext: string, n: number, opts?: TabOpts) => Promise<Phone[]> };
 
 /** `tabs(ext, n)`: n tabs of one new browser context, each started (its phone registered, whichever tab leads).
- *  Their page errors fail the test like the phones' (fixtures.ts). */
+ *  Their page errors fail the test like the phones' (fixtures.ts), and so does a secret in the
+ *  logs, events or diagnostics of a tab still open at the end (the phones' check, issue 14). */
 const test = base.extend<Fx>({
   tabs: async ({ browser, phones, pageErrors }, use) => {
     void phones; // its setup resets the edge
     const contexts: BrowserContext[] = [];
+    const opened: Phone[] = [];
     await use(async (extNo, n, opts = {}) => {
       const ext = (await api('/api/directory')).extensions.find((e: any) => e.ext === extNo);
       const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -33,6 +36,8 @@ const test = base.extend<Fx>({
       for (let i = 0; i < n; i++) {
         const page = await ctx.newPage();
         const tab = new Phone(page, ctx, ext, ext.sipInfo);
+        tab.wireSecrets = recordWireSecrets(page);
+        opened.push(tab);
         recordFrames(tab);
         await watchErrors(page, `${extNo} tab ${i}`, pageErrors);
         await page.goto(`${EDGE}/multi-tab.html`);
@@ -41,7 +46,11 @@ const test = base.extend<Fx>({
       }
       return tabs;
     });
+    const passwords = (await api('/api/directory')).extensions.map((e: any) => e.password ?? e.sipInfo?.password).filter(Boolean);
+    const leaks: string[] = [];
+    for (const t of opened) if (!t.page.isClosed()) leaks.push(...(await secretLeaks(t, passwords)).map((l) => `${t.ext.ext} tab: ${l}`));
     for (const ctx of contexts) await ctx.close().catch(() => {});
+    if (leaks.length) throw new Error(`secrets reached the SDK's logs, events or diagnostics:\n${leaks.join('\n')}`);
   },
 });
 

@@ -3,7 +3,8 @@
 // browser context are one phone with one registration; every tab has the
 // whole API; a call survives the tab that carried it.
 import type { Browser, BrowserContext } from '@playwright/test';
-import { test, expect, expectAudio, Phone } from '../../lib/fixtures';
+import { test, expect, expectAudio, Phone, secretLeaks } from '../../lib/fixtures';
+import { recordWireSecrets } from '../../lib/secrets-check';
 import type { PageErrors } from '../../lib/page-errors';
 import { registrations } from '../../lib/kamailio.mjs';
 import { sipInfo } from '../../lib/users.mjs';
@@ -11,11 +12,25 @@ import { CAMERA, expectFrames } from '../../lib/video-checks';
 
 const ours = { sdk: 'ours' as const, transport: 'ws' as const };
 
+// The secrets check of the phones (fixtures.ts, issue 14) for the tabs: each
+// context's open tabs are read before it closes, and what they hold fails the test.
+// A crashed tab has nothing to read (and would not answer).
+const tabsOf = new WeakMap<BrowserContext, Phone[]>();
+const crashed = new WeakSet<Phone>();
+let leaks: string[] = [];
+test.beforeEach(() => { leaks = []; });
+test.afterEach(() => {
+  if (leaks.length) throw new Error(`secrets reached the SDK's logs, events or diagnostics:\n${leaks.join('\n')}`);
+});
+
 /** A tab of the multi-tab phone of `ext` in `context`, started (joined). */
 async function openTab(context: BrowserContext, ext: string, { start = true, options = {} as Record<string, unknown> } = {}) {
   const page = await context.newPage();
   await page.goto('/e2e/multi-tab-phone.html');
   const tab = new Phone(page, context, ext, 'ours');
+  tab.wireSecrets = recordWireSecrets(page);
+  page.once('crash', () => crashed.add(tab));
+  tabsOf.get(context)?.push(tab);
   await page.evaluate(([si, o]) => (window as any).setup(si, o), [sipInfo(ext, { transport: 'ws' }), options] as const);
   if (start) await tab.start();
   return tab;
@@ -25,6 +40,19 @@ async function openTab(context: BrowserContext, ext: string, { start = true, opt
 async function newContext(browser: Browser, baseURL: string | undefined, pageErrors: PageErrors, { noSharedWorker = false } = {}) {
   const context = await browser.newContext({ baseURL });
   pageErrors.watchContext(context, 'multi-tab');
+  tabsOf.set(context, []);
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    const tabs = tabsOf.get(context) ?? [];
+    // Whichever tab led sent the digests; any tab's log or events may hold them.
+    const sent = tabs.flatMap((t) => t.wireSecrets);
+    for (const t of tabs) {
+      if (t.page.isClosed() || crashed.has(t)) continue;
+      t.wireSecrets = sent;
+      leaks.push(...(await secretLeaks(t)).map((l) => `${t.ext} tab: ${l}`));
+    }
+    return close(...args);
+  };
   // The mode must not depend on SharedWorker (Chrome on Android has none).
   if (noSharedWorker) await context.addInitScript(() => { delete (window as any).SharedWorker; });
   return context;
