@@ -81,6 +81,15 @@ void Supervisor::handle_transport_closed(std::string reason, TimePoint now) {
       timers_.stop(TimerKind::PrimaryReturn);
       timers_.stop(TimerKind::LeaveWait);
       leaving_ = false;
+      if (armed_ && outage_) {
+        // An attempt of this outage that opened and closed before it
+        // registered (a server that accepts the handshake and then drops
+        // it) failed like one that never opened: it counts toward the
+        // failover and the attempt limit. As a fresh loss it sent every
+        // attempt back to the primary, and a phone never reached the backup.
+        primary_failures_ = server_ == Server::Primary ? primary_failures_ + 1 : 0;
+        return schedule_attempt(0, std::move(reason), now);
+      }
       if (armed_) return lost(std::move(reason), 0, now);
       return transition(State::Idle, std::move(reason));
     case State::Connecting:

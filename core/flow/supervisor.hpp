@@ -37,7 +37,7 @@
 //    server that never pongs is judged by its REGISTER refreshes instead.
 //  - An attempt that neither opens nor fails within `connect_timeout` (a
 //    stopped server still accepts TCP connections) is closed and counted
-//    as failed.
+//    as failed; so is one that opens and closes before it registered.
 //  - `offline` (a browser hint) changes nothing by itself: the socket usually
 //    dies on its own; `online` ends a wait at once.
 #pragma once

@@ -136,6 +136,39 @@ TEST_F(SupervisorTest, LostSocketReconnectsWithExponentialBackoffThenRecovers) {
   EXPECT_EQ(expect_open(), Server::Primary);
 }
 
+// A primary that completes the WebSocket handshake and then closes (a proxy
+// with its SIP service down) went back to the primary for ever.
+TEST_F(SupervisorTest, AnAttemptThatOpensAndClosesBeforeRegisteringCountsTowardFailover) {
+  connect_and_register();
+  sup_.handle_transport_closed("closed", now_);
+  events();
+  std::vector<Server> servers;
+  std::vector<Duration> waits;
+  for (int i = 0; i < 3; ++i) {
+    const TimePoint before = now_;
+    run_until(sup_.next_timeout());
+    waits.push_back(now_ - before);
+    servers.push_back(expect_open());
+    events();  // connecting
+    sup_.handle_transport_open(servers.back(), now_);
+    sup_.handle_transport_closed("closed (code 1000)", now_);
+    auto e = events();
+    ASSERT_EQ(e.size(), 2u);
+    EXPECT_EQ(e[0].state, State::Connected);
+    EXPECT_EQ(e[1].state, State::Waiting);
+    EXPECT_EQ(e[1].attempt, static_cast<std::uint32_t>(i + 2));
+  }
+  EXPECT_EQ(servers, (std::vector<Server>{Server::Primary, Server::Primary, Server::Backup}));
+  EXPECT_EQ(waits, (std::vector<Duration>{1000, 2000, 4000}));  // the backoff goes on growing
+  EXPECT_TRUE(sup_.recovering());
+  // And the attempt limit counts them.
+  config_.max_attempts = 4;
+  run_until(sup_.next_timeout());
+  sup_.handle_transport_open(expect_open(), now_);
+  sup_.handle_transport_closed("closed (code 1000)", now_);
+  EXPECT_EQ(sup_.state(), State::Failed);
+}
+
 TEST_F(SupervisorTest, WithoutABackupEveryAttemptGoesToThePrimary) {
   config_.has_backup = false;
   connect_and_register();
