@@ -12,6 +12,7 @@
 #include "core/msg/parser.hpp"
 #include "core/msg/reply.hpp"
 #include "core/msg/salvage.hpp"
+#include "core/msg/scan.hpp"
 #include "core/rc/commands.hpp"
 #include "core/sdp/sdp_body.hpp"
 #include "core/ua/app_request.hpp"
@@ -407,6 +408,18 @@ void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error
 }
 
 void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
+  // §18.1.2: "If the value of the sent-by parameter in that header field
+  // value does not correspond to a value that the client transport is
+  // configured to insert into requests, the response MUST be silently
+  // discarded." Every Via we send has our contact host; a 2xx misrouted
+  // from another device's call must not be ACKed and BYEd from here. (A
+  // response that matched a transaction carries our random branch, so
+  // only the unmatched ones need the check.)
+  const auto via = msg::parse_via(response.get(msg::HeaderId::Via).value_or(""));
+  if (!via || !msg::scan::iequals(via->host, config_.contact_host)) {
+    out_.push_back(Event{Dropped{"response not sent to us: its top Via is not ours (RFC 3261 §18.1.2)"}});
+    return;
+  }
   // §13.2.2.4: a 2xx for an INVITE whose transaction has ended is ACKed:
   // again by its call, or with a BYE when no call wants it.
   if (is_invite_2xx(response) && handle_unowned_invite_2xx(response, now)) return;

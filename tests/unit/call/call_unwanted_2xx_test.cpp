@@ -1,6 +1,8 @@
 // A 2xx to an INVITE of ours that no call wants any more (issue #18): the
 // UAC ACKs it and ends its dialog with BYE (RFC 3261 §13.2.2.4), through the
 // UA's bytes-in/bytes-out surface in virtual time.
+#include <cctype>
+
 #include "unit/ua/ua_harness.hpp"
 
 namespace wwp::call {
@@ -162,6 +164,32 @@ TEST_F(UnwantedTwoHundredTest, a_retransmitted_unwanted_2xx_is_acked_again_but_e
   // Another fork's 2xx is another dialog: ACK and its own BYE.
   expect_ack_and_bye(fork_2xx(invite, "other"), "other");
   feed(msg::make_reply(bye, 200));
+  expect_no_state();
+}
+
+// §18.1.2: a response whose top Via is not ours is not for us (a proxy that
+// misroutes another device's 2xx made this phone ACK and BYE that call).
+TEST_F(UnwantedTwoHundredTest, a_2xx_whose_top_via_is_not_ours_is_discarded_rfc3261_18_1_2) {
+  const auto invite = place_call();
+  advance(64 * kT1);  // Timer B: the call failed; a 2xx now would be unwanted
+  auto foreign = fork_2xx(invite, "elsewhere");
+  foreign.set("Via", "SIP/2.0/WSS other-device.invalid;branch=z9hG4bKnotours");
+  sent_.clear();
+  feed(foreign);
+  EXPECT_TRUE(sent_.empty());
+  const ua::Dropped* dropped = nullptr;
+  for (const auto& e : all_events_)
+    if (auto* d = std::get_if<ua::Dropped>(&e)) dropped = d;
+  ASSERT_NE(dropped, nullptr);
+  EXPECT_EQ(dropped->reason, "response not sent to us: its top Via is not ours (RFC 3261 §18.1.2)");
+  // Ours, in any case, is still ACKed and ended.
+  auto ours = fork_2xx(invite, "late");
+  std::string via(*ours.get("Via"));
+  const auto host = msg::parse_via(via)->host;  // hosts compare without case
+  for (auto i = via.find(host), e = i + host.size(); i < e; ++i)
+    via[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(via[i])));
+  ours.set("Via", via);
+  expect_ack_and_bye(ours, "late");
   expect_no_state();
 }
 
