@@ -377,8 +377,16 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
     return;
   }
   const auto disposition = txns_.handle_request(m, now);
-  if (disposition == txn::RequestDisposition::Malformed)
+  if (disposition == txn::RequestDisposition::Malformed) {
+    // No transaction can be keyed on it (an empty branch, a port past
+    // 65535, a Via that is not one), but the reply still has its way back:
+    // the WebSocket it came on (RFC 7118 §5; §18.2.2's Via rules are for
+    // datagrams). §8.2 / §21.4.1: answered 400 statelessly, or the sender
+    // would retransmit it for 32 s waiting. An ACK is never answered.
+    if (m.method() != "ACK")
+      send(msg::make_reply(m, 400, rng_.token(12), "Bad Request - malformed Via"));
     out_.push_back(Event{Dropped{"request without a usable Via branch or CSeq"}});
+  }
 }
 
 void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error) {

@@ -283,6 +283,28 @@ TEST_F(UaMalformed, an_ack_that_fails_the_checks_is_dropped_never_answered_rfc32
   expect_silently_dropped();
 }
 
+// A Via no transaction can be keyed on still has the WebSocket back: the
+// request is answered 400 (it got nothing, and the sender retransmitted it
+// for 32 s); an ACK so broken is still never answered.
+TEST_F(UaMalformed, a_request_whose_via_keys_no_transaction_is_400_rfc3261_8_2) {
+  for (const std::string via : {"SIP/2.0/WSS proxy.test:70000;branch=z9hG4bKbad1", "SIP/2.0/WSS proxy.test;branch=",
+                                "garbage"}) {
+    SCOPED_TRACE(via);
+    receive(edit(kInvite, "SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1", via));
+    ASSERT_EQ(sent_.size(), 1u) << dropped_reason();
+    EXPECT_EQ(sent_[0].status(), 400);
+    EXPECT_EQ(*sent_[0].get("Via"), via);
+    EXPECT_EQ(*sent_[0].get("Call-ID"), "bad-1");
+    EXPECT_TRUE(msg::tag_of(*sent_[0].get("To")));
+    EXPECT_EQ(dropped_reason(), "request without a usable Via branch or CSeq");
+    EXPECT_TRUE(events_.empty());
+    EXPECT_EQ(ua_.live_counts().calls, 0u);
+    receive(edit(edit(edit(kInvite, "SIP/2.0/WSS proxy.test;branch=z9hG4bKbad1", via), "INVITE sip:101", "ACK sip:101"),
+                 "CSeq: 10 INVITE", "CSeq: 10 ACK"));
+    expect_silently_dropped();
+  }
+}
+
 // --- malformed frames answered from status_hint (§21.4, §21.5, §18.3) ----------
 
 struct Malformed {
