@@ -183,6 +183,11 @@ void Call::handle_ack(CallContext& ctx, const msg::Message& ack, TimePoint now) 
       timers_.stop(TimerKind::ReinviteAckWait);
     }
   }
+  // In Accepted the 2xx still unacknowledged is the INVITE's: an ACK with
+  // another CSeq is not its ACK (§13.3.1.4, §17.2.3 would not match it
+  // either). Taken as one, it confirmed the call and left that 2xx resent
+  // and its ACK wait stopped: the call never ended without its ACK.
+  if (state_ == State::Accepted && unacked_2xx_) return;
   if (state_ == State::Accepted) {
     transition(State::Confirmed);  // the answer in the ACK, if our 2xx offered, was taken above
     ctx.events.push_back(CallConfirmed{handle_, ack});

@@ -292,6 +292,21 @@ TEST_F(UnackedReinviteTest, the_invites_2xx_is_retransmitted_until_its_ack_rfc32
   EXPECT_EQ(count_sent("BYE"), 0);
 }
 
+// An ACK whose CSeq is not the INVITE's is not the 2xx's ACK: it confirmed
+// the call and left the 2xx resent with no end (no BYE after 64*T1).
+TEST_F(UnackedReinviteTest, an_ack_with_another_cseq_does_not_confirm_the_call_and_64_t1_still_ends_it_rfc3261_13_3_1_4) {
+  answered();
+  sent_.clear();
+  events_.clear();
+  feed(peer_request("ACK", 9, "ack9"));
+  EXPECT_EQ(last_event<CallConfirmed>(), nullptr);
+  advance(64 * kT1);
+  EXPECT_EQ(count_sent("BYE"), 1) << "no ACK came for the 2xx: the session ends (§13.3.1.4)";
+  const int resent = count_sent("200");
+  advance(60000);
+  EXPECT_EQ(count_sent("200"), resent) << "no 2xx resent after the session ended";
+}
+
 // §15 lets the caller BYE an early dialog; §15.1.2: the INVITE "MUST still"
 // get its final response (487), so no transaction waits for Timer C.
 TEST_F(UnackedReinviteTest, a_bye_on_the_early_dialog_of_a_ringing_call_gets_200_and_the_invite_487_rfc3261_15_1_2) {
