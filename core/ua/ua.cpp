@@ -646,6 +646,11 @@ void Ua::handle_out_of_dialog(txn::TxnId txn, const msg::Message& request, TimeP
     // UPDATE in a dialog only); 501 would claim we do not know the method
     // our Allow lists.
     r = msg::make_reply(request, 481, tag);
+  } else if (method == "REFER") {
+    // RFC 3515 allows a REFER outside a dialog; we act only on one inside a
+    // call (a transfer). Refused as a policy (§21.4.4), not 501: our Allow
+    // lists REFER, and 501 says the method is unknown (§21.5.2).
+    r = msg::make_reply(request, 403, tag, "Forbidden - REFER outside a call is not accepted");
   } else if (method != "MESSAGE" && method != "NOTIFY" && method != "INFO") {
     // MESSAGE (RingCentral x-rc commands or plain text), NOTIFY and INFO are
     // delivered to the app through `inboundMessage` and answered 200 (spec

@@ -141,6 +141,20 @@ TEST(Ua, unknown_method_gets_501_and_unknown_dialog_gets_481_rfc3261_12_2_2) {
   EXPECT_EQ(d.transmits[0].rfind("SIP/2.0 481 ", 0), 0u);
 }
 
+// RFC 3515 allows REFER outside a dialog; refused as policy, not 501 (our
+// Allow lists REFER, and 501 says the method is unknown, §21.5.2).
+TEST(Ua, an_out_of_dialog_refer_is_403_not_501_rfc3261_21_4_4) {
+  Ua ua(config());
+  std::string refer = kOptions;
+  refer.replace(0, 7, "REFER");
+  refer.replace(refer.find("7 OPTIONS"), 9, "7 REFER");
+  refer.insert(refer.find("\r\n\r\n") + 2, "Refer-To: <sip:103@example.test>\r\n");
+  ua.handle_input(Received{refer, 0});
+  auto d = drain(ua);
+  ASSERT_EQ(d.transmits.size(), 1u);
+  EXPECT_EQ(d.transmits[0].rfind("SIP/2.0 403 Forbidden - REFER outside a call is not accepted\r\n", 0), 0u) << d.transmits[0];
+}
+
 TEST(Ua, stray_response_is_dropped) {
   Ua ua(config());
   ua.handle_input(Received{
