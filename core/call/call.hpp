@@ -246,6 +246,8 @@ class Call {
   CallHandle handle() const { return handle_; }
   State state() const { return state_; }
   const std::string& call_id() const { return call_id_; }
+  /// Our tag in this call's dialog (To of our responses to its INVITE).
+  const std::string& local_tag() const { return local_tag_; }
   bool owns_client_txn(txn::TxnId id) const;
   bool owns_server_txn(txn::TxnId id) const;
   const std::optional<dialog::DialogId>& dialog_id() const { return dialog_id_; }

@@ -535,7 +535,9 @@ void Ua::handle_new_request(txn::TxnId txn, const msg::Message& request, TimePoi
     const auto invite_txn = txns_.find_invite_server_txn(request);
     for (auto& [h, c] : calls_) {
       if (invite_txn && c.is_invite_server(*invite_txn)) {
-        (void)txns_.respond(txn, msg::make_reply(request, 200, rng_.token(12)), now);
+        // §9.2: "The To tag of the response to the CANCEL and the To tag in
+        // the response to the original request SHOULD be the same."
+        (void)txns_.respond(txn, msg::make_reply(request, 200, c.local_tag()), now);
         return c.handle_cancel(ctx, now);
       }
       if (invite_txn && c.is_pending_reinvite(*invite_txn)) {

@@ -226,6 +226,12 @@ TEST_F(CallTest, uas_cancel_gets_200_and_the_invite_487_rfc3261_9_2) {
   feed(cancel);
   EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "10 CANCEL");
   EXPECT_EQ(last_sent("487").get("CSeq").value_or(""), "10 INVITE");
+  // "The To tag of the response to the CANCEL and the To tag in the response
+  // to the original request SHOULD be the same."
+  const auto ringing_tag = msg::tag_of(last_sent("180").get("To").value_or(""));
+  ASSERT_TRUE(ringing_tag);
+  EXPECT_EQ(msg::tag_of(last_sent("200").get("To").value_or("")), ringing_tag);
+  EXPECT_EQ(msg::tag_of(last_sent("487").get("To").value_or("")), ringing_tag);
   auto* ended = last_event<CallEnded>();
   ASSERT_NE(ended, nullptr);
   EXPECT_EQ(ended->reason, "cancelled");
