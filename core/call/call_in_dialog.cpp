@@ -283,6 +283,12 @@ void Call::handle_request(CallContext& ctx, txn::TxnId txn, const msg::Message& 
     // the caller's would wait for Timer C.
     if (state_ == State::Incoming && invite_server_) respond(ctx, *invite_server_, remote_invite_, 487);
     respond(ctx, txn, req, 200);
+    // The callee "MUST NOT send a BYE on early dialogs" (§15), taken
+    // leniently as a hangup; but our INVITE is still pending at the proxy
+    // and at every other fork: cancelled (§9.1), or they rang on, the one
+    // that answered got ACK and BYE, and the INVITE transaction waited with
+    // no owner.
+    if (outbound_ && state_ == State::Early) send_cancel(ctx, now);
     // A BYE while our INVITE is still pending (early dialog): §15.1.2. One
     // crossing our own BYE ends the call we were ending anyway; its 200 then
     // finds no owner and is absorbed (Ua::route_txn_event).

@@ -181,6 +181,38 @@ TEST_F(CallEarlyTest, a_bye_in_a_losing_forks_early_dialog_ends_only_that_fork) 
   EXPECT_EQ(to_tag(last_sent("ACK")), "a");
 }
 
+// The fork whose early dialog is the call's BYEs it (§15 forbids that to a
+// callee; taken as a hangup): the call ends and our INVITE is cancelled.
+// Without the CANCEL, the other forks rang on and the INVITE transaction
+// waited with no owner.
+TEST_F(CallEarlyTest, a_bye_in_the_calls_own_early_dialog_ends_the_call_and_cancels_the_invite_rfc3261_9_1) {
+  const auto invite = place_call();
+  feed(from_fork(invite, 180, "a"));
+  msg::Message bye = msg::Message::request("BYE", "sip:101@me.invalid;transport=ws");
+  bye.add("Via", "SIP/2.0/WSS 10.0.0.3;branch=z9hG4bKbyea");
+  bye.add("From", std::string(*from_fork(invite, 180, "a").get("To")));
+  bye.add("To", std::string(*invite.get("From")));
+  bye.add("Call-ID", std::string(*invite.get("Call-ID")));
+  bye.add("CSeq", "1 BYE");
+  sent_.clear();
+  feed(bye);
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "1 BYE");
+  const msg::Message cancel = last_sent("CANCEL");
+  EXPECT_EQ(cancel.get("Call-ID"), invite.get("Call-ID"));
+  EXPECT_EQ(msg::parse_via(*cancel.get("Via"))->branch(), msg::parse_via(*invite.get("Via"))->branch());  // §9.1
+  auto* ended = last_event<CallEnded>();
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->reason, "remote hangup");
+  // The proxy answers: the CANCEL's 200, the INVITE's 487 (ACKed by its transaction).
+  feed(msg::make_reply(cancel, 200));
+  feed(from_fork(invite, 487, "a"));
+  EXPECT_EQ(msg::parse_cseq(last_sent("ACK").get("CSeq").value_or(""))->seq, msg::parse_cseq(*invite.get("CSeq"))->seq);
+  advance(64 * 500);
+  EXPECT_EQ(ua_.live_counts().calls, 0u);
+  EXPECT_EQ(ua_.live_counts().dialogs, 0u);
+  EXPECT_EQ(ua_.live_counts().transactions, 0u);
+}
+
 // --- the callee: 183 with our early answer -----------------------------------
 
 class CallEarlyInboundTest : public UaHarness {
