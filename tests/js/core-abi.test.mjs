@@ -154,7 +154,11 @@ test('an incoming call hands over the traced INVITE (one object behind both), an
   assert.deepEqual(ws.sent.slice(-2).map((t) => t.split('\r\n')[0]), ['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing']);
   ws.deliver('INVITE nonsense\r\n\r\n');
   assert.match(dropped.at(-1), /^malformed SIP message: /);
-  ws.deliver('SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS x;branch=z9hG4bKnobody\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 9 OPTIONS\r\nContent-Length: 0\r\n\r\n');
+  const stray = (host) => `SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS ${host};branch=z9hG4bKnobody\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 9 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+  ws.deliver(stray('x'));
+  assert.equal(dropped.at(-1), 'response not sent to us: its top Via is not ours (RFC 3261 §18.1.2)');
+  const ourHost = /^Via: SIP\/2\.0\/WSS? ([^;\s]+)/m.exec(ws.sent.find((t) => t.startsWith('REGISTER ')))[1];
+  ws.deliver(stray(ourHost));
   assert.equal(dropped.at(-1), 'response matches no transaction: SIP/2.0 200 OK');
   await client.dispose();
 });
