@@ -101,7 +101,18 @@ void Ua::handle_transport_open(flow::Server server, TimePoint now) {
 }
 
 void Ua::handle_transport_closed(TimePoint now, std::string_view reason, bool replaced) {
-  if (replaced) supervisor_.stop(now);
+  if (replaced) {
+    supervisor_.stop(now);
+    // The app moved the phone to a new socket (start() again, perhaps to the
+    // backup) with calls up: the server routes their in-dialog requests by
+    // the connection they were set up on (RFC 5626 §5.3, Kamailio's alias),
+    // which is gone. Once registered on the new one, each answered call
+    // restarts its media there; the re-INVITE is the target refresh that
+    // tells the server where the call now is (§12.2.1.1), as after an outage.
+    for (auto& [h, c] : calls_)
+      if (c.state() == call::State::Confirmed && std::find(adopted_.begin(), adopted_.end(), h) == adopted_.end())
+        adopted_.push_back(h);
+  }
   // The supervisor first: once it counts an outage, the registration's
   // "transport closed" failure is part of it, not news for the app.
   supervisor_.set_has_calls(!calls_.empty());

@@ -300,7 +300,9 @@ class Ua {
 
   /// import_state's precondition: nothing has happened to this UA yet.
   bool fresh_ = true;
-  /// Adopted calls waiting for the first registration to restart their media.
+  /// Calls waiting for the next registration to restart their media through
+  /// its flow: adopted from another UA's state, or kept through a socket the
+  /// app replaced (start() again) while they were up.
   std::vector<call::CallHandle> adopted_;
   Config config_;
   Rng rng_;

@@ -105,6 +105,32 @@ TEST_F(RecoveryTest, an_answered_call_survives_and_is_asked_to_restart_its_media
   EXPECT_NE(reinvite.get("To")->find("tag=callee"), std::string_view::npos);
 }
 
+// The 2.x habit: the app calls start() again (a new socket, perhaps to the
+// backup) while a call is up, after a drop or not. The server routes the
+// call by the old connection; the call restarts its media through the new
+// one once registered there. It had stopped recovery and stayed stranded.
+TEST_F(RecoveryTest, a_socket_the_app_replaces_with_a_call_up_restarts_the_calls_media_once_registered) {
+  connect_and_register();
+  const CallHandle h = connected_outbound();
+  ua_.handle_transport_closed(now_, "closed (code 1006)");  // lost; recovery waits to reconnect
+  drain();
+  all_events_.clear();
+  // start(): the socket it retires, the one it opens, its REGISTER.
+  ua_.handle_transport_closed(now_, "replaced by start()", true);
+  ua_.handle_transport_open(flow::Server::Backup, now_);
+  drain();
+  register_ua();
+  auto* recover = last_event<RecoverMedia>();
+  ASSERT_NE(recover, nullptr);
+  EXPECT_EQ(recover->call, h);
+  EXPECT_EQ(last_event<CallEnded>(), nullptr);
+  // Once: a later registration refresh asks nothing more.
+  all_events_.clear();
+  events_.clear();
+  register_ua();
+  EXPECT_EQ(last_event<RecoverMedia>(), nullptr);
+}
+
 TEST_F(RecoveryTest, a_call_still_ringing_is_not_asked_to_restart_media) {
   connect_and_register();
   auto h = ua_.invite({"102", "", {}, kOffer}, now_);
@@ -400,6 +426,25 @@ TEST_F(RecoveryTest, subscriptions_and_publications_start_afresh_on_the_new_flow
   auto republished = last_sent("PUBLISH");
   EXPECT_FALSE(republished.has("SIP-If-Match"));
   EXPECT_EQ(republished.body(), "<p/>");
+}
+
+// Without autoRecover too (ringcentral-web-phone's start() again, "do it right
+// on the wire"): the call is told where it now is.
+class ReplacedSocketTest : public UaHarness {
+ protected:
+  ReplacedSocketTest() : UaHarness(ua::ua_test_config(12)) {}
+};
+
+TEST_F(ReplacedSocketTest, start_again_with_a_call_up_restarts_its_media_on_the_new_socket) {
+  const CallHandle h = connected_outbound();
+  all_events_.clear();
+  ua_.handle_transport_closed(now_, "replaced by start()", true);
+  ua_.handle_transport_open(flow::Server::Primary, now_);
+  drain();
+  register_ua();
+  auto* recover = last_event<RecoverMedia>();
+  ASSERT_NE(recover, nullptr);
+  EXPECT_EQ(recover->call, h);
 }
 
 }  // namespace
