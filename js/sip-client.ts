@@ -30,6 +30,12 @@ type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 const now = (): number => performance.now();
 
+/** What the core reports when the transport closes under a REGISTER (core/reg: RegFailure::Transport). */
+function transportClosedError(): RegistrationError {
+  return new RegistrationError('Registration failed: transport closed',
+    { code: 'transport', status: 503, reason: 'Service Unavailable', retryAfterMs: 0 });
+}
+
 function randomSeed(): [number, number] {
   const words = new Uint32Array(2);
   globalThis.crypto.getRandomValues(words);
@@ -184,6 +190,11 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       // ever (its handlers are gone): it ends here, saying why.
       this.abortOpen?.(new Error(SUPERSEDED));
       this.abortOpen = undefined;
+      // So is one whose REGISTER went out on it: the core ends that
+      // registration without a word (no registrationFailed for a socket the
+      // app replaced), and this start() may never reach its own REGISTER.
+      this.registering?.reject(new Error('Registration superseded by a new start()'));
+      this.registering = undefined;
       this.ua_?.transportClosed(now(), 'replaced by start()', true);
       this.pump();
     }
@@ -200,11 +211,22 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     // are (core/flow/supervisor.hpp); 0 waits for the browser.
     const limit = this.recovery?.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // dispose(), _abandon() or another start() end this one at any await
+    // below, the wasm's download included (the socket may be open by then).
+    let abort!: (e: Error) => void;
+    const aborted = new Promise<never>((_, reject) => (abort = reject));
+    aborted.catch(() => {});
+    this.abortOpen = abort;
+    // A socket that opens and closes while the core still loads: no handler
+    // would hear the close once `open` resolved.
+    let closed: { code: number } | undefined;
     const open = new Promise<void>((resolve, reject) => {
-      this.abortOpen = reject;
       ws.onopen = () => resolve();
       ws.onerror = () => reject(new Error(`WebSocket connection to ${url} failed`));
-      ws.onclose = (e) => reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
+      ws.onclose = (e) => {
+        closed = e;
+        reject(new Error(`WebSocket connection to ${url} closed (code ${e.code})`));
+      };
       if (limit > 0) {
         timer = setTimeout(() => {
           reject(new Error(`WebSocket connection to ${url} not open within ${limit / 1000} s`));
@@ -215,12 +237,35 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     });
     const settled = () => clearTimeout(timer);
     open.then(settled, settled);
+    try {
+      await this.openCore(core, open, aborted, ws, url);
+    } catch (e) {
+      // Whatever failed (the socket, the wasm, an abort), this start()'s
+      // socket must not stay open with nobody to read it.
+      if (this.wsc === ws) {
+        ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+        ws.close();
+      }
+      throw e;
+    }
+    if (closed) throw new Error(`WebSocket connection to ${url} closed (code ${closed.code})`);
+    this.ua_!.transportOpen(backup, now());
+    this.pump();
+    this.attach(ws);
+    for (const frame of early) {
+      this.ua_!.receive(frame, now());
+      this.pump();
+    }
+  }
+
+  /** connect()'s waits: the core and the socket's handshake, side by side; the UA made as soon as the core is ready. */
+  private async openCore(core: ReturnType<typeof loadCore>, open: Promise<void>, aborted: Promise<never>, ws: WebSocket, url: string): Promise<void> {
     // Both must succeed; a failing socket is reported even while the core
     // loads. The UA is made as soon as the core is ready, while the socket's
     // handshake may still be under way: its first calls compile the core's
     // functions they reach (lazily, in the browser), work the REGISTER then
     // no longer waits for.
-    const module = await Promise.race([core, open.then(() => core)]);
+    const module = await Promise.race([core, open.then(() => core), aborted]);
     // dispose() while the core loaded: no UA, no listeners (nothing would delete them).
     if (this.disposed) throw new Error(DISPOSED_DURING_START);
     if (!this.ua_) {
@@ -245,16 +290,9 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       if (this.recovery) this.listenToNetwork();
       this.adoptState(this.ua_);
     }
-    await open;
+    await Promise.race([open, aborted]);
     this.abortOpen = undefined;
     if (this.wsc !== ws) throw new Error(SUPERSEDED);
-    this.ua_.transportOpen(backup, now());
-    this.pump();
-    this.attach(ws);
-    for (const frame of early) {
-      this.ua_.receive(frame, now());
-      this.pump();
-    }
   }
 
   /** The WebSocket URL of the primary or the backup server. */
@@ -337,17 +375,30 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     if (expires === 0) return this.unregister();
     if (!Number.isInteger(expires) || expires < 0 || expires > 100_000_000)
       throw new RangeError(`register: expires must be a whole number of seconds (0 to 100000000), not ${expires}`);
+    const ua = this.ua();
+    // No open socket (dropped, or autoRecover between attempts): the REGISTER
+    // would go nowhere and fail as a timeout 5 s later, or, while recovery
+    // owns the connection, never settle.
+    if (this.wsc?.readyState !== WebSocket.OPEN) throw transportClosedError();
     // The interval asked for holds for the refreshes too (and recovery).
-    const done = this.beginRegister(this.ua(), expires, 'register()');
+    const done = this.beginRegister(ua, expires, 'register()');
     this.pump();
     return done;
   }
 
   /** Remove our binding (Contact expires=0) but keep the connection open. */
   unregister(): Promise<void> {
+    // Before start() or after dispose(): a rejected promise, as register(0)
+    // gives, not a throw.
+    let ua: CoreUa;
+    try {
+      ua = this.ua();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     // One at a time: a second unregister() (or register(0)) while the first
     // waits for its answer shares it, rather than orphan its promise.
-    this.unregisterDone ??= this.beginUnregister(this.ua()).finally(() => (this.unregisterDone = undefined));
+    this.unregisterDone ??= this.beginUnregister(ua).finally(() => (this.unregisterDone = undefined));
     return this.unregisterDone;
   }
   private unregisterDone: Promise<void> | undefined;
@@ -355,6 +406,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
   private async beginUnregister(ua: CoreUa): Promise<void> {
     const done = new Promise<void>((resolve, reject) => (this.unregistering = { resolve, reject }));
     this.check(ua.unregister(now()), 'Unregister failed');
+    // The core dropped the REGISTER it was waiting on for this one: the
+    // start() or register() that sent it would wait for ever.
+    this.registering?.reject(new Error('Registration cancelled by unregister()'));
+    this.registering = undefined;
     return done;
   }
 
@@ -371,6 +426,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
    */
   async send(msg: SipMessage | string, waitForReply = false): Promise<InboundMessage> {
     const ua = this.ua();
+    // Nothing would carry it: say so now rather than after Timer F (32 s).
+    if (this.wsc?.readyState !== WebSocket.OPEN) throw new Error('send: the WebSocket is not open (the connection dropped, or is being recovered)');
     const text = typeof msg === 'string' ? msg : msg.toString();
     const r = ua.sendAppMessage(text, now());
     this.check(r, 'send');
@@ -390,9 +447,15 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     await this.send(msg, false);
   }
 
-  /** Unregister (waits for the server's answer, at most the core's timeout), then close. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  /** Unregister (waits for the server's answer, at most the core's timeout), then close. A second call shares the first's. */
+  dispose(): Promise<void> {
+    this.disposal ??= this.disposeOnce();
+    return this.disposal;
+  }
+  private disposal: Promise<void> | undefined;
+
+  private async disposeOnce(): Promise<void> {
+    if (this.disposed) return; // _abandon()ed: nothing left to end
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -466,7 +529,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     for (const w of this.appRequests.values()) w.reject(new Error(`request(): ${MOVED_TO_ANOTHER_TAB}`));
     this.appRequests.clear();
     this._usages.fail(MOVED_TO_ANOTHER_TAB);
+    this.abortOpen?.(new Error(MOVED_TO_ANOTHER_TAB));
+    this.abortOpen = undefined;
     this.registering?.reject(new Error(MOVED_TO_ANOTHER_TAB));
+    this.registering = undefined;
     const ws = this.wsc;
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
@@ -563,7 +629,9 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         // The core saw no answer at all: the socket is dead. Close it; the app
         // reconnects with start() (README "Recover from network outage").
         this.log.warn('connection', `SIP transport dead: ${e.reason}`);
-        this.wsc?.close();
+        // The open socket only: one still connecting is a recovery attempt,
+        // which its own connectTimeout judges.
+        if (this.wsc?.readyState === WebSocket.OPEN) this.wsc.close();
         break;
       case 'openTransport':
         this.openRecovery(e.server);
@@ -585,7 +653,12 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         this.log.info('connection', `SIP connection ${e.state}${e.reason ? `: ${e.reason}` : ''}`, { ...change });
         this.emit('connectionStateChanged', change);
         if (e.state === 'waiting') this.emit('reconnecting', change);
-        if (e.state === 'failed') this.emit('failed', new Error(`Connection recovery failed: ${e.reason}`));
+        if (e.state === 'failed') {
+          // A register() that waited on a recovered flow will get no answer now.
+          this.registering?.reject(new Error(`Connection recovery failed: ${e.reason}`));
+          this.registering = undefined;
+          this.emit('failed', new Error(`Connection recovery failed: ${e.reason}`));
+        }
         break;
       }
       case 'recovered':

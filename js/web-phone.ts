@@ -207,9 +207,19 @@ export default class WebPhone extends EventEmitter {
     return this._callCore()._usages.unpublishPresence();
   }
 
-  /** Hang up, decline or cancel every call, then unregister and close (spec §7.14). */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  /**
+   * Hang up, decline or cancel every call, then unregister and close (spec
+   * §7.14). A second call shares the first's: it settles when the phone is
+   * really gone (it resolved at once, with the un-REGISTER still under way).
+   */
+  dispose(): Promise<void> {
+    this.disposal ??= this.disposeOnce();
+    return this.disposal;
+  }
+  private disposal: Promise<void> | undefined;
+
+  private async disposeOnce(): Promise<void> {
+    if (this.disposed) return; // _abandon()ed: nothing left to end
     this.disposed = true;
     for (const session of [...this.callSessions]) {
       try {
