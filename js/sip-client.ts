@@ -36,6 +36,12 @@ function transportClosedError(): RegistrationError {
     { code: 'transport', status: 503, reason: 'Service Unavailable', retryAfterMs: 0 });
 }
 
+/** A socket nobody reads any more: its handlers go, then it closes (its close event reaches no one). */
+function retire(ws: WebSocket): void {
+  ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+  ws.close();
+}
+
 function randomSeed(): [number, number] {
   const words = new Uint32Array(2);
   globalThis.crypto.getRandomValues(words);
@@ -171,6 +177,12 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     });
   }
 
+  /** A start() or register() waiting for its REGISTER's outcome will not get one: it rejects with why. */
+  private failRegistering(error: Error): void {
+    this.registering?.reject(error);
+    this.registering = undefined;
+  }
+
   /**
    * Open a new WebSocket (subprotocol `sip`); resolves when it is open and the
    * core is loaded. The socket's handshake and the wasm download/compile run
@@ -184,8 +196,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     if (old) {
       // Unlike ringcentral-web-phone, a second start() retires the old socket
       // so its frames can no longer reach the core.
-      old.onopen = old.onmessage = old.onclose = old.onerror = null;
-      old.close();
+      retire(old);
       // A start() still waiting for that socket's handshake would wait for
       // ever (its handlers are gone): it ends here, saying why.
       this.abortOpen?.(new Error(SUPERSEDED));
@@ -193,8 +204,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       // So is one whose REGISTER went out on it: the core ends that
       // registration without a word (no registrationFailed for a socket the
       // app replaced), and this start() may never reach its own REGISTER.
-      this.registering?.reject(new Error('Registration superseded by a new start()'));
-      this.registering = undefined;
+      this.failRegistering(new Error('Registration superseded by a new start()'));
       this.ua_?.transportClosed(now(), 'replaced by start()', true);
       this.pump();
     }
@@ -230,8 +240,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
       if (limit > 0) {
         timer = setTimeout(() => {
           reject(new Error(`WebSocket connection to ${url} not open within ${limit / 1000} s`));
-          ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-          ws.close();
+          retire(ws);
         }, limit);
       }
     });
@@ -242,10 +251,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     } catch (e) {
       // Whatever failed (the socket, the wasm, an abort), this start()'s
       // socket must not stay open with nobody to read it.
-      if (this.wsc === ws) {
-        ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-        ws.close();
-      }
+      if (this.wsc === ws) retire(ws);
       throw e;
     }
     if (closed) throw new Error(`WebSocket connection to ${url} closed (code ${closed.code})`);
@@ -333,8 +339,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     }
     const old = this.wsc;
     if (old) {
-      old.onopen = old.onmessage = old.onclose = old.onerror = null;
-      old.close();
+      retire(old);
     }
     const ws = new WebSocket(url, 'sip');
     this.wsc = ws;
@@ -408,8 +413,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this.check(ua.unregister(now()), 'Unregister failed');
     // The core dropped the REGISTER it was waiting on for this one: the
     // start() or register() that sent it would wait for ever.
-    this.registering?.reject(new Error('Registration cancelled by unregister()'));
-    this.registering = undefined;
+    this.failRegistering(new Error('Registration cancelled by unregister()'));
     return done;
   }
 
@@ -463,8 +467,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     // its REGISTER's answer can no longer reach anyone.
     this.abortOpen?.(new Error(DISPOSED_DURING_START));
     this.abortOpen = undefined;
-    this.registering?.reject(new Error(DISPOSED_DURING_START));
-    this.registering = undefined;
+    this.failRegistering(new Error(DISPOSED_DURING_START));
     const ua = this.ua_;
     if (ua && this.wsc?.readyState === WebSocket.OPEN) {
       // Subscriptions and publications end on the wire before we leave
@@ -484,11 +487,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     for (const w of this.appRequests.values()) w.reject(new Error('request(): the SIP client was disposed'));
     this.appRequests.clear();
     this._usages.fail('the SIP client was disposed');
-    const ws = this.wsc;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      ws.close();
-    }
+    if (this.wsc) retire(this.wsc);
     if (this.timer) clearTimeout(this.timer);
     this.ua_?.delete();
     this.ua_ = undefined;
@@ -531,13 +530,8 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     this._usages.fail(MOVED_TO_ANOTHER_TAB);
     this.abortOpen?.(new Error(MOVED_TO_ANOTHER_TAB));
     this.abortOpen = undefined;
-    this.registering?.reject(new Error(MOVED_TO_ANOTHER_TAB));
-    this.registering = undefined;
-    const ws = this.wsc;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      ws.close();
-    }
+    this.failRegistering(new Error(MOVED_TO_ANOTHER_TAB));
+    if (this.wsc) retire(this.wsc);
     this.ua_?.delete();
     this.ua_ = undefined;
     this.removeAllListeners();
@@ -638,11 +632,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         break;
       case 'closeTransport': {
         this.log.info('connection', `SIP connection closed: ${e.reason}`);
-        const ws = this.wsc;
-        if (ws) {
-          ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-          ws.close();
-        }
+        if (this.wsc) retire(this.wsc);
         break;
       }
       case 'connectionState': {
@@ -655,8 +645,7 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
         if (e.state === 'waiting') this.emit('reconnecting', change);
         if (e.state === 'failed') {
           // A register() that waited on a recovered flow will get no answer now.
-          this.registering?.reject(new Error(`Connection recovery failed: ${e.reason}`));
-          this.registering = undefined;
+          this.failRegistering(new Error(`Connection recovery failed: ${e.reason}`));
           this.emit('failed', new Error(`Connection recovery failed: ${e.reason}`));
         }
         break;
