@@ -110,8 +110,8 @@ void Ua::handle_transport_closed(TimePoint now, std::string_view reason, bool re
     // restarts its media there; the re-INVITE is the target refresh that
     // tells the server where the call now is (§12.2.1.1), as after an outage.
     for (auto& [h, c] : calls_)
-      if (c.state() == call::State::Confirmed && std::find(adopted_.begin(), adopted_.end(), h) == adopted_.end())
-        adopted_.push_back(h);
+      if (c.state() == call::State::Confirmed && std::find(media_to_restart_.begin(), media_to_restart_.end(), h) == media_to_restart_.end())
+        media_to_restart_.push_back(h);
   }
   // The supervisor first: once it counts an outage, the registration's
   // "transport closed" failure is part of it, not news for the app.
@@ -744,14 +744,15 @@ void Ua::on_registration_event(reg::RegEvent event, TimePoint now) {
     }
     // Calls that lived through the outage restart their media through the
     // new connection; calls still being set up could not have. Calls adopted
-    // from another UA's state (import_state) lost theirs with that UA.
-    if (recovered || !adopted_.empty()) {
+    // from another UA's state (import_state) lost theirs with that UA, and
+    // calls kept through a socket the app replaced are routed by the old one.
+    if (recovered || !media_to_restart_.empty()) {
       for (auto& [h, c] : calls_) {
-        const bool adopted = std::find(adopted_.begin(), adopted_.end(), h) != adopted_.end();
-        if (c.state() == call::State::Confirmed && (recovered || adopted))
+        const bool listed = std::find(media_to_restart_.begin(), media_to_restart_.end(), h) != media_to_restart_.end();
+        if (c.state() == call::State::Confirmed && (recovered || listed))
           call_events_.push_back(call::RecoverMedia{h});
       }
-      adopted_.clear();
+      media_to_restart_.clear();
     }
     out_.push_back(Event{std::move(*ok)});
     return;

@@ -303,7 +303,7 @@ class Ua {
   /// Calls waiting for the next registration to restart their media through
   /// its flow: adopted from another UA's state, or kept through a socket the
   /// app replaced (start() again) while they were up.
-  std::vector<call::CallHandle> adopted_;
+  std::vector<call::CallHandle> media_to_restart_;
   Config config_;
   Rng rng_;
   flow::Supervisor supervisor_{config_.recovery, rng_};

@@ -63,7 +63,7 @@ Status Ua::import_state(std::string_view json, TimePoint now) {
     auto adopted = call::Call::adopt(ctx, std::move(c));
     if (!adopted) return Err<UaError>{adopted.error()};  // not reached: ids checked above
     calls_.emplace(handle, std::move(*adopted));
-    adopted_.push_back(handle);
+    media_to_restart_.push_back(handle);
     next_call_ = std::max(next_call_, handle + 1);
   }
   collect(now);
