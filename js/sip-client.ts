@@ -549,22 +549,34 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
     check(status, action);
   }
 
-  /** Drain the core: write transmits, dispatch events, arm the one timer. */
+  /**
+   * Drain the core: write transmits, dispatch events, arm the one timer.
+   * A listener that throws does not stop the drain (the frames, events and
+   * timer behind it would wait for the next frame): the first error is
+   * rethrown once the queue is empty, so it still reaches the emitter's
+   * caller as in ringcentral-web-phone (spec §2.12).
+   */
   private pump(): void {
     const ua = this.ua_;
     if (!ua) return;
-    for (;;) {
+    let thrown: { error: unknown } | undefined;
+    // A listener may end this core (multi-tab handover): nothing more of it goes out.
+    while (this.ua_ === ua) {
       const out = ua.poll();
       if (out.type === 'transmit') {
         if (this.wsc?.readyState === WebSocket.OPEN) this.wsc.send(out.bytes);
       } else if (out.type === 'event') {
-        this.onCoreEvent(out);
+        try {
+          this.onCoreEvent(out);
+        } catch (error) {
+          thrown ??= { error };
+        }
       } else {
         // Re-arm only for an earlier deadline. A timer armed for an earlier
         // time than needed just wakes the core early (a Tick with nothing
         // due returns the real deadline, armed then); re-arming a host timer
         // per frame would cost more than the frame.
-        if (this.timer !== undefined ? out.at >= this.timerAt || out.at < 0 : out.at < 0) return;
+        if (this.timer !== undefined ? out.at >= this.timerAt || out.at < 0 : out.at < 0) break;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
         this.timerAt = out.at;
@@ -576,9 +588,10 @@ export class DefaultSipClient extends EventEmitter implements SipClient, CallCor
             this.pump();
           }, Math.max(0, out.at - now()));
         }
-        return;
+        break;
       }
     }
+    if (thrown) throw thrown.error;
   }
 
   private onCoreEvent(e: CoreEvent): void {

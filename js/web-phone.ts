@@ -217,10 +217,17 @@ export default class WebPhone extends EventEmitter {
     return this.disposal;
   }
   private disposal: Promise<void> | undefined;
+  /** Auto-answer delays still running (spec §7.3); dispose() clears them. */
+  private readonly autoAnswers = new Set<ReturnType<typeof setTimeout>>();
+  private clearAutoAnswers(): void {
+    for (const timer of this.autoAnswers) clearTimeout(timer);
+    this.autoAnswers.clear();
+  }
 
   private async disposeOnce(): Promise<void> {
     if (this.disposed) return; // _abandon()ed: nothing left to end
     this.disposed = true;
+    this.clearAutoAnswers();
     for (const session of [...this.callSessions]) {
       try {
         if (session.state === 'answered') await session.hangup();
@@ -321,7 +328,12 @@ export default class WebPhone extends EventEmitter {
       // Auto-answer (spec §7.3): `Alert-Info: Auto Answer`, delay from
       // `Call-Info: …;Answer-After=N` (N is milliseconds in the original SDK).
       if (this.autoAnswer && e.autoAnswerMs >= 0) {
-        setTimeout(() => void session.answer().catch(() => {}), e.autoAnswerMs);
+        const timer = setTimeout(() => {
+          this.autoAnswers.delete(timer);
+          // Ended (cancelled, declined, the phone disposed) while it waited: nothing to answer.
+          if (!this.disposed && this.callSessions.includes(session)) void session.answer().catch(() => {});
+        }, e.autoAnswerMs);
+        this.autoAnswers.add(timer);
       }
       return;
     }
@@ -355,6 +367,7 @@ export default class WebPhone extends EventEmitter {
       session.dispose();
     }
     this.byHandle.clear();
+    this.clearAutoAnswers();
     this.stopDeviceWatch();
     this.rcWaiters.rejectAll(new Error(MOVED_TO_ANOTHER_TAB));
     (this.sipClient as DefaultSipClient)._abandon?.();

@@ -336,3 +336,53 @@ for (const [label, extra, how] of [
     await phone.dispose();
   });
 }
+
+test('a listener that throws: the frames and events behind it still go out, and the error still reaches the caller (they waited for the next frame)', async () => {
+  const phone = newPhone();
+  await phone.start();
+  const ws = FakeWebSocket.instances[0];
+  const options = ['OPTIONS sip:101@example.test SIP/2.0', 'Via: SIP/2.0/WSS 192.0.2.1;branch=z9hG4bK-throw1',
+    'From: <sip:srv@example.test>;tag=a1', 'To: <sip:101@example.test>', 'Call-ID: throwing-listener-1',
+    'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
+  const boom = new Error('app listener failed');
+  const seen = [];
+  const thrower = () => { throw boom; };
+  phone.sipClient.on('inboundMessage', thrower);
+  phone.sipClient.on('outboundMessage', (m) => seen.push(m.subject));
+  try {
+    const before = ws.sent.length;
+    // The socket handler is the emitter's caller here: the error reaches it (spec §2.12).
+    assert.throws(() => ws.deliver(options), (e) => e === boom);
+    // The core's 200 OK was queued behind the inbound message event: sent all the same, and its event emitted.
+    assert.equal(ws.sent.length, before + 1);
+    assert.match(ws.sent[before], /^SIP\/2\.0 200 OK\r\n/);
+    assert.deepEqual(seen, ['SIP/2.0 200 OK']);
+  } finally {
+    phone.sipClient.off('inboundMessage', thrower); // the un-REGISTER's answer would throw too
+    await phone.dispose();
+  }
+});
+
+test('dispose() while an auto-answer waits: its timer goes with the phone (it stayed armed and answered a disposed phone)', async () => {
+  const invite = readFileSync(`${root}/tests/vectors/msg/10-inbound-invite.sip`, 'latin1').replace(/\r?\n/g, '\r\n')
+    .replace('Answer-After=0', 'Answer-After=600000');
+  const saved = { set: globalThis.setTimeout, clear: globalThis.clearTimeout };
+  const long = new Set();
+  globalThis.setTimeout = (fn, ms, ...a) => { const t = saved.set(fn, ms, ...a); if (ms === 600000) long.add(t); return t; };
+  globalThis.clearTimeout = (t) => { long.delete(t); saved.clear(t); };
+  const phone = newPhone();
+  try {
+    await phone.start();
+    const ringing = new Promise((r) => phone.once('inboundCall', r));
+    FakeWebSocket.instances[0].deliver(invite);
+    const session = await ringing;
+    assert.equal(session.state, 'ringing');
+    assert.equal(long.size, 1, 'the auto-answer delay (Answer-After=600000) is armed');
+    await phone.dispose();
+    assert.equal(long.size, 0, 'dispose() cleared it');
+  } finally {
+    globalThis.setTimeout = saved.set;
+    globalThis.clearTimeout = saved.clear;
+    await phone.dispose();
+  }
+});
