@@ -119,6 +119,20 @@ export default class OutboundMessage extends SipMessage {
   }
 
   toString(): string {
+    // Built by the app and no line list yet (an app's RequestMessage on its
+    // way to request()): the lines are `headers` as it is now, checked and
+    // written in one pass, without the entries and lines arrays of the
+    // general path (about a fifth of request()'s time).
+    if (this._headerList === undefined && !this._wire) {
+      const h = this.headers;
+      let text = this.subject;
+      for (const name of Object.keys(h)) {
+        const value = h[name];
+        checkHeader(name, value);
+        text += `\r\n${name}: ${value}`;
+      }
+      return `${text}\r\n\r\n${this.body}`;
+    }
     this.syncHeaderList(true);
     return super.toString();
   }
