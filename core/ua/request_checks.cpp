@@ -9,14 +9,16 @@ namespace wwp::ua {
 namespace {
 
 // 1*DIGIT with a value in 0..255 (no sign, no spaces: the value is trimmed).
+// Leading zeros are digits like any other: "0070" is 70.
 bool is_hop_count(std::string_view s) {
-  if (s.empty() || s.size() > 3) return false;
+  if (s.empty()) return false;
   unsigned v = 0;
   for (char c : s) {
     if (c < '0' || c > '9') return false;
     v = v * 10 + static_cast<unsigned>(c - '0');
+    if (v > 255) return false;
   }
-  return v <= 255;
+  return true;
 }
 
 // ASCII case-insensitive compare with a lower-case literal.

@@ -169,6 +169,21 @@ TEST_F(UaMalformed, ack_and_cancel_ignore_require_rfc3261_8_2_2_3) {
   EXPECT_EQ(dropped(), 0) << dropped_reason();  // an ACK without a dialog is simply not ours
 }
 
+TEST_F(UaMalformed, max_forwards_with_leading_zeros_is_a_hop_count_rfc3261_20_22) {
+  // 1*DIGIT: "0070" is 70 hops, and "00000" is 0 (it was refused as not in 0-255).
+  int n = 0;
+  for (const char* value : {"Max-Forwards: 0070", "Max-Forwards: 000000000070", "Max-Forwards: 00000"}) {
+    // A call of its own each time (another Call-ID and branch), not a retransmission.
+    const std::string id = std::to_string(++n);
+    sent_.clear();
+    receive(edit(edit(edit(kInvite, "Max-Forwards: 70", value), "Call-ID: bad-1", "Call-ID: zeros-" + id),
+                 "branch=z9hG4bKbad1", "branch=z9hG4bKzeros" + id));
+    ASSERT_FALSE(sent_.empty()) << value;
+    EXPECT_EQ(sent_[0].status(), 100) << value << ": " << dropped_reason();
+    EXPECT_NE(last_event<IncomingCall>(), nullptr) << value;
+  }
+}
+
 TEST_F(UaMalformed, an_unknown_method_is_501_before_its_require_rfc3261_8_2_1) {
   // Method inspection comes first: the method is what we do not implement.
   receive(edit(edit(edit(kInvite, "Subject: hello", "Require: 100rel"), "INVITE sip:101", "PUBLISH sip:101"),
