@@ -85,6 +85,15 @@ Status Ua::start_register(TimePoint now, std::uint32_t expires) {
 
 Status Ua::unregister(TimePoint now) {
   supervisor_.stop(now);  // an unregistered phone is not kept registered
+  if (leaving_flow_ && registration_.state() == reg::State::Unregistering) {
+    // Our own unREGISTER before returning to the primary is already out:
+    // it becomes the app's. Its answer now reaches the app as Unregistered,
+    // and no return follows (the supervisor is stopped). It was refused as
+    // "already unregistering", and the phone went back to the primary.
+    leaving_flow_ = false;
+    collect(now);
+    return ok_status();
+  }
   auto s = registration_.stop(now);
   collect(now);
   return s;

@@ -395,6 +395,29 @@ TEST_F(BackupReturnTest, idle_on_the_backup_it_unregisters_there_then_registers_
   EXPECT_EQ(events_of<ua::Recovered>().size(), 1u);
 }
 
+TEST_F(BackupReturnTest, the_apps_unregister_during_that_unregister_takes_it_over_and_stays_off) {
+  ua_.handle_transport_open(flow::Server::Backup, now_);
+  drain();
+  register_ua();
+  advance(20000);  // the unREGISTER on the backup is out
+  auto leave = last_sent("REGISTER");
+  ASSERT_NE(std::string(*leave.get("Contact")).find("expires=0"), std::string::npos) << leave.to_string();
+  all_events_.clear();
+  sent_.clear();
+  // It was refused ("already unregistering") and the phone moved to the primary.
+  ASSERT_TRUE(ua_.unregister(now_).ok());
+  drain();
+  EXPECT_TRUE(sent_.empty()) << "no second unREGISTER: the one out is the app's now";
+  auto ok = msg::make_reply(leave, 200, "r");
+  ok.add("Contact", std::string(*leave.get("Contact")));
+  feed(ok);
+  EXPECT_EQ(events_of<reg::Unregistered>().size(), 1u);
+  advance(120000);
+  EXPECT_TRUE(events_of<flow::OpenTransport>().empty()) << "no return to the primary";
+  EXPECT_TRUE(events_of<flow::CloseTransport>().empty());
+  EXPECT_TRUE(events_of<reg::Registered>().empty());
+}
+
 }  // namespace
 }  // namespace wwp::call
 
