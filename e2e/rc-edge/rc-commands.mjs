@@ -31,6 +31,15 @@ export class RcCommandMethods {
       this.respond(conn, msg, 200);
       return;
     }
+    // Spec §7.5: the reply names the INVITE's P-rc session (SID, Req) with
+    // From/To swapped and Cln = the sender's authorizationId. A client that
+    // gets one of them wrong is refused here, so an SDK bug shows in the
+    // test rather than as a command the real server would not act on.
+    const wrong = leg.hasPrc ? rcReplyMismatch(leg, conn, rc, this.domain) : '';
+    if (wrong) {
+      this.warn(`${conn.id} x-rc MESSAGE Cmd ${rc.hdr.Cmd} refused: ${wrong}`);
+      return this.respond(conn, msg, 400, { reason: `x-rc message does not match the call (${wrong})` });
+    }
     this.respond(conn, msg, 200);
     const call = leg.call;
     const cmd = Number(rc.hdr.Cmd);
@@ -170,4 +179,19 @@ export class RcCommandMethods {
       onFailed: () => { p.flipping = false; if (p.state === 'terminated' && x.state === 'confirmed') this.bye(x, { cmd2: true }); },
     });
   }
+}
+
+/**
+ * Why a client's x-rc MESSAGE does not answer the P-rc of the INVITE we sent
+ * on `leg` (spec §7.5: Hdr SID and Req copied, From/To swapped, Bdy Cln =
+ * the sender's authorizationId); '' when it does.
+ * @param {Leg} leg @param {Conn} conn @param {{hdr: Record<string,string>, bdy: Record<string,string>}} rc @param {string} domain
+ */
+function rcReplyMismatch(leg, conn, rc, domain) {
+  const s = leg.session;
+  const want = { SID: s.sid, Req: s.req, From: leg.ext?.username, To: `${s.agent}@${domain}:5060` };
+  for (const [k, v] of Object.entries(want)) if (v !== undefined && rc.hdr[k] !== v) return `Hdr ${k}="${rc.hdr[k] ?? ''}", expected "${v}"`;
+  const cln = conn.ext?.authorizationId;
+  if (cln !== undefined && rc.bdy.Cln !== cln) return `Bdy Cln="${rc.bdy.Cln ?? ''}", expected "${cln}"`;
+  return '';
 }

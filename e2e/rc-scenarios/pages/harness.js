@@ -107,9 +107,11 @@ window.h = {
     const bundles = await Promise.all(all.map((p) => (p.diagnostics ? p.diagnostics().catch((e) => `diagnostics failed: ${e}`) : null)));
     return { 'SDK log': JSON.stringify(h.sdkLog), 'event trace': h.eventTrace.join('\n'), diagnostics: JSON.stringify(bundles) };
   },
+  /** Dispose every phone of the page; resolves with the reasons of those whose dispose() rejected. */
   async teardown() {
     const all = [wp, ...(h.extras || [])].filter(Boolean);
-    await Promise.all(all.map((p) => (p.disposed ? null : p.dispose().catch(() => {}))));
+    const failed = await Promise.all(all.map((p) => (p.disposed ? null : p.dispose().then(() => null, (e) => String(e && e.message || e)))));
+    return failed.filter(Boolean);
   },
 };
 // Listed here for whoever looks at the page; the test hears of unhandled

@@ -31,8 +31,14 @@ test('WebPhone.dispose() ends every ringing session', async ({ phones }) => {
   await call(c, callee);
   expect(await callee.live()).toBe(2);
   // bounded: with the bug, dispose() may never settle
-  await Promise.race([callee.ev(() => (window as any).wp.dispose()), sleep(5000)]);
+  const outcome = await Promise.race([
+    callee.ev(() => (window as any).wp.dispose()).then(() => 'disposed'),
+    sleep(5000).then(() => 'hung'),
+  ]);
   await framesQuiet([callee]); // every decline the page sent has reached the test
   const declines = callee.frames.filter((f) => f.rc && ['12'].includes(f.rc.hdr.Cmd)).length;
   expect(declines).toBe(2);
+  // ... and dispose() itself settled, with no session left behind.
+  expect(outcome).toBe('disposed');
+  expect(await callee.live()).toBe(0);
 });
