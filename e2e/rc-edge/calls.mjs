@@ -94,6 +94,7 @@ export class CallMethods {
     a.invite = msg;
     a.remoteHdr = msg.get('from');
     a.remoteTag = tagOf(a.remoteHdr) ?? '';
+    a.remoteCseq = msg.cseqNum;
     a.localTag = `gK${hex(8)}`;
     a.localHdr = `${msg.get('to')};tag=${a.localTag}`;
     a.remoteTarget = uriOf(msg.get('contact')) || uriOf(a.remoteHdr);

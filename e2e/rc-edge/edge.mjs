@@ -469,11 +469,41 @@ export class RcEdge extends FeatureMethods {
   /** Pair two legs so BYEs and re-INVITEs are relayed. @param {Leg} a @param {Leg} b */
   pair(a, b) { a.peer = b; b.peer = a; }
 
+  /**
+   * An in-dialog request (one with a To tag) on a call this connection has:
+   * RFC 3261 §12.2.2, as a real server holds a client to it. Its tags must
+   * be the dialog's (else 481), and its CSeq above the client's last in the
+   * dialog (else 500); ACK and CANCEL reuse their INVITE's number (§13.2.2.4,
+   * §9.1). Out-of-dialog requests sharing the Call-ID (the x-rc MESSAGEs,
+   * spec §7.5) carry no To tag and are not checked. null when it is fine.
+   * @param {Conn} conn @param {any} msg @returns {{status: number, reason: string}|null}
+   */
+  dialogMismatch(conn, msg) {
+    const toTag = tagOf(msg.get('to'));
+    const leg = conn.legs.get(msg.callId);
+    if (!toTag || !leg || !leg.remoteTag || !leg.localTag || msg.method === 'CANCEL') return null;
+    const fromTag = tagOf(msg.get('from'));
+    if (fromTag !== leg.remoteTag || toTag !== leg.localTag)
+      return { status: 481, reason: `Call/Transaction Does Not Exist (tags ${fromTag}/${toTag}, dialog ${leg.remoteTag}/${leg.localTag})` };
+    if (msg.method === 'ACK') return null;
+    if (msg.cseqMethod !== undefined && msg.cseqMethod !== msg.method) return { status: 400, reason: `CSeq method ${msg.cseqMethod} is not ${msg.method}` };
+    if (leg.remoteCseq !== undefined && msg.cseqNum <= leg.remoteCseq)
+      return { status: 500, reason: `CSeq ${msg.cseqNum} not above ${leg.remoteCseq} (RFC 3261 §12.2.2)` };
+    leg.remoteCseq = msg.cseqNum;
+    return null;
+  }
+
   // ---------------------------------------------------------------- request dispatch
 
   /** @param {Conn} conn @param {any} msg */
   async onRequest(conn, msg) {
     if (this.failByRule(conn, msg)) return;
+    const wrong = this.dialogMismatch(conn, msg);
+    if (wrong) {
+      this.warn(`${conn.id} ${msg.method} refused: ${wrong.reason}`);
+      if (msg.method !== 'ACK') this.respond(conn, msg, wrong.status, { reason: wrong.reason });
+      return;
+    }
     switch (msg.method) {
       case 'REGISTER': return this.onRegister(conn, msg);
       case 'INVITE': return this.onInvite(conn, msg);

@@ -70,6 +70,8 @@ export class Leg {
     this.localHdr = '';   // our side (From for 'in', To for 'out'), with our tag
     this.remoteHdr = '';  // the client side, with its tag once known
     this.remoteTarget = '';
+    /** @type {number|undefined} the client's last CSeq in this dialog (RFC 3261 §12.2.2); undefined: none yet */
+    this.remoteCseq = undefined;
     this.cseq = 200000000 + Math.floor(Math.random() * 5e8);
     /** @type {'early'|'confirmed'|'terminated'} */ this.state = 'early';
     /** @type {Leg|null} */ this.peer = null;
