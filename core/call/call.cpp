@@ -175,9 +175,12 @@ void Call::handle_timeout(CallContext& ctx, TimePoint now) {
     // §13.3.1.4: "The 2xx response is passed to the transport with an
     // interval that starts at T1 seconds and doubles for each retransmission
     // until it reaches T2 seconds". The IST (Accepted) sends what the TU
-    // passes it; once Timer L has ended it there is nothing left to send on.
+    // passes it. Once it is gone (Timer L, or the socket closed and took it
+    // with it) the core sends it itself: after an outage that is the only
+    // way the ACK lost with the old flow can come on the new one (§13.2.2.4);
+    // otherwise ReinviteAckWait would BYE a call recovery kept.
     Unacked2xx& u = *unacked_2xx_;
-    (void)ctx.txns.respond(u.txn, u.response, now);
+    if (!ctx.txns.respond(u.txn, u.response, now).ok()) ctx.txns.send_stateless(u.response);
     u.interval = std::min(2 * u.interval, ctx.config.t2);
     timers_.set(TimerKind::Resend2xx, now + u.interval);
   }

@@ -165,7 +165,9 @@ Result<TxnId, UaError> TransactionLayer::start_client(msg::Message request, Time
         }
       },
       entry.machine);
+  if (!transport_open_) step.transmit.reset();  // nothing can carry it: see handle_transport_closed
   apply(id, entry, std::move(step), nullptr);
+  if (!transport_open_) fail_on_closed_transport(id);
   return id;
 }
 
@@ -301,16 +303,19 @@ void TransactionLayer::handle_timeout(TimePoint now) {
 }
 
 void TransactionLayer::handle_transport_closed(TimePoint /*now*/) {
+  transport_open_ = false;
   std::vector<TxnId> ids;
   ids.reserve(txns_.size());
   for (const auto& [id, entry] : txns_) ids.push_back(id);
-  for (const TxnId id : ids) {
-    Entry& entry = txns_.at(id);
-    Step step = std::visit([](auto& m) { return m.handle_transport_error(); }, entry.machine);
-    step.transmit.reset();  // nothing can be sent any more
-    apply(id, entry, std::move(step), nullptr);
-    reap(id);
-  }
+  for (const TxnId id : ids) fail_on_closed_transport(id);
+}
+
+void TransactionLayer::fail_on_closed_transport(TxnId id) {
+  Entry& entry = txns_.at(id);
+  Step step = std::visit([](auto& m) { return m.handle_transport_error(); }, entry.machine);
+  step.transmit.reset();  // nothing can be sent any more
+  apply(id, entry, std::move(step), nullptr);
+  reap(id);
 }
 
 void TransactionLayer::abandon_client(TxnId id) {

@@ -25,7 +25,9 @@
 //     - Timer B (ICT, Calling) or Timer F (NICT) → a synthetic
 //       `408 Request Timeout` (as reSIProcate does), source TimerB/TimerF;
 //     - transport closed before a final → a synthetic
-//       `503 Service Unavailable`, source TransportClosed.
+//       `503 Service Unavailable`, source TransportClosed; so is a request
+//       started after `handle_transport_closed` and before
+//       `handle_transport_open` (it is never queued for transmit).
 //   A synthetic response copies Via/From/To/Call-ID/CSeq from the request, so
 //   TU code that reads those works unchanged; `detail` says what happened.
 //   Exactly one final-class ClientResponse (status >= 200) reaches the TU per
@@ -194,8 +196,14 @@ class TransactionLayer {
   void handle_timeout(TimePoint now);
   /// Earliest deadline of any transaction, or kNever.
   TimePoint next_timeout() const;
-  /// The connection closed: see the contract above.
+  /// The connection closed: see the contract above. Until
+  /// `handle_transport_open`, a new client transaction fails at once (a
+  /// request the app or a timer starts during an outage would otherwise go
+  /// nowhere, and its Timer B/F 408 would reach the TU after recovery, where
+  /// it reads as a dead dialog, RFC 5057 §5.1).
   void handle_transport_closed(TimePoint now);
+  /// A connection is open again (at first it is taken to be).
+  void handle_transport_open() { transport_open_ = true; }
   /// Destroy client transaction `id` without a final response (§9.1: no
   /// final for a CANCELled INVITE within 64*T1). A late response then
   /// matches nothing (`Unmatched`). Unknown ids are ignored.
@@ -238,6 +246,8 @@ class TransactionLayer {
   /// Erase a live entry and everything that indexes it.
   void erase(std::map<TxnId, Entry>::iterator it);
   msg::Message synthetic_response(const msg::Message& request, int status) const;
+  /// Fail transaction `id` as the closed connection leaves it (nothing sent).
+  void fail_on_closed_transport(TxnId id);
 
   TxnConfig config_;
   std::uint64_t next_id_ = 1;
@@ -250,6 +260,7 @@ class TransactionLayer {
   /// every received frame).
   std::set<std::pair<TimePoint, TxnId>> timers_;
   std::string lookup_key_;  ///< reused by handle_response's lookup
+  bool transport_open_ = true;  ///< false from handle_transport_closed to handle_transport_open
   std::deque<msg::Message> transmits_;
   std::deque<TxnEvent> events_;
 };

@@ -101,6 +101,7 @@ Status Ua::unregister(TimePoint now) {
 
 void Ua::handle_transport_open(flow::Server server, TimePoint now) {
   fresh_ = false;
+  txns_.handle_transport_open();
   supervisor_.handle_transport_open(server, now);
   // A recovered flow: register on it at once, with the same Call-ID,
   // instance and Contact, so the registrar replaces our binding instead of

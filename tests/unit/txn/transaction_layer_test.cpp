@@ -191,6 +191,28 @@ TEST_F(LayerTest, transport_closed_MUST_complete_clients_with_503_and_destroy_se
   EXPECT_EQ(layer_.next_timeout(), kNever);
 }
 
+TEST_F(LayerTest, a_request_started_while_the_transport_is_closed_fails_at_once_with_503_until_it_opens) {
+  layer_.handle_transport_closed(kStart);
+  events();
+  // Nothing can carry it: not queued, answered now (not by Timer B/F 32 s later).
+  auto r = layer_.start_client(test::request("INVITE", "z9hG4bKdown1"), kStart + 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(transmits().empty());
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& cr = std::get<ClientResponse>(ev[0]);
+  EXPECT_EQ(cr.id, r.value());
+  EXPECT_EQ(cr.response.status(), 503);
+  EXPECT_EQ(cr.source, ResponseSource::TransportClosed);
+  EXPECT_EQ(layer_.size(), 0u);
+  EXPECT_EQ(layer_.next_timeout(), kNever);
+  // Open again: requests go out as usual.
+  layer_.handle_transport_open();
+  const TxnId up = start(test::request("OPTIONS", "z9hG4bKup1"));
+  EXPECT_TRUE(layer_.contains(up));
+  EXPECT_TRUE(events().empty());
+}
+
 TEST_F(LayerTest, new_request_MUST_create_server_txn_and_retransmission_MUST_be_absorbed_rfc3261_17_2_3) {
   const auto msg_req = test::request("MESSAGE", "z9hG4bKm1", 3, "proxy.example.test");
   EXPECT_EQ(layer_.handle_request(msg_req, kStart), RequestDisposition::NewTransaction);
