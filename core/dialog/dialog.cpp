@@ -306,6 +306,7 @@ Result<Dialog, DialogError> Dialog::from_uas(const msg::Message& request, std::s
   }
   d.state_ = State::Early;
   d.incoming_invite_pending_ = request.method() == "INVITE";
+  d.incoming_invite_seq_ = d.creating_cseq_;
   return d;
 }
 
@@ -565,6 +566,7 @@ ReinviteVerdict Dialog::on_incoming_reinvite() {
   // that dialog is in progress MUST return a 491 (Request Pending)".
   if (outgoing_invite_) return ReinviteVerdict::Glare;
   incoming_invite_pending_ = true;
+  incoming_invite_seq_ = remote_seq_.value_or(0);
   return ReinviteVerdict::Proceed;
 }
 
@@ -574,7 +576,7 @@ void Dialog::on_response_sent(const msg::Message& response) {
   auto cseq = msg::parse_cseq(*cseq_text);
   if (!cseq) return;
   const int status = response.status();
-  if (cseq->method == "INVITE" && status >= 200) incoming_invite_pending_ = false;
+  if (cseq->method == "INVITE" && status >= 200 && cseq->seq == incoming_invite_seq_) incoming_invite_pending_ = false;
   if (!uac_ && state_ == State::Early && cseq->seq == creating_cseq_) {
     // §12.1.1: our 2xx establishes the dialog; a non-2xx final response
     // means it never existed (§12.3).

@@ -282,11 +282,13 @@ class Dialog {
   DialogStatus validate_request(const msg::Message& request);
 
   // --- INVITE glare (§14) ---------------------------------------------------------
-  /// Call for an incoming INVITE after `validate_request()` accepted it.
-  /// Proceed records it as in progress (see ReinviteVerdict).
+  /// Call for an incoming INVITE after `validate_request()` accepted it (its
+  /// CSeq is then the remote sequence number). Proceed records it as in
+  /// progress (see ReinviteVerdict).
   ReinviteVerdict on_incoming_reinvite();
   /// Report each response we send to a request of this dialog. A final
-  /// response to an incoming INVITE ends "incoming INVITE in progress"; our
+  /// response to the incoming INVITE in progress ends it (not the 500 that
+  /// refused a second one, §14.2, which leaves the first in progress); our
   /// 2xx to the dialog-creating request confirms a UAS dialog; a non-2xx final
   /// to it terminates the early dialog.
   void on_response_sent(const msg::Message& response);
@@ -322,6 +324,7 @@ class Dialog {
   std::string local_contact_;
   std::optional<std::uint32_t> outgoing_invite_;  ///< CSeq of our INVITE in progress
   bool incoming_invite_pending_ = false;
+  std::uint32_t incoming_invite_seq_ = 0;  ///< CSeq number of that INVITE
 };
 
 /// §14.1: after a 491 the UAC waits T before retrying: "If the UAC is the owner

@@ -549,9 +549,18 @@ TEST(DialogGlare, second_incoming_invite_before_final_MUST_get_500_rfc3261_14_2)
   auto d = Dialog::from_uas(their_invite(), "ourtag");
   ASSERT_TRUE(d.ok());
   d->on_response_sent(parse_msg("SIP/2.0 200 OK\nCSeq: 10 INVITE\n\n"));
+  ASSERT_TRUE(d->validate_request(in_dialog_request("INVITE", 11)).ok());
   EXPECT_EQ(d->on_incoming_reinvite(), ReinviteVerdict::Proceed);
+  ASSERT_TRUE(d->validate_request(in_dialog_request("INVITE", 12)).ok());
   EXPECT_EQ(d->on_incoming_reinvite(), ReinviteVerdict::ServerPending);
+  // The 500 to the second leaves the first in progress: a third gets 500 too.
+  d->on_response_sent(parse_msg("SIP/2.0 500 Server Internal Error\nCSeq: 12 INVITE\n\n"));
+  ASSERT_TRUE(d->validate_request(in_dialog_request("INVITE", 13)).ok());
+  EXPECT_EQ(d->on_incoming_reinvite(), ReinviteVerdict::ServerPending);
+  d->on_response_sent(parse_msg("SIP/2.0 500 Server Internal Error\nCSeq: 13 INVITE\n\n"));
+  // The first's final ends it.
   d->on_response_sent(parse_msg("SIP/2.0 200 OK\nCSeq: 11 INVITE\n\n"));
+  ASSERT_TRUE(d->validate_request(in_dialog_request("INVITE", 14)).ok());
   EXPECT_EQ(d->on_incoming_reinvite(), ReinviteVerdict::Proceed);
 }
 
