@@ -386,3 +386,25 @@ test('dispose() while an auto-answer waits: its timer goes with the phone (it st
     await phone.dispose();
   }
 });
+
+test('autoRecover: hold() while the socket is down rejects at once and the call lives on to recover (the lost re-INVITE ended it 32 s after recovery)', async () => {
+  const { phone, session, events, ws } = await phoneInCall('outage-hold', { autoRecover: { reconnectDelay: 300, jitter: 0, pingInterval: 0 } });
+  try {
+    ws.drop(1006);
+    await until('waiting to reconnect', () => phone.sipClient.connectionState === 'waiting');
+    const held = settledOf(session.hold());
+    await until('hold() settles', () => held.v !== 'pending', 500);
+    assert.match(held.v, /^rejected: .*503/);
+    assert.equal(session.state, 'answered');
+    // Recovered on a new socket: the core's ICE-restart re-INVITE goes through it (it was
+    // refused, "another re-INVITE is in progress", behind the lost one).
+    await until('mediaRecovered', () => events.includes('mediaRecovered'), 3000);
+    const now = FakeWebSocket.instances.at(-1);
+    assert.notEqual(now, ws);
+    assert.equal(reInvitesOn(now), 1);
+    assert.equal(reInvitesOn(ws), 0, 'nothing was written to the dead socket');
+    assert.equal(session.state, 'answered');
+  } finally {
+    await phone.dispose();
+  }
+});
