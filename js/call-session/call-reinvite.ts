@@ -131,6 +131,16 @@ async function offerForReinvite(this: CallSession): Promise<void> {
 }
 
 /**
+ * The phone's socket is down and `autoRecover` is bringing it back: the core
+ * asks this call for `recoverMedia` itself once registered again, and a
+ * re-INVITE tried now fails at once (503).
+ */
+export function awaitingReconnect(session: CallSession): boolean {
+  const state = (session.webPhone.sipClient as { connectionState?: string }).connectionState;
+  return state === 'waiting' || state === 'connecting';
+}
+
+/**
  * The phone lost its connection and registered again (`autoRecover`); this
  * call survived. Restart its media through the new connection: an ICE
  * restart re-INVITE, which also tells the server where the call now is.
@@ -166,6 +176,9 @@ export async function recoverMedia(this: CallSession): Promise<void> {
       } catch (e) {
         error = e;
         if (this.state === 'disposed') return; // the core ended it (a 481: the dialog is gone), with a reason
+        // The socket went too (ICE failed first): no failure to report, the
+        // core's recoverMedia comes once the phone is registered again.
+        if (awaitingReconnect(this)) return;
         if (attempt < MEDIA_RECOVERY_ATTEMPTS) await new Promise((r) => setTimeout(r, 1000 * attempt));
       }
     }

@@ -13,7 +13,7 @@ import type { CallMonitor, MediaConnectionStateChange } from '../quality/call-mo
 import type { CallQualityReport } from '../quality/report.js';
 import { CallQuality } from './call-quality.js';
 import { CallVideo } from './call-video.js';
-import { answerReinvite, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
+import { answerReinvite, awaitingReconnect, changeHold, offerAnew, recoverMedia } from './call-reinvite.js';
 import { doSendDtmf } from './call-dtmf.js';
 import { TRANSFER_TIMEOUT_MS, actAsTransferee, doCompleteWarmTransfer, doTransfer, doWarmTransfer } from './call-transfer.js';
 import { doSendJsonCommand } from './call-rc-info.js';
@@ -151,8 +151,10 @@ export default class CallSession extends EventEmitter {
   private onMediaConnectionState(change: MediaConnectionStateChange): void {
     this.emit('mediaConnectionStateChanged', change);
     // ICE gave up on every candidate pair (RFC 8445 §8.1.2): with autoRecover,
-    // restart it through a re-INVITE, as after a lost connection.
-    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered') void recoverMedia.call(this);
+    // restart it through a re-INVITE, as after a lost connection. With the
+    // socket down too, the core asks for that once registered again.
+    if (change.state === 'failed' && this.webPhone.options.autoRecover && this.state === 'answered' && !awaitingReconnect(this))
+      void recoverMedia.call(this);
   }
 
   /**

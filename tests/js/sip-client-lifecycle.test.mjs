@@ -408,3 +408,27 @@ test('autoRecover: hold() while the socket is down rejects at once and the call 
     await phone.dispose();
   }
 });
+
+test('autoRecover: ICE fails with the socket down: no media recovery of its own, no mediaRecoveryFailed; the core\'s after re-registration restores it (it failed 3 times, then recovered)', async () => {
+  // The outage outlasts recoverMedia's three tries (0, 1 and 3 s): the phone is back after 4 s.
+  const { phone, session, events, ws } = await phoneInCall('outage-ice', { autoRecover: { reconnectDelay: 4000, jitter: 0, pingInterval: 0 } });
+  const answerInvites = server.other;
+  try {
+    // ICE fails first, its re-INVITE goes out and gets no answer; then the socket drops.
+    server.other = () => [];
+    session.onMediaConnectionState({ state: 'failed' });
+    await until('the ICE-restart re-INVITE', () => reInvitesOn(ws) === 1);
+    ws.drop(1006);
+    await until('waiting to reconnect', () => phone.sipClient.connectionState === 'waiting');
+    // ICE fails again while the socket is down: nothing to try now.
+    session.onMediaConnectionState({ state: 'failed' });
+    server.other = answerInvites;
+    await until('mediaRecovered', () => events.includes('mediaRecovered'), 8000);
+    assert.deepEqual(events, ['mediaRecovering', 'mediaRecovering', 'mediaRecovered']);
+    assert.equal(reInvitesOn(FakeWebSocket.instances.at(-1)), 1);
+    assert.equal(session.state, 'answered');
+  } finally {
+    server.other = answerInvites;
+    await phone.dispose();
+  }
+});
