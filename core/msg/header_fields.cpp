@@ -178,13 +178,16 @@ std::string Via::to_string() const {
 
 namespace {
 
-// via-parm = sent-protocol LWS sent-by *( SEMI via-params ), parsed from
-// s[i]; returns the index after it (at a top-level ',' or the end).
-Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i, Via& v) {
-  auto token = [&](std::string& out) {
+// via-parm = sent-protocol LWS sent-by *( SEMI via-params ), read in place
+// from s[i]; returns the index after it (at a top-level ',' or the end).
+// Nothing is copied: matching reads a Via on every request received and
+// every response that matches no transaction, and a built Via (seven
+// strings, a vector of params) was a fifth of such a frame's time.
+Result<std::size_t, ParseError> parse_one_via_view(std::string_view s, std::size_t i, ViaView& v) {
+  auto token = [&](std::string_view& out) {
     const std::size_t b = i;
     while (i < s.size() && scan::is_token(s[i])) ++i;
-    out.assign(s.substr(b, i - b));
+    out = s.substr(b, i - b);
     return i > b;
   };
   auto slash = [&] {  // SLASH = SWS "/" SWS
@@ -202,7 +205,7 @@ Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i,
   if (i == ws) return err(fail(ParseErrorCode::BadVia, i));  // LWS is mandatory
   const std::size_t he = scan::scan_host(s, i);
   if (he == npos) return err(fail(ParseErrorCode::BadVia, i));
-  v.host.assign(s.substr(i, he - i));
+  v.host = s.substr(i, he - i);
   i = scan::skip_lws(s, he);
   if (i < s.size() && s[i] == ':') {
     i = scan::skip_lws(s, i + 1);
@@ -226,15 +229,39 @@ Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i,
       break;
     }
   }
-  auto ps = parse_params(s.substr(i, e < s.size() ? e - i : s.size() - i));
-  if (!ps) return err(fail(ParseErrorCode::BadVia, i + ps.error().offset));
+  v.params = s.substr(i, e < s.size() ? e - i : s.size() - i);
+  // The first `branch` is the one find_param (Via::branch) returns.
   // via-branch = "branch" EQUAL token (§20.42, §25.1): a quoted branch is
   // no branch the transaction layer could match (fuzz_fields found
   // top_via_branch and this parser reading `branch="a b"` differently).
-  for (const Param& p : *ps)
-    if (p.quoted && scan::iequals(p.name, "branch")) return err(fail(ParseErrorCode::BadVia, i));
-  v.params = std::move(*ps);
+  struct Branch {
+    std::optional<std::string_view> first;
+    bool quoted = false;
+  } b;
+  const auto bad = scan_params(v.params, [](void* ctx, const ParamView& p) {
+    auto& found = *static_cast<Branch*>(ctx);
+    if (!scan::iequals(p.name, "branch")) return;
+    if (p.quoted) found.quoted = true;
+    else if (!found.first) found.first = p.value;  // unquoted: a view into the value itself
+  }, &b);
+  if (bad) return err(fail(ParseErrorCode::BadVia, i + bad->offset));
+  if (b.quoted) return err(fail(ParseErrorCode::BadVia, i));
+  v.branch = b.first.value_or(std::string_view());
   return e;
+}
+
+Result<std::size_t, ParseError> parse_one_via(std::string_view s, std::size_t i, Via& v) {
+  ViaView view;
+  auto r = parse_one_via_view(s, i, view);
+  if (!r) return err(r.error());
+  v.protocol_name.assign(view.protocol_name);
+  v.protocol_version.assign(view.protocol_version);
+  v.transport.assign(view.transport);
+  v.host.assign(view.host);
+  v.port = view.port;
+  auto ps = parse_params(view.params);  // checked above: cannot fail
+  if (ps) v.params = std::move(*ps);
+  return r;
 }
 
 }  // namespace
@@ -269,6 +296,13 @@ std::optional<std::string_view> top_via_branch(std::string_view s) {
     if (i < s.size() && s[i] != ';') break;  // ',' (next via-parm) or junk
   }
   return std::nullopt;
+}
+
+Result<ViaView, ParseError> parse_via_view(std::string_view value) {
+  ViaView v;
+  auto r = parse_one_via_view(value, 0, v);
+  if (!r) return err(r.error());
+  return v;
 }
 
 Result<Via, ParseError> parse_via(std::string_view value) {

@@ -85,6 +85,21 @@ struct Via {
   std::string to_string() const;
 };
 
+/// One via-parm read in place: views into the header value (valid while it
+/// lives), nothing allocated. What transaction matching (§17.1.3, §17.2.3)
+/// and the sent-by check (§18.1.2) read; the same grammar and errors as
+/// parse_via, which is built on it.
+struct ViaView {
+  std::string_view protocol_name;
+  std::string_view protocol_version;
+  std::string_view transport;
+  std::string_view host;  ///< IPv6 keeps its brackets
+  std::optional<std::uint16_t> port;
+  std::string_view params;  ///< `;a=b;c` as written (LWS before it kept), already checked
+  std::string_view branch;  ///< the first branch parameter, "" if absent
+};
+Result<ViaView, ParseError> parse_via_view(std::string_view value);
+
 /// Parse one via-parm. A value holding several comma-separated via-parms
 /// (`Via: a, b`) yields the first; use `parse_vias` for all.
 Result<Via, ParseError> parse_via(std::string_view value);

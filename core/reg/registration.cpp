@@ -228,9 +228,9 @@ bool Registration::handle_response(const msg::Message& r, TimePoint now, txn::Re
   const auto via = r.get("Via");
   const auto cseq = r.get("CSeq");
   if (!via || !cseq) return false;
-  const auto v = msg::parse_via(*via);
+  const auto v = msg::parse_via_view(*via);
   const auto c = msg::parse_cseq(*cseq);
-  if (!v || !c || v->branch() != branch_ || c->seq != cseq_ || c->method != "REGISTER")
+  if (!v || !c || v->branch != branch_ || c->seq != cseq_ || c->method != "REGISTER")
     return false;
 
   timers_.stop(TimerKind::NoAnswer);  // the transport is alive

@@ -38,12 +38,12 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
   const auto via_value = request.get(msg::HeaderId::Via);
   const auto cseq_value = request.get(msg::HeaderId::CSeq);
   if (!via_value || !cseq_value) return std::nullopt;
-  const auto via = msg::parse_via(*via_value);
+  const auto via = msg::parse_via_view(*via_value);
   const auto cseq = msg::parse_cseq_view(*cseq_value);
   if (!via || !cseq) return std::nullopt;
   std::string_view method = as_method.empty() ? request.method() : as_method;
   if (method == "ACK") method = "INVITE";
-  const std::string_view branch = via->branch();
+  const std::string_view branch = via->branch;
   // Every received request is keyed: one string, sized once and filled in
   // place (each `+` of temporaries was an allocation, each append or
   // push_back a call chain at -Oz).
@@ -85,7 +85,7 @@ std::optional<std::string> server_key(const msg::Message& request, std::string_v
   key += '|';
   key += std::to_string(cseq->seq);
   key += '|';
-  key += via->to_string();
+  key += msg::parse_via(*via_value)->to_string();  // parsed once already: cannot fail
   key += '|';
   key += method;
   return key;

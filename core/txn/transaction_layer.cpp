@@ -131,11 +131,11 @@ Result<TxnId, UaError> TransactionLayer::start_client(msg::Message request, Time
     return ua_error(UaErrorCode::InvalidArgument, "start_client(): ACK is not a transaction; use send_stateless()");
   }
   const auto via_value = request.get("Via");
-  std::optional<msg::Via> via;
+  std::optional<msg::ViaView> via;
   if (via_value) {
-    if (auto v = msg::parse_via(*via_value)) via = std::move(v.value());
+    if (auto v = msg::parse_via_view(*via_value)) via = v.value();
   }
-  if (!via || via->branch().substr(0, kMagicCookie.size()) != kMagicCookie)
+  if (!via || via->branch.substr(0, kMagicCookie.size()) != kMagicCookie)
     return ua_error(UaErrorCode::InvalidArgument,
                     "start_client(): top Via needs a z9hG4bK branch (RFC 3261 8.1.1.7)");
   const auto cseq_value = request.get("CSeq");

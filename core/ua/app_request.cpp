@@ -38,8 +38,8 @@ Result<msg::Message, UaError> prepare_app_request(msg::Message m, const Config& 
   if (const auto via = m.get("Via")) {
     // The client transaction is matched by this branch (§17.1.3): it must be
     // an RFC 3261 one, or responses could match somebody else's request.
-    const auto v = msg::parse_via(*via);
-    if (!v || v->branch().substr(0, 7) != "z9hG4bK")
+    const auto v = msg::parse_via_view(*via);
+    if (!v || v->branch.substr(0, 7) != "z9hG4bK")
       return ua_error(UaErrorCode::InvalidArgument, "request(): the top Via needs a branch starting with z9hG4bK (RFC 3261 §8.1.1.7)");
   } else {
     m.add_first("Via", std::string("SIP/2.0/") + (config.secure_transport ? "WSS " : "WS ") + config.contact_host +

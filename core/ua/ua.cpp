@@ -444,7 +444,7 @@ void Ua::handle_stray_response(const msg::Message& response, TimePoint now) {
   // from another device's call must not be ACKed and BYEd from here. (A
   // response that matched a transaction carries our random branch, so
   // only the unmatched ones need the check.)
-  const auto via = msg::parse_via(response.get(msg::HeaderId::Via).value_or(""));
+  const auto via = msg::parse_via_view(response.get(msg::HeaderId::Via).value_or(""));
   if (!via || !msg::scan::iequals(via->host, config_.contact_host)) {
     out_.push_back(Event{Dropped{"response not sent to us: its top Via is not ours (RFC 3261 §18.1.2)"}});
     return;

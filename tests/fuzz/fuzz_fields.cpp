@@ -107,6 +107,14 @@ std::string fields(const M& m, std::string_view method, std::string_view ruri, i
   for (const std::string& v : values_of(m, "Via")) {
     auto vias = parse_vias(v);
     const auto fast_branch = top_via_branch(v);
+    // Matching reads the top via-parm in place (parse_via_view): it must
+    // agree with the building parser on every value.
+    const auto view = parse_via_view(v);
+    const auto top = parse_via(v);
+    check(view.ok() == top.ok());
+    if (view && top)
+      check(view->host == top->host && view->port == top->port && view->transport == top->transport &&
+            view->branch == top->branch());
     if (!vias) {
       put(s, "via", "error");
       continue;

@@ -166,6 +166,35 @@ TEST(MsgVia, malformed_vias_rfc4475_badinv01) {
   EXPECT_EQ(top_via_branch("SIP/2.0/UDP h;rport;branch=z9hG4bKx").value_or(""), "z9hG4bKx");
 }
 
+TEST(MsgVia, view_reads_what_parse_via_reads_without_copies) {
+  // parse_via_view is what matching reads (§17.1.3, §17.2.3, §18.1.2): the
+  // same fields and the same verdicts as the building parser.
+  const std::string text = "SIP / 2.0 / WSS [2001:db8::9:1] : 5060 ;rport; BRANCH=z9hG4bKx;branch=z9hG4bKy, SIP/2.0/UDP b";
+  auto v = parse_via_view(text);
+  ASSERT_TRUE(v.ok()) << to_string(v.error());
+  EXPECT_EQ(v->protocol_name, "SIP");
+  EXPECT_EQ(v->transport, "WSS");
+  EXPECT_EQ(v->host, "[2001:db8::9:1]");
+  EXPECT_EQ(v->port.value(), 5060);
+  EXPECT_EQ(v->branch, "z9hG4bKx");  // the first, as Via::branch() finds it
+  EXPECT_EQ(v->branch, parse_via(text)->branch());
+  EXPECT_EQ(v->params, " ;rport; BRANCH=z9hG4bKx;branch=z9hG4bKy");  // LWS before it kept
+  // Views into the value, not copies.
+  EXPECT_GE(v->host.data(), text.data());
+  EXPECT_LT(v->branch.data(), text.data() + text.size());
+  EXPECT_EQ(parse_via_view("SIP/2.0/UDP h").value().branch, "");
+  EXPECT_FALSE(parse_via_view("SIP/2.0/UDP h").value().port);
+  for (std::string_view s : {"SIP/2.0/UDP 192.0.2.15;;,;,,", "SIP/2.0 h", "SIP/2.0/UDP", "SIP/2.0/UDPh",
+                             "SIP/2.0/UDP h:99999", "SIP/2.0/UDP h;branch=", "", "SIP/2.0/UDP h:",
+                             "SIP/2.0/UDP h;branch=\"z9hG4bK a\"", "SIP/2.0/UDP h;a=\"open"}) {
+    const auto view = parse_via_view(s);
+    const auto full = parse_via(s);
+    ASSERT_FALSE(view.ok()) << s;
+    ASSERT_FALSE(full.ok()) << s;
+    EXPECT_EQ(view.error().offset, full.error().offset) << s;
+  }
+}
+
 TEST(MsgCSeq, number_and_method_rfc3261_20_16) {
   auto c = parse_cseq("4711 INVITE");
   ASSERT_TRUE(c.ok());
