@@ -215,6 +215,7 @@ Result<Dialog, DialogError> Dialog::from_uac(const msg::Message& request,
   // number MUST be empty".
   d.local_seq_ = rq->cseq.seq;
   d.creating_cseq_ = rq->cseq.seq;
+  d.creating_method_ = rq->cseq.method;
   // "The local URI ... From ... the remote URI ... To" (with tags).
   d.local_party_ = rq->from;
   d.remote_party_ = rs->to;
@@ -260,6 +261,7 @@ Result<Dialog, DialogError> Dialog::from_uac_response(const msg::Message& respon
   if (auto e = d.take_response_routing(response, rs->to_na.uri)) return Err<DialogError>{std::move(*e)};
   d.local_seq_ = rs->cseq.seq;
   d.creating_cseq_ = rs->cseq.seq;
+  d.creating_method_ = rs->cseq.method;
   d.local_party_ = rs->from;
   d.remote_party_ = rs->to;
   d.state_ = State::Confirmed;
@@ -288,6 +290,7 @@ Result<Dialog, DialogError> Dialog::from_uas(const msg::Message& request, std::s
   // MUST be empty."
   d.remote_seq_ = rq->cseq.seq;
   d.creating_cseq_ = rq->cseq.seq;
+  d.creating_method_ = rq->cseq.method;
   d.local_party_ = rq->to + ";tag=" + local_tag;
   d.remote_party_ = rq->from;
   d.secure_ = is_sips(request.request_uri());
@@ -376,7 +379,10 @@ DialogStatus Dialog::update_from_response(const msg::Message& response) {
   if (is_invite && final_response && outgoing_invite_ == rs->cseq.seq) outgoing_invite_.reset();
   if (state_ == State::Terminated) return std::monostate{};
 
-  const bool creating = uac_ && rs->cseq.seq == creating_cseq_ && state_ == State::Early;
+  // §13.2.2.4: the creating request's own answer (number and method: the
+  // 200 to a CANCEL has the INVITE's number and the early dialog's tag).
+  const bool creating = uac_ && rs->cseq.seq == creating_cseq_ && rs->cseq.method == creating_method_ &&
+                        state_ == State::Early;
   // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh
   // request, it MUST replace the dialog's remote target URI with the URI from
   // the Contact header field in that response, if present." §12.1.2 and
@@ -577,9 +583,11 @@ void Dialog::on_response_sent(const msg::Message& response) {
   if (!cseq) return;
   const int status = response.status();
   if (cseq->method == "INVITE" && status >= 200 && cseq->seq == incoming_invite_seq_) incoming_invite_pending_ = false;
-  if (!uac_ && state_ == State::Early && cseq->seq == creating_cseq_) {
+  if (!uac_ && state_ == State::Early && cseq->seq == creating_cseq_ && cseq->method == creating_method_) {
     // §12.1.1: our 2xx establishes the dialog; a non-2xx final response
-    // means it never existed (§12.3).
+    // means it never existed (§12.3). Only our answer to the creating
+    // request: a 500 to an out-of-order request with its number (§12.2.2)
+    // leaves the dialog as it was.
     if (status >= 200 && status <= 299) transition(State::Confirmed);
     else if (status >= 300) transition(State::Terminated);
   }

@@ -320,6 +320,9 @@ class Dialog {
   std::optional<std::uint32_t> local_seq_;
   std::optional<std::uint32_t> remote_seq_;
   std::uint32_t creating_cseq_ = 0;  ///< CSeq number of the dialog-creating request
+  /// Its method: a response is to the creating request only if both match
+  /// (a CANCEL's or an out-of-order INFO's carry the same number).
+  std::string creating_method_ = "INVITE";
   bool secure_ = false;
   std::string local_contact_;
   std::optional<std::uint32_t> outgoing_invite_;  ///< CSeq of our INVITE in progress

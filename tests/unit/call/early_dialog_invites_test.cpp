@@ -29,5 +29,27 @@ TEST_F(EarlyDialogInvites, every_invite_in_the_early_dialog_of_a_ringing_call_ge
   EXPECT_EQ(last_event<ReinviteOffer>(), nullptr) << "a ringing call got a ReinviteOffer";
   EXPECT_EQ(count_of("500"), 2);
 }
+
+// §12.2.2: an out-of-order request gets 500 and nothing else; §12.1.1/§12.3:
+// only our final response *to the INVITE* decides the early dialog's fate.
+// An INFO carrying the INVITE's CSeq number was answered 500, and that 500
+// ended the ringing call's dialog: the answer's ACK found none and the BYE
+// got 481 (from a review of core/dialog).
+TEST_F(EarlyDialogInvites, a_500_to_an_out_of_order_request_leaves_the_ringing_calls_dialog_rfc3261_12_2_2) {
+  register_ua();
+  feed(inbound_invite());
+  const std::string tag = *msg::tag_of(*last_sent("180").get("To"));
+  const CallHandle h = last_event<IncomingCall>()->call;
+  feed(from_caller("INFO", tag, 10, "z9hG4bKinfo1"));  // CSeq = the INVITE's
+  EXPECT_EQ(last_sent("500").get("CSeq").value_or(""), "10 INFO");
+  ASSERT_TRUE(ua_.answer(h, kAnswer, now_).ok());
+  drain();
+  feed(inbound_ack(tag));
+  EXPECT_NE(last_event<CallConfirmed>(), nullptr) << "the ACK found no dialog";
+  sent_.clear();
+  feed(from_caller("BYE", tag, 11, "z9hG4bKbye1"));
+  EXPECT_EQ(count_of("481"), 0) << "the BYE of the answered call got 481";
+  EXPECT_EQ(last_sent("200").get("CSeq").value_or(""), "11 BYE");
+}
 }  // namespace
 }  // namespace wwp::call

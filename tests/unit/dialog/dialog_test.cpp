@@ -219,6 +219,28 @@ TEST(DialogUac, response_from_other_fork_is_not_this_dialog_rfc3261_12_1_2) {
   EXPECT_EQ(d->state(), State::Early);
 }
 
+// §13.2.2.4: only a 2xx *to the INVITE* confirms an early dialog. The 200
+// to our CANCEL has the INVITE's CSeq number and SHOULD carry the early
+// dialog's To tag (§9.2); it confirmed the dialog and took the CANCEL's
+// (empty) Record-Route as the route set (review of core/dialog).
+TEST(DialogUac, a_2xx_to_cancel_with_the_invites_cseq_number_does_not_confirm_rfc3261_13_2_2_4) {
+  auto d = Dialog::from_uac(our_invite(), response_to_invite(180, "Record-Route: <sip:p1.example;lr>\nContact: <sip:bob@192.0.2.4>\n"));
+  ASSERT_TRUE(d.ok());
+  auto ok_cancel = parse_msg(
+      "SIP/2.0 200 OK\n"
+      "Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7\n"
+      "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\n"
+      "To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\n"
+      "Call-ID: a84b4c76e66710\n"
+      "CSeq: 314159 CANCEL\n"
+      "Content-Length: 0\n\n");
+  ASSERT_TRUE(d->update_from_response(ok_cancel).ok());
+  EXPECT_EQ(d->state(), State::Early);
+  EXPECT_EQ(d->route_set(), std::vector<std::string>{"<sip:p1.example;lr>"});
+  ASSERT_TRUE(d->update_from_response(response_to_invite(487, "")).ok());
+  EXPECT_EQ(d->state(), State::Terminated);
+}
+
 TEST(DialogUac, secure_flag_for_sips_request_uri_rfc3261_12_1_2) {
   auto inv = our_invite();
   inv.set_request_uri("sips:bob@biloxi.example.com");
@@ -263,6 +285,24 @@ TEST(DialogUas, our_2xx_confirms_and_non_2xx_terminates_rfc3261_12_1_1) {
   ASSERT_TRUE(d2.ok());
   d2->on_response_sent(parse_msg("SIP/2.0 603 Decline\nCSeq: 10 INVITE\n\n"));
   EXPECT_EQ(d2->state(), State::Terminated);
+}
+
+// Only the answer to the dialog-creating INVITE decides the early dialog's
+// fate (§12.1.1, §12.3): a 500 to an INFO that reused its CSeq number
+// (refused as out of order, §12.2.2) ended it (review of core/dialog).
+TEST(DialogUas, a_final_response_to_another_method_with_the_invites_cseq_number_keeps_the_early_dialog_rfc3261_12_1_1) {
+  auto d = Dialog::from_uas(their_invite("Contact: <sip:bob@192.0.2.4>\n"), "ourtag");
+  ASSERT_TRUE(d.ok());
+  const auto info = in_dialog_request("INFO", 10);
+  const auto v = d->validate_request(info);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().sip_status_hint, 500);
+  d->on_response_sent(parse_msg("SIP/2.0 500 Server Internal Error\nCSeq: 10 INFO\n\n"));
+  EXPECT_EQ(d->state(), State::Early);
+  d->on_response_sent(parse_msg("SIP/2.0 200 OK\nCSeq: 10 INFO\n\n"));
+  EXPECT_EQ(d->state(), State::Early);
+  d->on_response_sent(parse_msg("SIP/2.0 200 OK\nCSeq: 10 INVITE\n\n"));
+  EXPECT_EQ(d->state(), State::Confirmed);
 }
 
 TEST(DialogUas, rc_invite_without_contact_targets_from_uri) {
