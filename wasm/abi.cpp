@@ -20,6 +20,7 @@
 #include <malloc.h>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/auth/digest.hpp"
 #include "core/msg/parser.hpp"
@@ -36,7 +37,12 @@ using wwp::wasm::Key;
 using wwp::wasm::OutWriter;
 
 std::string g_scratch;
-std::int32_t g_args[64];
+// Sized by the shim for each command (wwp_args): a call with many custom
+// headers needs more than a fixed table held, and a JS write past one
+// overwrote the output header and the allocator's data.
+std::vector<std::int32_t> g_args(64);
+/// Slot i exists (the shim sized the table for what it wrote).
+bool has_args(std::size_t last) { return last < g_args.size(); }
 OutWriter g_out;
 struct OutHeader {
   std::int32_t words_ptr, word_count, arena_ptr, arena_len;
@@ -47,6 +53,7 @@ TimePoint tp(double now) { return static_cast<TimePoint>(now); }
 
 /// Argument i as a string (its bytes are in scratch).
 std::string_view arg_str(int i) {
+  if (i < 0 || !has_args(static_cast<std::size_t>(i) + 1)) return {};
   const auto off = static_cast<std::size_t>(g_args[i]);
   const auto len = static_cast<std::size_t>(g_args[i + 1]);
   if (off > g_scratch.size() || len > g_scratch.size() - off) return {};
@@ -71,7 +78,7 @@ struct Drain {
   void operator()(const wwp::ua::MessageTraced& t) const { out.trace(t.inbound, *t.message, t.frame_offset); }
   void operator()(const wwp::reg::Registered& e) const {
     out.begin(Key::registered, 2);
-    out.field(Key::expires, static_cast<std::int32_t>(e.expires));
+    out.field_u53(Key::expires, e.expires);  // uint32 seconds: as int32 a large one went negative
     // The bindings as one string, a line each: `<expires> <ours 0|1> <uri>
     // <instance>` (js/core/abi.ts splits it). Smaller than any structured
     // field: no new field type in the writer or the decoder, two words in
@@ -96,7 +103,7 @@ struct Drain {
     out.field(Key::message, e.message);
     out.field(Key::code, wwp::reg::to_string(e.code));
     out.field(Key::reason, e.reason);
-    out.field(Key::retryAfterMs, static_cast<std::int32_t>(e.retry_after_ms));
+    out.field_u53(Key::retryAfterMs, e.retry_after_ms);
   }
   void operator()(const wwp::reg::Unregistered&) const { out.begin(Key::unregistered, 0); }
   void operator()(const wwp::reg::TransportDead& e) const {
@@ -157,8 +164,8 @@ struct Drain {
     out.field(Key::state, wwp::event::to_string(e.state));
     out.field(Key::reason, e.reason);
     out.field(Key::status, e.status);
-    out.field(Key::expiresIn, static_cast<std::int32_t>(e.expires));
-    out.field(Key::retryAfterMs, static_cast<std::int32_t>(e.retry_after * 1000));
+    out.field_u53(Key::expiresIn, e.expires);
+    out.field_u53(Key::retryAfterMs, static_cast<std::uint64_t>(e.retry_after) * 1000);  // computed in 32 bits it wrapped
   }
   void operator()(const wwp::event::NotifyReceived& e) const {
     out.begin(Key::notify, 4);
@@ -216,7 +223,7 @@ struct Drain {
     out.field(Key::state, wwp::event::to_string(e.state));
     out.field(Key::status, e.status);
     out.field(Key::reason, e.reason);
-    out.field(Key::expiresIn, static_cast<std::int32_t>(e.expires));
+    out.field_u53(Key::expiresIn, e.expires);
     out.field(Key::request, static_cast<std::int32_t>(e.generation));
   }
 
@@ -401,7 +408,12 @@ WWP_EXPORT(wwp_scratch) char* wwp_scratch(std::uint32_t size) {
   if (g_scratch.size() < size) g_scratch.resize(size);
   return g_scratch.data();
 }
-WWP_EXPORT(wwp_args) std::int32_t* wwp_args() { return g_args; }
+/// A table of at least `slots` int32 arguments (it only grows; the shim
+/// asks again when a command needs more than it has).
+WWP_EXPORT(wwp_args) std::int32_t* wwp_args(std::uint32_t slots) {
+  if (g_args.size() < slots) g_args.resize(slots);
+  return g_args.data();
+}
 WWP_EXPORT(wwp_out) OutHeader* wwp_out() { return &g_header; }
 
 /// The key names (index = Key value), then the header ids' long names
@@ -472,9 +484,12 @@ WWP_EXPORT(wwp_ua_new) void* wwp_ua_new() {
 WWP_EXPORT(wwp_ua_delete) void wwp_ua_delete(void* h) { delete static_cast<wwp::ua::Ua*>(h); }
 
 /// A received frame: `len` bytes at the start of scratch.
-WWP_EXPORT(wwp_receive) void wwp_receive(void* h, std::uint32_t len, double now) {
+/// `len` bytes of the frame in scratch; `whole`: the frame's size when only
+/// its head was written (one past the parser's limit), else 0.
+WWP_EXPORT(wwp_receive) void wwp_receive(void* h, std::uint32_t len, double whole, double now) {
   g_out.reset();
-  ua_of(h).handle_input(wwp::ua::Received{std::string_view(g_scratch.data(), len), tp(now)});
+  ua_of(h).handle_input(wwp::ua::Received{std::string_view(g_scratch.data(), len), tp(now),
+                                          static_cast<std::size_t>(whole > len ? whole : 0)});
   drain(ua_of(h));
 }
 WWP_EXPORT(wwp_tick) void wwp_tick(void* h, double now) {
@@ -538,7 +553,7 @@ WWP_EXPORT(wwp_invite) void wwp_invite(void* h, double now) {
     p.caller_id = arg_str(2);
     p.sdp = arg_str(4);
     const int n = g_args[6];
-    if (n < 0 || 7 + 4 * n > 64) return invalid("too many custom headers");
+    if (n < 0 || !has_args(6 + 4 * static_cast<std::size_t>(n))) return invalid("custom headers: the argument table does not hold them");
     for (int i = 0; i < n; ++i) p.headers.emplace_back(arg_str(7 + 4 * i), arg_str(9 + 4 * i));
     auto r = ua.invite(p, tp(now));
     if (!r.ok()) return result(wwp::Status(wwp::Err<wwp::UaError>{r.error()}));
@@ -665,8 +680,8 @@ WWP_EXPORT(wwp_send_message) void wwp_send_message(void* h, double now) {
 WWP_EXPORT(wwp_set_message_types) void wwp_set_message_types(void* h) {
   g_out.reset();
   const int n = g_args[0];
-  if (n < 0 || 1 + 2 * n > 64) {
-    invalid("too many message types");
+  if (n < 0 || !has_args(2 * static_cast<std::size_t>(n))) {
+    invalid("message types: the argument table does not hold them");
   } else {
     std::vector<std::string> types;
     for (int i = 0; i < n; ++i) types.emplace_back(arg_str(1 + 2 * i));
@@ -685,9 +700,9 @@ WWP_EXPORT(wwp_set_media_prefs) void wwp_set_media_prefs(void* h, std::int32_t a
   int at = 0;
   std::string bad;
   for (auto* list : {&p.audio, &p.video}) {
-    const int n = at < 64 ? g_args[at] : -1;
-    if (n < 0 || at + 1 + 2 * n > 64) {
-      bad = "too many codec names";
+    const int n = has_args(static_cast<std::size_t>(at)) ? g_args[at] : -1;
+    if (n < 0 || !has_args(static_cast<std::size_t>(at) + 2 * static_cast<std::size_t>(n))) {
+      bad = "codec names: the argument table does not hold them";
       break;
     }
     for (int i = 0; i < n; ++i) list->emplace_back(arg_str(at + 1 + 2 * i));

@@ -54,7 +54,7 @@ void Ua::handle_input(const Input& input) {
   TimePoint now;
   if (const auto* r = std::get_if<Received>(&input)) {
     now = r->now;
-    handle_received(r->bytes, now);
+    handle_received(r->bytes, now, r->frame_size);
   } else {
     now = std::get<Tick>(input).now;
     fire_timers(now);
@@ -339,7 +339,7 @@ std::string Ua::call_id(call::CallHandle h) const {
 
 // --- received bytes ----------------------------------------------------------
 
-void Ua::handle_received(std::string_view bytes, TimePoint now) {
+void Ua::handle_received(std::string_view bytes, TimePoint now, std::size_t frame_size) {
   // RFC 5626 §3.5.1 keep-alive (CRLF) frames carry no message; one from the
   // server is the pong to our ping (§4.4.1).
   const bool keepalive = bytes.find_first_not_of("\r\n") == std::string_view::npos;
@@ -348,7 +348,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   // The view parse allocates nothing; the Message is one copy of the bytes
   // plus a vector of spans (core/msg/message.hpp), shared with the trace.
   auto parsed = msg::parse_view_into(bytes, scratch_);
-  if (!parsed) return reply_to_malformed(bytes, parsed.error());
+  if (!parsed) return reply_to_malformed(bytes, parsed.error(), frame_size);
   // The previous frame's message object is reused when nothing holds it any
   // more (its trace was drained, no event kept it): no allocation per frame.
   // Whoever still holds it (an undrained trace, a driver that keeps events)
@@ -410,7 +410,7 @@ void Ua::handle_received(std::string_view bytes, TimePoint now) {
   }
 }
 
-void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error) {
+void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error, std::size_t frame_size) {
   // RFC 3261 §21.4 / §21.5: the parse error's hint (400; 505 for a
   // SIP-Version other than 2.0, §21.5.6; 513 past a size limit, §21.5.14).
   // A WebSocket frame is one whole message (RFC 7118 §5), so `Incomplete`
@@ -420,6 +420,7 @@ void Ua::reply_to_malformed(std::string_view bytes, const msg::ParseError& error
   // element SHOULD generate a 400 (Bad Request) response."
   const int status = error.code == msg::ParseErrorCode::Incomplete ? 400 : msg::status_hint(error.code);
   std::string why = "malformed SIP message: " + msg::to_string(error);
+  if (frame_size > bytes.size()) why += " (a frame of " + std::to_string(frame_size) + " bytes)";
   if (status != 0) {
     // The reply is built from the request's own Via, From, To, Call-ID and
     // CSeq (§8.2.6.2). Without all five (or from a response, or an ACK)

@@ -45,6 +45,13 @@ struct Received {
   /// `handle_input` only: the core copies what it keeps.
   std::string_view bytes;
   TimePoint now;
+  /// The frame's whole size when `bytes` is only its head (0: all of it).
+  /// A driver need not copy more than twice the parser's limit
+  /// (msg::ParseLimits::max_message_size) of a frame into the core: the
+  /// head parses as the whole would (a message past the limit is refused
+  /// 513, bytes past Content-Length are discarded, RFC 3261 §18.3); only
+  /// the reason of a drop names the whole size.
+  std::size_t frame_size = 0;
 };
 struct Tick {
   TimePoint now;
@@ -259,10 +266,11 @@ class Ua {
   reg::State registration_state() const { return registration_.state(); }
 
  private:
-  void handle_received(std::string_view bytes, TimePoint now);
+  void handle_received(std::string_view bytes, TimePoint now, std::size_t frame_size = 0);
   /// A frame the parser refused: Dropped, and the parse error's status hint
   /// sent back when the request's reply headers can still be read.
-  void reply_to_malformed(std::string_view bytes, const msg::ParseError& error);
+  /// `frame_size`: the whole frame's size when `bytes` is its head only.
+  void reply_to_malformed(std::string_view bytes, const msg::ParseError& error, std::size_t frame_size = 0);
   void on_registration_event(reg::RegEvent event, TimePoint now);
   /// Recovery's per-timeout duties: the flow's requests and state changes
   /// become outputs; calls end when the outage outlasted their grace window.

@@ -4,6 +4,7 @@
 // dispatched, so a handler that issues another command (which overwrites the
 // batch) cannot disturb it; outputs are then handed out in the core's order
 // through `poll()`, as the driver contract asks (core/ua/ua.hpp).
+import { utf8Length } from './utf8-length.js';
 import type {
   CoreCallResult, CoreEvent, CoreInvite, CoreOutput, CoreStatus, CoreUaConfig, RcCommandName, RcCommandOptions,
   RegistrationBinding,
@@ -15,13 +16,13 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
   wwp_scratch(size: number): number;
-  wwp_args(): number;
+  wwp_args(slots: number): number;
   wwp_out(): number;
   wwp_tables(): void;
   wwp_heap_used(): number;
   wwp_ua_new(): number;
   wwp_ua_delete(ua: number): void;
-  wwp_receive(ua: number, len: number, now: number): void;
+  wwp_receive(ua: number, len: number, whole: number, now: number): void;
   wwp_tick(ua: number, now: number): void;
   wwp_transport_open(ua: number, server: number, now: number): void;
   wwp_transport_closed(ua: number, replaced: number, now: number): void;
@@ -82,11 +83,18 @@ interface Source {
   bytes: number;
 }
 
+/** Twice the core's message limit (core/msg/parser.hpp max_message_size, 128 KiB), in UTF-16 units. */
+const FRAME_HEAD = 2 * 128 * 1024;
+
+/** Slots of the core's argument table at first (wasm/abi.cpp g_args); it grows on demand. */
+const ARGS_MIN = 64;
+
 /** Per-module state: memory views, the names table, the argument area. */
 export class CoreAbi {
   readonly x: CoreExports;
   private keys: string[] = [];
   private argsPtr: number;
+  private argsCap: number;
   private outPtr: number;
   private buffer!: ArrayBuffer;
   private u8!: Uint8Array;
@@ -106,7 +114,8 @@ export class CoreAbi {
   constructor(exports: CoreExports) {
     this.x = exports;
     this.x._initialize();
-    this.argsPtr = this.x.wwp_args() >> 2;
+    this.argsPtr = this.x.wwp_args(ARGS_MIN) >> 2;
+    this.argsCap = ARGS_MIN;
     this.outPtr = this.x.wwp_out();
     this.views();
     this.x.wwp_tables();
@@ -177,7 +186,21 @@ export class CoreAbi {
   /** Queue string arguments: each lands in scratch and its (offset, length) in args. */
   args(ints: (number | string | undefined)[]): void {
     let need = 0;
-    for (const v of ints) if (typeof v === 'string') need += v.length * 3;
+    let slots = 0;
+    for (const v of ints) {
+      if (typeof v === 'string') {
+        need += v.length * 3;
+        slots += 2;
+      } else {
+        slots += 1;
+      }
+    }
+    // The table holds what this command writes (a call's custom headers,
+    // the message types): asked for before scratch, as it may allocate.
+    if (slots > this.argsCap) {
+      this.argsPtr = this.x.wwp_args(slots) >> 2;
+      this.argsCap = slots;
+    }
     const base = this.x.wwp_scratch(need);
     if (base !== this.scratchPtr) this.scratchCap = 0; // scratch moved: writeFrame re-views it
     this.views();
@@ -441,8 +464,16 @@ export class CoreUa {
   /** See CoreAbi.wantDropped; per UA (each client has its own listeners). */
   wantDropped: () => boolean = always;
 
+  /**
+   * This UA's next deadline, from its own last batch: the module's output
+   * header is shared, and another UA on the same module (a listener of this
+   * one calling that one while this one's outputs are handed out) rewrites it.
+   */
+  private deadlineAt = -1;
+
   private take(frame?: Source): void {
     this.abi.wantDropped = this.wantDropped;
+    this.deadlineAt = this.abi.deadline();
     const batch = this.abi.readBatch(frame);
     if (this.head === this.queue.length) {
       this.queue = batch;
@@ -454,6 +485,7 @@ export class CoreUa {
   /** Queue a command's outputs and return its result record. */
   private result(): Result {
     this.abi.wantDropped = this.wantDropped;
+    this.deadlineAt = this.abi.deadline();
     const batch = this.abi.readBatch(undefined);
     const r = batch[0] as Result;
     delete (r as Obj).type;
@@ -472,13 +504,17 @@ export class CoreUa {
       }
       return o as CoreOutput;
     }
-    const at = this.abi.deadline();
-    return { type: 'timeout', at, reason: '' };
+    return { type: 'timeout', at: this.deadlineAt, reason: '' };
   }
 
   receive(text: string, now: number): void {
-    const len = this.abi.writeFrame(text);
-    this.abi.x.wwp_receive(this.h, len, now);
+    // A frame past twice the core's limit crosses as its head only: the
+    // head parses as the whole would (core/ua/ua.hpp Received::frame_size),
+    // and the wasm memory it would take (3 bytes a character, never given
+    // back) is not spent on a frame that is refused anyway.
+    const head = text.length > FRAME_HEAD ? text.substring(0, FRAME_HEAD) : text;
+    const len = this.abi.writeFrame(head);
+    this.abi.x.wwp_receive(this.h, len, head === text ? 0 : utf8Length(text), now);
     this.take({ text, ptr: this.abi.scratchPtr, bytes: len });
   }
   tick(now: number): void {

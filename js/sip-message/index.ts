@@ -34,6 +34,7 @@ export default class SipMessage {
   }
   set subject(value: string) {
     this._subject = value;
+    this.text = undefined;
   }
   /** First value per header name as spelled on the wire (editable). */
   get headers(): Record<string, string> {
@@ -47,12 +48,14 @@ export default class SipMessage {
   }
   set headers(value: Record<string, string>) {
     this._headers = value;
+    this.text = undefined;
   }
   get body(): string {
     return (this._body ??= this._wire!.body);
   }
   set body(value: string) {
     this._body = value;
+    this.text = undefined;
   }
   /** Every header line in wire order, repeated names included (Via stack). */
   get headerList(): [string, string][] {
@@ -60,6 +63,50 @@ export default class SipMessage {
   }
   set headerList(value: [string, string][]) {
     this._headerList = value;
+    this.text = undefined;
+  }
+
+  /**
+   * Brings `headerList` in line with `headers` after app edits (`headers` is
+   * the editable view, as in the original, where getHeader and toString read
+   * it): the first line of each name takes the `headers` value, names deleted
+   * from `headers` go, new names are appended, and the wire text toString()
+   * returned is dropped. `check` sees every line taken from `headers`.
+   * Nothing to do while `headers` of a message from the core was never read.
+   */
+  protected syncHeaderList(check?: (name: string, value: string) => void): void {
+    if (this._wire && this._headers === undefined) return;
+    const headers = this.headers;
+    if (this._headerList === undefined && !this._wire) {
+      // Built by the app and no line list yet: it is `headers` as it is now.
+      const list = Object.entries(headers);
+      if (check) for (const [name, value] of list) check(name, value);
+      this._headerList = list;
+      return;
+    }
+    const seen = new Set<string>();
+    const list: [string, string][] = [];
+    let changed = false;
+    for (const [name, value] of this.headerList) {
+      if (!Object.prototype.hasOwnProperty.call(headers, name)) {
+        changed = true;
+        continue;
+      }
+      const v = seen.has(name) ? value : headers[name];
+      if (v !== value) {
+        check?.(name, v);
+        changed = true;
+      }
+      seen.add(name);
+      list.push([name, v]);
+    }
+    for (const name of Object.keys(headers)) {
+      if (seen.has(name)) continue;
+      check?.(name, headers[name]);
+      list.push([name, headers[name]]);
+      changed = true;
+    }
+    if (changed) this.headerList = list;
   }
 
   /**
@@ -94,6 +141,7 @@ export default class SipMessage {
 
   /** First value of a header: case-insensitive, compact forms included (`i` is `Call-ID`). */
   getHeader(name: string): string | undefined {
+    this.syncHeaderList();
     const want = longNameCached(name);
     // Not materialised (so not edited): ask the core's table.
     if (this._headerList === undefined && this._wire) return this._wire.get(want, longName);
@@ -106,6 +154,7 @@ export default class SipMessage {
   }
 
   toString(): string {
+    this.syncHeaderList();
     if (this.text !== undefined) return this.text;
     const lines = [this.subject, ...this.headerList.map(([n, v]) => `${n}: ${v}`)];
     return lines.join('\r\n') + '\r\n\r\n' + this.body;

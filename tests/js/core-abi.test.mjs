@@ -237,3 +237,122 @@ test('a cancelled inbound call and its transactions are let go: the core holds n
     await client.dispose();
   }
 });
+
+// --- from a review of the boundary (wasm/abi.cpp, js/core/abi.ts) -----------------
+
+const uaConfig = (user) => ({ username: user, authorizationId: user, password: 'pw', domain: 'example.test', seedHigh: 1, seedLow: 2 });
+function drainUa(ua) {
+  const out = [];
+  let o;
+  while ((o = ua.poll()).type !== 'timeout') out.push(o);
+  out.deadline = o.at;
+  return out;
+}
+
+function registeredUa(core, user) {
+  const ua = new core.Ua(uaConfig(user));
+  ua.transportOpen(false, 0);
+  drainUa(ua);
+  ua.startRegister(0);
+  const reg = drainUa(ua).find((o) => o.type === 'transmit').bytes;
+  const contact = field(reg, 'Contact').replace(/;expires=\d+/, '');
+  ua.receive(`SIP/2.0 200 OK\r\nVia: ${field(reg, 'Via')}\r\nFrom: ${field(reg, 'From')}\r\nTo: ${field(reg, 'To')};tag=s\r\nCall-ID: ${field(reg, 'Call-ID')}\r\nCSeq: ${field(reg, 'CSeq')}\r\nContact: ${contact};expires=60\r\nContent-Length: 0\r\n\r\n`, 1);
+  drainUa(ua);
+  return ua;
+}
+
+test('a call with many custom headers sends them all, and the core stays whole (the argument table once overflowed into the allocator)', async () => {
+  const core = await loadCore({ wasmBinary });
+  const ua = registeredUa(core, '101');
+  const headers = Array.from({ length: 40 }, (_, i) => [`X-H${i}`, `value ${i}`]);
+  const r = ua.invite({ callee: 'sip:200@example.test', sdp: 'v=0\r\n', headers }, 0);
+  assert.equal(r.ok, true, r.message);
+  const invite = drainUa(ua).find((o) => o.type === 'transmit').bytes;
+  for (let i = 0; i < 40; i++) assert.equal(field(invite, `X-H${i}`), `value ${i}`);
+  // The module still works: another UA registers and a frame parses.
+  const other = new core.Ua(uaConfig('102'));
+  other.transportOpen(false, 0);
+  drainUa(other);
+  assert.equal(other.startRegister(0).ok, true);
+  assert.match(drainUa(other).find((o) => o.type === 'transmit').bytes, /^REGISTER /);
+  ua.receive(`SIP/2.0 100 Trying\r\nVia: ${field(invite, 'Via')}\r\nFrom: ${field(invite, 'From')}\r\nTo: ${field(invite, 'To')}\r\nCall-ID: ${field(invite, 'Call-ID')}\r\nCSeq: ${field(invite, 'CSeq')}\r\nContent-Length: 0\r\n\r\n`, 1);
+  assert.ok(drainUa(ua).some((o) => o.name === 'message' && o.message.subject === 'SIP/2.0 100 Trying'));
+});
+
+test('each UA on one module keeps its own timer deadline when another is called in between', async () => {
+  const core = await loadCore({ wasmBinary });
+  const a = new core.Ua(uaConfig('101'));
+  const b = new core.Ua(uaConfig('102'));
+  a.transportOpen(false, 0);
+  drainUa(a);
+  b.transportOpen(false, 0);
+  drainUa(b);
+  a.startRegister(1000); // its REGISTER's Timer F (and the no-answer timer) arm
+  const first = a.poll(); // the SDK's pump hands this out; a listener may call b here
+  assert.equal(first.type, 'transmit');
+  b.unregister(1000);
+  const rest = drainUa(a);
+  assert.ok(rest.deadline > 1000, `A's deadline after B was called: ${rest.deadline}`);
+});
+
+test('a frame far past the size limit is refused from its head (513), costing no wasm memory for its size', async () => {
+  const { client, ws } = await started();
+  const dropped = [];
+  client.on('dropped', (why) => dropped.push(why));
+  const core = await loadCore({ wasmBinary });
+  const before = core.abi.x.memory.buffer.byteLength;
+  const body = 'x'.repeat(20 * 1024 * 1024);
+  ws.sent.length = 0;
+  ws.deliver(`MESSAGE sip:101@example.test SIP/2.0\r\nVia: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKbig\r\nFrom: <sip:200@example.test>;tag=b1\r\nTo: <sip:101@example.test>\r\nCall-ID: big-1\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  assert.equal(dropped.length, 1);
+  assert.match(dropped[0], /too-large/);
+  assert.match(dropped[0], /a frame of 209717\d\d bytes/);
+  assert.match(ws.sent.at(-1), /^SIP\/2\.0 513 /);
+  const grown = core.abi.x.memory.buffer.byteLength - before;
+  assert.ok(grown < 4 * 1024 * 1024, `wasm memory grew by ${grown} bytes for one refused frame`);
+  // Bytes past Content-Length are discarded as before (RFC 3261 §18.3): a
+  // small message with a huge tail still arrives.
+  const got = [];
+  client.on('inboundMessage', (m) => got.push(m));
+  ws.deliver(`MESSAGE sip:101@example.test SIP/2.0\r\nVia: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKtail\r\nFrom: <sip:200@example.test>;tag=b2\r\nTo: <sip:101@example.test>\r\nCall-ID: big-2\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc${body}`);
+  assert.equal(got.length, 1);
+  assert.equal(got[0].body, 'abc');
+  assert.equal(got[0].getHeader('Call-ID'), 'big-2');
+});
+
+test('a subscription\'s large retry-after crosses exactly (it wrapped to a negative in 32 bits)', async () => {
+  const core = await loadCore({ wasmBinary });
+  const ua = registeredUa(core, '101');
+  assert.equal(ua.subscribe('sip:200@example.test', 'presence', 'application/pidf+xml', 3600, 10).ok, true);
+  const sub = drainUa(ua).find((o) => o.type === 'transmit').bytes;
+  const to = field(sub, 'To');
+  const from = field(sub, 'From');
+  const notify = (n, state) => `NOTIFY sip:101@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WSS 127.0.0.1:9;branch=z9hG4bKn${n}\r\nFrom: ${to};tag=n1\r\nTo: ${from}\r\nCall-ID: ${field(sub, 'Call-ID')}\r\nCSeq: ${n} NOTIFY\r\nContact: <sip:200@127.0.0.1>\r\nEvent: presence\r\nSubscription-State: ${state}\r\nContent-Length: 0\r\n\r\n`;
+  ua.receive(notify(1, 'active;expires=3000'), 20);
+  assert.equal(drainUa(ua).find((o) => o.name === 'subscription').expiresIn, 3000);
+  ua.receive(notify(2, 'terminated;reason=noresource;retry-after=3000000'), 30);
+  const ended = drainUa(ua).find((o) => o.name === 'subscription');
+  assert.equal(ended.retryAfterMs, 3000000000);
+});
+
+test('an event\'s message: read, it is the frame as it came; edited, getHeader() and toString() follow the edit', async () => {
+  const { client, ws } = await started();
+  const inbound = [];
+  const outbound = [];
+  client.on('inboundMessage', (m) => inbound.push(m));
+  client.on('outboundMessage', (m) => outbound.push(m));
+  const frame = utf8Message('hello');
+  ws.deliver(frame);
+  const [m] = inbound;
+  void m.headers;
+  assert.equal(m.toString(), frame);
+  m.headers['X-Added'] = 'yes';
+  m.body = 'changed';
+  assert.equal(m.getHeader('x-added'), 'yes');
+  assert.match(m.toString(), /\r\nX-Added: yes\r\n/);
+  assert.ok(m.toString().endsWith('\r\n\r\nchanged'));
+  const [o] = outbound; // our 200 OK to it
+  o.headers['X-Added'] = 'yes';
+  assert.equal(o.getHeader('X-Added'), 'yes');
+  assert.match(o.toString(), /\r\nX-Added: yes\r\n/);
+});

@@ -72,3 +72,44 @@ test('an app-built message counts Content-Length in UTF-8 bytes (accents, emoji,
     assert.equal(m.headers['Content-Length'], String(Buffer.byteLength(m.body)), JSON.stringify(body));
   }
 });
+
+// `headers` is the editable view, as in the original, where getHeader() and
+// toString() read it: edits (and new subject/body) show in both, for a
+// message the app built and for one read from the core (a review found
+// both ignoring them: the line list and the wire text were cached).
+test('edits to headers, body and subject show in getHeader() and toString()', async () => {
+  await loadCore({ wasmBinary: readFileSync(`${root}/dist/sip-core.wasm`) });
+  const built = new InboundMessage('SIP/2.0 200 OK', { 'Call-ID': 'x' }, '');
+  assert.equal(built.getHeader('call-id'), 'x'); // the line list is made here
+  built.headers['X-Added'] = 'yes';
+  built.headers['Call-ID'] = 'y';
+  assert.equal(built.getHeader('X-Added'), 'yes');
+  assert.equal(built.getHeader('i'), 'y');
+  assert.match(built.toString(), /\r\nX-Added: yes\r\n/);
+  assert.match(built.toString(), /\r\nCall-ID: y\r\n/);
+
+  const parsed = InboundMessage.fromString(text);
+  assert.equal(parsed.toString().includes('X-Added'), false);
+  // Read only: nothing changes.
+  void parsed.headers;
+  assert.equal(parsed.getHeader('Call-ID'), 'call-1');
+  const wire = InboundMessage.fromString(text);
+  void wire.headers;
+  void wire.body;
+  assert.equal(wire.toString(), InboundMessage.fromString(text).toString());
+  // Edited: both see it; the second Via line stays.
+  parsed.headers['X-Added'] = 'yes';
+  delete parsed.headers.Subject;
+  assert.equal(parsed.getHeader('X-Added'), 'yes');
+  assert.equal(parsed.getHeader('Subject'), undefined);
+  const out = parsed.toString();
+  assert.match(out, /\r\nX-Added: yes\r\n/);
+  assert.doesNotMatch(out, /Subject/);
+  assert.match(out, /\r\nVia: SIP\/2\.0\/WSS edge\.test;branch=z9hG4bKlow\r\n/);
+  const rebodied = InboundMessage.fromString(text);
+  rebodied.body = 'wxyz';
+  assert.ok(rebodied.toString().endsWith('\r\n\r\nwxyz'));
+  const resubjected = InboundMessage.fromString(text);
+  resubjected.subject = 'INVITE sip:102@example.test SIP/2.0';
+  assert.ok(resubjected.toString().startsWith('INVITE sip:102@example.test SIP/2.0\r\n'));
+});

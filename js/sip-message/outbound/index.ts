@@ -1,3 +1,4 @@
+import { utf8Length } from '../../core/utf8-length.js';
 import SipMessage from '../index.js';
 
 // What the core puts in User-Agent by default (core/ua/config.hpp), so that
@@ -10,21 +11,6 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 /** CR, LF or NUL in `v` (a header value or start line that would not stay one line). */
 function breaksLine(v: string): boolean {
   return v.indexOf('\r') !== -1 || v.indexOf('\n') !== -1 || v.indexOf('\0') !== -1;
-}
-
-/** Bytes of `s` in UTF-8 (what Content-Length counts, RFC 3261 §20.14), without encoding it. */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a surrogate pair: 2 units, 4 bytes
-      i++;
-    } else n += 2; // 3 bytes (a lone surrogate is encoded as U+FFFD, also 3)
-  }
-  return n;
 }
 
 /** Throws on a header that would not stay one header line (header injection). */
@@ -70,54 +56,6 @@ export default class OutboundMessage extends SipMessage {
     // `headerList` follows from `headers` when first read (SipMessage).
   }
 
-  /**
-   * Brings `headerList` in line with `headers` after app edits: the first line
-   * of each name takes the `headers` value, names deleted from `headers` go,
-   * new names are appended. Lines taken from `headers` are checked when
-   * `validate` is set. A no-op for messages from the core, whose `headers` is
-   * derived from `headerList`.
-   */
-  protected syncHeaderList(validate = false): void {
-    // From the core and `headers` never read: nothing can have been edited.
-    if (this._wire && this._headers === undefined) return;
-    if (this._headerList === undefined && !this._wire) {
-      // Built by the app and no line list yet: it is `headers` as it is now,
-      // edits since construction included, so check every line.
-      const list = Object.entries(this.headers);
-      if (validate) for (const [name, value] of list) checkHeader(name, value);
-      this._headerList = list;
-      return;
-    }
-    const seen = new Set<string>();
-    const list: [string, string][] = [];
-    let changed = false;
-    for (const [name, value] of this.headerList) {
-      if (!Object.prototype.hasOwnProperty.call(this.headers, name)) {
-        changed = true;
-        continue;
-      }
-      const v = seen.has(name) ? value : this.headers[name];
-      if (v !== value) {
-        if (validate) checkHeader(name, v);
-        changed = true;
-      }
-      seen.add(name);
-      list.push([name, v]);
-    }
-    for (const [name, value] of Object.entries(this.headers)) {
-      if (seen.has(name)) continue;
-      if (validate) checkHeader(name, value);
-      list.push([name, value]);
-      changed = true;
-    }
-    if (changed) this.headerList = list;
-  }
-
-  getHeader(name: string): string | undefined {
-    this.syncHeaderList();
-    return super.getHeader(name);
-  }
-
   toString(): string {
     // Built by the app and no line list yet (an app's RequestMessage on its
     // way to request()): the lines are `headers` as it is now, checked and
@@ -133,7 +71,7 @@ export default class OutboundMessage extends SipMessage {
       }
       return `${text}\r\n\r\n${this.body}`;
     }
-    this.syncHeaderList(true);
+    this.syncHeaderList(checkHeader);
     return super.toString();
   }
 }
