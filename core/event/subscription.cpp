@@ -164,7 +164,9 @@ int Subscription::handle_notify(const msg::Message& notify, TimePoint now) {
   const auto cseq = msg::parse_cseq_view(notify.get(msg::HeaderId::CSeq).value_or(""));
   if (!cseq) return 400;
   if (has_dialog() && from_tag != remote_tag_) return 481;  // another fork: ended there (§4.1.3)
-  if (state_ == SubState::Terminated) return 481;
+  // Ended and waiting to subscribe afresh: the old dialog is over (§4.1.3);
+  // a late NOTIFY of it must not make it again.
+  if (state_ == SubState::Terminated || timers_.armed(TimerKind::Retry)) return 481;
   if (remote_cseq_ && cseq->seq <= *remote_cseq_) return 500;  // RFC 3261 §12.2.2
   remote_cseq_ = cseq->seq;
   if (!has_dialog()) {
@@ -220,6 +222,7 @@ void Subscription::ended(std::string reason, std::uint32_t retry_after, bool may
     // Back to "subscribing" as far as the dialog goes; the app keeps its
     // last state until the new subscription reports.
     remote_tag_.clear();
+    route_set_.clear();
     timers_.set(TimerKind::Retry, now + static_cast<Duration>(retry_after) * kSecond);
     return;
   }

@@ -274,7 +274,7 @@ TEST_F(UsagesTest, a_2xx_without_notify_ends_at_timer_n) {
   ASSERT_TRUE(ua_.subscribe({"102", "dialog", "application/dialog-info+xml", 600}, now_).ok());
   drain();
   feed(msg::make_reply(last_sent("SUBSCRIBE"), 200, "n"));
-  EXPECT_TRUE(events_of<event::SubscriptionChanged>().empty());
+  EXPECT_TRUE(events_of<event::SubscriptionChanged>().empty()) << "the app was told of a change";
   advance(64 * 500 + 1);
   auto changes = events_of<event::SubscriptionChanged>();
   ASSERT_EQ(changes.size(), 1u);
@@ -303,6 +303,33 @@ TEST_F(UsagesTest, terminated_with_a_reason_to_retry_starts_a_new_subscription_a
   ASSERT_FALSE(changes.empty());
   EXPECT_EQ(changes.back().state, event::SubState::Terminated);
   EXPECT_EQ(changes.back().reason, "rejected");
+}
+
+// RFC 6665 §4.1.3: once a NOTIFY terminated it, the subscription is over
+// until the new SUBSCRIBE: a late NOTIFY of the old dialog gets 481. It
+// was taken as a NOTIFY creating the dialog anew (the tag was cleared for
+// the retry): 200, the app told "active", its Record-Route appended to the
+// old route set (from a review of core/dialog).
+TEST_F(UsagesTest, a_late_notify_of_a_terminated_subscription_waiting_to_retry_gets_481_rfc6665_4_1_3) {
+  register_ua();
+  ASSERT_TRUE(ua_.subscribe({"102", "presence", "", 600}, now_).ok());
+  drain();
+  auto sub = last_sent("SUBSCRIBE");
+  feed(notify(sub, "active;expires=600"));
+  feed(notify(sub, "terminated;reason=probation;retry-after=30", {}, "notifier", 2));
+  sent_.clear();
+  all_events_.clear();
+  advance(1'000);
+  feed(notify(sub, "active;expires=600", {}, "notifier", 3));
+  EXPECT_EQ(last_sent("481").get("CSeq").value_or(""), "3 NOTIFY");
+  EXPECT_TRUE(events_of<event::SubscriptionChanged>().empty()) << "the app was told of a change";
+  advance(30'000);
+  auto again = last_sent("SUBSCRIBE");
+  EXPECT_NE(again.get("Call-ID"), sub.get("Call-ID"));
+  EXPECT_FALSE(again.get("Route"));  // the old dialog's route set went with it
+  sent_.clear();
+  feed(notify(again, "active;expires=600"));  // the new dialog's NOTIFY is taken
+  EXPECT_EQ(last_sent("200").get("Call-ID"), again.get("Call-ID"));
 }
 
 TEST_F(UsagesTest, a_refused_subscribe_is_terminated_with_its_status_and_a_481_refresh_resubscribes) {
