@@ -181,20 +181,23 @@ export function loadCore(options: CoreLoadOptions = {}): Promise<SipCore> {
   if (cached && cachedKey === key) return cached;
   const url = options.wasmUrl !== undefined ? String(options.wasmUrl) : defaultWasmUrl();
   cachedKey = key;
-  cached = instantiate(options, url).then(
+  const load: Promise<SipCore> = instantiate(options, url).then(
     (instance) => {
       const abi = new CoreAbi(instance.exports as unknown as CoreExports);
       setHeaderIds(abi.headerIdNames);
       return (loaded = new SipCore(abi));
     },
     (e: unknown) => {
-      cached = undefined;
+      // A failed load is tried again by the next call, unless a load with
+      // other options has replaced it meanwhile (that one stays shared).
+      if (cached === load) cached = undefined;
       const why = e instanceof Error ? e.message : String(e);
       const from = options.wasmBinary ? 'wasmBinary' : (url ?? 'the inline copy');
       throw new Error(`Failed to load the SIP core (sip-core.wasm from ${from}): ${why}`);
     },
   );
-  return cached;
+  cached = load;
+  return load;
 }
 
 /** The one place where a core status becomes a JS error. */

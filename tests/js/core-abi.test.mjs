@@ -356,3 +356,13 @@ test('an event\'s message: read, it is the frame as it came; edited, getHeader()
   assert.equal(o.getHeader('X-Added'), 'yes');
   assert.match(o.toString(), /\r\nX-Added: yes\r\n/);
 });
+
+// Last in this file: it loads the core under another key (a second module).
+test('a failed load does not drop the shared load that replaced it meanwhile', async () => {
+  const bad = loadCore({ wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) });
+  const copy = Uint8Array.from(wasmBinary);
+  const good = loadCore({ wasmBinary: copy });
+  await assert.rejects(bad, /Failed to load the SIP core/);
+  assert.equal(loadCore({ wasmBinary: copy }), good, 'a second module was loaded for the same options');
+  await good;
+});
