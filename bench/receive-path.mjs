@@ -10,11 +10,21 @@
 // of the time: that is the path a page pays for.
 //
 //   node bench/receive-path.mjs [--dist DIR] [--quick] [--reps 9] [--target-ms 100] [--out PATH]
-//                               [--no-full] [--burst 1] [--yield-timer] [--kinds responses,requests] [--debug]
+//                               [--no-full] [--burst 1] [--yield-timer] [--kinds responses,answers,requests] [--debug]
 //
 // Workloads, per SDK:
 //   responses   the corpus frames starting with "SIP/2.0 " (fed as they are;
-//               they match no transaction, so they create no state anywhere)
+//               they match no transaction, so they create no state anywhere).
+//               STRAYS for ours: their top Via is another UA's, so our core
+//               drops each after parsing it and emitting inboundMessage (RFC
+//               3261 §18.1.2); a real wire brings few of these.
+//   answers     the answer to a request the client itself sent, what nearly
+//               every response on a real wire is: per pass, untimed, the app
+//               sends one MESSAGE with `request(new RequestMessage(…))` (as
+//               send-path.mjs builds it); timed, its 200 OK delivered. Ours
+//               then runs the client transaction and settles request()'s
+//               promise (RC resolves it from an inboundMessage listener of
+//               its own, also inside the timed region).
 //   requests    the corpus's request frames that both SDKs deliver (see
 //               verification), each one made unique per pass (below)
 //   ...(full)   the same, with a listener that also reads `m.headers` (every
@@ -68,12 +78,12 @@ import { dirname, join } from 'node:path';
 import { benchDir, envInfo, fmt, fmtRatio, loadCorpus, median, min, parseArgs, table } from './lib/util.mjs';
 import {
   FakeWebSocket, answer, freshString, header, installFakeWebSocket, loadSdks, macrotask, measureAsyncInterleaved, resolveDist, shownPath,
-  startClient, startLine, tick,
+  sipInfo, startClient, startLine, tick,
 } from './lib/sdk.mjs';
 import { settle, uniqueRequest } from './lib/requests.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
-  dist: '', reps: 9, targetMs: 100, warmupMs: 1000, quick: false, full: true, burst: 1, yieldTimer: false, kinds: 'responses,requests', debug: false, // --debug: per-frame trace in the timeout message (adds a little work to every pass)
+  dist: '', reps: 9, targetMs: 100, warmupMs: 1000, quick: false, full: true, burst: 1, yieldTimer: false, kinds: 'responses,answers,requests', debug: false, // --debug: per-frame trace in the timeout message (adds a little work to every pass)
   out: join(benchDir, 'results', 'receive'), quiet: false,
 });
 if (opts.quick) {
@@ -198,9 +208,49 @@ for (const [key, v] of Object.entries(verification)) {
 }
 log(mismatches.length ? `verification mismatches:\n  ${mismatches.join('\n  ')}` : 'verification: every frame gave exactly one inboundMessage in each SDK');
 
+// ------------------------------------------------------------ answers to our own requests
+
+const domain = sipInfo.domain;
+const rcXml = (id) => `<Msg><Hdr SID="35752711247552" Req="{D3D6A7A4-2C8B-4A61-9E0F-${id.padStart(12, '0').slice(-12)}}" ` +
+  `From="${sipInfo.username}@${domain}" To="#1094@${domain}:5060" Cmd="17"/><Bdy Cln="${sipInfo.authorizationId}"/></Msg>`;
+let answersFailed = 0;
+/// Untimed: the app sends one MESSAGE; returns its 200 OK as a fresh string.
+function answerToOwnRequest(x, tag) {
+  const id = `a${tag}`;
+  x.outbox.length = 0;
+  x.client.request(new x.sdk.RequestMessage(`MESSAGE sip:#1094@${domain} SIP/2.0`, {
+    Via: `SIP/2.0/WSS b3nchm4rk0001.invalid;branch=z9hG4bK-${id}`, To: `<sip:#1094@${domain}>`,
+    From: `<sip:${sipInfo.username}@${domain}>;tag=${id}`, 'Call-Id': id, 'Content-Type': 'x-rc/agent',
+  }, rcXml(id))).then((m) => { if (!m.subject.startsWith('SIP/2.0 200')) answersFailed++; }, () => { answersFailed++; });
+  const sent = x.outbox.find((t) => t.startsWith('MESSAGE '));
+  x.outbox.length = 0;
+  if (!sent) throw new Error(`${x.sdk.short}: request() sent no MESSAGE`);
+  return freshString(answer(sent));
+}
+// Verification: each client, one request answered: exactly one inboundMessage, request() resolved with the 200.
+const answersVerified = {};
+for (const [key, x] of Object.entries(clients)) {
+  const failed0 = answersFailed;
+  const text = answerToOwnRequest(x, `v${++uniq}`);
+  const seen0 = x.seen;
+  x.want = -1;
+  x.ws.deliver(text);
+  await macrotask();
+  answersVerified[key] = x.seen - seen0 === 1 && answersFailed === failed0;
+  x.outbox.length = 0;
+}
+log(`answers verification: ${JSON.stringify(answersVerified)}`);
+if (!Object.values(answersVerified).every(Boolean)) throw new Error('answers: a client did not emit exactly one inboundMessage for its answer or request() did not resolve with it');
+
 // ------------------------------------------------------------ workloads
 
 function workload(x, kind, frames) {
+  if (kind === 'answers') {
+    return {
+      name: x.sdk.short, sdk: x.sdk.key, kind, variant: x.variant, x, frames: 1, files: ['200 OK to our MESSAGE'],
+      prepare: (tag) => [answerToOwnRequest(x, tag)], settle: () => { x.outbox.length = 0; }, samples: [], sends: 0, fed: 0,
+    };
+  }
   const base = frames.map((m) => m.string);
   const isReq = kind === 'requests';
   return {
@@ -316,7 +366,7 @@ out.push('Each frame fed alone (requests with a unique Call-ID/branch); "emitted
 out.push(table(['frame', 'RC emitted', 'RC sent', 'ours emitted', 'ours sent', 'timed'], vRows));
 out.push(mismatches.length ? `\nMismatches:\n${mismatches.map((m) => `- ${m}`).join('\n')}` : '\nNo mismatches.');
 out.push(`\nState our cores held at the end (settled, after a timer turn): ${Object.entries(leftOver).map(([k, v]) => `${k}: ${v.calls} calls, ${v.dialogs} dialogs, ${v.transactions} transactions`).join('; ')}.`);
-out.push(`\nTimed: ${timedResponses.length}/${responses.length} response frames, ${timedRequests.length}/${requests.length} request frames.`);
+out.push(`\nTimed: ${timedResponses.length}/${responses.length} response frames, ${timedRequests.length}/${requests.length} request frames; answers: one 200 OK per pass to the MESSAGE the client sent untimed before it (verified per client: ${JSON.stringify(answersVerified)}; request() promises not resolved with a 200 during the run: ${answersFailed}).`);
 const text = out.join('\n') + '\n';
 console.log(text);
 const results = {

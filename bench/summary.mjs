@@ -23,13 +23,17 @@ const rows = [];
 const missing = [];
 const notes = [];
 if (receive) {
-  for (const kind of ['responses', 'requests']) {
+  // "responses" are the corpus's: strays for ours (another UA's top Via,
+  // dropped after inboundMessage, RFC 3261 §18.1.2); "answers" are the
+  // answers to a request the client sent, what a real wire mostly brings.
+  const label = { responses: 'stray responses (corpus; ours drops them, §18.1.2)', answers: 'answer to our own request()', requests: 'requests' };
+  for (const kind of ['answers', 'responses', 'requests']) {
     for (const variant of ['basic', 'full']) {
       const rc = receive.rows.find((r) => r.kind === kind && r.variant === variant && r.sdk === 'rc');
       const ours = receive.rows.find((r) => r.kind === kind && r.variant === variant && r.sdk === 'ours');
       if (!rc || !ours) continue;
       rows.push({
-        what: `receive: ${kind} frame -> inboundMessage${variant === 'full' ? ' (full read)' : ''}`, unit: 'µs/frame',
+        what: `receive: ${label[kind]} frame -> inboundMessage${variant === 'full' ? ' (full read)' : ''}`, unit: 'µs/frame',
         rc: rc.median, ours: ours.median, ratio: rc.median / ours.median, ratioBest: rc.best / ours.best, ratioKind: FASTER,
         note: `${ours.frames} frames; ws.send/frame RC ${fmt(rc.sendsPerFrame)}, ours ${fmt(ours.sendsPerFrame)}`,
       });
@@ -62,7 +66,7 @@ if (cold) {
 if (sizes) {
   const t = sizes.totals;
   rows.push({
-    what: 'download size, gzip -9 (RC IIFE as shipped vs ours IIFE + wasm)', unit: 'bytes',
+    what: 'download size, gzip -9 (RC IIFE as shipped, unminified, vs ours IIFE minified + wasm)', unit: 'bytes',
     rc: t.rc.gzip, ours: t.ours.gzip, ratio: t.ours.gzip / t.rc.gzip, ratioBest: t.ours.gzip / t.rc.gzip, ratioKind: SMALLER,
     note: `raw ${t.rc.raw} vs ${t.ours.raw}; vs RC minified (${t['rc-min'].gzip} B gz): ${fmtRatio(t.ours.gzip / t['rc-min'].gzip)}`,
   });
@@ -73,7 +77,7 @@ if (parse) {
   const ours = all.find((r) => r.kind !== 'floor' && /wasm/.test(r.name));
   if (rc && ours) {
     rows.push({
-      what: 'FLOOR: parse only, `_wwp_parse_fields` vs RC InboundMessage.fromString (a function only the benchmark calls)', unit: 'µs/msg',
+      what: 'FLOOR: parse only, our `_wwp_parse_fields` returning 5 fields (a function only the benchmark calls) vs RC InboundMessage.fromString building every header', unit: 'µs/msg',
       rc: rc.usPerMsg, ours: ours.usPerMsg, ratio: ours.ratioMedian, ratioBest: ours.ratioBest, ratioKind: FASTER,
       note: `verified RC ${rc.verified}, ours ${ours.verified}; not a user path`,
     });

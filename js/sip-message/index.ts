@@ -8,6 +8,31 @@ import { loadedCore } from '../core/loader.js';
 import { longName, longNameCached } from './header-names.js';
 import type { WireMessage } from '../core/wire-message.js';
 
+/**
+ * Whether `headers` differs from the view `lines` gives (the first value per
+ * name, the same names), without allocating: a message has a few dozen lines
+ * at most, so the quadratic first-of-name test is cheaper than a Set.
+ */
+function edited(headers: Record<string, string>, lines: [string, string][]): boolean {
+  let names = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const name = lines[i][0];
+    let first = true;
+    for (let j = 0; j < i; j++) {
+      if (lines[j][0] === name) {
+        first = false;
+        break;
+      }
+    }
+    if (!first) continue;
+    names++;
+    if (headers[name] !== lines[i][1] || !Object.prototype.hasOwnProperty.call(headers, name)) return true;
+  }
+  let keys = 0;
+  for (const name in headers) if (Object.prototype.hasOwnProperty.call(headers, name)) keys++;
+  return keys !== names;
+}
+
 export default class SipMessage {
   direction: 'inbound' | 'outbound' | undefined;
   /** @internal The core's description this message reads from lazily (see fromCore). */
@@ -84,6 +109,9 @@ export default class SipMessage {
       this._headerList = list;
       return;
     }
+    // Read but not edited (the common case: a listener that reads
+    // `headers`, then getHeader() or toString()): nothing to build.
+    if (!edited(headers, this.headerList)) return;
     const seen = new Set<string>();
     const list: [string, string][] = [];
     let changed = false;
