@@ -38,6 +38,17 @@ class UsagesTest : public UaHarness {
     feed(msg::make_reply(sub, 200, "notifier"));
     return sub;
   }
+  /// A registered UA whose presence subscription to 102 a NOTIFY made
+  /// active and then terminated with retry-after=30; returns the SUBSCRIBE.
+  msg::Message terminated_to_retry_in_30s() {
+    register_ua();
+    EXPECT_TRUE(ua_.subscribe({"102", "presence", "", 600}, now_).ok());
+    drain();
+    auto sub = last_sent("SUBSCRIBE");
+    feed(notify(sub, "active;expires=600"));
+    feed(notify(sub, "terminated;reason=probation;retry-after=30", {}, "notifier", 2));
+    return sub;
+  }
   /// A NOTIFY from the notifier in `sub`'s dialog.
   static msg::Message notify(const msg::Message& sub, const std::string& state, const std::string& body = {},
                              const std::string& from_tag = "notifier", int cseq = 1) {
@@ -284,12 +295,7 @@ TEST_F(UsagesTest, a_2xx_without_notify_ends_at_timer_n) {
 }
 
 TEST_F(UsagesTest, terminated_with_a_reason_to_retry_starts_a_new_subscription_after_retry_after) {
-  register_ua();
-  ASSERT_TRUE(ua_.subscribe({"102", "presence", "", 600}, now_).ok());
-  drain();
-  auto sub = last_sent("SUBSCRIBE");
-  feed(notify(sub, "active;expires=600"));
-  feed(notify(sub, "terminated;reason=probation;retry-after=30", {}, "notifier", 2));
+  const auto sub = terminated_to_retry_in_30s();
   sent_.clear();
   advance(29'000);
   EXPECT_EQ(count_sent("SUBSCRIBE"), 0);
@@ -311,12 +317,7 @@ TEST_F(UsagesTest, terminated_with_a_reason_to_retry_starts_a_new_subscription_a
 // the retry): 200, the app told "active", its Record-Route appended to the
 // old route set (from a review of core/dialog).
 TEST_F(UsagesTest, a_late_notify_of_a_terminated_subscription_waiting_to_retry_gets_481_rfc6665_4_1_3) {
-  register_ua();
-  ASSERT_TRUE(ua_.subscribe({"102", "presence", "", 600}, now_).ok());
-  drain();
-  auto sub = last_sent("SUBSCRIBE");
-  feed(notify(sub, "active;expires=600"));
-  feed(notify(sub, "terminated;reason=probation;retry-after=30", {}, "notifier", 2));
+  const auto sub = terminated_to_retry_in_30s();
   sent_.clear();
   all_events_.clear();
   advance(1'000);
